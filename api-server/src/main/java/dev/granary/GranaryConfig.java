@@ -1,0 +1,115 @@
+package dev.granary;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The server's configuration, from flags first, then {@code GRANARY_*} environment variables, then defaults.
+ *
+ * @param address bind address: {@code --address} / {@code GRANARY_ADDRESS}, default 0.0.0.0
+ * @param port S3 port: {@code --port} / {@code GRANARY_PORT}, default 9000 (0 picks a free one)
+ * @param dataDir data folder: {@code --data} / {@code GRANARY_DATA}, default ./data
+ * @param partitions storage partitions of a new data folder: {@code --partitions} / {@code GRANARY_PARTITIONS},
+ *     default 8
+ * @param region the region signed into requests: {@code --region} / {@code GRANARY_REGION}, default us-east-1
+ * @param domain virtual-host domain ({@code <bucket>.<domain>}): {@code --domain} / {@code GRANARY_DOMAIN},
+ *     default none (path style only)
+ * @param rootUser root access key: {@code GRANARY_ROOT_USER}, default {@value #DEFAULT_ROOT_USER}
+ * @param rootPassword root secret key: {@code GRANARY_ROOT_PASSWORD}, default {@value #DEFAULT_ROOT_PASSWORD}
+ * @param syncWrites acknowledge writes only once fsync'ed: {@code --no-sync} / {@code GRANARY_SYNC=false}
+ *     turns it off for benchmarks; default on
+ */
+public record GranaryConfig(
+        String address,
+        int port,
+        Path dataDir,
+        int partitions,
+        String region,
+        String domain,
+        String rootUser,
+        String rootPassword,
+        boolean syncWrites) {
+
+    public static final String DEFAULT_ROOT_USER = "granaryadmin";
+    public static final String DEFAULT_ROOT_PASSWORD = "granaryadmin";
+
+    public GranaryConfig {
+        require(port >= 0 && port <= 65535, "--port must be 0..65535, got " + port);
+        require(partitions >= 1 && partitions <= 1024, "--partitions must be 1..1024, got " + partitions);
+        require(region != null && region.matches("[a-z0-9-]+"), "--region must be like us-east-1, got " + region);
+        require(rootUser != null && rootUser.length() >= 3, "GRANARY_ROOT_USER must have at least 3 characters");
+        require(
+                rootPassword != null && rootPassword.length() >= 8,
+                "GRANARY_ROOT_PASSWORD must have at least 8 characters");
+    }
+
+    /** Whether the root credentials are the printed defaults. */
+    public boolean defaultCredentials() {
+        return DEFAULT_ROOT_USER.equals(rootUser) && DEFAULT_ROOT_PASSWORD.equals(rootPassword);
+    }
+
+    /** Parses {@code --name value} / {@code --name=value} flags over the environment. */
+    public static GranaryConfig parse(String[] args, Map<String, String> env) {
+        Map<String, String> flags = new java.util.HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument '" + a + "'");
+            }
+            String name = a.substring(2);
+            String value;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            } else if (name.equals("no-sync")) {
+                value = "false";
+                name = "sync";
+            } else {
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException("flag --" + name + " needs a value");
+                }
+                value = args[++i];
+            }
+            if (!java.util.Set.of("address", "port", "data", "partitions", "region", "domain", "sync")
+                    .contains(name)) {
+                throw new IllegalArgumentException("unknown flag --" + name);
+            }
+            flags.put(name, value);
+        }
+        return new GranaryConfig(
+                setting(flags, env, "address", "0.0.0.0"),
+                intSetting(flags, env, "port", 9000),
+                Path.of(setting(flags, env, "data", "data")),
+                intSetting(flags, env, "partitions", 8),
+                setting(flags, env, "region", "us-east-1"),
+                setting(flags, env, "domain", ""),
+                env.getOrDefault("GRANARY_ROOT_USER", DEFAULT_ROOT_USER),
+                env.getOrDefault("GRANARY_ROOT_PASSWORD", DEFAULT_ROOT_PASSWORD),
+                Boolean.parseBoolean(setting(flags, env, "sync", "true")));
+    }
+
+    private static String setting(Map<String, String> flags, Map<String, String> env, String name, String dflt) {
+        String v = flags.get(name);
+        if (v == null) {
+            v = env.get("GRANARY_" + name.toUpperCase(Locale.ROOT));
+        }
+        return v == null ? dflt : v;
+    }
+
+    private static int intSetting(Map<String, String> flags, Map<String, String> env, String name, int dflt) {
+        String v = setting(flags, env, name, Integer.toString(dflt));
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " must be a number, got '" + v + "'");
+        }
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package dev.granary;
+
+import java.util.Arrays;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Command line entry: {@code granary server [--port N] [--address A] [--data DIR] ...}. */
+public final class Main {
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        if (args.length == 0 || !args[0].equals("server")) {
+            System.err.println(usage());
+            System.exit(args.length == 0 ? 2 : (args[0].equals("--help") || args[0].equals("help") ? 0 : 2));
+        }
+        GranaryConfig config;
+        try {
+            config = GranaryConfig.parse(Arrays.copyOfRange(args, 1, args.length), System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println("granary: " + e.getMessage());
+            System.err.println(usage());
+            System.exit(2);
+            return;
+        }
+        Granary granary = Granary.start(config);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("shutting down: finishing requests in flight, then closing the store");
+            granary.close();
+            LOG.info("stopped cleanly");
+        }, "granary-shutdown"));
+        LOG.info(
+                "Granary S3 API on http://{}:{} (region {}, data {}, {} partitions)",
+                config.address(),
+                granary.port(),
+                config.region(),
+                config.dataDir().toAbsolutePath(),
+                config.partitions());
+        if (config.defaultCredentials()) {
+            LOG.warn(
+                    "using the default root credentials: access key '{}', secret key '{}'."
+                            + " Set GRANARY_ROOT_USER and GRANARY_ROOT_PASSWORD to change them.",
+                    GranaryConfig.DEFAULT_ROOT_USER,
+                    GranaryConfig.DEFAULT_ROOT_PASSWORD);
+        } else {
+            LOG.info("root access key '{}' (secret from GRANARY_ROOT_PASSWORD)", config.rootUser());
+        }
+        LOG.info("health: GET /health");
+    }
+
+    private static String usage() {
+        return """
+                usage: granary server [flags]
+                  --address A      bind address (GRANARY_ADDRESS, default 0.0.0.0)
+                  --port N         S3 port (GRANARY_PORT, default 9000)
+                  --data DIR       data folder (GRANARY_DATA, default ./data)
+                  --partitions P   partitions of a new data folder (GRANARY_PARTITIONS, default 8)
+                  --region R       region (GRANARY_REGION, default us-east-1)
+                  --domain D       virtual-host domain: <bucket>.D addresses a bucket (GRANARY_DOMAIN)
+                  --no-sync        acknowledge before fsync (benchmarks only; GRANARY_SYNC=false)
+                root credentials: GRANARY_ROOT_USER / GRANARY_ROOT_PASSWORD (default granaryadmin / granaryadmin)""";
+    }
+}

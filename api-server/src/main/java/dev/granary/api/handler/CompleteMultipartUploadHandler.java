@@ -1,0 +1,122 @@
+package dev.granary.api.handler;
+
+import dev.granary.api.error.S3Error;
+import dev.granary.api.error.S3Exception;
+import dev.granary.api.http.AmzHeaders;
+import dev.granary.api.http.OperationHandler;
+import dev.granary.api.http.S3Request;
+import dev.granary.api.http.S3Response;
+import dev.granary.api.xml.XmlReader;
+import dev.granary.api.xml.XmlWriter;
+import dev.granary.storage.CompletedPart;
+import dev.granary.storage.MultipartUpload;
+import dev.granary.storage.ObjectMeta;
+import dev.granary.storage.ObjectStore;
+import dev.granary.storage.PartMeta;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+
+/**
+ * CompleteMultipartUpload: the listed parts become the object (no bytes copied). Checks order, existence,
+ * ETags, declared part checksums and the 5 MiB minimum for all parts but the last; computes the composite
+ * checksum when the upload declared one.
+ */
+record CompleteMultipartUploadHandler(ObjectStore store) implements OperationHandler {
+    @Override
+    public void handle(S3Request request, S3Response response) throws IOException {
+        String uploadId = request.query("uploadId");
+        MultipartUpload upload = store.getUpload(request.objectKey(), uploadId);
+        Element root = XmlReader.parse(request.body());
+        if (!"CompleteMultipartUpload".equals(XmlReader.localName(root))) {
+            throw new S3Exception(S3Error.MALFORMED_XML);
+        }
+        List<CompletedPart> parts = new ArrayList<>();
+        List<Map<String, String>> declaredChecksums = new ArrayList<>();
+        for (Element p : XmlReader.children(root, "Part")) {
+            String number = XmlReader.childText(p, "PartNumber");
+            String etag = XmlReader.childText(p, "ETag");
+            if (number == null || etag == null) {
+                throw new S3Exception(S3Error.MALFORMED_XML);
+            }
+            int partNumber;
+            try {
+                partNumber = Integer.parseInt(number.trim());
+            } catch (NumberFormatException e) {
+                throw new S3Exception(S3Error.MALFORMED_XML);
+            }
+            parts.add(new CompletedPart(partNumber, unquote(etag.trim())));
+            declaredChecksums.add(checksumElements(p));
+        }
+        if (parts.isEmpty()) {
+            throw new S3Exception(
+                    S3Error.MALFORMED_XML,
+                    "The XML you provided was not well-formed or did not validate against our published schema");
+        }
+        if (parts.size() > Limits.MAX_PART_NUMBER) {
+            throw new S3Exception(S3Error.MALFORMED_XML);
+        }
+        Map<Integer, PartMeta> stored = new HashMap<>();
+        for (PartMeta part : store.listParts(request.objectKey(), uploadId, 0, Limits.MAX_PART_NUMBER)) {
+            stored.put(part.partNumber(), part);
+        }
+        List<PartMeta> listed = new ArrayList<>();
+        for (int i = 0; i < parts.size(); i++) {
+            PartMeta part = stored.get(parts.get(i).partNumber());
+            if (part != null && !MultipartChecksum.partMatches(part, declaredChecksums.get(i))) {
+                throw new S3Exception(S3Error.INVALID_PART);
+            }
+            if (part != null) {
+                listed.add(part);
+            }
+        }
+        MultipartChecksum declared = MultipartChecksum.decode(upload.attributes().checksumType());
+        Map<String, String> checksums = new TreeMap<>();
+        String checksumType = null;
+        if (declared != null && listed.size() == parts.size()) {
+            String composite = declared.composite(listed);
+            if (composite != null) {
+                checksums.put(declared.algorithm(), composite);
+                checksumType = "COMPOSITE";
+            }
+        }
+        ObjectMeta meta = store.completeUpload(
+                request.objectKey(), uploadId, parts, Limits.MIN_PART_SIZE, checksums, checksumType);
+        String host = request.header(AmzHeaders.HOST);
+        XmlWriter xml = XmlWriter.document("CompleteMultipartUploadResult")
+                .element("Location", "http://" + host + "/" + request.bucket() + "/" + request.key())
+                .element("Bucket", request.bucket())
+                .element("Key", request.key())
+                .element("ETag", meta.quotedEtag());
+        CopyObjectHandler.writeChecksumElements(xml, meta.attributes().checksums());
+        if (checksumType != null) {
+            xml.element("ChecksumType", checksumType);
+        }
+        response.xml(xml);
+    }
+
+    private static Map<String, String> checksumElements(Element part) {
+        Map<String, String> found = new TreeMap<>();
+        for (Node n = part.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element e) {
+                String name = XmlReader.localName(e);
+                if (name.startsWith("Checksum") && !name.equals("ChecksumType")) {
+                    found.put(name.substring("Checksum".length()).toUpperCase(Locale.ROOT), e.getTextContent().trim());
+                }
+            }
+        }
+        return found;
+    }
+
+    private static String unquote(String etag) {
+        return etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")
+                ? etag.substring(1, etag.length() - 1)
+                : etag;
+    }
+}

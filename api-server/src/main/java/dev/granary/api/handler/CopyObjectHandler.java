@@ -1,0 +1,82 @@
+package dev.granary.api.handler;
+
+import dev.granary.api.error.S3Error;
+import dev.granary.api.error.S3Exception;
+import dev.granary.api.http.AmzHeaders;
+import dev.granary.api.http.OperationHandler;
+import dev.granary.api.http.S3Request;
+import dev.granary.api.http.S3Response;
+import dev.granary.api.xml.XmlWriter;
+import dev.granary.storage.ObjectAttributes;
+import dev.granary.storage.ObjectContent;
+import dev.granary.storage.ObjectKey;
+import dev.granary.storage.ObjectMeta;
+import dev.granary.storage.ObjectStore;
+import java.io.IOException;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * CopyObject: copies the source's bytes (streamed) to the destination with the source's metadata (directive
+ * COPY, the default) or the request's (REPLACE). Copying an object onto itself is allowed only with REPLACE,
+ * and then only its metadata changes.
+ */
+record CopyObjectHandler(ObjectStore store) implements OperationHandler {
+    @Override
+    public void handle(S3Request request, S3Response response) throws IOException {
+        ObjectKey target = request.objectKey();
+        Limits.checkKey(target.key());
+        ObjectMeta source = CopySource.resolve(request, store);
+        String directive = request.header(AmzHeaders.X_AMZ_METADATA_DIRECTIVE);
+        boolean replace;
+        if (directive == null || directive.equals("COPY")) {
+            replace = false;
+        } else if (directive.equals("REPLACE")) {
+            replace = true;
+        } else {
+            throw new S3Exception(S3Error.INVALID_ARGUMENT, "Unknown metadata directive.")
+                    .with("ArgumentName", AmzHeaders.X_AMZ_METADATA_DIRECTIVE)
+                    .with("ArgumentValue", directive);
+        }
+        if (source.size() > Limits.MAX_PUT_SIZE) {
+            throw new S3Exception(
+                    S3Error.INVALID_REQUEST,
+                    "The specified copy source is larger than the maximum allowable size for a copy source: "
+                            + Limits.MAX_PUT_SIZE);
+        }
+        ObjectAttributes attributes = replace
+                ? ObjectHeaders.fromRequest(request, Map.of())
+                        .withChecksums(new TreeMap<>(source.attributes().checksums()), source.attributes().checksumType())
+                : source.attributes();
+        ObjectMeta copied;
+        if (source.key().equals(target)) {
+            if (!replace) {
+                throw new S3Exception(
+                        S3Error.INVALID_REQUEST,
+                        "This copy request is illegal because it is trying to copy an object to itself without"
+                                + " changing the object's metadata, storage class, website redirect location or"
+                                + " encryption attributes.");
+            }
+            copied = store.replaceAttributes(target, source.etag(), attributes);
+        } else {
+            try (ObjectContent content = store.getObject(source.key(), 0, source.size())) {
+                if (!content.meta().etag().equals(source.etag())) {
+                    throw new S3Exception(S3Error.PRECONDITION_FAILED, "The source object changed during the copy.");
+                }
+                copied = store.putObject(target, attributes, content.stream(), source.size(), null);
+            }
+        }
+        XmlWriter xml = XmlWriter.document("CopyObjectResult")
+                .element("LastModified", copied.lastModified())
+                .element("ETag", copied.quotedEtag());
+        writeChecksumElements(xml, copied.attributes().checksums());
+        response.xml(xml);
+    }
+
+    /** ChecksumCRC32 and friends, as CopyObjectResult, CopyPartResult and CompleteMultipartUploadResult carry. */
+    static void writeChecksumElements(XmlWriter xml, Map<String, String> checksums) {
+        for (Map.Entry<String, String> c : checksums.entrySet()) {
+            xml.element("Checksum" + c.getKey(), c.getValue());
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package dev.granary.api.handler;
+
+import dev.granary.api.error.S3Error;
+import dev.granary.api.error.S3Exception;
+import dev.granary.api.http.AmzHeaders;
+import dev.granary.api.http.S3Request;
+import dev.granary.api.http.UrlCodec;
+import dev.granary.storage.BucketInfo;
+import dev.granary.storage.ObjectKey;
+import dev.granary.storage.ObjectMeta;
+import dev.granary.storage.ObjectStore;
+
+/** The x-amz-copy-source of CopyObject and UploadPartCopy: {@code [/]bucket/key[?versionId=v]}, URL-encoded. */
+final class CopySource {
+    private CopySource() {}
+
+    /** Parses the header and checks the caller may read the source; returns the source's current metadata. */
+    static ObjectMeta resolve(S3Request request, ObjectStore store) {
+        ObjectKey source = parse(request.header(AmzHeaders.X_AMZ_COPY_SOURCE));
+        BucketInfo bucket = store.getBucket(source.bucket());
+        if (!bucket.owner().equals(request.principal().accountId())) {
+            throw new S3Exception(S3Error.ACCESS_DENIED);
+        }
+        ObjectMeta meta = store.headObject(source);
+        Conditions.ofCopySource(request).checkCopySource(meta);
+        return meta;
+    }
+
+    static ObjectKey parse(String header) {
+        String raw = header.trim();
+        int q = raw.indexOf('?');
+        if (q >= 0) {
+            String query = raw.substring(q + 1);
+            raw = raw.substring(0, q);
+            String version = UrlCodec.parseQuery(query).get("versionId");
+            if (version != null && !version.equals("null")) {
+                throw new S3Exception(S3Error.INVALID_ARGUMENT, "Invalid version id specified")
+                        .with("ArgumentName", "x-amz-copy-source")
+                        .with("ArgumentValue", header);
+            }
+        }
+        String decoded = UrlCodec.decode(raw, false);
+        if (decoded.startsWith("/")) {
+            decoded = decoded.substring(1);
+        }
+        int slash = decoded.indexOf('/');
+        if (slash <= 0 || slash == decoded.length() - 1) {
+            throw new S3Exception(S3Error.INVALID_ARGUMENT, "Invalid copy source object key")
+                    .with("ArgumentName", "x-amz-copy-source")
+                    .with("ArgumentValue", header);
+        }
+        return new ObjectKey(decoded.substring(0, slash), decoded.substring(slash + 1));
+    }
+}

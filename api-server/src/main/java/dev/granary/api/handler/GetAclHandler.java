@@ -1,0 +1,32 @@
+package dev.granary.api.handler;
+
+import dev.granary.api.http.OperationHandler;
+import dev.granary.api.http.S3Request;
+import dev.granary.api.http.S3Response;
+import dev.granary.api.xml.XmlWriter;
+import dev.granary.storage.ObjectStore;
+
+/**
+ * GetBucketAcl and GetObjectAcl: until ACLs arrive every bucket and object is private, which S3 shows as the
+ * owner's FULL_CONTROL grant.
+ */
+record GetAclHandler(ObjectStore store, boolean object) implements OperationHandler {
+    @Override
+    public void handle(S3Request request, S3Response response) {
+        if (object) {
+            store.headObject(request.objectKey());
+        }
+        XmlWriter xml = XmlWriter.document("AccessControlPolicy");
+        Owners.write(xml, "Owner", request.principal());
+        xml.start("AccessControlList")
+                .start("Grant")
+                .start("Grantee", "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"CanonicalUser\"")
+                .element("ID", request.principal().accountId())
+                .element("DisplayName", request.principal().displayName())
+                .end()
+                .element("Permission", "FULL_CONTROL")
+                .end()
+                .end();
+        response.xml(xml);
+    }
+}

@@ -1,0 +1,46 @@
+package dev.granary.api.handler;
+
+import dev.granary.api.error.S3Error;
+import dev.granary.api.http.OperationHandler;
+import dev.granary.api.route.S3Operation;
+import dev.granary.storage.ObjectStore;
+import java.util.EnumMap;
+import java.util.Map;
+
+/** The operation table: one handler per {@link S3Operation}, unsupported ones on purpose. */
+public final class Handlers {
+    private Handlers() {}
+
+    public static Map<S3Operation, OperationHandler> create(ObjectStore store, String region) {
+        Map<S3Operation, OperationHandler> h = new EnumMap<>(S3Operation.class);
+        h.put(S3Operation.LIST_BUCKETS, new ListBucketsHandler(store));
+        h.put(S3Operation.CREATE_BUCKET, new CreateBucketHandler(store, region));
+        h.put(S3Operation.HEAD_BUCKET, new HeadBucketHandler(store));
+        h.put(S3Operation.DELETE_BUCKET, new DeleteBucketHandler(store));
+        h.put(S3Operation.GET_BUCKET_LOCATION, new GetBucketLocationHandler(store));
+        h.put(S3Operation.GET_BUCKET_VERSIONING, new GetBucketVersioningHandler());
+        h.put(S3Operation.GET_BUCKET_ACL, new GetAclHandler(store, false));
+        h.put(S3Operation.LIST_OBJECTS, new ListObjectsHandler(store, false));
+        h.put(S3Operation.LIST_OBJECTS_V2, new ListObjectsHandler(store, true));
+        h.put(S3Operation.LIST_MULTIPART_UPLOADS, new ListMultipartUploadsHandler(store));
+        h.put(S3Operation.PUT_OBJECT, new PutObjectHandler(store));
+        h.put(S3Operation.COPY_OBJECT, new CopyObjectHandler(store));
+        h.put(S3Operation.GET_OBJECT, new GetObjectHandler(store, false));
+        h.put(S3Operation.HEAD_OBJECT, new GetObjectHandler(store, true));
+        h.put(S3Operation.DELETE_OBJECT, new DeleteObjectHandler(store));
+        h.put(S3Operation.DELETE_OBJECTS, new DeleteObjectsHandler(store));
+        h.put(S3Operation.GET_OBJECT_ACL, new GetAclHandler(store, true));
+        h.put(S3Operation.CREATE_MULTIPART_UPLOAD, new CreateMultipartUploadHandler(store));
+        h.put(S3Operation.UPLOAD_PART, new UploadPartHandler(store));
+        h.put(S3Operation.UPLOAD_PART_COPY, new UploadPartCopyHandler(store));
+        h.put(S3Operation.COMPLETE_MULTIPART_UPLOAD, new CompleteMultipartUploadHandler(store));
+        h.put(S3Operation.ABORT_MULTIPART_UPLOAD, new AbortMultipartUploadHandler(store));
+        h.put(S3Operation.LIST_PARTS, new ListPartsHandler(store));
+        h.put(S3Operation.HEALTH, new HealthHandler());
+        h.put(S3Operation.UNSUPPORTED_BUCKET_SUBRESOURCE, new NotImplementedHandler(S3Error.NOT_IMPLEMENTED));
+        h.put(S3Operation.UNSUPPORTED_OBJECT_SUBRESOURCE, new NotImplementedHandler(S3Error.NOT_IMPLEMENTED));
+        h.put(S3Operation.POST_OBJECT, new NotImplementedHandler(S3Error.NOT_IMPLEMENTED));
+        h.put(S3Operation.METHOD_NOT_ALLOWED, new NotImplementedHandler(S3Error.METHOD_NOT_ALLOWED));
+        return h;
+    }
+}

@@ -1,0 +1,62 @@
+package dev.granary.api.handler;
+
+import dev.granary.api.error.S3Error;
+import dev.granary.api.error.S3Exception;
+import dev.granary.api.http.OperationHandler;
+import dev.granary.api.http.S3Request;
+import dev.granary.api.http.S3Response;
+import dev.granary.api.http.UrlCodec;
+import dev.granary.api.xml.XmlWriter;
+import dev.granary.storage.MultipartUpload;
+import dev.granary.storage.ObjectStore;
+import dev.granary.storage.UploadListing;
+import java.util.function.UnaryOperator;
+
+/** ListMultipartUploads: uploads in progress by key then upload id, with prefix, delimiter and markers. */
+record ListMultipartUploadsHandler(ObjectStore store) implements OperationHandler {
+    @Override
+    public void handle(S3Request request, S3Response response) {
+        String prefix = orEmpty(request.query("prefix"));
+        String delimiter = request.query("delimiter");
+        String keyMarker = orEmpty(request.query("key-marker"));
+        String uploadIdMarker = keyMarker.isEmpty() ? null : emptyToNull(request.query("upload-id-marker"));
+        int maxUploads = request.queryInt("max-uploads", 1000, 0, 1000);
+        String encodingType = request.query("encoding-type");
+        if (encodingType != null && !encodingType.equals("url")) {
+            throw new S3Exception(S3Error.INVALID_ARGUMENT, "Invalid Encoding Method specified in Request")
+                    .with("ArgumentName", "encoding-type");
+        }
+        UnaryOperator<String> enc = encodingType == null ? s -> s : UrlCodec::encodeListingValue;
+        UploadListing listing = store.listUploads(
+                request.bucket(), prefix, emptyToNull(delimiter), keyMarker, uploadIdMarker, maxUploads);
+        XmlWriter xml = XmlWriter.document("ListMultipartUploadsResult")
+                .element("Bucket", request.bucket())
+                .element("KeyMarker", enc.apply(keyMarker))
+                .element("UploadIdMarker", orEmpty(uploadIdMarker))
+                .element("NextKeyMarker", enc.apply(orEmpty(listing.nextKeyMarker())))
+                .element("NextUploadIdMarker", orEmpty(listing.nextUploadIdMarker()))
+                .element("Prefix", enc.apply(prefix))
+                .element("Delimiter", enc.apply(delimiter))
+                .element("MaxUploads", maxUploads)
+                .element("EncodingType", encodingType)
+                .element("IsTruncated", listing.truncated());
+        for (MultipartUpload u : listing.uploads()) {
+            xml.start("Upload").element("Key", enc.apply(u.key().key())).element("UploadId", u.uploadId());
+            Owners.write(xml, "Initiator", u.owner(), u.owner());
+            Owners.write(xml, "Owner", u.owner(), u.owner());
+            xml.element("StorageClass", "STANDARD").element("Initiated", u.initiated()).end();
+        }
+        for (String p : listing.commonPrefixes()) {
+            xml.start("CommonPrefixes").element("Prefix", enc.apply(p)).end();
+        }
+        response.xml(xml);
+    }
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+}

@@ -1,0 +1,114 @@
+package dev.granary.api.handler;
+
+import dev.granary.api.error.S3Error;
+import dev.granary.api.error.S3Exception;
+import dev.granary.api.http.AmzHeaders;
+import dev.granary.api.http.HttpDates;
+import dev.granary.api.http.S3Request;
+import dev.granary.api.http.S3Response;
+import dev.granary.auth.PayloadDecoder;
+import dev.granary.storage.ObjectAttributes;
+import dev.granary.storage.ObjectMeta;
+import io.undertow.util.HeaderValues;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/** Object headers in (request to {@link ObjectAttributes}) and out (object metadata to response headers). */
+final class ObjectHeaders {
+    /** What S3 answers for an object stored without a Content-Type. */
+    static final String DEFAULT_CONTENT_TYPE = "binary/octet-stream";
+
+    private ObjectHeaders() {}
+
+    /** The attributes a PUT, POST uploads or REPLACE copy gives an object; checksums fill as the body ends. */
+    static ObjectAttributes fromRequest(S3Request request, Map<String, String> checksums) {
+        SortedMap<String, String> meta = new TreeMap<>();
+        int metaBytes = 0;
+        for (HeaderValues values : request.headers()) {
+            String name = values.getHeaderName().toString().toLowerCase(Locale.ROOT);
+            if (name.startsWith(AmzHeaders.X_AMZ_META_PREFIX)) {
+                String key = name.substring(AmzHeaders.X_AMZ_META_PREFIX.length());
+                String value = String.join(",", values);
+                meta.put(key, value);
+                metaBytes += key.getBytes(StandardCharsets.UTF_8).length
+                        + value.getBytes(StandardCharsets.UTF_8).length;
+            }
+        }
+        if (metaBytes > Limits.MAX_USER_METADATA_BYTES) {
+            throw new S3Exception(S3Error.METADATA_TOO_LARGE)
+                    .with("Size", Integer.toString(metaBytes))
+                    .with("MaxSizeAllowed", Integer.toString(Limits.MAX_USER_METADATA_BYTES));
+        }
+        return new ObjectAttributes(
+                request.header(AmzHeaders.CONTENT_TYPE),
+                // "aws-chunked" only describes the transfer; AWS drops it from the stored value.
+                PayloadDecoder.storedContentEncoding(request.header(AmzHeaders.CONTENT_ENCODING)),
+                request.header(AmzHeaders.CONTENT_DISPOSITION),
+                request.header(AmzHeaders.CONTENT_LANGUAGE),
+                request.header(AmzHeaders.CACHE_CONTROL),
+                request.header(AmzHeaders.EXPIRES),
+                meta,
+                checksums,
+                null);
+    }
+
+    /** Writes the headers of a GET or HEAD answer, applying response-* overrides from the query. */
+    static void write(S3Response response, ObjectMeta meta, S3Request request) {
+        ObjectAttributes a = meta.attributes();
+        response.header(AmzHeaders.ETAG, meta.quotedEtag())
+                .header(AmzHeaders.LAST_MODIFIED, HttpDates.format(meta.lastModified()))
+                .header(AmzHeaders.ACCEPT_RANGES, "bytes")
+                .header(
+                        AmzHeaders.CONTENT_TYPE,
+                        override(request, "response-content-type", a.contentType() == null ? DEFAULT_CONTENT_TYPE : a.contentType()))
+                .header(AmzHeaders.CONTENT_ENCODING, override(request, "response-content-encoding", a.contentEncoding()))
+                .header(
+                        AmzHeaders.CONTENT_DISPOSITION,
+                        override(request, "response-content-disposition", a.contentDisposition()))
+                .header(AmzHeaders.CONTENT_LANGUAGE, override(request, "response-content-language", a.contentLanguage()))
+                .header(AmzHeaders.CACHE_CONTROL, override(request, "response-cache-control", a.cacheControl()))
+                .header(AmzHeaders.EXPIRES, override(request, "response-expires", a.expires()));
+        for (Map.Entry<String, String> m : a.userMetadata().entrySet()) {
+            response.header(AmzHeaders.X_AMZ_META_PREFIX + m.getKey(), m.getValue());
+        }
+        if (meta.partCount() > 0 && request.hasQuery("partNumber")) {
+            response.header(AmzHeaders.X_AMZ_MP_PARTS_COUNT, Integer.toString(meta.partCount()));
+        }
+    }
+
+    private static String override(S3Request request, String param, String stored) {
+        String v = request.query(param);
+        return v != null ? v : stored;
+    }
+
+    /** Writes x-amz-checksum-* headers (and the checksum type) for stored checksums. */
+    static void writeChecksums(S3Response response, Map<String, String> checksums, String checksumType) {
+        for (Map.Entry<String, String> c : checksums.entrySet()) {
+            response.header(AmzHeaders.X_AMZ_CHECKSUM_PREFIX + c.getKey().toLowerCase(Locale.ROOT), c.getValue());
+        }
+        if (!checksums.isEmpty()) {
+            response.header(AmzHeaders.X_AMZ_CHECKSUM_TYPE, checksumType == null ? "FULL_OBJECT" : checksumType);
+        }
+    }
+
+    /** Parses Content-MD5: base64 of 16 bytes, or InvalidDigest. Null when absent. */
+    static byte[] contentMd5(S3Request request) {
+        String v = request.header(AmzHeaders.CONTENT_MD5);
+        if (v == null) {
+            return null;
+        }
+        try {
+            byte[] md5 = Base64.getDecoder().decode(v.trim());
+            if (md5.length == 16) {
+                return md5;
+            }
+        } catch (IllegalArgumentException e) {
+            // fall through to the S3 error
+        }
+        throw new S3Exception(S3Error.INVALID_DIGEST).with("Content-MD5", v);
+    }
+}

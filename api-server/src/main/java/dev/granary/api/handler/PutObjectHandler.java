@@ -1,0 +1,62 @@
+package dev.granary.api.handler;
+
+import dev.granary.api.error.S3Error;
+import dev.granary.api.error.S3Exception;
+import dev.granary.api.http.AmzHeaders;
+import dev.granary.api.http.OperationHandler;
+import dev.granary.api.http.S3Request;
+import dev.granary.api.http.S3Response;
+import dev.granary.storage.ObjectKey;
+import dev.granary.storage.ObjectMeta;
+import dev.granary.storage.ObjectStore;
+import dev.granary.storage.StorageException;
+import java.io.IOException;
+
+/**
+ * PutObject: streams the body into the store, which commits only after the body, its payload hash, chunk
+ * signatures, checksums and Content-MD5 all check out. If-None-Match: * and If-Match make the write conditional.
+ */
+record PutObjectHandler(ObjectStore store) implements OperationHandler {
+    @Override
+    public void handle(S3Request request, S3Response response) throws IOException {
+        ObjectKey key = request.objectKey();
+        Limits.checkKey(key.key());
+        long length = Limits.uploadLength(request.contentLength(), Limits.MAX_PUT_SIZE);
+        byte[] md5 = ObjectHeaders.contentMd5(request);
+        checkWriteConditions(request, key);
+        ObjectMeta meta = store.putObject(
+                key, ObjectHeaders.fromRequest(request, request.checksums()), request.body(), length, md5);
+        response.header(AmzHeaders.ETAG, meta.quotedEtag());
+        ObjectHeaders.writeChecksums(response, meta.attributes().checksums(), meta.attributes().checksumType());
+        response.empty(200);
+    }
+
+    /** S3's conditional writes, checked before the body is read (not atomic with the commit). */
+    private void checkWriteConditions(S3Request request, ObjectKey key) {
+        String ifNoneMatch = request.header(AmzHeaders.IF_NONE_MATCH);
+        String ifMatch = request.header(AmzHeaders.IF_MATCH);
+        if (ifNoneMatch == null && ifMatch == null) {
+            return;
+        }
+        ObjectMeta current;
+        try {
+            current = store.headObject(key);
+        } catch (StorageException e) {
+            if (e.reason() != StorageException.Reason.NO_SUCH_KEY) {
+                throw e;
+            }
+            current = null;
+        }
+        if (ifNoneMatch != null && current != null && Conditions.matches(ifNoneMatch, current.etag())) {
+            throw new S3Exception(S3Error.PRECONDITION_FAILED).with("Condition", "If-None-Match");
+        }
+        if (ifMatch != null) {
+            if (current == null) {
+                throw new S3Exception(S3Error.NO_SUCH_KEY).with("Key", key.key());
+            }
+            if (!Conditions.matches(ifMatch, current.etag())) {
+                throw new S3Exception(S3Error.PRECONDITION_FAILED).with("Condition", "If-Match");
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.granary.api.http;
+
+import dev.granary.auth.AuthResult;
+import dev.granary.auth.DecodedBody;
+import dev.granary.auth.PayloadDecoder;
+import dev.granary.auth.SigV4Verifier;
+import dev.granary.auth.SignableRequest;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderValues;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Adapts an Undertow exchange to the auth module's request view: verifies the signature, decodes the body. */
+final class Authenticator {
+    private final SigV4Verifier verifier;
+    private final PayloadDecoder decoder;
+
+    Authenticator(SigV4Verifier verifier, PayloadDecoder decoder) {
+        this.verifier = verifier;
+        this.decoder = decoder;
+    }
+
+    /** The signable view of the exchange: method, raw path and query, lower-cased headers. */
+    static SignableRequest signable(HttpServerExchange exchange) {
+        Map<String, List<String>> headers = new HashMap<>();
+        for (HeaderValues values : exchange.getRequestHeaders()) {
+            headers.put(values.getHeaderName().toString().toLowerCase(Locale.ROOT), new ArrayList<>(values));
+        }
+        return new SignableRequest(
+                exchange.getRequestMethod().toString(), exchange.getRequestPath(), exchange.getQueryString(), headers);
+    }
+
+    AuthResult verify(SignableRequest request) {
+        return verifier.verify(request);
+    }
+
+    RequestBody body(AuthResult auth, SignableRequest request, InputStream raw) {
+        DecodedBody decoded = decoder.open(auth, request, raw);
+        return new RequestBody(decoded.stream(), decoded.length(), decoded.checksums());
+    }
+}

@@ -1,0 +1,90 @@
+package dev.granary.api.http;
+
+import dev.granary.api.route.S3Operation;
+import dev.granary.api.route.S3Router;
+import dev.granary.auth.PayloadDecoder;
+import dev.granary.auth.SigV4Verifier;
+import dev.granary.metering.UsageSink;
+import dev.granary.storage.ObjectStore;
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import io.undertow.server.handlers.BlockingHandler;
+import io.undertow.server.handlers.GracefulShutdownHandler;
+import io.undertow.server.handlers.HttpContinueReadHandler;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import org.xnio.Options;
+
+/** The Undertow server: listener options, the handler chain, and graceful shutdown. */
+public final class GranaryServer implements AutoCloseable {
+    private final Undertow undertow;
+    private final GracefulShutdownHandler graceful;
+
+    /**
+     * Builds (but does not start) the server.
+     *
+     * @param address the address to bind
+     * @param port the port, 0 for an ephemeral one
+     */
+    public GranaryServer(
+            String address,
+            int port,
+            S3Router router,
+            SigV4Verifier verifier,
+            PayloadDecoder decoder,
+            ObjectStore store,
+            Map<S3Operation, OperationHandler> handlers,
+            UsageSink usage) {
+        RootHandler root = new RootHandler(router, new Authenticator(verifier, decoder), store, handlers, usage);
+        // HttpContinueReadHandler answers "Expect: 100-continue" only when the handler starts reading the body,
+        // so a request refused before that (bad signature, missing bucket) never makes the client send it.
+        this.graceful = new GracefulShutdownHandler(new HttpContinueReadHandler(new BlockingHandler(root)));
+        int cores = Runtime.getRuntime().availableProcessors();
+        this.undertow = Undertow.builder()
+                .addHttpListener(port, address)
+                .setIoThreads(Math.max(2, cores))
+                .setWorkerThreads(Math.max(64, cores * 16))
+                .setBufferSize(64 * 1024)
+                .setDirectBuffers(true)
+                // The path is decoded by Granary itself: SigV4 needs the raw form, keys may contain "%2F".
+                .setServerOption(UndertowOptions.DECODE_URL, false)
+                .setServerOption(UndertowOptions.ALLOW_UNESCAPED_CHARACTERS_IN_URL, true)
+                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 64 * 1024)
+                // Body size limits are S3's (5 GiB per PUT or part), enforced with S3 errors by the handlers;
+                // Undertow's own limit would answer a bare 417 to Expect: 100-continue uploads instead.
+                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, Long.MAX_VALUE)
+                .setServerOption(UndertowOptions.MAX_PARAMETERS, 10_000)
+                .setServerOption(UndertowOptions.ALWAYS_SET_DATE, true)
+                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 120_000)
+                .setServerOption(UndertowOptions.IDLE_TIMEOUT, 600_000)
+                .setSocketOption(Options.TCP_NODELAY, true)
+                .setSocketOption(Options.REUSE_ADDRESSES, true)
+                .setHandler(graceful)
+                .build();
+    }
+
+    public void start() {
+        undertow.start();
+    }
+
+    /** The bound port (useful when 0 was asked for). */
+    public int port() {
+        return ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+    }
+
+    /** Stops accepting requests, waits up to {@code millis} for those in flight, then stops. */
+    public void shutdown(long millis) {
+        graceful.shutdown();
+        try {
+            graceful.awaitShutdown(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        undertow.stop();
+    }
+
+    @Override
+    public void close() {
+        shutdown(30_000);
+    }
+}

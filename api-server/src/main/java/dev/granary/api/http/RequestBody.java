@@ -1,0 +1,13 @@
+package dev.granary.api.http;
+
+import java.io.InputStream;
+import java.util.Map;
+
+/**
+ * A request body as handlers read it.
+ *
+ * @param stream the decoded, verifying stream
+ * @param length decoded length, or -1 if unknown
+ * @param checksums declared checksums by algorithm, complete once the stream reached its end
+ */
+record RequestBody(InputStream stream, long length, Map<String, String> checksums) {}

@@ -1,0 +1,195 @@
+package dev.granary.api.http;
+
+import dev.granary.api.error.ErrorRenderer;
+import dev.granary.api.error.S3Error;
+import dev.granary.api.error.S3Exception;
+import dev.granary.api.error.StorageErrors;
+import dev.granary.api.route.Route;
+import dev.granary.api.route.S3Operation;
+import dev.granary.api.route.S3Router;
+import dev.granary.auth.AuthException;
+import dev.granary.auth.AuthResult;
+import dev.granary.auth.PayloadException;
+import dev.granary.auth.Principal;
+import dev.granary.auth.SignableRequest;
+import dev.granary.metering.UsageRecord;
+import dev.granary.metering.UsageSink;
+import dev.granary.storage.BucketInfo;
+import dev.granary.storage.ObjectStore;
+import dev.granary.storage.StorageException;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one request pipeline: route, authenticate, authorize, handle; errors rendered once; exactly one usage
+ * record per request, failed ones included. Runs on a worker thread (behind Undertow's BlockingHandler).
+ */
+public final class RootHandler implements HttpHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(RootHandler.class);
+
+    private final S3Router router;
+    private final Authenticator authenticator;
+    private final ObjectStore store;
+    private final Map<S3Operation, OperationHandler> handlers;
+    private final UsageSink usage;
+
+    RootHandler(
+            S3Router router,
+            Authenticator authenticator,
+            ObjectStore store,
+            Map<S3Operation, OperationHandler> handlers,
+            UsageSink usage) {
+        this.router = router;
+        this.authenticator = authenticator;
+        this.store = store;
+        this.handlers = handlers;
+        this.usage = usage;
+        for (S3Operation op : S3Operation.values()) {
+            if (!handlers.containsKey(op)) {
+                throw new IllegalArgumentException("no handler for " + op);
+            }
+        }
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) {
+        long start = System.nanoTime();
+        Instant arrived = Instant.now();
+        String requestId = newRequestId();
+        exchange.getResponseHeaders().put(Headers.SERVER, "Granary");
+        exchange.getResponseHeaders().put(AmzHeaders.X_AMZ_REQUEST_ID_H, requestId);
+        exchange.getResponseHeaders().put(AmzHeaders.X_AMZ_ID_2_H, requestId);
+        S3Response response = new S3Response(exchange);
+        CountingInputStream wire = new CountingInputStream(exchange.getInputStream());
+        Route route = null;
+        Principal principal = Principal.anonymous();
+        boolean cut = false;
+        try {
+            Map<String, String> query = UrlCodec.parseQuery(exchange.getQueryString());
+            S3Request request = new S3Request(exchange, requestId, query);
+            String path = UrlCodec.decode(exchange.getRequestPath(), false);
+            route = router.route(
+                    exchange.getRequestMethod().toString(),
+                    exchange.getRequestHeaders().getFirst(Headers.HOST),
+                    path,
+                    query,
+                    request.hasHeader(AmzHeaders.X_AMZ_COPY_SOURCE));
+            SignableRequest signable = Authenticator.signable(exchange);
+            AuthResult auth = route.operation() == S3Operation.HEALTH ? null : authenticator.verify(signable);
+            if (auth != null) {
+                principal = auth.principal();
+                request.bind(route, principal, authenticator.body(auth, signable, wire));
+                authorize(route, principal);
+            } else {
+                request.bind(route, principal, new RequestBody(wire, 0, Map.of()));
+            }
+            handlers.get(route.operation()).handle(request, response);
+        } catch (S3Exception e) {
+            fail(exchange, response, e, route, requestId);
+        } catch (AuthException e) {
+            fail(exchange, response, fromAuth(e), route, requestId);
+        } catch (StorageException e) {
+            // A body that failed verification may reach us wrapped by the store.
+            PayloadException payload = PayloadException.find(e).orElse(null);
+            fail(exchange, response, payload != null ? fromAuth(payload) : storageError(e, route), route, requestId);
+        } catch (PayloadException e) {
+            fail(exchange, response, fromAuth(e), route, requestId);
+        } catch (IOException e) {
+            // The client went away or sent less than it announced; nothing useful can be written back.
+            cut = true;
+            LOG.debug("request {} cut: {}", requestId, e.toString());
+            response.errorCode(S3Error.INCOMPLETE_BODY.code());
+            exchange.setPersistent(false);
+            if (!response.isCommitted()) {
+                fail(exchange, response, new S3Exception(S3Error.INCOMPLETE_BODY), route, requestId);
+            }
+        } catch (RuntimeException e) {
+            fail(exchange, response, S3Exception.internal(e), route, requestId);
+        } finally {
+            if (!exchange.isComplete()) {
+                exchange.endExchange();
+            }
+            S3Operation op = route == null ? S3Operation.METHOD_NOT_ALLOWED : route.operation();
+            usage.record(new UsageRecord(
+                    requestId,
+                    arrived,
+                    principal.isAnonymous() ? "anonymous" : principal.accountId(),
+                    route == null ? null : route.bucket(),
+                    route == null ? null : route.key(),
+                    op.awsName(),
+                    op.requestClass(),
+                    exchange.getStatusCode(),
+                    cut && response.errorCode() == null ? "ConnectionCut" : response.errorCode(),
+                    wire.count(),
+                    response.bytesSent(),
+                    System.nanoTime() - start,
+                    String.valueOf(exchange.getSourceAddress())));
+        }
+    }
+
+    /**
+     * Only the owner of a bucket may use it until ACLs and policies arrive; anonymous callers get AccessDenied.
+     * A missing bucket is NoSuchBucket for everyone, as in AWS.
+     */
+    private void authorize(Route route, Principal principal) {
+        if (principal.isAnonymous()) {
+            throw new S3Exception(S3Error.ACCESS_DENIED);
+        }
+        S3Operation op = route.operation();
+        if (route.bucket() == null || op == S3Operation.CREATE_BUCKET) {
+            return;
+        }
+        BucketInfo bucket = store.getBucket(route.bucket());
+        if (!bucket.owner().equals(principal.accountId())) {
+            throw new S3Exception(S3Error.ACCESS_DENIED);
+        }
+    }
+
+    private static S3Exception storageError(StorageException e, Route route) {
+        return StorageErrors.toS3(e, route == null ? null : route.bucket(), route == null ? null : route.key());
+    }
+
+    private static S3Exception fromAuth(AuthException e) {
+        return fromAuth(e.error(), e.getMessage(), e);
+    }
+
+    private static S3Exception fromAuth(PayloadException e) {
+        return fromAuth(e.error(), e.getMessage(), e);
+    }
+
+    private static S3Exception fromAuth(dev.granary.auth.AuthError error, String message, Throwable cause) {
+        return new S3Exception(S3Error.INVALID_REQUEST, error.code(), error.httpStatus(), message, cause);
+    }
+
+    private static void fail(
+            HttpServerExchange exchange, S3Response response, S3Exception e, Route route, String requestId) {
+        response.errorCode(e.status() == 304 ? null : e.code());
+        if (e.status() >= 500) {
+            LOG.warn("request {} failed: {} {}", requestId, exchange.getRequestMethod(), exchange.getRequestPath(), e.getCause() != null ? e.getCause() : e);
+        }
+        if (response.isCommitted()) {
+            // Headers are gone; the only honest signal left is to cut the connection.
+            exchange.setPersistent(false);
+            return;
+        }
+        exchange.getResponseHeaders().remove(AmzHeaders.CONTENT_LENGTH);
+        // An error answer leaves an unread request body behind: close rather than drain gigabytes.
+        if (!exchange.isRequestComplete()) {
+            exchange.setPersistent(false);
+        }
+        String resource = route == null ? exchange.getRequestPath() : exchange.getRequestPath();
+        ErrorRenderer.render(response, e, exchange.getRequestMethod().equalToString("HEAD"), requestId, resource);
+    }
+
+    private static String newRequestId() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return String.format("%016X", r.nextLong());
+    }
+}

@@ -1,0 +1,131 @@
+package dev.granary.api.http;
+
+import dev.granary.api.error.S3Error;
+import dev.granary.api.error.S3Exception;
+import dev.granary.api.route.Route;
+import dev.granary.auth.Principal;
+import dev.granary.storage.ObjectKey;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderValues;
+import io.undertow.util.HttpString;
+import java.io.InputStream;
+import java.util.Map;
+
+/**
+ * What a handler sees of a request: its route, caller, decoded query, headers and body. The body is already
+ * decoded (aws-chunked) and verified (payload hash, chunk signatures, checksums) as it is read.
+ */
+public final class S3Request {
+    private final HttpServerExchange exchange;
+    private final String requestId;
+    private final Map<String, String> query;
+    private Route route;
+    private Principal principal;
+    private RequestBody body;
+
+    S3Request(HttpServerExchange exchange, String requestId, Map<String, String> query) {
+        this.exchange = exchange;
+        this.requestId = requestId;
+        this.query = query;
+    }
+
+    void bind(Route route, Principal principal, RequestBody body) {
+        this.route = route;
+        this.principal = principal;
+        this.body = body;
+    }
+
+    public String requestId() {
+        return requestId;
+    }
+
+    public String method() {
+        return exchange.getRequestMethod().toString();
+    }
+
+    public Route route() {
+        return route;
+    }
+
+    public String bucket() {
+        return route.bucket();
+    }
+
+    public String key() {
+        return route.key();
+    }
+
+    public ObjectKey objectKey() {
+        return new ObjectKey(route.bucket(), route.key());
+    }
+
+    public Principal principal() {
+        return principal;
+    }
+
+    /** A decoded query parameter, or null if absent ("" if present without a value). */
+    public String query(String name) {
+        return query.get(name);
+    }
+
+    public boolean hasQuery(String name) {
+        return query.containsKey(name);
+    }
+
+    public Map<String, String> queryParams() {
+        return query;
+    }
+
+    /** A query parameter as an int in [min, max], {@code dflt} when absent; otherwise InvalidArgument. */
+    public int queryInt(String name, int dflt, int min, int max) {
+        String v = query.get(name);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n < min) {
+                throw new NumberFormatException();
+            }
+            return Math.min(n, max);
+        } catch (NumberFormatException e) {
+            throw new S3Exception(S3Error.INVALID_ARGUMENT, "Provided " + name + " not an integer or within integer range")
+                    .with("ArgumentName", name)
+                    .with("ArgumentValue", v);
+        }
+    }
+
+    /** The first value of a header, or null. */
+    public String header(String name) {
+        return exchange.getRequestHeaders().getFirst(name);
+    }
+
+    /** Every header with its values, for copying x-amz-meta-* and friends. */
+    public Iterable<HeaderValues> headers() {
+        return exchange.getRequestHeaders();
+    }
+
+    public boolean hasHeader(String name) {
+        return exchange.getRequestHeaders().contains(new HttpString(name));
+    }
+
+    /** The decoded request body. */
+    public InputStream body() {
+        return body.stream();
+    }
+
+    /** The decoded body's length: the payload length for aws-chunked, Content-Length otherwise; -1 if unknown. */
+    public long contentLength() {
+        return body.length();
+    }
+
+    /** Checksums the client declared, filled in (trailers) once the body has been read to its end. */
+    public Map<String, String> checksums() {
+        return body.checksums();
+    }
+
+    /** Whether the client sent a body at all (Content-Length > 0 or chunked). */
+    public boolean hasBody() {
+        return body.length() != 0;
+    }
+}

@@ -1,0 +1,115 @@
+package dev.granary.api.http;
+
+import dev.granary.api.xml.XmlWriter;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HttpString;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+
+/** What a handler writes: status, headers, and an XML document, a stream, or nothing. */
+public final class S3Response {
+    private static final int COPY_BUFFER = 256 * 1024;
+
+    private final HttpServerExchange exchange;
+    private long bytesSent;
+    private String errorCode;
+
+    S3Response(HttpServerExchange exchange) {
+        this.exchange = exchange;
+    }
+
+    public S3Response status(int status) {
+        exchange.setStatusCode(status);
+        return this;
+    }
+
+    public int status() {
+        return exchange.getStatusCode();
+    }
+
+    /** Sets a header; a null value is skipped. */
+    public S3Response header(String name, String value) {
+        if (value != null) {
+            exchange.getResponseHeaders().put(new HttpString(name), value);
+        }
+        return this;
+    }
+
+    /** Sends an XML document with status 200. */
+    public void xml(XmlWriter document) {
+        xml(200, document);
+    }
+
+    public void xml(int status, XmlWriter document) {
+        byte[] bytes = document.toBytes();
+        exchange.setStatusCode(status);
+        header(AmzHeaders.CONTENT_TYPE, "application/xml");
+        header(AmzHeaders.CONTENT_LENGTH, Long.toString(bytes.length));
+        if (!exchange.getRequestMethod().equalToString("HEAD")) {
+            exchange.getResponseSender().send(ByteBuffer.wrap(bytes));
+            bytesSent += bytes.length;
+        }
+    }
+
+    /** Ends the response with the given status and no body. */
+    public void empty(int status) {
+        exchange.setStatusCode(status);
+        if (!exchange.getResponseHeaders().contains(AmzHeaders.CONTENT_LENGTH)) {
+            header(AmzHeaders.CONTENT_LENGTH, "0");
+        }
+        exchange.endExchange();
+    }
+
+    /**
+     * Streams {@code length} bytes from {@code in} as the body. The status and headers (Content-Length among
+     * them) must be set before; they go out with the first bytes.
+     */
+    public void stream(InputStream in, long length) throws IOException {
+        header(AmzHeaders.CONTENT_LENGTH, Long.toString(length));
+        if (exchange.getRequestMethod().equalToString("HEAD")) {
+            exchange.endExchange();
+            return;
+        }
+        OutputStream out = exchange.getOutputStream();
+        byte[] buffer = new byte[(int) Math.min(COPY_BUFFER, Math.max(length, 1))];
+        long remaining = length;
+        while (remaining > 0) {
+            int n = in.read(buffer, 0, (int) Math.min(buffer.length, remaining));
+            if (n < 0) {
+                throw new IOException("object stream ended " + remaining + " bytes early");
+            }
+            out.write(buffer, 0, n);
+            bytesSent += n;
+            remaining -= n;
+        }
+        out.close();
+    }
+
+    /** Whether status and headers have gone out already (an error can then no longer be rendered). */
+    public boolean isCommitted() {
+        return exchange.isResponseStarted();
+    }
+
+    public long bytesSent() {
+        return bytesSent;
+    }
+
+    void countBytes(long n) {
+        bytesSent += n;
+    }
+
+    /** The S3 error code sent, for the usage record; null on success. */
+    public String errorCode() {
+        return errorCode;
+    }
+
+    void errorCode(String code) {
+        this.errorCode = code;
+    }
+
+    HttpServerExchange exchange() {
+        return exchange;
+    }
+}

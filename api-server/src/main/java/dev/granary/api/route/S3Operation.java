@@ -1,0 +1,59 @@
+package dev.granary.api.route;
+
+import dev.granary.metering.RequestClass;
+
+/**
+ * Every S3 operation Granary recognises, named as in the AWS S3 API reference. The vocabulary of logs,
+ * metrics, metering and (later) policy. Operations recognised but not implemented map to NotImplemented.
+ */
+public enum S3Operation {
+    LIST_BUCKETS("ListBuckets", RequestClass.WRITE),
+    CREATE_BUCKET("CreateBucket", RequestClass.WRITE),
+    HEAD_BUCKET("HeadBucket", RequestClass.READ),
+    DELETE_BUCKET("DeleteBucket", RequestClass.FREE),
+    GET_BUCKET_LOCATION("GetBucketLocation", RequestClass.READ),
+    GET_BUCKET_VERSIONING("GetBucketVersioning", RequestClass.READ),
+    GET_BUCKET_ACL("GetBucketAcl", RequestClass.READ),
+    LIST_OBJECTS("ListObjects", RequestClass.WRITE),
+    LIST_OBJECTS_V2("ListObjectsV2", RequestClass.WRITE),
+    LIST_MULTIPART_UPLOADS("ListMultipartUploads", RequestClass.WRITE),
+    PUT_OBJECT("PutObject", RequestClass.WRITE),
+    COPY_OBJECT("CopyObject", RequestClass.WRITE),
+    GET_OBJECT("GetObject", RequestClass.READ),
+    HEAD_OBJECT("HeadObject", RequestClass.READ),
+    DELETE_OBJECT("DeleteObject", RequestClass.FREE),
+    DELETE_OBJECTS("DeleteObjects", RequestClass.WRITE),
+    GET_OBJECT_ACL("GetObjectAcl", RequestClass.READ),
+    CREATE_MULTIPART_UPLOAD("CreateMultipartUpload", RequestClass.WRITE),
+    UPLOAD_PART("UploadPart", RequestClass.WRITE),
+    UPLOAD_PART_COPY("UploadPartCopy", RequestClass.WRITE),
+    COMPLETE_MULTIPART_UPLOAD("CompleteMultipartUpload", RequestClass.WRITE),
+    ABORT_MULTIPART_UPLOAD("AbortMultipartUpload", RequestClass.FREE),
+    LIST_PARTS("ListParts", RequestClass.WRITE),
+    /** Health checks: answered without authentication, never billed. */
+    HEALTH("Health", RequestClass.FREE),
+    /** A bucket or object subresource (cors, policy, tagging...) that is recognised but not implemented yet. */
+    UNSUPPORTED_BUCKET_SUBRESOURCE("UnsupportedBucketSubresource", RequestClass.READ),
+    UNSUPPORTED_OBJECT_SUBRESOURCE("UnsupportedObjectSubresource", RequestClass.READ),
+    /** HTML form upload (POST object); comes with the browser issue. */
+    POST_OBJECT("PostObject", RequestClass.WRITE),
+    /** A method S3 does not define for the resource. */
+    METHOD_NOT_ALLOWED("MethodNotAllowed", RequestClass.FREE);
+
+    private final String awsName;
+    private final RequestClass requestClass;
+
+    S3Operation(String awsName, RequestClass requestClass) {
+        this.awsName = awsName;
+        this.requestClass = requestClass;
+    }
+
+    /** The operation's name in the AWS API reference, e.g. {@code PutObject}. */
+    public String awsName() {
+        return awsName;
+    }
+
+    public RequestClass requestClass() {
+        return requestClass;
+    }
+}

@@ -1,0 +1,188 @@
+package dev.granary.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/** Durability: a graceful restart keeps everything; a kill -9 keeps every acknowledged write and no partial one. */
+class RestartAndCrashIT {
+    @RegisterExtension
+    static final GranaryServerExtension server = new GranaryServerExtension();
+
+    @Test
+    void everythingWrittenIsReadableAfterAGracefulRestart() {
+        S3Client s3 = server.client();
+        s3.createBucket(b -> b.bucket("durable"));
+        for (int i = 0; i < 50; i++) {
+            int n = i;
+            s3.putObject(b -> b.bucket("durable").key("obj/" + n), RequestBody.fromBytes(content("obj/" + n)));
+        }
+        String uploadId = s3.createMultipartUpload(b -> b.bucket("durable").key("pending")).uploadId();
+        server.stop();
+        server.start();
+        S3Client again = server.client();
+        for (int i = 0; i < 50; i++) {
+            int n = i;
+            assertThat(again.getObjectAsBytes(b -> b.bucket("durable").key("obj/" + n)).asByteArray())
+                    .isEqualTo(content("obj/" + n));
+        }
+        assertThat(again.listObjectsV2(b -> b.bucket("durable")).keyCount()).isEqualTo(50);
+        assertThat(again.listMultipartUploads(b -> b.bucket("durable")).uploads())
+                .extracting(u -> u.uploadId())
+                .containsExactly(uploadId);
+    }
+
+    /** Content derived from the key, so any object found later can be checked without a record of it. */
+    static byte[] content(String key) {
+        Random r = new Random(key.hashCode());
+        byte[] data = new byte[1 + r.nextInt(1_500_000)];
+        r.nextBytes(data);
+        byte[] name = key.getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(name, 0, data, 0, Math.min(name.length, data.length));
+        return data;
+    }
+
+    @Test
+    void killDashNineLosesNoAcknowledgedWriteAndLeavesNoPartialObject(@TempDir Path data) throws Exception {
+        int port = freePort();
+        Process first = startProcess(data, port);
+        Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+        try {
+            S3Client s3 = client(port);
+            s3.createBucket(b -> b.bucket("crash"));
+            AtomicBoolean stop = new AtomicBoolean();
+            ExecutorService writers = Executors.newFixedThreadPool(4);
+            for (int w = 0; w < 4; w++) {
+                int writer = w;
+                writers.submit(() -> {
+                    for (int i = 0; i < 100_000 && !stop.get(); i++) {
+                        String key = "w" + writer + "/" + i;
+                        try {
+                            s3.putObject(b -> b.bucket("crash").key(key), RequestBody.fromBytes(content(key)));
+                            acknowledged.add(key);
+                        } catch (RuntimeException e) {
+                            return; // the server died under us
+                        }
+                    }
+                });
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (acknowledged.size() < 40 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            stop.set(true);
+            writers.shutdown();
+            assertThat(writers.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            first.destroyForcibly();
+        }
+        assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(40);
+
+        Process second = startProcess(data, port);
+        try {
+            S3Client s3 = client(port);
+            for (String key : acknowledged) {
+                assertThat(s3.getObjectAsBytes(b -> b.bucket("crash").key(key)).asByteArray())
+                        .as(key)
+                        .isEqualTo(content(key));
+            }
+            List<String> listed = new ArrayList<>();
+            s3.listObjectsV2Paginator(b -> b.bucket("crash")).contents().forEach(o -> listed.add(o.key()));
+            assertThat(listed).containsAll(acknowledged);
+            // Objects in flight at the kill are either absent or whole, never partial.
+            for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket("crash")).contents()) {
+                assertThat(s3.getObjectAsBytes(b -> b.bucket("crash").key(o.key())).asByteArray())
+                        .as(o.key())
+                        .isEqualTo(content(o.key()));
+            }
+        } finally {
+            second.destroy();
+            second.waitFor(60, TimeUnit.SECONDS);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static Process startProcess(Path data, int port) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(
+                        java, "-cp", System.getProperty("java.class.path"), "dev.granary.Main", "server",
+                        "--address", "127.0.0.1", "--port", Integer.toString(port), "--data", data.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(data.resolveSibling(data.getFileName() + "-server.log").toFile());
+        Map<String, String> env = pb.environment();
+        env.put("GRANARY_ROOT_USER", GranaryServerExtension.ACCESS_KEY);
+        env.put("GRANARY_ROOT_PASSWORD", GranaryServerExtension.SECRET_KEY);
+        Process process = pb.start();
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            try {
+                HttpResponse<String> r = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                                .timeout(Duration.ofSeconds(2))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return process;
+                }
+            } catch (IOException e) {
+                // not up yet
+            }
+            Thread.sleep(100);
+        }
+        process.destroyForcibly();
+        throw new IllegalStateException("server did not start: "
+                + Files.readString(data.resolveSibling(data.getFileName() + "-server.log")));
+    }
+
+    private static S3Client client(int port) {
+        return S3Client.builder()
+                .endpointOverride(URI.create("http://127.0.0.1:" + port))
+                .region(Region.US_EAST_1)
+                .forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                        GranaryServerExtension.ACCESS_KEY, GranaryServerExtension.SECRET_KEY)))
+                .httpClient(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(Duration.ofSeconds(5))
+                        .socketTimeout(Duration.ofSeconds(30))
+                        .build())
+                .overrideConfiguration(o -> o
+                        .apiCallTimeout(Duration.ofSeconds(60)))
+                .build();
+    }
+}

@@ -1,0 +1,156 @@
+package dev.granary.auth;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.commons.codec.binary.Hex;
+
+/**
+ * Counts and hashes a (decoded) body as it is read, and at its end checks length, x-amz-content-sha256,
+ * Content-MD5 and the flexible checksum before returning -1. A failure is thrown from that last read, so a
+ * consumer that commits only after end of stream never commits a body that fails a check.
+ */
+final class VerifyingInputStream extends InputStream {
+
+    /** What to check at end of stream; null fields are not checked. */
+    record Checks(
+            long expectedLength,
+            String expectedSha256Hex,
+            byte[] expectedMd5,
+            ChecksumAlgorithm checksum,
+            byte[] expectedChecksum,
+            boolean checksumInTrailer) {}
+
+    private final InputStream in;
+    private final AwsChunkedInputStream chunked;
+    private final Checks checks;
+    private final MessageDigest sha256;
+    private final MessageDigest md5;
+    private final ChecksumAlgorithm.Hasher checksum;
+    private final Map<String, String> checksums = new LinkedHashMap<>();
+    private byte[] md5Digest;
+    private final byte[] one = new byte[1];
+    private long count;
+    private boolean finished;
+    private PayloadException failure;
+
+    /**
+     * @param in the body, decoded already when chunked
+     * @param chunked the chunk decoder {@code in} reads from, for its trailers; null for a plain body
+     * @param checks what to verify at the end
+     */
+    VerifyingInputStream(InputStream in, AwsChunkedInputStream chunked, Checks checks) {
+        this.in = in;
+        this.chunked = chunked;
+        this.checks = checks;
+        this.sha256 = checks.expectedSha256Hex() == null ? null : SigV4.sha256();
+        this.md5 = newMd5();
+        this.checksum = checks.checksum() == null ? null : checks.checksum().newHasher();
+    }
+
+    @Override
+    public int read() throws IOException {
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        if (failure != null) {
+            throw failure;
+        }
+        if (finished) {
+            return -1;
+        }
+        int n = in.read(b, off, len);
+        if (n < 0) {
+            finish();
+            return -1;
+        }
+        count += n;
+        if (checks.expectedLength() >= 0 && count > checks.expectedLength()) {
+            throw fail(AuthError.INCOMPLETE_BODY, "The body is longer than its declared length.");
+        }
+        if (sha256 != null) {
+            sha256.update(b, off, n);
+        }
+        md5.update(b, off, n);
+        if (checksum != null) {
+            checksum.update(b, off, n);
+        }
+        return n;
+    }
+
+    private void finish() throws PayloadException {
+        if (checks.expectedLength() >= 0 && count != checks.expectedLength()) {
+            throw fail(AuthError.INCOMPLETE_BODY, AuthError.INCOMPLETE_BODY.defaultMessage());
+        }
+        if (sha256 != null && !Hex.encodeHexString(sha256.digest()).equals(checks.expectedSha256Hex())) {
+            throw fail(AuthError.X_AMZ_CONTENT_SHA256_MISMATCH, AuthError.X_AMZ_CONTENT_SHA256_MISMATCH.defaultMessage());
+        }
+        byte[] digest = md5.digest();
+        if (checks.expectedMd5() != null && !MessageDigest.isEqual(digest, checks.expectedMd5())) {
+            throw fail(AuthError.BAD_DIGEST, AuthError.BAD_DIGEST.defaultMessage());
+        }
+        if (checksum != null) {
+            byte[] computed = checksum.digest();
+            byte[] expected = checks.checksumInTrailer() ? trailerChecksum() : checks.expectedChecksum();
+            if (expected != null && !MessageDigest.isEqual(computed, expected)) {
+                throw fail(
+                        AuthError.BAD_DIGEST,
+                        "The " + checks.checksum().name() + " you specified did not match the calculated checksum.");
+            }
+            checksums.put(checks.checksum().name(), Base64.getEncoder().encodeToString(computed));
+        }
+        md5Digest = digest;
+        finished = true;
+    }
+
+    /** The verified or computed checksums, base64 by algorithm name; empty before the end. */
+    Map<String, String> checksums() {
+        return Collections.unmodifiableMap(checksums);
+    }
+
+    /** The body's MD5, or null before the end. */
+    byte[] md5() {
+        return md5Digest == null ? null : md5Digest.clone();
+    }
+
+    private byte[] trailerChecksum() throws PayloadException {
+        ChecksumAlgorithm algorithm = checks.checksum();
+        String value = chunked.trailers().get(algorithm.headerName());
+        if (value == null) {
+            throw fail(
+                    AuthError.MALFORMED_TRAILER_ERROR,
+                    "The trailing header " + algorithm.headerName() + " declared in x-amz-trailer is missing.");
+        }
+        return algorithm
+                .decode(value)
+                .orElseThrow(() -> fail(
+                        AuthError.INVALID_REQUEST,
+                        "Value for " + algorithm.headerName() + " trailing header is invalid."));
+    }
+
+    private PayloadException fail(AuthError error, String message) {
+        failure = new PayloadException(error, message);
+        return failure;
+    }
+
+    private static MessageDigest newMd5() {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("MD5 is a required JDK algorithm", e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.close();
+    }
+}

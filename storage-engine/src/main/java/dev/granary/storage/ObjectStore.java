@@ -1,0 +1,142 @@
+package dev.granary.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+
+/**
+ * The storage SPI the protocol layer talks to. Implementations are thread-safe. Every mutation is atomic and
+ * durable when the method returns: a reader sees the old state or the new one, never a mix, and an
+ * acknowledged write survives a crash. Bodies are streamed: no method holds a whole object in memory.
+ */
+public interface ObjectStore extends AutoCloseable {
+
+    /**
+     * Creates a bucket.
+     *
+     * @throws StorageException {@code BUCKET_ALREADY_OWNED_BY_YOU} if {@code owner} has it,
+     *     {@code BUCKET_ALREADY_EXISTS} if another account has it
+     */
+    BucketInfo createBucket(String bucket, String owner, String region);
+
+    /** The bucket's record. @throws StorageException {@code NO_SUCH_BUCKET} */
+    BucketInfo getBucket(String bucket);
+
+    /**
+     * Deletes an empty bucket, aborting its multipart uploads in progress.
+     *
+     * @throws StorageException {@code NO_SUCH_BUCKET}, {@code BUCKET_NOT_EMPTY}
+     */
+    void deleteBucket(String bucket);
+
+    /** All buckets, by name; {@code owner} null means every owner. */
+    List<BucketInfo> listBuckets(String owner);
+
+    /**
+     * Stores {@code body} as the object at {@code key}, replacing any current one. Reads the body to its end,
+     * then commits; if reading fails (the stream throws, or ends before {@code length} bytes) nothing is
+     * committed and the exception propagates.
+     *
+     * @param length the exact number of bytes the body yields, or -1 if unknown
+     * @param contentMd5 the MD5 the client declared (Content-MD5), or null; a mismatch fails with
+     *     {@code BAD_DIGEST} and commits nothing
+     * @throws StorageException {@code NO_SUCH_BUCKET}, {@code BAD_DIGEST}, {@code INCOMPLETE_BODY}
+     * @throws IOException when reading the body fails
+     */
+    ObjectMeta putObject(ObjectKey key, ObjectAttributes attributes, InputStream body, long length, byte[] contentMd5)
+            throws IOException;
+
+    /** The object's metadata. @throws StorageException {@code NO_SUCH_BUCKET}, {@code NO_SUCH_KEY} */
+    ObjectMeta headObject(ObjectKey key);
+
+    /**
+     * Opens the bytes {@code [offset, offset + length)} of the object; the caller has checked them against the
+     * object's size (use {@link #headObject} or pass {@code length} -1 for "to the end").
+     *
+     * @throws StorageException {@code NO_SUCH_BUCKET}, {@code NO_SUCH_KEY}
+     */
+    ObjectContent getObject(ObjectKey key, long offset, long length);
+
+    /**
+     * Replaces only the attributes of an object whose ETag is {@code expectedEtag} (a same-object copy with
+     * metadata REPLACE); the data stays.
+     *
+     * @throws StorageException {@code NO_SUCH_KEY} also when the ETag changed meanwhile
+     */
+    ObjectMeta replaceAttributes(ObjectKey key, String expectedEtag, ObjectAttributes attributes);
+
+    /** Deletes the object; deleting a missing key succeeds. @throws StorageException {@code NO_SUCH_BUCKET} */
+    void deleteObject(ObjectKey key);
+
+    /** One page of the bucket's objects. @throws StorageException {@code NO_SUCH_BUCKET} */
+    ListPage listObjects(String bucket, ListQuery query);
+
+    /** Whether the bucket holds no objects. */
+    boolean isEmpty(String bucket);
+
+    // ---- multipart ----
+
+    /** Starts an upload. @throws StorageException {@code NO_SUCH_BUCKET} */
+    MultipartUpload createUpload(ObjectKey key, String owner, ObjectAttributes attributes);
+
+    /** The upload's record. @throws StorageException {@code NO_SUCH_UPLOAD} */
+    MultipartUpload getUpload(ObjectKey key, String uploadId);
+
+    /**
+     * Stores a part, replacing a part of the same number. Same reading rules as {@link #putObject}.
+     *
+     * @param checksums filled by the caller's stream at the end of the body, as in {@link ObjectAttributes}
+     * @throws StorageException {@code NO_SUCH_UPLOAD}, {@code BAD_DIGEST}, {@code INCOMPLETE_BODY}
+     */
+    PartMeta uploadPart(
+            ObjectKey key,
+            String uploadId,
+            int partNumber,
+            InputStream body,
+            long length,
+            byte[] contentMd5,
+            java.util.Map<String, String> checksums)
+            throws IOException;
+
+    /**
+     * Completes an upload: the listed parts, in order, become the object's content without copying bytes.
+     * Parts not listed are discarded.
+     *
+     * @param minPartSize every part but the last must be at least this large
+     * @param checksums the object-level checksums to store (composite or full-object), may be empty
+     * @throws StorageException {@code NO_SUCH_UPLOAD}, {@code INVALID_PART} (missing part or ETag mismatch),
+     *     {@code INVALID_PART_ORDER}, {@code ENTITY_TOO_SMALL}
+     */
+    ObjectMeta completeUpload(
+            ObjectKey key,
+            String uploadId,
+            List<CompletedPart> parts,
+            long minPartSize,
+            java.util.Map<String, String> checksums,
+            String checksumType);
+
+    /** Aborts an upload and discards its parts. @throws StorageException {@code NO_SUCH_UPLOAD} */
+    void abortUpload(ObjectKey key, String uploadId);
+
+    /**
+     * The upload's parts with numbers above {@code partNumberMarker}, by number: at most {@code maxParts + 1},
+     * the one more than asked telling the caller that the list is truncated (it shows only {@code maxParts}).
+     *
+     * @throws StorageException {@code NO_SUCH_UPLOAD}
+     */
+    List<PartMeta> listParts(ObjectKey key, String uploadId, int partNumberMarker, int maxParts);
+
+    /**
+     * One page of the bucket's uploads in progress, ordered by key then upload id, after
+     * ({@code keyMarker}, {@code uploadIdMarker}): with an upload id marker, uploads of {@code keyMarker} with
+     * larger ids follow; without one, listing starts after all uploads of {@code keyMarker}.
+     *
+     * @throws StorageException {@code NO_SUCH_BUCKET}
+     */
+    UploadListing listUploads(
+            String bucket, String prefix, String delimiter, String keyMarker, String uploadIdMarker, int maxUploads);
+
+    /** Closes the store: waits for background work and closes every partition cleanly. */
+    @Override
+    void close();
+}

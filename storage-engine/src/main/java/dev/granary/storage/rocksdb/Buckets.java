@@ -1,0 +1,136 @@
+package dev.granary.storage.rocksdb;
+
+import dev.granary.storage.BucketInfo;
+import dev.granary.storage.StorageException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksIterator;
+
+/**
+ * Bucket records, each in CF {@code buckets} of the partition its name hashes to, with an in-memory copy of all
+ * of them so the existence check every object operation makes costs no read. A read-write lock makes bucket
+ * creation and deletion exclusive with object commits: a commit holds it shared while it checks the bucket and
+ * writes, so no object is committed into a bucket that a concurrent delete found empty.
+ */
+final class Buckets {
+    private final Partitions partitions;
+    private final Map<String, BucketInfo> byName = new ConcurrentHashMap<>();
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+
+    Buckets(Partitions partitions) {
+        this.partitions = partitions;
+        for (Partition p : partitions.all()) {
+            scan(p).forEach(b -> byName.put(b.name(), b));
+        }
+    }
+
+    BucketInfo create(String bucket, String owner, String region) {
+        lock.writeLock().lock();
+        try {
+            BucketInfo existing = byName.get(bucket);
+            if (existing != null) {
+                boolean mine = existing.owner().equals(owner);
+                throw new StorageException(
+                        mine
+                                ? StorageException.Reason.BUCKET_ALREADY_OWNED_BY_YOU
+                                : StorageException.Reason.BUCKET_ALREADY_EXISTS,
+                        "bucket " + bucket + " already exists" + (mine ? " and is yours" : ""));
+            }
+            BucketInfo info = new BucketInfo(bucket, owner, Instant.ofEpochMilli(System.currentTimeMillis()), region);
+            Partition p = partitions.forBucket(bucket);
+            p.commit("create bucket " + bucket, batch -> batch.put(p.cf(Cf.BUCKETS), Keys.utf8(bucket), encode(info)));
+            byName.put(bucket, info);
+            return info;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** The bucket's record. @throws StorageException {@code NO_SUCH_BUCKET} */
+    BucketInfo get(String bucket) {
+        BucketInfo info = byName.get(bucket);
+        if (info == null) {
+            throw new StorageException(StorageException.Reason.NO_SUCH_BUCKET, "no bucket " + bucket);
+        }
+        return info;
+    }
+
+    /** Runs {@code action} with the bucket known to exist until it returns. */
+    <T> T whileExists(String bucket, Supplier<T> action) {
+        lock.readLock().lock();
+        try {
+            get(bucket);
+            return action.get();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Deletes the bucket after {@code beforeDelete} ran, with no object commit in between; {@code beforeDelete}
+     * checks emptiness and cleans up what the bucket still holds.
+     */
+    void delete(String bucket, Runnable beforeDelete) {
+        lock.writeLock().lock();
+        try {
+            get(bucket);
+            beforeDelete.run();
+            Partition p = partitions.forBucket(bucket);
+            p.commit("delete bucket " + bucket, batch -> batch.delete(p.cf(Cf.BUCKETS), Keys.utf8(bucket)));
+            byName.remove(bucket);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Buckets of {@code owner} (all when null) read from every partition, by name. */
+    List<BucketInfo> list(String owner) {
+        List<BucketInfo> result = new ArrayList<>();
+        for (Partition p : partitions.all()) {
+            for (BucketInfo b : scan(p)) {
+                if (owner == null || owner.equals(b.owner())) {
+                    result.add(b);
+                }
+            }
+        }
+        // Bucket names are ASCII, so String order is the UTF-8 byte order.
+        result.sort(Comparator.comparing(BucketInfo::name));
+        return result;
+    }
+
+    private static List<BucketInfo> scan(Partition p) {
+        List<BucketInfo> result = new ArrayList<>();
+        try (ReadOptions options = new ReadOptions();
+                RocksIterator it = p.iterator(Cf.BUCKETS, options)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                byte[] name = it.key();
+                result.add(decode(Keys.string(name, 0, name.length), it.value()));
+            }
+            p.checkStatus(it, "list buckets");
+        }
+        return result;
+    }
+
+    private static byte[] encode(BucketInfo info) {
+        return Codec.encode(out -> {
+            Codec.writeString(out, info.owner());
+            out.writeLong(info.created().toEpochMilli());
+            Codec.writeString(out, info.region());
+        });
+    }
+
+    private static BucketInfo decode(String name, byte[] value) {
+        return Codec.decode(
+                value,
+                "bucket " + name,
+                in -> new BucketInfo(
+                        name, Codec.readString(in), Instant.ofEpochMilli(in.readLong()), Codec.readString(in)));
+    }
+}

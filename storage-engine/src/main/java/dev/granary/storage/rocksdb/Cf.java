@@ -1,0 +1,36 @@
+package dev.granary.storage.rocksdb;
+
+import java.nio.charset.StandardCharsets;
+
+/** The column families of a partition; {@link Keys} documents each one's keys. */
+enum Cf {
+    /** Current object versions by {@code bucket 0x00 key}. */
+    META("meta"),
+    /** Object bytes in chunks, in BlobDB blob files. */
+    DATA("data"),
+    /** Multipart uploads in progress. */
+    UPLOADS("uploads"),
+    /** Parts of the uploads in progress. */
+    PARTS("parts"),
+    /** Bucket records of the buckets this partition is home to. */
+    BUCKETS("buckets"),
+    /** Data ids whose chunks the reclaimer deletes. */
+    GC("gc"),
+    /** Data ids being written by an upload that has not committed yet. */
+    PENDING("pending");
+
+    private final String name;
+
+    Cf(String name) {
+        this.name = name;
+    }
+
+    byte[] nameBytes() {
+        return name.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

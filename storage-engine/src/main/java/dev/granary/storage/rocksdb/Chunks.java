@@ -1,0 +1,93 @@
+package dev.granary.storage.rocksdb;
+
+import dev.granary.storage.StorageException;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.util.zip.CRC32C;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
+
+/**
+ * Object bytes and their bookkeeping: chunk values (CRC32C then bytes), data ids, and the {@code pending} and
+ * {@code gc} records that make sure no chunk outlives the versions that point to it.
+ */
+final class Chunks {
+    /** Bytes before the chunk's data in a stored value: its CRC32C. */
+    static final int CRC_LENGTH = 4;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private Chunks() {}
+
+    /**
+     * A fresh data id: 6 bytes of the clock, so chunks written close in time sit close in the key space, and 10
+     * random bytes, so ids never collide across processes or restarts.
+     */
+    static byte[] newDataId() {
+        byte[] id = new byte[Keys.DATA_ID_LENGTH];
+        RANDOM.nextBytes(id);
+        long millis = System.currentTimeMillis();
+        for (int i = 0; i < 6; i++) {
+            id[i] = (byte) (millis >>> (8 * (5 - i)));
+        }
+        return id;
+    }
+
+    static byte[] encode(byte[] buffer, int length) {
+        CRC32C crc = new CRC32C();
+        crc.update(buffer, 0, length);
+        return ByteBuffer.allocate(CRC_LENGTH + length)
+                .putInt((int) crc.getValue())
+                .put(buffer, 0, length)
+                .array();
+    }
+
+    /**
+     * Checks a stored chunk value's CRC32C and length; its data follows the {@link #CRC_LENGTH} header.
+     *
+     * @throws StorageException {@code CORRUPT_DATA} on a missing chunk, a wrong length or a CRC mismatch
+     */
+    static void verify(byte[] value, int expectedLength, String what) {
+        if (value == null) {
+            throw corrupt(what + ": chunk missing");
+        }
+        if (value.length != CRC_LENGTH + expectedLength) {
+            throw corrupt(what + ": chunk has " + (value.length - CRC_LENGTH) + " bytes, expected " + expectedLength);
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(value, CRC_LENGTH, expectedLength);
+        int stored = ByteBuffer.wrap(value, 0, CRC_LENGTH).getInt();
+        if (stored != (int) crc.getValue()) {
+            throw corrupt(what + ": CRC32C mismatch");
+        }
+    }
+
+    private static StorageException corrupt(String message) {
+        return new StorageException(StorageException.Reason.CORRUPT_DATA, message);
+    }
+
+    /** Adds to {@code batch}: the chunk at {@code index} of {@code dataId}. */
+    static void putChunk(WriteBatch batch, Partition p, byte[] dataId, int index, byte[] value)
+            throws RocksDBException {
+        batch.put(p.cf(Cf.DATA), Keys.chunkKey(dataId, index), value);
+    }
+
+    /** Adds to {@code batch}: the data id is being written and is garbage unless a commit claims it. */
+    static void markPending(WriteBatch batch, Partition p, byte[] dataId) throws RocksDBException {
+        batch.put(p.cf(Cf.PENDING), dataId, new byte[0]);
+    }
+
+    /** Adds to {@code batch}: the data id now belongs to a committed record. */
+    static void clearPending(WriteBatch batch, Partition p, byte[] dataId) throws RocksDBException {
+        batch.delete(p.cf(Cf.PENDING), dataId);
+    }
+
+    /** Adds to {@code batch}: the segment's chunks are no longer referenced; the reclaimer deletes them. */
+    static void enqueueGc(WriteBatch batch, Partition p, Segment segment) throws RocksDBException {
+        batch.put(p.cf(Cf.GC), segment.dataId(), new byte[0]);
+    }
+
+    /** Adds to {@code batch}: deletes every chunk of the data id with one range tombstone. */
+    static void deleteChunks(WriteBatch batch, Partition p, byte[] dataId) throws RocksDBException {
+        batch.deleteRange(p.cf(Cf.DATA), dataId, Keys.chunkRangeEnd(dataId));
+    }
+}

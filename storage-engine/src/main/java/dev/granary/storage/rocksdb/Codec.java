@@ -1,0 +1,144 @@
+package dev.granary.storage.rocksdb;
+
+import dev.granary.storage.ObjectAttributes;
+import dev.granary.storage.StorageException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * The binary encoding shared by the stored records: a leading format version byte, then fields written with
+ * {@link DataOutputStream}. Strings are length-prefixed UTF-8 (length -1 for null) rather than
+ * {@code writeUTF}, which caps at 64 KiB and uses modified UTF-8.
+ */
+final class Codec {
+    static final byte VERSION = 1;
+
+    private Codec() {}
+
+    /** Writes a record's fields. */
+    @FunctionalInterface
+    interface Body {
+        void write(DataOutputStream out) throws IOException;
+    }
+
+    /** Reads a record's fields. */
+    @FunctionalInterface
+    interface Parser<T> {
+        T read(DataInputStream in) throws IOException;
+    }
+
+    static byte[] encode(Body body) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(VERSION);
+            body.write(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("in-memory encoding cannot fail", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    static <T> T decode(byte[] value, String what, Parser<T> parser) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
+            int version = in.readUnsignedByte();
+            if (version != VERSION) {
+                throw new StorageException(
+                        StorageException.Reason.CORRUPT_DATA, what + ": unknown record format " + version);
+            }
+            return parser.read(in);
+        } catch (IOException e) {
+            throw new StorageException(StorageException.Reason.CORRUPT_DATA, what + ": unreadable record", e);
+        }
+    }
+
+    static void writeString(DataOutputStream out, String s) throws IOException {
+        if (s == null) {
+            out.writeInt(-1);
+            return;
+        }
+        writeBytes(out, s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String readString(DataInputStream in) throws IOException {
+        byte[] bytes = readBytesOrNull(in);
+        return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    static void writeBytes(DataOutputStream out, byte[] bytes) throws IOException {
+        out.writeInt(bytes.length);
+        out.write(bytes);
+    }
+
+    static byte[] readBytesOrNull(DataInputStream in) throws IOException {
+        int length = in.readInt();
+        if (length < 0) {
+            return null;
+        }
+        byte[] bytes = new byte[length];
+        in.readFully(bytes);
+        return bytes;
+    }
+
+    static void writeMap(DataOutputStream out, Map<String, String> map) throws IOException {
+        Map<String, String> safe = map == null ? Map.of() : map;
+        out.writeInt(safe.size());
+        for (Map.Entry<String, String> e : safe.entrySet()) {
+            writeString(out, e.getKey());
+            writeString(out, e.getValue());
+        }
+    }
+
+    static SortedMap<String, String> readMap(DataInputStream in) throws IOException {
+        int size = in.readInt();
+        SortedMap<String, String> map = new TreeMap<>();
+        for (int i = 0; i < size; i++) {
+            map.put(readString(in), readString(in));
+        }
+        return map;
+    }
+
+    static void writeAttributes(DataOutputStream out, ObjectAttributes a) throws IOException {
+        writeString(out, a.contentType());
+        writeString(out, a.contentEncoding());
+        writeString(out, a.contentDisposition());
+        writeString(out, a.contentLanguage());
+        writeString(out, a.cacheControl());
+        writeString(out, a.expires());
+        writeMap(out, a.userMetadata());
+        writeMap(out, a.checksums());
+        writeString(out, a.checksumType());
+    }
+
+    static ObjectAttributes readAttributes(DataInputStream in) throws IOException {
+        return new ObjectAttributes(
+                readString(in),
+                readString(in),
+                readString(in),
+                readString(in),
+                readString(in),
+                readString(in),
+                readMap(in),
+                readMap(in),
+                readString(in));
+    }
+
+    static void writeSegment(DataOutputStream out, Segment segment) throws IOException {
+        out.write(segment.dataId());
+        out.writeLong(segment.length());
+        out.writeInt(segment.chunkSize());
+    }
+
+    static Segment readSegment(DataInputStream in) throws IOException {
+        byte[] dataId = new byte[Keys.DATA_ID_LENGTH];
+        in.readFully(dataId);
+        return new Segment(dataId, in.readLong(), in.readInt());
+    }
+}

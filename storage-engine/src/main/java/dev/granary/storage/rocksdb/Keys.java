@@ -1,0 +1,133 @@
+package dev.granary.storage.rocksdb;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.zip.CRC32C;
+
+/**
+ * The byte layout of every RocksDB key, in one place. Keys are compared by RocksDB's bytewise comparator, so
+ * the order of object keys inside a bucket is the UTF-8 binary order S3 lists in:
+ *
+ * <pre>
+ * meta     bucket 0x00 key                                  -> ObjectRecord
+ * uploads  bucket 0x00 key 0x00 uploadId                    -> UploadRecord
+ * parts    bucket 0x00 key 0x00 uploadId 0x00 partNumber(4) -> PartRecord
+ * buckets  bucket                                           -> BucketRecord
+ * data     dataId(16) chunkIndex(4)                         -> crc32c(4) bytes
+ * pending  dataId(16)                                       -> (empty) data being written
+ * gc       dataId(16)                                       -> (empty) data to delete
+ * </pre>
+ */
+final class Keys {
+    static final int DATA_ID_LENGTH = 16;
+    static final byte SEPARATOR = 0;
+
+    private Keys() {}
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String string(byte[] bytes, int from, int to) {
+        return new String(bytes, from, to - from, StandardCharsets.UTF_8);
+    }
+
+    /** {@code bucket 0x00}: the start of every meta, upload and part key of the bucket. */
+    static byte[] bucketPrefix(String bucket) {
+        return concat(utf8(bucket), new byte[] {SEPARATOR});
+    }
+
+    /** {@code bucket 0x00 key}. */
+    static byte[] objectKey(String bucket, String key) {
+        return concat(bucketPrefix(bucket), utf8(key));
+    }
+
+    /** {@code bucket 0x00 key 0x00 uploadId}. */
+    static byte[] uploadKey(String bucket, String key, String uploadId) {
+        return concat(objectKey(bucket, key), new byte[] {SEPARATOR}, utf8(uploadId));
+    }
+
+    /** {@code uploadKey 0x00}: the prefix of all part keys of an upload. */
+    static byte[] partPrefix(byte[] uploadKey) {
+        return concat(uploadKey, new byte[] {SEPARATOR});
+    }
+
+    /** {@code uploadKey 0x00 partNumber} with the part number big-endian, so parts sort by number. */
+    static byte[] partKey(byte[] uploadKey, int partNumber) {
+        return concat(partPrefix(uploadKey), ByteBuffer.allocate(4).putInt(partNumber).array());
+    }
+
+    static int partNumber(byte[] partKey) {
+        return ByteBuffer.wrap(partKey, partKey.length - 4, 4).getInt();
+    }
+
+    /** {@code dataId chunkIndex} with the index big-endian, so an object's chunks are adjacent and in order. */
+    static byte[] chunkKey(byte[] dataId, int chunkIndex) {
+        return ByteBuffer.allocate(DATA_ID_LENGTH + 4).put(dataId).putInt(chunkIndex).array();
+    }
+
+    /**
+     * The exclusive end of a data id's chunk keys: {@code dataId 0xFFFFFFFF 0x00} is above every
+     * {@code dataId index} and below every key of the next data id, with no carry to handle.
+     */
+    static byte[] chunkRangeEnd(byte[] dataId) {
+        return ByteBuffer.allocate(DATA_ID_LENGTH + 5).put(dataId).putInt(-1).put((byte) 0).array();
+    }
+
+    /**
+     * The smallest byte string greater than every string that starts with {@code prefix}: the prefix with its
+     * last byte below 0xFF incremented and the 0xFF bytes after it dropped; null when there is none (all 0xFF).
+     */
+    static byte[] prefixSuccessor(byte[] prefix) {
+        for (int i = prefix.length - 1; i >= 0; i--) {
+            if (prefix[i] != (byte) 0xFF) {
+                byte[] next = Arrays.copyOf(prefix, i + 1);
+                next[i]++;
+                return next;
+            }
+        }
+        return null;
+    }
+
+    /** The smallest byte string strictly greater than {@code key}: the key followed by 0x00. */
+    static byte[] keySuccessor(byte[] key) {
+        return Arrays.copyOf(key, key.length + 1);
+    }
+
+    static boolean startsWith(byte[] bytes, byte[] prefix) {
+        return bytes.length >= prefix.length && Arrays.equals(bytes, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
+    /** Unsigned lexicographic order: RocksDB's bytewise comparator, and UTF-8 binary order of strings. */
+    static int compare(byte[] a, byte[] b) {
+        return Arrays.compareUnsigned(a, b);
+    }
+
+    static byte[] max(byte[] a, byte[] b) {
+        return compare(a, b) >= 0 ? a : b;
+    }
+
+    /** A stable non-negative hash of {@code bucket 0x00 key}: decides the partition and the lock stripe. */
+    static int objectHash(String bucket, String key) {
+        return hash(objectKey(bucket, key));
+    }
+
+    static int hash(byte[] bytes) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes);
+        return (int) (crc.getValue() & 0x7FFF_FFFF);
+    }
+
+    static byte[] concat(byte[]... parts) {
+        int length = 0;
+        for (byte[] part : parts) {
+            length += part.length;
+        }
+        ByteBuffer buffer = ByteBuffer.allocate(length);
+        for (byte[] part : parts) {
+            buffer.put(part);
+        }
+        return buffer.array();
+    }
+}

@@ -1,0 +1,339 @@
+package dev.granary.storage.rocksdb;
+
+import dev.granary.storage.CompletedPart;
+import dev.granary.storage.MultipartUpload;
+import dev.granary.storage.ObjectAttributes;
+import dev.granary.storage.ObjectKey;
+import dev.granary.storage.ObjectMeta;
+import dev.granary.storage.PartMeta;
+import dev.granary.storage.StorageException;
+import dev.granary.storage.StorageException.Reason;
+import dev.granary.storage.UploadListing;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+
+/**
+ * Multipart uploads. An upload and its parts live in the partition of the object they will make, so
+ * completion is one WriteBatch in one partition: the object's record gets one segment per listed part (no
+ * byte is copied), the upload and part records go, and the data of unlisted parts and of the replaced
+ * version is queued for reclamation.
+ */
+final class Multipart {
+    private static final int MAX_PART_NUMBER = 10_000;
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+
+    private final Partitions partitions;
+    private final KeyLocks locks;
+    private final BodyWriter bodies;
+    private final Reclaimer reclaimer;
+
+    Multipart(Partitions partitions, KeyLocks locks, BodyWriter bodies, Reclaimer reclaimer) {
+        this.partitions = partitions;
+        this.locks = locks;
+        this.bodies = bodies;
+        this.reclaimer = reclaimer;
+    }
+
+    /**
+     * A new upload id: 13 hex digits of epoch millis, then a sequence number and random bits, so the ids of one
+     * key sort in creation order and never collide. Hex only: URL-safe and free of the 0x00 separator.
+     */
+    static String newUploadId() {
+        return String.format(
+                "%013x%08x%016x",
+                System.currentTimeMillis(), SEQUENCE.incrementAndGet() & 0xFFFF_FFFFL, RANDOM.nextLong());
+    }
+
+    MultipartUpload create(ObjectKey key, String owner, ObjectAttributes attributes) {
+        Partition p = partitions.forObject(key);
+        String uploadId = newUploadId();
+        UploadRecord upload = new UploadRecord(owner, System.currentTimeMillis(), attributes);
+        byte[] uploadKey = Keys.uploadKey(key.bucket(), key.key(), uploadId);
+        locks.withKey(key, () -> { // for its bucket check: the bucket cannot be deleted meanwhile
+            p.commit("create upload of " + key, batch -> batch.put(p.cf(Cf.UPLOADS), uploadKey, upload.encode()));
+            return null;
+        });
+        return upload.toUpload(key, uploadId);
+    }
+
+    MultipartUpload get(ObjectKey key, String uploadId) {
+        return require(partitions.forObject(key), key, uploadId).toUpload(key, uploadId);
+    }
+
+    PartMeta uploadPart(
+            ObjectKey key,
+            String uploadId,
+            int partNumber,
+            InputStream body,
+            long length,
+            byte[] contentMd5,
+            Map<String, String> checksums)
+            throws IOException {
+        if (partNumber < 1 || partNumber > MAX_PART_NUMBER) {
+            throw new IllegalArgumentException("part number must be 1 to " + MAX_PART_NUMBER + ", not " + partNumber);
+        }
+        Partition p = partitions.forObject(key);
+        require(p, key, uploadId); // fail before reading a body that could not be stored
+        String what = "upload part " + partNumber + " of " + uploadId + " of " + key;
+        BodyWriter.Written written = bodies.write(p, body, length, contentMd5, false, what);
+        // The body has ended, so the caller's stream has filled the checksums it verified.
+        Map<String, String> sums = checksums == null ? Map.of() : new TreeMap<>(checksums);
+        PartRecord part =
+                new PartRecord(partNumber, written.etag(), System.currentTimeMillis(), sums, written.segment());
+        byte[] partKey = Keys.partKey(Keys.uploadKey(key.bucket(), key.key(), uploadId), partNumber);
+        PartRecord replaced = BodyWriter.commit(p, written, what, () -> locks.withKey(key, () -> {
+            require(p, key, uploadId); // aborted or completed while the body streamed?
+            byte[] oldValue = p.get(Cf.PARTS, partKey, "read " + what);
+            PartRecord old = oldValue == null ? null : PartRecord.decode(oldValue, what);
+            p.commit(what, batch -> {
+                batch.put(p.cf(Cf.PARTS), partKey, part.encode());
+                Chunks.clearPending(batch, p, part.segment().dataId());
+                if (old != null) {
+                    Chunks.enqueueGc(batch, p, old.segment());
+                }
+            });
+            return old;
+        }));
+        if (replaced != null) {
+            reclaimer.wakeUp();
+        }
+        return part.toMeta();
+    }
+
+    ObjectMeta complete(
+            ObjectKey key,
+            String uploadId,
+            List<CompletedPart> parts,
+            long minPartSize,
+            Map<String, String> checksums,
+            String checksumType) {
+        Partition p = partitions.forObject(key);
+        byte[] uploadKey = Keys.uploadKey(key.bucket(), key.key(), uploadId);
+        String what = "complete upload " + uploadId + " of " + key;
+        ObjectMeta meta = locks.withKey(key, () -> {
+            UploadRecord upload = require(p, key, uploadId);
+            Map<Integer, PartRecord> stored = new TreeMap<>();
+            readParts(p, uploadKey, 1, Integer.MAX_VALUE).forEach(r -> stored.put(r.partNumber(), r));
+            List<PartRecord> chosen = choose(parts, stored, minPartSize, what);
+            MessageDigest md5s = BodyWriter.md5();
+            List<Segment> segments = new ArrayList<>();
+            long size = 0;
+            for (PartRecord part : chosen) {
+                md5s.update(HexFormat.of().parseHex(part.etag()));
+                segments.add(part.segment());
+                size += part.segment().length();
+                stored.remove(part.partNumber());
+            }
+            // AWS's multipart ETag: MD5 of the concatenated binary part MD5s, then "-" and the part count.
+            String etag = HexFormat.of().formatHex(md5s.digest()) + "-" + chosen.size();
+            ObjectAttributes attributes = upload.attributes()
+                    .withChecksums(checksums == null ? Map.of() : new TreeMap<>(checksums), checksumType);
+            ObjectRecord next = new ObjectRecord(
+                    size, etag, System.currentTimeMillis(), attributes, true, null, List.copyOf(segments));
+            ObjectRecord old = Versions.read(p, key);
+            p.commit(what, batch -> {
+                Versions.replace(batch, p, key, old, next);
+                removeUpload(batch, p, uploadKey, stored.values()); // what is left in stored was not listed
+            });
+            return next.toMeta(key);
+        });
+        reclaimer.wakeUp();
+        return meta;
+    }
+
+    /** The stored parts named by the request, checked in the order AWS checks them. */
+    private static List<PartRecord> choose(
+            List<CompletedPart> parts, Map<Integer, PartRecord> stored, long minPartSize, String what) {
+        if (parts == null || parts.isEmpty()) {
+            throw new StorageException(Reason.INVALID_PART, what + ": no parts listed");
+        }
+        List<PartRecord> chosen = new ArrayList<>(parts.size());
+        int previous = 0;
+        for (CompletedPart requested : parts) {
+            if (requested.partNumber() <= previous) {
+                throw new StorageException(
+                        Reason.INVALID_PART_ORDER,
+                        what + ": part " + requested.partNumber() + " listed after part " + previous);
+            }
+            previous = requested.partNumber();
+            PartRecord part = stored.get(requested.partNumber());
+            if (part == null || !part.etag().equalsIgnoreCase(unquote(requested.etag()))) {
+                throw new StorageException(
+                        Reason.INVALID_PART,
+                        what + ": part " + requested.partNumber()
+                                + (part == null ? " was not uploaded" : " has another ETag"));
+            }
+            chosen.add(part);
+        }
+        for (int i = 0; i < chosen.size() - 1; i++) {
+            if (chosen.get(i).segment().length() < minPartSize) {
+                throw new StorageException(
+                        Reason.ENTITY_TOO_SMALL,
+                        what + ": part " + chosen.get(i).partNumber() + " is smaller than " + minPartSize
+                                + " bytes and not the last");
+            }
+        }
+        return chosen;
+    }
+
+    private static String unquote(String etag) {
+        return etag != null && etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")
+                ? etag.substring(1, etag.length() - 1)
+                : String.valueOf(etag);
+    }
+
+    void abort(ObjectKey key, String uploadId) {
+        Partition p = partitions.forObject(key);
+        byte[] uploadKey = Keys.uploadKey(key.bucket(), key.key(), uploadId);
+        locks.withKey(key, () -> {
+            require(p, key, uploadId);
+            List<PartRecord> parts = readParts(p, uploadKey, 1, Integer.MAX_VALUE);
+            p.commit("abort upload " + uploadId + " of " + key, batch -> removeUpload(batch, p, uploadKey, parts));
+            return null;
+        });
+        reclaimer.wakeUp();
+    }
+
+    /**
+     * Aborts every upload of the bucket. Runs under the bucket's exclusive lock (bucket deletion), so no other
+     * commit on the bucket's keys runs meanwhile and the key locks are not needed.
+     */
+    void abortAll(String bucket) {
+        byte[] bucketPrefix = Keys.bucketPrefix(bucket);
+        for (Partition p : partitions.all()) {
+            for (byte[] uploadKey : uploadKeys(p, bucketPrefix)) {
+                List<PartRecord> parts = readParts(p, uploadKey, 1, Integer.MAX_VALUE);
+                p.commit("abort uploads of " + bucket, batch -> removeUpload(batch, p, uploadKey, parts));
+            }
+        }
+        reclaimer.wakeUp();
+    }
+
+    private static List<byte[]> uploadKeys(Partition p, byte[] bucketPrefix) {
+        List<byte[]> keys = new ArrayList<>();
+        try (ReadOptions options = new ReadOptions();
+                RocksIterator it = p.iterator(Cf.UPLOADS, options)) {
+            for (it.seek(bucketPrefix); it.isValid() && Keys.startsWith(it.key(), bucketPrefix); it.next()) {
+                keys.add(it.key());
+            }
+            p.checkStatus(it, "scan uploads");
+        }
+        return keys;
+    }
+
+    /** Adds to {@code batch}: the upload and all its part records go; the data of {@code garbage} is queued. */
+    private static void removeUpload(WriteBatch batch, Partition p, byte[] uploadKey, Collection<PartRecord> garbage)
+            throws RocksDBException {
+        batch.delete(p.cf(Cf.UPLOADS), uploadKey);
+        byte[] partPrefix = Keys.partPrefix(uploadKey);
+        batch.deleteRange(p.cf(Cf.PARTS), partPrefix, Keys.prefixSuccessor(partPrefix));
+        for (PartRecord part : garbage) {
+            Chunks.enqueueGc(batch, p, part.segment());
+        }
+    }
+
+    /** Parts with numbers above the marker, at most {@code maxParts + 1} so the caller sees truncation. */
+    List<PartMeta> listParts(ObjectKey key, String uploadId, int partNumberMarker, int maxParts) {
+        Partition p = partitions.forObject(key);
+        require(p, key, uploadId);
+        byte[] uploadKey = Keys.uploadKey(key.bucket(), key.key(), uploadId);
+        int from = Math.max(partNumberMarker, 0) + 1;
+        if (maxParts < 0 || from > MAX_PART_NUMBER) {
+            return List.of();
+        }
+        return readParts(p, uploadKey, from, maxParts + 1).stream()
+                .map(PartRecord::toMeta)
+                .toList();
+    }
+
+    /** Up to {@code limit} part records of the upload, from part number {@code from} on, by number. */
+    private static List<PartRecord> readParts(Partition p, byte[] uploadKey, int from, int limit) {
+        byte[] prefix = Keys.partPrefix(uploadKey);
+        List<PartRecord> parts = new ArrayList<>();
+        try (ReadOptions options = new ReadOptions();
+                RocksIterator it = p.iterator(Cf.PARTS, options)) {
+            for (it.seek(Keys.partKey(uploadKey, from));
+                    it.isValid() && parts.size() < limit && Keys.startsWith(it.key(), prefix);
+                    it.next()) {
+                parts.add(PartRecord.decode(it.value(), "part " + Keys.partNumber(it.key())));
+            }
+            p.checkStatus(it, "read parts");
+        }
+        return parts;
+    }
+
+    UploadListing listUploads(
+            String bucket, String prefix, String delimiter, String keyMarker, String uploadIdMarker, int maxUploads) {
+        String safePrefix = prefix == null ? "" : prefix;
+        String marker = keyMarker == null ? "" : keyMarker;
+        byte[] bucketPrefix = Keys.bucketPrefix(bucket);
+        byte[] lower = Keys.concat(bucketPrefix, Keys.utf8(safePrefix));
+        byte[] from = lower;
+        if (!marker.isEmpty()) {
+            // With an upload id marker, continue after that upload of the key; without, after all of the key's
+            // uploads: past every "bucket 0x00 key 0x00 ...".
+            byte[] after = uploadIdMarker == null || uploadIdMarker.isEmpty()
+                    ? Keys.prefixSuccessor(Keys.concat(Keys.objectKey(bucket, marker), new byte[] {Keys.SEPARATOR}))
+                    : Keys.keySuccessor(Keys.uploadKey(bucket, marker, uploadIdMarker));
+            from = Keys.max(lower, after);
+        }
+        try (MergedCursor cursor = new MergedCursor(partitions.all(), Cf.UPLOADS, lower, "list uploads of " + bucket)) {
+            cursor.seek(from);
+            Function<byte[], String> objectKeyOf = raw -> Keys.string(raw, bucketPrefix.length, lastSeparator(raw));
+            PrefixListing listing =
+                    new PrefixListing(cursor, bucketPrefix, safePrefix, delimiter, Keys.utf8(marker), objectKeyOf);
+            PrefixListing.Page page = listing.page(maxUploads);
+            List<MultipartUpload> uploads = new ArrayList<>();
+            List<String> commonPrefixes = new ArrayList<>();
+            for (PrefixListing.Entry entry : page.entries()) {
+                if (entry.isPrefix()) {
+                    commonPrefixes.add(entry.commonPrefix());
+                } else {
+                    byte[] raw = entry.rawKey();
+                    String uploadId = Keys.string(raw, lastSeparator(raw) + 1, raw.length);
+                    ObjectKey key = new ObjectKey(bucket, entry.key());
+                    uploads.add(UploadRecord.decode(entry.value(), "upload " + uploadId + " of " + key)
+                            .toUpload(key, uploadId));
+                }
+            }
+            if (!page.truncated()) {
+                return new UploadListing(uploads, commonPrefixes, false, null, null);
+            }
+            PrefixListing.Entry last = page.entries().get(page.entries().size() - 1);
+            String nextUploadId = last.isPrefix() ? null : uploads.get(uploads.size() - 1).uploadId();
+            return new UploadListing(uploads, commonPrefixes, true, last.name(), nextUploadId);
+        }
+    }
+
+    private static int lastSeparator(byte[] uploadKey) {
+        for (int i = uploadKey.length - 1; i >= 0; i--) {
+            if (uploadKey[i] == Keys.SEPARATOR) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("upload key without separator");
+    }
+
+    private static UploadRecord require(Partition p, ObjectKey key, String uploadId) {
+        byte[] value = p.get(Cf.UPLOADS, Keys.uploadKey(key.bucket(), key.key(), uploadId), "read upload");
+        if (value == null) {
+            throw new StorageException(Reason.NO_SUCH_UPLOAD, "no upload " + uploadId + " of " + key);
+        }
+        return UploadRecord.decode(value, "upload " + uploadId + " of " + key);
+    }
+}

@@ -1,0 +1,271 @@
+package dev.granary.storage.rocksdb;
+
+import dev.granary.storage.StorageException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompressionType;
+import org.rocksdb.DBOptions;
+import org.rocksdb.InfoLogLevel;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Snapshot;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * One partition: a RocksDB instance with the column families of {@link Cf}, holding everything the partition
+ * owns. Every mutation is a self-contained {@link WriteBatch} that goes through {@link #commit} or
+ * {@link #write}: the one place a replicated partition will later turn into a log entry.
+ */
+final class Partition implements AutoCloseable {
+    private static final long DATA_WRITE_BUFFER = 16L << 20;
+    private static final long META_WRITE_BUFFER = 8L << 20;
+    private static final long SMALL_WRITE_BUFFER = 4L << 20;
+    /** Chunk tails below this stay in the SST files; full chunks go to blob files. */
+    private static final long MIN_BLOB_SIZE = 4096;
+    private static final long BLOB_FILE_SIZE = 256L << 20;
+    /** Bounds WAL growth: forces flushes of rarely written column families that would pin old WAL files. */
+    private static final long MAX_TOTAL_WAL_SIZE = 128L << 20;
+
+    private final int index;
+    private final Path dir;
+    private final DBOptions dbOptions;
+    private final List<ColumnFamilyOptions> cfOptions;
+    private final WriteOptions commitOptions;
+    private final WriteOptions unsyncedOptions;
+    private final RocksDB db;
+    private final List<ColumnFamilyHandle> handleList;
+    private final Map<Cf, ColumnFamilyHandle> handles;
+
+    private Partition(
+            int index,
+            Path dir,
+            DBOptions dbOptions,
+            List<ColumnFamilyOptions> cfOptions,
+            WriteOptions commitOptions,
+            WriteOptions unsyncedOptions,
+            RocksDB db,
+            List<ColumnFamilyHandle> handleList) {
+        this.index = index;
+        this.dir = dir;
+        this.dbOptions = dbOptions;
+        this.cfOptions = cfOptions;
+        this.commitOptions = commitOptions;
+        this.unsyncedOptions = unsyncedOptions;
+        this.db = db;
+        this.handleList = handleList;
+        this.handles = new EnumMap<>(Cf.class);
+        // handleList[0] is the default column family, unused but required by RocksDB.
+        for (Cf cf : Cf.values()) {
+            handles.put(cf, handleList.get(cf.ordinal() + 1));
+        }
+    }
+
+    /** Opens (creating if missing) the partition in {@code dir}. */
+    static Partition open(int index, Path dir, SharedResources shared, boolean syncWrites) {
+        List<ColumnFamilyOptions> cfOptions = new ArrayList<>();
+        DBOptions dbOptions = null;
+        WriteOptions commit = null;
+        WriteOptions unsynced = null;
+        try {
+            Files.createDirectories(dir);
+            dbOptions = new DBOptions()
+                    .setCreateIfMissing(true)
+                    .setCreateMissingColumnFamilies(true)
+                    .setEnv(shared.env)
+                    .setMaxBackgroundJobs(2)
+                    .setMaxTotalWalSize(MAX_TOTAL_WAL_SIZE)
+                    .setBytesPerSync(1L << 20)
+                    .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
+                    .setKeepLogFileNum(2)
+                    .setMaxLogFileSize(1L << 20);
+            List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+            ColumnFamilyOptions defaults = smallCfOptions(shared, SMALL_WRITE_BUFFER);
+            cfOptions.add(defaults);
+            descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, defaults));
+            for (Cf cf : Cf.values()) {
+                ColumnFamilyOptions options = switch (cf) {
+                    case DATA -> dataCfOptions();
+                    case META -> smallCfOptions(shared, META_WRITE_BUFFER);
+                    default -> smallCfOptions(shared, SMALL_WRITE_BUFFER);
+                };
+                cfOptions.add(options);
+                descriptors.add(new ColumnFamilyDescriptor(cf.nameBytes(), options));
+            }
+            // Commits are acknowledged only once durable; concurrent synced writers share one fsync (group
+            // commit). Chunk writes need no sync of their own: the WAL is sequential, so the synced commit
+            // that follows them makes them durable too.
+            commit = new WriteOptions().setSync(syncWrites);
+            unsynced = new WriteOptions().setSync(false);
+            List<ColumnFamilyHandle> handleList = new ArrayList<>();
+            RocksDB db = RocksDB.open(dbOptions, dir.toString(), descriptors, handleList);
+            return new Partition(index, dir, dbOptions, cfOptions, commit, unsynced, db, handleList);
+        } catch (RocksDBException | java.io.IOException e) {
+            cfOptions.forEach(ColumnFamilyOptions::close);
+            for (AutoCloseable c : new AutoCloseable[] {dbOptions, commit, unsynced}) {
+                closeQuietly(c);
+            }
+            throw new StorageException(StorageException.Reason.IO, "cannot open partition " + index + " in " + dir, e);
+        }
+    }
+
+    private static ColumnFamilyOptions smallCfOptions(SharedResources shared, long writeBuffer) {
+        BlockBasedTableConfig table = new BlockBasedTableConfig()
+                .setBlockCache(shared.blockCache)
+                .setFilterPolicy(shared.bloomFilter)
+                .setCacheIndexAndFilterBlocks(true)
+                .setPinL0FilterAndIndexBlocksInCache(true);
+        return new ColumnFamilyOptions()
+                .setTableFormatConfig(table)
+                .setWriteBufferSize(writeBuffer)
+                .setCompressionType(CompressionType.LZ4_COMPRESSION)
+                .setLevelCompactionDynamicLevelBytes(true);
+    }
+
+    private static ColumnFamilyOptions dataCfOptions() {
+        // Integrated BlobDB: chunk values live in blob files, so compaction moves only the small keys and
+        // blob references, never object bytes. Blob GC relocates live blobs out of old, mostly dead files.
+        return new ColumnFamilyOptions()
+                .setWriteBufferSize(DATA_WRITE_BUFFER)
+                .setEnableBlobFiles(true)
+                .setMinBlobSize(MIN_BLOB_SIZE)
+                .setBlobFileSize(BLOB_FILE_SIZE)
+                .setBlobCompressionType(CompressionType.NO_COMPRESSION)
+                .setEnableBlobGarbageCollection(true)
+                .setBlobGarbageCollectionAgeCutoff(0.25)
+                .setCompressionType(CompressionType.NO_COMPRESSION)
+                .setLevelCompactionDynamicLevelBytes(true);
+    }
+
+    int index() {
+        return index;
+    }
+
+    ColumnFamilyHandle cf(Cf cf) {
+        return handles.get(cf);
+    }
+
+    /** Adds the puts and deletes of one mutation to a batch. */
+    @FunctionalInterface
+    interface Mutation {
+        void addTo(WriteBatch batch) throws RocksDBException;
+    }
+
+    /** Applies a committing mutation atomically, durable on return when the store syncs writes. */
+    void commit(String what, Mutation mutation) {
+        apply(commitOptions, what, mutation);
+    }
+
+    /** Applies a mutation whose durability a later commit (or nobody) depends on: chunks, reclamation. */
+    void write(String what, Mutation mutation) {
+        apply(unsyncedOptions, what, mutation);
+    }
+
+    private void apply(WriteOptions options, String what, Mutation mutation) {
+        try (WriteBatch batch = new WriteBatch()) {
+            mutation.addTo(batch);
+            db.write(options, batch);
+        } catch (RocksDBException e) {
+            throw io(what, e);
+        }
+    }
+
+    byte[] get(Cf cf, byte[] key, String what) {
+        try {
+            return db.get(handles.get(cf), key);
+        } catch (RocksDBException e) {
+            throw io(what, e);
+        }
+    }
+
+    byte[] get(Cf cf, ReadOptions readOptions, byte[] key, String what) {
+        try {
+            return db.get(handles.get(cf), readOptions, key);
+        } catch (RocksDBException e) {
+            throw io(what, e);
+        }
+    }
+
+    /** An iterator the caller closes (before this partition). */
+    RocksIterator iterator(Cf cf, ReadOptions readOptions) {
+        return db.newIterator(handles.get(cf), readOptions);
+    }
+
+    Snapshot snapshot() {
+        return db.getSnapshot();
+    }
+
+    void release(Snapshot snapshot) {
+        db.releaseSnapshot(snapshot);
+    }
+
+    /** Whether the column family holds no key starting with {@code prefix}. */
+    boolean noKeyWithPrefix(Cf cf, byte[] prefix) {
+        try (ReadOptions options = new ReadOptions();
+                RocksIterator it = iterator(cf, options)) {
+            it.seek(prefix);
+            boolean found = it.isValid() && Keys.startsWith(it.key(), prefix);
+            checkStatus(it, "scan " + cf);
+            return !found;
+        }
+    }
+
+    /** Throws if the iterator stopped on an error rather than at the end. */
+    void checkStatus(RocksIterator it, String what) {
+        try {
+            it.status();
+        } catch (RocksDBException e) {
+            throw io(what, e);
+        }
+    }
+
+    StorageException io(String what, RocksDBException e) {
+        return new StorageException(
+                StorageException.Reason.IO, "partition " + index + " (" + dir + "): " + what + " failed", e);
+    }
+
+    /** Syncs the WAL, then closes the handles, the database and the options they were made with, in order. */
+    @Override
+    public void close() {
+        RocksDBException failure = null;
+        try {
+            db.syncWal(); // with syncWrites off, a clean shutdown still keeps every write
+        } catch (RocksDBException e) {
+            failure = e;
+        }
+        handleList.forEach(ColumnFamilyHandle::close);
+        try {
+            db.closeE();
+        } catch (RocksDBException e) {
+            failure = failure == null ? e : failure;
+        } finally {
+            cfOptions.forEach(ColumnFamilyOptions::close);
+            dbOptions.close();
+            commitOptions.close();
+            unsyncedOptions.close();
+        }
+        if (failure != null) {
+            throw io("close", failure);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // Already failing with the open error; nothing more to report.
+            }
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package dev.granary.storage.rocksdb;
+
+import dev.granary.storage.ObjectKey;
+import dev.granary.storage.StorageException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * The P partitions of a store and the placement of records on them. The partition count is fixed when the data
+ * directory is created and stored in its manifest ({@code granary.properties}), because the placement of every
+ * object depends on it; opening with another count fails rather than losing objects.
+ */
+final class Partitions implements AutoCloseable {
+    static final String MANIFEST = "granary.properties";
+    private static final String FORMAT = "1";
+
+    private final SharedResources shared;
+    private final List<Partition> partitions;
+
+    private Partitions(SharedResources shared, List<Partition> partitions) {
+        this.shared = shared;
+        this.partitions = List.copyOf(partitions);
+    }
+
+    static Partitions open(Path dataDir, EngineOptions options) {
+        checkManifest(dataDir, options.partitions());
+        SharedResources shared = new SharedResources();
+        List<Partition> opened = new ArrayList<>();
+        try {
+            for (int i = 0; i < options.partitions(); i++) {
+                Path dir = dataDir.resolve("partitions").resolve(String.format("%03d", i));
+                opened.add(Partition.open(i, dir, shared, options.syncWrites()));
+            }
+        } catch (RuntimeException e) {
+            opened.forEach(Partition::close);
+            shared.close();
+            throw e;
+        }
+        return new Partitions(shared, opened);
+    }
+
+    /** The partition that owns the object and the uploads and parts of its key. */
+    Partition forObject(ObjectKey key) {
+        return partitions.get(Keys.objectHash(key.bucket(), key.key()) % partitions.size());
+    }
+
+    /** The partition that owns the bucket's record. */
+    Partition forBucket(String bucket) {
+        return partitions.get(Keys.hash(Keys.utf8(bucket)) % partitions.size());
+    }
+
+    List<Partition> all() {
+        return partitions;
+    }
+
+    private static void checkManifest(Path dataDir, int partitions) {
+        Path manifest = dataDir.resolve(MANIFEST);
+        try {
+            Files.createDirectories(dataDir);
+            if (Files.exists(manifest)) {
+                Properties stored = new Properties();
+                try (InputStream in = Files.newInputStream(manifest)) {
+                    stored.load(in);
+                }
+                String storedCount = stored.getProperty("partitions");
+                if (!FORMAT.equals(stored.getProperty("format"))) {
+                    throw new IllegalStateException(
+                            manifest + ": unknown format " + stored.getProperty("format") + ", expected " + FORMAT);
+                }
+                if (!String.valueOf(partitions).equals(storedCount)) {
+                    throw new IllegalArgumentException(dataDir + " was created with " + storedCount
+                            + " partitions but the options ask for " + partitions
+                            + "; objects are placed by the partition count, so it cannot change");
+                }
+                return;
+            }
+            Properties props = new Properties();
+            props.setProperty("format", FORMAT);
+            props.setProperty("partitions", String.valueOf(partitions));
+            Path tmp = dataDir.resolve(MANIFEST + ".tmp");
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                props.store(out, "Granary data directory: do not edit");
+            }
+            Files.move(tmp, manifest, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new StorageException(StorageException.Reason.IO, "cannot read or write " + manifest, e);
+        }
+    }
+
+    /** Closes every partition, then the resources they share. */
+    @Override
+    public void close() {
+        RuntimeException failure = null;
+        for (Partition p : partitions) {
+            try {
+                p.close();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        shared.close();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}

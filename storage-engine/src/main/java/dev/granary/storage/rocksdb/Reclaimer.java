@@ -1,0 +1,164 @@
+package dev.granary.storage.rocksdb;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The background reclaimer: deletes the chunks of data ids queued in CF {@code gc} (old versions, discarded
+ * parts, crashed uploads), each with one range tombstone and the removal of its record in one batch, so an
+ * interrupted pass simply runs again. One daemon thread per store; commits that queue work wake it.
+ */
+final class Reclaimer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Reclaimer.class);
+    /** Data ids per batch: bounds a batch's size and how long one partition keeps the thread. */
+    private static final int BATCH = 256;
+    /** How long the thread sleeps when nothing woke it: a safety net, commits wake it anyway. */
+    private static final long IDLE_MILLIS = 1_000;
+    private static final long ERROR_BACKOFF_MILLIS = 5_000;
+
+    private final List<Partition> partitions;
+    private final Thread thread;
+    private final Object signal = new Object();
+    private boolean woken;
+    private boolean stopping;
+
+    Reclaimer(List<Partition> partitions) {
+        this.partitions = partitions;
+        this.thread = new Thread(this::run, "granary-reclaimer");
+        thread.setDaemon(true);
+    }
+
+    /**
+     * Recovery, before the store serves requests: every data id still marked pending belongs to an upload that
+     * never committed (the process stopped mid-body), so it is queued for reclamation.
+     *
+     * @return how many data ids were queued
+     */
+    static int recoverPending(Partition p) {
+        List<byte[]> pending = keys(p, Cf.PENDING, Integer.MAX_VALUE);
+        if (!pending.isEmpty()) {
+            p.write("recover pending data", batch -> {
+                for (byte[] id : pending) {
+                    batch.delete(p.cf(Cf.PENDING), id);
+                    batch.put(p.cf(Cf.GC), id, new byte[0]);
+                }
+            });
+        }
+        return pending.size();
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Asks for a pass soon. */
+    void wakeUp() {
+        synchronized (signal) {
+            woken = true;
+            signal.notifyAll();
+        }
+    }
+
+    /** Whether no partition has data queued for reclamation. */
+    boolean idle() {
+        return partitions.stream().allMatch(p -> p.noKeyWithPrefix(Cf.GC, new byte[0]));
+    }
+
+    /** One batch of reclamation in one partition; returns the number of data ids reclaimed. */
+    static int reclaim(Partition p) {
+        List<byte[]> ids = keys(p, Cf.GC, BATCH);
+        if (!ids.isEmpty()) {
+            p.write("reclaim data", batch -> {
+                for (byte[] id : ids) {
+                    Chunks.deleteChunks(batch, p, id);
+                    batch.delete(p.cf(Cf.GC), id);
+                }
+            });
+        }
+        return ids.size();
+    }
+
+    private static List<byte[]> keys(Partition p, Cf cf, int max) {
+        List<byte[]> keys = new ArrayList<>();
+        try (ReadOptions options = new ReadOptions();
+                RocksIterator it = p.iterator(cf, options)) {
+            for (it.seekToFirst(); it.isValid() && keys.size() < max; it.next()) {
+                keys.add(it.key());
+            }
+            p.checkStatus(it, "scan " + cf);
+        }
+        return keys;
+    }
+
+    private void run() {
+        while (!isStopping()) {
+            long waitMillis = IDLE_MILLIS;
+            try {
+                int reclaimed = 0;
+                for (Partition p : partitions) {
+                    if (isStopping()) {
+                        return;
+                    }
+                    reclaimed += reclaim(p);
+                }
+                if (reclaimed > 0) {
+                    continue;
+                }
+            } catch (RuntimeException e) {
+                // The records stay queued; a later pass retries them.
+                LOG.warn("reclaiming data failed, retrying in {} ms", ERROR_BACKOFF_MILLIS, e);
+                waitMillis = ERROR_BACKOFF_MILLIS;
+            }
+            await(waitMillis);
+        }
+    }
+
+    private boolean isStopping() {
+        synchronized (signal) {
+            return stopping;
+        }
+    }
+
+    private void await(long millis) {
+        synchronized (signal) {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+            long left = millis;
+            while (!woken && !stopping && left > 0) {
+                try {
+                    signal.wait(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            }
+            woken = false;
+        }
+    }
+
+    /** Stops the thread and waits for its current batch to finish; queued work stays for the next open. */
+    @Override
+    public void close() {
+        synchronized (signal) {
+            stopping = true;
+            signal.notifyAll();
+        }
+        // Join even when interrupted: the partitions close right after, under the thread's feet otherwise.
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,390 @@
+package dev.granary.storage.rocksdb;
+
+import dev.granary.storage.BucketInfo;
+import dev.granary.storage.CompletedPart;
+import dev.granary.storage.ListPage;
+import dev.granary.storage.ListQuery;
+import dev.granary.storage.MultipartUpload;
+import dev.granary.storage.ObjectAttributes;
+import dev.granary.storage.ObjectContent;
+import dev.granary.storage.ObjectKey;
+import dev.granary.storage.ObjectMeta;
+import dev.granary.storage.ObjectStore;
+import dev.granary.storage.PartMeta;
+import dev.granary.storage.StorageException;
+import dev.granary.storage.StorageException.Reason;
+import dev.granary.storage.UploadListing;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Snapshot;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link ObjectStore} on partitioned RocksDB. Open it with {@link #open}; close it once requests have
+ * stopped (operations racing with {@link #close} are not supported; streams still open are closed).
+ *
+ * <p>A PUT streams its body into chunks under a fresh data id, then commits the object's record with one
+ * synced WriteBatch that also queues the replaced version's data for the background reclaimer. Reads go
+ * through a RocksDB snapshot, so an object read while it is overwritten is the old or the new one, whole.
+ */
+public final class RocksObjectStore implements ObjectStore {
+    private static final Logger LOG = LoggerFactory.getLogger(RocksObjectStore.class);
+
+    private final Partitions partitions;
+    private final Buckets buckets;
+    private final KeyLocks locks;
+    private final BodyWriter bodies;
+    private final Reclaimer reclaimer;
+    private final Multipart multipart;
+    private final Set<ChunkInputStream> openStreams = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private RocksObjectStore(Partitions partitions, EngineOptions options) {
+        this.partitions = partitions;
+        this.buckets = new Buckets(partitions);
+        this.locks = new KeyLocks(buckets);
+        this.bodies = new BodyWriter(options.chunkSize(), options.inlineThreshold());
+        this.reclaimer = new Reclaimer(partitions.all());
+        this.multipart = new Multipart(partitions, locks, bodies, reclaimer);
+    }
+
+    /**
+     * Opens the store in {@code dataDir}, creating it if needed, and recovers: the data of uploads that were
+     * interrupted by a crash is queued for reclamation before any request is served.
+     *
+     * @throws IllegalArgumentException if {@code dataDir} was created with another partition count
+     * @throws StorageException {@code IO} if a partition cannot be opened
+     */
+    public static RocksObjectStore open(Path dataDir, EngineOptions options) {
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(options, "options");
+        Partitions partitions = Partitions.open(dataDir, options);
+        try {
+            int recovered = 0;
+            for (Partition p : partitions.all()) {
+                recovered += Reclaimer.recoverPending(p);
+            }
+            if (recovered > 0) {
+                LOG.info("recovery: {} interrupted uploads queued for reclamation in {}", recovered, dataDir);
+            }
+            RocksObjectStore store = new RocksObjectStore(partitions, options);
+            store.reclaimer.start();
+            return store;
+        } catch (RuntimeException e) {
+            partitions.close();
+            throw e;
+        }
+    }
+
+    // ---- buckets ----
+
+    @Override
+    public BucketInfo createBucket(String bucket, String owner, String region) {
+        return buckets.create(bucket, owner, region == null ? "" : region);
+    }
+
+    @Override
+    public BucketInfo getBucket(String bucket) {
+        return buckets.get(bucket);
+    }
+
+    @Override
+    public void deleteBucket(String bucket) {
+        buckets.delete(bucket, () -> {
+            if (!isEmpty(bucket)) {
+                throw new StorageException(Reason.BUCKET_NOT_EMPTY, "bucket " + bucket + " is not empty");
+            }
+            multipart.abortAll(bucket);
+        });
+    }
+
+    @Override
+    public List<BucketInfo> listBuckets(String owner) {
+        return buckets.list(owner);
+    }
+
+    // ---- objects ----
+
+    @Override
+    public ObjectMeta putObject(
+            ObjectKey key, ObjectAttributes attributes, InputStream body, long length, byte[] contentMd5)
+            throws IOException {
+        Objects.requireNonNull(attributes, "attributes");
+        buckets.get(key.bucket()); // fail before reading a body that could not be stored
+        Partition p = partitions.forObject(key);
+        String what = "put " + key;
+        BodyWriter.Written written = bodies.write(p, body, length, contentMd5, true, what);
+        // Built only now: the caller's verifying stream fills the checksums when the body ends.
+        ObjectRecord next = new ObjectRecord(
+                written.size(),
+                written.etag(),
+                System.currentTimeMillis(),
+                attributes,
+                false,
+                written.inline(),
+                written.segment() == null ? List.of() : List.of(written.segment()));
+        ObjectRecord old = BodyWriter.commit(p, written, what, () -> locks.withKey(key, () -> {
+            ObjectRecord current = Versions.read(p, key);
+            p.commit(what, batch -> {
+                Versions.replace(batch, p, key, current, next);
+                if (written.segment() != null) {
+                    Chunks.clearPending(batch, p, written.segment().dataId());
+                }
+            });
+            return current;
+        }));
+        if (Versions.leavesGarbage(old)) {
+            reclaimer.wakeUp();
+        }
+        return next.toMeta(key);
+    }
+
+    @Override
+    public ObjectMeta headObject(ObjectKey key) {
+        buckets.get(key.bucket());
+        return requireObject(Versions.read(partitions.forObject(key), key), key).toMeta(key);
+    }
+
+    @Override
+    public ObjectContent getObject(ObjectKey key, long offset, long length) {
+        buckets.get(key.bucket());
+        Partition p = partitions.forObject(key);
+        Snapshot snapshot = p.snapshot();
+        ReadOptions readOptions = new ReadOptions().setSnapshot(snapshot);
+        boolean handedOver = false;
+        try {
+            byte[] value = p.get(Cf.META, readOptions, Keys.objectKey(key.bucket(), key.key()), "read " + key);
+            ObjectRecord record =
+                    requireObject(value == null ? null : ObjectRecord.decode(value, "object " + key), key);
+            if (offset < 0 || offset > record.size()) {
+                throw new IllegalArgumentException(
+                        "offset " + offset + " outside object " + key + " of " + record.size() + " bytes");
+            }
+            long available = record.size() - offset;
+            long count = length < 0 ? available : Math.min(length, available);
+            InputStream stream;
+            if (record.inline() != null) {
+                stream = new ByteArrayInputStream(record.inline(), (int) offset, (int) count);
+            } else {
+                stream = new ChunkInputStream(
+                        p, snapshot, readOptions, record.segments(), offset, count, "object " + key, openStreams);
+                handedOver = true;
+            }
+            return new ObjectContent(record.toMeta(key), offset, count, stream);
+        } finally {
+            if (!handedOver) {
+                p.release(snapshot);
+                readOptions.close();
+            }
+        }
+    }
+
+    @Override
+    public ObjectMeta replaceAttributes(ObjectKey key, String expectedEtag, ObjectAttributes attributes) {
+        Partition p = partitions.forObject(key);
+        return locks.withKey(key, () -> {
+            ObjectRecord current = Versions.read(p, key);
+            if (current == null || !current.etag().equals(expectedEtag)) {
+                throw new StorageException(Reason.NO_SUCH_KEY, "no object " + key + " with ETag " + expectedEtag);
+            }
+            // Same data, so nothing to reclaim: only the record changes.
+            ObjectRecord next = current.withAttributes(attributes, System.currentTimeMillis());
+            byte[] metaKey = Keys.objectKey(key.bucket(), key.key());
+            p.commit("replace attributes of " + key, batch -> batch.put(p.cf(Cf.META), metaKey, next.encode()));
+            return next.toMeta(key);
+        });
+    }
+
+    @Override
+    public void deleteObject(ObjectKey key) {
+        Partition p = partitions.forObject(key);
+        ObjectRecord old = locks.withKey(key, () -> {
+            ObjectRecord current = Versions.read(p, key);
+            if (current != null) {
+                p.commit("delete " + key, batch -> Versions.replace(batch, p, key, current, null));
+            }
+            return current;
+        });
+        if (Versions.leavesGarbage(old)) {
+            reclaimer.wakeUp();
+        }
+    }
+
+    @Override
+    public ListPage listObjects(String bucket, ListQuery query) {
+        buckets.get(bucket);
+        String prefix = query.prefix() == null ? "" : query.prefix();
+        String startAfter = query.startAfter() == null ? "" : query.startAfter();
+        byte[] bucketPrefix = Keys.bucketPrefix(bucket);
+        byte[] lower = Keys.concat(bucketPrefix, Keys.utf8(prefix));
+        byte[] from = startAfter.isEmpty()
+                ? lower
+                : Keys.max(lower, Keys.keySuccessor(Keys.concat(bucketPrefix, Keys.utf8(startAfter))));
+        try (MergedCursor cursor = new MergedCursor(partitions.all(), Cf.META, lower, "list " + bucket)) {
+            cursor.seek(from);
+            PrefixListing.Page page = new PrefixListing(
+                            cursor,
+                            bucketPrefix,
+                            prefix,
+                            query.delimiter(),
+                            Keys.utf8(startAfter),
+                            raw -> Keys.string(raw, bucketPrefix.length, raw.length))
+                    .page(query.maxKeys());
+            List<ObjectMeta> objects = new ArrayList<>();
+            List<String> commonPrefixes = new ArrayList<>();
+            for (PrefixListing.Entry entry : page.entries()) {
+                if (entry.isPrefix()) {
+                    commonPrefixes.add(entry.commonPrefix());
+                } else {
+                    ObjectKey key = new ObjectKey(bucket, entry.key());
+                    objects.add(ObjectRecord.decode(entry.value(), "object " + key).toMeta(key));
+                }
+            }
+            String next = page.truncated()
+                    ? page.entries().get(page.entries().size() - 1).name()
+                    : null;
+            return new ListPage(objects, commonPrefixes, page.truncated(), next);
+        }
+    }
+
+    @Override
+    public boolean isEmpty(String bucket) {
+        byte[] bucketPrefix = Keys.bucketPrefix(bucket);
+        return partitions.all().stream().allMatch(p -> p.noKeyWithPrefix(Cf.META, bucketPrefix));
+    }
+
+    private static ObjectRecord requireObject(ObjectRecord record, ObjectKey key) {
+        if (record == null) {
+            throw new StorageException(Reason.NO_SUCH_KEY, "no object " + key);
+        }
+        return record;
+    }
+
+    // ---- multipart ----
+
+    @Override
+    public MultipartUpload createUpload(ObjectKey key, String owner, ObjectAttributes attributes) {
+        return multipart.create(key, owner, attributes);
+    }
+
+    @Override
+    public MultipartUpload getUpload(ObjectKey key, String uploadId) {
+        return multipart.get(key, uploadId);
+    }
+
+    @Override
+    public PartMeta uploadPart(
+            ObjectKey key,
+            String uploadId,
+            int partNumber,
+            InputStream body,
+            long length,
+            byte[] contentMd5,
+            Map<String, String> checksums)
+            throws IOException {
+        return multipart.uploadPart(key, uploadId, partNumber, body, length, contentMd5, checksums);
+    }
+
+    @Override
+    public ObjectMeta completeUpload(
+            ObjectKey key,
+            String uploadId,
+            List<CompletedPart> parts,
+            long minPartSize,
+            Map<String, String> checksums,
+            String checksumType) {
+        return multipart.complete(key, uploadId, parts, minPartSize, checksums, checksumType);
+    }
+
+    @Override
+    public void abortUpload(ObjectKey key, String uploadId) {
+        multipart.abort(key, uploadId);
+    }
+
+    @Override
+    public List<PartMeta> listParts(ObjectKey key, String uploadId, int partNumberMarker, int maxParts) {
+        return multipart.listParts(key, uploadId, partNumberMarker, maxParts);
+    }
+
+    @Override
+    public UploadListing listUploads(
+            String bucket, String prefix, String delimiter, String keyMarker, String uploadIdMarker, int maxUploads) {
+        buckets.get(bucket);
+        return multipart.listUploads(bucket, prefix, delimiter, keyMarker, uploadIdMarker, maxUploads);
+    }
+
+    // ---- lifecycle ----
+
+    /** Stops the reclaimer, closes streams still open, then closes every partition. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        reclaimer.close();
+        for (ChunkInputStream stream : List.copyOf(openStreams)) {
+            stream.close();
+        }
+        partitions.close();
+    }
+
+    // ---- hooks for tests in this package ----
+
+    /** Wakes the reclaimer and waits until no data is queued for reclamation; false on timeout. */
+    boolean awaitReclaimed(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            reclaimer.wakeUp();
+            if (reclaimer.idle()) {
+                return true;
+            }
+            Thread.sleep(10);
+        }
+        return reclaimer.idle();
+    }
+
+    /** Number of keys in {@code cf} over all partitions. */
+    long countKeys(Cf cf) {
+        long count = 0;
+        for (Partition p : partitions.all()) {
+            try (ReadOptions options = new ReadOptions();
+                    RocksIterator it = p.iterator(cf, options)) {
+                for (it.seekToFirst(); it.isValid(); it.next()) {
+                    count++;
+                }
+            }
+        }
+        return count;
+    }
+
+    /** Overwrites one stored chunk value as is, bypassing the CRC: simulates corruption on disk. */
+    void overwriteChunk(ObjectKey key, int segment, int chunk, byte[] value) {
+        Partition p = partitions.forObject(key);
+        Segment s = requireObject(Versions.read(p, key), key).segments().get(segment);
+        p.commit("corrupt chunk", batch -> batch.put(p.cf(Cf.DATA), Keys.chunkKey(s.dataId(), chunk), value));
+    }
+
+    /** Writes a pending marker and a chunk, as an upload the process crashed in would have left them. */
+    void simulateCrashedUpload(ObjectKey key) {
+        Partition p = partitions.forObject(key);
+        byte[] dataId = Chunks.newDataId();
+        byte[] value = Chunks.encode(new byte[] {1, 2, 3}, 3);
+        p.commit("simulate crash", batch -> {
+            Chunks.markPending(batch, p, dataId);
+            Chunks.putChunk(batch, p, dataId, 0, value);
+        });
+    }
+}
