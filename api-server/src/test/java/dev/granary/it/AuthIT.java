@@ -4,20 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.granary.auth.SigV4Signer;
-import dev.granary.auth.SignableRequest;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -124,19 +119,7 @@ class AuthIT {
 
     private HttpResponse<String> sendSigned(String method, String path, byte[] body, String payloadHash, Instant time)
             throws Exception {
-        SigV4Signer signer = new SigV4Signer(GranaryServerExtension.ACCESS_KEY, GranaryServerExtension.SECRET_KEY, "us-east-1");
-        String host = "127.0.0.1:" + server.uri().getPort();
-        Map<String, List<String>> headers = new TreeMap<>();
-        headers.put("host", List.of(host));
-        SignableRequest signed = signer.sign(new SignableRequest(method, path, null, headers), payloadHash, time);
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.uri() + path))
-                .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
-        signed.headers().forEach((name, values) -> {
-            if (!name.equals("host")) {
-                values.forEach(v -> request.header(name, v));
-            }
-        });
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return new SignedHttp(server).send(method, path, body, payloadHash, time, Map.of());
     }
 
     @Test
@@ -175,6 +158,6 @@ class AuthIT {
     }
 
     private static String sha256Hex(byte[] data) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        return SignedHttp.sha256Hex(data);
     }
 }

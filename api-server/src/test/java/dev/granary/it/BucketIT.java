@@ -40,13 +40,17 @@ class BucketIT {
     }
 
     @Test
-    void invalidBucketNamesAreRejected() {
-        for (String name : new String[] {"ab", "UPPER", "under_score", "192.168.1.1", "a..b", "-start", "xn--abc"}) {
-            assertThatThrownBy(() -> s3.createBucket(b -> b.bucket(name)))
-                    .as(name)
-                    .isInstanceOfSatisfying(
-                            S3Exception.class, e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidBucketName"));
+    void invalidBucketNamesAreRejected() throws Exception {
+        // Sent raw: the SDK refuses some of these names itself.
+        SignedHttp http = new SignedHttp(server);
+        for (String name : new String[] {
+            "ab", "UPPER", "under_score", "192.168.1.1", "a..b", "-start", "end-", "xn--abc", "a".repeat(64), "dot.-dash"
+        }) {
+            HttpResponse<String> response = http.send("PUT", "/" + name, new byte[0]);
+            assertThat(response.statusCode()).as(name).isEqualTo(400);
+            assertThat(response.body()).as(name).contains("<Code>InvalidBucketName</Code>");
         }
+        assertThat(s3.listBuckets().buckets()).extracting(Bucket::name).doesNotContain("UPPER", "ab");
     }
 
     @Test

@@ -103,8 +103,11 @@ public final class GranaryServerExtension implements BeforeAllCallback, AfterAll
                 .build();
     }
 
+    /** An async client that splits uploads above 8 MiB into 8 MiB parts (the SDK's Java multipart client). */
     public S3AsyncClient asyncClient() {
         return S3AsyncClient.builder()
+                .multipartEnabled(true)
+                .multipartConfiguration(m -> m.thresholdInBytes(8L * 1024 * 1024).minimumPartSizeInBytes(8L * 1024 * 1024))
                 .endpointOverride(uri())
                 .region(Region.US_EAST_1)
                 .forcePathStyle(true)
