@@ -11,7 +11,6 @@ import dev.granary.storage.ObjectAttributes;
 import dev.granary.storage.ObjectMeta;
 import io.undertow.util.HeaderValues;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SortedMap;
@@ -93,22 +92,5 @@ final class ObjectHeaders {
         if (!checksums.isEmpty()) {
             response.header(AmzHeaders.X_AMZ_CHECKSUM_TYPE, checksumType == null ? "FULL_OBJECT" : checksumType);
         }
-    }
-
-    /** Parses Content-MD5: base64 of 16 bytes, or InvalidDigest. Null when absent. */
-    static byte[] contentMd5(S3Request request) {
-        String v = request.header(AmzHeaders.CONTENT_MD5);
-        if (v == null) {
-            return null;
-        }
-        try {
-            byte[] md5 = Base64.getDecoder().decode(v.trim());
-            if (md5.length == 16) {
-                return md5;
-            }
-        } catch (IllegalArgumentException e) {
-            // fall through to the S3 error
-        }
-        throw new S3Exception(S3Error.INVALID_DIGEST).with("Content-MD5", v);
     }
 }

@@ -22,10 +22,11 @@ record PutObjectHandler(ObjectStore store) implements OperationHandler {
         ObjectKey key = request.objectKey();
         Limits.checkKey(key.key());
         long length = Limits.uploadLength(request.contentLength(), Limits.MAX_PUT_SIZE);
-        byte[] md5 = ObjectHeaders.contentMd5(request);
         checkWriteConditions(request, key);
+        // Content-MD5, x-amz-content-sha256 and flexible checksums are verified by the body stream as it ends,
+        // before the store commits; the store needs no expected MD5 of its own.
         ObjectMeta meta = store.putObject(
-                key, ObjectHeaders.fromRequest(request, request.checksums()), request.body(), length, md5);
+                key, ObjectHeaders.fromRequest(request, request.checksums()), request.body(), length, null);
         response.header(AmzHeaders.ETAG, meta.quotedEtag());
         ObjectHeaders.writeChecksums(response, meta.attributes().checksums(), meta.attributes().checksumType());
         response.empty(200);

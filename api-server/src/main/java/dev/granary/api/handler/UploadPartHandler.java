@@ -15,9 +15,9 @@ record UploadPartHandler(ObjectStore store) implements OperationHandler {
         int partNumber = Limits.partNumber(request.query("partNumber"));
         String uploadId = request.query("uploadId");
         long length = Limits.uploadLength(request.contentLength(), Limits.MAX_PUT_SIZE);
-        byte[] md5 = ObjectHeaders.contentMd5(request);
+        // The body stream verifies Content-MD5 and checksums as it ends, before the store commits the part.
         PartMeta part = store.uploadPart(
-                request.objectKey(), uploadId, partNumber, request.body(), length, md5, request.checksums());
+                request.objectKey(), uploadId, partNumber, request.body(), length, null, request.checksums());
         response.header(AmzHeaders.ETAG, part.quotedEtag());
         ObjectHeaders.writeChecksums(response, part.checksums(), null);
         response.empty(200);

@@ -11,6 +11,7 @@ import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompactRangeOptions;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
 import org.rocksdb.InfoLogLevel;
@@ -207,6 +208,20 @@ final class Partition implements AutoCloseable {
 
     void release(Snapshot snapshot) {
         db.releaseSnapshot(snapshot);
+    }
+
+    /**
+     * Compacts {@code [begin, end)} of a column family now, down to the last level, so that what range
+     * tombstones deleted is dropped from SST files and the blob files it referenced become obsolete and are
+     * deleted: disk space comes back soon after a delete rather than whenever compaction happens to get there.
+     */
+    void compactRange(Cf cf, byte[] begin, byte[] end) {
+        try (CompactRangeOptions options = new CompactRangeOptions()
+                .setBottommostLevelCompaction(CompactRangeOptions.BottommostLevelCompaction.kForceOptimized)) {
+            db.compactRange(handles.get(cf), begin, end, options);
+        } catch (RocksDBException e) {
+            throw io("compact " + cf, e);
+        }
     }
 
     /** Whether the column family holds no key starting with {@code prefix}. */

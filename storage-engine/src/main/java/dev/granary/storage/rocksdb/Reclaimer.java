@@ -79,6 +79,8 @@ final class Reclaimer implements AutoCloseable {
                     batch.delete(p.cf(Cf.GC), id);
                 }
             });
+            // Ids come sorted and start with their creation time, so one range covers the batch's tombstones.
+            p.compactRange(Cf.DATA, ids.get(0), Keys.chunkRangeEnd(ids.get(ids.size() - 1)));
         }
         return ids.size();
     }
