@@ -19,6 +19,7 @@ import dev.granary.storage.ObjectStore;
 import dev.granary.storage.StorageException;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.protocol.http.HttpContinue;
 import io.undertow.util.Headers;
 import java.io.IOException;
 import java.time.Instant;
@@ -33,6 +34,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class RootHandler implements HttpHandler {
     private static final Logger LOG = LoggerFactory.getLogger(RootHandler.class);
+    /** Unread request bytes an error answer reads and drops to keep the connection (and the answer) intact. */
+    private static final long DRAIN_LIMIT = 256 * 1024;
 
     private final S3Router router;
     private final Authenticator authenticator;
@@ -92,15 +95,15 @@ public final class RootHandler implements HttpHandler {
             }
             handlers.get(route.operation()).handle(request, response);
         } catch (S3Exception e) {
-            fail(exchange, response, e, route, requestId);
+            fail(exchange, wire, response, e, route, requestId);
         } catch (AuthException e) {
-            fail(exchange, response, fromAuth(e), route, requestId);
+            fail(exchange, wire, response, fromAuth(e), route, requestId);
         } catch (StorageException e) {
             // A body that failed verification may reach us wrapped by the store.
             PayloadException payload = PayloadException.find(e).orElse(null);
-            fail(exchange, response, payload != null ? fromAuth(payload) : storageError(e, route), route, requestId);
+            fail(exchange, wire, response, payload != null ? fromAuth(payload) : storageError(e, route), route, requestId);
         } catch (PayloadException e) {
-            fail(exchange, response, fromAuth(e), route, requestId);
+            fail(exchange, wire, response, fromAuth(e), route, requestId);
         } catch (IOException e) {
             // The client went away or sent less than it announced; nothing useful can be written back.
             cut = true;
@@ -108,10 +111,10 @@ public final class RootHandler implements HttpHandler {
             response.errorCode(S3Error.INCOMPLETE_BODY.code());
             exchange.setPersistent(false);
             if (!response.isCommitted()) {
-                fail(exchange, response, new S3Exception(S3Error.INCOMPLETE_BODY), route, requestId);
+                fail(exchange, wire, response, new S3Exception(S3Error.INCOMPLETE_BODY), route, requestId);
             }
         } catch (RuntimeException e) {
-            fail(exchange, response, S3Exception.internal(e), route, requestId);
+            fail(exchange, wire, response, S3Exception.internal(e), route, requestId);
         } finally {
             if (!exchange.isComplete()) {
                 exchange.endExchange();
@@ -169,7 +172,12 @@ public final class RootHandler implements HttpHandler {
     }
 
     private static void fail(
-            HttpServerExchange exchange, S3Response response, S3Exception e, Route route, String requestId) {
+            HttpServerExchange exchange,
+            CountingInputStream wire,
+            S3Response response,
+            S3Exception e,
+            Route route,
+            String requestId) {
         response.errorCode(e.status() == 304 ? null : e.code());
         if (e.status() >= 500) {
             LOG.warn("request {} failed: {} {}", requestId, exchange.getRequestMethod(), exchange.getRequestPath(), e.getCause() != null ? e.getCause() : e);
@@ -180,12 +188,32 @@ public final class RootHandler implements HttpHandler {
             return;
         }
         exchange.getResponseHeaders().remove(AmzHeaders.CONTENT_LENGTH);
-        // An error answer leaves an unread request body behind: close rather than drain gigabytes.
+        // An error answer may leave an unread request body behind. A small one is read and dropped, so the client
+        // sees the answer rather than a reset connection; a large one (or one the client waits to send until
+        // 100-continue) is not worth reading: the connection closes after the answer instead.
+        drainSmallBody(exchange, wire);
         if (!exchange.isRequestComplete()) {
             exchange.setPersistent(false);
         }
         String resource = route == null ? exchange.getRequestPath() : exchange.getRequestPath();
         ErrorRenderer.render(response, e, exchange.getRequestMethod().equalToString("HEAD"), requestId, resource);
+    }
+
+    private static void drainSmallBody(HttpServerExchange exchange, CountingInputStream wire) {
+        if (exchange.isRequestComplete()
+                || HttpContinue.requiresContinueResponse(exchange)
+                || exchange.getRequestContentLength() > DRAIN_LIMIT) {
+            return;
+        }
+        byte[] buffer = new byte[8192];
+        long start = wire.count();
+        try {
+            while (wire.count() - start <= DRAIN_LIMIT && wire.read(buffer) >= 0) {
+                // discard
+            }
+        } catch (IOException ignored) {
+            // The connection closes after the answer anyway.
+        }
     }
 
     private static String newRequestId() {
