@@ -13,10 +13,12 @@ public final class DecodedBody {
 
     private final VerifyingInputStream stream;
     private final long length;
+    private final byte[] contentMd5;
 
-    DecodedBody(VerifyingInputStream stream, long length) {
+    DecodedBody(VerifyingInputStream stream, long length, byte[] contentMd5) {
         this.stream = stream;
         this.length = length;
+        this.contentMd5 = contentMd5;
     }
 
     /** The decoded, verifying body stream. Closing it closes the raw stream. */
@@ -42,12 +44,12 @@ public final class DecodedBody {
     }
 
     /**
-     * The MD5 of the decoded body (the ETag of a single-part object), computed on the way through so that the
-     * caller need not hash again, and checked against Content-MD5 when one was sent.
+     * The MD5 the client declared in Content-MD5 (its format already checked), for the consumer to compare with
+     * the MD5 it computes anyway for the ETag: this stream does not hash with MD5, so a body is hashed once.
      *
-     * @return the 16-byte digest, or null before the stream has reached its end
+     * @return the 16-byte digest, or null when the request had no Content-MD5
      */
-    public byte[] md5() {
-        return stream.md5();
+    public byte[] contentMd5() {
+        return contentMd5 == null ? null : contentMd5.clone();
     }
 }

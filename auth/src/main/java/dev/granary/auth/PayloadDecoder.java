@@ -53,11 +53,10 @@ public final class PayloadDecoder {
         VerifyingInputStream.Checks checks = new VerifyingInputStream.Checks(
                 length,
                 auth.payloadSha256(),
-                contentMd5,
                 declared.algorithm(),
                 declared.value(),
                 declared.inTrailer());
-        return new DecodedBody(new VerifyingInputStream(decoded, chunked, checks), length);
+        return new DecodedBody(new VerifyingInputStream(decoded, chunked, checks), length, contentMd5);
     }
 
     /**

@@ -23,10 +23,10 @@ record PutObjectHandler(ObjectStore store) implements OperationHandler {
         Limits.checkKey(key.key());
         long length = Limits.uploadLength(request.contentLength(), Limits.MAX_PUT_SIZE);
         checkWriteConditions(request, key);
-        // Content-MD5, x-amz-content-sha256 and flexible checksums are verified by the body stream as it ends,
-        // before the store commits; the store needs no expected MD5 of its own.
+        // x-amz-content-sha256 and flexible checksums are verified by the body stream as it ends, Content-MD5 by
+        // the store against the MD5 it computes for the ETag; both before the commit.
         ObjectMeta meta = store.putObject(
-                key, ObjectHeaders.fromRequest(request, request.checksums()), request.body(), length, null);
+                key, ObjectHeaders.fromRequest(request, request.checksums()), request.body(), length, request.contentMd5());
         response.header(AmzHeaders.ETAG, meta.quotedEtag());
         ObjectHeaders.writeChecksums(response, meta.attributes().checksums(), meta.attributes().checksumType());
         response.empty(200);

@@ -15,9 +15,9 @@ record UploadPartHandler(ObjectStore store) implements OperationHandler {
         int partNumber = Limits.partNumber(request.query("partNumber"));
         String uploadId = request.query("uploadId");
         long length = Limits.uploadLength(request.contentLength(), Limits.MAX_PUT_SIZE);
-        // The body stream verifies Content-MD5 and checksums as it ends, before the store commits the part.
+        // The body stream verifies checksums as it ends, the store Content-MD5; both before the part is committed.
         PartMeta part = store.uploadPart(
-                request.objectKey(), uploadId, partNumber, request.body(), length, null, request.checksums());
+                request.objectKey(), uploadId, partNumber, request.body(), length, request.contentMd5(), request.checksums());
         response.header(AmzHeaders.ETAG, part.quotedEtag());
         ObjectHeaders.writeChecksums(response, part.checksums(), null);
         response.empty(200);

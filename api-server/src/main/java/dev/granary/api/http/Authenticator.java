@@ -40,6 +40,6 @@ final class Authenticator {
 
     RequestBody body(AuthResult auth, SignableRequest request, InputStream raw) {
         DecodedBody decoded = decoder.open(auth, request, raw);
-        return new RequestBody(decoded.stream(), decoded.length(), decoded.checksums());
+        return new RequestBody(decoded.stream(), decoded.length(), decoded.checksums(), decoded.contentMd5());
     }
 }

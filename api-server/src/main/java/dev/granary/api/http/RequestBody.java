@@ -9,5 +9,6 @@ import java.util.Map;
  * @param stream the decoded, verifying stream
  * @param length decoded length, or -1 if unknown
  * @param checksums declared checksums by algorithm, complete once the stream reached its end
+ * @param contentMd5 the Content-MD5 the client declared, or null
  */
-record RequestBody(InputStream stream, long length, Map<String, String> checksums) {}
+record RequestBody(InputStream stream, long length, Map<String, String> checksums, byte[] contentMd5) {}

@@ -91,7 +91,7 @@ public final class RootHandler implements HttpHandler {
                 request.bind(route, principal, authenticator.body(auth, signable, wire));
                 authorize(route, principal);
             } else {
-                request.bind(route, principal, new RequestBody(wire, 0, Map.of()));
+                request.bind(route, principal, new RequestBody(wire, 0, Map.of(), null));
             }
             handlers.get(route.operation()).handle(request, response);
         } catch (S3Exception e) {

@@ -124,6 +124,11 @@ public final class S3Request {
         return body.checksums();
     }
 
+    /** The MD5 the client declared in Content-MD5 (for the store to check), or null. */
+    public byte[] contentMd5() {
+        return body.contentMd5();
+    }
+
     /** Whether the client sent a body at all (Content-Length > 0 or chunked). */
     public boolean hasBody() {
         return body.length() != 0;
