@@ -10,56 +10,60 @@ import dev.granary.storage.ObjectContent;
 import dev.granary.storage.ObjectMeta;
 import dev.granary.storage.ObjectStore;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
 
 /**
  * GetObject and HeadObject: conditions, one byte range or one part ({@code partNumber}), object headers with
- * response-* overrides, then the bytes (GET only). The range is resolved against the metadata, then the read is
- * opened; if the object was replaced in between, the request starts over on the new version.
+ * response-* overrides, then the bytes (GET only). A GET opens the object once and answers from that one
+ * consistent read: metadata, conditions and range are all decided on the version whose bytes are sent.
  */
 record GetObjectHandler(ObjectStore store, boolean headOnly) implements OperationHandler {
-    private static final int ATTEMPTS = 3;
 
     @Override
     public void handle(S3Request request, S3Response response) throws IOException {
         String partParam = request.query("partNumber");
-        String rangeHeader = request.header(AmzHeaders.RANGE);
-        if (partParam != null && rangeHeader != null) {
+        if (partParam != null && request.header(AmzHeaders.RANGE) != null) {
             throw new S3Exception(
                     S3Error.INVALID_REQUEST, "Cannot specify both Range header and partNumber query parameter");
         }
-        Conditions conditions = Conditions.of(request);
-        for (int attempt = 1; ; attempt++) {
+        if (headOnly) {
             ObjectMeta meta = store.headObject(request.objectKey());
-            conditions.checkRead(meta);
-            ByteRange range = partParam != null
-                    ? partRange(meta, Limits.partNumber(partParam))
-                    : ByteRange.parse(rangeHeader, meta.size());
-            ObjectHeaders.write(response, meta, request);
-            boolean wholeObject = range == null || (partParam != null && meta.partCount() == 0);
-            if (wholeObject && "ENABLED".equalsIgnoreCase(request.header(AmzHeaders.X_AMZ_CHECKSUM_MODE))) {
-                ObjectHeaders.writeChecksums(
-                        response, meta.attributes().checksums(), meta.attributes().checksumType());
-            }
-            long offset = range == null ? 0 : range.first();
-            long length = range == null ? meta.size() : range.length();
-            if (range != null && !(partParam != null && meta.partCount() == 0)) {
-                response.status(206).header(AmzHeaders.CONTENT_RANGE, range.contentRange(meta.size()));
-            } else {
-                response.status(200);
-            }
-            if (headOnly) {
-                response.header(AmzHeaders.CONTENT_LENGTH, Long.toString(length)).empty(response.status());
-                return;
-            }
-            try (ObjectContent content = store.getObject(request.objectKey(), offset, length)) {
-                if (!content.meta().etag().equals(meta.etag()) && attempt < ATTEMPTS) {
-                    continue; // overwritten between head and open: answer for the new version
-                }
-                response.stream(content.stream(), length);
-                return;
-            }
+            long length = answer(request, response, meta).length();
+            response.header(AmzHeaders.CONTENT_LENGTH, Long.toString(length)).empty(response.status());
+            return;
         }
+        try (ObjectContent content = store.getObject(request.objectKey(), 0, -1)) {
+            ByteRange range = answer(request, response, content.meta());
+            InputStream in = content.stream();
+            in.skipNBytes(range.first());
+            response.stream(in, range.length());
+        }
+    }
+
+    /**
+     * Checks the conditions, resolves the range and writes status and headers.
+     *
+     * @return the bytes to send (the whole object when no range applies)
+     */
+    private static ByteRange answer(S3Request request, S3Response response, ObjectMeta meta) {
+        Conditions.of(request).checkRead(meta);
+        String partParam = request.query("partNumber");
+        ByteRange range = partParam != null
+                ? partRange(meta, Limits.partNumber(partParam))
+                : ByteRange.parse(request.header(AmzHeaders.RANGE), meta.size());
+        ObjectHeaders.write(response, meta, request);
+        // partNumber=1 of an object stored by a single PUT is the whole object, answered like a plain GET.
+        boolean partial = range != null && !(partParam != null && meta.partCount() == 0);
+        if (!partial && "ENABLED".equalsIgnoreCase(request.header(AmzHeaders.X_AMZ_CHECKSUM_MODE))) {
+            ObjectHeaders.writeChecksums(response, meta.attributes().checksums(), meta.attributes().checksumType());
+        }
+        if (partial) {
+            response.status(206).header(AmzHeaders.CONTENT_RANGE, range.contentRange(meta.size()));
+            return range;
+        }
+        response.status(200);
+        return new ByteRange(0, meta.size() - 1);
     }
 
     /** The byte range of one part; an object stored by a single PUT is its own part 1. */
