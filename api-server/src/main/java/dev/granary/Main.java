@@ -24,19 +24,22 @@ public final class Main {
             System.exit(2);
             return;
         }
+        long started = System.nanoTime();
         Granary granary = Granary.start(config);
+        long startMillis = (System.nanoTime() - started) / 1_000_000;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("shutting down: finishing requests in flight, then closing the store");
             granary.close();
             LOG.info("stopped cleanly");
         }, "granary-shutdown"));
         LOG.info(
-                "Granary S3 API on http://{}:{} (region {}, data {}, {} partitions)",
+                "Granary S3 API on http://{}:{} (region {}, data {}, {} partitions), ready in {} ms",
                 config.address(),
                 granary.port(),
                 config.region(),
                 config.dataDir().toAbsolutePath(),
-                config.partitions());
+                config.partitions(),
+                startMillis);
         if (config.defaultCredentials()) {
             LOG.warn(
                     "using the default root credentials: access key '{}', secret key '{}'."

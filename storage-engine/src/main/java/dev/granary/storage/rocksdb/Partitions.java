@@ -10,6 +10,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.Properties;
 
 /**
@@ -31,17 +35,42 @@ final class Partitions implements AutoCloseable {
 
     static Partitions open(Path dataDir, EngineOptions options) {
         checkManifest(dataDir, options.partitions());
+        NativeLibrary.load(dataDir);
         SharedResources shared = new SharedResources();
+        // Opening a partition replays its WAL and reads its manifest: mostly waiting on the disk and on one
+        // core each, so partitions open in parallel, which is what keeps start-up short.
+        ExecutorService pool = Executors.newFixedThreadPool(
+                Math.min(options.partitions(), Math.max(2, Runtime.getRuntime().availableProcessors())));
+        List<Future<Partition>> futures = new ArrayList<>();
+        for (int i = 0; i < options.partitions(); i++) {
+            int index = i;
+            Path dir = dataDir.resolve("partitions").resolve(String.format("%03d", i));
+            futures.add(pool.submit(() -> Partition.open(index, dir, shared, options.syncWrites())));
+        }
+        pool.shutdown();
         List<Partition> opened = new ArrayList<>();
-        try {
-            for (int i = 0; i < options.partitions(); i++) {
-                Path dir = dataDir.resolve("partitions").resolve(String.format("%03d", i));
-                opened.add(Partition.open(i, dir, shared, options.syncWrites()));
+        RuntimeException failure = null;
+        for (Future<Partition> f : futures) {
+            try {
+                opened.add(f.get());
+            } catch (ExecutionException e) {
+                RuntimeException cause = e.getCause() instanceof RuntimeException r
+                        ? r
+                        : new IllegalStateException("opening a partition failed", e.getCause());
+                if (failure == null) {
+                    failure = cause;
+                } else {
+                    failure.addSuppressed(cause);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure = failure != null ? failure : new IllegalStateException("interrupted while opening", e);
             }
-        } catch (RuntimeException e) {
+        }
+        if (failure != null) {
             opened.forEach(Partition::close);
             shared.close();
-            throw e;
+            throw failure;
         }
         return new Partitions(shared, opened);
     }

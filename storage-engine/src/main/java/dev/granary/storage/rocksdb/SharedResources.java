@@ -5,7 +5,6 @@ import org.rocksdb.Cache;
 import org.rocksdb.Env;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Priority;
-import org.rocksdb.RocksDB;
 
 /**
  * Native objects the partitions of one store share, so that P partitions cost one block cache and one pair of
@@ -14,10 +13,6 @@ import org.rocksdb.RocksDB;
 final class SharedResources implements AutoCloseable {
     /** Block cache for the metadata column families; object bytes live in blob files and bypass it. */
     private static final long BLOCK_CACHE_BYTES = 64L << 20;
-
-    static {
-        RocksDB.loadLibrary();
-    }
 
     final Cache blockCache;
     final BloomFilter bloomFilter;
