@@ -14,7 +14,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Stock S3 clients other than the Java SDK against a real server: the AWS CLI, boto3 and rclone, each driven by
+ * Stock S3 clients other than the Java SDK against a real server: the AWS CLI, boto3, rclone and s3cmd, each driven by
  * a script in {@code src/test/resources/clients}. A client that is not installed skips its test, unless
  * {@code GRANARY_REQUIRE_CLIENTS=1} (as in CI, which installs them) makes that a failure.
  */
@@ -42,6 +42,12 @@ class S3ClientsIT {
     void rclone(@TempDir Path work) throws Exception {
         requireTool(onPath("rclone"), "rclone (Debian package rclone)");
         run(List.of("bash", script("rclone.sh")), work, null);
+    }
+
+    @Test
+    void s3cmd(@TempDir Path work) throws Exception {
+        requireTool(onPath("s3cmd"), "s3cmd (Debian package s3cmd)");
+        run(List.of("bash", script("s3cmd.sh")), work, null);
     }
 
     private static void run(List<String> command, Path work, String awsCli) throws Exception {
