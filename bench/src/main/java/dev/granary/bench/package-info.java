@@ -1,2 +1,5 @@
-/** JMH benchmarks of hot paths (skeleton; the performance issue adds the full suite and the load driver). */
+/**
+ * Granary's benchmarks: JMH benchmarks of hot paths ({@code jmh}), the end-to-end S3 load driver ({@code load})
+ * and the machine-limit probes the load figures are held against ({@code limits}).
+ */
 package dev.granary.bench;
