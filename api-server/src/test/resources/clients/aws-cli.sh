@@ -10,7 +10,8 @@ s3api() { "$AWS" --endpoint-url "$ENDPOINT" s3api "$@"; }
 
 B=cli-bucket
 s3 mb "s3://$B"
-s3 ls | grep -q "$B"
+buckets=$(s3 ls)
+grep -q "$B" <<< "$buckets"
 
 # 40 MiB random file: the CLI splits it into 8 MiB multipart parts.
 head -c $((40 * 1024 * 1024 + 7)) /dev/urandom > "$WORK/big.bin"

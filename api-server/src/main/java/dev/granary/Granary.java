@@ -1,5 +1,6 @@
 package dev.granary;
 
+import dev.granary.api.admin.AdminServer;
 import dev.granary.api.handler.Handlers;
 import dev.granary.api.http.GranaryServer;
 import dev.granary.api.route.S3Router;
@@ -7,36 +8,47 @@ import dev.granary.auth.Credentials;
 import dev.granary.auth.PayloadDecoder;
 import dev.granary.auth.SigV4Verifier;
 import dev.granary.auth.StaticCredentialStore;
-import dev.granary.metering.AccessLogSink;
-import dev.granary.metering.UsageSink;
+import dev.granary.metering.Metering;
+import dev.granary.metering.RowStore;
+import dev.granary.metering.StorageSource;
+import dev.granary.storage.BucketUsage;
 import dev.granary.storage.ObjectStore;
 import dev.granary.storage.rocksdb.EngineOptions;
 import dev.granary.storage.rocksdb.RocksObjectStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
 
-/** One running Granary node: the store, the server on top of it, and their orderly shutdown. */
+/**
+ * One running Granary node: the store, the S3 server and the admin server on top of it, metering in between,
+ * and their orderly shutdown.
+ */
 public final class Granary implements AutoCloseable {
     /** Canonical id of the root account (S3 shows a 64-hex-digit id in owner fields). */
     public static final String ROOT_ACCOUNT_ID = "0000000000000000000000000000000000000000000000000000000000000001";
 
     private final GranaryConfig config;
     private final ObjectStore store;
-    private final UsageSink usage;
+    private final Metering metering;
     private final GranaryServer server;
+    private final AdminServer admin;
     private volatile boolean closed;
 
-    private Granary(GranaryConfig config, ObjectStore store, UsageSink usage, GranaryServer server) {
+    private Granary(
+            GranaryConfig config, ObjectStore store, Metering metering, GranaryServer server, AdminServer admin) {
         this.config = config;
         this.store = store;
-        this.usage = usage;
+        this.metering = metering;
         this.server = server;
+        this.admin = admin;
     }
 
     /** Opens the data folder and starts serving. */
     public static Granary start(GranaryConfig config) {
         EngineOptions defaults = EngineOptions.defaults();
-        ObjectStore store = RocksObjectStore.open(
+        RocksObjectStore store = RocksObjectStore.open(
                 config.dataDir(),
                 new EngineOptions(
                         config.partitions(), config.syncWrites(), defaults.inlineThreshold(), defaults.chunkSize()));
@@ -45,7 +57,18 @@ public final class Granary implements AutoCloseable {
                     config.rootUser(), config.rootPassword(), ROOT_ACCOUNT_ID, config.rootUser(), true)));
             SigV4Verifier verifier =
                     new SigV4Verifier(credentials, config.region(), Clock.systemUTC(), Duration.ofMinutes(15));
-            UsageSink usage = new AccessLogSink();
+            Metering metering = config.metering()
+                    ? Metering.start(
+                            rows(store),
+                            storage(store),
+                            Clock.systemUTC(),
+                            new Metering.Options(
+                                    config.meteringFlush(),
+                                    Duration.ofHours(24),
+                                    config.accessLogDir(),
+                                    config.accessLog().equals("log"),
+                                    256L << 20))
+                    : Metering.off();
             GranaryServer server = new GranaryServer(
                     config.address(),
                     config.port(),
@@ -54,9 +77,18 @@ public final class Granary implements AutoCloseable {
                     new PayloadDecoder(),
                     store,
                     Handlers.create(store, config.region()),
-                    usage);
-            server.start();
-            return new Granary(config, store, usage, server);
+                    metering.sink());
+            AdminServer admin = new AdminServer(
+                    config.address(), config.adminPort(), verifier, ROOT_ACCOUNT_ID, metering, Clock.systemUTC());
+            try {
+                admin.start();
+                server.start();
+            } catch (RuntimeException e) {
+                admin.close();
+                metering.close();
+                throw e;
+            }
+            return new Granary(config, store, metering, server, admin);
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -65,6 +97,16 @@ public final class Granary implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /** The admin listener's port (usage API, /metrics). */
+    public int adminPort() {
+        return admin.port();
+    }
+
+    /** Writes metering's counts durably now (tests; the flusher does it every flush interval). */
+    public void flushMetering() {
+        metering.flush();
     }
 
     public GranaryConfig config() {
@@ -79,7 +121,47 @@ public final class Granary implements AutoCloseable {
         }
         closed = true;
         server.shutdown(30_000);
-        usage.close();
+        admin.close();
+        metering.close(); // the last flush, into the store: before it closes
         store.close();
+    }
+
+    /** Metering's rows in the engine's system records. */
+    private static RowStore rows(RocksObjectStore store) {
+        return new RowStore() {
+            @Override
+            public void apply(Map<String, byte[]> writes) {
+                store.system().apply(writes);
+            }
+
+            @Override
+            public void scan(String from, String to, BiConsumer<String, byte[]> visitor) {
+                store.system().scan(from, to, visitor);
+            }
+        };
+    }
+
+    /** The engine's usage counters as metering reads them. */
+    private static StorageSource storage(RocksObjectStore store) {
+        return new StorageSource() {
+            @Override
+            public List<BucketStorage> buckets() {
+                return store.usage().stream().map(Granary::figures).toList();
+            }
+
+            @Override
+            public BucketStorage rebuild(String bucket) {
+                return figures(store.rebuildUsage(bucket));
+            }
+
+            @Override
+            public Map<String, Long> engineStats() {
+                return store.engineStats();
+            }
+        };
+    }
+
+    private static StorageSource.BucketStorage figures(BucketUsage u) {
+        return new StorageSource.BucketStorage(u.bucket(), u.owner(), u.bytes(), u.objects(), u.partBytes(), u.parts());
     }
 }

@@ -1,6 +1,7 @@
 package dev.granary;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 
@@ -19,6 +20,15 @@ import java.util.Map;
  * @param rootPassword root secret key: {@code GRANARY_ROOT_PASSWORD}, default {@value #DEFAULT_ROOT_PASSWORD}
  * @param syncWrites acknowledge writes only once fsync'ed: {@code --no-sync} / {@code GRANARY_SYNC=false}
  *     turns it off for benchmarks; default on
+ * @param adminPort admin listener port (usage API, /metrics) on the same address: {@code --admin-port} /
+ *     {@code GRANARY_ADMIN_PORT}, default 9001 (0 picks a free one)
+ * @param metering whether requests are metered: {@code --metering on|off} / {@code GRANARY_METERING}, default on;
+ *     off swaps in a sink that drops every record (to measure metering's cost), and the admin usage API answers 503
+ * @param meteringFlush how often usage is written durably, the most a crash can lose:
+ *     {@code --metering-flush SECONDS} / {@code GRANARY_METERING_FLUSH}, default 10
+ * @param accessLog the access log: {@code on} (file {@code access-logs/access.log} in the data folder), {@code off},
+ *     {@code log} (SLF4J logger {@code granary.access}) or the folder to write {@code access.log} to:
+ *     {@code --access-log} / {@code GRANARY_ACCESS_LOG}, default on
  */
 public record GranaryConfig(
         String address,
@@ -29,7 +39,11 @@ public record GranaryConfig(
         String domain,
         String rootUser,
         String rootPassword,
-        boolean syncWrites) {
+        boolean syncWrites,
+        int adminPort,
+        boolean metering,
+        Duration meteringFlush,
+        String accessLog) {
 
     public static final String DEFAULT_ROOT_USER = "granaryadmin";
     public static final String DEFAULT_ROOT_PASSWORD = "granaryadmin";
@@ -42,6 +56,35 @@ public record GranaryConfig(
         require(
                 rootPassword != null && rootPassword.length() >= 8,
                 "GRANARY_ROOT_PASSWORD must have at least 8 characters");
+        require(adminPort >= 0 && adminPort <= 65535, "--admin-port must be 0..65535, got " + adminPort);
+        require(
+                meteringFlush != null && !meteringFlush.isNegative() && !meteringFlush.isZero(),
+                "--metering-flush must be a positive number of seconds");
+        require(accessLog != null && !accessLog.isBlank(), "--access-log must be on, off, log or a folder");
+    }
+
+    /** The configuration with the metering defaults and an ephemeral admin port (for embedding and tests). */
+    public GranaryConfig(
+            String address,
+            int port,
+            Path dataDir,
+            int partitions,
+            String region,
+            String domain,
+            String rootUser,
+            String rootPassword,
+            boolean syncWrites) {
+        this(address, port, dataDir, partitions, region, domain, rootUser, rootPassword, syncWrites, 0, true,
+                Duration.ofSeconds(10), "on");
+    }
+
+    /** The folder of the access log file, or null when there is none. */
+    public Path accessLogDir() {
+        return switch (accessLog) {
+            case "off", "log" -> null;
+            case "on" -> dataDir.resolve("access-logs");
+            default -> Path.of(accessLog);
+        };
     }
 
     /** Whether the root credentials are the printed defaults. */
@@ -72,7 +115,18 @@ public record GranaryConfig(
                 }
                 value = args[++i];
             }
-            if (!java.util.Set.of("address", "port", "data", "partitions", "region", "domain", "sync")
+            if (!java.util.Set.of(
+                            "address",
+                            "port",
+                            "data",
+                            "partitions",
+                            "region",
+                            "domain",
+                            "sync",
+                            "admin-port",
+                            "metering",
+                            "metering-flush",
+                            "access-log")
                     .contains(name)) {
                 throw new IllegalArgumentException("unknown flag --" + name);
             }
@@ -87,13 +141,26 @@ public record GranaryConfig(
                 setting(flags, env, "domain", ""),
                 env.getOrDefault("GRANARY_ROOT_USER", DEFAULT_ROOT_USER),
                 env.getOrDefault("GRANARY_ROOT_PASSWORD", DEFAULT_ROOT_PASSWORD),
-                Boolean.parseBoolean(setting(flags, env, "sync", "true")));
+                Boolean.parseBoolean(setting(flags, env, "sync", "true")),
+                intSetting(flags, env, "admin-port", 9001),
+                onOff(flags, env, "metering", true),
+                Duration.ofSeconds(intSetting(flags, env, "metering-flush", 10)),
+                setting(flags, env, "access-log", "on"));
+    }
+
+    private static boolean onOff(Map<String, String> flags, Map<String, String> env, String name, boolean dflt) {
+        String v = setting(flags, env, name, dflt ? "on" : "off").toLowerCase(Locale.ROOT);
+        return switch (v) {
+            case "on", "true" -> true;
+            case "off", "false" -> false;
+            default -> throw new IllegalArgumentException("--" + name + " must be on or off, got '" + v + "'");
+        };
     }
 
     private static String setting(Map<String, String> flags, Map<String, String> env, String name, String dflt) {
         String v = flags.get(name);
         if (v == null) {
-            v = env.get("GRANARY_" + name.toUpperCase(Locale.ROOT));
+            v = env.get("GRANARY_" + name.toUpperCase(Locale.ROOT).replace('-', '_'));
         }
         return v == null ? dflt : v;
     }

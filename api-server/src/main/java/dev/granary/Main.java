@@ -50,6 +50,12 @@ public final class Main {
             LOG.info("root access key '{}' (secret from GRANARY_ROOT_PASSWORD)", config.rootUser());
         }
         LOG.info("health: GET /health");
+        LOG.info(
+                "admin: http://{}:{}/admin/v1/usage (SigV4, root credentials), /metrics; metering {}, access log {}",
+                config.address(),
+                granary.adminPort(),
+                config.metering() ? "on (flush every " + config.meteringFlush().toSeconds() + " s)" : "off",
+                !config.metering() ? "off" : config.accessLog().equals("on") ? config.accessLogDir() : config.accessLog());
     }
 
     private static String usage() {
@@ -62,6 +68,11 @@ public final class Main {
                   --region R       region (GRANARY_REGION, default us-east-1)
                   --domain D       virtual-host domain: <bucket>.D addresses a bucket (GRANARY_DOMAIN)
                   --no-sync        acknowledge before fsync (benchmarks only; GRANARY_SYNC=false)
+                  --admin-port N   admin port: usage API and /metrics (GRANARY_ADMIN_PORT, default 9001)
+                  --metering on|off         meter requests (GRANARY_METERING, default on)
+                  --metering-flush SECONDS  how often usage is written durably (GRANARY_METERING_FLUSH, default 10)
+                  --access-log on|off|log|DIR  access log file in DATA/access-logs, none, SLF4J, or in DIR
+                                   (GRANARY_ACCESS_LOG, default on)
                 root credentials: GRANARY_ROOT_USER / GRANARY_ROOT_PASSWORD (default granaryadmin / granaryadmin)""";
     }
 }

@@ -68,6 +68,16 @@ public final class GranaryServerExtension implements BeforeAllCallback, AfterAll
         return dataDir;
     }
 
+    /** The admin listener (usage API, /metrics). */
+    public URI adminUri() {
+        return URI.create("http://127.0.0.1:" + granary.adminPort());
+    }
+
+    /** Writes metering's counts durably now. */
+    void flushMetering() {
+        granary.flushMetering();
+    }
+
     public URI uri() {
         return URI.create("http://127.0.0.1:" + granary.port());
     }

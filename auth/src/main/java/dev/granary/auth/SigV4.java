@@ -34,6 +34,17 @@ final class SigV4 {
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     private static final boolean[] UNRESERVED = new boolean[128];
+
+    // Looking up a Mac or MessageDigest by name walks the security providers on every call, which cost more
+    // than the hashing itself for a small request; each worker thread keeps its own instances instead.
+    private static final ThreadLocal<Mac> HMAC = ThreadLocal.withInitial(() -> {
+        try {
+            return Mac.getInstance("HmacSHA256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("HmacSHA256 is a required JDK algorithm", e);
+        }
+    });
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(SigV4::sha256);
     private static final char[] UPPER_HEX = "0123456789ABCDEF".toCharArray();
 
     static {
@@ -290,11 +301,11 @@ final class SigV4 {
 
     static byte[] hmac(byte[] key, String data) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
+            Mac mac = HMAC.get();
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
             return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is a required JDK algorithm", e);
+            throw new IllegalStateException("HmacSHA256 key rejected", e);
         }
     }
 
@@ -311,7 +322,7 @@ final class SigV4 {
     }
 
     static String sha256Hex(byte[] data) {
-        return Hex.encodeHexString(sha256().digest(data));
+        return Hex.encodeHexString(SHA256.get().digest(data));
     }
 
     static String formatAmzDate(Instant instant) {

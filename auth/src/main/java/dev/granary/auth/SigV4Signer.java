@@ -20,6 +20,9 @@ import org.apache.commons.codec.binary.Hex;
  * round trips, while the AWS vectors prove the canonicalization itself.
  */
 public final class SigV4Signer {
+    private record DayKey(String date, byte[] key) {}
+
+    private volatile DayKey dayKey;
 
     private final String accessKey;
     private final String secretKey;
@@ -194,8 +197,15 @@ public final class SigV4Signer {
         out.writeBytes(text.getBytes(StandardCharsets.US_ASCII));
     }
 
+    /** The day's signing key; derived (four HMACs) once per day rather than once per request. */
     private byte[] signingKey(String amzDate) {
-        return SigV4.signingKey(secretKey, amzDate.substring(0, 8), region, SigV4.SERVICE_S3);
+        String date = amzDate.substring(0, 8);
+        DayKey current = dayKey;
+        if (current == null || !current.date().equals(date)) {
+            current = new DayKey(date, SigV4.signingKey(secretKey, date, region, SigV4.SERVICE_S3));
+            dayKey = current;
+        }
+        return current.key();
     }
 
     /** Leaves the secret out. */

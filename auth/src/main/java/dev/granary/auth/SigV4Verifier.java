@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 
 /**
  * Verifies AWS Signature Version 4 on S3 requests, signed in the Authorization header or presigned in the query,
@@ -34,8 +33,6 @@ public final class SigV4Verifier {
     private static final String HEADER_MALFORMED = "The authorization header is malformed; ";
     private static final String CREDENTIAL_PARAMETER = "Error parsing the X-Amz-Credential parameter; ";
     /** Components of the Authorization header are separated by commas, spaces or both depending on the client. */
-    private static final Pattern COMPONENT_SEPARATOR =
-            Pattern.compile("\\s*,\\s*|\\s+(?=(?:Credential|SignedHeaders|Signature)=)");
 
     private final CredentialStore credentials;
     private final String region;
@@ -115,24 +112,10 @@ public final class SigV4Verifier {
         if (!algorithm.equals(SigV4.ALGORITHM)) {
             throw unsupportedAlgorithm(algorithm);
         }
-        String credential = null;
-        String signedHeaders = null;
-        String signature = null;
-        for (String component : COMPONENT_SEPARATOR.split(trimmed.substring(space + 1).strip())) {
-            int eq = component.indexOf('=');
-            if (eq < 0) {
-                continue;
-            }
-            String value = component.substring(eq + 1).strip();
-            switch (component.substring(0, eq).strip()) {
-                case "Credential" -> credential = value;
-                case "SignedHeaders" -> signedHeaders = value;
-                case "Signature" -> signature = value;
-                default -> {
-                    // AWS ignores components it does not know.
-                }
-            }
-        }
+        String components = trimmed.substring(space + 1);
+        String credential = component(components, "Credential");
+        String signedHeaders = component(components, "SignedHeaders");
+        String signature = component(components, "Signature");
         if (credential == null || signedHeaders == null || signature == null) {
             throw new AuthException(
                     AuthError.AUTHORIZATION_HEADER_MALFORMED,
@@ -163,6 +146,52 @@ public final class SigV4Verifier {
         }
         PayloadMode mode = PayloadMode.fromContentSha256(contentSha256);
         return checkSignature(request, creds, scope, amzDate, headerNames, contentSha256, mode, signature);
+    }
+
+    /**
+     * The value of {@code name=value} among the Authorization header's components, which clients separate with
+     * commas, spaces or both; components AWS does not know are ignored. Scanned by hand: a regular expression
+     * split cost more than the signature's cryptography.
+     */
+    private static String component(String components, String name) {
+        int from = 0;
+        int n = components.length();
+        while (true) {
+            int at = components.indexOf(name, from);
+            if (at < 0) {
+                return null;
+            }
+            int i = at + name.length();
+            while (i < n && components.charAt(i) == ' ') {
+                i++;
+            }
+            boolean boundary = at == 0 || components.charAt(at - 1) == ',' || Character.isWhitespace(components.charAt(at - 1));
+            if (boundary && i < n && components.charAt(i) == '=') {
+                i++;
+                while (i < n && components.charAt(i) == ' ') {
+                    i++;
+                }
+                // A value ends at a comma, or at whitespace before the next known component (an access key may
+                // itself contain spaces).
+                int end = i;
+                while (end < n && components.charAt(end) != ',' && !(Character.isWhitespace(components.charAt(end))
+                        && startsComponent(components, end))) {
+                    end++;
+                }
+                return components.substring(i, end).strip();
+            }
+            from = at + name.length();
+        }
+    }
+
+    private static boolean startsComponent(String components, int whitespace) {
+        int i = whitespace;
+        while (i < components.length() && Character.isWhitespace(components.charAt(i))) {
+            i++;
+        }
+        return components.startsWith("Credential=", i)
+                || components.startsWith("SignedHeaders=", i)
+                || components.startsWith("Signature=", i);
     }
 
     private static AuthException unsupportedAlgorithm(String algorithm) {

@@ -120,11 +120,14 @@ public final class RootHandler implements HttpHandler {
                 exchange.endExchange();
             }
             S3Operation op = route == null ? S3Operation.METHOD_NOT_ALLOWED : route.operation();
+            String requester = principal.isAnonymous() ? "anonymous" : principal.accountId();
+            String bucket = route == null ? null : route.bucket();
             usage.record(new UsageRecord(
                     requestId,
                     arrived,
-                    principal.isAnonymous() ? "anonymous" : principal.accountId(),
-                    route == null ? null : route.bucket(),
+                    billedAccount(bucket, requester),
+                    requester,
+                    bucket,
                     route == null ? null : route.key(),
                     op.awsName(),
                     op.requestClass(),
@@ -133,8 +136,47 @@ public final class RootHandler implements HttpHandler {
                     wire.count(),
                     response.bytesSent(),
                     System.nanoTime() - start,
-                    String.valueOf(exchange.getSourceAddress())));
+                    String.valueOf(exchange.getSourceAddress()),
+                    requestLine(exchange),
+                    exchange.getRequestHeaders().getFirst(Headers.USER_AGENT),
+                    exchange.getRequestHeaders().getFirst(Headers.REFERER),
+                    exchange.getRequestHeaders().getFirst(Headers.HOST),
+                    authType(exchange, principal),
+                    cut));
         }
+    }
+
+    /**
+     * The account a request is billed to: as AWS does, the bucket owner for a request on an existing bucket
+     * (whoever sent it, anonymous callers included), else the caller.
+     */
+    private String billedAccount(String bucket, String requester) {
+        if (bucket == null) {
+            return requester;
+        }
+        try {
+            return store.getBucket(bucket).owner();
+        } catch (StorageException | IllegalArgumentException e) {
+            return requester;
+        }
+    }
+
+    /** Method, raw URI and protocol; a presigned URL's signature is left out (signatures are never logged). */
+    private static String requestLine(HttpServerExchange exchange) {
+        String query = exchange.getQueryString();
+        if (query != null && query.contains("X-Amz-Signature=")) {
+            query = query.replaceAll("X-Amz-Signature=[^&]*", "X-Amz-Signature=-");
+        }
+        return exchange.getRequestMethod() + " " + exchange.getRequestURI()
+                + (query == null || query.isEmpty() ? "" : "?" + query) + " " + exchange.getProtocol();
+    }
+
+    private static String authType(HttpServerExchange exchange, Principal principal) {
+        if (principal.isAnonymous()) {
+            return null;
+        }
+        String query = exchange.getQueryString();
+        return query != null && query.contains("X-Amz-Signature=") ? "QueryString" : "AuthHeader";
     }
 
     /**

@@ -17,7 +17,14 @@ enum Cf {
     /** Data ids whose chunks the reclaimer deletes. */
     GC("gc"),
     /** Data ids being written by an upload that has not committed yet. */
-    PENDING("pending");
+    PENDING("pending"),
+    /**
+     * Per-bucket usage counters of this partition's objects and parts (8-byte little-endian, summed by RocksDB's
+     * {@code uint64add} merge operator), updated in the WriteBatch of the commit they account for.
+     */
+    STATS("stats"),
+    /** The server's own small records (metering rows); used in partition 0 only. */
+    SYSTEM("system");
 
     private final String name;
 

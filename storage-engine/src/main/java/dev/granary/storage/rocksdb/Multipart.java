@@ -106,6 +106,12 @@ final class Multipart {
                 if (old != null) {
                     Chunks.enqueueGc(batch, p, old.segment());
                 }
+                Stats.parts(
+                        batch,
+                        p,
+                        key.bucket(),
+                        part.segment().length() - (old == null ? 0 : old.segment().length()),
+                        old == null ? 1 : 0);
             });
             return old;
         }));
@@ -130,6 +136,8 @@ final class Multipart {
             Map<Integer, PartRecord> stored = new TreeMap<>();
             readParts(p, uploadKey, 1, Integer.MAX_VALUE).forEach(r -> stored.put(r.partNumber(), r));
             List<PartRecord> chosen = choose(parts, stored, minPartSize, what);
+            long storedBytes = partBytes(stored.values());
+            int storedCount = stored.size();
             MessageDigest md5s = BodyWriter.md5();
             List<Segment> segments = new ArrayList<>();
             long size = 0;
@@ -149,6 +157,7 @@ final class Multipart {
             p.commit(what, batch -> {
                 Versions.replace(batch, p, key, old, next);
                 removeUpload(batch, p, uploadKey, stored.values()); // what is left in stored was not listed
+                Stats.parts(batch, p, key.bucket(), -storedBytes, -storedCount); // all parts stop being parts
             });
             return next.toMeta(key);
         });
@@ -203,7 +212,10 @@ final class Multipart {
         locks.withKey(key, () -> {
             require(p, key, uploadId);
             List<PartRecord> parts = readParts(p, uploadKey, 1, Integer.MAX_VALUE);
-            p.commit("abort upload " + uploadId + " of " + key, batch -> removeUpload(batch, p, uploadKey, parts));
+            p.commit("abort upload " + uploadId + " of " + key, batch -> {
+                removeUpload(batch, p, uploadKey, parts);
+                Stats.parts(batch, p, key.bucket(), -partBytes(parts), -parts.size());
+            });
             return null;
         });
         reclaimer.wakeUp();
@@ -218,7 +230,10 @@ final class Multipart {
         for (Partition p : partitions.all()) {
             for (byte[] uploadKey : uploadKeys(p, bucketPrefix)) {
                 List<PartRecord> parts = readParts(p, uploadKey, 1, Integer.MAX_VALUE);
-                p.commit("abort uploads of " + bucket, batch -> removeUpload(batch, p, uploadKey, parts));
+                p.commit("abort uploads of " + bucket, batch -> {
+                    removeUpload(batch, p, uploadKey, parts);
+                    Stats.parts(batch, p, bucket, -partBytes(parts), -parts.size());
+                });
             }
         }
         reclaimer.wakeUp();
@@ -234,6 +249,14 @@ final class Multipart {
             p.checkStatus(it, "scan uploads");
         }
         return keys;
+    }
+
+    private static long partBytes(Collection<PartRecord> parts) {
+        long total = 0;
+        for (PartRecord part : parts) {
+            total += part.segment().length();
+        }
+        return total;
     }
 
     /** Adds to {@code batch}: the upload and all its part records go; the data of {@code garbage} is queued. */

@@ -98,6 +98,7 @@ final class Partition implements AutoCloseable {
                 ColumnFamilyOptions options = switch (cf) {
                     case DATA -> dataCfOptions();
                     case META -> smallCfOptions(shared, META_WRITE_BUFFER);
+                    case STATS -> smallCfOptions(shared, SMALL_WRITE_BUFFER).setMergeOperatorName("uint64add");
                     default -> smallCfOptions(shared, SMALL_WRITE_BUFFER);
                 };
                 cfOptions.add(options);
@@ -247,6 +248,19 @@ final class Partition implements AutoCloseable {
     StorageException io(String what, RocksDBException e) {
         return new StorageException(
                 StorageException.Reason.IO, "partition " + index + " (" + dir + "): " + what + " failed", e);
+    }
+
+    /** A numeric RocksDB property summed over the column families (e.g. {@code rocksdb.total-sst-files-size}). */
+    long longProperty(String property) {
+        long total = 0;
+        try {
+            for (ColumnFamilyHandle handle : handleList) {
+                total += db.getLongProperty(handle, property);
+            }
+        } catch (RocksDBException e) {
+            throw io("read property " + property, e);
+        }
+        return total;
     }
 
     /** Syncs the WAL, then closes the handles, the database and the options they were made with, in order. */

@@ -1,6 +1,7 @@
 package dev.granary.storage.rocksdb;
 
 import dev.granary.storage.BucketInfo;
+import dev.granary.storage.BucketUsage;
 import dev.granary.storage.CompletedPart;
 import dev.granary.storage.ListPage;
 import dev.granary.storage.ListQuery;
@@ -13,6 +14,8 @@ import dev.granary.storage.ObjectStore;
 import dev.granary.storage.PartMeta;
 import dev.granary.storage.StorageException;
 import dev.granary.storage.StorageException.Reason;
+import dev.granary.storage.StorageUsage;
+import dev.granary.storage.SystemStore;
 import dev.granary.storage.UploadListing;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -20,6 +23,7 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -40,7 +44,21 @@ import org.slf4j.LoggerFactory;
  * synced WriteBatch that also queues the replaced version's data for the background reclaimer. Reads go
  * through a RocksDB snapshot, so an object read while it is overwritten is the old or the new one, whole.
  */
-public final class RocksObjectStore implements ObjectStore {
+public final class RocksObjectStore implements ObjectStore, StorageUsage {
+    /** The system record saying the usage counters are complete (absent in data folders made before them). */
+    private static final String STATS_MARKER = "engine/stats-counted";
+    /** RocksDB properties {@link #engineStats} reports, summed over partitions and column families. */
+    private static final List<String> ENGINE_PROPERTIES = List.of(
+            "rocksdb.total-sst-files-size",
+            "rocksdb.live-sst-files-size",
+            "rocksdb.total-blob-file-size",
+            "rocksdb.live-blob-file-size",
+            "rocksdb.estimate-pending-compaction-bytes",
+            "rocksdb.estimate-num-keys",
+            "rocksdb.cur-size-all-mem-tables",
+            "rocksdb.num-running-compactions",
+            "rocksdb.num-running-flushes");
+
     private static final Logger LOG = LoggerFactory.getLogger(RocksObjectStore.class);
 
     private final Partitions partitions;
@@ -49,6 +67,7 @@ public final class RocksObjectStore implements ObjectStore {
     private final BodyWriter bodies;
     private final Reclaimer reclaimer;
     private final Multipart multipart;
+    private final SystemRecords system;
     private final Set<ChunkInputStream> openStreams = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -59,6 +78,7 @@ public final class RocksObjectStore implements ObjectStore {
         this.bodies = new BodyWriter(options.chunkSize(), options.inlineThreshold());
         this.reclaimer = new Reclaimer(partitions.all());
         this.multipart = new Multipart(partitions, locks, bodies, reclaimer);
+        this.system = new SystemRecords(partitions.all().get(0));
     }
 
     /**
@@ -81,6 +101,7 @@ public final class RocksObjectStore implements ObjectStore {
                 LOG.info("recovery: {} interrupted uploads queued for reclamation in {}", recovered, dataDir);
             }
             RocksObjectStore store = new RocksObjectStore(partitions, options);
+            store.countUsageOnce();
             store.reclaimer.start();
             return store;
         } catch (RuntimeException e) {
@@ -326,6 +347,91 @@ public final class RocksObjectStore implements ObjectStore {
         return multipart.listUploads(bucket, prefix, delimiter, keyMarker, uploadIdMarker, maxUploads);
     }
 
+    // ---- usage ----
+
+    /** The store's own small durable records (metering rows). */
+    public SystemStore system() {
+        return system;
+    }
+
+    @Override
+    public BucketUsage usage(String bucket) {
+        BucketInfo info = buckets.get(bucket);
+        long[] total = new long[Stats.COUNTERS.length];
+        try (ReadOptions options = new ReadOptions()) {
+            for (Partition p : partitions.all()) {
+                long[] values = Stats.read(p, options, bucket);
+                for (int i = 0; i < total.length; i++) {
+                    total[i] += values[i];
+                }
+            }
+        }
+        return usage(info, total);
+    }
+
+    @Override
+    public List<BucketUsage> usage() {
+        List<BucketUsage> result = new ArrayList<>();
+        for (BucketInfo info : buckets.list(null)) {
+            try {
+                result.add(usage(info.name()));
+            } catch (StorageException e) {
+                if (e.reason() != Reason.NO_SUCH_BUCKET) { // deleted meanwhile
+                    throw e;
+                }
+            }
+        }
+        return result;
+    }
+
+    @Override
+    public BucketUsage rebuildUsage(String bucket) {
+        BucketInfo info = buckets.get(bucket);
+        long[] total = new long[Stats.COUNTERS.length];
+        for (Partition p : partitions.all()) {
+            long[] values = Stats.rebuild(p, bucket);
+            for (int i = 0; i < total.length; i++) {
+                total[i] += values[i];
+            }
+        }
+        return usage(info, total);
+    }
+
+    @Override
+    public Map<String, Long> engineStats() {
+        Map<String, Long> stats = new LinkedHashMap<>();
+        stats.put("partitions", (long) partitions.all().size());
+        for (String property : ENGINE_PROPERTIES) {
+            long total = 0;
+            for (Partition p : partitions.all()) {
+                total += p.longProperty(property);
+            }
+            stats.put(property, total);
+        }
+        return stats;
+    }
+
+    private static BucketUsage usage(BucketInfo info, long[] values) {
+        return new BucketUsage(
+                info.name(),
+                info.owner(),
+                values[Stats.BYTES],
+                values[Stats.OBJECTS],
+                values[Stats.PART_BYTES],
+                values[Stats.PARTS]);
+    }
+
+    /** Counts usage from the objects present in a data folder made before the counters existed. */
+    private void countUsageOnce() {
+        if (system.get(STATS_MARKER) != null) {
+            return;
+        }
+        for (BucketInfo info : buckets.list(null)) {
+            rebuildUsage(info.name());
+        }
+        system.apply(Map.of(STATS_MARKER, new byte[] {1}));
+    }
+
     // ---- lifecycle ----
 
     /** Stops the reclaimer, closes streams still open, then closes every partition. Idempotent. */
@@ -354,6 +460,10 @@ public final class RocksObjectStore implements ObjectStore {
             Thread.sleep(10);
         }
         return reclaimer.idle();
+    }
+
+    Partitions partitionsForTest() {
+        return partitions;
     }
 
     /** Number of keys in {@code cf} over all partitions. */

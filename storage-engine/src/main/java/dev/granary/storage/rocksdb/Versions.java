@@ -16,7 +16,8 @@ final class Versions {
 
     /**
      * Adds to {@code batch}: {@code next} becomes the current version ({@code next} null deletes it), and the
-     * data of {@code old}, the version read under the key's lock, is queued for reclamation.
+     * data of {@code old}, the version read under the key's lock, is queued for reclamation; the bucket's usage
+     * counters change by the difference.
      */
     static void replace(WriteBatch batch, Partition p, ObjectKey key, ObjectRecord old, ObjectRecord next)
             throws RocksDBException {
@@ -26,6 +27,7 @@ final class Versions {
         } else {
             batch.put(p.cf(Cf.META), metaKey, next.encode());
         }
+        Stats.objectReplaced(batch, p, key.bucket(), old, next);
         if (old != null) {
             for (Segment segment : old.segments()) {
                 Chunks.enqueueGc(batch, p, segment);

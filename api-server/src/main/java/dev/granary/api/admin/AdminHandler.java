@@ -1,0 +1,183 @@
+package dev.granary.api.admin;
+
+import dev.granary.auth.AuthException;
+import dev.granary.auth.AuthResult;
+import dev.granary.auth.SigV4Verifier;
+import dev.granary.auth.SignableRequest;
+import dev.granary.metering.Metering;
+import dev.granary.metering.MeteringMetrics;
+import dev.granary.metering.UsageReport;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderValues;
+import io.undertow.util.Headers;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes of the admin listener:
+ *
+ * <pre>
+ * GET  /health                          200, no credentials
+ * GET  /metrics                         Prometheus text, no credentials (keep the admin port private)
+ * GET  /admin/v1/usage?from&amp;to&amp;groupBy&amp;format=json|csv&amp;account&amp;bucket
+ * GET  /admin/v1/usage/storage          bytes, objects, byte-hours per bucket and account
+ * POST /admin/v1/usage/storage/check    the consistency check: recount from the engine, then as above
+ * </pre>
+ *
+ * The {@code /admin} routes need a SigV4 signature (service {@code s3}, the server's region) by the root
+ * credentials; errors are JSON {@code {"error":..., "message":...}}.
+ */
+final class AdminHandler implements HttpHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(AdminHandler.class);
+    private static final Instant FAR_FUTURE = Instant.parse("9999-01-01T00:00:00Z");
+
+    private final SigV4Verifier verifier;
+    private final String rootAccountId;
+    private final Metering metering;
+    private final Clock clock;
+
+    AdminHandler(SigV4Verifier verifier, String rootAccountId, Metering metering, Clock clock) {
+        this.verifier = verifier;
+        this.rootAccountId = rootAccountId;
+        this.metering = metering;
+        this.clock = clock;
+    }
+
+    /** An answer: status, content type, body. */
+    private record Answer(int status, String contentType, String body) {
+        static Answer json(String body) {
+            return new Answer(200, "application/json", body);
+        }
+
+        static Answer error(int status, String error, String message) {
+            return new Answer(
+                    status,
+                    "application/json",
+                    "{\"error\":\"" + error + "\",\"message\":\"" + message.replace("\\", "\\\\").replace("\"", "\\\"")
+                            + "\"}\n");
+        }
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) {
+        Answer answer;
+        try {
+            answer = route(exchange);
+        } catch (IllegalArgumentException e) {
+            answer = Answer.error(400, "InvalidArgument", e.getMessage());
+        } catch (AuthException e) {
+            answer = Answer.error(403, e.error().code(), e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warn("admin request {} {} failed", exchange.getRequestMethod(), exchange.getRequestPath(), e);
+            answer = Answer.error(500, "InternalError", e.toString());
+        }
+        exchange.setStatusCode(answer.status());
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, answer.contentType());
+        exchange.getResponseSender().send(answer.body(), StandardCharsets.UTF_8);
+    }
+
+    private Answer route(HttpServerExchange exchange) {
+        String method = exchange.getRequestMethod().toString();
+        String path = exchange.getRequestPath();
+        if (path.equals("/health")) {
+            return new Answer(200, "text/plain", "ok\n");
+        }
+        if (path.equals("/metrics") && method.equals("GET")) {
+            return metering.enabled()
+                    ? new Answer(200, MeteringMetrics.contentType(), metering.scrapeMetrics())
+                    : off();
+        }
+        if (!path.startsWith("/admin/")) {
+            return Answer.error(404, "NotFound", "no such admin resource: " + path);
+        }
+        authenticate(exchange);
+        if (!metering.enabled()) {
+            return off();
+        }
+        Map<String, String> query = parseQuery(exchange.getQueryString());
+        return switch (method + " " + path) {
+            case "GET /admin/v1/usage" -> usage(query);
+            case "GET /admin/v1/usage/storage" -> Answer.json(metering.storageJson(clock, false));
+            case "POST /admin/v1/usage/storage/check" -> Answer.json(metering.storageJson(clock, true));
+            default -> Answer.error(404, "NotFound", "no such admin resource: " + method + " " + path);
+        };
+    }
+
+    private static Answer off() {
+        return Answer.error(503, "MeteringOff", "metering is off on this server (--metering=off)");
+    }
+
+    private Answer usage(Map<String, String> query) {
+        Instant from = time(query.get("from"), Instant.EPOCH, "from");
+        Instant to = time(query.get("to"), FAR_FUTURE, "to");
+        if (!from.isBefore(to)) {
+            throw new IllegalArgumentException("from must be before to");
+        }
+        String format = query.getOrDefault("format", "json").toLowerCase(Locale.ROOT);
+        if (!format.equals("json") && !format.equals("csv")) {
+            throw new IllegalArgumentException("format must be json or csv, got '" + format + "'");
+        }
+        UsageReport report = metering.usage(
+                from, to, UsageReport.parseGroupBy(query.get("groupBy")), query.get("account"), query.get("bucket"));
+        return format.equals("csv") ? new Answer(200, "text/csv", report.toCsv()) : Answer.json(report.toJson());
+    }
+
+    private static Instant time(String value, Instant dflt, String name) {
+        if (value == null || value.isEmpty()) {
+            return dflt;
+        }
+        try {
+            return OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException e) {
+            try {
+                return Instant.parse(value);
+            } catch (DateTimeParseException again) {
+                throw new IllegalArgumentException(
+                        name + " must be an ISO-8601 time such as 2030-01-31T10:00:00Z, got '" + value + "'");
+            }
+        }
+    }
+
+    /** Only the root credentials may read usage: a valid SigV4 signature by an access key of the root account. */
+    private void authenticate(HttpServerExchange exchange) {
+        Map<String, List<String>> headers = new HashMap<>();
+        for (HeaderValues values : exchange.getRequestHeaders()) {
+            headers.put(values.getHeaderName().toString().toLowerCase(Locale.ROOT), new ArrayList<>(values));
+        }
+        AuthResult auth = verifier.verify(new SignableRequest(
+                exchange.getRequestMethod().toString(), exchange.getRequestPath(), exchange.getQueryString(), headers));
+        if (auth.isAnonymous() || !auth.principal().accountId().equals(rootAccountId)) {
+            throw new AuthException(dev.granary.auth.AuthError.ACCESS_DENIED, "the admin API needs the root credentials");
+        }
+    }
+
+    private static Map<String, String> parseQuery(String query) {
+        Map<String, String> result = new HashMap<>();
+        if (query == null || query.isEmpty()) {
+            return result;
+        }
+        for (String pair : query.split("&")) {
+            int eq = pair.indexOf('=');
+            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+            result.putIfAbsent(name, eq < 0 ? "" : decode(pair.substring(eq + 1)));
+        }
+        return result;
+    }
+
+    /** RFC 3986 percent-decoding; '+' stays a plus (SigV4 clients encode spaces as %20), as in 10:00+02:00. */
+    private static String decode(String s) {
+        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,55 @@
+package dev.granary.api.admin;
+
+import dev.granary.auth.SigV4Verifier;
+import dev.granary.metering.Metering;
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import io.undertow.server.handlers.BlockingHandler;
+import io.undertow.server.handlers.GracefulShutdownHandler;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+
+/** The admin listener: its own small Undertow server next to the S3 one. */
+public final class AdminServer implements AutoCloseable {
+    private final Undertow undertow;
+    private final GracefulShutdownHandler graceful;
+
+    /**
+     * Builds (but does not start) the admin server.
+     *
+     * @param rootAccountId the account whose credentials may call the usage API
+     */
+    public AdminServer(
+            String address, int port, SigV4Verifier verifier, String rootAccountId, Metering metering, Clock clock) {
+        this.graceful = new GracefulShutdownHandler(
+                new BlockingHandler(new AdminHandler(verifier, rootAccountId, metering, clock)));
+        this.undertow = Undertow.builder()
+                .addHttpListener(port, address)
+                .setIoThreads(1)
+                .setWorkerThreads(4)
+                .setServerOption(UndertowOptions.DECODE_URL, false) // SigV4 needs the raw path and query
+                .setServerOption(UndertowOptions.ALWAYS_SET_DATE, true)
+                .setHandler(graceful)
+                .build();
+    }
+
+    public void start() {
+        undertow.start();
+    }
+
+    /** The bound port (useful when 0 was asked for). */
+    public int port() {
+        return ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+    }
+
+    @Override
+    public void close() {
+        graceful.shutdown();
+        try {
+            graceful.awaitShutdown(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        undertow.stop();
+    }
+}

@@ -1,0 +1,5 @@
+/**
+ * The admin listener: the usage API ({@code /admin/v1/usage}, {@code /admin/v1/usage/storage}), authenticated by
+ * SigV4 with the root credentials, and the Prometheus endpoint {@code /metrics}, on a port of their own.
+ */
+package dev.granary.api.admin;
