@@ -4,15 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.granary.it.MeteringSupport.Counts;
 import dev.granary.it.MeteringSupport.Expected;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -57,8 +50,8 @@ class MeteringDurabilityIT {
 
     @Test
     void killDashNineLosesAtMostOneFlushInterval(@TempDir Path data) throws Exception {
-        int port = freePort();
-        int adminPort = freePort();
+        int port = ServerProcess.freePort();
+        int adminPort = ServerProcess.freePort();
         Expected flushed = new Expected();
         Expected all = new Expected();
         Process first = startProcess(data, port, adminPort);
@@ -93,42 +86,9 @@ class MeteringDurabilityIT {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 
     private static Process startProcess(Path data, int port, int adminPort) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Path log = data.resolveSibling(data.getFileName() + "-server.log");
-        ProcessBuilder pb = new ProcessBuilder(
-                        java, "-cp", System.getProperty("java.class.path"), "dev.granary.Main", "server",
-                        "--address", "127.0.0.1", "--port", Integer.toString(port), "--data", data.toString(),
-                        "--admin-port", Integer.toString(adminPort), "--metering-flush", "1")
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        pb.environment().put("GRANARY_ROOT_USER", GranaryServerExtension.ACCESS_KEY);
-        pb.environment().put("GRANARY_ROOT_PASSWORD", GranaryServerExtension.SECRET_KEY);
-        Process process = pb.start();
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline && process.isAlive()) {
-            try {
-                HttpResponse<String> r = http.send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/health"))
-                                .timeout(Duration.ofSeconds(2))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return process;
-                }
-            } catch (IOException e) {
-                // not up yet
-            }
-            Thread.sleep(100);
-        }
-        process.destroyForcibly();
-        throw new IllegalStateException("server did not start: " + Files.readString(log));
+        return ServerProcess.start(
+                data, port, adminPort, "--admin-port", Integer.toString(adminPort), "--metering-flush", "1");
     }
 }

@@ -2,19 +2,12 @@ package dev.granary.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -73,7 +66,7 @@ class RestartAndCrashIT {
 
     @Test
     void killDashNineLosesNoAcknowledgedWriteAndLeavesNoPartialObject(@TempDir Path data) throws Exception {
-        int port = freePort();
+        int port = ServerProcess.freePort();
         Process first = startProcess(data, port);
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
         try {
@@ -131,43 +124,9 @@ class RestartAndCrashIT {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 
     private static Process startProcess(Path data, int port) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(
-                        java, "-cp", System.getProperty("java.class.path"), "dev.granary.Main", "server",
-                        "--address", "127.0.0.1", "--port", Integer.toString(port), "--data", data.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(data.resolveSibling(data.getFileName() + "-server.log").toFile());
-        Map<String, String> env = pb.environment();
-        env.put("GRANARY_ROOT_USER", GranaryServerExtension.ACCESS_KEY);
-        env.put("GRANARY_ROOT_PASSWORD", GranaryServerExtension.SECRET_KEY);
-        Process process = pb.start();
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline && process.isAlive()) {
-            try {
-                HttpResponse<String> r = http.send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
-                                .timeout(Duration.ofSeconds(2))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return process;
-                }
-            } catch (IOException e) {
-                // not up yet
-            }
-            Thread.sleep(100);
-        }
-        process.destroyForcibly();
-        throw new IllegalStateException("server did not start: "
-                + Files.readString(data.resolveSibling(data.getFileName() + "-server.log")));
+        return ServerProcess.start(data, port, port, "--admin-port", Integer.toString(ServerProcess.freePort()));
     }
 
     private static S3Client client(int port) {

@@ -1,0 +1,63 @@
+package dev.granary.it;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** A Granary server in its own JVM, for tests that kill it with SIGKILL (a crash) and start it again. */
+final class ServerProcess {
+    private ServerProcess() {}
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /**
+     * Starts {@code granary server} on 127.0.0.1 with the test credentials and waits (up to 60 s) until
+     * {@code healthPort}'s /health answers 200. Output goes to {@code <data>-server.log} beside the data folder.
+     */
+    static Process start(Path data, int port, int healthPort, String... extraArgs) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path log = data.resolveSibling(data.getFileName() + "-server.log");
+        List<String> command = new ArrayList<>(List.of(
+                java, "-cp", System.getProperty("java.class.path"), "dev.granary.Main", "server",
+                "--address", "127.0.0.1", "--port", Integer.toString(port), "--data", data.toString()));
+        command.addAll(List.of(extraArgs));
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().put("GRANARY_ROOT_USER", GranaryServerExtension.ACCESS_KEY);
+        pb.environment().put("GRANARY_ROOT_PASSWORD", GranaryServerExtension.SECRET_KEY);
+        Process process = pb.start();
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            try {
+                HttpResponse<String> r = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + "/health"))
+                                .timeout(Duration.ofSeconds(2))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return process;
+                }
+            } catch (IOException e) {
+                // not up yet
+            }
+            Thread.sleep(100);
+        }
+        process.destroyForcibly();
+        throw new IllegalStateException("server did not start: " + Files.readString(log));
+    }
+}
