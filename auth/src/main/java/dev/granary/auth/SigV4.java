@@ -325,6 +325,37 @@ final class SigV4 {
         return Hex.encodeHexString(SHA256.get().digest(data));
     }
 
+    /**
+     * Parses the ISO 8601 basic form {@code yyyyMMdd'T'HHmmss'Z'} by hand, or returns null when {@code s} is not
+     * exactly that (the caller then falls back to {@link #AMZ_DATE}).
+     */
+    static Instant parseBasicAmzDate(String s) {
+        if (s.length() != 16 || s.charAt(8) != 'T' || s.charAt(15) != 'Z') {
+            return null;
+        }
+        for (int i = 0; i < 15; i++) {
+            if (i != 8 && (s.charAt(i) < '0' || s.charAt(i) > '9')) {
+                return null;
+            }
+        }
+        try {
+            return java.time.LocalDateTime.of(
+                            digits(s, 0, 4), digits(s, 4, 6), digits(s, 6, 8),
+                            digits(s, 9, 11), digits(s, 11, 13), digits(s, 13, 15))
+                    .toInstant(ZoneOffset.UTC);
+        } catch (java.time.DateTimeException e) {
+            return null;
+        }
+    }
+
+    private static int digits(String s, int from, int to) {
+        int value = 0;
+        for (int i = from; i < to; i++) {
+            value = value * 10 + (s.charAt(i) - '0');
+        }
+        return value;
+    }
+
     static String formatAmzDate(Instant instant) {
         return AMZ_DATE.format(instant);
     }

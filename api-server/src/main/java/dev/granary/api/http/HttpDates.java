@@ -19,8 +19,20 @@ public final class HttpDates {
 
     private HttpDates() {}
 
+    /** The last second formatted: a Last-Modified or Date tends to repeat, and formatting costs microseconds. */
+    private static volatile Formatted last = new Formatted(Long.MIN_VALUE, "");
+
+    private record Formatted(long epochSecond, String text) {}
+
     public static String format(Instant instant) {
-        return IMF_FIXDATE.format(instant);
+        long second = instant.getEpochSecond();
+        Formatted cached = last;
+        if (cached.epochSecond() == second) {
+            return cached.text();
+        }
+        String text = IMF_FIXDATE.format(Instant.ofEpochSecond(second));
+        last = new Formatted(second, text);
+        return text;
     }
 
     /** Parses an HTTP date, or returns null if it is not one (S3 ignores conditions with bad dates). */
