@@ -51,7 +51,7 @@ public final class Granary implements AutoCloseable {
         RocksObjectStore store = RocksObjectStore.open(
                 config.dataDir(),
                 new EngineOptions(
-                        config.partitions(), config.syncWrites(), defaults.inlineThreshold(), defaults.chunkSize()));
+                        partitions(config), config.syncWrites(), defaults.inlineThreshold(), defaults.chunkSize()));
         try {
             StaticCredentialStore credentials = new StaticCredentialStore(java.util.List.of(new Credentials(
                     config.rootUser(), config.rootPassword(), ROOT_ACCOUNT_ID, config.rootUser(), true)));
@@ -93,6 +93,17 @@ public final class Granary implements AutoCloseable {
             store.close();
             throw e;
         }
+    }
+
+    /**
+     * The partition count to open with: the flag when given, else the one the data folder was created with, else
+     * 8 for a new folder. A flag that contradicts an existing folder fails at start with a message naming both.
+     */
+    static int partitions(GranaryConfig config) {
+        if (config.partitions() > 0) {
+            return config.partitions();
+        }
+        return RocksObjectStore.storedPartitions(config.dataDir()).orElse(EngineOptions.defaults().partitions());
     }
 
     public int port() {

@@ -11,8 +11,8 @@ import java.util.Map;
  * @param address bind address: {@code --address} / {@code GRANARY_ADDRESS}, default 0.0.0.0
  * @param port S3 port: {@code --port} / {@code GRANARY_PORT}, default 9000 (0 picks a free one)
  * @param dataDir data folder: {@code --data} / {@code GRANARY_DATA}, default ./data
- * @param partitions storage partitions of a new data folder: {@code --partitions} / {@code GRANARY_PARTITIONS},
- *     default 8
+ * @param partitions storage partitions of a new data folder: {@code --partitions} / {@code GRANARY_PARTITIONS};
+ *     0 (the default) means the count an existing folder was created with, 8 for a new one
  * @param region the region signed into requests: {@code --region} / {@code GRANARY_REGION}, default us-east-1
  * @param domain virtual-host domain ({@code <bucket>.<domain>}): {@code --domain} / {@code GRANARY_DOMAIN},
  *     default none (path style only)
@@ -50,7 +50,7 @@ public record GranaryConfig(
 
     public GranaryConfig {
         require(port >= 0 && port <= 65535, "--port must be 0..65535, got " + port);
-        require(partitions >= 1 && partitions <= 1024, "--partitions must be 1..1024, got " + partitions);
+        require(partitions >= 0 && partitions <= 1024, "--partitions must be 1..1024, got " + partitions);
         require(region != null && region.matches("[a-z0-9-]+"), "--region must be like us-east-1, got " + region);
         require(rootUser != null && rootUser.length() >= 3, "GRANARY_ROOT_USER must have at least 3 characters");
         require(
@@ -136,7 +136,7 @@ public record GranaryConfig(
                 setting(flags, env, "address", "0.0.0.0"),
                 intSetting(flags, env, "port", 9000),
                 Path.of(setting(flags, env, "data", "data")),
-                intSetting(flags, env, "partitions", 8),
+                intSetting(flags, env, "partitions", 0),
                 setting(flags, env, "region", "us-east-1"),
                 setting(flags, env, "domain", ""),
                 env.getOrDefault("GRANARY_ROOT_USER", DEFAULT_ROOT_USER),

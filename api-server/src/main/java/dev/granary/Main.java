@@ -38,7 +38,7 @@ public final class Main {
                 granary.port(),
                 config.region(),
                 config.dataDir().toAbsolutePath(),
-                config.partitions(),
+                Granary.partitions(config),
                 startMillis);
         if (config.defaultCredentials()) {
             LOG.warn(

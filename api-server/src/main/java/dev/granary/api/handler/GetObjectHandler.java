@@ -37,7 +37,7 @@ record GetObjectHandler(ObjectStore store, boolean headOnly) implements Operatio
             ByteRange range = answer(request, response, content.meta());
             InputStream in = content.stream();
             in.skipNBytes(range.first());
-            response.stream(in, range.length());
+            response.stream(in, range.length(), range.last() == content.meta().size() - 1);
         }
     }
 

@@ -65,14 +65,26 @@ public final class S3Response {
     /**
      * Streams {@code length} bytes from {@code in} as the body. The status and headers (Content-Length among
      * them) must be set before; they go out with the first bytes.
+     *
+     * @param toEnd whether {@code in} ends right after those bytes: the stream may then write itself out
+     *     ({@link InputStream#transferTo}) without a copy through an intermediate buffer
      */
-    public void stream(InputStream in, long length) throws IOException {
+    public void stream(InputStream in, long length, boolean toEnd) throws IOException {
         header(AmzHeaders.CONTENT_LENGTH, Long.toString(length));
         if (exchange.getRequestMethod().equalToString("HEAD")) {
             exchange.endExchange();
             return;
         }
         OutputStream out = exchange.getOutputStream();
+        if (toEnd) {
+            long sent = in.transferTo(out);
+            bytesSent += sent;
+            if (sent != length) {
+                throw new IOException("object stream yielded " + sent + " of " + length + " bytes");
+            }
+            out.close();
+            return;
+        }
         byte[] buffer = new byte[(int) Math.min(COPY_BUFFER, Math.max(length, 1))];
         long remaining = length;
         while (remaining > 0) {

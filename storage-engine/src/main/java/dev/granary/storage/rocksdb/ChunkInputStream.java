@@ -79,6 +79,29 @@ final class ChunkInputStream extends InputStream {
         return n;
     }
 
+    /**
+     * Writes the rest of the stream straight from each verified chunk, without the copy into a caller's buffer
+     * that {@link #read(byte[], int, int)} makes: the path of a whole-object GET.
+     */
+    @Override
+    public synchronized long transferTo(java.io.OutputStream out) throws IOException {
+        if (closed) {
+            throw new IOException(what + ": stream closed");
+        }
+        long transferred = 0;
+        while (position < end) {
+            if (!inChunk()) {
+                loadChunkAt(position);
+            }
+            int from = (int) (position - chunkStart);
+            int n = (int) Math.min(end - position, chunkLength - from);
+            out.write(chunk, Chunks.CRC_LENGTH + from, n);
+            position += n;
+            transferred += n;
+        }
+        return transferred;
+    }
+
     /** Skips without reading: the next read fetches only the chunk it lands in. */
     @Override
     public synchronized long skip(long n) {

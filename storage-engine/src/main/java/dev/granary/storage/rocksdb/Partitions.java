@@ -89,6 +89,20 @@ final class Partitions implements AutoCloseable {
         return partitions;
     }
 
+    static java.util.OptionalInt stored(Path dataDir) {
+        Path manifest = dataDir.resolve(MANIFEST);
+        if (!Files.exists(manifest)) {
+            return java.util.OptionalInt.empty();
+        }
+        Properties stored = new Properties();
+        try (InputStream in = Files.newInputStream(manifest)) {
+            stored.load(in);
+            return java.util.OptionalInt.of(Integer.parseInt(stored.getProperty("partitions", "").trim()));
+        } catch (IOException | NumberFormatException e) {
+            throw new StorageException(StorageException.Reason.IO, "cannot read " + manifest, e);
+        }
+    }
+
     private static void checkManifest(Path dataDir, int partitions) {
         Path manifest = dataDir.resolve(MANIFEST);
         try {
