@@ -16,6 +16,9 @@ import java.util.function.Supplier;
  * recovery reclaims, and a failure here deletes what was written before it propagates.
  */
 final class BodyWriter {
+    /** Bodies of at least this many bytes are written without the WAL (see {@link #write}). */
+    static final long BULK_THRESHOLD = 8L << 20;
+
     private final int chunkSize;
     private final int inlineThreshold;
 
@@ -50,6 +53,12 @@ final class BodyWriter {
      */
     Written write(Partition p, InputStream body, long length, byte[] contentMd5, boolean allowInline, String what)
             throws IOException {
+        // A large body bypasses the WAL: its chunks go to blob files once, made durable by one flush before the
+        // commit, instead of being written twice (WAL, then blob file) - the disk's bandwidth is the ceiling of a
+        // large PUT. Its pending marker is synced first, so that chunks a natural flush persists before a crash
+        // are always found and reclaimed. Small bodies keep the WAL: a flush per small object would cost more
+        // than it saves and litter the disk with tiny files.
+        boolean bulk = length >= BULK_THRESHOLD && p.syncsWrites();
         MessageDigest md5 = md5();
         byte[] buffer = new byte[length >= 0 ? (int) Math.min(chunkSize, length) : chunkSize];
         byte[] dataId = null;
@@ -74,17 +83,28 @@ final class BodyWriter {
                     byte[] id = dataId;
                     int index = chunkIndex++;
                     byte[] value = Chunks.encode(buffer, n);
-                    p.write(what + ": write chunk " + index, batch -> {
+                    if (bulk) {
                         if (index == 0) {
-                            // The marker shares the first chunk's batch and the WAL keeps order, so no chunk
-                            // can survive a crash without its marker.
-                            Chunks.markPending(batch, p, id);
+                            p.commit(what + ": mark pending", batch -> Chunks.markPending(batch, p, id));
                         }
-                        Chunks.putChunk(batch, p, id, index, value);
-                    });
+                        p.writeWithoutWal(
+                                what + ": write chunk " + index, batch -> Chunks.putChunk(batch, p, id, index, value));
+                    } else {
+                        p.write(what + ": write chunk " + index, batch -> {
+                            if (index == 0) {
+                                // The marker shares the first chunk's batch and the WAL keeps order, so no chunk
+                                // can survive a crash without its marker.
+                                Chunks.markPending(batch, p, id);
+                            }
+                            Chunks.putChunk(batch, p, id, index, value);
+                        });
+                    }
                 }
                 total += n;
                 if (end) {
+                    if (bulk && dataId != null) {
+                        p.flushData(what);
+                    }
                     Segment segment = new Segment(dataId, total, chunkSize);
                     return new Written(total, verify(md5, contentMd5, what), null, segment);
                 }

@@ -14,6 +14,7 @@ import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompactRangeOptions;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.InfoLogLevel;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -44,6 +45,8 @@ final class Partition implements AutoCloseable {
     private final List<ColumnFamilyOptions> cfOptions;
     private final WriteOptions commitOptions;
     private final WriteOptions unsyncedOptions;
+    /** Bulk chunk writes skip the WAL; {@link #flushData} makes them durable before their commit. */
+    private final WriteOptions noWalOptions = new WriteOptions().setDisableWAL(true);
     private final RocksDB db;
     private final List<ColumnFamilyHandle> handleList;
     private final Map<Cf, ColumnFamilyHandle> handles;
@@ -173,6 +176,29 @@ final class Partition implements AutoCloseable {
         apply(unsyncedOptions, what, mutation);
     }
 
+    /**
+     * Applies a mutation of the {@code data} column family without writing it to the WAL: the bytes are written
+     * once, to blob files when {@link #flushData} runs, rather than twice (WAL, then blob file). Only for
+     * data whose pending marker is already durable, so that a crash before the flush leaves reclaimable garbage.
+     */
+    void writeWithoutWal(String what, Mutation mutation) {
+        apply(noWalOptions, what, mutation);
+    }
+
+    /** Flushes the {@code data} column family's memtables to (synced) blob and SST files, and waits. */
+    void flushData(String what) {
+        try (FlushOptions options = new FlushOptions().setWaitForFlush(true).setAllowWriteStall(true)) {
+            db.flush(options, handles.get(Cf.DATA));
+        } catch (RocksDBException e) {
+            throw io(what + ": flush data", e);
+        }
+    }
+
+    /** Whether commits wait for the WAL fsync (false only in the benchmark mode). */
+    boolean syncsWrites() {
+        return commitOptions.sync();
+    }
+
     private void apply(WriteOptions options, String what, Mutation mutation) {
         try (WriteBatch batch = new WriteBatch()) {
             mutation.addTo(batch);
@@ -282,6 +308,7 @@ final class Partition implements AutoCloseable {
             dbOptions.close();
             commitOptions.close();
             unsyncedOptions.close();
+            noWalOptions.close();
         }
         if (failure != null) {
             throw io("close", failure);
