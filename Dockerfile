@@ -1,4 +1,4 @@
-# Granary: one node, data in /data, S3 on 9000.
+# Granary: one node, data in /data, S3 on 9000, admin API and /metrics on 9001.
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY . .
@@ -8,7 +8,7 @@ FROM eclipse-temurin:17-jre
 RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
 COPY --from=build /src/api-server/target/granary.jar /opt/granary/granary.jar
 VOLUME /data
-EXPOSE 9000
+EXPOSE 9000 9001
 ENV GRANARY_DATA=/data GRANARY_ADDRESS=0.0.0.0 GRANARY_PORT=9000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s CMD curl -fsS http://127.0.0.1:9000/health || exit 1
 # SIGTERM triggers the graceful shutdown: in-flight requests finish, RocksDB closes cleanly.

@@ -1,6 +1,7 @@
 package dev.granary;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,14 +25,28 @@ public final class Main {
             System.exit(2);
             return;
         }
-        long started = System.nanoTime();
-        Granary granary = Granary.start(config);
-        long startMillis = (System.nanoTime() - started) / 1_000_000;
+        // The hook is in place before start-up, so a SIGTERM that arrives while the store opens still ends the
+        // process (the store is crash-safe) instead of being lost between start-up and registration.
+        AtomicReference<Granary> running = new AtomicReference<>();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("shutting down: finishing requests in flight, then closing the store");
-            granary.close();
-            LOG.info("stopped cleanly");
+            Granary started = running.get();
+            if (started != null) {
+                LOG.info("shutting down: finishing requests in flight, then closing the store");
+                started.close();
+                LOG.info("stopped cleanly");
+            }
         }, "granary-shutdown"));
+        long started = System.nanoTime();
+        Granary granary;
+        try {
+            granary = Granary.start(config);
+        } catch (RuntimeException e) {
+            LOG.error("granary: cannot start: {}", e.getMessage(), e);
+            System.exit(1);
+            return;
+        }
+        running.set(granary);
+        long startMillis = (System.nanoTime() - started) / 1_000_000;
         LOG.info(
                 "Granary S3 API on http://{}:{} (region {}, data {}, {} partitions), ready in {} ms",
                 config.address(),
