@@ -6,6 +6,7 @@ import dev.granary.api.http.GranaryServer;
 import dev.granary.api.route.S3Router;
 import dev.granary.auth.Credentials;
 import dev.granary.auth.PayloadDecoder;
+import dev.granary.auth.PostPolicyVerifier;
 import dev.granary.auth.SigV4Verifier;
 import dev.granary.auth.StaticCredentialStore;
 import dev.granary.metering.Metering;
@@ -76,7 +77,10 @@ public final class Granary implements AutoCloseable {
                     verifier,
                     new PayloadDecoder(),
                     store,
-                    Handlers.create(store, config.region()),
+                    Handlers.create(
+                            store,
+                            config.region(),
+                            new PostPolicyVerifier(credentials, config.region(), Clock.systemUTC())),
                     metering.sink());
             AdminServer admin = new AdminServer(
                     config.address(), config.adminPort(), verifier, ROOT_ACCOUNT_ID, metering, Clock.systemUTC());

@@ -20,6 +20,8 @@ public enum AuthError {
     MISSING_SECURITY_HEADER("MissingSecurityHeader", 400, "Your request was missing a required header."),
     INVALID_REQUEST("InvalidRequest", 400, "Invalid Request"),
     INVALID_ARGUMENT("InvalidArgument", 400, "Invalid Argument"),
+    INVALID_POLICY_DOCUMENT(
+            "InvalidPolicyDocument", 400, "The content of the form does not meet the conditions specified in the policy document."),
     NOT_IMPLEMENTED(
             "NotImplemented", 501, "A header you provided implies functionality that is not implemented."),
     X_AMZ_CONTENT_SHA256_MISMATCH(

@@ -3,6 +3,7 @@ package dev.granary.storage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The storage SPI the protocol layer talks to. Implementations are thread-safe. Every mutation is atomic and
@@ -70,6 +71,26 @@ public interface ObjectStore extends AutoCloseable {
 
     /** One page of the bucket's objects. @throws StorageException {@code NO_SUCH_BUCKET} */
     ListPage listObjects(String bucket, ListQuery query);
+
+    // ---- bucket configuration documents ----
+
+    /**
+     * A bucket's configuration document of that name (e.g. {@code cors}, {@code policy}, {@code lifecycle}), as
+     * stored by {@link #putBucketConfig}. Documents are opaque bytes to the store and go with their bucket.
+     *
+     * @throws StorageException {@code NO_SUCH_BUCKET}
+     */
+    Optional<byte[]> getBucketConfig(String bucket, String name);
+
+    /**
+     * Stores (replacing) a bucket's configuration document durably; it is deleted with the bucket.
+     *
+     * @throws StorageException {@code NO_SUCH_BUCKET}
+     */
+    void putBucketConfig(String bucket, String name, byte[] document);
+
+    /** Deletes a bucket's configuration document; deleting a missing one succeeds. @throws StorageException {@code NO_SUCH_BUCKET} */
+    void deleteBucketConfig(String bucket, String name);
 
     /** Whether the bucket holds no objects. */
     boolean isEmpty(String bucket);

@@ -3,7 +3,15 @@ package dev.granary.api.error;
 /** S3 error codes as AWS sends them: the wire code, the HTTP status and AWS's default message. */
 public enum S3Error {
     ACCESS_DENIED("AccessDenied", 403, "Access Denied"),
+    /** A CORS preflight that no rule of the bucket allows (AWS's wording, typo included). */
+    ACCESS_FORBIDDEN(
+            "AccessForbidden",
+            403,
+            "CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request"
+                    + " method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted"
+                    + " by the resource's CORS spec."),
     AUTHORIZATION_HEADER_MALFORMED("AuthorizationHeaderMalformed", 400, "The authorization header is malformed."),
+    BAD_REQUEST("BadRequest", 400, "Bad Request"),
     BAD_DIGEST("BadDigest", 400, "The Content-MD5 you specified did not match what we received."),
     BUCKET_ALREADY_EXISTS(
             "BucketAlreadyExists",
@@ -47,11 +55,18 @@ public enum S3Error {
             "MalformedXML",
             400,
             "The XML you provided was not well-formed or did not validate against our published schema"),
+    MALFORMED_POST_REQUEST(
+            "MalformedPOSTRequest", 400, "The body of your POST request is not well-formed multipart/form-data."),
+    MAX_POST_PRE_DATA_LENGTH_EXCEEDED(
+            "MaxPostPreDataLengthExceededError",
+            400,
+            "Your POST request fields preceding the upload file were too large."),
     METADATA_TOO_LARGE(
             "MetadataTooLarge", 400, "Your metadata headers exceed the maximum allowed metadata size."),
     METHOD_NOT_ALLOWED("MethodNotAllowed", 405, "The specified method is not allowed against this resource."),
     MISSING_CONTENT_LENGTH("MissingContentLength", 411, "You must provide the Content-Length HTTP header."),
     NO_SUCH_BUCKET("NoSuchBucket", 404, "The specified bucket does not exist"),
+    NO_SUCH_CORS_CONFIGURATION("NoSuchCORSConfiguration", 404, "The CORS configuration does not exist"),
     NO_SUCH_KEY("NoSuchKey", 404, "The specified key does not exist."),
     NO_SUCH_UPLOAD(
             "NoSuchUpload",

@@ -1,8 +1,10 @@
 package dev.granary.api.handler;
 
+import dev.granary.api.cors.Cors;
 import dev.granary.api.error.S3Error;
 import dev.granary.api.http.OperationHandler;
 import dev.granary.api.route.S3Operation;
+import dev.granary.auth.PostPolicyVerifier;
 import dev.granary.storage.ObjectStore;
 import java.util.EnumMap;
 import java.util.Map;
@@ -11,7 +13,8 @@ import java.util.Map;
 public final class Handlers {
     private Handlers() {}
 
-    public static Map<S3Operation, OperationHandler> create(ObjectStore store, String region) {
+    public static Map<S3Operation, OperationHandler> create(
+            ObjectStore store, String region, PostPolicyVerifier postPolicies) {
         Map<S3Operation, OperationHandler> h = new EnumMap<>(S3Operation.class);
         h.put(S3Operation.LIST_BUCKETS, new ListBucketsHandler(store));
         h.put(S3Operation.CREATE_BUCKET, new CreateBucketHandler(store, region));
@@ -20,6 +23,11 @@ public final class Handlers {
         h.put(S3Operation.GET_BUCKET_LOCATION, new GetBucketLocationHandler(store));
         h.put(S3Operation.GET_BUCKET_VERSIONING, new GetBucketVersioningHandler());
         h.put(S3Operation.GET_BUCKET_ACL, new GetAclHandler(store, false));
+        Cors cors = new Cors(store);
+        h.put(S3Operation.PUT_BUCKET_CORS, new PutBucketCorsHandler(store));
+        h.put(S3Operation.GET_BUCKET_CORS, new GetBucketCorsHandler(cors));
+        h.put(S3Operation.DELETE_BUCKET_CORS, new DeleteBucketCorsHandler(store));
+        h.put(S3Operation.CORS_PREFLIGHT, new CorsPreflightHandler(cors));
         h.put(S3Operation.LIST_OBJECTS, new ListObjectsHandler(store, false));
         h.put(S3Operation.LIST_OBJECTS_V2, new ListObjectsHandler(store, true));
         h.put(S3Operation.LIST_MULTIPART_UPLOADS, new ListMultipartUploadsHandler(store));
@@ -39,7 +47,7 @@ public final class Handlers {
         h.put(S3Operation.HEALTH, new HealthHandler());
         h.put(S3Operation.UNSUPPORTED_BUCKET_SUBRESOURCE, new NotImplementedHandler(S3Error.NOT_IMPLEMENTED));
         h.put(S3Operation.UNSUPPORTED_OBJECT_SUBRESOURCE, new NotImplementedHandler(S3Error.NOT_IMPLEMENTED));
-        h.put(S3Operation.POST_OBJECT, new NotImplementedHandler(S3Error.NOT_IMPLEMENTED));
+        h.put(S3Operation.POST_OBJECT, new PostObjectHandler(store, postPolicies));
         h.put(S3Operation.METHOD_NOT_ALLOWED, new NotImplementedHandler(S3Error.METHOD_NOT_ALLOWED));
         return h;
     }

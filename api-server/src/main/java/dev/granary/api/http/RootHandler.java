@@ -1,5 +1,6 @@
 package dev.granary.api.http;
 
+import dev.granary.api.cors.Cors;
 import dev.granary.api.error.ErrorRenderer;
 import dev.granary.api.error.S3Error;
 import dev.granary.api.error.S3Exception;
@@ -42,6 +43,7 @@ public final class RootHandler implements HttpHandler {
     private final ObjectStore store;
     private final Map<S3Operation, OperationHandler> handlers;
     private final UsageSink usage;
+    private final Cors cors;
 
     RootHandler(
             S3Router router,
@@ -54,6 +56,7 @@ public final class RootHandler implements HttpHandler {
         this.store = store;
         this.handlers = handlers;
         this.usage = usage;
+        this.cors = new Cors(store);
         for (S3Operation op : S3Operation.values()) {
             if (!handlers.containsKey(op)) {
                 throw new IllegalArgumentException("no handler for " + op);
@@ -84,8 +87,23 @@ public final class RootHandler implements HttpHandler {
                     path,
                     query,
                     request.hasHeader(AmzHeaders.X_AMZ_COPY_SOURCE));
+            boolean preflight = route.operation() == S3Operation.CORS_PREFLIGHT;
+            if (!preflight) {
+                // Before anything can fail: a browser reads an error (a denied or failed request) only through
+                // these headers.
+                cors.decorate(
+                        route.bucket(),
+                        request.header(Cors.ORIGIN),
+                        exchange.getRequestMethod().toString(),
+                        response);
+            }
             SignableRequest signable = Authenticator.signable(exchange);
-            AuthResult auth = route.operation() == S3Operation.HEALTH ? null : authenticator.verify(signable);
+            // A preflight carries no credentials; a POST form upload carries them in the form, which its handler
+            // reads and verifies (policy signature, conditions, bucket owner) before it stores anything.
+            boolean unsigned = route.operation() == S3Operation.HEALTH
+                    || preflight
+                    || route.operation() == S3Operation.POST_OBJECT;
+            AuthResult auth = unsigned ? null : authenticator.verify(signable);
             if (auth != null) {
                 principal = auth.principal();
                 request.bind(route, principal, authenticator.body(auth, signable, wire));

@@ -77,8 +77,21 @@ public final class S3Response {
         }
         OutputStream out = exchange.getOutputStream();
         if (toEnd) {
-            long sent = in.transferTo(out);
-            bytesSent += sent;
+            // Counted as written, not when done: a client that disconnects midway is metered for what it got.
+            OutputStream counting = new OutputStream() {
+                @Override
+                public void write(int b) throws IOException {
+                    out.write(b);
+                    bytesSent++;
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    out.write(b, off, len);
+                    bytesSent += len;
+                }
+            };
+            long sent = in.transferTo(counting);
             if (sent != length) {
                 throw new IOException("object stream yielded " + sent + " of " + length + " bytes");
             }

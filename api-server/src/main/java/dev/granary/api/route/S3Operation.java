@@ -14,6 +14,11 @@ public enum S3Operation {
     GET_BUCKET_LOCATION("GetBucketLocation", RequestClass.READ),
     GET_BUCKET_VERSIONING("GetBucketVersioning", RequestClass.READ),
     GET_BUCKET_ACL("GetBucketAcl", RequestClass.READ),
+    PUT_BUCKET_CORS("PutBucketCors", RequestClass.WRITE),
+    GET_BUCKET_CORS("GetBucketCors", RequestClass.READ),
+    DELETE_BUCKET_CORS("DeleteBucketCors", RequestClass.FREE),
+    /** A CORS preflight ({@code OPTIONS}): answered from the bucket's rules without authentication. */
+    CORS_PREFLIGHT("PreflightRequest", RequestClass.READ),
     LIST_OBJECTS("ListObjects", RequestClass.WRITE),
     LIST_OBJECTS_V2("ListObjectsV2", RequestClass.WRITE),
     LIST_MULTIPART_UPLOADS("ListMultipartUploads", RequestClass.WRITE),

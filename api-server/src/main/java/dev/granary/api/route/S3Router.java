@@ -69,7 +69,10 @@ public final class S3Router {
             }
         }
         S3Operation op;
-        if (bucket == null) {
+        if ("OPTIONS".equals(method) && bucket != null) {
+            // Browsers send preflights for objects and for the bucket itself (a POST form upload).
+            op = S3Operation.CORS_PREFLIGHT;
+        } else if (bucket == null) {
             op = "GET".equals(method) ? S3Operation.LIST_BUCKETS : S3Operation.METHOD_NOT_ALLOWED;
         } else if (key == null) {
             op = bucketOperation(method, query);
@@ -115,17 +118,26 @@ public final class S3Router {
                 if (q.containsKey("acl")) {
                     return S3Operation.GET_BUCKET_ACL;
                 }
+                if (q.containsKey("cors")) {
+                    return S3Operation.GET_BUCKET_CORS;
+                }
                 if (hasAny(q, BUCKET_SUBRESOURCES)) {
                     return S3Operation.UNSUPPORTED_BUCKET_SUBRESOURCE;
                 }
                 return "2".equals(q.get("list-type")) ? S3Operation.LIST_OBJECTS_V2 : S3Operation.LIST_OBJECTS;
             case "PUT":
+                if (q.containsKey("cors")) {
+                    return S3Operation.PUT_BUCKET_CORS;
+                }
                 return hasAny(q, BUCKET_SUBRESOURCES)
                         ? S3Operation.UNSUPPORTED_BUCKET_SUBRESOURCE
                         : S3Operation.CREATE_BUCKET;
             case "HEAD":
                 return S3Operation.HEAD_BUCKET;
             case "DELETE":
+                if (q.containsKey("cors")) {
+                    return S3Operation.DELETE_BUCKET_CORS;
+                }
                 return hasAny(q, BUCKET_SUBRESOURCES)
                         ? S3Operation.UNSUPPORTED_BUCKET_SUBRESOURCE
                         : S3Operation.DELETE_BUCKET;

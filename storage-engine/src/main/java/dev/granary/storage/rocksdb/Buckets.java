@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
@@ -83,11 +84,48 @@ final class Buckets {
             get(bucket);
             beforeDelete.run();
             Partition p = partitions.forBucket(bucket);
-            p.commit("delete bucket " + bucket, batch -> batch.delete(p.cf(Cf.BUCKETS), Keys.utf8(bucket)));
+            byte[] configs = Keys.bucketPrefix(bucket);
+            p.commit("delete bucket " + bucket, batch -> {
+                batch.delete(p.cf(Cf.BUCKETS), Keys.utf8(bucket));
+                batch.deleteRange(p.cf(Cf.BUCKET_CONFIG), configs, Keys.prefixSuccessor(configs));
+            });
             byName.remove(bucket);
         } finally {
             lock.writeLock().unlock();
         }
+    }
+
+    /** The bucket's configuration document {@code name}, or empty. @throws StorageException {@code NO_SUCH_BUCKET} */
+    Optional<byte[]> getConfig(String bucket, String name) {
+        get(bucket);
+        Partition p = partitions.forBucket(bucket);
+        return Optional.ofNullable(p.get(Cf.BUCKET_CONFIG, configKey(bucket, name), "read " + name + " of " + bucket));
+    }
+
+    /**
+     * Stores or (with a null document) deletes a configuration document, holding the lock shared so that it
+     * cannot outlive a concurrent bucket delete.
+     */
+    void putConfig(String bucket, String name, byte[] document) {
+        lock.readLock().lock();
+        try {
+            get(bucket);
+            Partition p = partitions.forBucket(bucket);
+            byte[] key = configKey(bucket, name);
+            p.commit((document == null ? "delete " : "put ") + name + " of " + bucket, batch -> {
+                if (document == null) {
+                    batch.delete(p.cf(Cf.BUCKET_CONFIG), key);
+                } else {
+                    batch.put(p.cf(Cf.BUCKET_CONFIG), key, document);
+                }
+            });
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private static byte[] configKey(String bucket, String name) {
+        return Keys.concat(Keys.bucketPrefix(bucket), Keys.utf8(name));
     }
 
     /** Buckets of {@code owner} (all when null) read from every partition, by name. */

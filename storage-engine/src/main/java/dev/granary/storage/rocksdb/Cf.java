@@ -24,7 +24,12 @@ enum Cf {
      */
     STATS("stats"),
     /** The server's own small records (metering rows); used in partition 0 only. */
-    SYSTEM("system");
+    SYSTEM("system"),
+    /**
+     * Per-bucket configuration documents (cors, policy, lifecycle...) by {@code bucket 0x00 name}, in the bucket's
+     * home partition beside its record. Last, so the column families of existing data folders keep their order.
+     */
+    BUCKET_CONFIG("bucket_config");
 
     private final String name;
 

@@ -14,6 +14,7 @@ import java.util.zip.CRC32C;
  * uploads  bucket 0x00 key 0x00 uploadId                    -> UploadRecord
  * parts    bucket 0x00 key 0x00 uploadId 0x00 partNumber(4) -> PartRecord
  * buckets  bucket                                           -> BucketRecord
+ * bucket_config bucket 0x00 name                            -> configuration document (opaque bytes)
  * data     dataId(16) chunkIndex(4)                         -> crc32c(4) bytes
  * pending  dataId(16)                                       -> (empty) data being written
  * gc       dataId(16)                                       -> (empty) data to delete

@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -139,6 +140,21 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
             }
             multipart.abortAll(bucket);
         });
+    }
+
+    @Override
+    public Optional<byte[]> getBucketConfig(String bucket, String name) {
+        return buckets.getConfig(bucket, name);
+    }
+
+    @Override
+    public void putBucketConfig(String bucket, String name, byte[] document) {
+        buckets.putConfig(bucket, name, Objects.requireNonNull(document, "document"));
+    }
+
+    @Override
+    public void deleteBucketConfig(String bucket, String name) {
+        buckets.putConfig(bucket, name, null);
     }
 
     @Override

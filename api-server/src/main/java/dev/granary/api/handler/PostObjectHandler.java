@@ -1,0 +1,291 @@
+package dev.granary.api.handler;
+
+import dev.granary.api.error.S3Error;
+import dev.granary.api.error.S3Exception;
+import dev.granary.api.http.AmzHeaders;
+import dev.granary.api.http.OperationHandler;
+import dev.granary.api.http.S3Request;
+import dev.granary.api.http.S3Response;
+import dev.granary.api.xml.XmlWriter;
+import dev.granary.auth.PostPolicy;
+import dev.granary.auth.PostPolicyVerifier;
+import dev.granary.storage.ObjectAttributes;
+import dev.granary.storage.ObjectKey;
+import dev.granary.storage.ObjectMeta;
+import dev.granary.storage.ObjectStore;
+import dev.granary.storage.StorageException;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * PostObject: an HTML form upload ({@code multipart/form-data} to the bucket). The fields before the file are
+ * read (at most {@link #MAX_FIELD_BYTES}), the policy's signature and conditions verified, and only then the file
+ * part is streamed into the store, its length checked against the policy's content-length-range before the
+ * commit. The request carries no Authorization header: the pipeline leaves authentication to this handler.
+ */
+record PostObjectHandler(ObjectStore store, PostPolicyVerifier verifier) implements OperationHandler {
+    /** S3's limit on the form fields that precede the file. */
+    static final int MAX_FIELD_BYTES = 20 * 1024;
+
+    @Override
+    public void handle(S3Request request, S3Response response) throws IOException {
+        String boundary = MultipartForm.boundary(request.header(AmzHeaders.CONTENT_TYPE));
+        if (boundary == null) {
+            throw new S3Exception(S3Error.PRECONDITION_FAILED)
+                    .with("Condition", "Bucket POST must be of the enclosure-type multipart/form-data");
+        }
+        String bucket = request.bucket();
+        String owner = store.getBucket(bucket).owner(); // NoSuchBucket before the form is read
+        MultipartForm form = new MultipartForm(request.body(), boundary);
+        Map<String, String> fields = new LinkedHashMap<>();
+        MultipartForm.Part file = readFields(form, fields);
+        if (file == null) {
+            throw new S3Exception(S3Error.INVALID_ARGUMENT, "POST requires exactly one file upload per request.")
+                    .with("ArgumentName", "file")
+                    .with("ArgumentValue", "0");
+        }
+        String key = fields.get("key");
+        if (key == null) {
+            throw new S3Exception(
+                            S3Error.INVALID_ARGUMENT,
+                            "Bucket POST must contain a field named 'key'.  If it is specified, please check the"
+                                    + " order of the fields.")
+                    .with("ArgumentName", "key")
+                    .with("ArgumentValue", "");
+        }
+        key = key.replace("${filename}", file.filename() == null ? "" : file.filename());
+        fields.put("key", key);
+        Limits.checkKey(key);
+        if (!fields.containsKey("policy")) {
+            // An unsigned form may only write to a public-write bucket, which Granary has none of yet.
+            throw new S3Exception(S3Error.ACCESS_DENIED);
+        }
+        PostPolicy policy = verifier.verify(fields);
+        policy.check(bucket, fields, verifier.now());
+        if (!policy.principal().accountId().equals(owner)) {
+            throw new S3Exception(S3Error.ACCESS_DENIED);
+        }
+        ObjectKey objectKey = new ObjectKey(bucket, key);
+        LengthRange body = new LengthRange(
+                form.content(), policy.minLength(), Math.min(policy.maxLength(), Limits.MAX_PUT_SIZE));
+        ObjectMeta meta;
+        try {
+            meta = store.putObject(objectKey, attributes(fields), body, -1, null);
+        } catch (IOException e) {
+            S3Exception s3 = translate(e);
+            if (s3 != null) {
+                throw s3;
+            }
+            throw e;
+        } catch (StorageException e) {
+            S3Exception s3 = translate(e);
+            if (s3 != null) {
+                throw s3;
+            }
+            throw e;
+        }
+        drain(form);
+        respond(request, response, fields, objectKey, meta);
+    }
+
+    /** Reads the fields up to the file part (names lower-cased; the first of repeated fields counts). */
+    private static MultipartForm.Part readFields(MultipartForm form, Map<String, String> fields) throws IOException {
+        int budget = MAX_FIELD_BYTES;
+        try {
+            for (MultipartForm.Part part = form.next(); part != null; part = form.next()) {
+                String name = part.name().toLowerCase(Locale.ROOT);
+                if (name.equals("file")) {
+                    return part;
+                }
+                String value = form.text(budget);
+                if (value == null) {
+                    throw new S3Exception(S3Error.MAX_POST_PRE_DATA_LENGTH_EXCEEDED)
+                            .with("ProposedSize", Integer.toString(MAX_FIELD_BYTES + 1))
+                            .with("MaxSizeAllowed", Integer.toString(MAX_FIELD_BYTES));
+                }
+                budget -= value.getBytes(StandardCharsets.UTF_8).length + name.length();
+                fields.putIfAbsent(name, value);
+            }
+        } catch (MultipartForm.MalformedException e) {
+            throw new S3Exception(S3Error.MALFORMED_POST_REQUEST, S3Error.MALFORMED_POST_REQUEST.message(), e);
+        }
+        return null;
+    }
+
+    /** The stored headers and metadata the form's fields give the object, as their namesake headers would. */
+    private static ObjectAttributes attributes(Map<String, String> fields) {
+        SortedMap<String, String> meta = new TreeMap<>();
+        int metaBytes = 0;
+        for (Map.Entry<String, String> f : fields.entrySet()) {
+            if (f.getKey().startsWith(AmzHeaders.X_AMZ_META_PREFIX)) {
+                String name = f.getKey().substring(AmzHeaders.X_AMZ_META_PREFIX.length());
+                meta.put(name, f.getValue());
+                metaBytes += name.length() + f.getValue().getBytes(StandardCharsets.UTF_8).length;
+            }
+        }
+        if (metaBytes > Limits.MAX_USER_METADATA_BYTES) {
+            throw new S3Exception(S3Error.METADATA_TOO_LARGE);
+        }
+        return new ObjectAttributes(
+                fields.get("content-type"),
+                fields.get("content-encoding"),
+                fields.get("content-disposition"),
+                fields.get("content-language"),
+                fields.get("cache-control"),
+                fields.get("expires"),
+                meta,
+                new TreeMap<>(),
+                null);
+    }
+
+    /** The file's size against the policy or a malformed form, found while streaming, as S3 reports it; or null. */
+    private static S3Exception translate(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof LengthRange.OutOfRange range) {
+                return range.toS3();
+            }
+            if (t instanceof MultipartForm.MalformedException) {
+                return new S3Exception(S3Error.MALFORMED_POST_REQUEST, S3Error.MALFORMED_POST_REQUEST.message(), t);
+            }
+        }
+        return null;
+    }
+
+    /** Reads the fields after the file (S3 ignores them) so that the answer follows the whole request. */
+    private static void drain(MultipartForm form) {
+        try {
+            while (form.next() != null) {
+                // ignored
+            }
+        } catch (IOException ignored) {
+            // The answer goes out anyway; the connection closes if the body was not read to its end.
+        }
+    }
+
+    private static void respond(
+            S3Request request, S3Response response, Map<String, String> fields, ObjectKey key, ObjectMeta meta) {
+        String etag = meta.quotedEtag();
+        response.header(AmzHeaders.ETAG, etag);
+        String redirect = fields.get("success_action_redirect");
+        if (redirect == null) {
+            redirect = fields.get("redirect");
+        }
+        if (redirect != null && isHttpUrl(redirect)) {
+            String location = redirect + (redirect.contains("?") ? "&" : "?")
+                    + "bucket=" + encode(key.bucket())
+                    + "&key=" + encode(key.key())
+                    + "&etag=" + encode(etag);
+            response.header(AmzHeaders.LOCATION, location).empty(303);
+            return;
+        }
+        String host = request.header(AmzHeaders.HOST);
+        String location = "http://" + host + "/" + encode(key.bucket()) + "/" + encodePath(key.key());
+        response.header(AmzHeaders.LOCATION, location);
+        String status = fields.get("success_action_status");
+        if ("200".equals(status)) {
+            response.empty(200);
+        } else if ("201".equals(status)) {
+            response.xml(201, XmlWriter.plainDocument("PostResponse")
+                    .element("Location", location)
+                    .element("Bucket", key.bucket())
+                    .element("Key", key.key())
+                    .element("ETag", etag));
+        } else {
+            response.empty(204);
+        }
+    }
+
+    private static boolean isHttpUrl(String s) {
+        try {
+            URI uri = new URI(s);
+            return uri.getScheme() != null
+                    && (uri.getScheme().equalsIgnoreCase("http") || uri.getScheme().equalsIgnoreCase("https"))
+                    && uri.getHost() != null;
+        } catch (URISyntaxException e) {
+            return false;
+        }
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** A key as a URL path: each segment encoded, the slashes kept. */
+    private static String encodePath(String key) {
+        return encode(key).replace("%2F", "/");
+    }
+
+    /** The file part's stream, failing before the commit when its length is outside the policy's range. */
+    static final class LengthRange extends FilterInputStream {
+        private final long min;
+        private final long max;
+        private long count;
+
+        LengthRange(InputStream in, long min, long max) {
+            super(in);
+            this.min = min;
+            this.max = max;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n < 0) {
+                if (count < min) {
+                    throw new OutOfRange(S3Error.ENTITY_TOO_SMALL, count, "MinSizeAllowed", min);
+                }
+                return n;
+            }
+            count += n;
+            if (count > max) {
+                throw new OutOfRange(S3Error.ENTITY_TOO_LARGE, count, "MaxSizeAllowed", max);
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            throw new IOException("skip is not supported");
+        }
+
+        /** Thrown as an IOException so that the store gives up the upload as it does for a failed body. */
+        static final class OutOfRange extends IOException {
+            private static final long serialVersionUID = 1L;
+            private final S3Error error;
+            private final long proposed;
+            private final String limitName;
+            private final long limit;
+
+            OutOfRange(S3Error error, long proposed, String limitName, long limit) {
+                super(error.code());
+                this.error = error;
+                this.proposed = proposed;
+                this.limitName = limitName;
+                this.limit = limit;
+            }
+
+            S3Exception toS3() {
+                return new S3Exception(error, error.message(), this)
+                        .with("ProposedSize", Long.toString(proposed))
+                        .with(limitName, Long.toString(limit));
+            }
+        }
+    }
+}

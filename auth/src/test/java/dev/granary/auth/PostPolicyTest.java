@@ -1,0 +1,137 @@
+package dev.granary.auth;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** POST policies: signature, parsing, conditions and expiration, as S3 checks them. */
+class PostPolicyTest {
+    private static final String ACCESS = "AKIDEXAMPLE";
+    private static final String SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+    private static final Instant NOW = Instant.parse("2030-01-01T12:00:00Z");
+    private static final String DATE = "20300101";
+    private static final String CREDENTIAL = ACCESS + "/" + DATE + "/us-east-1/s3/aws4_request";
+
+    private final PostPolicyVerifier verifier = new PostPolicyVerifier(
+            new StaticCredentialStore(List.of(new Credentials(ACCESS, SECRET, "acct", "alice", true))),
+            "us-east-1",
+            Clock.fixed(NOW, ZoneOffset.UTC));
+
+    private static Map<String, String> form(String policyJson) {
+        String policy = Base64.getEncoder().encodeToString(policyJson.getBytes(UTF_8));
+        Map<String, String> fields = new HashMap<>();
+        fields.put("key", "user/a.txt");
+        fields.put("x-amz-algorithm", "AWS4-HMAC-SHA256");
+        fields.put("x-amz-credential", CREDENTIAL);
+        fields.put("x-amz-date", DATE + "T115900Z");
+        fields.put("policy", policy);
+        fields.put("x-amz-signature", PostPolicyVerifier.signature(SECRET, DATE, "us-east-1", policy));
+        return fields;
+    }
+
+    private static String policy(String expiration, String... conditions) {
+        return "{ \"expiration\": \"" + expiration + "\",\n \"conditions\": [" + String.join(",", conditions)
+                + ", {\"x-amz-algorithm\": \"AWS4-HMAC-SHA256\"}, [\"eq\", \"$x-amz-credential\", \"" + CREDENTIAL
+                + "\"], [\"starts-with\", \"$x-amz-date\", \"\"]]}";
+    }
+
+    @Test
+    void validFormPassesAndNamesItsSigner() {
+        Map<String, String> fields = form(policy(
+                "2030-01-01T13:00:00.000Z",
+                "{\"bucket\": \"b\"}",
+                "[\"starts-with\", \"$key\", \"user/\"]",
+                "[\"content-length-range\", 1, 10485760]"));
+
+        PostPolicy p = verifier.verify(fields);
+        p.check("b", fields, verifier.now());
+
+        assertThat(p.principal().accountId()).isEqualTo("acct");
+        assertThat(p.minLength()).isEqualTo(1);
+        assertThat(p.maxLength()).isEqualTo(10485760);
+    }
+
+    @Test
+    void conditionsAreCheckedAgainstTheFields() {
+        Map<String, String> fields = form(policy("2030-01-01T13:00:00Z", "{\"bucket\": \"b\"}", "[\"eq\", \"$key\", \"user/a.txt\"]"));
+        PostPolicy p = verifier.verify(fields);
+
+        assertThatThrownBy(() -> p.check("other", fields, NOW))
+                .isInstanceOfSatisfying(AuthException.class, e -> {
+                    assertThat(e.error()).isEqualTo(AuthError.ACCESS_DENIED);
+                    assertThat(e.getMessage())
+                            .isEqualTo("Invalid according to Policy: Policy Condition failed: [\"eq\", \"$bucket\", \"b\"]");
+                });
+        fields.put("x-amz-meta-a", "1");
+        assertThatThrownBy(() -> p.check("b", fields, NOW))
+                .hasMessage("Invalid according to Policy: Extra input fields: x-amz-meta-a");
+        fields.remove("x-amz-meta-a");
+        fields.put("x-ignore-me", "1");
+        p.check("b", fields, NOW);
+    }
+
+    @Test
+    void expiredPolicyIsDenied() {
+        Map<String, String> fields = form(policy("2030-01-01T12:00:00Z", "{\"bucket\": \"b\"}", "[\"starts-with\", \"$key\", \"\"]"));
+
+        assertThatThrownBy(() -> verifier.verify(fields).check("b", fields, NOW))
+                .hasMessage("Invalid according to Policy: Policy expired.");
+    }
+
+    @Test
+    void tamperedPolicyOrWrongKeyFails() {
+        Map<String, String> fields = form(policy("2030-01-01T13:00:00Z", "{\"bucket\": \"b\"}"));
+        fields.put("policy", Base64.getEncoder().encodeToString(
+                policy("2031-01-01T13:00:00Z", "{\"bucket\": \"b\"}").getBytes(UTF_8)));
+        assertThatThrownBy(() -> verifier.verify(fields)).isInstanceOfSatisfying(AuthException.class,
+                e -> assertThat(e.error()).isEqualTo(AuthError.SIGNATURE_DOES_NOT_MATCH));
+
+        Map<String, String> unknown = form(policy("2030-01-01T13:00:00Z", "{\"bucket\": \"b\"}"));
+        unknown.put("x-amz-credential", "NOPE/" + DATE + "/us-east-1/s3/aws4_request");
+        assertThatThrownBy(() -> verifier.verify(unknown)).isInstanceOfSatisfying(AuthException.class,
+                e -> assertThat(e.error()).isEqualTo(AuthError.INVALID_ACCESS_KEY_ID));
+
+        Map<String, String> region = form(policy("2030-01-01T13:00:00Z", "{\"bucket\": \"b\"}"));
+        region.put("x-amz-credential", ACCESS + "/" + DATE + "/eu-west-1/s3/aws4_request");
+        assertThatThrownBy(() -> verifier.verify(region)).isInstanceOfSatisfying(AuthException.class,
+                e -> assertThat(e.error()).isEqualTo(AuthError.INVALID_ARGUMENT));
+    }
+
+    @Test
+    void missingSigningFieldsAndBadDocumentsFail() {
+        Map<String, String> fields = form(policy("2030-01-01T13:00:00Z", "{\"bucket\": \"b\"}"));
+        fields.remove("x-amz-signature");
+        assertThatThrownBy(() -> verifier.verify(fields))
+                .hasMessageContaining("Bucket POST must contain a field named 'x-amz-signature'.");
+
+        for (String bad : new String[] {
+            "not json", "[]", "{\"conditions\": []}", "{\"expiration\": \"tomorrow\", \"conditions\": []}",
+            "{\"expiration\": \"2030-01-01T13:00:00Z\", \"conditions\": [[\"regex\", \"$key\", \".*\"]]}",
+            "{\"expiration\": \"2030-01-01T13:00:00Z\", \"conditions\": [[\"content-length-range\", \"a\", 1]]}"
+        }) {
+            assertThatThrownBy(() -> verifier.verify(form(bad)))
+                    .isInstanceOfSatisfying(AuthException.class,
+                            e -> assertThat(e.error()).isEqualTo(AuthError.INVALID_POLICY_DOCUMENT));
+        }
+    }
+
+    @Test
+    void jsonParsesWhatPoliciesUse() {
+        assertThat(Json.parse(" {\"a\": [1, -2.5e3, \"x\\u0041\\n\", true, false, null, {}]} "))
+                .isEqualTo(Map.of("a", java.util.Arrays.asList(
+                        new java.math.BigDecimal("1"), new java.math.BigDecimal("-2.5e3"), "xA\n", true, false, null,
+                        Map.of())));
+        assertThatThrownBy(() -> Json.parse("{\"a\": 1,}")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Json.parse("[1] 2")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Json.parse("[".repeat(100))).isInstanceOf(IllegalArgumentException.class);
+    }
+}
