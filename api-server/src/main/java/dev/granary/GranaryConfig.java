@@ -28,7 +28,8 @@ import java.util.Map;
  *     {@code --metering-flush SECONDS} / {@code GRANARY_METERING_FLUSH}, default 10
  * @param accessLog the access log: {@code on} (file {@code access-logs/access.log} in the data folder), {@code off},
  *     {@code log} (SLF4J logger {@code granary.access}) or the folder to write {@code access.log} to:
- *     {@code --access-log} / {@code GRANARY_ACCESS_LOG}, default on
+ *     {@code --access-log} / {@code GRANARY_ACCESS_LOG}, default off (as S3 server access logging is; it costs
+ *     a noticeable share of small-request throughput)
  */
 public record GranaryConfig(
         String address,
@@ -145,7 +146,7 @@ public record GranaryConfig(
                 intSetting(flags, env, "admin-port", 9001),
                 onOff(flags, env, "metering", true),
                 Duration.ofSeconds(intSetting(flags, env, "metering-flush", 10)),
-                setting(flags, env, "access-log", "on"));
+                setting(flags, env, "access-log", "off"));
     }
 
     private static boolean onOff(Map<String, String> flags, Map<String, String> env, String name, boolean dflt) {
