@@ -77,21 +77,7 @@ public final class S3Response {
         }
         OutputStream out = exchange.getOutputStream();
         if (toEnd) {
-            // Counted as written, not when done: a client that disconnects midway is metered for what it got.
-            OutputStream counting = new OutputStream() {
-                @Override
-                public void write(int b) throws IOException {
-                    out.write(b);
-                    bytesSent++;
-                }
-
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    out.write(b, off, len);
-                    bytesSent += len;
-                }
-            };
-            long sent = in.transferTo(counting);
+            long sent = in.transferTo(out);
             if (sent != length) {
                 throw new IOException("object stream yielded " + sent + " of " + length + " bytes");
             }
@@ -117,8 +103,12 @@ public final class S3Response {
         return exchange.isResponseStarted();
     }
 
+    /**
+     * Body bytes written to the connection. Undertow's own count, which includes a write a disconnecting client
+     * cut short: metering bills what actually left, not what the handler meant to send.
+     */
     public long bytesSent() {
-        return bytesSent;
+        return Math.max(bytesSent, exchange.getResponseBytesSent());
     }
 
     void countBytes(long n) {
