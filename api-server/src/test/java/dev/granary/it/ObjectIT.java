@@ -360,6 +360,32 @@ class ObjectIT {
     }
 
     @Test
+    void everyObjectHasOneNullVersionUntilVersioningExists() {
+        s3.putObject(b -> b.bucket(BUCKET).key("versions/a"), RequestBody.fromString("a"));
+        s3.putObject(b -> b.bucket(BUCKET).key("versions/b"), RequestBody.fromString("bb"));
+        var versions = s3.listObjectVersions(b -> b.bucket(BUCKET).prefix("versions/"));
+        assertThat(versions.versions()).extracting(v -> v.key() + "@" + v.versionId() + "@" + v.isLatest() + "@" + v.size())
+                .containsExactly("versions/a@null@true@1", "versions/b@null@true@2");
+        var paged = s3.listObjectVersions(b -> b.bucket(BUCKET).prefix("versions/").maxKeys(1));
+        assertThat(paged.isTruncated()).isTrue();
+        assertThat(paged.nextKeyMarker()).isEqualTo("versions/a");
+        assertThat(s3.listObjectVersions(b -> b.bucket(BUCKET).prefix("versions/").keyMarker(paged.nextKeyMarker()))
+                        .versions())
+                .extracting(v -> v.key())
+                .containsExactly("versions/b");
+        assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("versions/a").versionId("null")).asUtf8String())
+                .isEqualTo("a");
+        assertThatThrownBy(() -> s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("versions/a").versionId("3HL4kqtJlcpXroDTDmJ")))
+                .isInstanceOfSatisfying(S3Exception.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(404);
+                    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("NoSuchVersion");
+                });
+        s3.deleteObject(b -> b.bucket(BUCKET).key("versions/a").versionId("null"));
+        assertThatThrownBy(() -> s3.headObject(b -> b.bucket(BUCKET).key("versions/a")))
+                .isInstanceOf(NoSuchKeyException.class);
+    }
+
+    @Test
     void getObjectWithPartNumberOneOfASinglePartObject() {
         s3.putObject(b -> b.bucket(BUCKET).key("single"), RequestBody.fromString("whole"));
         assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("single").partNumber(1)).asUtf8String())

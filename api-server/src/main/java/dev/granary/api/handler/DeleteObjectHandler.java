@@ -9,6 +9,7 @@ import dev.granary.storage.ObjectStore;
 record DeleteObjectHandler(ObjectStore store) implements OperationHandler {
     @Override
     public void handle(S3Request request, S3Response response) {
+        Limits.checkVersionId(request);
         store.deleteObject(request.objectKey());
         response.empty(204);
     }

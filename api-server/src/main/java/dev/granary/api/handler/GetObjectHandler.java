@@ -22,6 +22,7 @@ record GetObjectHandler(ObjectStore store, boolean headOnly) implements Operatio
 
     @Override
     public void handle(S3Request request, S3Response response) throws IOException {
+        Limits.checkVersionId(request);
         String partParam = request.query("partNumber");
         if (partParam != null && request.header(AmzHeaders.RANGE) != null) {
             throw new S3Exception(

@@ -30,6 +30,7 @@ public final class Handlers {
         h.put(S3Operation.CORS_PREFLIGHT, new CorsPreflightHandler(cors));
         h.put(S3Operation.LIST_OBJECTS, new ListObjectsHandler(store, false));
         h.put(S3Operation.LIST_OBJECTS_V2, new ListObjectsHandler(store, true));
+        h.put(S3Operation.LIST_OBJECT_VERSIONS, new ListObjectVersionsHandler(store));
         h.put(S3Operation.LIST_MULTIPART_UPLOADS, new ListMultipartUploadsHandler(store));
         h.put(S3Operation.PUT_OBJECT, new PutObjectHandler(store));
         h.put(S3Operation.COPY_OBJECT, new CopyObjectHandler(store));

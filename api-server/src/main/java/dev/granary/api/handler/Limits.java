@@ -2,6 +2,7 @@ package dev.granary.api.handler;
 
 import dev.granary.api.error.S3Error;
 import dev.granary.api.error.S3Exception;
+import dev.granary.api.http.S3Request;
 import java.nio.charset.StandardCharsets;
 
 /** S3's explicit limits, checked before the store is called. */
@@ -35,6 +36,19 @@ final class Limits {
                     .with("MaxSizeAllowed", Long.toString(max));
         }
         return length;
+    }
+
+    /**
+     * Until versioning arrives every object has one version, the {@code null} one: a request for any other
+     * version id addresses a version that does not exist.
+     */
+    static void checkVersionId(S3Request request) {
+        String versionId = request.query("versionId");
+        if (versionId != null && !versionId.equals("null")) {
+            throw new S3Exception(S3Error.NO_SUCH_VERSION)
+                    .with("Key", request.key())
+                    .with("VersionId", versionId);
+        }
     }
 
     static int partNumber(String value) {

@@ -21,6 +21,7 @@ public enum S3Operation {
     CORS_PREFLIGHT("PreflightRequest", RequestClass.READ),
     LIST_OBJECTS("ListObjects", RequestClass.WRITE),
     LIST_OBJECTS_V2("ListObjectsV2", RequestClass.WRITE),
+    LIST_OBJECT_VERSIONS("ListObjectVersions", RequestClass.WRITE),
     LIST_MULTIPART_UPLOADS("ListMultipartUploads", RequestClass.WRITE),
     PUT_OBJECT("PutObject", RequestClass.WRITE),
     COPY_OBJECT("CopyObject", RequestClass.WRITE),

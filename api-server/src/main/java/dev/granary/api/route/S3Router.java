@@ -115,6 +115,9 @@ public final class S3Router {
                 if (q.containsKey("versioning")) {
                     return S3Operation.GET_BUCKET_VERSIONING;
                 }
+                if (q.containsKey("versions")) {
+                    return S3Operation.LIST_OBJECT_VERSIONS;
+                }
                 if (q.containsKey("acl")) {
                     return S3Operation.GET_BUCKET_ACL;
                 }

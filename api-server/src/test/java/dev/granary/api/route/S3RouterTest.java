@@ -21,6 +21,7 @@ class S3RouterTest {
                 "GET    | /bucket?location                    | -             | GET_BUCKET_LOCATION",
                 "GET    | /bucket?versioning                  | -             | GET_BUCKET_VERSIONING",
                 "GET    | /bucket?acl                         | -             | GET_BUCKET_ACL",
+                "GET    | /bucket?versions&prefix=a           | -             | LIST_OBJECT_VERSIONS",
                 "GET    | /bucket                             | -             | LIST_OBJECTS",
                 "GET    | /bucket/                            | -             | LIST_OBJECTS",
                 "GET    | /bucket?list-type=2&prefix=a        | -             | LIST_OBJECTS_V2",
