@@ -3,7 +3,6 @@ package dev.granary.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.granary.auth.PostPolicyVerifier;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,13 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,8 +27,6 @@ class PostObjectIT {
     static final GranaryServerExtension server = new GranaryServerExtension();
 
     private static final String BUCKET = "forms";
-    private static final DateTimeFormatter AMZ_DATE =
-            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     private final S3Client s3 = server.client();
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
@@ -50,57 +41,12 @@ class PostObjectIT {
                 .build())));
     }
 
-    /** A form: its policy conditions and the fields it sends, signed for {@code expiration}. */
-    private static final class Form {
-        final List<String> conditions = new ArrayList<>();
-        final Map<String, String> fields = new LinkedHashMap<>();
-        Instant expiration = Instant.now().plus(1, ChronoUnit.HOURS);
-        String secret = GranaryServerExtension.SECRET_KEY;
-        boolean sign = true;
-
-        Form(String key) {
-            fields.put("key", key);
-            conditions.add("{\"bucket\": \"" + BUCKET + "\"}");
-            conditions.add("[\"starts-with\", \"$key\", \"\"]");
-        }
-
-        Form field(String name, String value) {
-            fields.put(name, value);
-            conditions.add("[\"eq\", \"$" + name + "\", \"" + value + "\"]");
-            return this;
-        }
-
-        Form condition(String json) {
-            conditions.add(json);
-            return this;
-        }
-
-        /** The fields as sent: the form's own, then the signing fields and the signed policy. */
-        Map<String, String> signed() {
-            Instant now = Instant.now();
-            String amzDate = AMZ_DATE.format(now);
-            String date = amzDate.substring(0, 8);
-            String credential = GranaryServerExtension.ACCESS_KEY + "/" + date + "/us-east-1/s3/aws4_request";
-            List<String> all = new ArrayList<>(conditions);
-            all.add("{\"x-amz-algorithm\": \"AWS4-HMAC-SHA256\"}");
-            all.add("{\"x-amz-credential\": \"" + credential + "\"}");
-            all.add("{\"x-amz-date\": \"" + amzDate + "\"}");
-            String policy = "{\"expiration\": \"" + expiration.truncatedTo(ChronoUnit.MILLIS) + "\", \"conditions\": ["
-                    + String.join(", ", all) + "]}";
-            String policyB64 = Base64.getEncoder().encodeToString(policy.getBytes(StandardCharsets.UTF_8));
-            Map<String, String> result = new LinkedHashMap<>(fields);
-            if (sign) {
-                result.put("x-amz-algorithm", "AWS4-HMAC-SHA256");
-                result.put("x-amz-credential", credential);
-                result.put("x-amz-date", amzDate);
-                result.put("policy", policyB64);
-                result.put("x-amz-signature", PostPolicyVerifier.signature(secret, date, "us-east-1", policyB64));
-            }
-            return result;
-        }
+    /** A form for {@code key} in the test bucket. */
+    private static PostPolicyForm form(String key) {
+        return new PostPolicyForm(BUCKET, key);
     }
 
-    private HttpResponse<String> post(Form form, String filename, byte[] file, Map<String, String> headers)
+    private HttpResponse<String> post(PostPolicyForm form, String filename, byte[] file, Map<String, String> headers)
             throws Exception {
         String boundary = "----GranaryFormBoundary7MA4YWxkTrZu0gW";
         ByteArrayOutputStream body = new ByteArrayOutputStream();
@@ -124,7 +70,7 @@ class PostObjectIT {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private HttpResponse<String> post(Form form, byte[] file) throws Exception {
+    private HttpResponse<String> post(PostPolicyForm form, byte[] file) throws Exception {
         return post(form, "upload.bin", file, Map.of());
     }
 
@@ -135,7 +81,7 @@ class PostObjectIT {
     @Test
     void signedFormUploadStoresTheFileWithItsFieldsAs204() throws Exception {
         byte[] data = ObjectIT.randomBytes(3 * 1024 * 1024 + 17, 7);
-        Form form = new Form("uploads/photo.jpg")
+        PostPolicyForm form = form("uploads/photo.jpg")
                 .field("Content-Type", "image/jpeg")
                 .field("x-amz-meta-owner", "alice")
                 .field("Cache-Control", "max-age=60");
@@ -154,7 +100,7 @@ class PostObjectIT {
 
     @Test
     void filenameIsSubstitutedIntoTheKey() throws Exception {
-        Form form = new Form("user/${filename}").condition("[\"starts-with\", \"$key\", \"user/\"]");
+        PostPolicyForm form = form("user/${filename}").condition("[\"starts-with\", \"$key\", \"user/\"]");
 
         HttpResponse<String> r = post(form, "report.pdf", "pdf".getBytes(StandardCharsets.UTF_8), Map.of());
 
@@ -164,8 +110,8 @@ class PostObjectIT {
 
     @Test
     void successActionStatus201AnswersWithPostResponseXmlAnd200WithNothing() throws Exception {
-        HttpResponse<String> created = post(new Form("s201").field("success_action_status", "201"), new byte[] {1});
-        HttpResponse<String> ok = post(new Form("s200").field("success_action_status", "200"), new byte[] {2});
+        HttpResponse<String> created = post(form("s201").field("success_action_status", "201"), new byte[] {1});
+        HttpResponse<String> ok = post(form("s200").field("success_action_status", "200"), new byte[] {2});
 
         assertThat(created.statusCode()).isEqualTo(201);
         assertThat(created.body())
@@ -181,7 +127,7 @@ class PostObjectIT {
     @Test
     void successActionRedirectAnswers303WithBucketKeyAndEtag() throws Exception {
         byte[] data = "redirected".getBytes(StandardCharsets.UTF_8);
-        Form form = new Form("dir/r 1.txt").field("success_action_redirect", "https://app.example.com/done?x=1");
+        PostPolicyForm form = form("dir/r 1.txt").field("success_action_redirect", "https://app.example.com/done?x=1");
 
         HttpResponse<String> r = post(form, data);
 
@@ -194,21 +140,21 @@ class PostObjectIT {
 
     @Test
     void fileLargerThanContentLengthRangeFailsWithEntityTooLargeAndStoresNothing() throws Exception {
-        Form form = new Form("too-large").condition("[\"content-length-range\", 1, 1024]");
+        PostPolicyForm form = form("too-large").condition("[\"content-length-range\", 1, 1024]");
 
         HttpResponse<String> r = post(form, new byte[1025]);
 
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.body()).contains("<Code>EntityTooLarge</Code>").contains("<MaxSizeAllowed>1024</MaxSizeAllowed>");
         assertThatThrownBy(() -> get("too-large")).isInstanceOf(NoSuchKeyException.class);
-        assertThat(post(new Form("just-right").condition("[\"content-length-range\", 1, 1024]"), new byte[1024])
+        assertThat(post(form("just-right").condition("[\"content-length-range\", 1, 1024]"), new byte[1024])
                         .statusCode())
                 .isEqualTo(204);
     }
 
     @Test
     void fileSmallerThanContentLengthRangeFailsWithEntityTooSmall() throws Exception {
-        Form form = new Form("too-small").condition("[\"content-length-range\", 10, 1024]");
+        PostPolicyForm form = form("too-small").condition("[\"content-length-range\", 10, 1024]");
 
         HttpResponse<String> r = post(form, new byte[9]);
 
@@ -219,7 +165,7 @@ class PostObjectIT {
 
     @Test
     void expiredPolicyIsDenied() throws Exception {
-        Form form = new Form("expired");
+        PostPolicyForm form = form("expired");
         form.expiration = Instant.now().minus(1, ChronoUnit.MINUTES);
 
         HttpResponse<String> r = post(form, new byte[] {1});
@@ -233,7 +179,7 @@ class PostObjectIT {
 
     @Test
     void failedConditionIsDeniedWithTheCondition() throws Exception {
-        Form form = new Form("other/x").condition("[\"starts-with\", \"$key\", \"user/\"]");
+        PostPolicyForm form = form("other/x").condition("[\"starts-with\", \"$key\", \"user/\"]");
 
         HttpResponse<String> r = post(form, new byte[] {1});
 
@@ -243,7 +189,7 @@ class PostObjectIT {
 
     @Test
     void fieldNotCoveredByThePolicyIsDenied() throws Exception {
-        Form form = new Form("extra");
+        PostPolicyForm form = form("extra");
         form.fields.put("x-amz-meta-sneaky", "1");
 
         HttpResponse<String> r = post(form, new byte[] {1});
@@ -254,7 +200,7 @@ class PostObjectIT {
 
     @Test
     void wrongSignatureFailsWithSignatureDoesNotMatch() throws Exception {
-        Form form = new Form("bad-signature");
+        PostPolicyForm form = form("bad-signature");
         form.secret = "not-the-secret";
 
         HttpResponse<String> r = post(form, new byte[] {1});
@@ -265,7 +211,7 @@ class PostObjectIT {
 
     @Test
     void unsignedFormIsDenied() throws Exception {
-        Form form = new Form("unsigned");
+        PostPolicyForm form = form("unsigned");
         form.sign = false;
 
         HttpResponse<String> r = post(form, new byte[] {1});
@@ -276,7 +222,7 @@ class PostObjectIT {
 
     @Test
     void formWithoutAKeyFieldFailsWithInvalidArgument() throws Exception {
-        Form form = new Form("k");
+        PostPolicyForm form = form("k");
         form.fields.remove("key");
 
         HttpResponse<String> r = post(form, new byte[] {1});
@@ -301,7 +247,7 @@ class PostObjectIT {
     @Test
     void formUploadFromAnAllowedOriginCarriesCorsHeaders() throws Exception {
         HttpResponse<String> r =
-                post(new Form("from-browser"), "f.txt", new byte[] {1}, Map.of("Origin", "https://app.example.com"));
+                post(form("from-browser"), "f.txt", new byte[] {1}, Map.of("Origin", "https://app.example.com"));
 
         assertThat(r.statusCode()).isEqualTo(204);
         assertThat(r.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://app.example.com");

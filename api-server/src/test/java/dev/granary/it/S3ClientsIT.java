@@ -77,7 +77,7 @@ class S3ClientsIT {
         return Path.of(S3ClientsIT.class.getResource("/clients/" + name).toURI()).toString();
     }
 
-    private static String onPath(String tool) {
+    static String onPath(String tool) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             Path candidate = Path.of(dir, tool);
             if (Files.isExecutable(candidate)) {
@@ -87,7 +87,7 @@ class S3ClientsIT {
         return null;
     }
 
-    private static void requireTool(String found, String what) {
+    static void requireTool(String found, String what) {
         if ("1".equals(System.getenv("GRANARY_REQUIRE_CLIENTS"))) {
             assertThat(found).as(what + " must be installed (GRANARY_REQUIRE_CLIENTS=1)").isNotNull();
         } else {
