@@ -18,6 +18,7 @@ import java.util.TreeMap;
  *     {@code SHA1}, {@code SHA256}, {@code CRC64NVME}) to their base64 value. The store reads this map only
  *     after the body reached its end, so a verifying stream may fill it when it sees the end (a trailer).
  * @param checksumType {@code FULL_OBJECT} or {@code COMPOSITE} for multipart, or null
+ * @param tags the object's tags (key to value); empty when it has none
  */
 public record ObjectAttributes(
         String contentType,
@@ -28,11 +29,55 @@ public record ObjectAttributes(
         String expires,
         SortedMap<String, String> userMetadata,
         Map<String, String> checksums,
-        String checksumType) {
+        String checksumType,
+        SortedMap<String, String> tags) {
 
-    /** No headers, no metadata, no checksums. */
+    public ObjectAttributes {
+        tags = tags == null ? new TreeMap<>() : tags;
+    }
+
+    /** Attributes without tags. */
+    public ObjectAttributes(
+            String contentType,
+            String contentEncoding,
+            String contentDisposition,
+            String contentLanguage,
+            String cacheControl,
+            String expires,
+            SortedMap<String, String> userMetadata,
+            Map<String, String> checksums,
+            String checksumType) {
+        this(
+                contentType,
+                contentEncoding,
+                contentDisposition,
+                contentLanguage,
+                cacheControl,
+                expires,
+                userMetadata,
+                checksums,
+                checksumType,
+                new TreeMap<>());
+    }
+
+    /** No headers, no metadata, no checksums, no tags. */
     public static ObjectAttributes empty() {
         return new ObjectAttributes(null, null, null, null, null, null, new TreeMap<>(), new TreeMap<>(), null);
+    }
+
+    /** A copy with other tags. */
+    public ObjectAttributes withTags(SortedMap<String, String> newTags) {
+        return new ObjectAttributes(
+                contentType,
+                contentEncoding,
+                contentDisposition,
+                contentLanguage,
+                cacheControl,
+                expires,
+                userMetadata,
+                checksums,
+                checksumType,
+                newTags);
     }
 
     /** A copy with other checksums. */
@@ -46,6 +91,7 @@ public record ObjectAttributes(
                 expires,
                 userMetadata,
                 newChecksums,
-                newChecksumType);
+                newChecksumType,
+                tags);
     }
 }

@@ -60,7 +60,8 @@ public interface ObjectStore extends AutoCloseable {
 
     /**
      * Replaces only the attributes of an object whose ETag is {@code expectedEtag} (a same-object copy with
-     * metadata REPLACE); the data stays.
+     * metadata REPLACE, or a change of tags); the data stays. Last-Modified stays too when only the tags
+     * change.
      *
      * @throws StorageException {@code NO_SUCH_KEY} also when the ETag changed meanwhile
      */

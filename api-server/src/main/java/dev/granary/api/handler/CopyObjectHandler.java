@@ -14,12 +14,14 @@ import dev.granary.storage.ObjectMeta;
 import dev.granary.storage.ObjectStore;
 import java.io.IOException;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
  * CopyObject: copies the source's bytes (streamed) to the destination with the source's metadata (directive
  * COPY, the default) or the request's (REPLACE). Copying an object onto itself is allowed only with REPLACE,
- * and then only its metadata changes.
+ * and then only its metadata changes. Tags follow {@code x-amz-tagging-directive} the same way: the
+ * source's (COPY, the default) or those of {@code x-amz-tagging} (REPLACE).
  */
 record CopyObjectHandler(ObjectStore store) implements OperationHandler {
     @Override
@@ -44,10 +46,17 @@ record CopyObjectHandler(ObjectStore store) implements OperationHandler {
                     "The specified copy source is larger than the maximum allowable size for a copy source: "
                             + Limits.MAX_PUT_SIZE);
         }
-        ObjectAttributes attributes = replace
-                ? ObjectHeaders.fromRequest(request, Map.of())
-                        .withChecksums(new TreeMap<>(source.attributes().checksums()), source.attributes().checksumType())
-                : source.attributes();
+        SortedMap<String, String> tags = Tagging.forCopy(
+                request.header(AmzHeaders.X_AMZ_TAGGING_DIRECTIVE),
+                request.header(AmzHeaders.X_AMZ_TAGGING),
+                source.attributes().tags());
+        ObjectAttributes attributes = (replace
+                        ? ObjectHeaders.fromRequest(request, Map.of())
+                                .withChecksums(
+                                        new TreeMap<>(source.attributes().checksums()),
+                                        source.attributes().checksumType())
+                        : source.attributes())
+                .withTags(tags);
         ObjectMeta copied;
         if (source.key().equals(target)) {
             if (!replace) {

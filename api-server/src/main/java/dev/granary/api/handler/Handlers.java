@@ -28,6 +28,9 @@ public final class Handlers {
         h.put(S3Operation.GET_BUCKET_CORS, new GetBucketCorsHandler(cors));
         h.put(S3Operation.DELETE_BUCKET_CORS, new DeleteBucketCorsHandler(store));
         h.put(S3Operation.CORS_PREFLIGHT, new CorsPreflightHandler(cors));
+        h.put(S3Operation.PUT_BUCKET_TAGGING, new PutBucketTaggingHandler(store));
+        h.put(S3Operation.GET_BUCKET_TAGGING, new GetBucketTaggingHandler(store));
+        h.put(S3Operation.DELETE_BUCKET_TAGGING, new DeleteBucketTaggingHandler(store));
         h.put(S3Operation.LIST_OBJECTS, new ListObjectsHandler(store, false));
         h.put(S3Operation.LIST_OBJECTS_V2, new ListObjectsHandler(store, true));
         h.put(S3Operation.LIST_OBJECT_VERSIONS, new ListObjectVersionsHandler(store));
@@ -39,6 +42,9 @@ public final class Handlers {
         h.put(S3Operation.DELETE_OBJECT, new DeleteObjectHandler(store));
         h.put(S3Operation.DELETE_OBJECTS, new DeleteObjectsHandler(store));
         h.put(S3Operation.GET_OBJECT_ACL, new GetAclHandler(store, true));
+        h.put(S3Operation.PUT_OBJECT_TAGGING, new PutObjectTaggingHandler(store));
+        h.put(S3Operation.GET_OBJECT_TAGGING, new GetObjectTaggingHandler(store));
+        h.put(S3Operation.DELETE_OBJECT_TAGGING, new DeleteObjectTaggingHandler(store));
         h.put(S3Operation.CREATE_MULTIPART_UPLOAD, new CreateMultipartUploadHandler(store));
         h.put(S3Operation.UPLOAD_PART, new UploadPartHandler(store));
         h.put(S3Operation.UPLOAD_PART_COPY, new UploadPartCopyHandler(store));

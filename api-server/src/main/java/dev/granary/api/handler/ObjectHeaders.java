@@ -23,7 +23,10 @@ final class ObjectHeaders {
 
     private ObjectHeaders() {}
 
-    /** The attributes a PUT, POST uploads or REPLACE copy gives an object; checksums fill as the body ends. */
+    /**
+     * The attributes a PUT, POST uploads, multipart create or REPLACE copy gives an object, tags from
+     * {@code x-amz-tagging} included; checksums fill as the body ends.
+     */
     static ObjectAttributes fromRequest(S3Request request, Map<String, String> checksums) {
         SortedMap<String, String> meta = new TreeMap<>();
         int metaBytes = 0;
@@ -52,7 +55,8 @@ final class ObjectHeaders {
                 request.header(AmzHeaders.EXPIRES),
                 meta,
                 checksums,
-                null);
+                null,
+                Tagging.parseHeader(request.header(AmzHeaders.X_AMZ_TAGGING)));
     }
 
     /** Writes the headers of a GET or HEAD answer, applying response-* overrides from the query. */
@@ -73,6 +77,9 @@ final class ObjectHeaders {
                 .header(AmzHeaders.EXPIRES, override(request, "response-expires", a.expires()));
         for (Map.Entry<String, String> m : a.userMetadata().entrySet()) {
             response.header(AmzHeaders.X_AMZ_META_PREFIX + m.getKey(), m.getValue());
+        }
+        if (!a.tags().isEmpty()) {
+            response.header(AmzHeaders.X_AMZ_TAGGING_COUNT, Integer.toString(a.tags().size()));
         }
         if (meta.partCount() > 0 && request.hasQuery("partNumber")) {
             response.header(AmzHeaders.X_AMZ_MP_PARTS_COUNT, Integer.toString(meta.partCount()));

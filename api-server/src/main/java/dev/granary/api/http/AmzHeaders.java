@@ -48,4 +48,7 @@ public final class AmzHeaders {
     public static final io.undertow.util.HttpString X_AMZ_ID_2_H = new io.undertow.util.HttpString(X_AMZ_ID_2);
     public static final String X_AMZ_SDK_CHECKSUM_ALGORITHM = "x-amz-sdk-checksum-algorithm";
     public static final String X_AMZ_STORAGE_CLASS = "x-amz-storage-class";
+    public static final String X_AMZ_TAGGING = "x-amz-tagging";
+    public static final String X_AMZ_TAGGING_COUNT = "x-amz-tagging-count";
+    public static final String X_AMZ_TAGGING_DIRECTIVE = "x-amz-tagging-directive";
 }

@@ -17,6 +17,9 @@ public enum S3Operation {
     PUT_BUCKET_CORS("PutBucketCors", RequestClass.WRITE),
     GET_BUCKET_CORS("GetBucketCors", RequestClass.READ),
     DELETE_BUCKET_CORS("DeleteBucketCors", RequestClass.FREE),
+    PUT_BUCKET_TAGGING("PutBucketTagging", RequestClass.WRITE),
+    GET_BUCKET_TAGGING("GetBucketTagging", RequestClass.READ),
+    DELETE_BUCKET_TAGGING("DeleteBucketTagging", RequestClass.FREE),
     /** A CORS preflight ({@code OPTIONS}): answered from the bucket's rules without authentication. */
     CORS_PREFLIGHT("PreflightRequest", RequestClass.READ),
     LIST_OBJECTS("ListObjects", RequestClass.WRITE),
@@ -30,6 +33,9 @@ public enum S3Operation {
     DELETE_OBJECT("DeleteObject", RequestClass.FREE),
     DELETE_OBJECTS("DeleteObjects", RequestClass.WRITE),
     GET_OBJECT_ACL("GetObjectAcl", RequestClass.READ),
+    PUT_OBJECT_TAGGING("PutObjectTagging", RequestClass.WRITE),
+    GET_OBJECT_TAGGING("GetObjectTagging", RequestClass.READ),
+    DELETE_OBJECT_TAGGING("DeleteObjectTagging", RequestClass.FREE),
     CREATE_MULTIPART_UPLOAD("CreateMultipartUpload", RequestClass.WRITE),
     UPLOAD_PART("UploadPart", RequestClass.WRITE),
     UPLOAD_PART_COPY("UploadPartCopy", RequestClass.WRITE),
@@ -38,7 +44,7 @@ public enum S3Operation {
     LIST_PARTS("ListParts", RequestClass.WRITE),
     /** Health checks: answered without authentication, never billed. */
     HEALTH("Health", RequestClass.FREE),
-    /** A bucket or object subresource (cors, policy, tagging...) that is recognised but not implemented yet. */
+    /** A bucket or object subresource (policy, lifecycle...) that is recognised but not implemented yet. */
     UNSUPPORTED_BUCKET_SUBRESOURCE("UnsupportedBucketSubresource", RequestClass.READ),
     UNSUPPORTED_OBJECT_SUBRESOURCE("UnsupportedObjectSubresource", RequestClass.READ),
     /** HTML form upload (POST object); comes with the browser issue. */

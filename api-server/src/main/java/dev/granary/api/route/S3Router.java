@@ -124,6 +124,9 @@ public final class S3Router {
                 if (q.containsKey("cors")) {
                     return S3Operation.GET_BUCKET_CORS;
                 }
+                if (q.containsKey("tagging")) {
+                    return S3Operation.GET_BUCKET_TAGGING;
+                }
                 if (hasAny(q, BUCKET_SUBRESOURCES)) {
                     return S3Operation.UNSUPPORTED_BUCKET_SUBRESOURCE;
                 }
@@ -131,6 +134,9 @@ public final class S3Router {
             case "PUT":
                 if (q.containsKey("cors")) {
                     return S3Operation.PUT_BUCKET_CORS;
+                }
+                if (q.containsKey("tagging")) {
+                    return S3Operation.PUT_BUCKET_TAGGING;
                 }
                 return hasAny(q, BUCKET_SUBRESOURCES)
                         ? S3Operation.UNSUPPORTED_BUCKET_SUBRESOURCE
@@ -140,6 +146,9 @@ public final class S3Router {
             case "DELETE":
                 if (q.containsKey("cors")) {
                     return S3Operation.DELETE_BUCKET_CORS;
+                }
+                if (q.containsKey("tagging")) {
+                    return S3Operation.DELETE_BUCKET_TAGGING;
                 }
                 return hasAny(q, BUCKET_SUBRESOURCES)
                         ? S3Operation.UNSUPPORTED_BUCKET_SUBRESOURCE
@@ -157,6 +166,9 @@ public final class S3Router {
                 if (q.containsKey("uploadId") || q.containsKey("partNumber")) {
                     return hasCopySource ? S3Operation.UPLOAD_PART_COPY : S3Operation.UPLOAD_PART;
                 }
+                if (q.containsKey("tagging")) {
+                    return S3Operation.PUT_OBJECT_TAGGING;
+                }
                 if (hasAny(q, OBJECT_SUBRESOURCES)) {
                     return S3Operation.UNSUPPORTED_OBJECT_SUBRESOURCE;
                 }
@@ -167,6 +179,9 @@ public final class S3Router {
                 }
                 if (q.containsKey("acl")) {
                     return S3Operation.GET_OBJECT_ACL;
+                }
+                if (q.containsKey("tagging")) {
+                    return S3Operation.GET_OBJECT_TAGGING;
                 }
                 return hasAny(q, OBJECT_SUBRESOURCES)
                         ? S3Operation.UNSUPPORTED_OBJECT_SUBRESOURCE
@@ -186,6 +201,9 @@ public final class S3Router {
             case "DELETE":
                 if (q.containsKey("uploadId")) {
                     return S3Operation.ABORT_MULTIPART_UPLOAD;
+                }
+                if (q.containsKey("tagging")) {
+                    return S3Operation.DELETE_OBJECT_TAGGING;
                 }
                 return hasAny(q, OBJECT_SUBRESOURCES)
                         ? S3Operation.UNSUPPORTED_OBJECT_SUBRESOURCE

@@ -17,9 +17,13 @@ import java.util.TreeMap;
  * The binary encoding shared by the stored records: a leading format version byte, then fields written with
  * {@link DataOutputStream}. Strings are length-prefixed UTF-8 (length -1 for null) rather than
  * {@code writeUTF}, which caps at 64 KiB and uses modified UTF-8.
+ *
+ * <p>Versions: 1 is the original format; 2 adds the object tags after the checksum type of
+ * {@link ObjectAttributes}. Records of both versions are read; version 1 attributes have no tags.
  */
 final class Codec {
-    static final byte VERSION = 1;
+    static final byte VERSION = 2;
+    static final byte VERSION_WITHOUT_TAGS = 1;
 
     private Codec() {}
 
@@ -32,13 +36,28 @@ final class Codec {
     /** Reads a record's fields. */
     @FunctionalInterface
     interface Parser<T> {
-        T read(DataInputStream in) throws IOException;
+        T read(Input in) throws IOException;
+    }
+
+    /** The fields of a record being decoded, with the format version it was written in. */
+    static final class Input extends DataInputStream {
+        final int version;
+
+        Input(byte[] value, int version) {
+            super(new ByteArrayInputStream(value, 1, value.length - 1));
+            this.version = version;
+        }
     }
 
     static byte[] encode(Body body) {
+        return encode(VERSION, body);
+    }
+
+    /** Encodes in an older format version (tests of backward compatibility). */
+    static byte[] encode(byte version, Body body) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(VERSION);
+            out.writeByte(version);
             body.write(out);
         } catch (IOException e) {
             throw new UncheckedIOException("in-memory encoding cannot fail", e);
@@ -47,12 +66,15 @@ final class Codec {
     }
 
     static <T> T decode(byte[] value, String what, Parser<T> parser) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
-            int version = in.readUnsignedByte();
-            if (version != VERSION) {
-                throw new StorageException(
-                        StorageException.Reason.CORRUPT_DATA, what + ": unknown record format " + version);
-            }
+        if (value.length == 0) {
+            throw new StorageException(StorageException.Reason.CORRUPT_DATA, what + ": empty record");
+        }
+        int version = value[0] & 0xff;
+        if (version != VERSION && version != VERSION_WITHOUT_TAGS) {
+            throw new StorageException(
+                    StorageException.Reason.CORRUPT_DATA, what + ": unknown record format " + version);
+        }
+        try (Input in = new Input(value, version)) {
             return parser.read(in);
         } catch (IOException e) {
             throw new StorageException(StorageException.Reason.CORRUPT_DATA, what + ": unreadable record", e);
@@ -115,19 +137,44 @@ final class Codec {
         writeMap(out, a.userMetadata());
         writeMap(out, a.checksums());
         writeString(out, a.checksumType());
+        writeMap(out, a.tags());
     }
 
-    static ObjectAttributes readAttributes(DataInputStream in) throws IOException {
+    /** Writes attributes as format version 1 did, without tags (tests of backward compatibility). */
+    static void writeAttributesWithoutTags(DataOutputStream out, ObjectAttributes a) throws IOException {
+        writeString(out, a.contentType());
+        writeString(out, a.contentEncoding());
+        writeString(out, a.contentDisposition());
+        writeString(out, a.contentLanguage());
+        writeString(out, a.cacheControl());
+        writeString(out, a.expires());
+        writeMap(out, a.userMetadata());
+        writeMap(out, a.checksums());
+        writeString(out, a.checksumType());
+    }
+
+    static ObjectAttributes readAttributes(Input in) throws IOException {
+        String contentType = readString(in);
+        String contentEncoding = readString(in);
+        String contentDisposition = readString(in);
+        String contentLanguage = readString(in);
+        String cacheControl = readString(in);
+        String expires = readString(in);
+        SortedMap<String, String> userMetadata = readMap(in);
+        SortedMap<String, String> checksums = readMap(in);
+        String checksumType = readString(in);
+        SortedMap<String, String> tags = in.version >= VERSION ? readMap(in) : new TreeMap<>();
         return new ObjectAttributes(
-                readString(in),
-                readString(in),
-                readString(in),
-                readString(in),
-                readString(in),
-                readString(in),
-                readMap(in),
-                readMap(in),
-                readString(in));
+                contentType,
+                contentEncoding,
+                contentDisposition,
+                contentLanguage,
+                cacheControl,
+                expires,
+                userMetadata,
+                checksums,
+                checksumType,
+                tags);
     }
 
     static void writeSegment(DataOutputStream out, Segment segment) throws IOException {

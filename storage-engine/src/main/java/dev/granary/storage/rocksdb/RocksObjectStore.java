@@ -250,8 +250,11 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
             if (current == null || !current.etag().equals(expectedEtag)) {
                 throw new StorageException(Reason.NO_SUCH_KEY, "no object " + key + " with ETag " + expectedEtag);
             }
-            // Same data, so nothing to reclaim: only the record changes.
-            ObjectRecord next = current.withAttributes(attributes, System.currentTimeMillis());
+            // Same data, so nothing to reclaim: only the record changes. A change of tags alone is not a
+            // modification of the object (as in S3, tagging keeps Last-Modified).
+            boolean onlyTags = attributes.withTags(current.attributes().tags()).equals(current.attributes());
+            ObjectRecord next = current.withAttributes(
+                    attributes, onlyTags ? current.lastModified() : System.currentTimeMillis());
             byte[] metaKey = Keys.objectKey(key.bucket(), key.key());
             p.commit("replace attributes of " + key, batch -> batch.put(p.cf(Cf.META), metaKey, next.encode()));
             return next.toMeta(key);
