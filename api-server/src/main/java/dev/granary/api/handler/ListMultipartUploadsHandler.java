@@ -1,16 +1,12 @@
 package dev.granary.api.handler;
 
-import dev.granary.api.error.S3Error;
-import dev.granary.api.error.S3Exception;
 import dev.granary.api.http.OperationHandler;
 import dev.granary.api.http.S3Request;
 import dev.granary.api.http.S3Response;
-import dev.granary.api.http.UrlCodec;
 import dev.granary.api.xml.XmlWriter;
 import dev.granary.storage.MultipartUpload;
 import dev.granary.storage.ObjectStore;
 import dev.granary.storage.UploadListing;
-import java.util.function.UnaryOperator;
 
 /** ListMultipartUploads: uploads in progress by key then upload id, with prefix, delimiter and markers. */
 record ListMultipartUploadsHandler(ObjectStore store) implements OperationHandler {
@@ -21,12 +17,8 @@ record ListMultipartUploadsHandler(ObjectStore store) implements OperationHandle
         String keyMarker = orEmpty(request.query("key-marker"));
         String uploadIdMarker = keyMarker.isEmpty() ? null : emptyToNull(request.query("upload-id-marker"));
         int maxUploads = request.queryInt("max-uploads", 1000, 0, 1000);
-        String encodingType = request.query("encoding-type");
-        if (encodingType != null && !encodingType.equals("url")) {
-            throw new S3Exception(S3Error.INVALID_ARGUMENT, "Invalid Encoding Method specified in Request")
-                    .with("ArgumentName", "encoding-type");
-        }
-        UnaryOperator<String> enc = encodingType == null ? s -> s : UrlCodec::encodeListingValue;
+        ListingEncoding enc = ListingEncoding.of(request);
+        String encodingType = enc.type();
         UploadListing listing = store.listUploads(
                 request.bucket(), prefix, emptyToNull(delimiter), keyMarker, uploadIdMarker, maxUploads);
         XmlWriter xml = XmlWriter.document("ListMultipartUploadsResult")

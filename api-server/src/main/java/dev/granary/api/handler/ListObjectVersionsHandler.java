@@ -5,13 +5,11 @@ import dev.granary.api.error.S3Exception;
 import dev.granary.api.http.OperationHandler;
 import dev.granary.api.http.S3Request;
 import dev.granary.api.http.S3Response;
-import dev.granary.api.http.UrlCodec;
 import dev.granary.api.xml.XmlWriter;
 import dev.granary.storage.ListPage;
 import dev.granary.storage.ListQuery;
 import dev.granary.storage.ObjectMeta;
 import dev.granary.storage.ObjectStore;
-import java.util.function.UnaryOperator;
 
 /**
  * ListObjectVersions on a bucket that has never been versioned: every object has exactly one version, the
@@ -33,13 +31,8 @@ record ListObjectVersionsHandler(ObjectStore store) implements OperationHandler 
                     .with("ArgumentValue", versionIdMarker);
         }
         int maxKeys = request.queryInt("max-keys", Limits.MAX_KEYS, 0, Limits.MAX_KEYS);
-        String encodingType = request.query("encoding-type");
-        if (encodingType != null && !encodingType.equals("url")) {
-            throw new S3Exception(S3Error.INVALID_ARGUMENT, "Invalid Encoding Method specified in Request")
-                    .with("ArgumentName", "encoding-type")
-                    .with("ArgumentValue", encodingType);
-        }
-        UnaryOperator<String> enc = encodingType == null ? s -> s : UrlCodec::encodeListingValue;
+        ListingEncoding enc = ListingEncoding.of(request);
+        String encodingType = enc.type();
         ListPage page = store.listObjects(
                 request.bucket(),
                 new ListQuery(prefix, delimiter == null || delimiter.isEmpty() ? null : delimiter, keyMarker, maxKeys));

@@ -5,7 +5,6 @@ import dev.granary.api.error.S3Exception;
 import dev.granary.api.http.OperationHandler;
 import dev.granary.api.http.S3Request;
 import dev.granary.api.http.S3Response;
-import dev.granary.api.http.UrlCodec;
 import dev.granary.api.xml.XmlWriter;
 import dev.granary.storage.ListPage;
 import dev.granary.storage.ListQuery;
@@ -13,7 +12,6 @@ import dev.granary.storage.ObjectMeta;
 import dev.granary.storage.ObjectStore;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.function.UnaryOperator;
 
 /**
  * ListObjects (v1, {@code marker}) and ListObjectsV2 ({@code list-type=2}, continuation tokens). Both ask the
@@ -26,13 +24,8 @@ record ListObjectsHandler(ObjectStore store, boolean v2) implements OperationHan
         String prefix = orEmpty(request.query("prefix"));
         String delimiter = request.query("delimiter");
         int maxKeys = request.queryInt("max-keys", Limits.MAX_KEYS, 0, Limits.MAX_KEYS);
-        String encodingType = request.query("encoding-type");
-        if (encodingType != null && !encodingType.equals("url")) {
-            throw new S3Exception(S3Error.INVALID_ARGUMENT, "Invalid Encoding Method specified in Request")
-                    .with("ArgumentName", "encoding-type")
-                    .with("ArgumentValue", encodingType);
-        }
-        UnaryOperator<String> enc = encodingType == null ? s -> s : UrlCodec::encodeListingValue;
+        ListingEncoding enc = ListingEncoding.of(request);
+        String encodingType = enc.type();
         String token = v2 ? request.query("continuation-token") : null;
         String startAfter = v2 ? request.query("start-after") : request.query("marker");
         String from = token != null ? decodeToken(token) : orEmpty(startAfter);
