@@ -237,6 +237,32 @@ class MultipartIT {
     }
 
     @Test
+    void getObjectAttributesDescribesSizeEtagAndParts() {
+        byte[] p1 = ObjectIT.randomBytes(5 * MIB, 31);
+        byte[] p2 = ObjectIT.randomBytes(777, 32);
+        upload("attrs/mp", p1, p2);
+        var attrs = s3.getObjectAttributes(b -> b.bucket(BUCKET).key("attrs/mp").objectAttributes(
+                software.amazon.awssdk.services.s3.model.ObjectAttributes.E_TAG,
+                software.amazon.awssdk.services.s3.model.ObjectAttributes.OBJECT_SIZE,
+                software.amazon.awssdk.services.s3.model.ObjectAttributes.STORAGE_CLASS,
+                software.amazon.awssdk.services.s3.model.ObjectAttributes.OBJECT_PARTS));
+        String etag = s3.headObject(b -> b.bucket(BUCKET).key("attrs/mp")).eTag();
+        assertThat("\"" + attrs.eTag() + "\"").isEqualTo(etag);
+        assertThat(attrs.objectSize()).isEqualTo(5L * MIB + 777);
+        assertThat(attrs.storageClassAsString()).isEqualTo("STANDARD");
+        assertThat(attrs.objectParts().totalPartsCount()).isEqualTo(2);
+        assertThat(attrs.objectParts().parts()).extracting(p -> p.partNumber() + ":" + p.size())
+                .containsExactly("1:" + 5 * MIB, "2:777");
+        var paged = s3.getObjectAttributes(b -> b.bucket(BUCKET).key("attrs/mp").maxParts(1)
+                .objectAttributes(software.amazon.awssdk.services.s3.model.ObjectAttributes.OBJECT_PARTS));
+        assertThat(paged.objectParts().isTruncated()).isTrue();
+        assertThat(paged.objectParts().nextPartNumberMarker()).isEqualTo(1);
+        assertThatThrownBy(() -> s3.getObjectAttributes(b -> b.bucket(BUCKET).key("attrs/missing").objectAttributes(
+                        software.amazon.awssdk.services.s3.model.ObjectAttributes.E_TAG)))
+                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(404));
+    }
+
+    @Test
     void invalidPartNumbersAreRejected() {
         String uploadId = s3.createMultipartUpload(b -> b.bucket(BUCKET).key("pn")).uploadId();
         assertErrorCode(

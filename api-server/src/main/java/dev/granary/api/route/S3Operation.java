@@ -33,6 +33,7 @@ public enum S3Operation {
     DELETE_OBJECT("DeleteObject", RequestClass.FREE),
     DELETE_OBJECTS("DeleteObjects", RequestClass.WRITE),
     GET_OBJECT_ACL("GetObjectAcl", RequestClass.READ),
+    GET_OBJECT_ATTRIBUTES("GetObjectAttributes", RequestClass.READ),
     PUT_OBJECT_TAGGING("PutObjectTagging", RequestClass.WRITE),
     GET_OBJECT_TAGGING("GetObjectTagging", RequestClass.READ),
     DELETE_OBJECT_TAGGING("DeleteObjectTagging", RequestClass.FREE),

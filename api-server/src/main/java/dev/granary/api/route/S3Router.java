@@ -183,6 +183,9 @@ public final class S3Router {
                 if (q.containsKey("tagging")) {
                     return S3Operation.GET_OBJECT_TAGGING;
                 }
+                if (q.containsKey("attributes")) {
+                    return S3Operation.GET_OBJECT_ATTRIBUTES;
+                }
                 return hasAny(q, OBJECT_SUBRESOURCES)
                         ? S3Operation.UNSUPPORTED_OBJECT_SUBRESOURCE
                         : S3Operation.GET_OBJECT;

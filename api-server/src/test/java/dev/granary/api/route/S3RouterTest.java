@@ -45,6 +45,7 @@ class S3RouterTest {
                 "HEAD   | /bucket/key                         | -             | HEAD_OBJECT",
                 "DELETE | /bucket/key                         | -             | DELETE_OBJECT",
                 "GET    | /bucket/key?acl                     | -             | GET_OBJECT_ACL",
+                "GET    | /bucket/key?attributes              | -             | GET_OBJECT_ATTRIBUTES",
                 "POST   | /bucket/example-object?uploads      | -             | CREATE_MULTIPART_UPLOAD",
                 "PUT    | /bucket/key?partNumber=1&uploadId=u | -             | UPLOAD_PART",
                 "PUT    | /bucket/key?partNumber=1&uploadId=u | copy          | UPLOAD_PART_COPY",
