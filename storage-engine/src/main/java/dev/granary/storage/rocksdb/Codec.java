@@ -128,20 +128,16 @@ final class Codec {
     }
 
     static void writeAttributes(DataOutputStream out, ObjectAttributes a) throws IOException {
-        writeString(out, a.contentType());
-        writeString(out, a.contentEncoding());
-        writeString(out, a.contentDisposition());
-        writeString(out, a.contentLanguage());
-        writeString(out, a.cacheControl());
-        writeString(out, a.expires());
-        writeMap(out, a.userMetadata());
-        writeMap(out, a.checksums());
-        writeString(out, a.checksumType());
-        writeMap(out, a.tags());
+        writeAttributes(out, a, true);
     }
 
     /** Writes attributes as format version 1 did, without tags (tests of backward compatibility). */
     static void writeAttributesWithoutTags(DataOutputStream out, ObjectAttributes a) throws IOException {
+        writeAttributes(out, a, false);
+    }
+
+    private static void writeAttributes(DataOutputStream out, ObjectAttributes a, boolean withTags)
+            throws IOException {
         writeString(out, a.contentType());
         writeString(out, a.contentEncoding());
         writeString(out, a.contentDisposition());
@@ -151,6 +147,9 @@ final class Codec {
         writeMap(out, a.userMetadata());
         writeMap(out, a.checksums());
         writeString(out, a.checksumType());
+        if (withTags) {
+            writeMap(out, a.tags());
+        }
     }
 
     static ObjectAttributes readAttributes(Input in) throws IOException {
