@@ -149,6 +149,11 @@ public final class AccessLogSink implements UsageSink {
         return cached.text();
     }
 
+    @Override
+    public boolean wantsRequestDetails() {
+        return true;
+    }
+
     /** One line in the AWS server access log format. */
     static String format(UsageRecord u) {
         StringBuilder b = new StringBuilder(320);

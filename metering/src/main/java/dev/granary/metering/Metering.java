@@ -56,6 +56,10 @@ public final class Metering implements AutoCloseable {
         this.metrics = metrics;
         this.accessLog = accessLog;
         this.flusher = flusher;
+        if (usage == null) {
+            this.sink = UsageSink.NONE;
+            return;
+        }
         List<UsageSink> sinks = new ArrayList<>();
         for (UsageSink s : new UsageSink[] {usage, metrics, accessLog}) {
             if (s != null) {
@@ -63,13 +67,22 @@ public final class Metering implements AutoCloseable {
             }
         }
         UsageSink[] all = sinks.toArray(UsageSink[]::new);
-        this.sink = record -> {
-            for (UsageSink s : all) {
-                try {
-                    s.record(record);
-                } catch (RuntimeException e) { // metering never fails a request
-                    LOG.warn("metering sink failed on request {}: {}", record.requestId(), e.toString());
+        boolean details = accessLog != null;
+        this.sink = new UsageSink() {
+            @Override
+            public void record(UsageRecord record) {
+                for (UsageSink s : all) {
+                    try {
+                        s.record(record);
+                    } catch (RuntimeException e) { // metering never fails a request
+                        LOG.warn("metering sink failed on request {}: {}", record.requestId(), e.toString());
+                    }
                 }
+            }
+
+            @Override
+            public boolean wantsRequestDetails() {
+                return details;
             }
         };
     }

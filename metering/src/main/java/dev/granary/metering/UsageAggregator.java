@@ -46,7 +46,10 @@ public final class UsageAggregator implements UsageSink {
     private final Clock clock;
     private final Duration retention;
     private final String writer;
-    private final ConcurrentHashMap<Cell, Counters> live = new ConcurrentHashMap<>();
+    /** The minute windows in memory, by epoch minute. */
+    private final ConcurrentHashMap<Long, Window> live = new ConcurrentHashMap<>();
+    /** The window requests are counted in now: one volatile read instead of a map lookup per request. */
+    private volatile Window current = new Window(-1);
 
     /**
      * @param rows where rows go
@@ -63,7 +66,12 @@ public final class UsageAggregator implements UsageSink {
         this.writer = String.format("%016x", ThreadLocalRandom.current().nextLong());
     }
 
-    private record Cell(long minute, UsageKey key) {}
+    /** One minute's cells. */
+    private record Window(long minute, ConcurrentHashMap<UsageKey, Counters> cells) {
+        Window(long minute) {
+            this(minute, new ConcurrentHashMap<>());
+        }
+    }
 
     /** The striped counters of one cell. */
     private static final class Counters {
@@ -79,10 +87,18 @@ public final class UsageAggregator implements UsageSink {
 
     @Override
     public void record(UsageRecord r) {
-        Cell cell = new Cell(clock.millis() / 60_000, UsageKey.of(r));
-        Counters c = live.get(cell);
+        long minute = clock.millis() / 60_000;
+        Window w = current;
+        if (w.minute() != minute) {
+            w = live.computeIfAbsent(minute, Window::new);
+            if (minute > current.minute()) {
+                current = w;
+            }
+        }
+        UsageKey key = UsageKey.of(r);
+        Counters c = w.cells().get(key);
         if (c == null) {
-            c = live.computeIfAbsent(cell, k -> new Counters());
+            c = w.cells().computeIfAbsent(key, k -> new Counters());
         }
         c.requests.increment();
         if (r.isError()) {
@@ -98,23 +114,28 @@ public final class UsageAggregator implements UsageSink {
      * flush writes the same windows again.
      */
     public synchronized void flush() {
-        Map<Cell, UsageCounts> snapshot = new HashMap<>();
+        Map<Window, Map<UsageKey, UsageCounts>> snapshot = new HashMap<>();
         Map<String, byte[]> writes = new TreeMap<>();
-        live.forEach((cell, counters) -> {
-            UsageCounts counts = counters.snapshot();
-            snapshot.put(cell, counts);
-            writes.put(minuteKey(cell.minute(), writer, cell.key()), encode(counts));
+        live.forEach((minute, window) -> {
+            Map<UsageKey, UsageCounts> counts = snapshot(window);
+            snapshot.put(window, counts);
+            counts.forEach((key, c) -> writes.put(minuteKey(minute, writer, key), encode(c)));
         });
         rows.apply(writes);
-        long current = clock.millis() / 60_000;
-        snapshot.forEach((cell, counts) -> {
-            if (cell.minute() < current - 1) {
-                Counters c = live.get(cell);
-                if (c != null && c.snapshot().equals(counts)) {
-                    live.remove(cell, c);
-                }
+        long now = clock.millis() / 60_000;
+        snapshot.forEach((window, counts) -> {
+            // A request that read the window before it was removed may still count into it: such a late count
+            // shows as a change, and the window stays for the next flush.
+            if (window.minute() < now - 1 && snapshot(window).equals(counts)) {
+                live.remove(window.minute(), window);
             }
         });
+    }
+
+    private static Map<UsageKey, UsageCounts> snapshot(Window window) {
+        Map<UsageKey, UsageCounts> counts = new HashMap<>();
+        window.cells().forEach((key, c) -> counts.put(key, c.snapshot()));
+        return counts;
     }
 
     /**
@@ -160,11 +181,11 @@ public final class UsageAggregator implements UsageSink {
             UsageKey key = decodeKey(k.substring(HOURS.length() + 9));
             result.put(k, new UsageRow(Instant.ofEpochSecond(hour * 3600), 60, key, decode(v)));
         });
-        live.forEach((cell, counters) -> {
-            if (cell.minute() >= fromMinute && cell.minute() < toMinute) {
-                result.put(
-                        minuteKey(cell.minute(), writer, cell.key()),
-                        new UsageRow(Instant.ofEpochSecond(cell.minute() * 60), 1, cell.key(), counters.snapshot()));
+        live.forEach((minute, window) -> {
+            if (minute >= fromMinute && minute < toMinute) {
+                window.cells().forEach((key, counters) -> result.put(
+                        minuteKey(minute, writer, key),
+                        new UsageRow(Instant.ofEpochSecond(minute * 60), 1, key, counters.snapshot())));
             }
         });
         return new ArrayList<>(result.values());

@@ -21,6 +21,7 @@ import dev.granary.storage.StorageException;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.protocol.http.HttpContinue;
+import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
 import java.io.IOException;
 import java.time.Instant;
@@ -137,31 +138,48 @@ public final class RootHandler implements HttpHandler {
             if (!exchange.isComplete()) {
                 exchange.endExchange();
             }
-            S3Operation op = route == null ? S3Operation.METHOD_NOT_ALLOWED : route.operation();
-            String requester = principal.isAnonymous() ? "anonymous" : principal.accountId();
-            String bucket = route == null ? null : route.bucket();
-            usage.record(new UsageRecord(
-                    requestId,
-                    arrived,
-                    billedAccount(bucket, requester),
-                    requester,
-                    bucket,
-                    route == null ? null : route.key(),
-                    op.awsName(),
-                    op.requestClass(),
-                    exchange.getStatusCode(),
-                    cut && response.errorCode() == null ? "ConnectionCut" : response.errorCode(),
-                    wire.count(),
-                    response.bytesSent(),
-                    System.nanoTime() - start,
-                    String.valueOf(exchange.getSourceAddress()),
-                    requestLine(exchange),
-                    exchange.getRequestHeaders().getFirst(Headers.USER_AGENT),
-                    exchange.getRequestHeaders().getFirst(Headers.REFERER),
-                    exchange.getRequestHeaders().getFirst(Headers.HOST),
-                    authType(exchange, principal),
-                    cut));
+            if (usage != UsageSink.NONE) {
+                record(exchange, route, principal, requestId, arrived, start, wire.count(), response, cut);
+            }
         }
+    }
+
+    private void record(
+            HttpServerExchange exchange,
+            Route route,
+            Principal principal,
+            String requestId,
+            Instant arrived,
+            long start,
+            long bytesIn,
+            S3Response response,
+            boolean cut) {
+        S3Operation op = route == null ? S3Operation.METHOD_NOT_ALLOWED : route.operation();
+        String requester = principal.isAnonymous() ? "anonymous" : principal.accountId();
+        String bucket = route == null ? null : route.bucket();
+        boolean details = usage.wantsRequestDetails();
+        HeaderMap headers = exchange.getRequestHeaders();
+        usage.record(new UsageRecord(
+                requestId,
+                arrived,
+                billedAccount(bucket, requester),
+                requester,
+                bucket,
+                route == null ? null : route.key(),
+                op.awsName(),
+                op.requestClass(),
+                exchange.getStatusCode(),
+                cut && response.errorCode() == null ? "ConnectionCut" : response.errorCode(),
+                bytesIn,
+                response.bytesSent(),
+                System.nanoTime() - start,
+                details ? String.valueOf(exchange.getSourceAddress()) : null,
+                details ? requestLine(exchange) : null,
+                details ? headers.getFirst(Headers.USER_AGENT) : null,
+                details ? headers.getFirst(Headers.REFERER) : null,
+                details ? headers.getFirst(Headers.HOST) : null,
+                details ? authType(exchange, principal) : null,
+                cut));
     }
 
     /**
