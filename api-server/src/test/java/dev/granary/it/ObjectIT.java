@@ -375,10 +375,17 @@ class ObjectIT {
                 .containsExactly("versions/b");
         assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("versions/a").versionId("null")).asUtf8String())
                 .isEqualTo("a");
-        assertThatThrownBy(() -> s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("versions/a").versionId("3HL4kqtJlcpXroDTDmJ")))
+        // A version id of Granary's form that names no version; then one no Granary bucket could have made.
+        assertThatThrownBy(() -> s3.getObjectAsBytes(
+                        b -> b.bucket(BUCKET).key("versions/a").versionId("7ff9f7d1c2b3a4950123456789abcdEF")))
                 .isInstanceOfSatisfying(S3Exception.class, e -> {
                     assertThat(e.statusCode()).isEqualTo(404);
                     assertThat(e.awsErrorDetails().errorCode()).isEqualTo("NoSuchVersion");
+                });
+        assertThatThrownBy(() -> s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("versions/a").versionId("3HL4kqtJlcpXroDTDmJ")))
+                .isInstanceOfSatisfying(S3Exception.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(400);
+                    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidArgument");
                 });
         s3.deleteObject(b -> b.bucket(BUCKET).key("versions/a").versionId("null"));
         assertThatThrownBy(() -> s3.headObject(b -> b.bucket(BUCKET).key("versions/a")))

@@ -170,6 +170,12 @@ class TaggingIT {
         put("versioned");
         assertError(
                 () -> s3.getObjectTagging(b -> b.bucket(BUCKET).key("versioned").versionId("v1")),
+                400,
+                "InvalidArgument",
+                "Invalid version id");
+        assertError(
+                () -> s3.getObjectTagging(
+                        b -> b.bucket(BUCKET).key("versioned").versionId("7ff9f7d1c2b3a4950123456789abcdEF")),
                 404,
                 "NoSuchVersion",
                 null);

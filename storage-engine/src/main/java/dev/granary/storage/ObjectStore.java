@@ -30,6 +30,15 @@ public interface ObjectStore extends AutoCloseable {
      */
     void deleteBucket(String bucket);
 
+    /**
+     * Changes a bucket's versioning to {@link Versioning#ENABLED} or {@link Versioning#SUSPENDED} (a bucket
+     * cannot return to unversioned). The objects the bucket holds from before become their keys' null versions.
+     *
+     * @throws StorageException {@code NO_SUCH_BUCKET}
+     * @throws IllegalArgumentException for {@link Versioning#UNVERSIONED}
+     */
+    BucketInfo setVersioning(String bucket, Versioning state);
+
     /** All buckets, by name; {@code owner} null means every owner. */
     List<BucketInfo> listBuckets(String owner);
 
@@ -48,7 +57,17 @@ public interface ObjectStore extends AutoCloseable {
             throws IOException;
 
     /** The object's metadata. @throws StorageException {@code NO_SUCH_BUCKET}, {@code NO_SUCH_KEY} */
-    ObjectMeta headObject(ObjectKey key);
+    default ObjectMeta headObject(ObjectKey key) {
+        return headObject(key, null);
+    }
+
+    /**
+     * The metadata of a version of the object: the current one when {@code versionId} is null.
+     *
+     * @throws StorageException {@code NO_SUCH_BUCKET}, {@code NO_SUCH_KEY}, {@code NO_SUCH_VERSION},
+     *     {@code INVALID_VERSION_ID}, {@code DELETE_MARKER} (the version, or the current one, is a delete marker)
+     */
+    ObjectMeta headObject(ObjectKey key, String versionId);
 
     /**
      * Opens the bytes {@code [offset, offset + length)} of the object; the caller has checked them against the
@@ -56,7 +75,12 @@ public interface ObjectStore extends AutoCloseable {
      *
      * @throws StorageException {@code NO_SUCH_BUCKET}, {@code NO_SUCH_KEY}
      */
-    ObjectContent getObject(ObjectKey key, long offset, long length);
+    default ObjectContent getObject(ObjectKey key, long offset, long length) {
+        return getObject(key, null, offset, length);
+    }
+
+    /** Opens bytes of a version of the object; errors as {@link #headObject(ObjectKey, String)}. */
+    ObjectContent getObject(ObjectKey key, String versionId, long offset, long length);
 
     /**
      * Replaces only the attributes of an object whose ETag is {@code expectedEtag} (a same-object copy with
@@ -65,13 +89,46 @@ public interface ObjectStore extends AutoCloseable {
      *
      * @throws StorageException {@code NO_SUCH_KEY} also when the ETag changed meanwhile
      */
-    ObjectMeta replaceAttributes(ObjectKey key, String expectedEtag, ObjectAttributes attributes);
+    default ObjectMeta replaceAttributes(ObjectKey key, String expectedEtag, ObjectAttributes attributes) {
+        return replaceAttributes(key, null, expectedEtag, attributes);
+    }
 
-    /** Deletes the object; deleting a missing key succeeds. @throws StorageException {@code NO_SUCH_BUCKET} */
-    void deleteObject(ObjectKey key);
+    /**
+     * Replaces the attributes of a version (the current one when {@code versionId} is null) in place, as
+     * {@link #replaceAttributes(ObjectKey, String, ObjectAttributes)}; a version keeps its id. (A same-object copy
+     * in a versioned bucket is a new version: use {@link #putObject} for it.)
+     */
+    ObjectMeta replaceAttributes(ObjectKey key, String versionId, String expectedEtag, ObjectAttributes attributes);
+
+    /**
+     * Deletes the object as S3 does in the bucket's versioning state: in a versioned bucket, a delete marker
+     * becomes the current version (replacing the null version when versioning is suspended); otherwise the
+     * object goes. Deleting a missing key succeeds. @throws StorageException {@code NO_SUCH_BUCKET}
+     */
+    default DeleteResult deleteObject(ObjectKey key) {
+        return deleteObject(key, null);
+    }
+
+    /**
+     * Deletes the object ({@code versionId} null, as above) or removes one version of it for good: its data is
+     * freed and, if it was the newest, the next newest becomes current. Removing a missing version succeeds.
+     *
+     * @throws StorageException {@code NO_SUCH_BUCKET}, {@code INVALID_VERSION_ID}
+     */
+    DeleteResult deleteObject(ObjectKey key, String versionId);
 
     /** One page of the bucket's objects. @throws StorageException {@code NO_SUCH_BUCKET} */
     ListPage listObjects(String bucket, ListQuery query);
+
+    /**
+     * One page of the bucket's versions and delete markers, by key and newest first within a key, after the
+     * version {@code versionIdMarker} of {@code keyMarker} (or after every version of {@code keyMarker} when
+     * there is no version id marker).
+     *
+     * @throws StorageException {@code NO_SUCH_BUCKET}, {@code INVALID_VERSION_ID}
+     */
+    VersionPage listVersions(
+            String bucket, String prefix, String delimiter, String keyMarker, String versionIdMarker, int maxKeys);
 
     // ---- bucket configuration documents ----
 

@@ -11,6 +11,12 @@ public final class StorageException extends RuntimeException {
         BUCKET_ALREADY_OWNED_BY_YOU,
         BUCKET_NOT_EMPTY,
         NO_SUCH_KEY,
+        /** The version id is well formed but names no version of the key. */
+        NO_SUCH_VERSION,
+        /** The version id is not one this store could have made. */
+        INVALID_VERSION_ID,
+        /** The version asked for, or the current version, is a delete marker: see {@link #deleteMarker()}. */
+        DELETE_MARKER,
         NO_SUCH_UPLOAD,
         INVALID_PART,
         INVALID_PART_ORDER,
@@ -22,18 +28,33 @@ public final class StorageException extends RuntimeException {
     }
 
     private final Reason reason;
+    private final transient ObjectMeta deleteMarker;
 
     public StorageException(Reason reason, String message) {
         super(message);
         this.reason = reason;
+        this.deleteMarker = null;
+    }
+
+    /** A {@code DELETE_MARKER} failure: the version read is the given delete marker. */
+    public StorageException(ObjectMeta deleteMarker, String message) {
+        super(message);
+        this.reason = Reason.DELETE_MARKER;
+        this.deleteMarker = deleteMarker;
     }
 
     public StorageException(Reason reason, String message, Throwable cause) {
         super(message, cause);
         this.reason = reason;
+        this.deleteMarker = null;
     }
 
     public Reason reason() {
         return reason;
+    }
+
+    /** The delete marker of a {@code DELETE_MARKER} failure, else null. */
+    public ObjectMeta deleteMarker() {
+        return deleteMarker;
     }
 }

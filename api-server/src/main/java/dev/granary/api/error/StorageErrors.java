@@ -1,5 +1,8 @@
 package dev.granary.api.error;
 
+import dev.granary.api.http.AmzHeaders;
+import dev.granary.api.http.HttpDates;
+import dev.granary.storage.ObjectMeta;
 import dev.granary.storage.StorageException;
 
 /** The one translation from storage failures to S3 errors. */
@@ -8,6 +11,35 @@ public final class StorageErrors {
 
     /** The S3 error for a storage failure; {@code bucket} and {@code key} name the resource in the body. */
     public static S3Exception toS3(StorageException e, String bucket, String key) {
+        return toS3(e, bucket, key, null);
+    }
+
+    /**
+     * The S3 error for a storage failure of a request that named {@code versionId} (or null). A delete marker
+     * read without a version id is NoSuchKey, with one MethodNotAllowed; both say which marker in headers.
+     */
+    public static S3Exception toS3(StorageException e, String bucket, String key, String versionId) {
+        if (e.reason() == StorageException.Reason.DELETE_MARKER) {
+            ObjectMeta marker = e.deleteMarker();
+            S3Exception s3 = versionId == null
+                    ? new S3Exception(S3Error.NO_SUCH_KEY, S3Error.NO_SUCH_KEY.message(), e).with("Key", key)
+                    : new S3Exception(S3Error.METHOD_NOT_ALLOWED, S3Error.METHOD_NOT_ALLOWED.message(), e)
+                            .with("Method", "GET")
+                            .with("ResourceType", "DeleteMarker")
+                            .header("Last-Modified", HttpDates.format(marker.lastModified()));
+            return s3.header(AmzHeaders.X_AMZ_DELETE_MARKER, "true")
+                    .header(AmzHeaders.X_AMZ_VERSION_ID, marker.versionId());
+        }
+        if (e.reason() == StorageException.Reason.NO_SUCH_VERSION) {
+            return new S3Exception(S3Error.NO_SUCH_VERSION, S3Error.NO_SUCH_VERSION.message(), e)
+                    .with("Key", key)
+                    .with("VersionId", versionId);
+        }
+        if (e.reason() == StorageException.Reason.INVALID_VERSION_ID) {
+            return new S3Exception(S3Error.INVALID_ARGUMENT, "Invalid version id specified", e)
+                    .with("ArgumentName", "versionId")
+                    .with("ArgumentValue", versionId);
+        }
         S3Error error =
                 switch (e.reason()) {
                     case NO_SUCH_BUCKET -> S3Error.NO_SUCH_BUCKET;
@@ -21,6 +53,9 @@ public final class StorageErrors {
                     case ENTITY_TOO_SMALL -> S3Error.ENTITY_TOO_SMALL;
                     case INCOMPLETE_BODY -> S3Error.INCOMPLETE_BODY;
                     case BAD_DIGEST -> S3Error.BAD_DIGEST;
+                    case NO_SUCH_VERSION -> S3Error.NO_SUCH_VERSION;
+                    case INVALID_VERSION_ID -> S3Error.INVALID_ARGUMENT;
+                    case DELETE_MARKER -> S3Error.NO_SUCH_KEY;
                     case CORRUPT_DATA, IO -> S3Error.INTERNAL_ERROR;
                 };
         S3Exception s3 = new S3Exception(error, error.message(), e);

@@ -98,6 +98,7 @@ record CompleteMultipartUploadHandler(ObjectStore store) implements OperationHan
         if (checksumType != null) {
             xml.element("ChecksumType", checksumType);
         }
+        ObjectHeaders.writeVersion(response, meta);
         response.xml(xml);
     }
 

@@ -12,6 +12,7 @@ import dev.granary.storage.ObjectContent;
 import dev.granary.storage.ObjectKey;
 import dev.granary.storage.ObjectMeta;
 import dev.granary.storage.ObjectStore;
+import dev.granary.storage.Versioning;
 import java.io.IOException;
 import java.util.Map;
 import java.util.SortedMap;
@@ -58,7 +59,11 @@ record CopyObjectHandler(ObjectStore store) implements OperationHandler {
                         : source.attributes())
                 .withTags(tags);
         ObjectMeta copied;
-        if (source.key().equals(target)) {
+        boolean versioned = store.getBucket(target.bucket()).versioning() != Versioning.UNVERSIONED;
+        boolean namedVersion = CopySource.versionId(request.header(AmzHeaders.X_AMZ_COPY_SOURCE)) != null;
+        if (source.key().equals(target) && !(versioned && (replace || namedVersion))) {
+            // In a versioned bucket a copy onto itself makes a new version (restoring an old one is such a copy);
+            // otherwise it is legal only as a change of metadata, made in place.
             if (!replace) {
                 throw new S3Exception(
                         S3Error.INVALID_REQUEST,
@@ -68,12 +73,16 @@ record CopyObjectHandler(ObjectStore store) implements OperationHandler {
             }
             copied = store.replaceAttributes(target, source.etag(), attributes);
         } else {
-            try (ObjectContent content = store.getObject(source.key(), 0, source.size())) {
+            try (ObjectContent content = store.getObject(source.key(), source.versionId(), 0, source.size())) {
                 if (!content.meta().etag().equals(source.etag())) {
                     throw new S3Exception(S3Error.PRECONDITION_FAILED, "The source object changed during the copy.");
                 }
                 copied = store.putObject(target, attributes, content.stream(), source.size(), null);
             }
+        }
+        ObjectHeaders.writeVersion(response, copied);
+        if (source.versionId() != null) {
+            response.header(AmzHeaders.X_AMZ_COPY_SOURCE_VERSION_ID, source.versionId());
         }
         XmlWriter xml = XmlWriter.document("CopyObjectResult")
                 .element("LastModified", copied.lastModified())

@@ -2,6 +2,7 @@ package dev.granary.api.handler;
 
 import dev.granary.api.error.S3Error;
 import dev.granary.api.error.S3Exception;
+import dev.granary.api.error.StorageErrors;
 import dev.granary.api.http.AmzHeaders;
 import dev.granary.api.http.S3Request;
 import dev.granary.api.http.UrlCodec;
@@ -9,21 +10,46 @@ import dev.granary.storage.BucketInfo;
 import dev.granary.storage.ObjectKey;
 import dev.granary.storage.ObjectMeta;
 import dev.granary.storage.ObjectStore;
+import dev.granary.storage.StorageException;
 
 /** The x-amz-copy-source of CopyObject and UploadPartCopy: {@code [/]bucket/key[?versionId=v]}, URL-encoded. */
 final class CopySource {
     private CopySource() {}
 
-    /** Parses the header and checks the caller may read the source; returns the source's current metadata. */
+    /**
+     * Parses the header and checks the caller may read the source; returns the metadata of the source version
+     * (the current one unless the header names a version), whose {@link ObjectMeta#versionId} reads it again.
+     */
     static ObjectMeta resolve(S3Request request, ObjectStore store) {
         ObjectKey source = parse(request.header(AmzHeaders.X_AMZ_COPY_SOURCE));
         BucketInfo bucket = store.getBucket(source.bucket());
         if (!bucket.owner().equals(request.principal().accountId())) {
             throw new S3Exception(S3Error.ACCESS_DENIED);
         }
-        ObjectMeta meta = store.headObject(source);
+        String header = request.header(AmzHeaders.X_AMZ_COPY_SOURCE);
+        ObjectMeta meta;
+        try {
+            meta = store.headObject(source, versionId(header));
+        } catch (StorageException e) {
+            if (e.reason() == StorageException.Reason.INVALID_VERSION_ID) {
+                throw new S3Exception(S3Error.INVALID_ARGUMENT, "Invalid version id specified")
+                        .with("ArgumentName", "x-amz-copy-source")
+                        .with("ArgumentValue", header);
+            }
+            if (e.reason() == StorageException.Reason.DELETE_MARKER && versionId(header) != null) {
+                // AWS: a delete marker is no copy source, named or current.
+                throw new S3Exception(S3Error.INVALID_REQUEST, "The source of a copy request may not specifically refer to a delete marker by version id.");
+            }
+            throw StorageErrors.toS3(e, source.bucket(), source.key(), versionId(header));
+        }
         Conditions.ofCopySource(request).checkCopySource(meta);
         return meta;
+    }
+
+    /** The version the header names ({@code ?versionId=}), or null for the current one. */
+    static String versionId(String header) {
+        int q = header.indexOf('?');
+        return q < 0 ? null : UrlCodec.parseQuery(header.substring(q + 1).trim()).get("versionId");
     }
 
     static ObjectKey parse(String header) {
@@ -33,7 +59,7 @@ final class CopySource {
             String query = raw.substring(q + 1);
             raw = raw.substring(0, q);
             String version = UrlCodec.parseQuery(query).get("versionId");
-            if (version != null && !version.equals("null")) {
+            if (version != null && version.isEmpty()) {
                 throw new S3Exception(S3Error.INVALID_ARGUMENT, "Invalid version id specified")
                         .with("ArgumentName", "x-amz-copy-source")
                         .with("ArgumentValue", header);

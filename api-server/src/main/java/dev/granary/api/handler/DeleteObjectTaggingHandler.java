@@ -11,10 +11,12 @@ import java.util.TreeMap;
 record DeleteObjectTaggingHandler(ObjectStore store) implements OperationHandler {
     @Override
     public void handle(S3Request request, S3Response response) {
-        Limits.checkVersionId(request);
-        ObjectMeta meta = store.headObject(request.objectKey());
+        String versionId = Limits.versionId(request);
+        ObjectMeta meta = store.headObject(request.objectKey(), versionId);
+        ObjectHeaders.writeVersion(response, meta);
         if (!meta.attributes().tags().isEmpty()) {
-            store.replaceAttributes(request.objectKey(), meta.etag(), meta.attributes().withTags(new TreeMap<>()));
+            store.replaceAttributes(
+                    request.objectKey(), versionId, meta.etag(), meta.attributes().withTags(new TreeMap<>()));
         }
         response.empty(204);
     }

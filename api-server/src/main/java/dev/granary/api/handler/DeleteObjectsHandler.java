@@ -8,6 +8,7 @@ import dev.granary.api.http.S3Request;
 import dev.granary.api.http.S3Response;
 import dev.granary.api.xml.XmlReader;
 import dev.granary.api.xml.XmlWriter;
+import dev.granary.storage.DeleteResult;
 import dev.granary.storage.ObjectKey;
 import dev.granary.storage.ObjectStore;
 import dev.granary.storage.StorageException;
@@ -42,17 +43,19 @@ record DeleteObjectsHandler(ObjectStore store) implements OperationHandler {
                 if (key.isEmpty()) {
                     throw new S3Exception(S3Error.INVALID_ARGUMENT, "Key must not be empty.");
                 }
-                if (versionId != null && !versionId.equals("null")) {
-                    throw new S3Exception(S3Error.NO_SUCH_KEY, "The specified version does not exist.");
-                }
-                store.deleteObject(new ObjectKey(request.bucket(), key));
+                DeleteResult result = store.deleteObject(new ObjectKey(request.bucket(), key), versionId);
                 if (!quiet) {
-                    xml.start("Deleted").element("Key", key).element("VersionId", versionId).end();
+                    xml.start("Deleted").element("Key", key).element("VersionId", versionId);
+                    if (result.deleteMarker()) {
+                        // A marker made (no version id asked) or removed (its id asked): S3 names it both times.
+                        xml.element("DeleteMarker", true).element("DeleteMarkerVersionId", result.versionId());
+                    }
+                    xml.end();
                 }
             } catch (S3Exception e) {
                 error(xml, key, versionId, e);
             } catch (StorageException e) {
-                error(xml, key, versionId, StorageErrors.toS3(e, request.bucket(), key));
+                error(xml, key, versionId, StorageErrors.toS3(e, request.bucket(), key, versionId));
             }
         }
         response.xml(xml);

@@ -26,7 +26,7 @@ record GetObjectAttributesHandler(ObjectStore store) implements OperationHandler
 
     @Override
     public void handle(S3Request request, S3Response response) {
-        Limits.checkVersionId(request);
+        String versionId = Limits.versionId(request);
         String header = request.header("x-amz-object-attributes");
         Set<String> wanted = new TreeSet<>();
         if (header != null) {
@@ -43,7 +43,8 @@ record GetObjectAttributesHandler(ObjectStore store) implements OperationHandler
         if (wanted.isEmpty()) {
             throw invalid("Missing required header for this request: x-amz-object-attributes", header);
         }
-        ObjectMeta meta = store.headObject(request.objectKey());
+        ObjectMeta meta = store.headObject(request.objectKey(), versionId);
+        ObjectHeaders.writeVersion(response, meta);
         Conditions.of(request).checkRead(meta);
         response.header(AmzHeaders.LAST_MODIFIED, HttpDates.format(meta.lastModified()));
         XmlWriter xml = XmlWriter.document("GetObjectAttributesResponse");

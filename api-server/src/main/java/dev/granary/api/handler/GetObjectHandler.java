@@ -22,19 +22,19 @@ record GetObjectHandler(ObjectStore store, boolean headOnly) implements Operatio
 
     @Override
     public void handle(S3Request request, S3Response response) throws IOException {
-        Limits.checkVersionId(request);
+        String versionId = Limits.versionId(request);
         String partParam = request.query("partNumber");
         if (partParam != null && request.header(AmzHeaders.RANGE) != null) {
             throw new S3Exception(
                     S3Error.INVALID_REQUEST, "Cannot specify both Range header and partNumber query parameter");
         }
         if (headOnly) {
-            ObjectMeta meta = store.headObject(request.objectKey());
+            ObjectMeta meta = store.headObject(request.objectKey(), versionId);
             long length = answer(request, response, meta).length();
             response.header(AmzHeaders.CONTENT_LENGTH, Long.toString(length)).empty(response.status());
             return;
         }
-        try (ObjectContent content = store.getObject(request.objectKey(), 0, -1)) {
+        try (ObjectContent content = store.getObject(request.objectKey(), versionId, 0, -1)) {
             ByteRange range = answer(request, response, content.meta());
             InputStream in = content.stream();
             in.skipNBytes(range.first());

@@ -10,8 +10,8 @@ import dev.granary.storage.ObjectStore;
 record GetObjectTaggingHandler(ObjectStore store) implements OperationHandler {
     @Override
     public void handle(S3Request request, S3Response response) {
-        Limits.checkVersionId(request);
-        ObjectMeta meta = store.headObject(request.objectKey());
+        ObjectMeta meta = store.headObject(request.objectKey(), Limits.versionId(request));
+        ObjectHeaders.writeVersion(response, meta);
         response.xml(Tagging.toXml(meta.attributes().tags()));
     }
 }

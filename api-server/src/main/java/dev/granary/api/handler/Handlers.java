@@ -21,7 +21,8 @@ public final class Handlers {
         h.put(S3Operation.HEAD_BUCKET, new HeadBucketHandler(store));
         h.put(S3Operation.DELETE_BUCKET, new DeleteBucketHandler(store));
         h.put(S3Operation.GET_BUCKET_LOCATION, new GetBucketLocationHandler(store));
-        h.put(S3Operation.GET_BUCKET_VERSIONING, new GetBucketVersioningHandler());
+        h.put(S3Operation.GET_BUCKET_VERSIONING, new GetBucketVersioningHandler(store));
+        h.put(S3Operation.PUT_BUCKET_VERSIONING, new PutBucketVersioningHandler(store));
         h.put(S3Operation.GET_BUCKET_ACL, new GetAclHandler(store, false));
         Cors cors = new Cors(store);
         h.put(S3Operation.PUT_BUCKET_CORS, new PutBucketCorsHandler(store));

@@ -39,16 +39,17 @@ final class Limits {
     }
 
     /**
-     * Until versioning arrives every object has one version, the {@code null} one: a request for any other
-     * version id addresses a version that does not exist.
+     * The request's {@code versionId} parameter, or null when absent; the store checks its form (a malformed id
+     * is InvalidArgument, an unknown one NoSuchVersion).
      */
-    static void checkVersionId(S3Request request) {
+    static String versionId(S3Request request) {
         String versionId = request.query("versionId");
-        if (versionId != null && !versionId.equals("null")) {
-            throw new S3Exception(S3Error.NO_SUCH_VERSION)
-                    .with("Key", request.key())
-                    .with("VersionId", versionId);
+        if (versionId != null && versionId.isEmpty()) {
+            throw new S3Exception(S3Error.INVALID_ARGUMENT, "Version id cannot be the empty string")
+                    .with("ArgumentName", "versionId")
+                    .with("ArgumentValue", "");
         }
+        return versionId;
     }
 
     static int partNumber(String value) {

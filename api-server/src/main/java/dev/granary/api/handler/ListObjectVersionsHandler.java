@@ -6,16 +6,16 @@ import dev.granary.api.http.OperationHandler;
 import dev.granary.api.http.S3Request;
 import dev.granary.api.http.S3Response;
 import dev.granary.api.xml.XmlWriter;
-import dev.granary.storage.ListPage;
-import dev.granary.storage.ListQuery;
 import dev.granary.storage.ObjectMeta;
 import dev.granary.storage.ObjectStore;
+import dev.granary.storage.ObjectVersion;
+import dev.granary.storage.VersionPage;
 
 /**
- * ListObjectVersions on a bucket that has never been versioned: every object has exactly one version, the
- * {@code null} version, which is the latest. Tools that empty a bucket version by version (boto3's
- * {@code object_versions}, mc, backup tools) list this way. Markers follow S3: after {@code key-marker} alone
- * come the keys after it; with {@code version-id-marker} the versions of that key after the marker (none here).
+ * ListObjectVersions: versions and delete markers by key, newest first within a key, each marked whether it is
+ * the latest. In a bucket never versioned every object is its key's only version, the {@code null} one. Markers
+ * follow S3: after {@code key-marker} alone come the keys after it; with {@code version-id-marker} the versions
+ * of that key older than the marker, then the keys after it.
  */
 record ListObjectVersionsHandler(ObjectStore store) implements OperationHandler {
     @Override
@@ -32,10 +32,23 @@ record ListObjectVersionsHandler(ObjectStore store) implements OperationHandler 
         }
         int maxKeys = request.queryInt("max-keys", Limits.MAX_KEYS, 0, Limits.MAX_KEYS);
         ListingEncoding enc = ListingEncoding.of(request);
-        String encodingType = enc.type();
-        ListPage page = store.listObjects(
-                request.bucket(),
-                new ListQuery(prefix, delimiter == null || delimiter.isEmpty() ? null : delimiter, keyMarker, maxKeys));
+        VersionPage page;
+        try {
+            page = store.listVersions(
+                    request.bucket(),
+                    prefix,
+                    delimiter == null || delimiter.isEmpty() ? null : delimiter,
+                    keyMarker,
+                    versionIdMarker,
+                    maxKeys);
+        } catch (dev.granary.storage.StorageException e) {
+            if (e.reason() != dev.granary.storage.StorageException.Reason.INVALID_VERSION_ID) {
+                throw e;
+            }
+            throw new S3Exception(S3Error.INVALID_ARGUMENT, "Invalid version id specified")
+                    .with("ArgumentName", "version-id-marker")
+                    .with("ArgumentValue", versionIdMarker);
+        }
         XmlWriter xml = XmlWriter.document("ListVersionsResult")
                 .element("Name", request.bucket())
                 .element("Prefix", enc.apply(prefix))
@@ -43,21 +56,27 @@ record ListObjectVersionsHandler(ObjectStore store) implements OperationHandler 
                 .element("VersionIdMarker", orEmpty(versionIdMarker))
                 .element("MaxKeys", maxKeys)
                 .element("Delimiter", enc.apply(delimiter))
-                .element("EncodingType", encodingType)
+                .element("EncodingType", enc.type())
                 .element("IsTruncated", page.truncated());
         if (page.truncated()) {
-            xml.element("NextKeyMarker", enc.apply(page.nextStartAfter())).element("NextVersionIdMarker", "null");
+            xml.element("NextKeyMarker", enc.apply(page.nextKeyMarker()))
+                    .element("NextVersionIdMarker", page.nextVersionIdMarker());
         }
-        for (ObjectMeta o : page.objects()) {
-            xml.start("Version")
+        for (ObjectVersion v : page.versions()) {
+            ObjectMeta o = v.meta();
+            xml.start(o.deleteMarker() ? "DeleteMarker" : "Version")
                     .element("Key", enc.apply(o.key().key()))
-                    .element("VersionId", "null")
-                    .element("IsLatest", true)
-                    .element("LastModified", o.lastModified())
-                    .element("ETag", o.quotedEtag())
-                    .element("Size", o.size());
+                    .element("VersionId", o.versionId())
+                    .element("IsLatest", v.latest())
+                    .element("LastModified", o.lastModified());
+            if (!o.deleteMarker()) {
+                xml.element("ETag", o.quotedEtag()).element("Size", o.size());
+            }
             Owners.write(xml, "Owner", request.principal());
-            xml.element("StorageClass", "STANDARD").end();
+            if (!o.deleteMarker()) {
+                xml.element("StorageClass", "STANDARD");
+            }
+            xml.end();
         }
         for (String p : page.commonPrefixes()) {
             xml.start("CommonPrefixes").element("Prefix", enc.apply(p)).end();

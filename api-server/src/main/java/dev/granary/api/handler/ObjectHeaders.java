@@ -78,11 +78,19 @@ final class ObjectHeaders {
         for (Map.Entry<String, String> m : a.userMetadata().entrySet()) {
             response.header(AmzHeaders.X_AMZ_META_PREFIX + m.getKey(), m.getValue());
         }
+        writeVersion(response, meta);
         if (!a.tags().isEmpty()) {
             response.header(AmzHeaders.X_AMZ_TAGGING_COUNT, Integer.toString(a.tags().size()));
         }
         if (meta.partCount() > 0 && request.hasQuery("partNumber")) {
             response.header(AmzHeaders.X_AMZ_MP_PARTS_COUNT, Integer.toString(meta.partCount()));
+        }
+    }
+
+    /** The version id header, for an object of a bucket that is or was versioned. */
+    static void writeVersion(S3Response response, ObjectMeta meta) {
+        if (meta.versionId() != null) {
+            response.header(AmzHeaders.X_AMZ_VERSION_ID, meta.versionId());
         }
     }
 

@@ -28,6 +28,7 @@ record PutObjectHandler(ObjectStore store) implements OperationHandler {
         ObjectMeta meta = store.putObject(
                 key, ObjectHeaders.fromRequest(request, request.checksums()), request.body(), length, request.contentMd5());
         response.header(AmzHeaders.ETAG, meta.quotedEtag());
+        ObjectHeaders.writeVersion(response, meta);
         ObjectHeaders.writeChecksums(response, meta.attributes().checksums(), meta.attributes().checksumType());
         response.empty(200);
     }

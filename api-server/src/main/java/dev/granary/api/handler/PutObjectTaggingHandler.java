@@ -13,10 +13,11 @@ import java.util.SortedMap;
 record PutObjectTaggingHandler(ObjectStore store) implements OperationHandler {
     @Override
     public void handle(S3Request request, S3Response response) throws IOException {
-        Limits.checkVersionId(request);
-        ObjectMeta meta = store.headObject(request.objectKey()); // NoSuchKey before the body is judged
+        String versionId = Limits.versionId(request);
+        ObjectMeta meta = store.headObject(request.objectKey(), versionId); // NoSuchKey before the body is judged
         SortedMap<String, String> tags = Tagging.parseXml(XmlReader.parse(request.body()), false);
-        store.replaceAttributes(request.objectKey(), meta.etag(), meta.attributes().withTags(tags));
+        store.replaceAttributes(request.objectKey(), versionId, meta.etag(), meta.attributes().withTags(tags));
+        ObjectHeaders.writeVersion(response, meta);
         response.empty(200);
     }
 }

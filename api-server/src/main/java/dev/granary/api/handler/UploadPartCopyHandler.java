@@ -1,11 +1,11 @@
 package dev.granary.api.handler;
 
+import dev.granary.api.error.S3Error;
+import dev.granary.api.error.S3Exception;
 import dev.granary.api.http.AmzHeaders;
 import dev.granary.api.http.OperationHandler;
 import dev.granary.api.http.S3Request;
 import dev.granary.api.http.S3Response;
-import dev.granary.api.error.S3Error;
-import dev.granary.api.error.S3Exception;
 import dev.granary.api.xml.XmlWriter;
 import dev.granary.storage.ObjectContent;
 import dev.granary.storage.ObjectMeta;
@@ -28,7 +28,7 @@ record UploadPartCopyHandler(ObjectStore store) implements OperationHandler {
         long length = range == null ? source.size() : range.length();
         Limits.uploadLength(length, Limits.MAX_PUT_SIZE);
         PartMeta part;
-        try (ObjectContent content = store.getObject(source.key(), offset, length)) {
+        try (ObjectContent content = store.getObject(source.key(), source.versionId(), offset, length)) {
             if (!content.meta().etag().equals(source.etag())) {
                 throw new S3Exception(S3Error.PRECONDITION_FAILED, "The source object changed during the copy.");
             }

@@ -120,7 +120,8 @@ public final class RootHandler implements HttpHandler {
         } catch (StorageException e) {
             // A body that failed verification may reach us wrapped by the store.
             PayloadException payload = PayloadException.find(e).orElse(null);
-            fail(exchange, wire, response, payload != null ? fromAuth(payload) : storageError(e, route), route, requestId);
+            String versionId = UrlCodec.parseQuery(exchange.getQueryString()).get("versionId");
+            fail(exchange, wire, response, payload != null ? fromAuth(payload) : storageError(e, route, versionId), route, requestId);
         } catch (PayloadException e) {
             fail(exchange, wire, response, fromAuth(e), route, requestId);
         } catch (IOException e) {
@@ -233,8 +234,9 @@ public final class RootHandler implements HttpHandler {
         }
     }
 
-    private static S3Exception storageError(StorageException e, Route route) {
-        return StorageErrors.toS3(e, route == null ? null : route.bucket(), route == null ? null : route.key());
+    private static S3Exception storageError(StorageException e, Route route, String versionId) {
+        return StorageErrors.toS3(
+                e, route == null ? null : route.bucket(), route == null ? null : route.key(), versionId);
     }
 
     private static S3Exception fromAuth(AuthException e) {

@@ -13,6 +13,7 @@ public enum S3Operation {
     DELETE_BUCKET("DeleteBucket", RequestClass.FREE),
     GET_BUCKET_LOCATION("GetBucketLocation", RequestClass.READ),
     GET_BUCKET_VERSIONING("GetBucketVersioning", RequestClass.READ),
+    PUT_BUCKET_VERSIONING("PutBucketVersioning", RequestClass.WRITE),
     GET_BUCKET_ACL("GetBucketAcl", RequestClass.READ),
     PUT_BUCKET_CORS("PutBucketCors", RequestClass.WRITE),
     GET_BUCKET_CORS("GetBucketCors", RequestClass.READ),

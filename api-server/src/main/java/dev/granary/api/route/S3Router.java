@@ -135,6 +135,9 @@ public final class S3Router {
                 if (q.containsKey("cors")) {
                     return S3Operation.PUT_BUCKET_CORS;
                 }
+                if (q.containsKey("versioning")) {
+                    return S3Operation.PUT_BUCKET_VERSIONING;
+                }
                 if (q.containsKey("tagging")) {
                     return S3Operation.PUT_BUCKET_TAGGING;
                 }

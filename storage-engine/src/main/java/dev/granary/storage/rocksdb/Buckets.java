@@ -2,6 +2,7 @@ package dev.granary.storage.rocksdb;
 
 import dev.granary.storage.BucketInfo;
 import dev.granary.storage.StorageException;
+import dev.granary.storage.Versioning;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,6 +22,9 @@ import org.rocksdb.RocksIterator;
  * writes, so no object is committed into a bucket that a concurrent delete found empty.
  */
 final class Buckets {
+    /** The configuration document that marks a versioning migration in progress (a name S3's never use). */
+    static final String MIGRATION = "granary:versioning-migration";
+
     private final Partitions partitions;
     private final Map<String, BucketInfo> byName = new ConcurrentHashMap<>();
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
@@ -95,6 +99,43 @@ final class Buckets {
         }
     }
 
+    /**
+     * Changes the bucket's versioning state. Leaving {@link Versioning#UNVERSIONED} also records, in the same
+     * commit, that the bucket's objects from before must move to CF {@code versions} ({@link #MIGRATION}), which
+     * the caller does and then clears.
+     *
+     * @return the state before
+     */
+    Versioning setVersioning(String bucket, Versioning state) {
+        lock.writeLock().lock();
+        try {
+            BucketInfo info = get(bucket);
+            BucketInfo next = info.withVersioning(state);
+            Partition p = partitions.forBucket(bucket);
+            p.commit("set versioning of " + bucket, batch -> {
+                batch.put(p.cf(Cf.BUCKETS), Keys.utf8(bucket), encode(next));
+                if (info.versioning() == Versioning.UNVERSIONED) {
+                    batch.put(p.cf(Cf.BUCKET_CONFIG), configKey(bucket, MIGRATION), new byte[0]);
+                }
+            });
+            byName.put(bucket, next);
+            return info.versioning();
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** The buckets whose objects from before versioning may not all have moved to CF {@code versions} yet. */
+    List<String> pendingMigrations() {
+        List<String> result = new ArrayList<>();
+        for (BucketInfo b : byName.values()) {
+            if (b.versioning() != Versioning.UNVERSIONED && getConfig(b.name(), MIGRATION).isPresent()) {
+                result.add(b.name());
+            }
+        }
+        return result;
+    }
+
     /** The bucket's configuration document {@code name}, or empty. @throws StorageException {@code NO_SUCH_BUCKET} */
     Optional<byte[]> getConfig(String bucket, String name) {
         get(bucket);
@@ -161,6 +202,7 @@ final class Buckets {
             Codec.writeString(out, info.owner());
             out.writeLong(info.created().toEpochMilli());
             Codec.writeString(out, info.region());
+            out.writeByte(info.versioning().ordinal());
         });
     }
 
@@ -169,6 +211,12 @@ final class Buckets {
                 value,
                 "bucket " + name,
                 in -> new BucketInfo(
-                        name, Codec.readString(in), Instant.ofEpochMilli(in.readLong()), Codec.readString(in)));
+                        name,
+                        Codec.readString(in),
+                        Instant.ofEpochMilli(in.readLong()),
+                        Codec.readString(in),
+                        in.version >= Codec.VERSION_WITH_VERSIONS
+                                ? Versioning.values()[in.readByte()]
+                                : Versioning.UNVERSIONED));
     }
 }

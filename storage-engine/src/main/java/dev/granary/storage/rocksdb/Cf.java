@@ -29,7 +29,8 @@ enum Cf {
      * Per-bucket configuration documents (cors, policy, lifecycle...) by {@code bucket 0x00 name}, in the bucket's
      * home partition beside its record. Last, so the column families of existing data folders keep their order.
      */
-    BUCKET_CONFIG("bucket_config");
+    BUCKET_CONFIG("bucket_config"),
+    VERSIONS("versions");
 
     private final String name;
 

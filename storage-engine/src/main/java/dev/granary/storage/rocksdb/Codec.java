@@ -19,10 +19,13 @@ import java.util.TreeMap;
  * {@code writeUTF}, which caps at 64 KiB and uses modified UTF-8.
  *
  * <p>Versions: 1 is the original format; 2 adds the object tags after the checksum type of
- * {@link ObjectAttributes}. Records of both versions are read; version 1 attributes have no tags.
+ * {@link ObjectAttributes}; 3 adds the version id and version flags at the end of an object record. Records of
+ * every version are read; version 1 attributes have no tags, records before 3 belong to no version.
  */
 final class Codec {
-    static final byte VERSION = 2;
+    static final byte VERSION = 3;
+    static final byte VERSION_WITH_VERSIONS = 3;
+    static final byte VERSION_WITH_TAGS = 2;
     static final byte VERSION_WITHOUT_TAGS = 1;
 
     private Codec() {}
@@ -70,7 +73,7 @@ final class Codec {
             throw new StorageException(StorageException.Reason.CORRUPT_DATA, what + ": empty record");
         }
         int version = value[0] & 0xff;
-        if (version != VERSION && version != VERSION_WITHOUT_TAGS) {
+        if (version < VERSION_WITHOUT_TAGS || version > VERSION) {
             throw new StorageException(
                     StorageException.Reason.CORRUPT_DATA, what + ": unknown record format " + version);
         }
@@ -162,7 +165,7 @@ final class Codec {
         SortedMap<String, String> userMetadata = readMap(in);
         SortedMap<String, String> checksums = readMap(in);
         String checksumType = readString(in);
-        SortedMap<String, String> tags = in.version >= VERSION ? readMap(in) : new TreeMap<>();
+        SortedMap<String, String> tags = in.version >= VERSION_WITH_TAGS ? readMap(in) : new TreeMap<>();
         return new ObjectAttributes(
                 contentType,
                 contentEncoding,

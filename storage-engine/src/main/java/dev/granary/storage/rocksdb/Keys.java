@@ -10,7 +10,8 @@ import java.util.zip.CRC32C;
  * the order of object keys inside a bucket is the UTF-8 binary order S3 lists in:
  *
  * <pre>
- * meta     bucket 0x00 key                                  -> ObjectRecord
+ * meta     bucket 0x00 key                                  -> ObjectRecord (the current version)
+ * versions bucket 0x00 key 0x00 versionId(32)               -> ObjectRecord (every version, newest first)
  * uploads  bucket 0x00 key 0x00 uploadId                    -> UploadRecord
  * parts    bucket 0x00 key 0x00 uploadId 0x00 partNumber(4) -> PartRecord
  * buckets  bucket                                           -> BucketRecord
@@ -42,6 +43,26 @@ final class Keys {
     /** {@code bucket 0x00 key}. */
     static byte[] objectKey(String bucket, String key) {
         return concat(bucketPrefix(bucket), utf8(key));
+    }
+
+    /** {@code bucket 0x00 key 0x00}: the prefix of every version key of an object. */
+    static byte[] versionPrefix(String bucket, String key) {
+        return concat(objectKey(bucket, key), new byte[] {SEPARATOR});
+    }
+
+    /** {@code bucket 0x00 key 0x00 versionId}: version ids sort newest first (see {@link VersionIds}). */
+    static byte[] versionKey(String bucket, String key, String versionId) {
+        return concat(versionPrefix(bucket, key), utf8(versionId));
+    }
+
+    /** Whether {@code raw} is a version key of the object whose version prefix is {@code versionPrefix}. */
+    static boolean isVersionOf(byte[] raw, byte[] versionPrefix) {
+        return raw.length == versionPrefix.length + VersionIds.LENGTH && startsWith(raw, versionPrefix);
+    }
+
+    /** The object key of a version key. */
+    static String keyOfVersion(byte[] raw, int bucketPrefixLength) {
+        return string(raw, bucketPrefixLength, raw.length - VersionIds.LENGTH - 1);
     }
 
     /** {@code bucket 0x00 key 0x00 uploadId}. */

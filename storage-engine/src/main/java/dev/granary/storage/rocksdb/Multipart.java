@@ -6,8 +6,8 @@ import dev.granary.storage.ObjectAttributes;
 import dev.granary.storage.ObjectKey;
 import dev.granary.storage.ObjectMeta;
 import dev.granary.storage.PartMeta;
-import dev.granary.storage.StorageException;
 import dev.granary.storage.StorageException.Reason;
+import dev.granary.storage.StorageException;
 import dev.granary.storage.UploadListing;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,11 +38,13 @@ final class Multipart {
     private static final AtomicLong SEQUENCE = new AtomicLong();
 
     private final Partitions partitions;
+    private final Buckets buckets;
     private final KeyLocks locks;
     private final BodyWriter bodies;
     private final Reclaimer reclaimer;
 
-    Multipart(Partitions partitions, KeyLocks locks, BodyWriter bodies, Reclaimer reclaimer) {
+    Multipart(Partitions partitions, Buckets buckets, KeyLocks locks, BodyWriter bodies, Reclaimer reclaimer) {
+        this.buckets = buckets;
         this.partitions = partitions;
         this.locks = locks;
         this.bodies = bodies;
@@ -153,13 +155,13 @@ final class Multipart {
                     .withChecksums(checksums == null ? Map.of() : new TreeMap<>(checksums), checksumType);
             ObjectRecord next = new ObjectRecord(
                     size, etag, System.currentTimeMillis(), attributes, true, null, List.copyOf(segments));
-            ObjectRecord old = Versions.read(p, key);
+            Versions.Change change = Versions.put(p, key, buckets.get(key.bucket()).versioning(), next);
             p.commit(what, batch -> {
-                Versions.replace(batch, p, key, old, next);
+                change.writes().addTo(batch);
                 removeUpload(batch, p, uploadKey, stored.values()); // what is left in stored was not listed
                 Stats.parts(batch, p, key.bucket(), -storedBytes, -storedCount); // all parts stop being parts
             });
-            return next.toMeta(key);
+            return change.result().toMeta(key);
         });
         reclaimer.wakeUp();
         return meta;

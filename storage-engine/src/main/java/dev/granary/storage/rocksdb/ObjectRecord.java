@@ -8,9 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The stored form of an object's current version (CF {@code meta}). Its bytes are either inline (small
- * objects, one read) or a list of segments: one for a PUT, one per part for a completed multipart upload,
- * which is how completion avoids copying bytes.
+ * The stored form of an object version (CF {@code meta} holds the current one, CF {@code versions} every version
+ * of a versioned bucket). Its bytes are either inline (small objects, one read) or a list of segments: one for a
+ * PUT, one per part for a completed multipart upload, which is how completion avoids copying bytes.
  *
  * @param size object length
  * @param etag ETag without quotes
@@ -19,6 +19,10 @@ import java.util.List;
  * @param multipart whether it was made by a multipart upload (then each segment is a part)
  * @param inline the bytes when stored inline, else null
  * @param segments the data segments when not inline, else empty
+ * @param versionId the version's id in CF {@code versions} (see {@link VersionIds}), or null for an object of a
+ *     bucket that was never versioned
+ * @param nullVersion whether this is the key's null version (S3 shows its id as {@code null})
+ * @param deleteMarker whether this version is a delete marker (no content)
  */
 record ObjectRecord(
         long size,
@@ -27,21 +31,65 @@ record ObjectRecord(
         ObjectAttributes attributes,
         boolean multipart,
         byte[] inline,
-        List<Segment> segments) {
+        List<Segment> segments,
+        String versionId,
+        boolean nullVersion,
+        boolean deleteMarker) {
 
     private static final byte INLINE = 0;
     private static final byte SEGMENTS = 1;
+    private static final int NULL_VERSION = 1;
+    private static final int DELETE_MARKER = 2;
+
+    /** An object of a bucket that was never versioned. */
+    ObjectRecord(
+            long size,
+            String etag,
+            long lastModified,
+            ObjectAttributes attributes,
+            boolean multipart,
+            byte[] inline,
+            List<Segment> segments) {
+        this(size, etag, lastModified, attributes, multipart, inline, segments, null, false, false);
+    }
+
+    /** A delete marker. */
+    static ObjectRecord deleteMarker(String versionId, boolean nullVersion, long lastModified) {
+        return new ObjectRecord(
+                0, "", lastModified, ObjectAttributes.empty(), false, new byte[0], List.of(), versionId, nullVersion, true);
+    }
 
     ObjectMeta toMeta(ObjectKey key) {
         List<Long> partSizes = new ArrayList<>();
         if (multipart) {
             segments.forEach(s -> partSizes.add(s.length()));
         }
-        return new ObjectMeta(key, size, etag, Instant.ofEpochMilli(lastModified), attributes, List.copyOf(partSizes));
+        return new ObjectMeta(
+                key,
+                size,
+                etag,
+                Instant.ofEpochMilli(lastModified),
+                attributes,
+                List.copyOf(partSizes),
+                shownVersionId(),
+                deleteMarker);
+    }
+
+    /** The version id S3 shows: null when the bucket was never versioned, {@code "null"} for the null version. */
+    String shownVersionId() {
+        return versionId == null ? null : nullVersion ? ObjectMeta.NULL_VERSION : versionId;
     }
 
     ObjectRecord withAttributes(ObjectAttributes newAttributes, long newLastModified) {
-        return new ObjectRecord(size, etag, newLastModified, newAttributes, multipart, inline, segments);
+        return new ObjectRecord(
+                size, etag, newLastModified, newAttributes, multipart, inline, segments, versionId, nullVersion,
+                deleteMarker);
+    }
+
+    /** This record as the version {@code id} of its key. */
+    ObjectRecord asVersion(String id, boolean isNullVersion) {
+        return new ObjectRecord(
+                size, etag, lastModified, attributes, multipart, inline, segments, id, isNullVersion, deleteMarker);
     }
 
     byte[] encode() {
@@ -61,6 +109,8 @@ record ObjectRecord(
                     Codec.writeSegment(out, segment);
                 }
             }
+            Codec.writeString(out, versionId);
+            out.writeByte((nullVersion ? NULL_VERSION : 0) | (deleteMarker ? DELETE_MARKER : 0));
         });
     }
 
@@ -72,16 +122,35 @@ record ObjectRecord(
             ObjectAttributes attributes = Codec.readAttributes(in);
             boolean multipart = in.readBoolean();
             byte kind = in.readByte();
+            byte[] inline = null;
+            List<Segment> segments = List.of();
             if (kind == INLINE) {
-                return new ObjectRecord(
-                        size, etag, lastModified, attributes, multipart, Codec.readBytesOrNull(in), List.of());
+                inline = Codec.readBytesOrNull(in);
+            } else {
+                int count = in.readInt();
+                List<Segment> read = new ArrayList<>(count);
+                for (int i = 0; i < count; i++) {
+                    read.add(Codec.readSegment(in));
+                }
+                segments = List.copyOf(read);
             }
-            int count = in.readInt();
-            List<Segment> segments = new ArrayList<>(count);
-            for (int i = 0; i < count; i++) {
-                segments.add(Codec.readSegment(in));
+            String versionId = null;
+            int flags = 0;
+            if (in.version >= Codec.VERSION_WITH_VERSIONS) {
+                versionId = Codec.readString(in);
+                flags = in.readByte();
             }
-            return new ObjectRecord(size, etag, lastModified, attributes, multipart, null, List.copyOf(segments));
+            return new ObjectRecord(
+                    size,
+                    etag,
+                    lastModified,
+                    attributes,
+                    multipart,
+                    inline,
+                    segments,
+                    versionId,
+                    (flags & NULL_VERSION) != 0,
+                    (flags & DELETE_MARKER) != 0);
         });
     }
 }

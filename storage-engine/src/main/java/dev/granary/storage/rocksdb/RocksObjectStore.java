@@ -3,6 +3,7 @@ package dev.granary.storage.rocksdb;
 import dev.granary.storage.BucketInfo;
 import dev.granary.storage.BucketUsage;
 import dev.granary.storage.CompletedPart;
+import dev.granary.storage.DeleteResult;
 import dev.granary.storage.ListPage;
 import dev.granary.storage.ListQuery;
 import dev.granary.storage.MultipartUpload;
@@ -11,12 +12,15 @@ import dev.granary.storage.ObjectContent;
 import dev.granary.storage.ObjectKey;
 import dev.granary.storage.ObjectMeta;
 import dev.granary.storage.ObjectStore;
+import dev.granary.storage.ObjectVersion;
 import dev.granary.storage.PartMeta;
-import dev.granary.storage.StorageException;
 import dev.granary.storage.StorageException.Reason;
+import dev.granary.storage.StorageException;
 import dev.granary.storage.StorageUsage;
 import dev.granary.storage.SystemStore;
 import dev.granary.storage.UploadListing;
+import dev.granary.storage.VersionPage;
+import dev.granary.storage.Versioning;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -78,7 +82,7 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
         this.locks = new KeyLocks(buckets);
         this.bodies = new BodyWriter(options.chunkSize(), options.inlineThreshold());
         this.reclaimer = new Reclaimer(partitions.all());
-        this.multipart = new Multipart(partitions, locks, bodies, reclaimer);
+        this.multipart = new Multipart(partitions, buckets, locks, bodies, reclaimer);
         this.system = new SystemRecords(partitions.all().get(0));
     }
 
@@ -112,6 +116,9 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
             }
             RocksObjectStore store = new RocksObjectStore(partitions, options);
             store.countUsageOnce();
+            for (String bucket : store.buckets.pendingMigrations()) {
+                store.migrate(bucket);
+            }
             store.reclaimer.start();
             return store;
         } catch (RuntimeException e) {
@@ -140,6 +147,49 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
             }
             multipart.abortAll(bucket);
         });
+    }
+
+    @Override
+    public BucketInfo setVersioning(String bucket, Versioning state) {
+        if (state == Versioning.UNVERSIONED) {
+            throw new IllegalArgumentException("a bucket cannot go back to unversioned");
+        }
+        if (buckets.setVersioning(bucket, state) == Versioning.UNVERSIONED) {
+            migrate(bucket);
+        }
+        return buckets.get(bucket);
+    }
+
+    /**
+     * Moves the objects of a bucket from before versioning into CF {@code versions} as null versions, key by key
+     * under each key's lock, then clears the bucket's migration mark. Writes meanwhile move their own key first,
+     * so the migration only finishes what they did not touch; after a crash it runs again at open.
+     */
+    private void migrate(String bucket) {
+        byte[] prefix = Keys.bucketPrefix(bucket);
+        int moved = 0;
+        for (Partition p : partitions.all()) {
+            List<String> keys = new ArrayList<>();
+            try (ReadOptions options = new ReadOptions();
+                    RocksIterator it = p.iterator(Cf.META, options)) {
+                for (it.seek(prefix); it.isValid() && Keys.startsWith(it.key(), prefix); it.next()) {
+                    if (ObjectRecord.decode(it.value(), "object in " + bucket).versionId() == null) {
+                        keys.add(Keys.string(it.key(), prefix.length, it.key().length));
+                    }
+                }
+                p.checkStatus(it, "list objects of " + bucket + " to keep as null versions");
+            }
+            for (String key : keys) {
+                ObjectKey objectKey = new ObjectKey(bucket, key);
+                if (locks.withKey(objectKey, () -> Versions.migrate(p, objectKey))) {
+                    moved++;
+                }
+            }
+        }
+        buckets.putConfig(bucket, Buckets.MIGRATION, null);
+        if (moved > 0) {
+            LOG.info("versioning of {}: {} objects kept as their null versions", bucket, moved);
+        }
     }
 
     @Override
@@ -182,39 +232,40 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
                 false,
                 written.inline(),
                 written.segment() == null ? List.of() : List.of(written.segment()));
-        ObjectRecord old = BodyWriter.commit(p, written, what, () -> locks.withKey(key, () -> {
-            ObjectRecord current = Versions.read(p, key);
+        Versions.Change change = BodyWriter.commit(p, written, what, () -> locks.withKey(key, () -> {
+            Versions.Change planned = Versions.put(p, key, buckets.get(key.bucket()).versioning(), next);
             p.commit(what, batch -> {
-                Versions.replace(batch, p, key, current, next);
+                planned.writes().addTo(batch);
                 if (written.segment() != null) {
                     Chunks.clearPending(batch, p, written.segment().dataId());
                 }
             });
-            return current;
+            return planned;
         }));
-        if (Versions.leavesGarbage(old)) {
+        if (change.leavesGarbage()) {
             reclaimer.wakeUp();
         }
-        return next.toMeta(key);
+        return change.result().toMeta(key);
     }
 
     @Override
-    public ObjectMeta headObject(ObjectKey key) {
-        buckets.get(key.bucket());
-        return requireObject(Versions.read(partitions.forObject(key), key), key).toMeta(key);
+    public ObjectMeta headObject(ObjectKey key, String versionId) {
+        Versioning state = buckets.get(key.bucket()).versioning();
+        Partition p = partitions.forObject(key);
+        try (ReadOptions options = new ReadOptions()) {
+            return Versions.find(p, options, key, state, versionId).toMeta(key);
+        }
     }
 
     @Override
-    public ObjectContent getObject(ObjectKey key, long offset, long length) {
-        buckets.get(key.bucket());
+    public ObjectContent getObject(ObjectKey key, String versionId, long offset, long length) {
+        Versioning state = buckets.get(key.bucket()).versioning();
         Partition p = partitions.forObject(key);
         Snapshot snapshot = p.snapshot();
         ReadOptions readOptions = new ReadOptions().setSnapshot(snapshot);
         boolean handedOver = false;
         try {
-            byte[] value = p.get(Cf.META, readOptions, Keys.objectKey(key.bucket(), key.key()), "read " + key);
-            ObjectRecord record =
-                    requireObject(value == null ? null : ObjectRecord.decode(value, "object " + key), key);
+            ObjectRecord record = Versions.find(p, readOptions, key, state, versionId);
             if (offset < 0 || offset > record.size()) {
                 throw new IllegalArgumentException(
                         "offset " + offset + " outside object " + key + " of " + record.size() + " bytes");
@@ -243,37 +294,62 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
     }
 
     @Override
-    public ObjectMeta replaceAttributes(ObjectKey key, String expectedEtag, ObjectAttributes attributes) {
+    public ObjectMeta replaceAttributes(
+            ObjectKey key, String versionId, String expectedEtag, ObjectAttributes attributes) {
         Partition p = partitions.forObject(key);
         return locks.withKey(key, () -> {
+            Versioning state = buckets.get(key.bucket()).versioning();
             ObjectRecord current = Versions.read(p, key);
-            if (current == null || !current.etag().equals(expectedEtag)) {
+            ObjectRecord target;
+            try (ReadOptions options = new ReadOptions()) {
+                target = Versions.find(p, options, key, state, versionId);
+            } catch (StorageException e) {
+                if (e.reason() == Reason.DELETE_MARKER || e.reason() == Reason.NO_SUCH_VERSION) {
+                    throw new StorageException(Reason.NO_SUCH_KEY, "no object " + key + " with ETag " + expectedEtag);
+                }
+                throw e;
+            }
+            if (!target.etag().equals(expectedEtag)) {
                 throw new StorageException(Reason.NO_SUCH_KEY, "no object " + key + " with ETag " + expectedEtag);
             }
             // Same data, so nothing to reclaim: only the record changes. A change of tags alone is not a
             // modification of the object (as in S3, tagging keeps Last-Modified).
-            boolean onlyTags = attributes.withTags(current.attributes().tags()).equals(current.attributes());
-            ObjectRecord next = current.withAttributes(
-                    attributes, onlyTags ? current.lastModified() : System.currentTimeMillis());
-            byte[] metaKey = Keys.objectKey(key.bucket(), key.key());
-            p.commit("replace attributes of " + key, batch -> batch.put(p.cf(Cf.META), metaKey, next.encode()));
+            boolean onlyTags = attributes.withTags(target.attributes().tags()).equals(target.attributes());
+            ObjectRecord next = target.withAttributes(
+                    attributes, onlyTags ? target.lastModified() : System.currentTimeMillis());
+            boolean isCurrent = current != null && Objects.equals(current.versionId(), target.versionId());
+            p.commit("replace attributes of " + key, batch -> Versions.rewrite(batch, p, key, next, isCurrent));
             return next.toMeta(key);
         });
     }
 
     @Override
-    public void deleteObject(ObjectKey key) {
+    public DeleteResult deleteObject(ObjectKey key, String versionId) {
         Partition p = partitions.forObject(key);
-        ObjectRecord old = locks.withKey(key, () -> {
-            ObjectRecord current = Versions.read(p, key);
-            if (current != null) {
-                p.commit("delete " + key, batch -> Versions.replace(batch, p, key, current, null));
+        buckets.get(key.bucket());
+        Versions.Change change = locks.withKey(key, () -> {
+            Versioning state = buckets.get(key.bucket()).versioning();
+            Versions.Change planned = versionId == null
+                    ? Versions.deleteCurrent(p, key, state, System.currentTimeMillis())
+                    : Versions.deleteVersion(p, key, state, versionId);
+            if (planned.result() != null) {
+                p.commit("delete " + key + (versionId == null ? "" : " version " + versionId), planned.writes()::addTo);
             }
-            return current;
+            return planned;
         });
-        if (Versions.leavesGarbage(old)) {
+        if (change.leavesGarbage()) {
             reclaimer.wakeUp();
         }
+        ObjectRecord result = change.result();
+        if (versionId == null) {
+            return result == null || result.versionId() == null
+                    ? DeleteResult.UNVERSIONED
+                    : new DeleteResult(result.shownVersionId(), true);
+        }
+        if (buckets.get(key.bucket()).versioning() == Versioning.UNVERSIONED && result == null) {
+            return new DeleteResult(versionId, false);
+        }
+        return new DeleteResult(versionId, result != null && result.deleteMarker());
     }
 
     @Override
@@ -314,9 +390,101 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
     }
 
     @Override
+    public VersionPage listVersions(
+            String bucket, String prefix, String delimiter, String keyMarker, String versionIdMarker, int maxKeys) {
+        Versioning state = buckets.get(bucket).versioning();
+        String listPrefix = prefix == null ? "" : prefix;
+        String marker = keyMarker == null ? "" : keyMarker;
+        boolean hasVersionMarker = versionIdMarker != null && !versionIdMarker.isEmpty() && !marker.isEmpty();
+        if (state == Versioning.UNVERSIONED) {
+            // Every object is its key's only version, the null one: a listing of objects, shown as versions.
+            if (hasVersionMarker && !versionIdMarker.equals(ObjectMeta.NULL_VERSION)) {
+                VersionIds.check(versionIdMarker);
+            }
+            ListPage page = listObjects(bucket, new ListQuery(listPrefix, delimiter, marker, maxKeys));
+            List<ObjectVersion> versions = new ArrayList<>();
+            for (ObjectMeta m : page.objects()) {
+                versions.add(new ObjectVersion(
+                        new ObjectMeta(m.key(), m.size(), m.etag(), m.lastModified(), m.attributes(), m.partSizes(),
+                                ObjectMeta.NULL_VERSION, false),
+                        true));
+            }
+            boolean endsWithVersion = page.truncated() && !versions.isEmpty()
+                    && versions.get(versions.size() - 1).meta().key().key().equals(page.nextStartAfter());
+            return new VersionPage(
+                    versions,
+                    page.commonPrefixes(),
+                    page.truncated(),
+                    page.nextStartAfter(),
+                    endsWithVersion ? ObjectMeta.NULL_VERSION : null);
+        }
+        byte[] bucketPrefix = Keys.bucketPrefix(bucket);
+        byte[] lower = Keys.concat(bucketPrefix, Keys.utf8(listPrefix));
+        byte[] from = lower;
+        if (!marker.isEmpty()) {
+            byte[] after;
+            if (hasVersionMarker) {
+                String internal = versionIdMarker;
+                if (versionIdMarker.equals(ObjectMeta.NULL_VERSION)) {
+                    try (ReadOptions options = new ReadOptions()) {
+                        ObjectKey key = new ObjectKey(bucket, marker);
+                        ObjectRecord nullVersion = Versions.History.load(partitions.forObject(key), options, key)
+                                .nullVersion();
+                        internal = nullVersion == null ? null : nullVersion.versionId();
+                    }
+                } else {
+                    VersionIds.check(versionIdMarker);
+                }
+                after = internal == null
+                        ? Keys.prefixSuccessor(Keys.versionPrefix(bucket, marker))
+                        : Keys.keySuccessor(Keys.versionKey(bucket, marker, internal));
+            } else {
+                after = Keys.prefixSuccessor(Keys.versionPrefix(bucket, marker));
+            }
+            from = Keys.max(lower, after);
+        }
+        try (MergedCursor cursor = new MergedCursor(partitions.all(), Cf.VERSIONS, lower, "list versions of " + bucket)) {
+            cursor.seek(from);
+            PrefixListing.Page page = new PrefixListing(
+                            cursor,
+                            bucketPrefix,
+                            listPrefix,
+                            delimiter,
+                            Keys.utf8(marker),
+                            raw -> Keys.keyOfVersion(raw, bucketPrefix.length))
+                    .page(maxKeys);
+            List<ObjectVersion> versions = new ArrayList<>();
+            List<String> commonPrefixes = new ArrayList<>();
+            String previousKey = hasVersionMarker ? marker : null;
+            for (PrefixListing.Entry entry : page.entries()) {
+                if (entry.isPrefix()) {
+                    commonPrefixes.add(entry.commonPrefix());
+                    previousKey = null;
+                    continue;
+                }
+                ObjectKey key = new ObjectKey(bucket, entry.key());
+                ObjectRecord record = ObjectRecord.decode(entry.value(), "version of " + key);
+                versions.add(new ObjectVersion(record.toMeta(key), !entry.key().equals(previousKey)));
+                previousKey = entry.key();
+            }
+            String nextKeyMarker = null;
+            String nextVersionIdMarker = null;
+            if (page.truncated()) {
+                PrefixListing.Entry last = page.entries().get(page.entries().size() - 1);
+                nextKeyMarker = last.name();
+                if (!last.isPrefix()) {
+                    nextVersionIdMarker = versions.get(versions.size() - 1).meta().versionId();
+                }
+            }
+            return new VersionPage(versions, commonPrefixes, page.truncated(), nextKeyMarker, nextVersionIdMarker);
+        }
+    }
+
+    @Override
     public boolean isEmpty(String bucket) {
         byte[] bucketPrefix = Keys.bucketPrefix(bucket);
-        return partitions.all().stream().allMatch(p -> p.noKeyWithPrefix(Cf.META, bucketPrefix));
+        return partitions.all().stream()
+                .allMatch(p -> p.noKeyWithPrefix(Cf.META, bucketPrefix) && p.noKeyWithPrefix(Cf.VERSIONS, bucketPrefix));
     }
 
     private static ObjectRecord requireObject(ObjectRecord record, ObjectKey key) {

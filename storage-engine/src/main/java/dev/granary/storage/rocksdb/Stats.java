@@ -94,12 +94,27 @@ final class Stats {
     private static long[] count(Partition p, ReadOptions options, String bucket) {
         long[] values = new long[COUNTERS.length];
         byte[] prefix = Keys.bucketPrefix(bucket);
+        // Every version counts, delete markers excepted: a current version that belongs to a version history is
+        // counted there, an object of a bucket never versioned (or from before versioning) in CF meta.
         try (RocksIterator it = p.iterator(Cf.META, options)) {
             for (it.seek(prefix); it.isValid() && Keys.startsWith(it.key(), prefix); it.next()) {
-                values[BYTES] += ObjectRecord.decode(it.value(), "object in " + bucket).size();
-                values[OBJECTS]++;
+                ObjectRecord record = ObjectRecord.decode(it.value(), "object in " + bucket);
+                if (record.versionId() == null) {
+                    values[BYTES] += record.size();
+                    values[OBJECTS]++;
+                }
             }
             p.checkStatus(it, "count objects of " + bucket);
+        }
+        try (RocksIterator it = p.iterator(Cf.VERSIONS, options)) {
+            for (it.seek(prefix); it.isValid() && Keys.startsWith(it.key(), prefix); it.next()) {
+                ObjectRecord record = ObjectRecord.decode(it.value(), "version in " + bucket);
+                if (!record.deleteMarker()) {
+                    values[BYTES] += record.size();
+                    values[OBJECTS]++;
+                }
+            }
+            p.checkStatus(it, "count versions of " + bucket);
         }
         try (RocksIterator it = p.iterator(Cf.PARTS, options)) {
             for (it.seek(prefix); it.isValid() && Keys.startsWith(it.key(), prefix); it.next()) {
