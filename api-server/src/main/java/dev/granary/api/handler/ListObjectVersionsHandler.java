@@ -17,7 +17,7 @@ import dev.granary.storage.ObjectStore;
  * {@code object_versions}, mc, backup tools) list this way. Markers follow S3: after {@code key-marker} alone
  * come the keys after it; with {@code version-id-marker} the versions of that key after the marker (none here).
  */
-record ListObjectVersionsHandler(ObjectStore store) implements OperationHandler {
+record ListObjectVersionsHandler(ObjectStore store, Owners owners) implements OperationHandler {
     @Override
     public void handle(S3Request request, S3Response response) {
         String prefix = orEmpty(request.query("prefix"));
@@ -48,6 +48,8 @@ record ListObjectVersionsHandler(ObjectStore store) implements OperationHandler 
         if (page.truncated()) {
             xml.element("NextKeyMarker", enc.apply(page.nextStartAfter())).element("NextVersionIdMarker", "null");
         }
+        // Objects do not record who wrote them; while only a bucket's owner may write to it, that is the owner.
+        String owner = store.getBucket(request.bucket()).owner();
         for (ObjectMeta o : page.objects()) {
             xml.start("Version")
                     .element("Key", enc.apply(o.key().key()))
@@ -56,7 +58,7 @@ record ListObjectVersionsHandler(ObjectStore store) implements OperationHandler 
                     .element("LastModified", o.lastModified())
                     .element("ETag", o.quotedEtag())
                     .element("Size", o.size());
-            Owners.write(xml, "Owner", request.principal());
+            owners.write(xml, "Owner", owner);
             xml.element("StorageClass", "STANDARD").end();
         }
         for (String p : page.commonPrefixes()) {
