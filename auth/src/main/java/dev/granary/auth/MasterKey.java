@@ -2,16 +2,21 @@ package dev.granary.auth;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Set;
 
 /**
  * The 256-bit key that user secrets are encrypted under at rest. It comes from configuration (base64 of 32 bytes)
@@ -20,6 +25,8 @@ import java.util.Base64;
 public final class MasterKey {
     /** The key length in bytes: AES-256. */
     public static final int LENGTH = 32;
+
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private final byte[] key;
 
@@ -85,16 +92,17 @@ public final class MasterKey {
         }
     }
 
+    /** Writes a new key file, created with its permissions (never readable by others, not even briefly). */
     private static void write(Path file, MasterKey key) throws IOException {
         byte[] text = (key.toBase64() + "\n").getBytes(StandardCharsets.US_ASCII);
-        boolean posix = file.toAbsolutePath().getParent().getFileSystem().supportedFileAttributeViews().contains("posix");
+        boolean posix = file.getFileSystem().supportedFileAttributeViews().contains("posix");
         FileAttribute<?>[] attributes = posix
-                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
+                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY)}
                 : new FileAttribute<?>[0];
-        try (var channel = Files.newByteChannel(
-                file, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.DSYNC),
-                attributes)) {
-            channel.write(java.nio.ByteBuffer.wrap(text));
+        Set<StandardOpenOption> options =
+                Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.DSYNC);
+        try (SeekableByteChannel channel = Files.newByteChannel(file, options, attributes)) {
+            channel.write(ByteBuffer.wrap(text));
         }
     }
 
@@ -109,7 +117,7 @@ public final class MasterKey {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof MasterKey other && java.security.MessageDigest.isEqual(key, other.key);
+        return o instanceof MasterKey other && MessageDigest.isEqual(key, other.key);
     }
 
     @Override

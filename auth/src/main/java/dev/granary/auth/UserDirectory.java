@@ -206,7 +206,8 @@ public final class UserDirectory implements CredentialStore {
         if (u.enabled() == enabled) {
             return u;
         }
-        return commit(entry, new Entry(new User(u.name(), u.canonicalId(), enabled, u.created(), u.keys()), entry.sealed()));
+        User updated = new User(u.name(), u.canonicalId(), enabled, u.created(), u.keys());
+        return commit(entry, new Entry(updated, entry.sealed()));
     }
 
     /**
@@ -252,7 +253,8 @@ public final class UserDirectory implements CredentialStore {
             User u = updated.user();
             for (User.AccessKey k : u.keys()) {
                 String secret = cipher.open(updated.sealed().get(k.accessKey()), k.accessKey());
-                byAccessKey.put(k.accessKey(), new Credentials(k.accessKey(), secret, u.canonicalId(), u.name(), u.enabled()));
+                byAccessKey.put(
+                        k.accessKey(), new Credentials(k.accessKey(), secret, u.canonicalId(), u.name(), u.enabled()));
             }
             nameByAccountId.put(u.canonicalId(), u.name());
             users.put(fold(u.name()), updated);

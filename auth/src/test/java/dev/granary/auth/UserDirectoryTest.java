@@ -67,7 +67,8 @@ class UserDirectoryTest {
 
         Credentials credentials = users.lookup(created.accessKey()).orElseThrow();
         assertThat(credentials)
-                .isEqualTo(new Credentials(created.accessKey(), created.secretKey(), alice.canonicalId(), "alice", true));
+                .isEqualTo(new Credentials(
+                        created.accessKey(), created.secretKey(), alice.canonicalId(), "alice", true));
         assertThat(users.displayName(alice.canonicalId())).contains("alice");
         assertThat(users.get("ALICE")).contains(alice);
         assertThat(users.list()).containsExactly(alice);

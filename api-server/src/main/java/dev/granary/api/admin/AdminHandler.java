@@ -209,8 +209,8 @@ final class AdminHandler implements HttpHandler {
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException(e);
             }
-            if (!MessageDigest.isEqual(
-                    actual.getBytes(StandardCharsets.US_ASCII), auth.payloadSha256().getBytes(StandardCharsets.US_ASCII))) {
+            byte[] signed = auth.payloadSha256().getBytes(StandardCharsets.US_ASCII);
+            if (!MessageDigest.isEqual(actual.getBytes(StandardCharsets.US_ASCII), signed)) {
                 throw new UsersApi.Failure(
                         400,
                         AuthError.X_AMZ_CONTENT_SHA256_MISMATCH.code(),
