@@ -2,9 +2,9 @@ package dev.granary;
 
 import dev.granary.api.admin.AdminServer;
 import dev.granary.api.handler.Handlers;
+import dev.granary.api.handler.Owners;
 import dev.granary.api.http.GranaryServer;
 import dev.granary.api.route.S3Router;
-import dev.granary.api.handler.Owners;
 import dev.granary.auth.CredentialStore;
 import dev.granary.auth.Credentials;
 import dev.granary.auth.MasterKey;
@@ -44,7 +44,7 @@ public final class Granary implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Granary.class);
     /** Where users live in the engine's system records (metering's rows have their own prefixes). */
     private static final String USERS_PREFIX = "iam/";
-
+    /** The end of the users' key range: '0' follows '/'. */
     private static final String USERS_END = "iam0";
 
     private final GranaryConfig config;
@@ -207,7 +207,6 @@ public final class Granary implements AutoCloseable {
 
             @Override
             public void forEach(BiConsumer<String, byte[]> visitor) {
-                // '0' follows '/': the range is exactly the keys under the prefix.
                 store.system()
                         .scan(USERS_PREFIX, USERS_END, (k, v) -> visitor.accept(k.substring(USERS_PREFIX.length()), v));
             }
