@@ -2,13 +2,19 @@ package dev.granary;
 
 import dev.granary.api.admin.AdminServer;
 import dev.granary.api.handler.Handlers;
+import dev.granary.api.handler.Owners;
 import dev.granary.api.http.GranaryServer;
 import dev.granary.api.route.S3Router;
+import dev.granary.auth.CredentialStore;
 import dev.granary.auth.Credentials;
+import dev.granary.auth.MasterKey;
 import dev.granary.auth.PayloadDecoder;
 import dev.granary.auth.PostPolicyVerifier;
+import dev.granary.auth.SecretCipher;
 import dev.granary.auth.SigV4Verifier;
 import dev.granary.auth.StaticCredentialStore;
+import dev.granary.auth.UserDirectory;
+import dev.granary.auth.UserRecords;
 import dev.granary.metering.Metering;
 import dev.granary.metering.RowStore;
 import dev.granary.metering.StorageSource;
@@ -16,11 +22,16 @@ import dev.granary.storage.BucketUsage;
 import dev.granary.storage.ObjectStore;
 import dev.granary.storage.rocksdb.EngineOptions;
 import dev.granary.storage.rocksdb.RocksObjectStore;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One running Granary node: the store, the S3 server and the admin server on top of it, metering in between,
@@ -29,6 +40,12 @@ import java.util.function.BiConsumer;
 public final class Granary implements AutoCloseable {
     /** Canonical id of the root account (S3 shows a 64-hex-digit id in owner fields). */
     public static final String ROOT_ACCOUNT_ID = "0000000000000000000000000000000000000000000000000000000000000001";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Granary.class);
+    /** Where users live in the engine's system records (metering's rows have their own prefixes). */
+    private static final String USERS_PREFIX = "iam/";
+    /** The end of the users' key range: '0' follows '/'. */
+    private static final String USERS_END = "iam0";
 
     private final GranaryConfig config;
     private final ObjectStore store;
@@ -54,8 +71,14 @@ public final class Granary implements AutoCloseable {
                 new EngineOptions(
                         partitions(config), config.syncWrites(), defaults.inlineThreshold(), defaults.chunkSize()));
         try {
-            StaticCredentialStore credentials = new StaticCredentialStore(java.util.List.of(new Credentials(
-                    config.rootUser(), config.rootPassword(), ROOT_ACCOUNT_ID, config.rootUser(), true)));
+            Credentials root =
+                    new Credentials(config.rootUser(), config.rootPassword(), ROOT_ACCOUNT_ID, config.rootUser(), true);
+            UserDirectory users = users(config, store, root);
+            // Root first: its key is never handed out to a user, so the order only saves a lookup.
+            CredentialStore credentials = StaticCredentialStore.of(root).or(users);
+            Owners owners = new Owners(id -> id.equals(ROOT_ACCOUNT_ID)
+                    ? config.rootUser()
+                    : users.displayName(id).orElse(null));
             SigV4Verifier verifier =
                     new SigV4Verifier(credentials, config.region(), Clock.systemUTC(), Duration.ofMinutes(15));
             Metering metering = config.metering()
@@ -80,10 +103,18 @@ public final class Granary implements AutoCloseable {
                     Handlers.create(
                             store,
                             config.region(),
-                            new PostPolicyVerifier(credentials, config.region(), Clock.systemUTC())),
+                            new PostPolicyVerifier(credentials, config.region(), Clock.systemUTC()),
+                            owners),
                     metering.sink());
             AdminServer admin = new AdminServer(
-                    config.address(), config.adminPort(), verifier, ROOT_ACCOUNT_ID, metering, Clock.systemUTC());
+                    config.address(),
+                    config.adminPort(),
+                    verifier,
+                    ROOT_ACCOUNT_ID,
+                    metering,
+                    Clock.systemUTC(),
+                    users,
+                    store);
             try {
                 admin.start();
                 server.start();
@@ -139,6 +170,47 @@ public final class Granary implements AutoCloseable {
         admin.close();
         metering.close(); // the last flush, into the store: before it closes
         store.close();
+    }
+
+    /**
+     * The users, loaded from the engine's system records under {@value #USERS_PREFIX}, their secrets decrypted
+     * with the configured master key or the data folder's key file (generated on first start).
+     */
+    private static UserDirectory users(GranaryConfig config, RocksObjectStore store, Credentials root) {
+        SecureRandom random = new SecureRandom();
+        MasterKey key = config.configuredMasterKey();
+        if (key == null) {
+            MasterKey.Loaded loaded = MasterKey.loadOrCreate(config.masterKeyFile(), random);
+            if (loaded.generated()) {
+                LOG.info(
+                        "generated a new master key in {} (owner-only): user secrets are encrypted under it;"
+                                + " back it up with the data folder, or set GRANARY_MASTER_KEY",
+                        config.masterKeyFile().toAbsolutePath());
+            }
+            key = loaded.key();
+        }
+        UserDirectory users = UserDirectory.open(
+                userRecords(store), new SecretCipher(key, random), Clock.systemUTC(), random, Set.of(root.accessKey()));
+        LOG.info("{} user(s) besides root", users.size());
+        return users;
+    }
+
+    /** The users' records in the engine's system records, under {@value #USERS_PREFIX}. */
+    private static UserRecords userRecords(RocksObjectStore store) {
+        return new UserRecords() {
+            @Override
+            public void apply(Map<String, byte[]> writes) {
+                Map<String, byte[]> prefixed = new LinkedHashMap<>();
+                writes.forEach((k, v) -> prefixed.put(USERS_PREFIX + k, v));
+                store.system().apply(prefixed);
+            }
+
+            @Override
+            public void forEach(BiConsumer<String, byte[]> visitor) {
+                store.system()
+                        .scan(USERS_PREFIX, USERS_END, (k, v) -> visitor.accept(k.substring(USERS_PREFIX.length()), v));
+            }
+        };
     }
 
     /** Metering's rows in the engine's system records. */

@@ -1,5 +1,6 @@
 package dev.granary;
 
+import dev.granary.auth.MasterKey;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -30,6 +31,9 @@ import java.util.Map;
  *     {@code log} (SLF4J logger {@code granary.access}) or the folder to write {@code access.log} to:
  *     {@code --access-log} / {@code GRANARY_ACCESS_LOG}, default off (as S3 server access logging is; it costs
  *     a noticeable share of small-request throughput)
+ * @param masterKey the key user secrets are encrypted under at rest, base64 of 32 bytes: {@code --master-key} /
+ *     {@code GRANARY_MASTER_KEY} (prefer the variable: flags show in process lists); default none, which means the
+ *     key in {@code master.key} in the data folder, generated on first start
  */
 public record GranaryConfig(
         String address,
@@ -44,7 +48,8 @@ public record GranaryConfig(
         int adminPort,
         boolean metering,
         Duration meteringFlush,
-        String accessLog) {
+        String accessLog,
+        String masterKey) {
 
     public static final String DEFAULT_ROOT_USER = "granaryadmin";
     public static final String DEFAULT_ROOT_PASSWORD = "granaryadmin";
@@ -62,6 +67,13 @@ public record GranaryConfig(
                 meteringFlush != null && !meteringFlush.isNegative() && !meteringFlush.isZero(),
                 "--metering-flush must be a positive number of seconds");
         require(accessLog != null && !accessLog.isBlank(), "--access-log must be on, off, log or a folder");
+        if (masterKey != null) {
+            try {
+                MasterKey.fromBase64(masterKey);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--master-key / GRANARY_MASTER_KEY: " + e.getMessage(), e);
+            }
+        }
     }
 
     /** The configuration with the metering defaults and an ephemeral admin port (for embedding and tests). */
@@ -76,7 +88,27 @@ public record GranaryConfig(
             String rootPassword,
             boolean syncWrites) {
         this(address, port, dataDir, partitions, region, domain, rootUser, rootPassword, syncWrites, 0, true,
-                Duration.ofSeconds(10), "on");
+                Duration.ofSeconds(10), "on", null);
+    }
+
+    /** The configured master key, or null when it comes from the data folder's key file. */
+    public MasterKey configuredMasterKey() {
+        return masterKey == null ? null : MasterKey.fromBase64(masterKey);
+    }
+
+    /** The key file used when no master key is configured. */
+    public Path masterKeyFile() {
+        return dataDir.resolve("master.key");
+    }
+
+    /** Everything but the secrets (root password, master key). */
+    @Override
+    public String toString() {
+        return "GranaryConfig[address=" + address + ", port=" + port + ", dataDir=" + dataDir + ", partitions="
+                + partitions + ", region=" + region + ", domain=" + domain + ", rootUser=" + rootUser
+                + ", rootPassword=****, syncWrites=" + syncWrites + ", adminPort=" + adminPort + ", metering="
+                + metering + ", meteringFlush=" + meteringFlush + ", accessLog=" + accessLog + ", masterKey="
+                + (masterKey == null ? "(key file)" : "****") + "]";
     }
 
     /** The folder of the access log file, or null when there is none. */
@@ -127,7 +159,8 @@ public record GranaryConfig(
                             "admin-port",
                             "metering",
                             "metering-flush",
-                            "access-log")
+                            "access-log",
+                            "master-key")
                     .contains(name)) {
                 throw new IllegalArgumentException("unknown flag --" + name);
             }
@@ -146,7 +179,8 @@ public record GranaryConfig(
                 intSetting(flags, env, "admin-port", 9001),
                 onOff(flags, env, "metering", true),
                 Duration.ofSeconds(intSetting(flags, env, "metering-flush", 10)),
-                setting(flags, env, "access-log", "off"));
+                setting(flags, env, "access-log", "off"),
+                setting(flags, env, "master-key", null));
     }
 
     private static boolean onOff(Map<String, String> flags, Map<String, String> env, String name, boolean dflt) {

@@ -66,7 +66,8 @@ public final class Main {
         }
         LOG.info("health: GET /health");
         LOG.info(
-                "admin: http://{}:{}/admin/v1/usage (SigV4, root credentials), /metrics; metering {}, access log {}",
+                "admin: http://{}:{}/admin/v1/usage, /admin/v1/users (SigV4, root credentials), /metrics; metering {},"
+                        + " access log {}",
                 config.address(),
                 granary.adminPort(),
                 config.metering() ? "on (flush every " + config.meteringFlush().toSeconds() + " s)" : "off",
@@ -88,6 +89,8 @@ public final class Main {
                   --metering-flush SECONDS  how often usage is written durably (GRANARY_METERING_FLUSH, default 10)
                   --access-log on|off|log|DIR  access log file in DATA/access-logs, none, SLF4J, or in DIR
                                    (GRANARY_ACCESS_LOG, default on)
+                  --master-key B64 the key user secrets are encrypted under, base64 of 32 bytes
+                                   (GRANARY_MASTER_KEY, preferred; default DATA/master.key, made on first start)
                 root credentials: GRANARY_ROOT_USER / GRANARY_ROOT_PASSWORD (default granaryadmin / granaryadmin)""";
     }
 }

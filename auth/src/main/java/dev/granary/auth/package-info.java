@@ -9,5 +9,10 @@
  * {@link dev.granary.auth.PayloadDecoder}, whose stream fails with a {@link dev.granary.auth.PayloadException}
  * before end of stream when the body does not match what the client signed or declared, so a store that commits
  * only on end of stream never commits a corrupt or forged body.
+ *
+ * <p>Credentials: the root's from configuration ({@link dev.granary.auth.StaticCredentialStore}) and the users'
+ * from the {@link dev.granary.auth.UserDirectory}, which keeps users and access keys in memory for the verifiers and
+ * durably through a {@link dev.granary.auth.UserRecords} the server provides, every secret sealed with AES-256-GCM
+ * ({@link dev.granary.auth.SecretCipher}) under the {@link dev.granary.auth.MasterKey}.
  */
 package dev.granary.auth;

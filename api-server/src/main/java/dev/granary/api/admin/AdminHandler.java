@@ -1,7 +1,9 @@
 package dev.granary.api.admin;
 
+import dev.granary.auth.AuthError;
 import dev.granary.auth.AuthException;
 import dev.granary.auth.AuthResult;
+import dev.granary.auth.PayloadMode;
 import dev.granary.auth.SigV4Verifier;
 import dev.granary.auth.SignableRequest;
 import dev.granary.metering.Metering;
@@ -11,14 +13,19 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,25 +41,30 @@ import org.slf4j.LoggerFactory;
  * GET  /admin/v1/usage?from&amp;to&amp;groupBy&amp;format=json|csv&amp;account&amp;bucket
  * GET  /admin/v1/usage/storage          bytes, objects, byte-hours per bucket and account
  * POST /admin/v1/usage/storage/check    the consistency check: recount from the engine, then as above
+ * ...  /admin/v1/users...               users and access keys, see {@link UsersApi}
  * </pre>
  *
  * The {@code /admin} routes need a SigV4 signature (service {@code s3}, the server's region) by the root
- * credentials; errors are JSON {@code {"error":..., "message":...}}.
+ * credentials; errors are JSON {@code {"code":..., "message":...}}. The usage routes answer 503 while metering is
+ * off; the users routes work regardless.
  */
 final class AdminHandler implements HttpHandler {
     private static final Logger LOG = LoggerFactory.getLogger(AdminHandler.class);
     private static final Instant FAR_FUTURE = Instant.parse("9999-01-01T00:00:00Z");
+    private static final int MAX_BODY = 64 * 1024;
 
     private final SigV4Verifier verifier;
     private final String rootAccountId;
     private final Metering metering;
     private final Clock clock;
+    private final UsersApi users;
 
-    AdminHandler(SigV4Verifier verifier, String rootAccountId, Metering metering, Clock clock) {
+    AdminHandler(SigV4Verifier verifier, String rootAccountId, Metering metering, Clock clock, UsersApi users) {
         this.verifier = verifier;
         this.rootAccountId = rootAccountId;
         this.metering = metering;
         this.clock = clock;
+        this.users = users;
     }
 
     /** An answer: status, content type, body. */
@@ -65,8 +77,7 @@ final class AdminHandler implements HttpHandler {
             return new Answer(
                     status,
                     "application/json",
-                    "{\"error\":\"" + error + "\",\"message\":\"" + message.replace("\\", "\\\\").replace("\"", "\\\"")
-                            + "\"}\n");
+                    "{\"code\":" + AdminJson.quote(error) + ",\"message\":" + AdminJson.quote(message) + "}\n");
         }
     }
 
@@ -77,6 +88,8 @@ final class AdminHandler implements HttpHandler {
             answer = route(exchange);
         } catch (IllegalArgumentException e) {
             answer = Answer.error(400, "InvalidArgument", e.getMessage());
+        } catch (UsersApi.Failure e) {
+            answer = Answer.error(e.status, e.code, e.getMessage());
         } catch (AuthException e) {
             answer = Answer.error(403, e.error().code(), e.getMessage());
         } catch (RuntimeException e) {
@@ -84,6 +97,10 @@ final class AdminHandler implements HttpHandler {
             answer = Answer.error(500, "InternalError", e.toString());
         }
         exchange.setStatusCode(answer.status());
+        if (answer.body() == null) {
+            exchange.endExchange();
+            return;
+        }
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, answer.contentType());
         exchange.getResponseSender().send(answer.body(), StandardCharsets.UTF_8);
     }
@@ -102,7 +119,11 @@ final class AdminHandler implements HttpHandler {
         if (!path.startsWith("/admin/")) {
             return Answer.error(404, "NotFound", "no such admin resource: " + path);
         }
-        authenticate(exchange);
+        AuthResult auth = authenticate(exchange);
+        if (path.equals(UsersApi.PREFIX) || path.startsWith(UsersApi.PREFIX + "/")) {
+            UsersApi.Reply reply = users.handle(method, path, body(exchange, auth));
+            return new Answer(reply.status(), "application/json", reply.json() == null ? null : reply.json() + "\n");
+        }
         if (!metering.enabled()) {
             return off();
         }
@@ -151,7 +172,7 @@ final class AdminHandler implements HttpHandler {
     }
 
     /** Only the root credentials may read usage: a valid SigV4 signature by an access key of the root account. */
-    private void authenticate(HttpServerExchange exchange) {
+    private AuthResult authenticate(HttpServerExchange exchange) {
         Map<String, List<String>> headers = new HashMap<>();
         for (HeaderValues values : exchange.getRequestHeaders()) {
             headers.put(values.getHeaderName().toString().toLowerCase(Locale.ROOT), new ArrayList<>(values));
@@ -159,8 +180,44 @@ final class AdminHandler implements HttpHandler {
         AuthResult auth = verifier.verify(new SignableRequest(
                 exchange.getRequestMethod().toString(), exchange.getRequestPath(), exchange.getQueryString(), headers));
         if (auth.isAnonymous() || !auth.principal().accountId().equals(rootAccountId)) {
-            throw new AuthException(dev.granary.auth.AuthError.ACCESS_DENIED, "the admin API needs the root credentials");
+            throw new AuthException(AuthError.ACCESS_DENIED, "the admin API needs the root credentials");
         }
+        return auth;
+    }
+
+    /**
+     * The request body as text, up to {@value #MAX_BODY} bytes, checked against the signed payload hash when the
+     * client signed one ({@code UNSIGNED-PAYLOAD} is accepted, as for S3 requests; streaming bodies are not).
+     */
+    private static String body(HttpServerExchange exchange, AuthResult auth) {
+        if (auth.payloadMode() != PayloadMode.UNSIGNED && auth.payloadMode() != PayloadMode.SIGNED_HEX) {
+            throw new IllegalArgumentException("the admin API takes a plain body, not " + auth.payloadMode());
+        }
+        byte[] body;
+        try {
+            body = exchange.getInputStream().readNBytes(MAX_BODY + 1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (body.length > MAX_BODY) {
+            throw new IllegalArgumentException("the body is larger than " + MAX_BODY + " bytes");
+        }
+        if (auth.payloadMode() == PayloadMode.SIGNED_HEX) {
+            String actual;
+            try {
+                actual = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+            byte[] signed = auth.payloadSha256().getBytes(StandardCharsets.US_ASCII);
+            if (!MessageDigest.isEqual(actual.getBytes(StandardCharsets.US_ASCII), signed)) {
+                throw new UsersApi.Failure(
+                        400,
+                        AuthError.X_AMZ_CONTENT_SHA256_MISMATCH.code(),
+                        AuthError.X_AMZ_CONTENT_SHA256_MISMATCH.defaultMessage());
+            }
+        }
+        return new String(body, StandardCharsets.UTF_8);
     }
 
     private static Map<String, String> parseQuery(String query) {

@@ -1,7 +1,9 @@
 package dev.granary.api.admin;
 
 import dev.granary.auth.SigV4Verifier;
+import dev.granary.auth.UserDirectory;
 import dev.granary.metering.Metering;
+import dev.granary.storage.ObjectStore;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.handlers.BlockingHandler;
@@ -17,12 +19,21 @@ public final class AdminServer implements AutoCloseable {
     /**
      * Builds (but does not start) the admin server.
      *
-     * @param rootAccountId the account whose credentials may call the usage API
+     * @param rootAccountId the account whose credentials may call the admin API
+     * @param users the users the users API manages
+     * @param store the store, for the buckets a user owns
      */
     public AdminServer(
-            String address, int port, SigV4Verifier verifier, String rootAccountId, Metering metering, Clock clock) {
-        this.graceful = new GracefulShutdownHandler(
-                new BlockingHandler(new AdminHandler(verifier, rootAccountId, metering, clock)));
+            String address,
+            int port,
+            SigV4Verifier verifier,
+            String rootAccountId,
+            Metering metering,
+            Clock clock,
+            UserDirectory users,
+            ObjectStore store) {
+        this.graceful = new GracefulShutdownHandler(new BlockingHandler(
+                new AdminHandler(verifier, rootAccountId, metering, clock, new UsersApi(users, store))));
         this.undertow = Undertow.builder()
                 .addHttpListener(port, address)
                 .setIoThreads(1)

@@ -8,21 +8,23 @@ import dev.granary.storage.ObjectStore;
 
 /**
  * GetBucketAcl and GetObjectAcl: until ACLs arrive every bucket and object is private, which S3 shows as the
- * owner's FULL_CONTROL grant.
+ * owner's FULL_CONTROL grant. An object's owner is its bucket's: objects do not record who wrote them, and only
+ * the bucket owner may write to a bucket yet.
  */
-record GetAclHandler(ObjectStore store, boolean object) implements OperationHandler {
+record GetAclHandler(ObjectStore store, Owners owners, boolean object) implements OperationHandler {
     @Override
     public void handle(S3Request request, S3Response response) {
         if (object) {
             store.headObject(request.objectKey());
         }
+        String owner = store.getBucket(request.bucket()).owner();
         XmlWriter xml = XmlWriter.document("AccessControlPolicy");
-        Owners.write(xml, "Owner", request.principal());
+        owners.write(xml, "Owner", owner);
         xml.start("AccessControlList")
                 .start("Grant")
                 .start("Grantee", "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"CanonicalUser\"")
-                .element("ID", request.principal().accountId())
-                .element("DisplayName", request.principal().displayName())
+                .element("ID", owner)
+                .element("DisplayName", owners.displayName(owner))
                 .end()
                 .element("Permission", "FULL_CONTROL")
                 .end()

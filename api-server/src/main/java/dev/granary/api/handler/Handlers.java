@@ -14,16 +14,16 @@ public final class Handlers {
     private Handlers() {}
 
     public static Map<S3Operation, OperationHandler> create(
-            ObjectStore store, String region, PostPolicyVerifier postPolicies) {
+            ObjectStore store, String region, PostPolicyVerifier postPolicies, Owners owners) {
         Map<S3Operation, OperationHandler> h = new EnumMap<>(S3Operation.class);
-        h.put(S3Operation.LIST_BUCKETS, new ListBucketsHandler(store));
+        h.put(S3Operation.LIST_BUCKETS, new ListBucketsHandler(store, owners));
         h.put(S3Operation.CREATE_BUCKET, new CreateBucketHandler(store, region));
         h.put(S3Operation.HEAD_BUCKET, new HeadBucketHandler(store));
         h.put(S3Operation.DELETE_BUCKET, new DeleteBucketHandler(store));
         h.put(S3Operation.GET_BUCKET_LOCATION, new GetBucketLocationHandler(store));
         h.put(S3Operation.GET_BUCKET_VERSIONING, new GetBucketVersioningHandler(store));
         h.put(S3Operation.PUT_BUCKET_VERSIONING, new PutBucketVersioningHandler(store));
-        h.put(S3Operation.GET_BUCKET_ACL, new GetAclHandler(store, false));
+        h.put(S3Operation.GET_BUCKET_ACL, new GetAclHandler(store, owners, false));
         Cors cors = new Cors(store);
         h.put(S3Operation.PUT_BUCKET_CORS, new PutBucketCorsHandler(store));
         h.put(S3Operation.GET_BUCKET_CORS, new GetBucketCorsHandler(cors));
@@ -32,17 +32,17 @@ public final class Handlers {
         h.put(S3Operation.PUT_BUCKET_TAGGING, new PutBucketTaggingHandler(store));
         h.put(S3Operation.GET_BUCKET_TAGGING, new GetBucketTaggingHandler(store));
         h.put(S3Operation.DELETE_BUCKET_TAGGING, new DeleteBucketTaggingHandler(store));
-        h.put(S3Operation.LIST_OBJECTS, new ListObjectsHandler(store, false));
-        h.put(S3Operation.LIST_OBJECTS_V2, new ListObjectsHandler(store, true));
-        h.put(S3Operation.LIST_OBJECT_VERSIONS, new ListObjectVersionsHandler(store));
-        h.put(S3Operation.LIST_MULTIPART_UPLOADS, new ListMultipartUploadsHandler(store));
+        h.put(S3Operation.LIST_OBJECTS, new ListObjectsHandler(store, owners, false));
+        h.put(S3Operation.LIST_OBJECTS_V2, new ListObjectsHandler(store, owners, true));
+        h.put(S3Operation.LIST_OBJECT_VERSIONS, new ListObjectVersionsHandler(store, owners));
+        h.put(S3Operation.LIST_MULTIPART_UPLOADS, new ListMultipartUploadsHandler(store, owners));
         h.put(S3Operation.PUT_OBJECT, new PutObjectHandler(store));
         h.put(S3Operation.COPY_OBJECT, new CopyObjectHandler(store));
         h.put(S3Operation.GET_OBJECT, new GetObjectHandler(store, false));
         h.put(S3Operation.HEAD_OBJECT, new GetObjectHandler(store, true));
         h.put(S3Operation.DELETE_OBJECT, new DeleteObjectHandler(store));
         h.put(S3Operation.DELETE_OBJECTS, new DeleteObjectsHandler(store));
-        h.put(S3Operation.GET_OBJECT_ACL, new GetAclHandler(store, true));
+        h.put(S3Operation.GET_OBJECT_ACL, new GetAclHandler(store, owners, true));
         h.put(S3Operation.GET_OBJECT_ATTRIBUTES, new GetObjectAttributesHandler(store));
         h.put(S3Operation.PUT_OBJECT_TAGGING, new PutObjectTaggingHandler(store));
         h.put(S3Operation.GET_OBJECT_TAGGING, new GetObjectTaggingHandler(store));
@@ -52,7 +52,7 @@ public final class Handlers {
         h.put(S3Operation.UPLOAD_PART_COPY, new UploadPartCopyHandler(store));
         h.put(S3Operation.COMPLETE_MULTIPART_UPLOAD, new CompleteMultipartUploadHandler(store));
         h.put(S3Operation.ABORT_MULTIPART_UPLOAD, new AbortMultipartUploadHandler(store));
-        h.put(S3Operation.LIST_PARTS, new ListPartsHandler(store));
+        h.put(S3Operation.LIST_PARTS, new ListPartsHandler(store, owners));
         h.put(S3Operation.HEALTH, new HealthHandler());
         h.put(S3Operation.UNSUPPORTED_BUCKET_SUBRESOURCE, new NotImplementedHandler(S3Error.NOT_IMPLEMENTED));
         h.put(S3Operation.UNSUPPORTED_OBJECT_SUBRESOURCE, new NotImplementedHandler(S3Error.NOT_IMPLEMENTED));

@@ -11,7 +11,7 @@ import java.util.Base64;
 import java.util.List;
 
 /** ListBuckets: the caller's buckets by name, with the optional prefix, max-buckets and continuation-token. */
-record ListBucketsHandler(ObjectStore store) implements OperationHandler {
+record ListBucketsHandler(ObjectStore store, Owners owners) implements OperationHandler {
     @Override
     public void handle(S3Request request, S3Response response) {
         String prefix = request.query("prefix");
@@ -20,7 +20,7 @@ record ListBucketsHandler(ObjectStore store) implements OperationHandler {
         String after = token == null ? null : new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
         List<BucketInfo> buckets = store.listBuckets(request.principal().accountId());
         XmlWriter xml = XmlWriter.document("ListAllMyBucketsResult");
-        Owners.write(xml, "Owner", request.principal());
+        owners.write(xml, "Owner", request.principal().accountId());
         xml.start("Buckets");
         String last = null;
         int count = 0;

@@ -9,7 +9,7 @@ import dev.granary.storage.ObjectStore;
 import dev.granary.storage.UploadListing;
 
 /** ListMultipartUploads: uploads in progress by key then upload id, with prefix, delimiter and markers. */
-record ListMultipartUploadsHandler(ObjectStore store) implements OperationHandler {
+record ListMultipartUploadsHandler(ObjectStore store, Owners owners) implements OperationHandler {
     @Override
     public void handle(S3Request request, S3Response response) {
         String prefix = orEmpty(request.query("prefix"));
@@ -34,8 +34,8 @@ record ListMultipartUploadsHandler(ObjectStore store) implements OperationHandle
                 .element("IsTruncated", listing.truncated());
         for (MultipartUpload u : listing.uploads()) {
             xml.start("Upload").element("Key", enc.apply(u.key().key())).element("UploadId", u.uploadId());
-            Owners.write(xml, "Initiator", u.owner(), u.owner());
-            Owners.write(xml, "Owner", u.owner(), u.owner());
+            owners.write(xml, "Initiator", u.owner());
+            owners.write(xml, "Owner", u.owner());
             xml.element("StorageClass", "STANDARD").element("Initiated", u.initiated()).end();
         }
         for (String p : listing.commonPrefixes()) {

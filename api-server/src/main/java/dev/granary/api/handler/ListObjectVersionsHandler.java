@@ -17,7 +17,7 @@ import dev.granary.storage.VersionPage;
  * follow S3: after {@code key-marker} alone come the keys after it; with {@code version-id-marker} the versions
  * of that key older than the marker, then the keys after it.
  */
-record ListObjectVersionsHandler(ObjectStore store) implements OperationHandler {
+record ListObjectVersionsHandler(ObjectStore store, Owners owners) implements OperationHandler {
     @Override
     public void handle(S3Request request, S3Response response) {
         String prefix = orEmpty(request.query("prefix"));
@@ -49,6 +49,8 @@ record ListObjectVersionsHandler(ObjectStore store) implements OperationHandler 
                     .with("ArgumentName", "version-id-marker")
                     .with("ArgumentValue", versionIdMarker);
         }
+        // Objects do not record who wrote them; while only a bucket's owner may write to it, that is the owner.
+        String owner = store.getBucket(request.bucket()).owner();
         XmlWriter xml = XmlWriter.document("ListVersionsResult")
                 .element("Name", request.bucket())
                 .element("Prefix", enc.apply(prefix))
@@ -72,7 +74,7 @@ record ListObjectVersionsHandler(ObjectStore store) implements OperationHandler 
             if (!o.deleteMarker()) {
                 xml.element("ETag", o.quotedEtag()).element("Size", o.size());
             }
-            Owners.write(xml, "Owner", request.principal());
+            owners.write(xml, "Owner", owner);
             if (!o.deleteMarker()) {
                 xml.element("StorageClass", "STANDARD");
             }

@@ -18,7 +18,7 @@ import java.util.Base64;
  * store for one page after a start key; they differ only in parameter and element names. The continuation
  * token is the page's last key or common prefix, base64url-encoded.
  */
-record ListObjectsHandler(ObjectStore store, boolean v2) implements OperationHandler {
+record ListObjectsHandler(ObjectStore store, Owners owners, boolean v2) implements OperationHandler {
     @Override
     public void handle(S3Request request, S3Response response) {
         String prefix = orEmpty(request.query("prefix"));
@@ -30,6 +30,8 @@ record ListObjectsHandler(ObjectStore store, boolean v2) implements OperationHan
         String startAfter = v2 ? request.query("start-after") : request.query("marker");
         String from = token != null ? decodeToken(token) : orEmpty(startAfter);
         boolean fetchOwner = !v2 || "true".equals(request.query("fetch-owner"));
+        // Objects do not record who wrote them; while only a bucket's owner may write to it, that is the owner.
+        String owner = fetchOwner ? store.getBucket(request.bucket()).owner() : null;
 
         ListPage page = store.listObjects(
                 request.bucket(), new ListQuery(prefix, emptyToNull(delimiter), from, maxKeys));
@@ -60,7 +62,7 @@ record ListObjectsHandler(ObjectStore store, boolean v2) implements OperationHan
                     .element("ETag", o.quotedEtag())
                     .element("Size", o.size());
             if (fetchOwner) {
-                Owners.write(xml, "Owner", request.principal());
+                owners.write(xml, "Owner", owner);
             }
             xml.element("StorageClass", "STANDARD").end();
         }

@@ -10,7 +10,7 @@ import dev.granary.storage.PartMeta;
 import java.util.List;
 
 /** ListParts: the upload's parts after {@code part-number-marker}, at most {@code max-parts} (1,000). */
-record ListPartsHandler(ObjectStore store) implements OperationHandler {
+record ListPartsHandler(ObjectStore store, Owners owners) implements OperationHandler {
     @Override
     public void handle(S3Request request, S3Response response) {
         String uploadId = request.query("uploadId");
@@ -24,8 +24,8 @@ record ListPartsHandler(ObjectStore store) implements OperationHandler {
                 .element("Bucket", request.bucket())
                 .element("Key", request.key())
                 .element("UploadId", uploadId);
-        Owners.write(xml, "Initiator", upload.owner(), upload.owner());
-        Owners.write(xml, "Owner", upload.owner(), upload.owner());
+        owners.write(xml, "Initiator", upload.owner());
+        owners.write(xml, "Owner", upload.owner());
         xml.element("StorageClass", "STANDARD")
                 .element("PartNumberMarker", marker)
                 .element("NextPartNumberMarker", page.isEmpty() ? 0 : page.get(page.size() - 1).partNumber())

@@ -1,17 +1,32 @@
 package dev.granary.api.handler;
 
 import dev.granary.api.xml.XmlWriter;
-import dev.granary.auth.Principal;
+import java.util.function.Function;
 
-/** Owner and initiator elements of S3 documents. */
-final class Owners {
-    private Owners() {}
+/**
+ * Owner, Initiator and Grantee elements of S3 documents: an account's canonical id and its display name, resolved
+ * for any account (root or a user). An id nobody has any more (a deleted user) shows as its own display name.
+ */
+public final class Owners {
+    private final Function<String, String> displayNames;
 
-    static void write(XmlWriter xml, String element, String id, String displayName) {
-        xml.start(element).element("ID", id).element("DisplayName", displayName).end();
+    /**
+     * Creates the owner writer.
+     *
+     * @param displayNames an account id's display name, or null when the account is unknown
+     */
+    public Owners(Function<String, String> displayNames) {
+        this.displayNames = displayNames;
     }
 
-    static void write(XmlWriter xml, String element, Principal principal) {
-        write(xml, element, principal.accountId(), principal.displayName());
+    /** The display name of an account. */
+    String displayName(String accountId) {
+        String name = displayNames.apply(accountId);
+        return name == null ? accountId : name;
+    }
+
+    /** Writes {@code <element><ID>id</ID><DisplayName>name</DisplayName></element>}. */
+    void write(XmlWriter xml, String element, String accountId) {
+        xml.start(element).element("ID", accountId).element("DisplayName", displayName(accountId)).end();
     }
 }

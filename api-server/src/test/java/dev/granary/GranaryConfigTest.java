@@ -1,0 +1,42 @@
+package dev.granary;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The master key setting: flag over environment, validated at start, never printed. */
+class GranaryConfigTest {
+    private static final String KEY = Base64.getEncoder().encodeToString(new byte[32]);
+
+    @Test
+    void masterKeyComesFromTheFlagOrTheEnvironmentElseTheKeyFile() {
+        GranaryConfig none = GranaryConfig.parse(new String[] {"--data", "/d"}, Map.of());
+        assertThat(none.configuredMasterKey()).isNull();
+        assertThat(none.masterKeyFile()).isEqualTo(Path.of("/d", "master.key"));
+
+        GranaryConfig env = GranaryConfig.parse(new String[0], Map.of("GRANARY_MASTER_KEY", KEY));
+        assertThat(env.configuredMasterKey().toBase64()).isEqualTo(KEY);
+        GranaryConfig flag = GranaryConfig.parse(new String[] {"--master-key", KEY}, Map.of());
+        assertThat(flag.configuredMasterKey().toBase64()).isEqualTo(KEY);
+    }
+
+    @Test
+    void badMasterKeyFailsAtStartWithoutRepeatingIt() {
+        assertThatThrownBy(() -> GranaryConfig.parse(new String[] {"--master-key", "c2VjcmV0"}, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--master-key / GRANARY_MASTER_KEY: the master key must be 32 bytes, got 6")
+                .message()
+                .doesNotContain("c2VjcmV0");
+    }
+
+    @Test
+    void secretsAreNotPrinted() {
+        GranaryConfig config = GranaryConfig.parse(
+                new String[0], Map.of("GRANARY_MASTER_KEY", KEY, "GRANARY_ROOT_PASSWORD", "root-password-1"));
+        assertThat(config.toString()).doesNotContain(KEY).doesNotContain("root-password-1").contains("****");
+    }
+}
