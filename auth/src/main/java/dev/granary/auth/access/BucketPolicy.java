@@ -29,12 +29,14 @@ public final class BucketPolicy {
     private final String version;
     private final String id;
     private final List<PolicyStatement> statements;
+    private final boolean isPublic;
 
     private BucketPolicy(String text, String version, String id, List<PolicyStatement> statements) {
         this.text = text;
         this.version = version;
         this.id = id;
         this.statements = List.copyOf(statements);
+        this.isPublic = statements.stream().anyMatch(PolicyStatement::isPublic);
     }
 
     /**
@@ -293,7 +295,7 @@ public final class BucketPolicy {
      * CIDR blocks of /8 (IPv4) or /32 (IPv6) or longer.
      */
     public boolean isPublic() {
-        return statements.stream().anyMatch(PolicyStatement::isPublic);
+        return isPublic;
     }
 
     /** The document as it was put, for GetBucketPolicy. */
