@@ -97,7 +97,7 @@ public final class BucketPolicy {
             if (!(s instanceof Map<?, ?> st)) {
                 throw new MalformedPolicyException("Invalid policy syntax.");
             }
-            PolicyStatement parsed = statement(st, bucket);
+            PolicyStatement parsed = statement(st, bucket, version.equals("2012-10-17"));
             if (parsed.sid() != null && !sids.add(parsed.sid())) {
                 throw new MalformedPolicyException("Statement IDs (SID) in a single policy must be unique.");
             }
@@ -106,7 +106,7 @@ public final class BucketPolicy {
         return new BucketPolicy(json, version, id, statements);
     }
 
-    private static PolicyStatement statement(Map<?, ?> st, String bucket) {
+    private static PolicyStatement statement(Map<?, ?> st, String bucket, boolean variables) {
         for (Object key : st.keySet()) {
             if (!STATEMENT_FIELDS.contains(key)) {
                 throw new MalformedPolicyException("Unknown field " + key);
@@ -156,13 +156,14 @@ public final class BucketPolicy {
                     throw new MalformedPolicyException("Invalid policy syntax.");
                 }
                 for (Map.Entry<?, ?> k : keys.entrySet()) {
-                    conditions.add(PolicyCondition.of((String) op.getKey(), (String) k.getKey(), conditionValues(k.getValue())));
+                    conditions.add(PolicyCondition.of(
+                            (String) op.getKey(), (String) k.getKey(), conditionValues(k.getValue()), variables));
                 }
             }
         }
         return new PolicyStatement(
                 sid, "Allow".equals(effect), principal, notPrincipal, actions, notAction, resources, notResource,
-                conditions);
+                conditions, variables);
     }
 
     /** Whether the statement uses the Not form of a field; exactly one of the pair must be present. */
@@ -234,6 +235,9 @@ public final class BucketPolicy {
         String rest = resource.substring(ARN_PREFIX.length());
         int slash = rest.indexOf('/');
         String bucketPart = slash < 0 ? rest : rest.substring(0, slash);
+        if (PolicyVariables.hasVariables(bucketPart)) {
+            return false;
+        }
         return !bucketPart.isEmpty() && Glob.matches(bucketPart, bucket, false);
     }
 

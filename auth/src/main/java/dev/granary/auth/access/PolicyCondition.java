@@ -23,9 +23,16 @@ import java.util.Set;
  * @param ifExists whether the operator ends in {@code IfExists}
  * @param key the condition key as written (matched case-insensitively)
  * @param values the policy's values, as strings
+ * @param variables whether policy variables are substituted in string and ARN values (version 2012-10-17)
  */
 public record PolicyCondition(
-        String operator, Kind kind, Qualifier qualifier, boolean ifExists, String key, List<String> values) {
+        String operator,
+        Kind kind,
+        Qualifier qualifier,
+        boolean ifExists,
+        String key,
+        List<String> values,
+        boolean variables) {
 
     /** Keys whose fixed values confine a statement to known parties, per AWS's definition of "public". */
     private static final Set<String> RESTRICTING_KEYS = Set.of(
@@ -101,6 +108,16 @@ public record PolicyCondition(
             return null;
         }
 
+        /** Whether values of this operator may hold policy variables. */
+        boolean takesVariables() {
+            return name().startsWith("STRING_") || name().startsWith("ARN_");
+        }
+
+        /** Whether values of this operator are wildcard patterns. */
+        boolean isPattern() {
+            return this == STRING_LIKE || this == STRING_NOT_LIKE || name().startsWith("ARN_");
+        }
+
         /** The positive comparison of one request value with one policy value (negation is applied outside). */
         boolean compare(String actual, String expected) {
             return switch (this) {
@@ -143,6 +160,16 @@ public record PolicyCondition(
      * @throws MalformedPolicyException for an operator IAM does not know
      */
     static PolicyCondition of(String operator, String key, List<String> values) {
+        return of(operator, key, values, false);
+    }
+
+    /**
+     * Parses a condition of a policy that may use policy variables.
+     *
+     * @param variables whether the policy's version substitutes variables
+     * @return the condition
+     */
+    static PolicyCondition of(String operator, String key, List<String> values, boolean variables) {
         String rest = operator;
         Qualifier qualifier = Qualifier.NONE;
         if (rest.startsWith("ForAnyValue:")) {
@@ -175,7 +202,7 @@ public record PolicyCondition(
                 }
             }
         }
-        return new PolicyCondition(operator, kind, qualifier, ifExists, key, values);
+        return new PolicyCondition(operator, kind, qualifier, ifExists, key, values, variables);
     }
 
     /**
@@ -197,16 +224,30 @@ public record PolicyCondition(
             return qualifier == Qualifier.NONE && kind.negated();
         }
         return switch (qualifier) {
-            case FOR_ALL_VALUES -> actual.stream().allMatch(v -> kind.negated() != matchesAny(v));
-            case FOR_ANY_VALUE -> actual.stream().anyMatch(v -> kind.negated() != matchesAny(v));
+            case FOR_ALL_VALUES -> actual.stream().allMatch(v -> kind.negated() != matchesAny(v, request));
+            case FOR_ANY_VALUE -> actual.stream().anyMatch(v -> kind.negated() != matchesAny(v, request));
             case NONE -> kind.negated()
-                    ? actual.stream().noneMatch(this::matchesAny)
-                    : actual.stream().anyMatch(this::matchesAny);
+                    ? actual.stream().noneMatch(v -> matchesAny(v, request))
+                    : actual.stream().anyMatch(v -> matchesAny(v, request));
         };
     }
 
-    private boolean matchesAny(String actual) {
-        for (String expected : values) {
+    private boolean matchesAny(String actual, AccessRequest request) {
+        for (String value : values) {
+            String expected = value;
+            if (variables && kind.takesVariables() && PolicyVariables.hasVariables(value)) {
+                PolicyVariables.Resolved resolved = PolicyVariables.resolve(value, request);
+                if (resolved == null) {
+                    continue;
+                }
+                if (kind.isPattern()) {
+                    if (resolved.matches(actual, false)) {
+                        return true;
+                    }
+                    continue;
+                }
+                expected = resolved.text();
+            }
             if (kind.compare(actual, expected)) {
                 return true;
             }

@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param resources resource ARN patterns with {@code *} and {@code ?}, matched case-sensitively
  * @param notResource whether they were given as {@code NotResource}
  * @param conditions the conditions, all of which must hold
+ * @param variables whether policy variables ({@code ${aws:username}}) are substituted in resources, as they are
+ *     in policies of version 2012-10-17
  */
 public record PolicyStatement(
         String sid,
@@ -25,7 +27,8 @@ public record PolicyStatement(
         boolean notAction,
         List<String> resources,
         boolean notResource,
-        List<PolicyCondition> conditions) {
+        List<PolicyCondition> conditions,
+        boolean variables) {
 
     /** Checks for nulls and copies the lists. */
     public PolicyStatement {
@@ -44,7 +47,7 @@ public record PolicyStatement(
     public boolean appliesTo(AccessRequest request) {
         return principal.matches(request.requester()) != notPrincipal
                 && anyMatch(actions, request.action(), true) != notAction
-                && anyMatch(resources, request.resource(), false) != notResource
+                && resourceMatches(request) != notResource
                 && conditions.stream().allMatch(c -> c.holds(request));
     }
 
@@ -56,6 +59,19 @@ public record PolicyStatement(
         return allow
                 && (principal.everyone() || notPrincipal)
                 && conditions.stream().noneMatch(PolicyCondition::restrictsPrincipal);
+    }
+
+    private boolean resourceMatches(AccessRequest request) {
+        if (!variables) {
+            return anyMatch(resources, request.resource(), false);
+        }
+        for (String r : resources) {
+            PolicyVariables.Resolved resolved = PolicyVariables.resolve(r, request);
+            if (resolved != null && resolved.matches(request.resource(), false)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean anyMatch(List<String> patterns, String value, boolean ignoreCase) {

@@ -266,4 +266,43 @@ class BucketPolicyTest {
                         "s3:prefix", List.of("home/"), "aws:SecureTransport", List.of("true")))))
                 .isEqualTo(PolicyDecision.NONE);
     }
+
+    @Test
+    void policyVariablesAreSubstitutedInResourcesAndConditionsOf2012Policies() {
+        String statements = "{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"444455556666\"},\"Action\":\"s3:GetObject\","
+                + "\"Resource\":\"arn:aws:s3:::examplebucket/home/${aws:username}/*\"},"
+                + "{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"444455556666\"},\"Action\":\"s3:ListBucket\","
+                + "\"Resource\":\"arn:aws:s3:::examplebucket\","
+                + "\"Condition\":{\"StringLike\":{\"s3:prefix\":\"home/${aws:username}/*\"}}}";
+        BucketPolicy p = policy(statements);
+        Map<String, List<String>> dev = Map.of("aws:username", List.of("dev"));
+
+        assertThat(p.evaluate(request(BOB_DEV, "s3:GetObject", "home/dev/a.txt", dev))).isEqualTo(PolicyDecision.ALLOW);
+        assertThat(p.evaluate(request(BOB_DEV, "s3:GetObject", "home/ops/a.txt", dev))).isEqualTo(PolicyDecision.NONE);
+        assertThat(p.evaluate(request(BOB, "s3:GetObject", "home/dev/a.txt", Map.of()))).isEqualTo(PolicyDecision.NONE);
+        assertThat(p.evaluate(request(BOB_DEV, "s3:ListBucket", null,
+                        Map.of("aws:username", List.of("dev"), "s3:prefix", List.of("home/dev/docs/")))))
+                .isEqualTo(PolicyDecision.ALLOW);
+        assertThat(p.evaluate(request(BOB_DEV, "s3:ListBucket", null,
+                        Map.of("aws:username", List.of("dev"), "s3:prefix", List.of("home/ops/")))))
+                .isEqualTo(PolicyDecision.NONE);
+        // A substituted value is literal: a user named "*" gets no wildcard.
+        assertThat(p.evaluate(request(BOB_DEV, "s3:GetObject", "home/dev/a.txt", Map.of("aws:username", List.of("*")))))
+                .isEqualTo(PolicyDecision.NONE);
+
+        BucketPolicy old = BucketPolicy.parse(
+                "{\"Version\":\"2008-10-17\",\"Statement\":[" + statements + "]}", BUCKET);
+        assertThat(old.evaluate(request(BOB_DEV, "s3:GetObject", "home/dev/a.txt", dev))).isEqualTo(PolicyDecision.NONE);
+        assertThat(old.evaluate(request(BOB_DEV, "s3:GetObject", "home/${aws:username}/a.txt", dev)))
+                .isEqualTo(PolicyDecision.ALLOW);
+    }
+
+    @Test
+    void policyVariableEscapesAndDefaults() {
+        BucketPolicy p = policy("{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\","
+                + "\"Resource\":\"arn:aws:s3:::examplebucket/${*}/${aws:username, 'guest'}/*\"}");
+
+        assertThat(p.evaluate(get(Requester.ANONYMOUS, "*/guest/x"))).isEqualTo(PolicyDecision.ALLOW);
+        assertThat(p.evaluate(get(Requester.ANONYMOUS, "a/guest/x"))).isEqualTo(PolicyDecision.NONE);
+    }
 }
