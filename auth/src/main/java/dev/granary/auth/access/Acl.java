@@ -105,6 +105,14 @@ public record Acl(Owner owner, List<Grant> grants) {
      * @throws IllegalArgumentException when the document is not an ACL of a known format version
      */
     public static Acl fromJson(String json) {
+        try {
+            return read(json);
+        } catch (ClassCastException | NullPointerException e) {
+            throw new IllegalArgumentException("malformed ACL document", e);
+        }
+    }
+
+    private static Acl read(String json) {
         if (!(Json.parse(json) instanceof Map<?, ?> doc)) {
             throw new IllegalArgumentException("ACL document is not a JSON object");
         }

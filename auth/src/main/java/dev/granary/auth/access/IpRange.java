@@ -46,14 +46,25 @@ record IpRange(byte[] address, int prefix) {
 
     /** The bytes of an IPv4 or IPv6 literal, or null. */
     static byte[] literal(String text) {
-        boolean v4 = IPV4.matcher(text).matches();
-        if (!v4 && !(text.indexOf(':') >= 0 && IPV6.matcher(text).matches())) {
+        if (IPV4.matcher(text).matches()) {
+            // Built by hand: an out-of-range octet must not make InetAddress fall back to a name lookup.
+            String[] octets = text.split("\\.");
+            byte[] bytes = new byte[4];
+            for (int i = 0; i < 4; i++) {
+                int octet = Integer.parseInt(octets[i]);
+                if (octet > 255) {
+                    return null;
+                }
+                bytes[i] = (byte) octet;
+            }
+            return bytes;
+        }
+        if (text.indexOf(':') < 0 || !IPV6.matcher(text).matches()) {
             return null;
         }
         try {
-            byte[] bytes = InetAddress.getByName(text).getAddress();
-            // An IPv4-mapped IPv6 literal comes back as 4 bytes; either way the family is the literal's.
-            return bytes;
+            // Safe: text with ':' is parsed as an IPv6 literal and never resolved as a name.
+            return InetAddress.getByName(text).getAddress();
         } catch (UnknownHostException e) {
             return null;
         }
@@ -66,8 +77,8 @@ record IpRange(byte[] address, int prefix) {
             return false;
         }
         int bits = address.length * 8;
-        BigInteger mask = BigInteger.ONE.shiftLeft(bits).subtract(BigInteger.ONE)
-                .shiftRight(prefix).not().and(BigInteger.ONE.shiftLeft(bits).subtract(BigInteger.ONE));
+        BigInteger all = BigInteger.ONE.shiftLeft(bits).subtract(BigInteger.ONE);
+        BigInteger mask = all.shiftRight(prefix).not().and(all);
         return new BigInteger(1, address).and(mask).equals(new BigInteger(1, other).and(mask));
     }
 

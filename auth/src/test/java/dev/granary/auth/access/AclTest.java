@@ -170,6 +170,8 @@ class AclTest {
         assertThat(Acl.fromJson(json).toJson()).isEqualTo(json);
         assertThatThrownBy(() -> Acl.fromJson(json.replace("\"v\":1", "\"v\":2")))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Acl.fromJson("{\"v\":1,\"owner\":\"x\"}")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Acl.fromJson("{\"v\":1}")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

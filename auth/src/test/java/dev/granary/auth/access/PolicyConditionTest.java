@@ -96,6 +96,8 @@ class PolicyConditionTest {
         assertThat(holds("NotIpAddress", List.of("192.0.2.0/24", "10.0.0.0/8"), "10.1.2.3")).isFalse();
         assertThat(holds("NotIpAddress", List.of("192.0.2.0/24"), "10.1.2.3")).isTrue();
         assertThat(holds("IpAddress", List.of("10.0.0.0/8"), "example.com")).isFalse();
+        assertThat(holds("IpAddress", List.of("0.0.0.0/0"), "999.1.1.1")).isFalse();
+        assertThat(holds("IpAddress", List.of("::/0"), "::ffff:zz")).isFalse();
         assertThatThrownBy(() -> PolicyCondition.of("IpAddress", "aws:SourceIp", List.of("example.com")))
                 .isInstanceOf(MalformedPolicyException.class);
     }
