@@ -273,6 +273,36 @@ class SigV2VerifierTest {
     }
 
     @Test
+    void sigV4SignedRequestsAreVerifiedBySigV4() {
+        Instant now = Instant.parse("2030-01-01T00:00:00Z");
+        SignableRequest signed = new SigV4Signer(ACCESS, SECRET, "us-east-1")
+                .sign(request("GET", "/b/k", "", "host", "localhost"), SigV4.UNSIGNED_PAYLOAD, now);
+        RequestVerifier verifier = new RequestVerifier(STORE, "us-east-1", Clock.fixed(now, ZoneOffset.UTC));
+
+        assertThat(verifier.verify(signed, null).principal().accountId()).isEqualTo("acct-1");
+        assertThat(signed.signatureVersion()).isEqualTo("AWS4-HMAC-SHA256");
+        assertThat(signed.authType()).isEqualTo("REST-HEADER");
+        assertThatThrownBy(() -> verifier.verify(Requests.withHeader(signed, "x-amz-date", "20300101T000001Z"), null))
+                .extracting(e -> ((AuthException) e).error())
+                .isEqualTo(AuthError.SIGNATURE_DOES_NOT_MATCH);
+    }
+
+    @Test
+    void signatureVersionAndAuthTypeNameHowARequestIsSigned() {
+        assertThat(request("GET", "/", "AWSAccessKeyId=a&Expires=1&Signature=s").signatureVersion()).isEqualTo("AWS");
+        assertThat(request("GET", "/", "AWSAccessKeyId=a&Expires=1&Signature=s").authType())
+                .isEqualTo("REST-QUERY-STRING");
+        assertThat(request("GET", "/", "", "authorization", "AWS a:b").signatureVersion()).isEqualTo("AWS");
+        assertThat(request("GET", "/", "X-Amz-Algorithm=AWS4-HMAC-SHA256").signatureVersion())
+                .isEqualTo("AWS4-HMAC-SHA256");
+        assertThat(request("GET", "/", "").signatureVersion()).isNull();
+        assertThat(request("GET", "/", "").authType()).isNull();
+        assertThat(request("GET", "/", "a=1&b&a=x+y%2F").queryParameters())
+                .containsEntry("a", List.of("1", "x y/"))
+                .containsEntry("b", List.of(""));
+    }
+
+    @Test
     void sigV4AndUnsignedRequestsStillGoToSigV4() {
         SignableRequest unsigned = request("GET", "/b/k", "");
 

@@ -9,6 +9,10 @@ import java.util.Set;
  * What each S3 operation needs: the IAM action a bucket policy names it by, and the ACL permission that grants
  * it, as the S3 API reference lists them. The API server looks its route's operation up here once per request
  * (through {@link AccessEvaluator}).
+ *
+ * <p>Two operations need more than one check, as in S3: DeleteObjects is decided per key (each as
+ * {@code s3:DeleteObject} on that key), and CopyObject and UploadPartCopy need, besides {@code s3:PutObject} on
+ * the destination, a GetObject decision on the source bucket and key.
  */
 public final class S3Operations {
 
