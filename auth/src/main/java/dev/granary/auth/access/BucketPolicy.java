@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * A parsed, validated bucket policy: immutable and thread-safe. {@link #parse} checks a document the way
@@ -48,7 +49,22 @@ public final class BucketPolicy {
      * @throws MalformedPolicyException with AWS's message when S3 would refuse the document
      */
     public static BucketPolicy parse(String json, String bucket) {
+        return parse(json, bucket, account -> true);
+    }
+
+    /**
+     * Parses and validates a policy for a bucket, checking that every account it names exists, as S3 does
+     * ("Invalid principal in policy" for an unknown one).
+     *
+     * @param json the policy document
+     * @param bucket the bucket the policy is put on: every resource must be in it
+     * @param accountExists whether a canonical id (or account id) names an account of this server
+     * @return the policy
+     * @throws MalformedPolicyException with AWS's message when S3 would refuse the document
+     */
+    public static BucketPolicy parse(String json, String bucket, Predicate<String> accountExists) {
         Objects.requireNonNull(bucket, "bucket");
+        Objects.requireNonNull(accountExists, "accountExists");
         if (json == null || json.isBlank()) {
             throw new MalformedPolicyException("Policies must be valid JSON and the first byte must be '{'");
         }
@@ -97,7 +113,7 @@ public final class BucketPolicy {
             if (!(s instanceof Map<?, ?> st)) {
                 throw new MalformedPolicyException("Invalid policy syntax.");
             }
-            PolicyStatement parsed = statement(st, bucket, version.equals("2012-10-17"));
+            PolicyStatement parsed = statement(st, bucket, version.equals("2012-10-17"), accountExists);
             if (parsed.sid() != null && !sids.add(parsed.sid())) {
                 throw new MalformedPolicyException("Statement IDs (SID) in a single policy must be unique.");
             }
@@ -106,7 +122,8 @@ public final class BucketPolicy {
         return new BucketPolicy(json, version, id, statements);
     }
 
-    private static PolicyStatement statement(Map<?, ?> st, String bucket, boolean variables) {
+    private static PolicyStatement statement(
+            Map<?, ?> st, String bucket, boolean variables, Predicate<String> accountExists) {
         for (Object key : st.keySet()) {
             if (!STATEMENT_FIELDS.contains(key)) {
                 throw new MalformedPolicyException("Unknown field " + key);
@@ -128,6 +145,11 @@ public final class BucketPolicy {
         }
         boolean notPrincipal = exactlyOne(st, "Principal", "NotPrincipal");
         PolicyPrincipal principal = PolicyPrincipal.parse(st.get(notPrincipal ? "NotPrincipal" : "Principal"));
+        for (String account : principal.accountIds()) {
+            if (!accountExists.test(account)) {
+                throw new MalformedPolicyException("Invalid principal in policy");
+            }
+        }
 
         boolean notAction = exactlyOne(st, "Action", "NotAction");
         List<String> actions = strings(st.get(notAction ? "NotAction" : "Action"), "Action");

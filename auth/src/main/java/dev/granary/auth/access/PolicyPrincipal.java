@@ -100,6 +100,15 @@ public record PolicyPrincipal(boolean everyone, List<String> accounts, List<Stri
                 || requester.userName() != null && users.contains(requester.canonicalId() + "/" + requester.userName());
     }
 
+    /** Every account id the principal names, users' accounts included. */
+    List<String> accountIds() {
+        List<String> ids = new ArrayList<>(accounts);
+        for (String user : users) {
+            ids.add(user.substring(0, user.indexOf('/')));
+        }
+        return ids;
+    }
+
     private static List<String> strings(Object value) {
         if (value instanceof String s) {
             return List.of(s);

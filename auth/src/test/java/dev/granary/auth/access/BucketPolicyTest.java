@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.granary.auth.AuthError;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Bucket policies: parsing and validation as PutBucketPolicy does it, evaluation, and public status. */
@@ -201,6 +202,18 @@ class BucketPolicyTest {
         assertStatementMalformed(
                 "{\"Effect\":\"Allow\",\"Principal\":\"*\",\"NotPrincipal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::examplebucket/*\"}",
                 "Invalid policy syntax.");
+    }
+
+    @Test
+    void principalsMustNameExistingAccountsWhenTheServerCanTell() {
+        String json = "{\"Statement\":{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":[\"111122223333\","
+                + "\"arn:aws:iam::444455556666:user/dev\"]},\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::examplebucket/*\"}}";
+
+        assertThat(BucketPolicy.parse(json, BUCKET, Set.of("111122223333", "444455556666")::contains).statements())
+                .hasSize(1);
+        assertThatThrownBy(() -> BucketPolicy.parse(json, BUCKET, Set.of("111122223333")::contains))
+                .isInstanceOf(MalformedPolicyException.class)
+                .hasMessage("Invalid principal in policy");
     }
 
     @Test
