@@ -40,6 +40,11 @@ public enum AuthError {
             400,
             "The request contained trailing data that was not well-formed or did not conform to our published"
                     + " schema."),
+    MALFORMED_POLICY("MalformedPolicy", 400, "Policies must be valid JSON and the first byte must be '{'"),
+    MALFORMED_ACL_ERROR(
+            "MalformedACLError", 400, "The XML you provided was not well-formed or did not validate against our published schema."),
+    UNRESOLVABLE_GRANT_BY_EMAIL_ADDRESS(
+            "UnresolvableGrantByEmailAddress", 400, "The email address you provided does not match any account on record."),
     INVALID_CHUNK_SIZE("InvalidChunkSizeError", 400, "Only the last chunk is allowed to have a size less than 8192 bytes");
 
     private final String code;

@@ -3,7 +3,7 @@ package dev.granary.auth;
 import java.util.Objects;
 
 /** A request that failed authentication or header validation, carrying the S3 error to answer with. */
-public final class AuthException extends RuntimeException {
+public class AuthException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 

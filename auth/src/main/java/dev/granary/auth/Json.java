@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A small strict JSON parser for POST policies: objects become {@code Map<String, Object>} (in order), arrays
+ * A small strict JSON parser for POST policies, bucket policies and stored ACLs: objects become {@code Map<String, Object>} (in order), arrays
  * {@code List<Object>}, numbers {@link BigDecimal}, and true, false and null their Java values. Policies are
  * bounded by the form's field limit, so recursion depth and size need no further limits than {@link #MAX_DEPTH}.
  */
-final class Json {
+public final class Json {
     private static final int MAX_DEPTH = 32;
 
     private final String text;
@@ -21,8 +21,14 @@ final class Json {
         this.text = text;
     }
 
-    /** Parses one JSON value filling the whole text. @throws IllegalArgumentException when it is not JSON */
-    static Object parse(String text) {
+    /**
+     * Parses one JSON value filling the whole text.
+     *
+     * @param text the JSON text
+     * @return a {@code Map<String, Object>}, {@code List<Object>}, String, BigDecimal, Boolean or null
+     * @throws IllegalArgumentException when it is not JSON
+     */
+    public static Object parse(String text) {
         Json json = new Json(text);
         Object value = json.value(0);
         json.skipSpace();
@@ -191,6 +197,34 @@ final class Json {
         if (next() != c) {
             throw error("expected '" + c + "'");
         }
+    }
+
+    /**
+     * Quotes a string as a JSON string literal, escaping what JSON requires.
+     *
+     * @param value the string
+     * @return the literal, quotes included
+     */
+    public static String quote(String value) {
+        StringBuilder out = new StringBuilder(value.length() + 2).append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"').toString();
     }
 
     private IllegalArgumentException error(String what) {

@@ -8,7 +8,8 @@ import java.util.Objects;
 /**
  * Verifies the SigV4 signature of a POST form upload: {@code x-amz-signature} must be the hex HMAC of the
  * base64 {@code policy} field under the signing key that {@code x-amz-credential} and {@code x-amz-date} name.
- * The policy's conditions are then checked with {@link PostPolicy#check}. Thread-safe.
+ * Forms signed with Signature Version 2 ({@code AWSAccessKeyId}, {@code signature}) are verified too. The policy's
+ * conditions are then checked with {@link PostPolicy#check}. Thread-safe.
  */
 public final class PostPolicyVerifier {
     private final CredentialStore credentials;
@@ -45,7 +46,7 @@ public final class PostPolicyVerifier {
             throw missing("policy");
         }
         if (fields.containsKey("awsaccesskeyid") && !fields.containsKey("x-amz-credential")) {
-            throw new AuthException(AuthError.NOT_IMPLEMENTED, "POST policies signed with Signature Version 2 are not supported yet.");
+            return verifyV2(fields, policy);
         }
         String algorithm = required(fields, "x-amz-algorithm");
         String credential = required(fields, "x-amz-credential");
@@ -82,6 +83,32 @@ public final class PostPolicyVerifier {
             throw new AuthException(AuthError.SIGNATURE_DOES_NOT_MATCH);
         }
         return PostPolicy.parse(key.principal(), policy);
+    }
+
+    /** Signature Version 2: {@code signature} is base64 HMAC-SHA1 of the base64 policy under the secret key. */
+    private PostPolicy verifyV2(Map<String, String> fields, String policy) {
+        String accessKey = required(fields, "awsaccesskeyid");
+        String signature = required(fields, "signature");
+        Credentials key = credentials
+                .lookup(accessKey)
+                .filter(Credentials::enabled)
+                .orElseThrow(() -> new AuthException(AuthError.INVALID_ACCESS_KEY_ID));
+        if (!SigV2.signaturesMatch(signatureV2(key.secretKey(), policy), signature.strip())) {
+            throw new AuthException(AuthError.SIGNATURE_DOES_NOT_MATCH);
+        }
+        return PostPolicy.parse(key.principal(), policy);
+    }
+
+    /**
+     * The {@code signature} field of a POST policy signed with Signature Version 2, as a client computes it:
+     * base64 HMAC-SHA1 of the base64 policy under the secret key.
+     *
+     * @param secretKey the signer's secret key
+     * @param policyBase64 the {@code policy} form field
+     * @return the signature
+     */
+    public static String signatureV2(String secretKey, String policyBase64) {
+        return SigV2.sign(secretKey, policyBase64);
     }
 
     /**

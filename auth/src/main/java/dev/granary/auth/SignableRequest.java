@@ -1,5 +1,7 @@
 package dev.granary.auth;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -31,5 +33,46 @@ public record SignableRequest(String method, String rawPath, String rawQuery, Ma
     public String header(String lowerName) {
         List<String> values = headers.get(lowerName);
         return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    /**
+     * The query parameters, names and values percent-decoded ('+' as a space), in order received; a parameter
+     * without '=' has an empty value.
+     *
+     * @return values keyed by name
+     */
+    public Map<String, List<String>> queryParameters() {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (SigV4.QueryParam p : SigV4.parseQuery(rawQuery, true)) {
+            out.computeIfAbsent(p.name(), k -> new ArrayList<>()).add(p.value());
+        }
+        return out;
+    }
+
+    /**
+     * How the request is signed, as the {@code s3:signatureversion} condition key names it: "AWS4-HMAC-SHA256",
+     * "AWS" (SigV2), or null when unsigned.
+     */
+    public String signatureVersion() {
+        String authorization = header("authorization");
+        if (authorization != null) {
+            return authorization.strip().startsWith("AWS ") ? "AWS" : "AWS4-HMAC-SHA256";
+        }
+        Map<String, List<String>> query = queryParameters();
+        if (query.containsKey("X-Amz-Algorithm")) {
+            return "AWS4-HMAC-SHA256";
+        }
+        return query.containsKey("AWSAccessKeyId") ? "AWS" : null;
+    }
+
+    /**
+     * Where the signature is, as the {@code s3:authType} condition key names it: "REST-HEADER",
+     * "REST-QUERY-STRING", or null when unsigned (a POST form upload is "POST", which the caller knows).
+     */
+    public String authType() {
+        if (header("authorization") != null) {
+            return "REST-HEADER";
+        }
+        return signatureVersion() != null ? "REST-QUERY-STRING" : null;
     }
 }

@@ -1,0 +1,52 @@
+package dev.granary.auth;
+
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * The one entry point for authenticating an S3 request: SigV2 requests ({@code Authorization: AWS ...} or an
+ * {@code AWSAccessKeyId} query) go to {@link SigV2Verifier}, everything else, unsigned requests included, to
+ * {@link SigV4Verifier}. Thread-safe.
+ */
+public final class RequestVerifier {
+
+    private final SigV4Verifier sigV4;
+    private final SigV2Verifier sigV2;
+
+    /**
+     * Creates a verifier with AWS's 15 minute clock skew allowance.
+     *
+     * @param credentials where access keys are looked up
+     * @param region the region this endpoint serves
+     * @param clock the server's clock
+     */
+    public RequestVerifier(CredentialStore credentials, String region, Clock clock) {
+        this(
+                new SigV4Verifier(credentials, region, clock),
+                new SigV2Verifier(credentials, clock, SigV4Verifier.DEFAULT_MAX_SKEW));
+    }
+
+    /**
+     * Creates a verifier of the two given ones.
+     *
+     * @param sigV4 verifies SigV4 and unsigned requests
+     * @param sigV2 verifies SigV2 requests
+     */
+    public RequestVerifier(SigV4Verifier sigV4, SigV2Verifier sigV2) {
+        this.sigV4 = Objects.requireNonNull(sigV4, "sigV4");
+        this.sigV2 = Objects.requireNonNull(sigV2, "sigV2");
+    }
+
+    /**
+     * Authenticates a request.
+     *
+     * @param request the request as received
+     * @param virtualHostBucket the bucket named by the Host header for a virtual-hosted request, else null (only
+     *     SigV2 needs it)
+     * @return the principal and how the body must be verified; anonymous when the request carries no signature
+     * @throws AuthException with the S3 error when authentication fails
+     */
+    public AuthResult verify(SignableRequest request, String virtualHostBucket) {
+        return SigV2Verifier.isSigV2(request) ? sigV2.verify(request, virtualHostBucket) : sigV4.verify(request);
+    }
+}

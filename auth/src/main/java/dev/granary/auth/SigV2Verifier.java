@@ -1,0 +1,185 @@
+package dev.granary.auth;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Verifies AWS Signature Version 2 on S3 requests, for old clients: {@code Authorization: AWS AKID:signature} in
+ * the header, or {@code AWSAccessKeyId}, {@code Expires} and {@code Signature} in the query. Errors are S3's.
+ * Thread-safe.
+ *
+ * <p>SigV2 signs no payload digest, so every result is {@link PayloadMode#UNSIGNED}; Content-MD5, when sent, is
+ * signed and still checked against the body by {@link PayloadDecoder}.
+ */
+public final class SigV2Verifier {
+
+    private static final String HEADER_PREFIX = "AWS ";
+
+    private final CredentialStore credentials;
+    private final Clock clock;
+    private final Duration maxSkew;
+
+    /**
+     * Creates a verifier.
+     *
+     * @param credentials where access keys are looked up
+     * @param clock the server's clock
+     * @param maxSkew how far a header-signed request's time may be from the clock
+     */
+    public SigV2Verifier(CredentialStore credentials, Clock clock, Duration maxSkew) {
+        this.credentials = Objects.requireNonNull(credentials, "credentials");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.maxSkew = Objects.requireNonNull(maxSkew, "maxSkew");
+    }
+
+    /**
+     * Whether a request is signed with SigV2, in the header or in the query.
+     *
+     * @param request the request as received
+     * @return true when {@link #verify} is the method to authenticate it with
+     */
+    public static boolean isSigV2(SignableRequest request) {
+        String authorization = request.header("authorization");
+        if (authorization != null) {
+            return authorization.strip().startsWith(HEADER_PREFIX);
+        }
+        return find(SigV4.parseQuery(request.rawQuery(), false), "AWSAccessKeyId") != null;
+    }
+
+    /**
+     * Authenticates a SigV2 request.
+     *
+     * @param request the request as received
+     * @param virtualHostBucket the bucket the Host header names (virtual-hosted style), or null for path style;
+     *     SigV2 signs the resource as "/bucket/key" either way
+     * @return the principal, with an unsigned payload
+     * @throws AuthException InvalidArgument, AccessDenied, InvalidAccessKeyId, RequestTimeTooSkewed or
+     *     SignatureDoesNotMatch, as S3 answers
+     */
+    public AuthResult verify(SignableRequest request, String virtualHostBucket) {
+        String authorization = request.header("authorization");
+        if (authorization != null) {
+            return verifyHeader(request, authorization.strip(), virtualHostBucket);
+        }
+        return verifyQuery(request, virtualHostBucket);
+    }
+
+    private AuthResult verifyHeader(SignableRequest request, String authorization, String bucket) {
+        if (!authorization.startsWith(HEADER_PREFIX)) {
+            throw new AuthException(AuthError.INVALID_ARGUMENT, "Unsupported Authorization Type");
+        }
+        String rest = authorization.substring(HEADER_PREFIX.length()).strip();
+        // Base64 has no ':', so the last one separates the key from the signature.
+        int colon = rest.lastIndexOf(':');
+        if (colon <= 0 || colon == rest.length() - 1) {
+            throw new AuthException(
+                    AuthError.INVALID_ARGUMENT, "AWS authorization header is invalid.  Expected AwsAccessKeyId:signature");
+        }
+        String accessKey = rest.substring(0, colon);
+        String signature = rest.substring(colon + 1).strip();
+        Credentials creds = lookup(accessKey);
+
+        String amzDate = request.header("x-amz-date");
+        Instant time = requestTime(amzDate != null ? amzDate : request.header("date"));
+        if (Duration.between(time, clock.instant()).abs().compareTo(maxSkew) > 0) {
+            throw new AuthException(AuthError.REQUEST_TIME_TOO_SKEWED);
+        }
+        String dateLine = amzDate != null ? "" : request.header("date").strip();
+        if (matches(creds, request, dateLine, bucket, false, signature)) {
+            return authenticated(creds);
+        }
+        // One of AWS's own examples (the DELETE) signs x-amz-date in the date line and not among the headers;
+        // the same request facts are signed, so that form is accepted too.
+        if (amzDate != null && matches(creds, request, amzDate.strip(), bucket, true, signature)) {
+            return authenticated(creds);
+        }
+        throw new AuthException(AuthError.SIGNATURE_DOES_NOT_MATCH);
+    }
+
+    private AuthResult verifyQuery(SignableRequest request, String bucket) {
+        List<SigV4.QueryParam> params = SigV4.parseQuery(request.rawQuery(), false);
+        String accessKey = find(params, "AWSAccessKeyId");
+        String expires = find(params, "Expires");
+        String signature = find(params, "Signature");
+        if (accessKey == null || expires == null || signature == null) {
+            throw new AuthException(
+                    AuthError.ACCESS_DENIED,
+                    "Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters");
+        }
+        long expiresAt;
+        try {
+            expiresAt = Long.parseLong(expires.strip());
+        } catch (NumberFormatException e) {
+            throw new AuthException(AuthError.ACCESS_DENIED, "Invalid date (should be seconds since epoch): " + expires);
+        }
+        Credentials creds = lookup(accessKey);
+        if (clock.instant().getEpochSecond() > expiresAt) {
+            throw new AuthException(AuthError.ACCESS_DENIED, "Request has expired");
+        }
+        if (matches(creds, request, expires.strip(), bucket, false, signature)) {
+            return authenticated(creds);
+        }
+        throw new AuthException(AuthError.SIGNATURE_DOES_NOT_MATCH);
+    }
+
+    private static boolean matches(
+            Credentials creds,
+            SignableRequest request,
+            String dateLine,
+            String bucket,
+            boolean excludeAmzDate,
+            String provided) {
+        String expected =
+                SigV2.sign(creds.secretKey(), SigV2.stringToSign(request, dateLine, bucket, excludeAmzDate, false));
+        if (SigV2.signaturesMatch(expected, provided)) {
+            return true;
+        }
+        // Form-style clients send a space in a signed sub-resource value as '+'.
+        return request.rawQuery().indexOf('+') >= 0
+                && SigV2.signaturesMatch(
+                        SigV2.sign(creds.secretKey(), SigV2.stringToSign(request, dateLine, bucket, excludeAmzDate, true)),
+                        provided);
+    }
+
+    private static AuthResult authenticated(Credentials creds) {
+        return new AuthResult(creds.principal(), PayloadMode.UNSIGNED, null, null);
+    }
+
+    /** An unknown key and a deactivated one get the same answer, as in {@link SigV4Verifier}. */
+    private Credentials lookup(String accessKey) {
+        return credentials
+                .lookup(accessKey)
+                .filter(Credentials::enabled)
+                .orElseThrow(() -> new AuthException(AuthError.INVALID_ACCESS_KEY_ID));
+    }
+
+    private static Instant requestTime(String value) {
+        if (value != null) {
+            String v = value.strip();
+            try {
+                return ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            } catch (DateTimeParseException e) {
+                Instant basic = SigV4.parseBasicAmzDate(v);
+                if (basic != null) {
+                    return basic;
+                }
+            }
+        }
+        throw new AuthException(AuthError.ACCESS_DENIED, "AWS authentication requires a valid Date or x-amz-date header");
+    }
+
+    private static String find(List<SigV4.QueryParam> params, String name) {
+        for (SigV4.QueryParam p : params) {
+            if (p.name().equals(name)) {
+                return p.value();
+            }
+        }
+        return null;
+    }
+}
