@@ -19,6 +19,9 @@ import java.util.TreeMap;
  *     after the body reached its end, so a verifying stream may fill it when it sees the end (a trailer).
  * @param checksumType {@code FULL_OBJECT} or {@code COMPOSITE} for multipart, or null
  * @param tags the object's tags (key to value); empty when it has none
+ * @param system what the server keeps about the object besides (never sent as user metadata): its ACL and owner,
+ *     its encryption parameters. Keys are namespaced by their owner, e.g. {@code acl}, {@code sse.algorithm};
+ *     empty when there is nothing
  */
 public record ObjectAttributes(
         String contentType,
@@ -30,10 +33,38 @@ public record ObjectAttributes(
         SortedMap<String, String> userMetadata,
         Map<String, String> checksums,
         String checksumType,
-        SortedMap<String, String> tags) {
+        SortedMap<String, String> tags,
+        SortedMap<String, String> system) {
 
     public ObjectAttributes {
         tags = tags == null ? new TreeMap<>() : tags;
+        system = system == null ? new TreeMap<>() : system;
+    }
+
+    /** Attributes without system properties. */
+    public ObjectAttributes(
+            String contentType,
+            String contentEncoding,
+            String contentDisposition,
+            String contentLanguage,
+            String cacheControl,
+            String expires,
+            SortedMap<String, String> userMetadata,
+            Map<String, String> checksums,
+            String checksumType,
+            SortedMap<String, String> tags) {
+        this(
+                contentType,
+                contentEncoding,
+                contentDisposition,
+                contentLanguage,
+                cacheControl,
+                expires,
+                userMetadata,
+                checksums,
+                checksumType,
+                tags,
+                new TreeMap<>());
     }
 
     /** Attributes without tags. */
@@ -77,7 +108,24 @@ public record ObjectAttributes(
                 userMetadata,
                 checksums,
                 checksumType,
-                newTags);
+                newTags,
+                system);
+    }
+
+    /** A copy with other system properties. */
+    public ObjectAttributes withSystem(SortedMap<String, String> newSystem) {
+        return new ObjectAttributes(
+                contentType,
+                contentEncoding,
+                contentDisposition,
+                contentLanguage,
+                cacheControl,
+                expires,
+                userMetadata,
+                checksums,
+                checksumType,
+                tags,
+                newSystem);
     }
 
     /** A copy with other checksums. */
@@ -92,6 +140,7 @@ public record ObjectAttributes(
                 userMetadata,
                 newChecksums,
                 newChecksumType,
-                tags);
+                tags,
+                system);
     }
 }

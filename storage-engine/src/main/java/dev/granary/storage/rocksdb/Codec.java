@@ -19,7 +19,8 @@ import java.util.TreeMap;
  * {@code writeUTF}, which caps at 64 KiB and uses modified UTF-8.
  *
  * <p>Versions: 1 is the original format; 2 adds the object tags after the checksum type of
- * {@link ObjectAttributes}; 3 adds the version id and version flags at the end of an object record. Records of
+ * {@link ObjectAttributes}; 3 adds the system properties after the tags and the version id and version flags at
+ * the end of an object record. Records of
  * every version are read; version 1 attributes have no tags, records before 3 belong to no version.
  */
 final class Codec {
@@ -152,6 +153,7 @@ final class Codec {
         writeString(out, a.checksumType());
         if (withTags) {
             writeMap(out, a.tags());
+            writeMap(out, a.system());
         }
     }
 
@@ -166,6 +168,7 @@ final class Codec {
         SortedMap<String, String> checksums = readMap(in);
         String checksumType = readString(in);
         SortedMap<String, String> tags = in.version >= VERSION_WITH_TAGS ? readMap(in) : new TreeMap<>();
+        SortedMap<String, String> system = in.version >= VERSION_WITH_VERSIONS ? readMap(in) : new TreeMap<>();
         return new ObjectAttributes(
                 contentType,
                 contentEncoding,
@@ -176,7 +179,8 @@ final class Codec {
                 userMetadata,
                 checksums,
                 checksumType,
-                tags);
+                tags,
+                system);
     }
 
     static void writeSegment(DataOutputStream out, Segment segment) throws IOException {

@@ -312,9 +312,11 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
             if (!target.etag().equals(expectedEtag)) {
                 throw new StorageException(Reason.NO_SUCH_KEY, "no object " + key + " with ETag " + expectedEtag);
             }
-            // Same data, so nothing to reclaim: only the record changes. A change of tags alone is not a
-            // modification of the object (as in S3, tagging keeps Last-Modified).
-            boolean onlyTags = attributes.withTags(target.attributes().tags()).equals(target.attributes());
+            // Same data, so nothing to reclaim: only the record changes. A change of tags or of system properties
+            // (an ACL) alone is not a modification of the object (as in S3, tagging keeps Last-Modified).
+            boolean onlyTags = attributes.withTags(target.attributes().tags())
+                    .withSystem(target.attributes().system())
+                    .equals(target.attributes());
             ObjectRecord next = target.withAttributes(
                     attributes, onlyTags ? target.lastModified() : System.currentTimeMillis());
             boolean isCurrent = current != null && Objects.equals(current.versionId(), target.versionId());
