@@ -4,6 +4,7 @@ import dev.granary.api.admin.AdminServer;
 import dev.granary.api.handler.Handlers;
 import dev.granary.api.handler.Owners;
 import dev.granary.api.http.GranaryServer;
+import dev.granary.api.lifecycle.LifecycleWorker;
 import dev.granary.api.route.S3Router;
 import dev.granary.auth.CredentialStore;
 import dev.granary.auth.Credentials;
@@ -47,20 +48,26 @@ public final class Granary implements AutoCloseable {
     /** The end of the users' key range: '0' follows '/'. */
     private static final String USERS_END = "iam0";
 
+    /** How often lifecycle rules are carried out (S3 does it once a day). */
+    private static final Duration LIFECYCLE_INTERVAL = Duration.ofHours(1);
+
     private final GranaryConfig config;
-    private final ObjectStore store;
+    private final RocksObjectStore store;
     private final Metering metering;
     private final GranaryServer server;
     private final AdminServer admin;
+    private final LifecycleWorker lifecycle;
     private volatile boolean closed;
 
     private Granary(
-            GranaryConfig config, ObjectStore store, Metering metering, GranaryServer server, AdminServer admin) {
+            GranaryConfig config, RocksObjectStore store, Metering metering, GranaryServer server, AdminServer admin) {
         this.config = config;
         this.store = store;
         this.metering = metering;
         this.server = server;
         this.admin = admin;
+        this.lifecycle = new LifecycleWorker(store, store.system(), Clock.systemUTC());
+        lifecycle.start(LIFECYCLE_INTERVAL);
     }
 
     /** Opens the data folder and starts serving. */
@@ -145,6 +152,14 @@ public final class Granary implements AutoCloseable {
         return server.port();
     }
 
+    /**
+     * A lifecycle worker over this node's store that runs passes as of {@code clock} (tests, and operators who
+     * want a pass now); the node's own runs every hour, as of the real time.
+     */
+    public LifecycleWorker lifecycle(Clock clock) {
+        return new LifecycleWorker(store, store.system(), clock);
+    }
+
     /** The admin listener's port (usage API, /metrics). */
     public int adminPort() {
         return admin.port();
@@ -167,6 +182,7 @@ public final class Granary implements AutoCloseable {
         }
         closed = true;
         server.shutdown(30_000);
+        lifecycle.close();
         admin.close();
         metering.close(); // the last flush, into the store: before it closes
         store.close();

@@ -68,6 +68,11 @@ public final class GranaryServerExtension implements BeforeAllCallback, AfterAll
         return dataDir;
     }
 
+    /** The running node. */
+    Granary granary() {
+        return granary;
+    }
+
     /** The admin listener (usage API, /metrics). */
     public URI adminUri() {
         return URI.create("http://127.0.0.1:" + granary.adminPort());

@@ -6,6 +6,7 @@ import dev.granary.api.http.AmzHeaders;
 import dev.granary.api.http.OperationHandler;
 import dev.granary.api.http.S3Request;
 import dev.granary.api.http.S3Response;
+import dev.granary.api.lifecycle.LifecycleConfigs;
 import dev.granary.storage.ObjectContent;
 import dev.granary.storage.ObjectMeta;
 import dev.granary.storage.ObjectStore;
@@ -18,7 +19,7 @@ import java.util.List;
  * response-* overrides, then the bytes (GET only). A GET opens the object once and answers from that one
  * consistent read: metadata, conditions and range are all decided on the version whose bytes are sent.
  */
-record GetObjectHandler(ObjectStore store, boolean headOnly) implements OperationHandler {
+record GetObjectHandler(ObjectStore store, boolean headOnly, LifecycleConfigs lifecycle) implements OperationHandler {
 
     @Override
     public void handle(S3Request request, S3Response response) throws IOException {
@@ -31,14 +32,26 @@ record GetObjectHandler(ObjectStore store, boolean headOnly) implements Operatio
         if (headOnly) {
             ObjectMeta meta = store.headObject(request.objectKey(), versionId);
             long length = answer(request, response, meta).length();
+            expiration(response, meta, versionId);
             response.header(AmzHeaders.CONTENT_LENGTH, Long.toString(length)).empty(response.status());
             return;
         }
         try (ObjectContent content = store.getObject(request.objectKey(), versionId, 0, -1)) {
             ByteRange range = answer(request, response, content.meta());
+            expiration(response, content.meta(), versionId);
             InputStream in = content.stream();
             in.skipNBytes(range.first());
             response.stream(in, range.length(), range.last() == content.meta().size() - 1);
+        }
+    }
+
+    /** The lifecycle expiry of a current object (S3 shows none for a version asked for by id). */
+    private void expiration(S3Response response, ObjectMeta meta, String versionId) {
+        if (versionId == null) {
+            String expiry = lifecycle.expirationHeader(meta);
+            if (expiry != null) {
+                response.header(AmzHeaders.X_AMZ_EXPIRATION, expiry);
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import dev.granary.api.http.AmzHeaders;
 import dev.granary.api.http.OperationHandler;
 import dev.granary.api.http.S3Request;
 import dev.granary.api.http.S3Response;
+import dev.granary.api.lifecycle.LifecycleConfigs;
 import dev.granary.storage.ObjectKey;
 import dev.granary.storage.ObjectMeta;
 import dev.granary.storage.ObjectStore;
@@ -16,7 +17,7 @@ import java.io.IOException;
  * PutObject: streams the body into the store, which commits only after the body, its payload hash, chunk
  * signatures, checksums and Content-MD5 all check out. If-None-Match: * and If-Match make the write conditional.
  */
-record PutObjectHandler(ObjectStore store) implements OperationHandler {
+record PutObjectHandler(ObjectStore store, LifecycleConfigs lifecycle) implements OperationHandler {
     @Override
     public void handle(S3Request request, S3Response response) throws IOException {
         ObjectKey key = request.objectKey();
@@ -29,6 +30,10 @@ record PutObjectHandler(ObjectStore store) implements OperationHandler {
                 key, ObjectHeaders.fromRequest(request, request.checksums()), request.body(), length, request.contentMd5());
         response.header(AmzHeaders.ETAG, meta.quotedEtag());
         ObjectHeaders.writeVersion(response, meta);
+        String expiry = lifecycle.expirationHeader(meta);
+        if (expiry != null) {
+            response.header(AmzHeaders.X_AMZ_EXPIRATION, expiry);
+        }
         ObjectHeaders.writeChecksums(response, meta.attributes().checksums(), meta.attributes().checksumType());
         response.empty(200);
     }

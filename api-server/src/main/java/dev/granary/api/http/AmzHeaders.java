@@ -51,6 +51,7 @@ public final class AmzHeaders {
     public static final String X_AMZ_TAGGING = "x-amz-tagging";
     public static final String X_AMZ_TAGGING_COUNT = "x-amz-tagging-count";
     public static final String X_AMZ_VERSION_ID = "x-amz-version-id";
+    public static final String X_AMZ_EXPIRATION = "x-amz-expiration";
     public static final String X_AMZ_DELETE_MARKER = "x-amz-delete-marker";
     public static final String X_AMZ_COPY_SOURCE_VERSION_ID = "x-amz-copy-source-version-id";
     public static final String X_AMZ_TAGGING_DIRECTIVE = "x-amz-tagging-directive";

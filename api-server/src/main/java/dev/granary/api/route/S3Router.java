@@ -115,6 +115,9 @@ public final class S3Router {
                 if (q.containsKey("versioning")) {
                     return S3Operation.GET_BUCKET_VERSIONING;
                 }
+                if (q.containsKey("lifecycle")) {
+                    return S3Operation.GET_BUCKET_LIFECYCLE;
+                }
                 if (q.containsKey("versions")) {
                     return S3Operation.LIST_OBJECT_VERSIONS;
                 }
@@ -138,6 +141,9 @@ public final class S3Router {
                 if (q.containsKey("versioning")) {
                     return S3Operation.PUT_BUCKET_VERSIONING;
                 }
+                if (q.containsKey("lifecycle")) {
+                    return S3Operation.PUT_BUCKET_LIFECYCLE;
+                }
                 if (q.containsKey("tagging")) {
                     return S3Operation.PUT_BUCKET_TAGGING;
                 }
@@ -149,6 +155,9 @@ public final class S3Router {
             case "DELETE":
                 if (q.containsKey("cors")) {
                     return S3Operation.DELETE_BUCKET_CORS;
+                }
+                if (q.containsKey("lifecycle")) {
+                    return S3Operation.DELETE_BUCKET_LIFECYCLE;
                 }
                 if (q.containsKey("tagging")) {
                     return S3Operation.DELETE_BUCKET_TAGGING;
