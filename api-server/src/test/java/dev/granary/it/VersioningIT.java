@@ -286,6 +286,25 @@ class VersioningIT {
     }
 
     @Test
+    void storageUsageCountsEveryVersionButNoMarkerAndTheCheckAgrees() throws Exception {
+        bucket("v-usage", null);
+        put("v-usage", "before", "12345"); // 5 bytes, becomes the null version
+        versioning("v-usage", BucketVersioningStatus.ENABLED);
+        put("v-usage", "k", "1234567890"); // 10
+        String v2 = put("v-usage", "k", "123").versionId(); // 3
+        s3.deleteObject(b -> b.bucket("v-usage").key("k")); // a marker: no bytes, no object
+        s3.deleteObject(b -> b.bucket("v-usage").key("k").versionId(v2)); // -3
+        String expected = "\"bytes\":15,\"objects\":2,";
+        assertThat(MeteringSupport.admin(server.adminUri(), "/admin/v1/usage/storage").body())
+                .contains("{\"bucket\":\"v-usage\",\"account\":\"" + dev.granary.Granary.ROOT_ACCOUNT_ID + "\","
+                        + expected);
+        String checked = MeteringSupport.admin(server.adminUri(), "POST", "/admin/v1/usage/storage/check",
+                        GranaryServerExtension.SECRET_KEY)
+                .body();
+        assertThat(checked).contains("\"bucket\":\"v-usage\"").contains(expected);
+    }
+
+    @Test
     void versionsSurviveARestart() {
         bucket("v-restart", BucketVersioningStatus.ENABLED);
         String v1 = put("v-restart", "k", "one").versionId();
