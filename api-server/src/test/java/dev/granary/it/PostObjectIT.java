@@ -99,6 +99,17 @@ class PostObjectIT {
     }
 
     @Test
+    void taggingFieldTagsTheObject() throws Exception {
+        PostPolicyForm form = form("tagged/form.txt").field(
+                "tagging", "<Tagging><TagSet><Tag><Key>source</Key><Value>form</Value></Tag></TagSet></Tagging>");
+
+        assertThat(post(form, "x".getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(204);
+        assertThat(s3.getObjectTagging(b -> b.bucket(BUCKET).key("tagged/form.txt")).tagSet())
+                .singleElement()
+                .satisfies(t -> assertThat(t.key() + "=" + t.value()).isEqualTo("source=form"));
+    }
+
+    @Test
     void filenameIsSubstitutedIntoTheKey() throws Exception {
         PostPolicyForm form = form("user/${filename}").condition("[\"starts-with\", \"$key\", \"user/\"]");
 

@@ -6,6 +6,7 @@ import dev.granary.api.http.AmzHeaders;
 import dev.granary.api.http.OperationHandler;
 import dev.granary.api.http.S3Request;
 import dev.granary.api.http.S3Response;
+import dev.granary.api.xml.XmlReader;
 import dev.granary.api.xml.XmlWriter;
 import dev.granary.auth.PostPolicy;
 import dev.granary.auth.PostPolicyVerifier;
@@ -145,7 +146,16 @@ record PostObjectHandler(ObjectStore store, PostPolicyVerifier verifier) impleme
                 fields.get("expires"),
                 meta,
                 new TreeMap<>(),
-                null);
+                null,
+                tags(fields.get("tagging")));
+    }
+
+    /** The form's {@code tagging} field: a {@code Tagging} document, as PutObjectTagging takes. */
+    private static SortedMap<String, String> tags(String tagging) {
+        if (tagging == null || tagging.isBlank()) {
+            return new TreeMap<>();
+        }
+        return Tagging.parseXml(XmlReader.parse(tagging.getBytes(StandardCharsets.UTF_8)), false);
     }
 
     /** The file's size against the policy or a malformed form, found while streaming, as S3 reports it; or null. */
