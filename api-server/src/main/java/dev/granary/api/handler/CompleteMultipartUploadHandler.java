@@ -6,6 +6,7 @@ import dev.granary.api.http.AmzHeaders;
 import dev.granary.api.http.OperationHandler;
 import dev.granary.api.http.S3Request;
 import dev.granary.api.http.S3Response;
+import dev.granary.api.lifecycle.LifecycleConfigs;
 import dev.granary.api.xml.XmlReader;
 import dev.granary.api.xml.XmlWriter;
 import dev.granary.storage.CompletedPart;
@@ -28,7 +29,7 @@ import org.w3c.dom.Node;
  * ETags, declared part checksums and the 5 MiB minimum for all parts but the last; computes the composite
  * checksum when the upload declared one.
  */
-record CompleteMultipartUploadHandler(ObjectStore store) implements OperationHandler {
+record CompleteMultipartUploadHandler(ObjectStore store, LifecycleConfigs lifecycle) implements OperationHandler {
     @Override
     public void handle(S3Request request, S3Response response) throws IOException {
         String uploadId = request.query("uploadId");
@@ -98,7 +99,8 @@ record CompleteMultipartUploadHandler(ObjectStore store) implements OperationHan
         if (checksumType != null) {
             xml.element("ChecksumType", checksumType);
         }
-        ObjectHeaders.writeVersion(response, meta);
+        ObjectHeaders.writeWrittenVersion(response, meta);
+        lifecycle.writeExpiration(response, meta);
         response.xml(xml);
     }
 

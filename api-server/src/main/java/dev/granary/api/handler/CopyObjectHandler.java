@@ -6,6 +6,7 @@ import dev.granary.api.http.AmzHeaders;
 import dev.granary.api.http.OperationHandler;
 import dev.granary.api.http.S3Request;
 import dev.granary.api.http.S3Response;
+import dev.granary.api.lifecycle.LifecycleConfigs;
 import dev.granary.api.xml.XmlWriter;
 import dev.granary.storage.ObjectAttributes;
 import dev.granary.storage.ObjectContent;
@@ -24,7 +25,7 @@ import java.util.TreeMap;
  * and then only its metadata changes. Tags follow {@code x-amz-tagging-directive} the same way: the
  * source's (COPY, the default) or those of {@code x-amz-tagging} (REPLACE).
  */
-record CopyObjectHandler(ObjectStore store) implements OperationHandler {
+record CopyObjectHandler(ObjectStore store, LifecycleConfigs lifecycle) implements OperationHandler {
     @Override
     public void handle(S3Request request, S3Response response) throws IOException {
         ObjectKey target = request.objectKey();
@@ -80,7 +81,8 @@ record CopyObjectHandler(ObjectStore store) implements OperationHandler {
                 copied = store.putObject(target, attributes, content.stream(), source.size(), null);
             }
         }
-        ObjectHeaders.writeVersion(response, copied);
+        ObjectHeaders.writeWrittenVersion(response, copied);
+        lifecycle.writeExpiration(response, copied);
         if (source.versionId() != null) {
             response.header(AmzHeaders.X_AMZ_COPY_SOURCE_VERSION_ID, source.versionId());
         }

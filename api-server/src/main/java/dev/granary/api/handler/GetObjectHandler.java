@@ -48,10 +48,7 @@ record GetObjectHandler(ObjectStore store, boolean headOnly, LifecycleConfigs li
     /** The lifecycle expiry of a current object (S3 shows none for a version asked for by id). */
     private void expiration(S3Response response, ObjectMeta meta, String versionId) {
         if (versionId == null) {
-            String expiry = lifecycle.expirationHeader(meta);
-            if (expiry != null) {
-                response.header(AmzHeaders.X_AMZ_EXPIRATION, expiry);
-            }
+            lifecycle.writeExpiration(response, meta);
         }
     }
 

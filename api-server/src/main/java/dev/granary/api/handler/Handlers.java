@@ -42,7 +42,7 @@ public final class Handlers {
         h.put(S3Operation.LIST_OBJECT_VERSIONS, new ListObjectVersionsHandler(store, owners));
         h.put(S3Operation.LIST_MULTIPART_UPLOADS, new ListMultipartUploadsHandler(store, owners));
         h.put(S3Operation.PUT_OBJECT, new PutObjectHandler(store, lifecycle));
-        h.put(S3Operation.COPY_OBJECT, new CopyObjectHandler(store));
+        h.put(S3Operation.COPY_OBJECT, new CopyObjectHandler(store, lifecycle));
         h.put(S3Operation.GET_OBJECT, new GetObjectHandler(store, false, lifecycle));
         h.put(S3Operation.HEAD_OBJECT, new GetObjectHandler(store, true, lifecycle));
         h.put(S3Operation.DELETE_OBJECT, new DeleteObjectHandler(store));
@@ -55,7 +55,7 @@ public final class Handlers {
         h.put(S3Operation.CREATE_MULTIPART_UPLOAD, new CreateMultipartUploadHandler(store));
         h.put(S3Operation.UPLOAD_PART, new UploadPartHandler(store));
         h.put(S3Operation.UPLOAD_PART_COPY, new UploadPartCopyHandler(store));
-        h.put(S3Operation.COMPLETE_MULTIPART_UPLOAD, new CompleteMultipartUploadHandler(store));
+        h.put(S3Operation.COMPLETE_MULTIPART_UPLOAD, new CompleteMultipartUploadHandler(store, lifecycle));
         h.put(S3Operation.ABORT_MULTIPART_UPLOAD, new AbortMultipartUploadHandler(store));
         h.put(S3Operation.LIST_PARTS, new ListPartsHandler(store, owners));
         h.put(S3Operation.HEALTH, new HealthHandler());

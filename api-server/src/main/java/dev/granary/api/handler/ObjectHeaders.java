@@ -94,6 +94,16 @@ final class ObjectHeaders {
         }
     }
 
+    /**
+     * The version id header of a write: the new version's id; none for a null version (a write to a bucket with
+     * versioning suspended answers without one, as S3 does).
+     */
+    static void writeWrittenVersion(S3Response response, ObjectMeta meta) {
+        if (meta.versionId() != null && !meta.versionId().equals(ObjectMeta.NULL_VERSION)) {
+            response.header(AmzHeaders.X_AMZ_VERSION_ID, meta.versionId());
+        }
+    }
+
     private static String override(S3Request request, String param, String stored) {
         String v = request.query(param);
         return v != null ? v : stored;

@@ -29,11 +29,8 @@ record PutObjectHandler(ObjectStore store, LifecycleConfigs lifecycle) implement
         ObjectMeta meta = store.putObject(
                 key, ObjectHeaders.fromRequest(request, request.checksums()), request.body(), length, request.contentMd5());
         response.header(AmzHeaders.ETAG, meta.quotedEtag());
-        ObjectHeaders.writeVersion(response, meta);
-        String expiry = lifecycle.expirationHeader(meta);
-        if (expiry != null) {
-            response.header(AmzHeaders.X_AMZ_EXPIRATION, expiry);
-        }
+        ObjectHeaders.writeWrittenVersion(response, meta);
+        lifecycle.writeExpiration(response, meta);
         ObjectHeaders.writeChecksums(response, meta.attributes().checksums(), meta.attributes().checksumType());
         response.empty(200);
     }

@@ -1,6 +1,8 @@
 package dev.granary.api.lifecycle;
 
+import dev.granary.api.http.AmzHeaders;
 import dev.granary.api.http.HttpDates;
+import dev.granary.api.http.S3Response;
 import dev.granary.api.xml.XmlReader;
 import dev.granary.storage.BucketInfo;
 import dev.granary.storage.ObjectMeta;
@@ -54,6 +56,14 @@ public final class LifecycleConfigs {
         return expiry == null
                 ? null
                 : "expiry-date=\"" + HttpDates.format(expiry.at()) + "\", rule-id=\"" + expiry.ruleId() + "\"";
+    }
+
+    /** Adds {@code x-amz-expiration} to the answer about a current object, if a rule expires it. */
+    public void writeExpiration(S3Response response, ObjectMeta meta) {
+        String expiry = expirationHeader(meta);
+        if (expiry != null) {
+            response.header(AmzHeaders.X_AMZ_EXPIRATION, expiry);
+        }
     }
 
     /** Stores (replacing) the bucket's configuration. */

@@ -65,8 +65,14 @@ public record LifecycleConfiguration(List<LifecycleRule> rules) {
         if (!"Enabled".equals(status) && !"Disabled".equals(status)) {
             throw new S3Exception(S3Error.MALFORMED_XML);
         }
-        if (!XmlReader.children(rule, "Transition").isEmpty()
-                || !XmlReader.children(rule, "NoncurrentVersionTransition").isEmpty()) {
+        List<Element> transitions = new ArrayList<>(XmlReader.children(rule, "Transition"));
+        transitions.addAll(XmlReader.children(rule, "NoncurrentVersionTransition"));
+        for (Element t : transitions) { // a malformed transition is a 400 before it is a 501
+            date(XmlReader.childText(t, "Date"));
+            nonNegative(XmlReader.childText(t, "Days"));
+            nonNegative(XmlReader.childText(t, "NoncurrentDays"));
+        }
+        if (!transitions.isEmpty()) {
             throw new S3Exception(
                     S3Error.NOT_IMPLEMENTED, "Transitions are not supported: Granary has one storage class.");
         }
@@ -143,7 +149,8 @@ public record LifecycleConfiguration(List<LifecycleRule> rules) {
             throw new S3Exception(S3Error.MALFORMED_XML);
         }
         if (filter == null) {
-            return new LifecycleRule.Filter(legacyPrefix == null ? "" : legacyPrefix, new TreeMap<>(), null, null);
+            return new LifecycleRule.Filter(
+                    legacyPrefix == null ? "" : legacyPrefix, new TreeMap<>(), null, null, legacyPrefix != null);
         }
         Element and = single(filter, "And");
         int parts = XmlReader.children(filter, "Prefix").size() + XmlReader.children(filter, "Tag").size()
@@ -171,7 +178,7 @@ public record LifecycleConfiguration(List<LifecycleRule> rules) {
             throw new S3Exception(
                     S3Error.INVALID_ARGUMENT, "ObjectSizeGreaterThan must be less than ObjectSizeLessThan in a filter.");
         }
-        return new LifecycleRule.Filter(prefix == null ? "" : prefix, tags, greater, less);
+        return new LifecycleRule.Filter(prefix == null ? "" : prefix, tags, greater, less, false);
     }
 
     private static Element single(Element parent, String name) {
@@ -195,6 +202,12 @@ public record LifecycleConfiguration(List<LifecycleRule> rules) {
             throw new S3Exception(S3Error.MALFORMED_XML);
         }
         throw new S3Exception(S3Error.INVALID_ARGUMENT, what + " must be a positive integer");
+    }
+
+    private static void nonNegative(String text) {
+        if (text != null && (size(text) > Integer.MAX_VALUE)) {
+            throw new S3Exception(S3Error.INVALID_ARGUMENT, "'Days' in the Transition action must be a non-negative integer");
+        }
     }
 
     private static Long size(String text) {
@@ -238,26 +251,12 @@ public record LifecycleConfiguration(List<LifecycleRule> rules) {
         for (LifecycleRule r : rules) {
             xml.start("Rule").element("ID", r.id());
             LifecycleRule.Filter f = r.filter();
-            xml.start("Filter");
-            int conditions = (f.prefix().isEmpty() ? 0 : 1) + f.tags().size() + (f.sizeGreaterThan() == null ? 0 : 1)
-                    + (f.sizeLessThan() == null ? 0 : 1);
-            if (conditions > 1) {
-                xml.start("And");
-            }
-            if (conditions == 0 || !f.prefix().isEmpty()) {
+            if (f.legacy()) {
                 xml.element("Prefix", f.prefix());
+            } else {
+                filterXml(xml, f);
             }
-            f.tags().forEach((k, v) -> xml.start("Tag").element("Key", k).element("Value", v).end());
-            if (f.sizeGreaterThan() != null) {
-                xml.element("ObjectSizeGreaterThan", f.sizeGreaterThan());
-            }
-            if (f.sizeLessThan() != null) {
-                xml.element("ObjectSizeLessThan", f.sizeLessThan());
-            }
-            if (conditions > 1) {
-                xml.end();
-            }
-            xml.end().element("Status", r.enabled() ? "Enabled" : "Disabled");
+            xml.element("Status", r.enabled() ? "Enabled" : "Disabled");
             if (r.expirationDays() != null || r.expirationDate() != null || r.expiredObjectDeleteMarker()) {
                 xml.start("Expiration");
                 if (r.expirationDays() != null) {
@@ -284,6 +283,29 @@ public record LifecycleConfiguration(List<LifecycleRule> rules) {
             xml.end();
         }
         return xml;
+    }
+
+    private static void filterXml(XmlWriter xml, LifecycleRule.Filter f) {
+        xml.start("Filter");
+        int conditions = (f.prefix().isEmpty() ? 0 : 1) + f.tags().size() + (f.sizeGreaterThan() == null ? 0 : 1)
+                + (f.sizeLessThan() == null ? 0 : 1);
+        if (conditions > 1) {
+            xml.start("And");
+        }
+        if (conditions == 0 || !f.prefix().isEmpty()) {
+            xml.element("Prefix", f.prefix());
+        }
+        f.tags().forEach((k, v) -> xml.start("Tag").element("Key", k).element("Value", v).end());
+        if (f.sizeGreaterThan() != null) {
+            xml.element("ObjectSizeGreaterThan", f.sizeGreaterThan());
+        }
+        if (f.sizeLessThan() != null) {
+            xml.element("ObjectSizeLessThan", f.sizeLessThan());
+        }
+        if (conditions > 1) {
+            xml.end();
+        }
+        xml.end();
     }
 
     /**

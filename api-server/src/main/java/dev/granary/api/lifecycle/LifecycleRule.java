@@ -38,8 +38,10 @@ public record LifecycleRule(
      * @param tags tags the object must carry, each with this value
      * @param sizeGreaterThan the object must be larger, or null
      * @param sizeLessThan the object must be smaller, or null
+     * @param legacy whether it was given as the rule's own {@code Prefix} (the older form), shown back that way
      */
-    public record Filter(String prefix, SortedMap<String, String> tags, Long sizeGreaterThan, Long sizeLessThan) {
+    public record Filter(
+            String prefix, SortedMap<String, String> tags, Long sizeGreaterThan, Long sizeLessThan, boolean legacy) {
 
         boolean matches(String key, Map<String, String> objectTags, long size) {
             if (!key.startsWith(prefix)) {

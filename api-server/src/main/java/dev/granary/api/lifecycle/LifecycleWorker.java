@@ -227,7 +227,11 @@ public final class LifecycleWorker implements AutoCloseable {
             // A delete marker with no version left behind it is an expired object delete marker.
             if (remaining.size() == 1) {
                 for (LifecycleRule r : config.rules()) {
-                    if (r.enabled() && r.expiredObjectDeleteMarker() && key.startsWith(r.filter().prefix())) {
+                    // Asked for explicitly, or implied by a rule that expires current versions (as S3 does).
+                    Instant expiry = r.expiryOf(latest.lastModified());
+                    boolean implied = expiry != null && !now.isBefore(expiry) && r.filter().tags().isEmpty();
+                    if (r.enabled() && (r.expiredObjectDeleteMarker() || implied)
+                            && key.startsWith(r.filter().prefix())) {
                         store.deleteObject(latest.key(), latest.versionId());
                         counts[1]++;
                         break;
