@@ -23,7 +23,7 @@ java -cp "$ROOT/bench/target/benchmarks.jar" dev.granary.bench.startup.FillFolde
 times=()
 for run in $(seq 1 "$runs"); do
   start=$(date +%s%N)
-  java -jar "$ROOT/api-server/target/granary.jar" server --address 127.0.0.1 --port "$port" --admin-port 0 \
+  "$ROOT/granary" server --address 127.0.0.1 --port "$port" --admin-port 0 \
     --data "$data" > "$data.log" 2>&1 &
   pid=$!
   ready=""

@@ -17,6 +17,7 @@ import dev.granary.auth.StaticCredentialStore;
 import dev.granary.auth.UserDirectory;
 import dev.granary.auth.UserRecords;
 import dev.granary.metering.Metering;
+import dev.granary.metering.MeteringMetrics;
 import dev.granary.metering.RowStore;
 import dev.granary.metering.StorageSource;
 import dev.granary.storage.BucketUsage;
@@ -30,6 +31,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,10 +76,19 @@ public final class Granary implements AutoCloseable {
     /** Opens the data folder and starts serving. */
     public static Granary start(GranaryConfig config) {
         EngineOptions defaults = EngineOptions.defaults();
-        RocksObjectStore store = RocksObjectStore.open(
-                config.dataDir(),
-                new EngineOptions(
-                        partitions(config), config.syncWrites(), defaults.inlineThreshold(), defaults.chunkSize()));
+        EngineOptions options =
+                new EngineOptions(partitions(config), config.syncWrites(), defaults.inlineThreshold(), defaults.chunkSize());
+        // Start-up is mostly opening partitions and loading classes: the store opens in the background while this
+        // thread loads the classes of the servers and of metering.
+        CompletableFuture<RocksObjectStore> opening =
+                CompletableFuture.supplyAsync(() -> RocksObjectStore.open(config.dataDir(), options));
+        warmUp();
+        RocksObjectStore store;
+        try {
+            store = opening.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
         try {
             Credentials root =
                     new Credentials(config.rootUser(), config.rootPassword(), ROOT_ACCOUNT_ID, config.rootUser(), true);
@@ -134,6 +146,17 @@ public final class Granary implements AutoCloseable {
         } catch (RuntimeException e) {
             store.close();
             throw e;
+        }
+    }
+
+    /** Loads and initialises what serving needs and does not depend on the store (errors surface later). */
+    private static void warmUp() {
+        try {
+            org.xnio.Xnio.getInstance();
+            io.undertow.UndertowLogger.ROOT_LOGGER.getClass();
+            MeteringMetrics.warmUp();
+        } catch (RuntimeException | LinkageError e) {
+            LOG.debug("warm-up skipped: {}", e.toString());
         }
     }
 

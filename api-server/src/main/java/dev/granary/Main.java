@@ -1,7 +1,14 @@
 package dev.granary;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,6 +19,10 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        if (args.length == 1 && args[0].equals("warmup")) {
+            warmup();
+            return;
+        }
         if (args.length == 0 || !args[0].equals("server")) {
             System.err.println(usage());
             System.exit(args.length == 0 ? 2 : (args[0].equals("--help") || args[0].equals("help") ? 0 : 2));
@@ -72,6 +83,34 @@ public final class Main {
                 granary.adminPort(),
                 config.metering() ? "on (flush every " + config.meteringFlush().toSeconds() + " s)" : "off",
                 !config.metering() ? "off" : config.accessLog().equals("on") ? config.accessLogDir() : config.accessLog());
+    }
+
+    /**
+     * Starts and stops a node on an empty temporary folder: run with {@code -XX:ArchiveClassesAtExit} it records
+     * the classes start-up loads into a class data sharing archive, which the launcher then starts the server
+     * with (start-up spends most of its time loading classes).
+     */
+    private static void warmup() {
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("granary-warmup");
+            GranaryConfig config = GranaryConfig.parse(
+                    new String[] {"--address", "127.0.0.1", "--port", "0", "--admin-port", "0", "--data", dir.toString()},
+                    Map.of());
+            try (Granary granary = Granary.start(config)) {
+                LOG.info("warm-up node started on port {}", granary.port());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (dir != null) {
+                try (Stream<Path> files = Files.walk(dir)) {
+                    files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                } catch (IOException e) {
+                    LOG.warn("cannot remove {}: {}", dir, e.toString());
+                }
+            }
+        }
     }
 
     private static String usage() {

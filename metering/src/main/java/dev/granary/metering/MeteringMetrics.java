@@ -142,6 +142,14 @@ public final class MeteringMetrics implements UsageSink, AutoCloseable {
         return registry.scrape();
     }
 
+    /** Loads and initialises the classes a registry and its JVM meters use (start-up does it in parallel). */
+    public static void warmUp() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        registry.close();
+    }
+
     /** The content type of {@link #scrape}. */
     public static String contentType() {
         return "text/plain; version=0.0.4; charset=utf-8";
