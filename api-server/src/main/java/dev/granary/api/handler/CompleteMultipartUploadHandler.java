@@ -87,7 +87,13 @@ record CompleteMultipartUploadHandler(ObjectStore store) implements OperationHan
             }
         }
         ObjectMeta meta = store.completeUpload(
-                request.objectKey(), uploadId, parts, Limits.MIN_PART_SIZE, checksums, checksumType);
+                request.objectKey(),
+                uploadId,
+                parts,
+                Limits.MIN_PART_SIZE,
+                checksums,
+                checksumType,
+                Encryption.completion(upload.attributes().system(), parts));
         String host = request.header(AmzHeaders.HOST);
         XmlWriter xml = XmlWriter.document("CompleteMultipartUploadResult")
                 .element("Location", "http://" + host + "/" + request.bucket() + "/" + request.key())
@@ -99,6 +105,7 @@ record CompleteMultipartUploadHandler(ObjectStore store) implements OperationHan
             xml.element("ChecksumType", checksumType);
         }
         ObjectHeaders.writeVersion(response, meta);
+        Encryption.writeHeaders(response, meta.attributes().system());
         response.xml(xml);
     }
 

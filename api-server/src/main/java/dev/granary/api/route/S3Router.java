@@ -127,6 +127,9 @@ public final class S3Router {
                 if (q.containsKey("tagging")) {
                     return S3Operation.GET_BUCKET_TAGGING;
                 }
+                if (q.containsKey("encryption")) {
+                    return S3Operation.GET_BUCKET_ENCRYPTION;
+                }
                 if (hasAny(q, BUCKET_SUBRESOURCES)) {
                     return S3Operation.UNSUPPORTED_BUCKET_SUBRESOURCE;
                 }
@@ -141,6 +144,9 @@ public final class S3Router {
                 if (q.containsKey("tagging")) {
                     return S3Operation.PUT_BUCKET_TAGGING;
                 }
+                if (q.containsKey("encryption")) {
+                    return S3Operation.PUT_BUCKET_ENCRYPTION;
+                }
                 return hasAny(q, BUCKET_SUBRESOURCES)
                         ? S3Operation.UNSUPPORTED_BUCKET_SUBRESOURCE
                         : S3Operation.CREATE_BUCKET;
@@ -152,6 +158,9 @@ public final class S3Router {
                 }
                 if (q.containsKey("tagging")) {
                     return S3Operation.DELETE_BUCKET_TAGGING;
+                }
+                if (q.containsKey("encryption")) {
+                    return S3Operation.DELETE_BUCKET_ENCRYPTION;
                 }
                 return hasAny(q, BUCKET_SUBRESOURCES)
                         ? S3Operation.UNSUPPORTED_BUCKET_SUBRESOURCE
