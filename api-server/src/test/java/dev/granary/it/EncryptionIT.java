@@ -26,6 +26,7 @@ import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ObjectAttributes;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
@@ -51,7 +52,8 @@ class EncryptionIT {
         static CustomerKey random() {
             byte[] k = new byte[32];
             RANDOM.nextBytes(k);
-            return new CustomerKey(Base64.getEncoder().encodeToString(k), Base64.getEncoder().encodeToString(EncryptionIT.md5(k)));
+            Base64.Encoder b64 = Base64.getEncoder();
+            return new CustomerKey(b64.encodeToString(k), b64.encodeToString(EncryptionIT.md5(k)));
         }
     }
 
@@ -127,8 +129,10 @@ class EncryptionIT {
         assertThat(whole.asByteArray()).isEqualTo(data);
         assertThat(whole.response().sseCustomerKeyMD5()).isEqualTo(ck.md5());
         // Ranges starting mid-block, across the engine's 1 MiB chunks, to the end.
-        long[][] ranges = {{0, 0}, {1, 16}, {15, 33}, {MIB - 7, MIB + 9}, {2L * MIB - 1, 2L * MIB}, {MIB + 5, 3L * MIB + 2},
-            {data.length - 17, data.length - 1}};
+        long[][] ranges = {
+            {0, 0}, {1, 16}, {15, 33}, {MIB - 7, MIB + 9}, {2L * MIB - 1, 2L * MIB}, {MIB + 5, 3L * MIB + 2},
+            {data.length - 17, data.length - 1}
+        };
         for (long[] r : ranges) {
             assertThat(range("c/object", ck, r[0], r[1]))
                     .as("bytes %d-%d", r[0], r[1])
@@ -169,6 +173,21 @@ class EncryptionIT {
                     assertThat(e.awsErrorDetails().errorMessage())
                             .isEqualTo("The calculated MD5 hash of the key did not match the hash that was provided.");
                 });
+        // GetObjectAttributes asks for the key as HEAD does.
+        assertS3Error(
+                () -> s3.getObjectAttributes(b -> b.bucket(BUCKET)
+                        .key("c/guarded")
+                        .objectAttributes(ObjectAttributes.OBJECT_SIZE)),
+                400,
+                "InvalidRequest");
+        assertThat(s3.getObjectAttributes(b -> b.bucket(BUCKET)
+                                .key("c/guarded")
+                                .objectAttributes(ObjectAttributes.OBJECT_SIZE)
+                                .sseCustomerAlgorithm("AES256")
+                                .sseCustomerKey(ck.key())
+                                .sseCustomerKeyMD5(ck.md5()))
+                        .objectSize())
+                .isEqualTo(data.length);
         // A key for an object stored without one is refused too.
         s3.putObject(b -> b.bucket(BUCKET).key("c/plain"), RequestBody.fromString("plain"));
         assertS3Error(() -> get("c/plain", ck, b -> {}), 400, "InvalidRequest");
@@ -372,7 +391,9 @@ class EncryptionIT {
         String bucket = "sse-default";
         s3.createBucket(b -> b.bucket(bucket));
         assertS3Error(
-                () -> s3.getBucketEncryption(b -> b.bucket(bucket)), 404, "ServerSideEncryptionConfigurationNotFoundError");
+                () -> s3.getBucketEncryption(b -> b.bucket(bucket)),
+                404,
+                "ServerSideEncryptionConfigurationNotFoundError");
         s3.putBucketEncryption(b -> b.bucket(bucket)
                 .serverSideEncryptionConfiguration(c -> c.rules(r -> r.applyServerSideEncryptionByDefault(
                         d -> d.sseAlgorithm(ServerSideEncryption.AES256)))));
@@ -390,7 +411,11 @@ class EncryptionIT {
         // An explicit customer key still wins over the default.
         CustomerKey ck = CustomerKey.random();
         PutObjectResponse c = s3.putObject(
-                b -> b.bucket(bucket).key("c").sseCustomerAlgorithm("AES256").sseCustomerKey(ck.key()).sseCustomerKeyMD5(ck.md5()),
+                b -> b.bucket(bucket)
+                        .key("c")
+                        .sseCustomerAlgorithm("AES256")
+                        .sseCustomerKey(ck.key())
+                        .sseCustomerKeyMD5(ck.md5()),
                 RequestBody.fromBytes(data));
         assertThat(c.serverSideEncryption()).isNull();
         assertThat(c.sseCustomerKeyMD5()).isEqualTo(ck.md5());
@@ -451,7 +476,8 @@ class EncryptionIT {
             assertThat(files).noneMatch(f -> indexOf(f, Arrays.copyOfRange(control, 100, 132)) >= 0);
             byte[] keyBytes = Base64.getDecoder().decode(ck.key());
             assertThat(files).noneMatch(f -> indexOf(f, keyBytes) >= 0);
-            assertThat(files).noneMatch(f -> indexOf(f, ck.key().getBytes(java.nio.charset.StandardCharsets.US_ASCII)) >= 0);
+            byte[] keyText = ck.key().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            assertThat(files).noneMatch(f -> indexOf(f, keyText) >= 0);
         } finally {
             server.start();
         }

@@ -64,7 +64,12 @@ public interface ObjectStore extends AutoCloseable {
      * writes what {@code form} makes of it; the ETag and the Content-MD5 check are still of {@code body}.
      */
     ObjectMeta putObject(
-            ObjectKey key, ObjectAttributes attributes, InputStream body, long length, byte[] contentMd5, StoredForm form)
+            ObjectKey key,
+            ObjectAttributes attributes,
+            InputStream body,
+            long length,
+            byte[] contentMd5,
+            StoredForm form)
             throws IOException;
 
     /** The object's metadata. @throws StorageException {@code NO_SUCH_BUCKET}, {@code NO_SUCH_KEY} */

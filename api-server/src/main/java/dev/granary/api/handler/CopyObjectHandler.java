@@ -99,7 +99,11 @@ record CopyObjectHandler(ObjectStore store, Encryption encryption) implements Op
 
     /** Streams the source's plaintext into the target, encrypted as the target asks. */
     private ObjectMeta copyBytes(
-            ObjectMeta source, ObjectKey target, ObjectAttributes attributes, Encryption.Params from, Encryption.Params to)
+            ObjectMeta source,
+            ObjectKey target,
+            ObjectAttributes attributes,
+            Encryption.Params from,
+            Encryption.Params to)
             throws IOException {
         try (ObjectContent content = store.getObject(source.key(), source.versionId(), 0, source.size())) {
             if (!content.meta().etag().equals(source.etag())) {

@@ -166,8 +166,19 @@ final class Encryption {
         return bucketDefault(bucket) ? newS3() : Params.NONE;
     }
 
-    /** The encryption a POST form upload asks for (its {@code x-amz-server-side-encryption} field) or the default. */
-    Params forForm(String sse, String bucket) {
+    /**
+     * The encryption a POST form upload asks for (its {@code x-amz-server-side-encryption} field) or the default.
+     * Customer keys in form fields are not implemented: refused rather than ignored, which would store the
+     * object unencrypted.
+     */
+    Params forForm(Map<String, String> fields, String bucket) {
+        if (fields.containsKey(AmzHeaders.X_AMZ_SSE_CUSTOMER_ALGORITHM)
+                || fields.containsKey(AmzHeaders.X_AMZ_SSE_CUSTOMER_KEY)) {
+            throw new S3Exception(
+                    S3Error.NOT_IMPLEMENTED,
+                    "Server Side Encryption with customer keys is not implemented for POST uploads");
+        }
+        String sse = fields.get(AmzHeaders.X_AMZ_SSE);
         if (sse != null) {
             checkAlgorithm(sse, AmzHeaders.X_AMZ_SSE);
             return newS3();
@@ -378,7 +389,8 @@ final class Encryption {
             declared = new byte[0];
         }
         if (!MessageDigest.isEqual(declared, md5(keyBytes))) {
-            throw invalid("The calculated MD5 hash of the key did not match the hash that was provided.", md5Header, null);
+            throw invalid(
+                    "The calculated MD5 hash of the key did not match the hash that was provided.", md5Header, null);
         }
         return keyBytes;
     }

@@ -48,7 +48,7 @@ public final class Handlers {
         h.put(S3Operation.DELETE_OBJECT, new DeleteObjectHandler(store));
         h.put(S3Operation.DELETE_OBJECTS, new DeleteObjectsHandler(store));
         h.put(S3Operation.GET_OBJECT_ACL, new GetAclHandler(store, owners, true));
-        h.put(S3Operation.GET_OBJECT_ATTRIBUTES, new GetObjectAttributesHandler(store));
+        h.put(S3Operation.GET_OBJECT_ATTRIBUTES, new GetObjectAttributesHandler(store, encryption));
         h.put(S3Operation.PUT_OBJECT_TAGGING, new PutObjectTaggingHandler(store));
         h.put(S3Operation.GET_OBJECT_TAGGING, new GetObjectTaggingHandler(store));
         h.put(S3Operation.DELETE_OBJECT_TAGGING, new DeleteObjectTaggingHandler(store));

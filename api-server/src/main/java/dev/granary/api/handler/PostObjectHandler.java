@@ -33,7 +33,8 @@ import java.util.TreeMap;
  * part is streamed into the store, its length checked against the policy's content-length-range before the
  * commit. The request carries no Authorization header: the pipeline leaves authentication to this handler.
  */
-record PostObjectHandler(ObjectStore store, PostPolicyVerifier verifier, Encryption encryption) implements OperationHandler {
+record PostObjectHandler(ObjectStore store, PostPolicyVerifier verifier, Encryption encryption)
+        implements OperationHandler {
     /** S3's limit on the form fields that precede the file. */
     static final int MAX_FIELD_BYTES = 20 * 1024;
 
@@ -80,7 +81,7 @@ record PostObjectHandler(ObjectStore store, PostPolicyVerifier verifier, Encrypt
                 form.content(), policy.minLength(), Math.min(policy.maxLength(), Limits.MAX_PUT_SIZE));
         ObjectMeta meta;
         try {
-            Encryption.Params sse = encryption.forForm(fields.get("x-amz-server-side-encryption"), bucket);
+            Encryption.Params sse = encryption.forForm(fields, bucket);
             ObjectAttributes attributes = attributes(fields);
             attributes = attributes.withSystem(Encryption.withParams(attributes.system(), sse));
             Encryption.StoredBody stored = sse.prepare(body, null, 0);

@@ -36,7 +36,8 @@ record PutBucketEncryptionHandler(ObjectStore store) implements OperationHandler
         algorithm = algorithm.trim();
         if (algorithm.startsWith("aws:kms")) {
             throw new S3Exception(
-                    S3Error.NOT_IMPLEMENTED, "Server Side Encryption with AWS KMS (" + algorithm + ") is not implemented");
+                    S3Error.NOT_IMPLEMENTED,
+                    "Server Side Encryption with AWS KMS (" + algorithm + ") is not implemented");
         }
         if (!Encryption.AES256.equals(algorithm)) {
             throw new S3Exception(S3Error.MALFORMED_XML);

@@ -13,6 +13,7 @@ import dev.granary.storage.ObjectMeta;
 import dev.granary.storage.ObjectStore;
 import dev.granary.storage.PartMeta;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.TreeMap;
 
 /** UploadPartCopy: a part made of the source object's bytes, whole or a {@code x-amz-copy-source-range}. */
@@ -35,7 +36,9 @@ record UploadPartCopyHandler(ObjectStore store, Encryption encryption) implement
             if (!content.meta().etag().equals(source.etag())) {
                 throw new S3Exception(S3Error.PRECONDITION_FAILED, "The source object changed during the copy.");
             }
-            Encryption.StoredBody body = to.prepare(from.decrypt(content.stream(), content.meta(), offset), null, partNumber);
+            // The source's plaintext from the range's first byte, encrypted again as this upload's part.
+            InputStream plain = from.decrypt(content.stream(), content.meta(), offset);
+            Encryption.StoredBody body = to.prepare(plain, null, partNumber);
             part = store.uploadPart(
                     request.objectKey(), uploadId, partNumber, body.body(), length, null, new TreeMap<>(), body.form());
         }

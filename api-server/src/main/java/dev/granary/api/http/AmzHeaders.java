@@ -61,7 +61,8 @@ public final class AmzHeaders {
     public static final String X_AMZ_SSE_CUSTOMER_KEY_MD5 = "x-amz-server-side-encryption-customer-key-MD5";
     public static final String X_AMZ_COPY_SOURCE_SSE_CUSTOMER_ALGORITHM =
             "x-amz-copy-source-server-side-encryption-customer-algorithm";
-    public static final String X_AMZ_COPY_SOURCE_SSE_CUSTOMER_KEY = "x-amz-copy-source-server-side-encryption-customer-key";
+    public static final String X_AMZ_COPY_SOURCE_SSE_CUSTOMER_KEY =
+            "x-amz-copy-source-server-side-encryption-customer-key";
     public static final String X_AMZ_COPY_SOURCE_SSE_CUSTOMER_KEY_MD5 =
             "x-amz-copy-source-server-side-encryption-customer-key-MD5";
 }
