@@ -39,7 +39,9 @@ import java.util.TreeMap;
  * </ul>
  *
  * Multipart: each part is encrypted from its own counter block (nonce, part number); at completion the part
- * numbers the object is made of are recorded, so a read knows the IV of each part.
+ * numbers the object is made of are recorded, so a read knows the IV of each part. A part number uploaded again
+ * in the same upload reuses its key stream (nothing per attempt can be stored with a part); the replaced part's
+ * ciphertext is reclaimed, but until then both are on disk.
  */
 final class Encryption {
     /** The bucket configuration document of PutBucketEncryption. */
