@@ -8,6 +8,7 @@ import dev.granary.api.lifecycle.LifecycleWorker;
 import dev.granary.api.route.S3Router;
 import dev.granary.auth.CredentialStore;
 import dev.granary.auth.Credentials;
+import dev.granary.api.sse.SseKeys;
 import dev.granary.auth.MasterKey;
 import dev.granary.auth.PayloadDecoder;
 import dev.granary.auth.PostPolicyVerifier;
@@ -27,6 +28,7 @@ import dev.granary.storage.rocksdb.RocksObjectStore;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,7 +94,9 @@ public final class Granary implements AutoCloseable {
         try {
             Credentials root =
                     new Credentials(config.rootUser(), config.rootPassword(), ROOT_ACCOUNT_ID, config.rootUser(), true);
-            UserDirectory users = users(config, store, root);
+            SecureRandom random = new SecureRandom();
+            MasterKey masterKey = masterKey(config, random);
+            UserDirectory users = users(store, root, masterKey, random);
             // Root first: its key is never handed out to a user, so the order only saves a lookup.
             CredentialStore credentials = StaticCredentialStore.of(root).or(users);
             Owners owners = new Owners(id -> id.equals(ROOT_ACCOUNT_ID)
@@ -123,7 +127,9 @@ public final class Granary implements AutoCloseable {
                             store,
                             config.region(),
                             new PostPolicyVerifier(credentials, config.region(), Clock.systemUTC()),
-                            owners),
+                            owners,
+                            // SSE-S3's key-encryption key is derived from the master key, never the key itself.
+                            new SseKeys(Base64.getDecoder().decode(masterKey.toBase64()), random)),
                     metering.sink());
             AdminServer admin = new AdminServer(
                     config.address(),
@@ -211,12 +217,8 @@ public final class Granary implements AutoCloseable {
         store.close();
     }
 
-    /**
-     * The users, loaded from the engine's system records under {@value #USERS_PREFIX}, their secrets decrypted
-     * with the configured master key or the data folder's key file (generated on first start).
-     */
-    private static UserDirectory users(GranaryConfig config, RocksObjectStore store, Credentials root) {
-        SecureRandom random = new SecureRandom();
+    /** The configured master key or the data folder's key file (generated on first start). */
+    private static MasterKey masterKey(GranaryConfig config, SecureRandom random) {
         MasterKey key = config.configuredMasterKey();
         if (key == null) {
             MasterKey.Loaded loaded = MasterKey.loadOrCreate(config.masterKeyFile(), random);
@@ -228,6 +230,14 @@ public final class Granary implements AutoCloseable {
             }
             key = loaded.key();
         }
+        return key;
+    }
+
+    /**
+     * The users, loaded from the engine's system records under {@value #USERS_PREFIX}, their secrets decrypted
+     * with the master key.
+     */
+    private static UserDirectory users(RocksObjectStore store, Credentials root, MasterKey key, SecureRandom random) {
         UserDirectory users = UserDirectory.open(
                 userRecords(store), new SecretCipher(key, random), Clock.systemUTC(), random, Set.of(root.accessKey()));
         LOG.info("{} user(s) besides root", users.size());

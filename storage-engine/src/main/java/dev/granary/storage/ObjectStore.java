@@ -53,7 +53,23 @@ public interface ObjectStore extends AutoCloseable {
      * @throws StorageException {@code NO_SUCH_BUCKET}, {@code BAD_DIGEST}, {@code INCOMPLETE_BODY}
      * @throws IOException when reading the body fails
      */
-    ObjectMeta putObject(ObjectKey key, ObjectAttributes attributes, InputStream body, long length, byte[] contentMd5)
+    default ObjectMeta putObject(
+            ObjectKey key, ObjectAttributes attributes, InputStream body, long length, byte[] contentMd5)
+            throws IOException {
+        return putObject(key, attributes, body, length, contentMd5, StoredForm.IDENTITY);
+    }
+
+    /**
+     * Stores {@code body} as {@link #putObject(ObjectKey, ObjectAttributes, InputStream, long, byte[])} does, but
+     * writes what {@code form} makes of it; the ETag and the Content-MD5 check are still of {@code body}.
+     */
+    ObjectMeta putObject(
+            ObjectKey key,
+            ObjectAttributes attributes,
+            InputStream body,
+            long length,
+            byte[] contentMd5,
+            StoredForm form)
             throws IOException;
 
     /** The object's metadata. @throws StorageException {@code NO_SUCH_BUCKET}, {@code NO_SUCH_KEY} */
@@ -167,7 +183,7 @@ public interface ObjectStore extends AutoCloseable {
      * @param checksums filled by the caller's stream at the end of the body, as in {@link ObjectAttributes}
      * @throws StorageException {@code NO_SUCH_UPLOAD}, {@code BAD_DIGEST}, {@code INCOMPLETE_BODY}
      */
-    PartMeta uploadPart(
+    default PartMeta uploadPart(
             ObjectKey key,
             String uploadId,
             int partNumber,
@@ -175,6 +191,20 @@ public interface ObjectStore extends AutoCloseable {
             long length,
             byte[] contentMd5,
             java.util.Map<String, String> checksums)
+            throws IOException {
+        return uploadPart(key, uploadId, partNumber, body, length, contentMd5, checksums, StoredForm.IDENTITY);
+    }
+
+    /** Stores a part as above, writing what {@code form} makes of the body (see {@link StoredForm}). */
+    PartMeta uploadPart(
+            ObjectKey key,
+            String uploadId,
+            int partNumber,
+            InputStream body,
+            long length,
+            byte[] contentMd5,
+            java.util.Map<String, String> checksums,
+            StoredForm form)
             throws IOException;
 
     /**
@@ -186,13 +216,28 @@ public interface ObjectStore extends AutoCloseable {
      * @throws StorageException {@code NO_SUCH_UPLOAD}, {@code INVALID_PART} (missing part or ETag mismatch),
      *     {@code INVALID_PART_ORDER}, {@code ENTITY_TOO_SMALL}
      */
+    default ObjectMeta completeUpload(
+            ObjectKey key,
+            String uploadId,
+            List<CompletedPart> parts,
+            long minPartSize,
+            java.util.Map<String, String> checksums,
+            String checksumType) {
+        return completeUpload(key, uploadId, parts, minPartSize, checksums, checksumType, java.util.Map.of());
+    }
+
+    /**
+     * Completes an upload as above; {@code system} adds to (or replaces) the upload's system properties in the
+     * object's attributes (what the caller decided about the object at completion, e.g. its part numbers).
+     */
     ObjectMeta completeUpload(
             ObjectKey key,
             String uploadId,
             List<CompletedPart> parts,
             long minPartSize,
             java.util.Map<String, String> checksums,
-            String checksumType);
+            String checksumType,
+            java.util.Map<String, String> system);
 
     /** Aborts an upload and discards its parts. @throws StorageException {@code NO_SUCH_UPLOAD} */
     void abortUpload(ObjectKey key, String uploadId);

@@ -72,6 +72,10 @@ public enum S3Error {
     NO_SUCH_TAG_SET("NoSuchTagSet", 404, "The TagSet does not exist"),
     NO_SUCH_LIFECYCLE_CONFIGURATION(
             "NoSuchLifecycleConfiguration", 404, "The lifecycle configuration does not exist"),
+    SSE_CONFIGURATION_NOT_FOUND(
+            "ServerSideEncryptionConfigurationNotFoundError",
+            404,
+            "The server side encryption configuration was not found"),
     NO_SUCH_VERSION("NoSuchVersion", 404, "The specified version does not exist."),
     NO_SUCH_UPLOAD(
             "NoSuchUpload",

@@ -88,7 +88,13 @@ record CompleteMultipartUploadHandler(ObjectStore store, LifecycleConfigs lifecy
             }
         }
         ObjectMeta meta = store.completeUpload(
-                request.objectKey(), uploadId, parts, Limits.MIN_PART_SIZE, checksums, checksumType);
+                request.objectKey(),
+                uploadId,
+                parts,
+                Limits.MIN_PART_SIZE,
+                checksums,
+                checksumType,
+                Encryption.completion(upload.attributes().system(), parts));
         String host = request.header(AmzHeaders.HOST);
         XmlWriter xml = XmlWriter.document("CompleteMultipartUploadResult")
                 .element("Location", "http://" + host + "/" + request.bucket() + "/" + request.key())
@@ -101,6 +107,7 @@ record CompleteMultipartUploadHandler(ObjectStore store, LifecycleConfigs lifecy
         }
         ObjectHeaders.writeWrittenVersion(response, meta);
         lifecycle.writeExpiration(response, meta);
+        Encryption.writeHeaders(response, meta.attributes().system());
         response.xml(xml);
     }
 

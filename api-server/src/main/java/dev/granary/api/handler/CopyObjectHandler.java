@@ -25,12 +25,16 @@ import java.util.TreeMap;
  * and then only its metadata changes. Tags follow {@code x-amz-tagging-directive} the same way: the
  * source's (COPY, the default) or those of {@code x-amz-tagging} (REPLACE).
  */
-record CopyObjectHandler(ObjectStore store, LifecycleConfigs lifecycle) implements OperationHandler {
+record CopyObjectHandler(ObjectStore store, Encryption encryption, LifecycleConfigs lifecycle) implements OperationHandler {
     @Override
     public void handle(S3Request request, S3Response response) throws IOException {
         ObjectKey target = request.objectKey();
         Limits.checkKey(target.key());
         ObjectMeta source = CopySource.resolve(request, store);
+        // The source is read with its key (x-amz-copy-source-server-side-encryption-customer-*), the target
+        // written as the request's encryption headers or the bucket's default say, independently.
+        Encryption.Params from = encryption.forRead(request, source.attributes().system(), true);
+        Encryption.Params to = encryption.forWrite(request, target.bucket());
         String directive = request.header(AmzHeaders.X_AMZ_METADATA_DIRECTIVE);
         boolean replace;
         if (directive == null || directive.equals("COPY")) {
@@ -59,28 +63,30 @@ record CopyObjectHandler(ObjectStore store, LifecycleConfigs lifecycle) implemen
                                         source.attributes().checksumType())
                         : source.attributes())
                 .withTags(tags);
+        attributes = attributes.withSystem(Encryption.withParams(attributes.system(), to));
         ObjectMeta copied;
         boolean versioned = store.getBucket(target.bucket()).versioning() != Versioning.UNVERSIONED;
         boolean namedVersion = CopySource.versionId(request.header(AmzHeaders.X_AMZ_COPY_SOURCE)) != null;
         if (source.key().equals(target) && !(versioned && (replace || namedVersion))) {
             // In a versioned bucket a copy onto itself makes a new version (restoring an old one is such a copy);
             // otherwise it is legal only as a change of metadata, made in place.
-            if (!replace) {
+            boolean encryptionRequested = request.header(AmzHeaders.X_AMZ_SSE) != null
+                    || request.header(AmzHeaders.X_AMZ_SSE_CUSTOMER_ALGORITHM) != null;
+            if (!replace && !encryptionRequested) {
                 throw new S3Exception(
                         S3Error.INVALID_REQUEST,
                         "This copy request is illegal because it is trying to copy an object to itself without"
                                 + " changing the object's metadata, storage class, website redirect location or"
                                 + " encryption attributes.");
             }
-            copied = store.replaceAttributes(target, source.etag(), attributes);
+            // Bytes under (or going to) encryption are rewritten: new parameters need a new ciphertext.
+            copied = from.encrypted() || to.encrypted()
+                    ? copyBytes(source, target, attributes, from, to)
+                    : store.replaceAttributes(target, source.etag(), attributes);
         } else {
-            try (ObjectContent content = store.getObject(source.key(), source.versionId(), 0, source.size())) {
-                if (!content.meta().etag().equals(source.etag())) {
-                    throw new S3Exception(S3Error.PRECONDITION_FAILED, "The source object changed during the copy.");
-                }
-                copied = store.putObject(target, attributes, content.stream(), source.size(), null);
-            }
+            copied = copyBytes(source, target, attributes, from, to);
         }
+        Encryption.writeHeaders(response, copied.attributes().system());
         ObjectHeaders.writeWrittenVersion(response, copied);
         lifecycle.writeExpiration(response, copied);
         if (source.versionId() != null) {
@@ -91,6 +97,23 @@ record CopyObjectHandler(ObjectStore store, LifecycleConfigs lifecycle) implemen
                 .element("ETag", copied.quotedEtag());
         writeChecksumElements(xml, copied.attributes().checksums());
         response.xml(xml);
+    }
+
+    /** Streams the source's plaintext into the target, encrypted as the target asks. */
+    private ObjectMeta copyBytes(
+            ObjectMeta source,
+            ObjectKey target,
+            ObjectAttributes attributes,
+            Encryption.Params from,
+            Encryption.Params to)
+            throws IOException {
+        try (ObjectContent content = store.getObject(source.key(), source.versionId(), 0, source.size())) {
+            if (!content.meta().etag().equals(source.etag())) {
+                throw new S3Exception(S3Error.PRECONDITION_FAILED, "The source object changed during the copy.");
+            }
+            Encryption.StoredBody body = to.prepare(from.decrypt(content.stream(), content.meta(), 0), null, 0);
+            return store.putObject(target, attributes, body.body(), source.size(), body.contentMd5(), body.form());
+        }
     }
 
     /** ChecksumCRC32 and friends, as CopyObjectResult, CopyPartResult and CompleteMultipartUploadResult carry. */

@@ -11,7 +11,7 @@ import dev.granary.storage.ObjectStore;
 import java.util.TreeMap;
 
 /** CreateMultipartUpload: records the future object's headers and metadata, and its checksum algorithm. */
-record CreateMultipartUploadHandler(ObjectStore store) implements OperationHandler {
+record CreateMultipartUploadHandler(ObjectStore store, Encryption encryption) implements OperationHandler {
     @Override
     public void handle(S3Request request, S3Response response) {
         Limits.checkKey(request.key());
@@ -19,8 +19,11 @@ record CreateMultipartUploadHandler(ObjectStore store) implements OperationHandl
                 request.header(AmzHeaders.X_AMZ_CHECKSUM_ALGORITHM), request.header(AmzHeaders.X_AMZ_CHECKSUM_TYPE));
         ObjectAttributes attributes = ObjectHeaders.fromRequest(request, new TreeMap<>())
                 .withChecksums(new TreeMap<>(), checksum == null ? null : checksum.encode());
+        Encryption.Params sse = encryption.forWrite(request, request.bucket());
+        attributes = attributes.withSystem(Encryption.withParams(attributes.system(), sse));
         MultipartUpload upload =
                 store.createUpload(request.objectKey(), request.principal().accountId(), attributes);
+        Encryption.writeHeaders(response, upload.attributes().system());
         if (checksum != null) {
             response.header(AmzHeaders.X_AMZ_CHECKSUM_ALGORITHM, checksum.algorithm())
                     .header(AmzHeaders.X_AMZ_CHECKSUM_TYPE, checksum.type());

@@ -21,7 +21,7 @@ import java.util.TreeSet;
  * StorageClass, ObjectSize) without the object's bytes. As in S3 the ETag here carries no quotes, and
  * ObjectParts pages with {@code x-amz-max-parts} and {@code x-amz-part-number-marker}.
  */
-record GetObjectAttributesHandler(ObjectStore store) implements OperationHandler {
+record GetObjectAttributesHandler(ObjectStore store, Encryption encryption) implements OperationHandler {
     private static final Set<String> KNOWN = Set.of("etag", "checksum", "objectparts", "storageclass", "objectsize");
 
     @Override
@@ -44,6 +44,8 @@ record GetObjectAttributesHandler(ObjectStore store) implements OperationHandler
             throw invalid("Missing required header for this request: x-amz-object-attributes", header);
         }
         ObjectMeta meta = store.headObject(request.objectKey(), versionId);
+        // AWS asks for an SSE-C object's key here too, as for HEAD.
+        encryption.forRead(request, meta.attributes().system(), false);
         ObjectHeaders.writeVersion(response, meta);
         Conditions.of(request).checkRead(meta);
         response.header(AmzHeaders.LAST_MODIFIED, HttpDates.format(meta.lastModified()));

@@ -19,7 +19,8 @@ import java.util.List;
  * response-* overrides, then the bytes (GET only). A GET opens the object once and answers from that one
  * consistent read: metadata, conditions and range are all decided on the version whose bytes are sent.
  */
-record GetObjectHandler(ObjectStore store, boolean headOnly, LifecycleConfigs lifecycle) implements OperationHandler {
+record GetObjectHandler(ObjectStore store, boolean headOnly, Encryption encryption, LifecycleConfigs lifecycle)
+        implements OperationHandler {
 
     @Override
     public void handle(S3Request request, S3Response response) throws IOException {
@@ -31,15 +32,17 @@ record GetObjectHandler(ObjectStore store, boolean headOnly, LifecycleConfigs li
         }
         if (headOnly) {
             ObjectMeta meta = store.headObject(request.objectKey(), versionId);
+            encryption.forRead(request, meta.attributes().system(), false);
             long length = answer(request, response, meta).length();
             expiration(response, meta, versionId);
             response.header(AmzHeaders.CONTENT_LENGTH, Long.toString(length)).empty(response.status());
             return;
         }
         try (ObjectContent content = store.getObject(request.objectKey(), versionId, 0, -1)) {
+            Encryption.Params sse = encryption.forRead(request, content.meta().attributes().system(), false);
             ByteRange range = answer(request, response, content.meta());
             expiration(response, content.meta(), versionId);
-            InputStream in = content.stream();
+            InputStream in = sse.decrypt(content.stream(), content.meta(), 0);
             in.skipNBytes(range.first());
             response.stream(in, range.length(), range.last() == content.meta().size() - 1);
         }
@@ -64,6 +67,7 @@ record GetObjectHandler(ObjectStore store, boolean headOnly, LifecycleConfigs li
                 ? partRange(meta, Limits.partNumber(partParam))
                 : ByteRange.parse(request.header(AmzHeaders.RANGE), meta.size());
         ObjectHeaders.write(response, meta, request);
+        Encryption.writeHeaders(response, meta.attributes().system());
         // partNumber=1 of an object stored by a single PUT is the whole object, answered like a plain GET.
         boolean partial = range != null && !(partParam != null && meta.partCount() == 0);
         if (!partial && "ENABLED".equalsIgnoreCase(request.header(AmzHeaders.X_AMZ_CHECKSUM_MODE))) {

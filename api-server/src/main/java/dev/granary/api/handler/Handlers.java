@@ -5,6 +5,7 @@ import dev.granary.api.error.S3Error;
 import dev.granary.api.http.OperationHandler;
 import dev.granary.api.lifecycle.LifecycleConfigs;
 import dev.granary.api.route.S3Operation;
+import dev.granary.api.sse.SseKeys;
 import dev.granary.auth.PostPolicyVerifier;
 import dev.granary.storage.ObjectStore;
 import java.util.EnumMap;
@@ -15,8 +16,9 @@ public final class Handlers {
     private Handlers() {}
 
     public static Map<S3Operation, OperationHandler> create(
-            ObjectStore store, String region, PostPolicyVerifier postPolicies, Owners owners) {
+            ObjectStore store, String region, PostPolicyVerifier postPolicies, Owners owners, SseKeys sseKeys) {
         Map<S3Operation, OperationHandler> h = new EnumMap<>(S3Operation.class);
+        Encryption encryption = new Encryption(sseKeys, store);
         h.put(S3Operation.LIST_BUCKETS, new ListBucketsHandler(store, owners));
         h.put(S3Operation.CREATE_BUCKET, new CreateBucketHandler(store, region));
         h.put(S3Operation.HEAD_BUCKET, new HeadBucketHandler(store));
@@ -37,31 +39,34 @@ public final class Handlers {
         h.put(S3Operation.PUT_BUCKET_TAGGING, new PutBucketTaggingHandler(store));
         h.put(S3Operation.GET_BUCKET_TAGGING, new GetBucketTaggingHandler(store));
         h.put(S3Operation.DELETE_BUCKET_TAGGING, new DeleteBucketTaggingHandler(store));
+        h.put(S3Operation.PUT_BUCKET_ENCRYPTION, new PutBucketEncryptionHandler(store));
+        h.put(S3Operation.GET_BUCKET_ENCRYPTION, new GetBucketEncryptionHandler(store));
+        h.put(S3Operation.DELETE_BUCKET_ENCRYPTION, new DeleteBucketEncryptionHandler(store));
         h.put(S3Operation.LIST_OBJECTS, new ListObjectsHandler(store, owners, false));
         h.put(S3Operation.LIST_OBJECTS_V2, new ListObjectsHandler(store, owners, true));
         h.put(S3Operation.LIST_OBJECT_VERSIONS, new ListObjectVersionsHandler(store, owners));
         h.put(S3Operation.LIST_MULTIPART_UPLOADS, new ListMultipartUploadsHandler(store, owners));
-        h.put(S3Operation.PUT_OBJECT, new PutObjectHandler(store, lifecycle));
-        h.put(S3Operation.COPY_OBJECT, new CopyObjectHandler(store, lifecycle));
-        h.put(S3Operation.GET_OBJECT, new GetObjectHandler(store, false, lifecycle));
-        h.put(S3Operation.HEAD_OBJECT, new GetObjectHandler(store, true, lifecycle));
+        h.put(S3Operation.PUT_OBJECT, new PutObjectHandler(store, encryption, lifecycle));
+        h.put(S3Operation.COPY_OBJECT, new CopyObjectHandler(store, encryption, lifecycle));
+        h.put(S3Operation.GET_OBJECT, new GetObjectHandler(store, false, encryption, lifecycle));
+        h.put(S3Operation.HEAD_OBJECT, new GetObjectHandler(store, true, encryption, lifecycle));
         h.put(S3Operation.DELETE_OBJECT, new DeleteObjectHandler(store));
         h.put(S3Operation.DELETE_OBJECTS, new DeleteObjectsHandler(store));
         h.put(S3Operation.GET_OBJECT_ACL, new GetAclHandler(store, owners, true));
-        h.put(S3Operation.GET_OBJECT_ATTRIBUTES, new GetObjectAttributesHandler(store));
+        h.put(S3Operation.GET_OBJECT_ATTRIBUTES, new GetObjectAttributesHandler(store, encryption));
         h.put(S3Operation.PUT_OBJECT_TAGGING, new PutObjectTaggingHandler(store));
         h.put(S3Operation.GET_OBJECT_TAGGING, new GetObjectTaggingHandler(store));
         h.put(S3Operation.DELETE_OBJECT_TAGGING, new DeleteObjectTaggingHandler(store));
-        h.put(S3Operation.CREATE_MULTIPART_UPLOAD, new CreateMultipartUploadHandler(store));
-        h.put(S3Operation.UPLOAD_PART, new UploadPartHandler(store));
-        h.put(S3Operation.UPLOAD_PART_COPY, new UploadPartCopyHandler(store));
+        h.put(S3Operation.CREATE_MULTIPART_UPLOAD, new CreateMultipartUploadHandler(store, encryption));
+        h.put(S3Operation.UPLOAD_PART, new UploadPartHandler(store, encryption));
+        h.put(S3Operation.UPLOAD_PART_COPY, new UploadPartCopyHandler(store, encryption));
         h.put(S3Operation.COMPLETE_MULTIPART_UPLOAD, new CompleteMultipartUploadHandler(store, lifecycle));
         h.put(S3Operation.ABORT_MULTIPART_UPLOAD, new AbortMultipartUploadHandler(store));
         h.put(S3Operation.LIST_PARTS, new ListPartsHandler(store, owners));
         h.put(S3Operation.HEALTH, new HealthHandler());
         h.put(S3Operation.UNSUPPORTED_BUCKET_SUBRESOURCE, new NotImplementedHandler(S3Error.NOT_IMPLEMENTED));
         h.put(S3Operation.UNSUPPORTED_OBJECT_SUBRESOURCE, new NotImplementedHandler(S3Error.NOT_IMPLEMENTED));
-        h.put(S3Operation.POST_OBJECT, new PostObjectHandler(store, postPolicies));
+        h.put(S3Operation.POST_OBJECT, new PostObjectHandler(store, postPolicies, encryption));
         h.put(S3Operation.METHOD_NOT_ALLOWED, new NotImplementedHandler(S3Error.METHOD_NOT_ALLOWED));
         return h;
     }

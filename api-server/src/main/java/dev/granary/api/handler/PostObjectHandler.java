@@ -34,7 +34,8 @@ import java.util.TreeMap;
  * part is streamed into the store, its length checked against the policy's content-length-range before the
  * commit. The request carries no Authorization header: the pipeline leaves authentication to this handler.
  */
-record PostObjectHandler(ObjectStore store, PostPolicyVerifier verifier) implements OperationHandler {
+record PostObjectHandler(ObjectStore store, PostPolicyVerifier verifier, Encryption encryption)
+        implements OperationHandler {
     /** S3's limit on the form fields that precede the file. */
     static final int MAX_FIELD_BYTES = 20 * 1024;
 
@@ -81,7 +82,11 @@ record PostObjectHandler(ObjectStore store, PostPolicyVerifier verifier) impleme
                 form.content(), policy.minLength(), Math.min(policy.maxLength(), Limits.MAX_PUT_SIZE));
         ObjectMeta meta;
         try {
-            meta = store.putObject(objectKey, attributes(fields), body, -1, null);
+            Encryption.Params sse = encryption.forForm(fields, bucket);
+            ObjectAttributes attributes = attributes(fields);
+            attributes = attributes.withSystem(Encryption.withParams(attributes.system(), sse));
+            Encryption.StoredBody stored = sse.prepare(body, null, 0);
+            meta = store.putObject(objectKey, attributes, stored.body(), -1, stored.contentMd5(), stored.form());
         } catch (IOException e) {
             S3Exception s3 = translate(e);
             if (s3 != null) {
@@ -96,6 +101,7 @@ record PostObjectHandler(ObjectStore store, PostPolicyVerifier verifier) impleme
             throw e;
         }
         drain(form);
+        Encryption.writeHeaders(response, meta.attributes().system());
         respond(request, response, fields, objectKey, meta);
     }
 

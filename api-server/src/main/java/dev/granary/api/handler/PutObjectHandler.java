@@ -7,6 +7,7 @@ import dev.granary.api.http.OperationHandler;
 import dev.granary.api.http.S3Request;
 import dev.granary.api.http.S3Response;
 import dev.granary.api.lifecycle.LifecycleConfigs;
+import dev.granary.storage.ObjectAttributes;
 import dev.granary.storage.ObjectKey;
 import dev.granary.storage.ObjectMeta;
 import dev.granary.storage.ObjectStore;
@@ -17,7 +18,7 @@ import java.io.IOException;
  * PutObject: streams the body into the store, which commits only after the body, its payload hash, chunk
  * signatures, checksums and Content-MD5 all check out. If-None-Match: * and If-Match make the write conditional.
  */
-record PutObjectHandler(ObjectStore store, LifecycleConfigs lifecycle) implements OperationHandler {
+record PutObjectHandler(ObjectStore store, Encryption encryption, LifecycleConfigs lifecycle) implements OperationHandler {
     @Override
     public void handle(S3Request request, S3Response response) throws IOException {
         ObjectKey key = request.objectKey();
@@ -26,9 +27,13 @@ record PutObjectHandler(ObjectStore store, LifecycleConfigs lifecycle) implement
         checkWriteConditions(request, key);
         // x-amz-content-sha256 and flexible checksums are verified by the body stream as it ends, Content-MD5 by
         // the store against the MD5 it computes for the ETag; both before the commit.
-        ObjectMeta meta = store.putObject(
-                key, ObjectHeaders.fromRequest(request, request.checksums()), request.body(), length, request.contentMd5());
+        Encryption.Params sse = encryption.forWrite(request, key.bucket());
+        ObjectAttributes attributes = ObjectHeaders.fromRequest(request, request.checksums());
+        attributes = attributes.withSystem(Encryption.withParams(attributes.system(), sse));
+        Encryption.StoredBody body = sse.prepare(request.body(), request.contentMd5(), 0);
+        ObjectMeta meta = store.putObject(key, attributes, body.body(), length, body.contentMd5(), body.form());
         response.header(AmzHeaders.ETAG, meta.quotedEtag());
+        Encryption.writeHeaders(response, meta.attributes().system());
         ObjectHeaders.writeWrittenVersion(response, meta);
         lifecycle.writeExpiration(response, meta);
         ObjectHeaders.writeChecksums(response, meta.attributes().checksums(), meta.attributes().checksumType());

@@ -55,4 +55,15 @@ public final class AmzHeaders {
     public static final String X_AMZ_DELETE_MARKER = "x-amz-delete-marker";
     public static final String X_AMZ_COPY_SOURCE_VERSION_ID = "x-amz-copy-source-version-id";
     public static final String X_AMZ_TAGGING_DIRECTIVE = "x-amz-tagging-directive";
+    public static final String X_AMZ_SSE = "x-amz-server-side-encryption";
+    public static final String X_AMZ_SSE_KMS_KEY_ID = "x-amz-server-side-encryption-aws-kms-key-id";
+    public static final String X_AMZ_SSE_CUSTOMER_ALGORITHM = "x-amz-server-side-encryption-customer-algorithm";
+    public static final String X_AMZ_SSE_CUSTOMER_KEY = "x-amz-server-side-encryption-customer-key";
+    public static final String X_AMZ_SSE_CUSTOMER_KEY_MD5 = "x-amz-server-side-encryption-customer-key-MD5";
+    public static final String X_AMZ_COPY_SOURCE_SSE_CUSTOMER_ALGORITHM =
+            "x-amz-copy-source-server-side-encryption-customer-algorithm";
+    public static final String X_AMZ_COPY_SOURCE_SSE_CUSTOMER_KEY =
+            "x-amz-copy-source-server-side-encryption-customer-key";
+    public static final String X_AMZ_COPY_SOURCE_SSE_CUSTOMER_KEY_MD5 =
+            "x-amz-copy-source-server-side-encryption-customer-key-MD5";
 }

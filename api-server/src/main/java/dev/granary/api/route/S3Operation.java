@@ -24,6 +24,9 @@ public enum S3Operation {
     PUT_BUCKET_TAGGING("PutBucketTagging", RequestClass.WRITE),
     GET_BUCKET_TAGGING("GetBucketTagging", RequestClass.READ),
     DELETE_BUCKET_TAGGING("DeleteBucketTagging", RequestClass.FREE),
+    PUT_BUCKET_ENCRYPTION("PutBucketEncryption", RequestClass.WRITE),
+    GET_BUCKET_ENCRYPTION("GetBucketEncryption", RequestClass.READ),
+    DELETE_BUCKET_ENCRYPTION("DeleteBucketEncryption", RequestClass.FREE),
     /** A CORS preflight ({@code OPTIONS}): answered from the bucket's rules without authentication. */
     CORS_PREFLIGHT("PreflightRequest", RequestClass.READ),
     LIST_OBJECTS("ListObjects", RequestClass.WRITE),

@@ -130,6 +130,9 @@ public final class S3Router {
                 if (q.containsKey("tagging")) {
                     return S3Operation.GET_BUCKET_TAGGING;
                 }
+                if (q.containsKey("encryption")) {
+                    return S3Operation.GET_BUCKET_ENCRYPTION;
+                }
                 if (hasAny(q, BUCKET_SUBRESOURCES)) {
                     return S3Operation.UNSUPPORTED_BUCKET_SUBRESOURCE;
                 }
@@ -147,6 +150,9 @@ public final class S3Router {
                 if (q.containsKey("tagging")) {
                     return S3Operation.PUT_BUCKET_TAGGING;
                 }
+                if (q.containsKey("encryption")) {
+                    return S3Operation.PUT_BUCKET_ENCRYPTION;
+                }
                 return hasAny(q, BUCKET_SUBRESOURCES)
                         ? S3Operation.UNSUPPORTED_BUCKET_SUBRESOURCE
                         : S3Operation.CREATE_BUCKET;
@@ -161,6 +167,9 @@ public final class S3Router {
                 }
                 if (q.containsKey("tagging")) {
                     return S3Operation.DELETE_BUCKET_TAGGING;
+                }
+                if (q.containsKey("encryption")) {
+                    return S3Operation.DELETE_BUCKET_ENCRYPTION;
                 }
                 return hasAny(q, BUCKET_SUBRESOURCES)
                         ? S3Operation.UNSUPPORTED_BUCKET_SUBRESOURCE

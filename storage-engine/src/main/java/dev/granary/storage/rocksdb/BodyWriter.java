@@ -1,8 +1,10 @@
 package dev.granary.storage.rocksdb;
 
 import dev.granary.storage.StorageException;
+import dev.granary.storage.StoredForm;
 import java.io.IOException;
 import java.io.InputStream;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -47,11 +49,19 @@ final class BodyWriter {
      *
      * @param length the exact byte count the body must yield, or -1 if unknown
      * @param contentMd5 the declared MD5, or null
+     * @param form what is written of the body: the MD5 (ETag, Content-MD5) is of the body itself
      * @throws StorageException {@code INCOMPLETE_BODY} when the body is shorter or longer than {@code length},
      *     {@code BAD_DIGEST} when its MD5 is not {@code contentMd5}
      * @throws IOException when the body fails
      */
-    Written write(Partition p, InputStream body, long length, byte[] contentMd5, boolean allowInline, String what)
+    Written write(
+            Partition p,
+            InputStream body,
+            long length,
+            byte[] contentMd5,
+            StoredForm form,
+            boolean allowInline,
+            String what)
             throws IOException {
         // A large body bypasses the WAL: its chunks go to blob files once, made durable by one flush before the
         // commit, instead of being written twice (WAL, then blob file) - the disk's bandwidth is the ceiling of a
@@ -60,6 +70,7 @@ final class BodyWriter {
         // than it saves and litter the disk with tiny files.
         boolean bulk = length >= BULK_THRESHOLD && p.syncsWrites();
         MessageDigest md5 = md5();
+        InputStream source = form.encode(new DigestInputStream(body, md5));
         byte[] buffer = new byte[length >= 0 ? (int) Math.min(chunkSize, length) : chunkSize];
         byte[] dataId = null;
         long total = 0;
@@ -67,11 +78,10 @@ final class BodyWriter {
         try {
             while (true) {
                 int want = length >= 0 ? (int) Math.min(buffer.length, length - total) : buffer.length;
-                int n = body.readNBytes(buffer, 0, want);
-                md5.update(buffer, 0, n);
+                int n = source.readNBytes(buffer, 0, want);
                 boolean end = n < want || (length >= 0 && total + n == length);
                 if (end && length >= 0) {
-                    checkLength(body, total + n, length, what);
+                    checkLength(source, total + n, length, what);
                 }
                 if (end && dataId == null && allowInline && n <= inlineThreshold) {
                     return new Written(n, verify(md5, contentMd5, what), Arrays.copyOf(buffer, n), null);

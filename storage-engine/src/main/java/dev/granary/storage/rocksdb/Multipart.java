@@ -8,6 +8,7 @@ import dev.granary.storage.ObjectMeta;
 import dev.granary.storage.PartMeta;
 import dev.granary.storage.StorageException.Reason;
 import dev.granary.storage.StorageException;
+import dev.granary.storage.StoredForm;
 import dev.granary.storage.UploadListing;
 import java.io.IOException;
 import java.io.InputStream;
@@ -84,7 +85,8 @@ final class Multipart {
             InputStream body,
             long length,
             byte[] contentMd5,
-            Map<String, String> checksums)
+            Map<String, String> checksums,
+            StoredForm form)
             throws IOException {
         if (partNumber < 1 || partNumber > MAX_PART_NUMBER) {
             throw new IllegalArgumentException("part number must be 1 to " + MAX_PART_NUMBER + ", not " + partNumber);
@@ -92,7 +94,7 @@ final class Multipart {
         Partition p = partitions.forObject(key);
         require(p, key, uploadId); // fail before reading a body that could not be stored
         String what = "upload part " + partNumber + " of " + uploadId + " of " + key;
-        BodyWriter.Written written = bodies.write(p, body, length, contentMd5, false, what);
+        BodyWriter.Written written = bodies.write(p, body, length, contentMd5, form, false, what);
         // The body has ended, so the caller's stream has filled the checksums it verified.
         Map<String, String> sums = checksums == null ? Map.of() : new TreeMap<>(checksums);
         PartRecord part =
@@ -129,7 +131,8 @@ final class Multipart {
             List<CompletedPart> parts,
             long minPartSize,
             Map<String, String> checksums,
-            String checksumType) {
+            String checksumType,
+            Map<String, String> system) {
         Partition p = partitions.forObject(key);
         byte[] uploadKey = Keys.uploadKey(key.bucket(), key.key(), uploadId);
         String what = "complete upload " + uploadId + " of " + key;
@@ -153,6 +156,11 @@ final class Multipart {
             String etag = HexFormat.of().formatHex(md5s.digest()) + "-" + chosen.size();
             ObjectAttributes attributes = upload.attributes()
                     .withChecksums(checksums == null ? Map.of() : new TreeMap<>(checksums), checksumType);
+            if (!system.isEmpty()) {
+                TreeMap<String, String> merged = new TreeMap<>(attributes.system());
+                merged.putAll(system);
+                attributes = attributes.withSystem(merged);
+            }
             ObjectRecord next = new ObjectRecord(
                     size, etag, System.currentTimeMillis(), attributes, true, null, List.copyOf(segments));
             Versions.Change change = Versions.put(p, key, buckets.get(key.bucket()).versioning(), next);

@@ -16,6 +16,7 @@ import dev.granary.storage.ObjectVersion;
 import dev.granary.storage.PartMeta;
 import dev.granary.storage.StorageException.Reason;
 import dev.granary.storage.StorageException;
+import dev.granary.storage.StoredForm;
 import dev.granary.storage.StorageUsage;
 import dev.granary.storage.SystemStore;
 import dev.granary.storage.UploadListing;
@@ -216,13 +217,18 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
 
     @Override
     public ObjectMeta putObject(
-            ObjectKey key, ObjectAttributes attributes, InputStream body, long length, byte[] contentMd5)
+            ObjectKey key,
+            ObjectAttributes attributes,
+            InputStream body,
+            long length,
+            byte[] contentMd5,
+            StoredForm form)
             throws IOException {
         Objects.requireNonNull(attributes, "attributes");
         buckets.get(key.bucket()); // fail before reading a body that could not be stored
         Partition p = partitions.forObject(key);
         String what = "put " + key;
-        BodyWriter.Written written = bodies.write(p, body, length, contentMd5, true, what);
+        BodyWriter.Written written = bodies.write(p, body, length, contentMd5, form, true, what);
         // Built only now: the caller's verifying stream fills the checksums when the body ends.
         ObjectRecord next = new ObjectRecord(
                 written.size(),
@@ -516,9 +522,10 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
             InputStream body,
             long length,
             byte[] contentMd5,
-            Map<String, String> checksums)
+            Map<String, String> checksums,
+            StoredForm form)
             throws IOException {
-        return multipart.uploadPart(key, uploadId, partNumber, body, length, contentMd5, checksums);
+        return multipart.uploadPart(key, uploadId, partNumber, body, length, contentMd5, checksums, form);
     }
 
     @Override
@@ -528,8 +535,9 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
             List<CompletedPart> parts,
             long minPartSize,
             Map<String, String> checksums,
-            String checksumType) {
-        return multipart.complete(key, uploadId, parts, minPartSize, checksums, checksumType);
+            String checksumType,
+            Map<String, String> system) {
+        return multipart.complete(key, uploadId, parts, minPartSize, checksums, checksumType, system);
     }
 
     @Override
