@@ -92,7 +92,7 @@ class ProtocolIT {
         HttpResponse<String> patch = http.send("PATCH", "/" + BUCKET + "/k", new byte[0]);
         assertThat(patch.statusCode()).isEqualTo(405);
         assertThat(patch.body()).contains("<Code>MethodNotAllowed</Code>");
-        HttpResponse<String> cors = http.send("GET", "/" + BUCKET + "?lifecycle", new byte[0]);
+        HttpResponse<String> cors = http.send("GET", "/" + BUCKET + "?website", new byte[0]);
         assertThat(cors.statusCode()).isEqualTo(501);
         assertThat(cors.body()).contains("<Code>NotImplemented</Code>");
     }
