@@ -36,8 +36,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class RootHandler implements HttpHandler {
     private static final Logger LOG = LoggerFactory.getLogger(RootHandler.class);
-    /** Unread request bytes an error answer reads and drops to keep the connection (and the answer) intact. */
-    private static final long DRAIN_LIMIT = 256 * 1024;
+    /**
+     * Unread request bytes an error answer reads and drops to keep the connection (and the answer) intact: a
+     * client still sending a refused body (without 100-continue) may see its connection reset before it reads the
+     * answer if the server closes on unread bytes; up to a typical part size, reading them beats a client retry.
+     */
+    private static final long DRAIN_LIMIT = 16L * 1024 * 1024;
 
     private final S3Router router;
     private final Authenticator authenticator;
