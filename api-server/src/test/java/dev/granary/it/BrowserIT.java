@@ -159,14 +159,19 @@ class BrowserIT {
 
     /** {@code npm ci} of playwright-core next to the script (under target/), once. */
     private static void installPlaywright(String npm, Path scripts, Path work) throws Exception {
-        if (Files.isRegularFile(scripts.resolve("node_modules/playwright-core/package.json"))) {
+        npmCi(npm, scripts, work, "playwright-core");
+    }
+
+    /** {@code npm ci} of the package.json in {@code scripts} (under target/), once: {@code module} tells. */
+    static void npmCi(String npm, Path scripts, Path work, String module) throws Exception {
+        if (Files.isRegularFile(scripts.resolve("node_modules/" + module + "/package.json"))) {
             return;
         }
         List<String> command = List.of(
                 npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts", "--fetch-timeout=20000", "--fetch-retries=1");
-        String output = run(command, scripts, work.resolve("npm.log"), 40, Map.of());
-        assertThat(Files.isRegularFile(scripts.resolve("node_modules/playwright-core/package.json")))
-                .as("npm ci installed playwright-core:\n" + output)
+        String output = run(command, scripts, work.resolve("npm.log"), 60, Map.of());
+        assertThat(Files.isRegularFile(scripts.resolve("node_modules/" + module + "/package.json")))
+                .as("npm ci installed " + module + ":\n" + output)
                 .isTrue();
     }
 
@@ -185,7 +190,7 @@ class BrowserIT {
     }
 
     /** Runs {@code command} to completion within {@code seconds}, asserting exit code 0; returns its output. */
-    private static String run(List<String> command, Path dir, Path log, int seconds, Map<String, String> env)
+    static String run(List<String> command, Path dir, Path log, int seconds, Map<String, String> env)
             throws Exception {
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
         pb.redirectOutput(log.toFile());
@@ -213,7 +218,7 @@ class BrowserIT {
     }
 
     /** The value at {@code path} as text (numbers and booleans as written), or null when missing or null. */
-    private static String text(JsonNode node, String... path) {
+    static String text(JsonNode node, String... path) {
         for (String name : path) {
             if (node == null || !node.isObject()) {
                 return null;
