@@ -161,6 +161,11 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
         return buckets.get(bucket);
     }
 
+    /** The bucket records (tests that stop a change of versioning half-way, as a crash would). */
+    Buckets buckets() {
+        return buckets;
+    }
+
     /**
      * Moves the objects of a bucket from before versioning into CF {@code versions} as null versions, key by key
      * under each key's lock, then clears the bucket's migration mark. Writes meanwhile move their own key first,
