@@ -3,6 +3,7 @@ package dev.granary;
 import dev.granary.api.admin.AdminServer;
 import dev.granary.api.handler.Handlers;
 import dev.granary.api.handler.Owners;
+import dev.granary.api.http.AccessControl;
 import dev.granary.api.http.GranaryServer;
 import dev.granary.api.route.S3Router;
 import dev.granary.auth.CredentialStore;
@@ -10,6 +11,8 @@ import dev.granary.auth.Credentials;
 import dev.granary.auth.MasterKey;
 import dev.granary.auth.PayloadDecoder;
 import dev.granary.auth.PostPolicyVerifier;
+import dev.granary.auth.RequestVerifier;
+import dev.granary.auth.SigV2Verifier;
 import dev.granary.auth.SecretCipher;
 import dev.granary.auth.SigV4Verifier;
 import dev.granary.auth.StaticCredentialStore;
@@ -30,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,11 +80,14 @@ public final class Granary implements AutoCloseable {
             UserDirectory users = users(config, store, root);
             // Root first: its key is never handed out to a user, so the order only saves a lookup.
             CredentialStore credentials = StaticCredentialStore.of(root).or(users);
-            Owners owners = new Owners(id -> id.equals(ROOT_ACCOUNT_ID)
-                    ? config.rootUser()
-                    : users.displayName(id).orElse(null));
+            Function<String, String> displayNames =
+                    id -> id.equals(ROOT_ACCOUNT_ID) ? config.rootUser() : users.displayName(id).orElse(null);
+            Owners owners = new Owners(displayNames);
+            AccessControl access = new AccessControl(store, Clock.systemUTC(), displayNames);
             SigV4Verifier verifier =
                     new SigV4Verifier(credentials, config.region(), Clock.systemUTC(), Duration.ofMinutes(15));
+            RequestVerifier requests = new RequestVerifier(
+                    verifier, new SigV2Verifier(credentials, Clock.systemUTC(), Duration.ofMinutes(15)));
             Metering metering = config.metering()
                     ? Metering.start(
                             rows(store),
@@ -97,14 +104,16 @@ public final class Granary implements AutoCloseable {
                     config.address(),
                     config.port(),
                     new S3Router(config.domain()),
-                    verifier,
+                    requests,
                     new PayloadDecoder(),
                     store,
+                    access,
                     Handlers.create(
                             store,
                             config.region(),
                             new PostPolicyVerifier(credentials, config.region(), Clock.systemUTC()),
-                            owners),
+                            owners,
+                            access),
                     metering.sink());
             AdminServer admin = new AdminServer(
                     config.address(),

@@ -2,6 +2,7 @@ package dev.granary.api.handler;
 
 import dev.granary.api.error.S3Error;
 import dev.granary.api.error.S3Exception;
+import dev.granary.api.http.AccessControl;
 import dev.granary.api.http.AmzHeaders;
 import dev.granary.api.http.OperationHandler;
 import dev.granary.api.http.S3Request;
@@ -24,12 +25,12 @@ import java.util.TreeMap;
  * and then only its metadata changes. Tags follow {@code x-amz-tagging-directive} the same way: the
  * source's (COPY, the default) or those of {@code x-amz-tagging} (REPLACE).
  */
-record CopyObjectHandler(ObjectStore store) implements OperationHandler {
+record CopyObjectHandler(ObjectStore store, AccessControl access) implements OperationHandler {
     @Override
     public void handle(S3Request request, S3Response response) throws IOException {
         ObjectKey target = request.objectKey();
         Limits.checkKey(target.key());
-        ObjectMeta source = CopySource.resolve(request, store);
+        ObjectMeta source = CopySource.resolve(request, store, access);
         String directive = request.header(AmzHeaders.X_AMZ_METADATA_DIRECTIVE);
         boolean replace;
         if (directive == null || directive.equals("COPY")) {
@@ -58,6 +59,8 @@ record CopyObjectHandler(ObjectStore store) implements OperationHandler {
                                         source.attributes().checksumType())
                         : source.attributes())
                 .withTags(tags);
+        // The copy is a new object of the caller's with the request's ACL (default private), never the source's.
+        attributes = attributes.withSystem(Acls.forNewObject(request, access, attributes.system()));
         ObjectMeta copied;
         boolean versioned = store.getBucket(target.bucket()).versioning() != Versioning.UNVERSIONED;
         boolean namedVersion = CopySource.versionId(request.header(AmzHeaders.X_AMZ_COPY_SOURCE)) != null;

@@ -1,5 +1,6 @@
 package dev.granary.api.handler;
 
+import dev.granary.api.http.AccessControl;
 import dev.granary.api.http.AmzHeaders;
 import dev.granary.api.http.OperationHandler;
 import dev.granary.api.http.S3Request;
@@ -11,7 +12,7 @@ import dev.granary.storage.ObjectStore;
 import java.util.TreeMap;
 
 /** CreateMultipartUpload: records the future object's headers and metadata, and its checksum algorithm. */
-record CreateMultipartUploadHandler(ObjectStore store) implements OperationHandler {
+record CreateMultipartUploadHandler(ObjectStore store, AccessControl access) implements OperationHandler {
     @Override
     public void handle(S3Request request, S3Response response) {
         Limits.checkKey(request.key());
@@ -19,6 +20,8 @@ record CreateMultipartUploadHandler(ObjectStore store) implements OperationHandl
                 request.header(AmzHeaders.X_AMZ_CHECKSUM_ALGORITHM), request.header(AmzHeaders.X_AMZ_CHECKSUM_TYPE));
         ObjectAttributes attributes = ObjectHeaders.fromRequest(request, new TreeMap<>())
                 .withChecksums(new TreeMap<>(), checksum == null ? null : checksum.encode());
+        // Owner and ACL go with the upload and reach the object at CompleteMultipartUpload.
+        attributes = attributes.withSystem(Acls.forNewObject(request, access, attributes.system()));
         MultipartUpload upload =
                 store.createUpload(request.objectKey(), request.principal().accountId(), attributes);
         if (checksum != null) {

@@ -2,12 +2,18 @@ package dev.granary.api.handler;
 
 import dev.granary.api.error.S3Error;
 import dev.granary.api.error.S3Exception;
+import dev.granary.api.http.AccessControl;
 import dev.granary.api.http.AmzHeaders;
 import dev.granary.api.http.OperationHandler;
 import dev.granary.api.http.S3Request;
 import dev.granary.api.http.S3Response;
 import dev.granary.api.xml.XmlWriter;
 import dev.granary.auth.PostPolicy;
+import dev.granary.auth.Principal;
+import dev.granary.auth.access.AclHeaders;
+import dev.granary.auth.access.Acl;
+import dev.granary.auth.access.Owner;
+import dev.granary.auth.access.Requester;
 import dev.granary.auth.PostPolicyVerifier;
 import dev.granary.storage.ObjectAttributes;
 import dev.granary.storage.ObjectKey;
@@ -22,6 +28,8 @@ import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SortedMap;
@@ -33,7 +41,7 @@ import java.util.TreeMap;
  * part is streamed into the store, its length checked against the policy's content-length-range before the
  * commit. The request carries no Authorization header: the pipeline leaves authentication to this handler.
  */
-record PostObjectHandler(ObjectStore store, PostPolicyVerifier verifier) implements OperationHandler {
+record PostObjectHandler(ObjectStore store, PostPolicyVerifier verifier, AccessControl access) implements OperationHandler {
     /** S3's limit on the form fields that precede the file. */
     static final int MAX_FIELD_BYTES = 20 * 1024;
 
@@ -45,7 +53,7 @@ record PostObjectHandler(ObjectStore store, PostPolicyVerifier verifier) impleme
                     .with("Condition", "Bucket POST must be of the enclosure-type multipart/form-data");
         }
         String bucket = request.bucket();
-        String owner = store.getBucket(bucket).owner(); // NoSuchBucket before the form is read
+        access.bucket(bucket); // NoSuchBucket before the form is read
         MultipartForm form = new MultipartForm(request.body(), boundary);
         Map<String, String> fields = new LinkedHashMap<>();
         MultipartForm.Part file = readFields(form, fields);
@@ -66,21 +74,24 @@ record PostObjectHandler(ObjectStore store, PostPolicyVerifier verifier) impleme
         key = key.replace("${filename}", file.filename() == null ? "" : file.filename());
         fields.put("key", key);
         Limits.checkKey(key);
-        if (!fields.containsKey("policy")) {
-            // An unsigned form may only write to a public-write bucket, which Granary has none of yet.
-            throw new S3Exception(S3Error.ACCESS_DENIED);
+        // An unsigned form (no policy) is an anonymous upload: only a bucket that lets everyone write takes it.
+        PostPolicy policy = null;
+        if (fields.containsKey("policy")) {
+            policy = verifier.verify(fields);
+            policy.check(bucket, fields, verifier.now());
         }
-        PostPolicy policy = verifier.verify(fields);
-        policy.check(bucket, fields, verifier.now());
-        if (!policy.principal().accountId().equals(owner)) {
-            throw new S3Exception(S3Error.ACCESS_DENIED);
-        }
+        Principal signer = policy == null ? Principal.anonymous() : policy.principal();
+        Requester who = Requester.of(signer);
+        access.check(request, who, "PostObject", bucket, key, null);
         ObjectKey objectKey = new ObjectKey(bucket, key);
-        LengthRange body = new LengthRange(
-                form.content(), policy.minLength(), Math.min(policy.maxLength(), Limits.MAX_PUT_SIZE));
+        Optional<Acl> acl = formAcl(fields, signer, access.bucket(bucket).owner());
+        SortedMap<String, String> system = Acls.forNewObject(request, access, new TreeMap<>(), signer.accountId(), acl);
+        long minLength = policy == null ? 0 : policy.minLength();
+        long maxLength = policy == null ? Limits.MAX_PUT_SIZE : policy.maxLength();
+        LengthRange body = new LengthRange(form.content(), minLength, Math.min(maxLength, Limits.MAX_PUT_SIZE));
         ObjectMeta meta;
         try {
-            meta = store.putObject(objectKey, attributes(fields), body, -1, null);
+            meta = store.putObject(objectKey, attributes(fields).withSystem(system), body, -1, null);
         } catch (IOException e) {
             S3Exception s3 = translate(e);
             if (s3 != null) {
@@ -96,6 +107,16 @@ record PostObjectHandler(ObjectStore store, PostPolicyVerifier verifier) impleme
         }
         drain(form);
         respond(request, response, fields, objectKey, meta);
+    }
+
+    /** The ACL of the form's {@code acl} field (a canned ACL), if any; the signer (or the bucket owner) owns it. */
+    private Optional<Acl> formAcl(Map<String, String> fields, Principal signer, Owner bucketOwner) {
+        String canned = fields.get("acl");
+        if (canned == null) {
+            return Optional.empty();
+        }
+        Owner owner = signer.isAnonymous() ? bucketOwner : access.owner(signer.accountId());
+        return AclHeaders.parse(Map.of("x-amz-acl", List.of(canned)), owner, bucketOwner, false);
     }
 
     /** Reads the fields up to the file part (names lower-cased; the first of repeated fields counts). */

@@ -2,10 +2,12 @@ package dev.granary.api.handler;
 
 import dev.granary.api.error.S3Error;
 import dev.granary.api.error.S3Exception;
+import dev.granary.api.http.AccessControl;
 import dev.granary.api.http.AmzHeaders;
 import dev.granary.api.http.OperationHandler;
 import dev.granary.api.http.S3Request;
 import dev.granary.api.http.S3Response;
+import dev.granary.storage.ObjectAttributes;
 import dev.granary.storage.ObjectKey;
 import dev.granary.storage.ObjectMeta;
 import dev.granary.storage.ObjectStore;
@@ -16,7 +18,7 @@ import java.io.IOException;
  * PutObject: streams the body into the store, which commits only after the body, its payload hash, chunk
  * signatures, checksums and Content-MD5 all check out. If-None-Match: * and If-Match make the write conditional.
  */
-record PutObjectHandler(ObjectStore store) implements OperationHandler {
+record PutObjectHandler(ObjectStore store, AccessControl access) implements OperationHandler {
     @Override
     public void handle(S3Request request, S3Response response) throws IOException {
         ObjectKey key = request.objectKey();
@@ -25,8 +27,9 @@ record PutObjectHandler(ObjectStore store) implements OperationHandler {
         checkWriteConditions(request, key);
         // x-amz-content-sha256 and flexible checksums are verified by the body stream as it ends, Content-MD5 by
         // the store against the MD5 it computes for the ETag; both before the commit.
-        ObjectMeta meta = store.putObject(
-                key, ObjectHeaders.fromRequest(request, request.checksums()), request.body(), length, request.contentMd5());
+        ObjectAttributes attributes = ObjectHeaders.fromRequest(request, request.checksums());
+        attributes = attributes.withSystem(Acls.forNewObject(request, access, attributes.system()));
+        ObjectMeta meta = store.putObject(key, attributes, request.body(), length, request.contentMd5());
         response.header(AmzHeaders.ETAG, meta.quotedEtag());
         ObjectHeaders.writeVersion(response, meta);
         ObjectHeaders.writeChecksums(response, meta.attributes().checksums(), meta.attributes().checksumType());

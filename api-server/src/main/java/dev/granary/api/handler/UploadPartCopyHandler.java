@@ -2,6 +2,7 @@ package dev.granary.api.handler;
 
 import dev.granary.api.error.S3Error;
 import dev.granary.api.error.S3Exception;
+import dev.granary.api.http.AccessControl;
 import dev.granary.api.http.AmzHeaders;
 import dev.granary.api.http.OperationHandler;
 import dev.granary.api.http.S3Request;
@@ -15,13 +16,13 @@ import java.io.IOException;
 import java.util.TreeMap;
 
 /** UploadPartCopy: a part made of the source object's bytes, whole or a {@code x-amz-copy-source-range}. */
-record UploadPartCopyHandler(ObjectStore store) implements OperationHandler {
+record UploadPartCopyHandler(ObjectStore store, AccessControl access) implements OperationHandler {
     @Override
     public void handle(S3Request request, S3Response response) throws IOException {
         int partNumber = Limits.partNumber(request.query("partNumber"));
         String uploadId = request.query("uploadId");
         store.getUpload(request.objectKey(), uploadId);
-        ObjectMeta source = CopySource.resolve(request, store);
+        ObjectMeta source = CopySource.resolve(request, store, access);
         String rangeHeader = request.header(AmzHeaders.X_AMZ_COPY_SOURCE_RANGE);
         ByteRange range = rangeHeader == null ? null : ByteRange.parseCopySourceRange(rangeHeader, source.size());
         long offset = range == null ? 0 : range.first();

@@ -87,6 +87,14 @@ public final class S3Router {
                 && (path.equals("/health") || path.equals("/minio/health/live") || path.equals("/minio/health/ready"));
     }
 
+    /**
+     * The bucket a virtual-hosted request names in its Host header, or null for a path-style request (SigV2 signs
+     * the resource as "/bucket/key" either way, so authentication needs it).
+     */
+    public String virtualHostBucket(String host) {
+        return bucketFromHost(host);
+    }
+
     private String bucketFromHost(String host) {
         if (virtualHostDomain == null || host == null) {
             return null;
@@ -121,6 +129,15 @@ public final class S3Router {
                 if (q.containsKey("acl")) {
                     return S3Operation.GET_BUCKET_ACL;
                 }
+                if (q.containsKey("policy")) {
+                    return S3Operation.GET_BUCKET_POLICY;
+                }
+                if (q.containsKey("policyStatus")) {
+                    return S3Operation.GET_BUCKET_POLICY_STATUS;
+                }
+                if (q.containsKey("publicAccessBlock")) {
+                    return S3Operation.GET_PUBLIC_ACCESS_BLOCK;
+                }
                 if (q.containsKey("cors")) {
                     return S3Operation.GET_BUCKET_CORS;
                 }
@@ -134,6 +151,15 @@ public final class S3Router {
             case "PUT":
                 if (q.containsKey("cors")) {
                     return S3Operation.PUT_BUCKET_CORS;
+                }
+                if (q.containsKey("acl")) {
+                    return S3Operation.PUT_BUCKET_ACL;
+                }
+                if (q.containsKey("policy")) {
+                    return S3Operation.PUT_BUCKET_POLICY;
+                }
+                if (q.containsKey("publicAccessBlock")) {
+                    return S3Operation.PUT_PUBLIC_ACCESS_BLOCK;
                 }
                 if (q.containsKey("versioning")) {
                     return S3Operation.PUT_BUCKET_VERSIONING;
@@ -149,6 +175,12 @@ public final class S3Router {
             case "DELETE":
                 if (q.containsKey("cors")) {
                     return S3Operation.DELETE_BUCKET_CORS;
+                }
+                if (q.containsKey("policy")) {
+                    return S3Operation.DELETE_BUCKET_POLICY;
+                }
+                if (q.containsKey("publicAccessBlock")) {
+                    return S3Operation.DELETE_PUBLIC_ACCESS_BLOCK;
                 }
                 if (q.containsKey("tagging")) {
                     return S3Operation.DELETE_BUCKET_TAGGING;
@@ -171,6 +203,9 @@ public final class S3Router {
                 }
                 if (q.containsKey("tagging")) {
                     return S3Operation.PUT_OBJECT_TAGGING;
+                }
+                if (q.containsKey("acl")) {
+                    return S3Operation.PUT_OBJECT_ACL;
                 }
                 if (hasAny(q, OBJECT_SUBRESOURCES)) {
                     return S3Operation.UNSUPPORTED_OBJECT_SUBRESOURCE;
