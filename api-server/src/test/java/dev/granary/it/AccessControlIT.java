@@ -124,6 +124,9 @@ class AccessControlIT {
         assertThat(acl.owner().id()).isEqualTo(bobUser.canonicalId());
         assertThat(acl.owner().displayName()).isEqualTo("bob");
         assertS3Error(() -> get(root, "ac-acl", "from-bob.txt"), 403, "AccessDenied");
+        assertThat(root.listObjects(b -> b.bucket("ac-acl").prefix("from-bob")).contents())
+                .singleElement()
+                .satisfies(o -> assertThat(o.owner().id()).isEqualTo(bobUser.canonicalId()));
         bob.putObjectAcl(b -> b.bucket("ac-acl").key("from-bob.txt").acl(ObjectCannedACL.BUCKET_OWNER_READ));
         assertThat(get(root, "ac-acl", "from-bob.txt")).isEqualTo("bob's");
     }

@@ -53,7 +53,9 @@ public enum S3Error {
     INVALID_TAG("InvalidTag", 400, "The tag provided was not a valid tag."),
     KEY_TOO_LONG("KeyTooLongError", 400, "Your key is too long"),
     MALFORMED_ACL_ERROR(
-            "MalformedACLError", 400, "The XML you provided was not well-formed or did not validate against our published schema"),
+            "MalformedACLError",
+            400,
+            "The XML you provided was not well-formed or did not validate against our published schema"),
     MALFORMED_XML(
             "MalformedXML",
             400,

@@ -41,7 +41,8 @@ import java.util.TreeMap;
  * part is streamed into the store, its length checked against the policy's content-length-range before the
  * commit. The request carries no Authorization header: the pipeline leaves authentication to this handler.
  */
-record PostObjectHandler(ObjectStore store, PostPolicyVerifier verifier, AccessControl access) implements OperationHandler {
+record PostObjectHandler(ObjectStore store, PostPolicyVerifier verifier, AccessControl access)
+        implements OperationHandler {
     /** S3's limit on the form fields that precede the file. */
     static final int MAX_FIELD_BYTES = 20 * 1024;
 

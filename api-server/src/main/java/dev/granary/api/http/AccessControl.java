@@ -203,7 +203,8 @@ public final class AccessControl {
                 object = existingObject(route.bucket(), route.key(), request.query("versionId"), bucket);
             }
         }
-        require(evaluator.evaluate(request(request, who, op.awsName(), route.bucket(), route.key(), false), bucket, object));
+        AccessEvaluator.Request asked = request(request, who, op.awsName(), route.bucket(), route.key(), false);
+        require(evaluator.evaluate(asked, bucket, object));
     }
 
     /** Whether an operation's access depends on the object (its ACL or owner). */
@@ -239,7 +240,8 @@ public final class AccessControl {
      * @throws S3Exception AccessDenied
      * @throws StorageException NO_SUCH_BUCKET
      */
-    public void check(S3Request request, Requester who, String operation, String bucket, String key, ObjectState object) {
+    public void check(
+            S3Request request, Requester who, String operation, String bucket, String key, ObjectState object) {
         if (!allowed(request, who, operation, bucket, key, object)) {
             throw new S3Exception(S3Error.ACCESS_DENIED);
         }

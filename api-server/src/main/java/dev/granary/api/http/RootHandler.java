@@ -220,7 +220,9 @@ public final class RootHandler implements HttpHandler {
         String query = exchange.getQueryString();
         boolean presigned = query != null && (query.contains("X-Amz-Signature=") || query.contains("Signature="));
         String authorization = exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION);
-        boolean sigV2 = presigned ? query.contains("AWSAccessKeyId=") : authorization != null && authorization.startsWith("AWS ");
+        boolean sigV2 = presigned
+                ? query.contains("AWSAccessKeyId=")
+                : authorization != null && authorization.startsWith("AWS ");
         return (presigned ? "QueryString" : "AuthHeader") + (sigV2 ? "-SigV2" : "");
     }
 
