@@ -211,6 +211,7 @@ class AccessControlIT {
     @Test
     void policyStatusSaysWhetherThePolicyIsPublic() {
         root.createBucket(b -> b.bucket("ac-status"));
+        assertS3Error(() -> root.getBucketPolicyStatus(b -> b.bucket("ac-status")), 404, "NoSuchBucketPolicy");
         setPolicy("ac-status", allowBob("ac-status", "s3:GetObject", "/*"));
         assertThat(root.getBucketPolicyStatus(b -> b.bucket("ac-status")).policyStatus().isPublic()).isFalse();
         setPolicy("ac-status", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\","
@@ -296,6 +297,8 @@ class AccessControlIT {
         assertS3Error(() -> bob.putBucketAcl(b -> b.bucket("ac-bucket-acl").acl(BucketCannedACL.PUBLIC_READ)),
                 403, "AccessDenied");
 
+        assertS3Error(() -> root.putBucketAcl(b -> b.bucket("ac-bucket-acl").grantRead("id=\"" + "7".repeat(64) + "\"")),
+                400, "InvalidArgument");
         root.putBucketAcl(b -> b.bucket("ac-bucket-acl").acl(BucketCannedACL.PRIVATE));
         assertThat(root.getBucketAcl(b -> b.bucket("ac-bucket-acl")).grants()).hasSize(1);
         assertS3Error(() -> bob.listObjectsV2(b -> b.bucket("ac-bucket-acl")), 403, "AccessDenied");

@@ -33,8 +33,22 @@ final class Acls {
     private Acls() {}
 
     /** The ACL the request's headers set on a resource owned by {@code owner}, if any. */
-    static Optional<Acl> fromHeaders(S3Request request, Owner owner, Owner bucketOwner, boolean forBucket) {
-        return AclHeaders.parse(request.signable().headers(), owner, bucketOwner, forBucket);
+    static Optional<Acl> fromHeaders(
+            S3Request request, AccessControl access, Owner owner, Owner bucketOwner, boolean forBucket) {
+        Optional<Acl> acl = AclHeaders.parse(request.signable().headers(), owner, bucketOwner, forBucket);
+        acl.ifPresent(a -> checkGrantees(a, access));
+        return acl;
+    }
+
+    /** S3 grants only to accounts it knows: an unknown canonical id is InvalidArgument "Invalid id". */
+    static void checkGrantees(Acl acl, AccessControl access) {
+        for (Grant g : acl.grants()) {
+            if (g.grantee() instanceof Grantee.CanonicalUser u && !access.accountExists(u.id())) {
+                throw new S3Exception(S3Error.INVALID_ARGUMENT, "Invalid id")
+                        .with("ArgumentName", "CanonicalUser/ID")
+                        .with("ArgumentValue", u.id());
+            }
+        }
     }
 
     /**
@@ -53,7 +67,7 @@ final class Acls {
         Owner owner = request.principal().isAnonymous()
                 ? bucket.owner()
                 : access.owner(request.principal().accountId());
-        return fromHeaders(request, owner, bucket.owner(), false);
+        return fromHeaders(request, access, owner, bucket.owner(), false);
     }
 
     /** As {@link #forNewObject(S3Request, AccessControl, SortedMap)} with an explicit owner and ACL. */
@@ -82,8 +96,10 @@ final class Acls {
      *
      * @param owner the resource's owner (the ACL keeps it; S3 does not let a PUT change the owner)
      */
-    static Acl fromRequest(S3Request request, Owner owner, Owner bucketOwner, boolean forBucket) throws IOException {
-        Optional<Acl> headers = fromHeaders(request, owner, bucketOwner, forBucket);
+    static Acl fromRequest(
+            S3Request request, AccessControl access, Owner owner, Owner bucketOwner, boolean forBucket)
+            throws IOException {
+        Optional<Acl> headers = fromHeaders(request, access, owner, bucketOwner, forBucket);
         byte[] body = request.hasBody() ? request.body().readNBytes(XmlReader.MAX_BYTES + 1) : new byte[0];
         if (headers.isPresent()) {
             if (body.length > 0) {
@@ -96,7 +112,9 @@ final class Acls {
             throw new S3Exception(S3Error.MISSING_SECURITY_HEADER, "Your request was missing a required header")
                     .with("MissingHeaderName", "x-amz-acl");
         }
-        return fromXml(body, owner);
+        Acl acl = fromXml(body, owner);
+        checkGrantees(acl, access);
+        return acl;
     }
 
     /** Reads an AccessControlPolicy document; anything S3's schema would refuse is MalformedACLError. */

@@ -42,7 +42,7 @@ record CreateBucketHandler(ObjectStore store, String region, AccessControl acces
                             + " this request was sent to.");
         }
         Owner owner = access.owner(request.principal().accountId());
-        Optional<Acl> acl = Acls.fromHeaders(request, owner, owner, true);
+        Optional<Acl> acl = Acls.fromHeaders(request, access, owner, owner, true);
         store.createBucket(request.bucket(), owner.id(), region);
         access.invalidate(request.bucket());
         if (acl.isPresent() && !acl.get().equals(Acl.privateAcl(owner))) {

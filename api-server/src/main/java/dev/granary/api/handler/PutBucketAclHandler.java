@@ -18,7 +18,7 @@ record PutBucketAclHandler(ObjectStore store, AccessControl access) implements O
     @Override
     public void handle(S3Request request, S3Response response) throws IOException {
         BucketState bucket = access.bucket(request.bucket());
-        Acl acl = Acls.fromRequest(request, bucket.owner(), bucket.owner(), true);
+        Acl acl = Acls.fromRequest(request, access, bucket.owner(), bucket.owner(), true);
         bucket.publicAccessBlock().checkNewAcl(acl);
         store.putBucketConfig(
                 request.bucket(), AccessControl.ACL_DOCUMENT, acl.toJson().getBytes(StandardCharsets.UTF_8));

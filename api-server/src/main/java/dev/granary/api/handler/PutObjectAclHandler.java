@@ -23,7 +23,7 @@ record PutObjectAclHandler(ObjectStore store, AccessControl access) implements O
         String versionId = Limits.versionId(request);
         ObjectMeta meta = store.headObject(request.objectKey(), versionId);
         BucketState bucket = access.bucket(request.bucket());
-        Acl acl = Acls.fromRequest(request, access.objectOwner(meta, bucket), bucket.owner(), false);
+        Acl acl = Acls.fromRequest(request, access, access.objectOwner(meta, bucket), bucket.owner(), false);
         bucket.publicAccessBlock().checkNewAcl(acl);
         SortedMap<String, String> system = new TreeMap<>(meta.attributes().system());
         system.put(AccessControl.SYSTEM_OWNER, acl.owner().id());
