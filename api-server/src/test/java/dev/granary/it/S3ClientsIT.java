@@ -60,6 +60,14 @@ class S3ClientsIT {
         run(List.of("bash", script("s3cmd.sh")), work, null);
     }
 
+    /** s3cmd signing Signature Version 2: object and multipart requests, ACLs, a V2 presigned URL, a policy. */
+    @Test
+    void s3cmdSignatureV2(@TempDir Path work) throws Exception {
+        requireTool(onPath("s3cmd"), "s3cmd (Debian package)");
+        requireTool(onPath("curl"), "curl");
+        run(List.of("bash", script("s3cmd_v2.sh")), work, null);
+    }
+
     private static void run(List<String> command, Path work, String awsCli) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().put("ENDPOINT", server.uri().toString());
