@@ -91,6 +91,12 @@ class AccessControlIT {
 
         setPolicy("ac-policy", allowBob("ac-policy", "s3:GetObject", "/*"));
         assertThat(get(bob, "ac-policy", "doc.txt")).isEqualTo("secret");
+        // Without s3:ListBucket a missing key is AccessDenied, as in S3; with it, NoSuchKey.
+        assertS3Error(() -> get(bob, "ac-policy", "missing.txt"), 403, "AccessDenied");
+        root.putBucketAcl(b -> b.bucket("ac-policy").grantRead("id=\"" + bobUser.canonicalId() + "\"")
+                .grantFullControl("id=\"" + Granary.ROOT_ACCOUNT_ID + "\""));
+        assertS3Error(() -> get(bob, "ac-policy", "missing.txt"), 404, "NoSuchKey");
+        root.putBucketAcl(b -> b.bucket("ac-policy").acl(BucketCannedACL.PRIVATE));
         assertThat(root.getBucketPolicy(b -> b.bucket("ac-policy")).policy()).contains(bobUser.canonicalId());
         // The policy grants reads only.
         assertS3Error(() -> put(bob, "ac-policy", "bob.txt", "x"), 403, "AccessDenied");

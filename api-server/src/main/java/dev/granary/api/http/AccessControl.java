@@ -205,6 +205,11 @@ public final class AccessControl {
         }
         AccessEvaluator.Request asked = request(request, who, op.awsName(), route.bucket(), route.key(), false);
         require(evaluator.evaluate(asked, bucket, object));
+        if (object == null && !bucketOwner && (op == S3Operation.GET_OBJECT || op == S3Operation.HEAD_OBJECT)) {
+            // As S3: a missing key is NoSuchKey only to a caller who may list the bucket, AccessDenied to others
+            // (so that nobody learns which keys exist without s3:ListBucket).
+            check(request, who, "ListObjects", route.bucket(), null, null);
+        }
     }
 
     /** Whether an operation's access depends on the object (its ACL or owner). */
