@@ -3,16 +3,19 @@ package dev.granary;
 import dev.granary.api.admin.AdminServer;
 import dev.granary.api.handler.Handlers;
 import dev.granary.api.handler.Owners;
+import dev.granary.api.http.AccessControl;
 import dev.granary.api.http.GranaryServer;
 import dev.granary.api.lifecycle.LifecycleWorker;
 import dev.granary.api.route.S3Router;
+import dev.granary.api.sse.SseKeys;
 import dev.granary.auth.CredentialStore;
 import dev.granary.auth.Credentials;
-import dev.granary.api.sse.SseKeys;
 import dev.granary.auth.MasterKey;
 import dev.granary.auth.PayloadDecoder;
 import dev.granary.auth.PostPolicyVerifier;
+import dev.granary.auth.RequestVerifier;
 import dev.granary.auth.SecretCipher;
+import dev.granary.auth.SigV2Verifier;
 import dev.granary.auth.SigV4Verifier;
 import dev.granary.auth.StaticCredentialStore;
 import dev.granary.auth.UserDirectory;
@@ -36,6 +39,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,11 +103,14 @@ public final class Granary implements AutoCloseable {
             UserDirectory users = users(store, root, masterKey, random);
             // Root first: its key is never handed out to a user, so the order only saves a lookup.
             CredentialStore credentials = StaticCredentialStore.of(root).or(users);
-            Owners owners = new Owners(id -> id.equals(ROOT_ACCOUNT_ID)
-                    ? config.rootUser()
-                    : users.displayName(id).orElse(null));
+            Function<String, String> displayNames =
+                    id -> id.equals(ROOT_ACCOUNT_ID) ? config.rootUser() : users.displayName(id).orElse(null);
+            Owners owners = new Owners(displayNames);
+            AccessControl access = new AccessControl(store, Clock.systemUTC(), displayNames);
             SigV4Verifier verifier =
                     new SigV4Verifier(credentials, config.region(), Clock.systemUTC(), Duration.ofMinutes(15));
+            RequestVerifier requests = new RequestVerifier(
+                    verifier, new SigV2Verifier(credentials, Clock.systemUTC(), Duration.ofMinutes(15)));
             Metering metering = config.metering()
                     ? Metering.start(
                             rows(store),
@@ -120,16 +127,18 @@ public final class Granary implements AutoCloseable {
                     config.address(),
                     config.port(),
                     new S3Router(config.domain()),
-                    verifier,
+                    requests,
                     new PayloadDecoder(),
                     store,
+                    access,
                     Handlers.create(
                             store,
                             config.region(),
                             new PostPolicyVerifier(credentials, config.region(), Clock.systemUTC()),
                             owners,
                             // SSE-S3's key-encryption key is derived from the master key, never the key itself.
-                            new SseKeys(Base64.getDecoder().decode(masterKey.toBase64()), random)),
+                            new SseKeys(Base64.getDecoder().decode(masterKey.toBase64()), random),
+                            access),
                     metering.sink());
             AdminServer admin = new AdminServer(
                     config.address(),

@@ -38,6 +38,16 @@ class S3ClientsIT {
         run(List.of(python, script("boto3_check.py")), work, null);
     }
 
+    /** boto3 signing Signature Version 2: headers, presigned URLs and a POST form. */
+    @Test
+    void boto3SignatureV2(@TempDir Path work) throws Exception {
+        String python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : onPath("python3");
+        requireTool(python, "python3");
+        boolean hasBoto = new ProcessBuilder(python, "-c", "import boto3").start().waitFor() == 0;
+        requireTool(hasBoto ? python : null, "boto3 (Debian package python3-boto3)");
+        run(List.of(python, script("boto3_sigv2.py")), work, null);
+    }
+
     @Test
     void rclone(@TempDir Path work) throws Exception {
         requireTool(onPath("rclone"), "rclone (Debian package rclone)");
@@ -48,6 +58,14 @@ class S3ClientsIT {
     void s3cmd(@TempDir Path work) throws Exception {
         requireTool(onPath("s3cmd"), "s3cmd (Debian package s3cmd)");
         run(List.of("bash", script("s3cmd.sh")), work, null);
+    }
+
+    /** s3cmd signing Signature Version 2: object and multipart requests, ACLs, a V2 presigned URL, a policy. */
+    @Test
+    void s3cmdSignatureV2(@TempDir Path work) throws Exception {
+        requireTool(onPath("s3cmd"), "s3cmd (Debian package)");
+        requireTool(onPath("curl"), "curl");
+        run(List.of("bash", script("s3cmd_v2.sh")), work, null);
     }
 
     private static void run(List<String> command, Path work, String awsCli) throws Exception {

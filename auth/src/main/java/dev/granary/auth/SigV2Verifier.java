@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -129,6 +130,45 @@ public final class SigV2Verifier {
     }
 
     private static boolean matches(
+            Credentials creds,
+            SignableRequest request,
+            String dateLine,
+            String bucket,
+            boolean excludeAmzDate,
+            String provided) {
+        if (matchesAsSent(creds, request, dateLine, bucket, excludeAmzDate, provided)) {
+            return true;
+        }
+        // botocore signs the resource its way: the path of the operation's URI template with the template's fixed
+        // query ("/b/k?acl", "/b?list-type=2") and then the sub-resources again ("/b/k?acl?acl"); and a path-style
+        // request on a bucket ("/b") as "/b/", the form of the virtual-hosted "/". Only tried after a mismatch.
+        if (bucket != null) {
+            return false;
+        }
+        String path = request.rawPath();
+        boolean bucketOnly = path.length() > 1 && path.indexOf('/', 1) < 0;
+        String query = request.rawQuery();
+        String first = query.isEmpty() ? null : query.split("&", 2)[0];
+        List<String> variants = new ArrayList<>(4);
+        if (bucketOnly) {
+            variants.add(path + "/");
+        }
+        if (first != null) {
+            variants.add(path + "?" + first);
+            if (bucketOnly) {
+                variants.add(path + "/?" + first);
+            }
+        }
+        for (String variant : variants) {
+            SignableRequest signed = new SignableRequest(request.method(), variant, query, request.headers());
+            if (matchesAsSent(creds, signed, dateLine, null, excludeAmzDate, provided)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean matchesAsSent(
             Credentials creds,
             SignableRequest request,
             String dateLine,

@@ -342,4 +342,22 @@ class SigV2VerifierTest {
                 .extracting(e -> ((AuthException) e).error())
                 .isEqualTo(AuthError.ACCESS_DENIED);
     }
+
+    /** botocore (boto3 with signature_version 's3') signs its URI template's query, then the sub-resources. */
+    @Test
+    void botocoreResourceFormsAreAccepted() {
+        String date = "Tue, 27 Mar 2007 19:36:42 +0000";
+        for (String[] c : new String[][] {
+            {"PUT", "/johnsmith", "", "/johnsmith/"},
+            {"GET", "/johnsmith", "list-type=2&prefix=a", "/johnsmith?list-type=2"},
+            {"PUT", "/johnsmith/k", "acl", "/johnsmith/k?acl?acl"},
+        }) {
+            String signature = SigV2.sign(SECRET, c[0] + "\n\n\n" + date + "\n" + c[3]);
+            SignableRequest r = request(c[0], c[1], c[2], "Date", date, "Authorization", "AWS " + ACCESS + ":" + signature);
+            assertThat(verify("2007-03-27T19:36:42Z", r, null).principal().accountId()).as(c[3]).isEqualTo("acct-1");
+        }
+        SignableRequest other = request("GET", "/johnsmith/k", "acl", "Date", date,
+                "Authorization", "AWS " + ACCESS + ":" + SigV2.sign(SECRET, "GET\n\n\n" + date + "\n/johnsmith/x?acl"));
+        assertThatThrownBy(() -> verify("2007-03-27T19:36:42Z", other, null)).isInstanceOf(AuthException.class);
+    }
 }

@@ -52,6 +52,10 @@ public enum S3Error {
     INVALID_REQUEST("InvalidRequest", 400, "Invalid Request"),
     INVALID_TAG("InvalidTag", 400, "The tag provided was not a valid tag."),
     KEY_TOO_LONG("KeyTooLongError", 400, "Your key is too long"),
+    MALFORMED_ACL_ERROR(
+            "MalformedACLError",
+            400,
+            "The XML you provided was not well-formed or did not validate against our published schema"),
     MALFORMED_XML(
             "MalformedXML",
             400,
@@ -65,8 +69,12 @@ public enum S3Error {
     METADATA_TOO_LARGE(
             "MetadataTooLarge", 400, "Your metadata headers exceed the maximum allowed metadata size."),
     METHOD_NOT_ALLOWED("MethodNotAllowed", 405, "The specified method is not allowed against this resource."),
+    MISSING_SECURITY_HEADER("MissingSecurityHeader", 400, "Your request was missing a required header"),
     MISSING_CONTENT_LENGTH("MissingContentLength", 411, "You must provide the Content-Length HTTP header."),
     NO_SUCH_BUCKET("NoSuchBucket", 404, "The specified bucket does not exist"),
+    NO_SUCH_BUCKET_POLICY("NoSuchBucketPolicy", 404, "The bucket policy does not exist"),
+    NO_SUCH_PUBLIC_ACCESS_BLOCK_CONFIGURATION(
+            "NoSuchPublicAccessBlockConfiguration", 404, "The public access block configuration was not found"),
     NO_SUCH_CORS_CONFIGURATION("NoSuchCORSConfiguration", 404, "The CORS configuration does not exist"),
     NO_SUCH_KEY("NoSuchKey", 404, "The specified key does not exist."),
     NO_SUCH_TAG_SET("NoSuchTagSet", 404, "The TagSet does not exist"),
@@ -91,6 +99,7 @@ public enum S3Error {
             403,
             "The request signature we calculated does not match the signature you provided. Check your key and"
                     + " signing method."),
+    UNEXPECTED_CONTENT("UnexpectedContent", 400, "This request does not support content"),
     SERVICE_UNAVAILABLE("ServiceUnavailable", 503, "Please reduce your request rate."),
     /** Not an error: a 304 answer to a conditional GET or HEAD, sent without a body. */
     NOT_MODIFIED("NotModified", 304, "Not Modified");

@@ -2,6 +2,7 @@ package dev.granary.api.handler;
 
 import dev.granary.api.error.S3Error;
 import dev.granary.api.error.S3Exception;
+import dev.granary.api.http.AccessControl;
 import dev.granary.api.http.AmzHeaders;
 import dev.granary.api.http.OperationHandler;
 import dev.granary.api.http.S3Request;
@@ -25,12 +26,13 @@ import java.util.TreeMap;
  * and then only its metadata changes. Tags follow {@code x-amz-tagging-directive} the same way: the
  * source's (COPY, the default) or those of {@code x-amz-tagging} (REPLACE).
  */
-record CopyObjectHandler(ObjectStore store, Encryption encryption, LifecycleConfigs lifecycle) implements OperationHandler {
+record CopyObjectHandler(ObjectStore store, Encryption encryption, LifecycleConfigs lifecycle, AccessControl access)
+        implements OperationHandler {
     @Override
     public void handle(S3Request request, S3Response response) throws IOException {
         ObjectKey target = request.objectKey();
         Limits.checkKey(target.key());
-        ObjectMeta source = CopySource.resolve(request, store);
+        ObjectMeta source = CopySource.resolve(request, store, access);
         // The source is read with its key (x-amz-copy-source-server-side-encryption-customer-*), the target
         // written as the request's encryption headers or the bucket's default say, independently.
         Encryption.Params from = encryption.forRead(request, source.attributes().system(), true);
@@ -64,6 +66,8 @@ record CopyObjectHandler(ObjectStore store, Encryption encryption, LifecycleConf
                         : source.attributes())
                 .withTags(tags);
         attributes = attributes.withSystem(Encryption.withParams(attributes.system(), to));
+        // The copy is a new object of the caller's with the request's ACL (default private), never the source's.
+        attributes = attributes.withSystem(Acls.forNewObject(request, access, attributes.system()));
         ObjectMeta copied;
         boolean versioned = store.getBucket(target.bucket()).versioning() != Versioning.UNVERSIONED;
         boolean namedVersion = CopySource.versionId(request.header(AmzHeaders.X_AMZ_COPY_SOURCE)) != null;

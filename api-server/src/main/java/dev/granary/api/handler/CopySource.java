@@ -3,10 +3,12 @@ package dev.granary.api.handler;
 import dev.granary.api.error.S3Error;
 import dev.granary.api.error.S3Exception;
 import dev.granary.api.error.StorageErrors;
+import dev.granary.api.http.AccessControl;
 import dev.granary.api.http.AmzHeaders;
 import dev.granary.api.http.S3Request;
 import dev.granary.api.http.UrlCodec;
-import dev.granary.storage.BucketInfo;
+import dev.granary.auth.access.AccessEvaluator.BucketState;
+import dev.granary.auth.access.Requester;
 import dev.granary.storage.ObjectKey;
 import dev.granary.storage.ObjectMeta;
 import dev.granary.storage.ObjectStore;
@@ -20,17 +22,20 @@ final class CopySource {
      * Parses the header and checks the caller may read the source; returns the metadata of the source version
      * (the current one unless the header names a version), whose {@link ObjectMeta#versionId} reads it again.
      */
-    static ObjectMeta resolve(S3Request request, ObjectStore store) {
+    static ObjectMeta resolve(S3Request request, ObjectStore store, AccessControl access) {
         ObjectKey source = parse(request.header(AmzHeaders.X_AMZ_COPY_SOURCE));
-        BucketInfo bucket = store.getBucket(source.bucket());
-        if (!bucket.owner().equals(request.principal().accountId())) {
-            throw new S3Exception(S3Error.ACCESS_DENIED);
-        }
+        BucketState bucket = access.bucket(source.bucket());
+        Requester who = Requester.of(request.principal());
         String header = request.header(AmzHeaders.X_AMZ_COPY_SOURCE);
         ObjectMeta meta;
         try {
             meta = store.headObject(source, versionId(header));
+            // As S3: reading the source is a GetObject decision of its own, on the source's bucket and object.
+            access.check(
+                    request, who, "GetObject", source.bucket(), source.key(), access.objectState(meta, bucket));
         } catch (StorageException e) {
+            // A caller who may not read the source learns nothing about it: AccessDenied before NoSuchKey.
+            access.check(request, who, "GetObject", source.bucket(), source.key(), null);
             if (e.reason() == StorageException.Reason.INVALID_VERSION_ID) {
                 throw new S3Exception(S3Error.INVALID_ARGUMENT, "Invalid version id specified")
                         .with("ArgumentName", "x-amz-copy-source")

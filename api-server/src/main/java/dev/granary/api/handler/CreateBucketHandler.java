@@ -2,20 +2,25 @@ package dev.granary.api.handler;
 
 import dev.granary.api.error.S3Error;
 import dev.granary.api.error.S3Exception;
+import dev.granary.api.http.AccessControl;
 import dev.granary.api.http.AmzHeaders;
 import dev.granary.api.http.OperationHandler;
 import dev.granary.api.http.S3Request;
 import dev.granary.api.http.S3Response;
 import dev.granary.api.xml.XmlReader;
 import dev.granary.storage.ObjectStore;
+import dev.granary.auth.access.Acl;
+import dev.granary.auth.access.Owner;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import org.w3c.dom.Element;
 
 /**
  * CreateBucket: checks the name, reads an optional CreateBucketConfiguration, and creates the bucket owned by
  * the caller. A LocationConstraint must name this server's region.
  */
-record CreateBucketHandler(ObjectStore store, String region) implements OperationHandler {
+record CreateBucketHandler(ObjectStore store, String region, AccessControl access) implements OperationHandler {
     @Override
     public void handle(S3Request request, S3Response response) throws IOException {
         BucketNames.check(request.bucket());
@@ -36,7 +41,15 @@ record CreateBucketHandler(ObjectStore store, String region) implements Operatio
                     "The " + constraint + " location constraint is incompatible for the region specific endpoint"
                             + " this request was sent to.");
         }
-        store.createBucket(request.bucket(), request.principal().accountId(), region);
+        Owner owner = access.owner(request.principal().accountId());
+        Optional<Acl> acl = Acls.fromHeaders(request, access, owner, owner, true);
+        store.createBucket(request.bucket(), owner.id(), region);
+        access.invalidate(request.bucket());
+        if (acl.isPresent() && !acl.get().equals(Acl.privateAcl(owner))) {
+            store.putBucketConfig(
+                    request.bucket(), AccessControl.ACL_DOCUMENT, acl.get().toJson().getBytes(StandardCharsets.UTF_8));
+            access.invalidate(request.bucket());
+        }
         response.header(AmzHeaders.LOCATION, "/" + request.bucket()).empty(200);
     }
 }

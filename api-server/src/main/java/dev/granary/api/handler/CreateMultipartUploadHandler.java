@@ -1,5 +1,6 @@
 package dev.granary.api.handler;
 
+import dev.granary.api.http.AccessControl;
 import dev.granary.api.http.AmzHeaders;
 import dev.granary.api.http.OperationHandler;
 import dev.granary.api.http.S3Request;
@@ -11,7 +12,8 @@ import dev.granary.storage.ObjectStore;
 import java.util.TreeMap;
 
 /** CreateMultipartUpload: records the future object's headers and metadata, and its checksum algorithm. */
-record CreateMultipartUploadHandler(ObjectStore store, Encryption encryption) implements OperationHandler {
+record CreateMultipartUploadHandler(ObjectStore store, Encryption encryption, AccessControl access)
+        implements OperationHandler {
     @Override
     public void handle(S3Request request, S3Response response) {
         Limits.checkKey(request.key());
@@ -21,6 +23,8 @@ record CreateMultipartUploadHandler(ObjectStore store, Encryption encryption) im
                 .withChecksums(new TreeMap<>(), checksum == null ? null : checksum.encode());
         Encryption.Params sse = encryption.forWrite(request, request.bucket());
         attributes = attributes.withSystem(Encryption.withParams(attributes.system(), sse));
+        // Owner and ACL go with the upload and reach the object at CompleteMultipartUpload.
+        attributes = attributes.withSystem(Acls.forNewObject(request, access, attributes.system()));
         MultipartUpload upload =
                 store.createUpload(request.objectKey(), request.principal().accountId(), attributes);
         Encryption.writeHeaders(response, upload.attributes().system());

@@ -3,6 +3,7 @@ package dev.granary.api.handler;
 import dev.granary.api.error.S3Error;
 import dev.granary.api.error.S3Exception;
 import dev.granary.api.error.StorageErrors;
+import dev.granary.api.http.AccessControl;
 import dev.granary.api.http.OperationHandler;
 import dev.granary.api.http.S3Request;
 import dev.granary.api.http.S3Response;
@@ -10,6 +11,7 @@ import dev.granary.api.xml.XmlReader;
 import dev.granary.api.xml.XmlWriter;
 import dev.granary.storage.DeleteResult;
 import dev.granary.storage.ObjectKey;
+import dev.granary.auth.access.Requester;
 import dev.granary.storage.ObjectStore;
 import dev.granary.storage.StorageException;
 import java.io.IOException;
@@ -20,7 +22,7 @@ import org.w3c.dom.Element;
  * DeleteObjects: up to 1,000 keys in one request; each key succeeds or fails on its own, and quiet mode
  * reports only the failures.
  */
-record DeleteObjectsHandler(ObjectStore store) implements OperationHandler {
+record DeleteObjectsHandler(ObjectStore store, AccessControl access) implements OperationHandler {
     @Override
     public void handle(S3Request request, S3Response response) throws IOException {
         Element delete = XmlReader.parse(request.body());
@@ -43,6 +45,9 @@ record DeleteObjectsHandler(ObjectStore store) implements OperationHandler {
                 if (key.isEmpty()) {
                     throw new S3Exception(S3Error.INVALID_ARGUMENT, "Key must not be empty.");
                 }
+                // As in S3, each key is decided on its own: a denied key is an AccessDenied entry in the result.
+                access.check(
+                        request, Requester.of(request.principal()), "DeleteObject", request.bucket(), key, null);
                 DeleteResult result = store.deleteObject(new ObjectKey(request.bucket(), key), versionId);
                 if (!quiet) {
                     xml.start("Deleted").element("Key", key).element("VersionId", versionId);

@@ -61,6 +61,7 @@ record GetObjectHandler(ObjectStore store, boolean headOnly, Encryption encrypti
      * @return the bytes to send (the whole object when no range applies)
      */
     private static ByteRange answer(S3Request request, S3Response response, ObjectMeta meta) {
+        request.checkObjectAccess(meta);
         Conditions.of(request).checkRead(meta);
         String partParam = request.query("partNumber");
         ByteRange range = partParam != null

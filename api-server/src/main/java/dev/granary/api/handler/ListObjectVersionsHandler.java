@@ -2,6 +2,7 @@ package dev.granary.api.handler;
 
 import dev.granary.api.error.S3Error;
 import dev.granary.api.error.S3Exception;
+import dev.granary.api.http.AccessControl;
 import dev.granary.api.http.OperationHandler;
 import dev.granary.api.http.S3Request;
 import dev.granary.api.http.S3Response;
@@ -49,7 +50,8 @@ record ListObjectVersionsHandler(ObjectStore store, Owners owners) implements Op
                     .with("ArgumentName", "version-id-marker")
                     .with("ArgumentValue", versionIdMarker);
         }
-        // Objects do not record who wrote them; while only a bucket's owner may write to it, that is the owner.
+        // A version's owner is its uploader (system property "owner"); versions from before it was recorded, and
+        // delete markers, are the bucket owner's.
         String owner = store.getBucket(request.bucket()).owner();
         XmlWriter xml = XmlWriter.document("ListVersionsResult")
                 .element("Name", request.bucket())
@@ -74,7 +76,7 @@ record ListObjectVersionsHandler(ObjectStore store, Owners owners) implements Op
             if (!o.deleteMarker()) {
                 xml.element("ETag", o.quotedEtag()).element("Size", o.size());
             }
-            owners.write(xml, "Owner", owner);
+            owners.write(xml, "Owner", o.attributes().system().getOrDefault(AccessControl.SYSTEM_OWNER, owner));
             if (!o.deleteMarker()) {
                 xml.element("StorageClass", "STANDARD");
             }

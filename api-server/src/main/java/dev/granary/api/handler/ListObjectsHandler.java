@@ -2,6 +2,7 @@ package dev.granary.api.handler;
 
 import dev.granary.api.error.S3Error;
 import dev.granary.api.error.S3Exception;
+import dev.granary.api.http.AccessControl;
 import dev.granary.api.http.OperationHandler;
 import dev.granary.api.http.S3Request;
 import dev.granary.api.http.S3Response;
@@ -30,7 +31,8 @@ record ListObjectsHandler(ObjectStore store, Owners owners, boolean v2) implemen
         String startAfter = v2 ? request.query("start-after") : request.query("marker");
         String from = token != null ? decodeToken(token) : orEmpty(startAfter);
         boolean fetchOwner = !v2 || "true".equals(request.query("fetch-owner"));
-        // Objects do not record who wrote them; while only a bucket's owner may write to it, that is the owner.
+        // An object's owner is its uploader (system property "owner"); objects from before it was recorded are
+        // the bucket owner's.
         String owner = fetchOwner ? store.getBucket(request.bucket()).owner() : null;
 
         ListPage page = store.listObjects(
@@ -62,7 +64,7 @@ record ListObjectsHandler(ObjectStore store, Owners owners, boolean v2) implemen
                     .element("ETag", o.quotedEtag())
                     .element("Size", o.size());
             if (fetchOwner) {
-                owners.write(xml, "Owner", owner);
+                owners.write(xml, "Owner", o.attributes().system().getOrDefault(AccessControl.SYSTEM_OWNER, owner));
             }
             xml.element("StorageClass", "STANDARD").end();
         }

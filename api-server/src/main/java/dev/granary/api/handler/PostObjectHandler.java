@@ -2,6 +2,7 @@ package dev.granary.api.handler;
 
 import dev.granary.api.error.S3Error;
 import dev.granary.api.error.S3Exception;
+import dev.granary.api.http.AccessControl;
 import dev.granary.api.http.AmzHeaders;
 import dev.granary.api.http.OperationHandler;
 import dev.granary.api.http.S3Request;
@@ -10,6 +11,11 @@ import dev.granary.api.xml.XmlReader;
 import dev.granary.api.xml.XmlWriter;
 import dev.granary.auth.PostPolicy;
 import dev.granary.auth.PostPolicyVerifier;
+import dev.granary.auth.Principal;
+import dev.granary.auth.access.Acl;
+import dev.granary.auth.access.AclHeaders;
+import dev.granary.auth.access.Owner;
+import dev.granary.auth.access.Requester;
 import dev.granary.storage.ObjectAttributes;
 import dev.granary.storage.ObjectKey;
 import dev.granary.storage.ObjectMeta;
@@ -23,8 +29,10 @@ import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -34,7 +42,7 @@ import java.util.TreeMap;
  * part is streamed into the store, its length checked against the policy's content-length-range before the
  * commit. The request carries no Authorization header: the pipeline leaves authentication to this handler.
  */
-record PostObjectHandler(ObjectStore store, PostPolicyVerifier verifier, Encryption encryption)
+record PostObjectHandler(ObjectStore store, PostPolicyVerifier verifier, Encryption encryption, AccessControl access)
         implements OperationHandler {
     /** S3's limit on the form fields that precede the file. */
     static final int MAX_FIELD_BYTES = 20 * 1024;
@@ -47,7 +55,7 @@ record PostObjectHandler(ObjectStore store, PostPolicyVerifier verifier, Encrypt
                     .with("Condition", "Bucket POST must be of the enclosure-type multipart/form-data");
         }
         String bucket = request.bucket();
-        String owner = store.getBucket(bucket).owner(); // NoSuchBucket before the form is read
+        access.bucket(bucket); // NoSuchBucket before the form is read
         MultipartForm form = new MultipartForm(request.body(), boundary);
         Map<String, String> fields = new LinkedHashMap<>();
         MultipartForm.Part file = readFields(form, fields);
@@ -68,22 +76,25 @@ record PostObjectHandler(ObjectStore store, PostPolicyVerifier verifier, Encrypt
         key = key.replace("${filename}", file.filename() == null ? "" : file.filename());
         fields.put("key", key);
         Limits.checkKey(key);
-        if (!fields.containsKey("policy")) {
-            // An unsigned form may only write to a public-write bucket, which Granary has none of yet.
-            throw new S3Exception(S3Error.ACCESS_DENIED);
+        // An unsigned form (no policy) is an anonymous upload: only a bucket that lets everyone write takes it.
+        PostPolicy policy = null;
+        if (fields.containsKey("policy")) {
+            policy = verifier.verify(fields);
+            policy.check(bucket, fields, verifier.now());
         }
-        PostPolicy policy = verifier.verify(fields);
-        policy.check(bucket, fields, verifier.now());
-        if (!policy.principal().accountId().equals(owner)) {
-            throw new S3Exception(S3Error.ACCESS_DENIED);
-        }
+        Principal signer = policy == null ? Principal.anonymous() : policy.principal();
+        Requester who = Requester.of(signer);
+        access.check(request, who, "PostObject", bucket, key, null);
         ObjectKey objectKey = new ObjectKey(bucket, key);
-        LengthRange body = new LengthRange(
-                form.content(), policy.minLength(), Math.min(policy.maxLength(), Limits.MAX_PUT_SIZE));
+        Optional<Acl> acl = formAcl(fields, signer, access.bucket(bucket).owner());
+        SortedMap<String, String> system = Acls.forNewObject(request, access, new TreeMap<>(), signer.accountId(), acl);
+        long minLength = policy == null ? 0 : policy.minLength();
+        long maxLength = policy == null ? Limits.MAX_PUT_SIZE : policy.maxLength();
+        LengthRange body = new LengthRange(form.content(), minLength, Math.min(maxLength, Limits.MAX_PUT_SIZE));
         ObjectMeta meta;
         try {
             Encryption.Params sse = encryption.forForm(fields, bucket);
-            ObjectAttributes attributes = attributes(fields);
+            ObjectAttributes attributes = attributes(fields).withSystem(system);
             attributes = attributes.withSystem(Encryption.withParams(attributes.system(), sse));
             Encryption.StoredBody stored = sse.prepare(body, null, 0);
             meta = store.putObject(objectKey, attributes, stored.body(), -1, stored.contentMd5(), stored.form());
@@ -103,6 +114,16 @@ record PostObjectHandler(ObjectStore store, PostPolicyVerifier verifier, Encrypt
         drain(form);
         Encryption.writeHeaders(response, meta.attributes().system());
         respond(request, response, fields, objectKey, meta);
+    }
+
+    /** The ACL of the form's {@code acl} field (a canned ACL), if any; the signer (or the bucket owner) owns it. */
+    private Optional<Acl> formAcl(Map<String, String> fields, Principal signer, Owner bucketOwner) {
+        String canned = fields.get("acl");
+        if (canned == null) {
+            return Optional.empty();
+        }
+        Owner owner = signer.isAnonymous() ? bucketOwner : access.owner(signer.accountId());
+        return AclHeaders.parse(Map.of("x-amz-acl", List.of(canned)), owner, bucketOwner, false);
     }
 
     /** Reads the fields up to the file part (names lower-cased; the first of repeated fields counts). */

@@ -2,6 +2,7 @@ package dev.granary.api.handler;
 
 import dev.granary.api.error.S3Error;
 import dev.granary.api.error.S3Exception;
+import dev.granary.api.http.AccessControl;
 import dev.granary.api.http.AmzHeaders;
 import dev.granary.api.http.OperationHandler;
 import dev.granary.api.http.S3Request;
@@ -18,7 +19,8 @@ import java.io.IOException;
  * PutObject: streams the body into the store, which commits only after the body, its payload hash, chunk
  * signatures, checksums and Content-MD5 all check out. If-None-Match: * and If-Match make the write conditional.
  */
-record PutObjectHandler(ObjectStore store, Encryption encryption, LifecycleConfigs lifecycle) implements OperationHandler {
+record PutObjectHandler(ObjectStore store, Encryption encryption, LifecycleConfigs lifecycle, AccessControl access)
+        implements OperationHandler {
     @Override
     public void handle(S3Request request, S3Response response) throws IOException {
         ObjectKey key = request.objectKey();
@@ -30,6 +32,7 @@ record PutObjectHandler(ObjectStore store, Encryption encryption, LifecycleConfi
         Encryption.Params sse = encryption.forWrite(request, key.bucket());
         ObjectAttributes attributes = ObjectHeaders.fromRequest(request, request.checksums());
         attributes = attributes.withSystem(Encryption.withParams(attributes.system(), sse));
+        attributes = attributes.withSystem(Acls.forNewObject(request, access, attributes.system()));
         Encryption.StoredBody body = sse.prepare(request.body(), request.contentMd5(), 0);
         ObjectMeta meta = store.putObject(key, attributes, body.body(), length, body.contentMd5(), body.form());
         response.header(AmzHeaders.ETAG, meta.quotedEtag());

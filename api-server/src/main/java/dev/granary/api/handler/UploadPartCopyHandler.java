@@ -2,6 +2,7 @@ package dev.granary.api.handler;
 
 import dev.granary.api.error.S3Error;
 import dev.granary.api.error.S3Exception;
+import dev.granary.api.http.AccessControl;
 import dev.granary.api.http.AmzHeaders;
 import dev.granary.api.http.OperationHandler;
 import dev.granary.api.http.S3Request;
@@ -17,13 +18,14 @@ import java.io.InputStream;
 import java.util.TreeMap;
 
 /** UploadPartCopy: a part made of the source object's bytes, whole or a {@code x-amz-copy-source-range}. */
-record UploadPartCopyHandler(ObjectStore store, Encryption encryption) implements OperationHandler {
+record UploadPartCopyHandler(ObjectStore store, Encryption encryption, AccessControl access)
+        implements OperationHandler {
     @Override
     public void handle(S3Request request, S3Response response) throws IOException {
         int partNumber = Limits.partNumber(request.query("partNumber"));
         String uploadId = request.query("uploadId");
         MultipartUpload upload = store.getUpload(request.objectKey(), uploadId);
-        ObjectMeta source = CopySource.resolve(request, store);
+        ObjectMeta source = CopySource.resolve(request, store, access);
         Encryption.Params from = encryption.forRead(request, source.attributes().system(), true);
         Encryption.Params to = encryption.forPart(request, upload.attributes().system());
         String rangeHeader = request.header(AmzHeaders.X_AMZ_COPY_SOURCE_RANGE);

@@ -3,7 +3,7 @@ package dev.granary.api.http;
 import dev.granary.auth.AuthResult;
 import dev.granary.auth.DecodedBody;
 import dev.granary.auth.PayloadDecoder;
-import dev.granary.auth.SigV4Verifier;
+import dev.granary.auth.RequestVerifier;
 import dev.granary.auth.SignableRequest;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderValues;
@@ -14,12 +14,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Adapts an Undertow exchange to the auth module's request view: verifies the signature, decodes the body. */
+/**
+ * Adapts an Undertow exchange to the auth module's request view: verifies the signature (SigV4, or SigV2 for old
+ * clients), decodes the body.
+ */
 final class Authenticator {
-    private final SigV4Verifier verifier;
+    private final RequestVerifier verifier;
     private final PayloadDecoder decoder;
 
-    Authenticator(SigV4Verifier verifier, PayloadDecoder decoder) {
+    Authenticator(RequestVerifier verifier, PayloadDecoder decoder) {
         this.verifier = verifier;
         this.decoder = decoder;
     }
@@ -34,8 +37,12 @@ final class Authenticator {
                 exchange.getRequestMethod().toString(), exchange.getRequestPath(), exchange.getQueryString(), headers);
     }
 
-    AuthResult verify(SignableRequest request) {
-        return verifier.verify(request);
+    /**
+     * @param virtualHostBucket the bucket of a virtual-hosted request's Host header, else null (SigV2 signs
+     *     "/bucket/key" whatever the style)
+     */
+    AuthResult verify(SignableRequest request, String virtualHostBucket) {
+        return verifier.verify(request, virtualHostBucket);
     }
 
     RequestBody body(AuthResult auth, SignableRequest request, InputStream raw) {

@@ -3,7 +3,7 @@ package dev.granary.api.http;
 import dev.granary.api.route.S3Operation;
 import dev.granary.api.route.S3Router;
 import dev.granary.auth.PayloadDecoder;
-import dev.granary.auth.SigV4Verifier;
+import dev.granary.auth.RequestVerifier;
 import dev.granary.metering.UsageSink;
 import dev.granary.storage.ObjectStore;
 import io.undertow.Undertow;
@@ -30,12 +30,13 @@ public final class GranaryServer implements AutoCloseable {
             String address,
             int port,
             S3Router router,
-            SigV4Verifier verifier,
+            RequestVerifier verifier,
             PayloadDecoder decoder,
             ObjectStore store,
+            AccessControl access,
             Map<S3Operation, OperationHandler> handlers,
             UsageSink usage) {
-        RootHandler root = new RootHandler(router, new Authenticator(verifier, decoder), store, handlers, usage);
+        RootHandler root = new RootHandler(router, new Authenticator(verifier, decoder), store, access, handlers, usage);
         // HttpContinueReadHandler answers "Expect: 100-continue" only when the handler starts reading the body,
         // so a request refused before that (bad signature, missing bucket) never makes the client send it.
         this.graceful = new GracefulShutdownHandler(new HttpContinueReadHandler(new BlockingHandler(root)));

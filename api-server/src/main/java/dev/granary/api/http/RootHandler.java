@@ -15,7 +15,6 @@ import dev.granary.auth.Principal;
 import dev.granary.auth.SignableRequest;
 import dev.granary.metering.UsageRecord;
 import dev.granary.metering.UsageSink;
-import dev.granary.storage.BucketInfo;
 import dev.granary.storage.ObjectStore;
 import dev.granary.storage.StorageException;
 import io.undertow.server.HttpHandler;
@@ -46,6 +45,7 @@ public final class RootHandler implements HttpHandler {
     private final S3Router router;
     private final Authenticator authenticator;
     private final ObjectStore store;
+    private final AccessControl access;
     private final Map<S3Operation, OperationHandler> handlers;
     private final UsageSink usage;
     private final Cors cors;
@@ -54,11 +54,13 @@ public final class RootHandler implements HttpHandler {
             S3Router router,
             Authenticator authenticator,
             ObjectStore store,
+            AccessControl access,
             Map<S3Operation, OperationHandler> handlers,
             UsageSink usage) {
         this.router = router;
         this.authenticator = authenticator;
         this.store = store;
+        this.access = access;
         this.handlers = handlers;
         this.usage = usage;
         this.cors = new Cors(store);
@@ -108,14 +110,16 @@ public final class RootHandler implements HttpHandler {
             boolean unsigned = route.operation() == S3Operation.HEALTH
                     || preflight
                     || route.operation() == S3Operation.POST_OBJECT;
-            AuthResult auth = unsigned ? null : authenticator.verify(signable);
+            String hostBucket = router.virtualHostBucket(exchange.getRequestHeaders().getFirst(Headers.HOST));
+            AuthResult auth = unsigned ? null : authenticator.verify(signable, hostBucket);
             if (auth != null) {
                 principal = auth.principal();
-                request.bind(route, principal, authenticator.body(auth, signable, wire));
-                authorize(route, principal);
+                request.bind(route, principal, authenticator.body(auth, signable, wire), signable);
             } else {
-                request.bind(route, principal, new RequestBody(wire, 0, Map.of(), null));
+                request.bind(route, principal, new RequestBody(wire, 0, Map.of(), null), signable);
             }
+            // Anonymous requests too: a public object or bucket is theirs to use.
+            access.authorize(request);
             handlers.get(route.operation()).handle(request, response);
         } catch (S3Exception e) {
             fail(exchange, wire, response, e, route, requestId);
@@ -205,8 +209,9 @@ public final class RootHandler implements HttpHandler {
     /** Method, raw URI and protocol; a presigned URL's signature is left out (signatures are never logged). */
     private static String requestLine(HttpServerExchange exchange) {
         String query = exchange.getQueryString();
-        if (query != null && query.contains("X-Amz-Signature=")) {
-            query = query.replaceAll("X-Amz-Signature=[^&]*", "X-Amz-Signature=-");
+        if (query != null && query.contains("Signature=")) {
+            // SigV4's X-Amz-Signature and SigV2's Signature alike.
+            query = query.replaceAll("(^|&)(X-Amz-Signature|Signature)=[^&]*", "$1$2=-");
         }
         return exchange.getRequestMethod() + " " + exchange.getRequestURI()
                 + (query == null || query.isEmpty() ? "" : "?" + query) + " " + exchange.getProtocol();
@@ -217,25 +222,12 @@ public final class RootHandler implements HttpHandler {
             return null;
         }
         String query = exchange.getQueryString();
-        return query != null && query.contains("X-Amz-Signature=") ? "QueryString" : "AuthHeader";
-    }
-
-    /**
-     * Only the owner of a bucket may use it until ACLs and policies arrive; anonymous callers get AccessDenied.
-     * A missing bucket is NoSuchBucket for everyone, as in AWS.
-     */
-    private void authorize(Route route, Principal principal) {
-        if (principal.isAnonymous()) {
-            throw new S3Exception(S3Error.ACCESS_DENIED);
-        }
-        S3Operation op = route.operation();
-        if (route.bucket() == null || op == S3Operation.CREATE_BUCKET) {
-            return;
-        }
-        BucketInfo bucket = store.getBucket(route.bucket());
-        if (!bucket.owner().equals(principal.accountId())) {
-            throw new S3Exception(S3Error.ACCESS_DENIED);
-        }
+        boolean presigned = query != null && (query.contains("X-Amz-Signature=") || query.contains("Signature="));
+        String authorization = exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION);
+        boolean sigV2 = presigned
+                ? query.contains("AWSAccessKeyId=")
+                : authorization != null && authorization.startsWith("AWS ");
+        return (presigned ? "QueryString" : "AuthHeader") + (sigV2 ? "-SigV2" : "");
     }
 
     private static S3Exception storageError(StorageException e, Route route, String versionId) {

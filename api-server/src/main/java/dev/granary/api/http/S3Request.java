@@ -4,12 +4,16 @@ import dev.granary.api.error.S3Error;
 import dev.granary.api.error.S3Exception;
 import dev.granary.api.route.Route;
 import dev.granary.auth.Principal;
+import dev.granary.auth.SignableRequest;
+import dev.granary.storage.ObjectMeta;
 import dev.granary.storage.ObjectKey;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.HttpString;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * What a handler sees of a request: its route, caller, decoded query, headers and body. The body is already
@@ -22,6 +26,8 @@ public final class S3Request {
     private Route route;
     private Principal principal;
     private RequestBody body;
+    private SignableRequest signable;
+    private Consumer<ObjectMeta> objectCheck;
 
     S3Request(HttpServerExchange exchange, String requestId, Map<String, String> query) {
         this.exchange = exchange;
@@ -29,10 +35,44 @@ public final class S3Request {
         this.query = query;
     }
 
-    void bind(Route route, Principal principal, RequestBody body) {
+    void bind(Route route, Principal principal, RequestBody body, SignableRequest signable) {
         this.route = route;
         this.principal = principal;
         this.body = body;
+        this.signable = signable;
+    }
+
+    /** The request as authentication saw it: method, raw path and query, lower-cased headers. */
+    public SignableRequest signable() {
+        return signable;
+    }
+
+    /** The client's IP address (aws:SourceIp). */
+    public String sourceIp() {
+        InetSocketAddress address = exchange.getSourceAddress();
+        return address == null || address.getAddress() == null ? null : address.getAddress().getHostAddress();
+    }
+
+    /** Whether the request came over TLS (aws:SecureTransport). */
+    public boolean secure() {
+        return exchange.getConnection().getSslSessionInfo() != null;
+    }
+
+    /** Sets the access check of the object version the handler is about to serve (see {@link #checkObjectAccess}). */
+    void objectCheck(Consumer<ObjectMeta> check) {
+        this.objectCheck = check;
+    }
+
+    /**
+     * Checks the caller may read the object version the handler serves, when the pipeline left that to the handler
+     * (GetObject and HeadObject by the bucket owner, who is denied only objects other accounts uploaded).
+     *
+     * @throws dev.granary.api.error.S3Exception AccessDenied
+     */
+    public void checkObjectAccess(ObjectMeta meta) {
+        if (objectCheck != null) {
+            objectCheck.accept(meta);
+        }
     }
 
     public String requestId() {

@@ -87,6 +87,14 @@ public final class S3Router {
                 && (path.equals("/health") || path.equals("/minio/health/live") || path.equals("/minio/health/ready"));
     }
 
+    /**
+     * The bucket a virtual-hosted request names in its Host header, or null for a path-style request (SigV2 signs
+     * the resource as "/bucket/key" either way, so authentication needs it).
+     */
+    public String virtualHostBucket(String host) {
+        return bucketFromHost(host);
+    }
+
     private String bucketFromHost(String host) {
         if (virtualHostDomain == null || host == null) {
             return null;
@@ -124,6 +132,15 @@ public final class S3Router {
                 if (q.containsKey("acl")) {
                     return S3Operation.GET_BUCKET_ACL;
                 }
+                if (q.containsKey("policy")) {
+                    return S3Operation.GET_BUCKET_POLICY;
+                }
+                if (q.containsKey("policyStatus")) {
+                    return S3Operation.GET_BUCKET_POLICY_STATUS;
+                }
+                if (q.containsKey("publicAccessBlock")) {
+                    return S3Operation.GET_PUBLIC_ACCESS_BLOCK;
+                }
                 if (q.containsKey("cors")) {
                     return S3Operation.GET_BUCKET_CORS;
                 }
@@ -140,6 +157,15 @@ public final class S3Router {
             case "PUT":
                 if (q.containsKey("cors")) {
                     return S3Operation.PUT_BUCKET_CORS;
+                }
+                if (q.containsKey("acl")) {
+                    return S3Operation.PUT_BUCKET_ACL;
+                }
+                if (q.containsKey("policy")) {
+                    return S3Operation.PUT_BUCKET_POLICY;
+                }
+                if (q.containsKey("publicAccessBlock")) {
+                    return S3Operation.PUT_PUBLIC_ACCESS_BLOCK;
                 }
                 if (q.containsKey("versioning")) {
                     return S3Operation.PUT_BUCKET_VERSIONING;
@@ -165,6 +191,12 @@ public final class S3Router {
                 if (q.containsKey("lifecycle")) {
                     return S3Operation.DELETE_BUCKET_LIFECYCLE;
                 }
+                if (q.containsKey("policy")) {
+                    return S3Operation.DELETE_BUCKET_POLICY;
+                }
+                if (q.containsKey("publicAccessBlock")) {
+                    return S3Operation.DELETE_PUBLIC_ACCESS_BLOCK;
+                }
                 if (q.containsKey("tagging")) {
                     return S3Operation.DELETE_BUCKET_TAGGING;
                 }
@@ -189,6 +221,9 @@ public final class S3Router {
                 }
                 if (q.containsKey("tagging")) {
                     return S3Operation.PUT_OBJECT_TAGGING;
+                }
+                if (q.containsKey("acl")) {
+                    return S3Operation.PUT_OBJECT_ACL;
                 }
                 if (hasAny(q, OBJECT_SUBRESOURCES)) {
                     return S3Operation.UNSUPPORTED_OBJECT_SUBRESOURCE;
