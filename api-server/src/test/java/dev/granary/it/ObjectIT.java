@@ -173,6 +173,41 @@ class ObjectIT {
         assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("once")).asUtf8String()).isEqualTo("first");
     }
 
+    @Test
+    void racingCreateOnlyPutsLeaveExactlyOneWinner() throws Exception {
+        // Bodies large enough that every request passes the early check before any commits: the check under
+        // the key's lock at commit time decides.
+        int racers = 6;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(racers);
+        try {
+            java.util.List<java.util.concurrent.Future<String>> results = new java.util.ArrayList<>();
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            for (int i = 0; i < racers; i++) {
+                byte[] body = randomBytes(2 * 1024 * 1024, 100 + i);
+                results.add(pool.submit(() -> {
+                    start.await();
+                    try {
+                        s3.putObject(b -> b.bucket(BUCKET).key("race").ifNoneMatch("*"), RequestBody.fromBytes(body));
+                        return md5Hex(body);
+                    } catch (S3Exception e) {
+                        return "status " + e.statusCode();
+                    }
+                }));
+            }
+            start.countDown();
+            java.util.List<String> outcomes = new java.util.ArrayList<>();
+            for (java.util.concurrent.Future<String> f : results) {
+                outcomes.add(f.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            java.util.List<String> winners = outcomes.stream().filter(o -> !o.startsWith("status")).toList();
+            assertThat(winners).hasSize(1);
+            assertThat(outcomes).filteredOn(o -> o.startsWith("status")).containsOnly("status 412");
+            assertThat(s3.headObject(b -> b.bucket(BUCKET).key("race")).eTag()).isEqualTo("\"" + winners.get(0) + "\"");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     private static void assertStatus(Runnable call, int status) {
         assertThatThrownBy(call::run)
                 .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(status));

@@ -63,13 +63,31 @@ public interface ObjectStore extends AutoCloseable {
      * Stores {@code body} as {@link #putObject(ObjectKey, ObjectAttributes, InputStream, long, byte[])} does, but
      * writes what {@code form} makes of it; the ETag and the Content-MD5 check are still of {@code body}.
      */
-    ObjectMeta putObject(
+    default ObjectMeta putObject(
             ObjectKey key,
             ObjectAttributes attributes,
             InputStream body,
             long length,
             byte[] contentMd5,
             StoredForm form)
+            throws IOException {
+        return putObject(key, attributes, body, length, contentMd5, form, WriteCondition.NONE);
+    }
+
+    /**
+     * Stores {@code body} as above, only if {@code condition} allows the current version at the moment of the
+     * commit (checked atomically with it); otherwise nothing is stored.
+     *
+     * @throws StorageException {@code PRECONDITION_FAILED} when the condition does not hold
+     */
+    ObjectMeta putObject(
+            ObjectKey key,
+            ObjectAttributes attributes,
+            InputStream body,
+            long length,
+            byte[] contentMd5,
+            StoredForm form,
+            WriteCondition condition)
             throws IOException;
 
     /** The object's metadata. @throws StorageException {@code NO_SUCH_BUCKET}, {@code NO_SUCH_KEY} */

@@ -15,6 +15,8 @@ public final class StorageException extends RuntimeException {
         NO_SUCH_VERSION,
         /** The version id is not one this store could have made. */
         INVALID_VERSION_ID,
+        /** A write's condition on the current version did not hold when it was about to commit. */
+        PRECONDITION_FAILED,
         /** The version asked for, or the current version, is a delete marker: see {@link #deleteMarker()}. */
         DELETE_MARKER,
         NO_SUCH_UPLOAD,

@@ -56,6 +56,7 @@ public final class StorageErrors {
                     case NO_SUCH_VERSION -> S3Error.NO_SUCH_VERSION;
                     case INVALID_VERSION_ID -> S3Error.INVALID_ARGUMENT;
                     case DELETE_MARKER -> S3Error.NO_SUCH_KEY;
+                    case PRECONDITION_FAILED -> S3Error.PRECONDITION_FAILED;
                     case CORRUPT_DATA, IO -> S3Error.INTERNAL_ERROR;
                 };
         S3Exception s3 = new S3Exception(error, error.message(), e);

@@ -13,6 +13,7 @@ import dev.granary.storage.ObjectKey;
 import dev.granary.storage.ObjectMeta;
 import dev.granary.storage.ObjectStore;
 import dev.granary.storage.StorageException;
+import dev.granary.storage.WriteCondition;
 import java.io.IOException;
 
 /**
@@ -34,7 +35,8 @@ record PutObjectHandler(ObjectStore store, Encryption encryption, LifecycleConfi
         attributes = attributes.withSystem(Encryption.withParams(attributes.system(), sse));
         attributes = attributes.withSystem(Acls.forNewObject(request, access, attributes.system()));
         Encryption.StoredBody body = sse.prepare(request.body(), request.contentMd5(), 0);
-        ObjectMeta meta = store.putObject(key, attributes, body.body(), length, body.contentMd5(), body.form());
+        ObjectMeta meta = store.putObject(
+                key, attributes, body.body(), length, body.contentMd5(), body.form(), condition(request));
         response.header(AmzHeaders.ETAG, meta.quotedEtag());
         Encryption.writeHeaders(response, meta.attributes().system());
         ObjectHeaders.writeWrittenVersion(response, meta);
@@ -43,7 +45,21 @@ record PutObjectHandler(ObjectStore store, Encryption encryption, LifecycleConfi
         response.empty(200);
     }
 
-    /** S3's conditional writes, checked before the body is read (not atomic with the commit). */
+    /**
+     * The request's If-Match / If-None-Match as a condition the store checks again under the key's lock, right
+     * before the commit: a write that raced this one in between makes this one fail with 412.
+     */
+    private static WriteCondition condition(S3Request request) {
+        String ifNoneMatch = request.header(AmzHeaders.IF_NONE_MATCH);
+        String ifMatch = request.header(AmzHeaders.IF_MATCH);
+        if (ifNoneMatch == null && ifMatch == null) {
+            return WriteCondition.NONE;
+        }
+        return current -> (ifNoneMatch == null || current == null || !Conditions.matches(ifNoneMatch, current.etag()))
+                && (ifMatch == null || (current != null && Conditions.matches(ifMatch, current.etag())));
+    }
+
+    /** S3's conditional writes, checked first before the body is read (so a refused one need not be sent). */
     private void checkWriteConditions(S3Request request, ObjectKey key) {
         String ifNoneMatch = request.header(AmzHeaders.IF_NONE_MATCH);
         String ifMatch = request.header(AmzHeaders.IF_MATCH);

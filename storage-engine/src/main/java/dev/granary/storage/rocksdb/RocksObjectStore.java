@@ -16,12 +16,13 @@ import dev.granary.storage.ObjectVersion;
 import dev.granary.storage.PartMeta;
 import dev.granary.storage.StorageException.Reason;
 import dev.granary.storage.StorageException;
-import dev.granary.storage.StoredForm;
 import dev.granary.storage.StorageUsage;
+import dev.granary.storage.StoredForm;
 import dev.granary.storage.SystemStore;
 import dev.granary.storage.UploadListing;
 import dev.granary.storage.VersionPage;
 import dev.granary.storage.Versioning;
+import dev.granary.storage.WriteCondition;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -227,7 +228,8 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
             InputStream body,
             long length,
             byte[] contentMd5,
-            StoredForm form)
+            StoredForm form,
+            WriteCondition condition)
             throws IOException {
         Objects.requireNonNull(attributes, "attributes");
         buckets.get(key.bucket()); // fail before reading a body that could not be stored
@@ -244,6 +246,12 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
                 written.inline(),
                 written.segment() == null ? List.of() : List.of(written.segment()));
         Versions.Change change = BodyWriter.commit(p, written, what, () -> locks.withKey(key, () -> {
+            if (condition != WriteCondition.NONE) {
+                ObjectRecord current = Versions.read(p, key);
+                if (!condition.allows(current == null ? null : current.toMeta(key))) {
+                    throw new StorageException(Reason.PRECONDITION_FAILED, "the condition of " + what + " failed");
+                }
+            }
             Versions.Change planned = Versions.put(p, key, buckets.get(key.bucket()).versioning(), next);
             p.commit(what, batch -> {
                 planned.writes().addTo(batch);
