@@ -57,9 +57,6 @@ public final class Granary implements AutoCloseable {
     /** The end of the users' key range: '0' follows '/'. */
     private static final String USERS_END = "iam0";
 
-    /** How often lifecycle rules are carried out (S3 does it once a day). */
-    private static final Duration LIFECYCLE_INTERVAL = Duration.ofHours(1);
-
     private final GranaryConfig config;
     private final RocksObjectStore store;
     private final Metering metering;
@@ -76,7 +73,9 @@ public final class Granary implements AutoCloseable {
         this.server = server;
         this.admin = admin;
         this.lifecycle = new LifecycleWorker(store, store.system(), Clock.systemUTC());
-        lifecycle.start(LIFECYCLE_INTERVAL);
+        if (!config.lifecycleInterval().isZero()) {
+            lifecycle.start(config.lifecycleInterval());
+        }
     }
 
     /** Opens the data folder and starts serving. */
@@ -192,7 +191,7 @@ public final class Granary implements AutoCloseable {
 
     /**
      * A lifecycle worker over this node's store that runs passes as of {@code clock} (tests, and operators who
-     * want a pass now); the node's own runs every hour, as of the real time.
+     * want a pass now); the node's own run every {@code --lifecycle-interval}, as of the real time.
      */
     public LifecycleWorker lifecycle(Clock clock) {
         return new LifecycleWorker(store, store.system(), clock);

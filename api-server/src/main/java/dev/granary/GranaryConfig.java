@@ -34,6 +34,9 @@ import java.util.Map;
  * @param masterKey the key user secrets are encrypted under at rest, base64 of 32 bytes: {@code --master-key} /
  *     {@code GRANARY_MASTER_KEY} (prefer the variable: flags show in process lists); default none, which means the
  *     key in {@code master.key} in the data folder, generated on first start
+ * @param lifecycleInterval how often the lifecycle worker carries out buckets' rules:
+ *     {@code --lifecycle-interval SECONDS} / {@code GRANARY_LIFECYCLE_INTERVAL}, default 3600; 0 turns the
+ *     background passes off (a pass can still be run through {@link Granary#lifecycle})
  */
 public record GranaryConfig(
         String address,
@@ -49,7 +52,8 @@ public record GranaryConfig(
         boolean metering,
         Duration meteringFlush,
         String accessLog,
-        String masterKey) {
+        String masterKey,
+        Duration lifecycleInterval) {
 
     public static final String DEFAULT_ROOT_USER = "granaryadmin";
     public static final String DEFAULT_ROOT_PASSWORD = "granaryadmin";
@@ -67,6 +71,9 @@ public record GranaryConfig(
                 meteringFlush != null && !meteringFlush.isNegative() && !meteringFlush.isZero(),
                 "--metering-flush must be a positive number of seconds");
         require(accessLog != null && !accessLog.isBlank(), "--access-log must be on, off, log or a folder");
+        require(
+                lifecycleInterval != null && !lifecycleInterval.isNegative(),
+                "--lifecycle-interval must be a number of seconds, 0 for off");
         if (masterKey != null) {
             try {
                 MasterKey.fromBase64(masterKey);
@@ -88,7 +95,7 @@ public record GranaryConfig(
             String rootPassword,
             boolean syncWrites) {
         this(address, port, dataDir, partitions, region, domain, rootUser, rootPassword, syncWrites, 0, true,
-                Duration.ofSeconds(10), "on", null);
+                Duration.ofSeconds(10), "on", null, Duration.ofHours(1));
     }
 
     /** The configured master key, or null when it comes from the data folder's key file. */
@@ -108,7 +115,7 @@ public record GranaryConfig(
                 + partitions + ", region=" + region + ", domain=" + domain + ", rootUser=" + rootUser
                 + ", rootPassword=****, syncWrites=" + syncWrites + ", adminPort=" + adminPort + ", metering="
                 + metering + ", meteringFlush=" + meteringFlush + ", accessLog=" + accessLog + ", masterKey="
-                + (masterKey == null ? "(key file)" : "****") + "]";
+                + (masterKey == null ? "(key file)" : "****") + ", lifecycleInterval=" + lifecycleInterval + "]";
     }
 
     /** The folder of the access log file, or null when there is none. */
@@ -160,7 +167,8 @@ public record GranaryConfig(
                             "metering",
                             "metering-flush",
                             "access-log",
-                            "master-key")
+                            "master-key",
+                            "lifecycle-interval")
                     .contains(name)) {
                 throw new IllegalArgumentException("unknown flag --" + name);
             }
@@ -180,7 +188,8 @@ public record GranaryConfig(
                 onOff(flags, env, "metering", true),
                 Duration.ofSeconds(intSetting(flags, env, "metering-flush", 10)),
                 setting(flags, env, "access-log", "off"),
-                setting(flags, env, "master-key", null));
+                setting(flags, env, "master-key", null),
+                Duration.ofSeconds(intSetting(flags, env, "lifecycle-interval", 3600)));
     }
 
     private static boolean onOff(Map<String, String> flags, Map<String, String> env, String name, boolean dflt) {

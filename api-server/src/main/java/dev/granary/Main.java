@@ -127,9 +127,11 @@ public final class Main {
                   --metering on|off         meter requests (GRANARY_METERING, default on)
                   --metering-flush SECONDS  how often usage is written durably (GRANARY_METERING_FLUSH, default 10)
                   --access-log on|off|log|DIR  access log file in DATA/access-logs, none, SLF4J, or in DIR
-                                   (GRANARY_ACCESS_LOG, default on)
-                  --master-key B64 the key user secrets are encrypted under, base64 of 32 bytes
+                                   (GRANARY_ACCESS_LOG, default off)
+                  --master-key B64 the key user secrets and SSE-S3 keys are sealed under, base64 of 32 bytes
                                    (GRANARY_MASTER_KEY, preferred; default DATA/master.key, made on first start)
+                  --lifecycle-interval SECONDS  how often lifecycle rules run (GRANARY_LIFECYCLE_INTERVAL,
+                                   default 3600; 0 = off)
                 root credentials: GRANARY_ROOT_USER / GRANARY_ROOT_PASSWORD (default granaryadmin / granaryadmin)""";
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -22,6 +23,17 @@ class GranaryConfigTest {
         assertThat(env.configuredMasterKey().toBase64()).isEqualTo(KEY);
         GranaryConfig flag = GranaryConfig.parse(new String[] {"--master-key", KEY}, Map.of());
         assertThat(flag.configuredMasterKey().toBase64()).isEqualTo(KEY);
+    }
+
+    @Test
+    void lifecycleIntervalDefaultsToAnHourAndZeroTurnsItOff() {
+        assertThat(GranaryConfig.parse(new String[0], Map.of()).lifecycleInterval()).isEqualTo(Duration.ofHours(1));
+        assertThat(GranaryConfig.parse(new String[] {"--lifecycle-interval", "0"}, Map.of()).lifecycleInterval())
+                .isZero();
+        assertThat(GranaryConfig.parse(new String[0], Map.of("GRANARY_LIFECYCLE_INTERVAL", "60")).lifecycleInterval())
+                .isEqualTo(Duration.ofMinutes(1));
+        assertThatThrownBy(() -> GranaryConfig.parse(new String[] {"--lifecycle-interval", "-1"}, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
