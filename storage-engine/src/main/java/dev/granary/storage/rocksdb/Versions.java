@@ -64,7 +64,7 @@ final class Versions {
             if (value != null) {
                 return ObjectRecord.decode(value, "object " + key);
             }
-            ObjectRecord newest = state == Versioning.UNVERSIONED ? null : History.load(p, options, key).newest();
+            ObjectRecord newest = state == Versioning.UNVERSIONED ? null : History.load(p, options, key, 1).newest();
             if (newest != null && newest.deleteMarker()) {
                 throw new StorageException(newest.toMeta(key), "the current version of " + key + " is a delete marker");
             }
@@ -95,7 +95,8 @@ final class Versions {
             ObjectRecord current = read(p, key);
             return new Change(next, leavesGarbage(current), batch -> replace(batch, p, key, current, next));
         }
-        History history = History.load(p, null, key);
+        // Enabled needs only the newest version's id; Suspended must find the null version among them all.
+        History history = History.load(p, null, key, state == Versioning.ENABLED ? 1 : Integer.MAX_VALUE);
         ObjectRecord version = next.asVersion(VersionIds.next(history.newestId()), state == Versioning.SUSPENDED);
         ObjectRecord replaced = state == Versioning.SUSPENDED ? history.nullVersion() : null;
         return new Change(version, leavesGarbage(replaced), batch -> {
@@ -120,8 +121,8 @@ final class Versions {
                     leavesGarbage(current),
                     current == null ? batch -> {} : batch -> replace(batch, p, key, current, null));
         }
-        History history = History.load(p, null, key);
         boolean suspended = state == Versioning.SUSPENDED;
+        History history = History.load(p, null, key, suspended ? Integer.MAX_VALUE : 1);
         ObjectRecord marker = ObjectRecord.deleteMarker(VersionIds.next(history.newestId()), suspended, now);
         ObjectRecord replaced = suspended ? history.nullVersion() : null;
         return new Change(marker, leavesGarbage(replaced), batch -> {
@@ -265,11 +266,20 @@ final class Versions {
         }
 
         static History load(Partition p, ReadOptions options, ObjectKey key) {
+            return load(p, options, key, Integer.MAX_VALUE);
+        }
+
+        /**
+         * The newest {@code limit} versions only: a write to a versioning-enabled bucket needs just the newest
+         * (its id orders the new one), so a key with a long history costs one seek, not a scan.
+         */
+        static History load(Partition p, ReadOptions options, ObjectKey key, int limit) {
             byte[] prefix = Keys.versionPrefix(key.bucket(), key.key());
             List<ObjectRecord> versions = new ArrayList<>();
             try (ReadOptions own = options == null ? new ReadOptions() : null;
                     RocksIterator it = p.iterator(Cf.VERSIONS, options == null ? own : options)) {
-                for (it.seek(prefix); it.isValid() && Keys.startsWith(it.key(), prefix); it.next()) {
+                for (it.seek(prefix); it.isValid() && Keys.startsWith(it.key(), prefix) && versions.size() < limit;
+                        it.next()) {
                     if (Keys.isVersionOf(it.key(), prefix)) {
                         versions.add(ObjectRecord.decode(it.value(), "a version of " + key));
                     }
