@@ -201,6 +201,34 @@ class MeteringIT {
 
     /** Bytes sent of one request, from its access-log line (the per-request record), waiting for it to appear. */
     private static long bytesSentFor(String requestId) throws Exception {
+        Matcher m = logLine(requestId);
+        return m.group(10).equals("-") ? 0 : Long.parseLong(m.group(10));
+    }
+
+    @Test
+    void aFormUploadIsLoggedAsItsSigner() throws Exception {
+        server.client().createBucket(b -> b.bucket("form-metered"));
+        String boundary = "----MeteringFormBoundary";
+        StringBuilder body = new StringBuilder();
+        new PostPolicyForm("form-metered", "signed.txt").signed().forEach((name, value) -> body.append("--")
+                .append(boundary).append("\r\nContent-Disposition: form-data; name=\"").append(name)
+                .append("\"\r\n\r\n").append(value).append("\r\n"));
+        body.append("--").append(boundary)
+                .append("\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\nhello\r\n--")
+                .append(boundary).append("--\r\n");
+        HttpResponse<String> posted = HTTP.send(
+                HttpRequest.newBuilder(URI.create(server.uri() + "/form-metered"))
+                        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                        .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(posted.statusCode()).isEqualTo(204);
+        String requestId = posted.headers().firstValue("x-amz-request-id").orElseThrow();
+        // The requester field of its access-log line is the account that signed the form, not anonymous.
+        assertThat(logLine(requestId).group(4)).isEqualTo(dev.granary.Granary.ROOT_ACCOUNT_ID);
+    }
+
+    private static Matcher logLine(String requestId) throws Exception {
         Path log = server.dataDir().resolve("access-logs").resolve("access.log");
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (System.nanoTime() < deadline) {
@@ -208,7 +236,7 @@ class MeteringIT {
                 for (String line : Files.readAllLines(log)) {
                     Matcher m = LOG_LINE.matcher(line);
                     if (m.matches() && m.group(5).equals(requestId)) {
-                        return m.group(10).equals("-") ? 0 : Long.parseLong(m.group(10));
+                        return m;
                     }
                 }
             }

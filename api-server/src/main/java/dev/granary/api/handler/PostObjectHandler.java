@@ -83,6 +83,7 @@ record PostObjectHandler(ObjectStore store, PostPolicyVerifier verifier, Encrypt
             policy.check(bucket, fields, verifier.now());
         }
         Principal signer = policy == null ? Principal.anonymous() : policy.principal();
+        request.actAs(signer);
         Requester who = Requester.of(signer);
         access.check(request, who, "PostObject", bucket, key, null);
         ObjectKey objectKey = new ObjectKey(bucket, key);

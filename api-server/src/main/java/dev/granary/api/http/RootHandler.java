@@ -84,9 +84,10 @@ public final class RootHandler implements HttpHandler {
         Route route = null;
         Principal principal = Principal.anonymous();
         boolean cut = false;
+        S3Request request = null;
         try {
             Map<String, String> query = UrlCodec.parseQuery(exchange.getQueryString());
-            S3Request request = new S3Request(exchange, requestId, query);
+            request = new S3Request(exchange, requestId, query);
             String path = UrlCodec.decode(exchange.getRequestPath(), false);
             route = router.route(
                     exchange.getRequestMethod().toString(),
@@ -148,7 +149,8 @@ public final class RootHandler implements HttpHandler {
                 exchange.endExchange();
             }
             if (usage != UsageSink.NONE) {
-                record(exchange, route, principal, requestId, arrived, start, wire.count(), response, cut);
+                Principal acting = request != null && request.principal() != null ? request.principal() : principal;
+                record(exchange, route, acting, requestId, arrived, start, wire.count(), response, cut);
             }
         }
     }

@@ -103,6 +103,14 @@ public final class S3Request {
         return principal;
     }
 
+    /**
+     * Records who the request turned out to act for when its credentials are in its body (a POST form's policy
+     * signature), once its handler has verified them; metering bills and logs that principal.
+     */
+    public void actAs(Principal verified) {
+        this.principal = verified;
+    }
+
     /** A decoded query parameter, or null if absent ("" if present without a value). */
     public String query(String name) {
         return query.get(name);
