@@ -227,6 +227,30 @@ class CorsIT {
     }
 
     @Test
+    void aRequestNamingItsMethodIsMatchedOnThatMethod() throws Exception {
+        // An unsigned PUT (refused) from an origin only the GET-for-everyone rule allows: with
+        // Access-Control-Request-Method GET it is matched as a GET, with PUT (or none) it matches no rule.
+        byte[] body = "x".getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> asGet = http.send(HttpRequest.newBuilder(URI.create(server.uri() + "/" + BUCKET + "/k"))
+                        .header("Origin", "https://other.test")
+                        .header("Access-Control-Request-Method", "GET")
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(asGet.statusCode()).isEqualTo(403);
+        assertThat(header(asGet, "Access-Control-Allow-Origin")).isEqualTo("*");
+        assertThat(header(asGet, "Access-Control-Allow-Methods")).isEqualTo("GET");
+        HttpResponse<String> asPut = http.send(HttpRequest.newBuilder(URI.create(server.uri() + "/" + BUCKET + "/k"))
+                        .header("Origin", "https://other.test")
+                        .header("Access-Control-Request-Method", "PUT")
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(asPut.statusCode()).isEqualTo(403);
+        assertThat(asPut.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+    }
+
+    @Test
     void actualPutCarriesCorsHeaders() throws Exception {
         byte[] body = "put from a browser".getBytes(StandardCharsets.UTF_8);
         HttpResponse<String> r = signed.send(

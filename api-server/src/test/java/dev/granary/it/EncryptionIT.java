@@ -335,6 +335,19 @@ class EncryptionIT {
                 .isEqualTo(Arrays.copyOfRange(data, MIB - 3, MIB + 101));
         // Conditional reads see the same ETag.
         assertThat(get("s3/object", null, b -> b.ifMatch(put.eTag())).asByteArray()).isEqualTo(data);
+        // A read names no server-side encryption, and AES256 with a KMS key id is a contradiction: both 400.
+        assertS3Error(
+                () -> s3.headObject(b -> b.bucket(BUCKET).key("s3/object").overrideConfiguration(
+                        o -> o.putHeader("x-amz-server-side-encryption", "AES256"))),
+                400,
+                null);
+        assertS3Error(
+                () -> s3.putObject(
+                        b -> b.bucket(BUCKET).key("s3/conflict").serverSideEncryption(ServerSideEncryption.AES256)
+                                .ssekmsKeyId("some-key"),
+                        RequestBody.fromBytes(new byte[16])),
+                400,
+                "InvalidArgument");
 
         // Multipart with parts 1 and 3 (2 uploaded, then left out): each part has its own counter block.
         byte[] p1 = random(5 * MIB + 1);

@@ -110,6 +110,27 @@ class PostObjectIT {
     }
 
     @Test
+    void customerKeyFieldsEncryptTheUploadAndTheKeyReadsItBack() throws Exception {
+        byte[] key = new byte[32];
+        new java.util.Random(5).nextBytes(key);
+        String key64 = java.util.Base64.getEncoder().encodeToString(key);
+        String md5 = java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("MD5").digest(key));
+        PostPolicyForm form = form("sse-c/form.txt")
+                .field("x-amz-server-side-encryption-customer-algorithm", "AES256")
+                .field("x-amz-server-side-encryption-customer-key", key64)
+                .field("x-amz-server-side-encryption-customer-key-MD5", md5);
+
+        assertThat(post(form, "bar".getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(204);
+        assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("sse-c/form.txt").sseCustomerAlgorithm("AES256")
+                                .sseCustomerKey(key64).sseCustomerKeyMD5(md5))
+                        .asUtf8String())
+                .isEqualTo("bar");
+        assertThatThrownBy(() -> s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("sse-c/form.txt")))
+                .isInstanceOfSatisfying(software.amazon.awssdk.services.s3.model.S3Exception.class,
+                        e -> assertThat(e.statusCode()).isEqualTo(400));
+    }
+
+    @Test
     void filenameIsSubstitutedIntoTheKey() throws Exception {
         PostPolicyForm form = form("user/${filename}").condition("[\"starts-with\", \"$key\", \"user/\"]");
 

@@ -193,7 +193,12 @@ final class Acls {
         Owner owner = access.owner(acl.owner().id());
         xml.start("Owner").element("ID", owner.id()).element("DisplayName", owner.displayName()).end();
         xml.start("AccessControlList");
-        for (Grant g : acl.grants()) {
+        // Group and e-mail grants first, then grants to users, each in their stored order: the order S3-compatible
+        // servers answer in and tools such as ceph's s3-tests expect (grant order means nothing to S3 itself).
+        List<Grant> ordered = new ArrayList<>();
+        acl.grants().stream().filter(g -> !(g.grantee() instanceof Grantee.CanonicalUser)).forEach(ordered::add);
+        acl.grants().stream().filter(g -> g.grantee() instanceof Grantee.CanonicalUser).forEach(ordered::add);
+        for (Grant g : ordered) {
             xml.start("Grant");
             if (g.grantee() instanceof Grantee.CanonicalUser u) {
                 xml.start("Grantee", "xmlns:xsi=\"" + XSI + "\" xsi:type=\"CanonicalUser\"")

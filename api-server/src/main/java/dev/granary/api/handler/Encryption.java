@@ -19,9 +19,11 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * Server-side encryption at the edge: the handlers encrypt bodies before the store sees them and decrypt what
@@ -159,6 +161,13 @@ final class Encryption {
         }
         if (sse != null) {
             checkAlgorithm(sse, AmzHeaders.X_AMZ_SSE);
+            if (request.header(AmzHeaders.X_AMZ_SSE_KMS_KEY_ID) != null) {
+                throw new S3Exception(
+                                S3Error.INVALID_ARGUMENT,
+                                "Server Side Encryption with AWS KMS managed key requires HTTP header"
+                                        + " x-amz-server-side-encryption : aws:kms")
+                        .with("ArgumentName", AmzHeaders.X_AMZ_SSE_KMS_KEY_ID);
+            }
             return newS3();
         }
         if (request.header(AmzHeaders.X_AMZ_SSE_KMS_KEY_ID) != null) {
@@ -169,18 +178,27 @@ final class Encryption {
     }
 
     /**
-     * The encryption a POST form upload asks for (its {@code x-amz-server-side-encryption} field) or the default.
-     * Customer keys in form fields are not implemented: refused rather than ignored, which would store the
-     * object unencrypted.
+     * The encryption a POST form upload asks for: a customer key in its
+     * {@code x-amz-server-side-encryption-customer-*} fields, SSE-S3 by its {@code x-amz-server-side-encryption}
+     * field, or the bucket's default.
      */
     Params forForm(Map<String, String> fields, String bucket) {
-        if (fields.containsKey(AmzHeaders.X_AMZ_SSE_CUSTOMER_ALGORITHM)
-                || fields.containsKey(AmzHeaders.X_AMZ_SSE_CUSTOMER_KEY)) {
-            throw new S3Exception(
-                    S3Error.NOT_IMPLEMENTED,
-                    "Server Side Encryption with customer keys is not implemented for POST uploads");
-        }
+        // Form field names arrive in lower case.
+        byte[] customerKey = customerKey(
+                name -> fields.get(name.toLowerCase(Locale.ROOT)),
+                AmzHeaders.X_AMZ_SSE_CUSTOMER_ALGORITHM,
+                AmzHeaders.X_AMZ_SSE_CUSTOMER_KEY,
+                AmzHeaders.X_AMZ_SSE_CUSTOMER_KEY_MD5);
         String sse = fields.get(AmzHeaders.X_AMZ_SSE);
+        if (customerKey != null) {
+            if (sse != null) {
+                throw new S3Exception(
+                        S3Error.INVALID_ARGUMENT,
+                        "Server Side Encryption with Customer provided key is incompatible with the encryption"
+                                + " method specified");
+            }
+            return newCustomer(customerKey);
+        }
         if (sse != null) {
             checkAlgorithm(sse, AmzHeaders.X_AMZ_SSE);
             return newS3();
@@ -248,6 +266,17 @@ final class Encryption {
      * SSE-C, and refused for anything else.
      */
     Params forRead(S3Request request, SortedMap<String, String> system, boolean copySource) {
+        if (!copySource) {
+            // A read names no server-side encryption: the object's own applies (AWS refuses these headers here).
+            for (String header : new String[] {AmzHeaders.X_AMZ_SSE, AmzHeaders.X_AMZ_SSE_KMS_KEY_ID}) {
+                if (request.header(header) != null) {
+                    throw new S3Exception(
+                                    S3Error.INVALID_ARGUMENT,
+                                    "The " + header + " header is not supported for this operation.")
+                            .with("ArgumentName", header);
+                }
+            }
+        }
         byte[] customerKey = copySource
                 ? customerKey(
                         request,
@@ -344,9 +373,15 @@ final class Encryption {
      * the three is present.
      */
     private static byte[] customerKey(S3Request request, String algorithmHeader, String keyHeader, String md5Header) {
-        String algorithm = request.header(algorithmHeader);
-        String key = request.header(keyHeader);
-        String keyMd5 = request.header(md5Header);
+        return customerKey(request::header, algorithmHeader, keyHeader, md5Header);
+    }
+
+    /** The customer's key from the headers (or form fields) {@code values} gives, checked; null when none. */
+    private static byte[] customerKey(
+            Function<String, String> values, String algorithmHeader, String keyHeader, String md5Header) {
+        String algorithm = values.apply(algorithmHeader);
+        String key = values.apply(keyHeader);
+        String keyMd5 = values.apply(md5Header);
         if (algorithm == null && key == null && keyMd5 == null) {
             return null;
         }

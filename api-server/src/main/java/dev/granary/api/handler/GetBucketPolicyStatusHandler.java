@@ -1,25 +1,22 @@
 package dev.granary.api.handler;
 
-import dev.granary.api.error.S3Error;
-import dev.granary.api.error.S3Exception;
 import dev.granary.api.http.AccessControl;
 import dev.granary.api.http.OperationHandler;
 import dev.granary.api.http.S3Request;
 import dev.granary.api.http.S3Response;
 import dev.granary.api.xml.XmlWriter;
-import dev.granary.auth.access.BucketPolicy;
+import dev.granary.auth.access.AccessEvaluator;
 
 /**
- * GetBucketPolicyStatus: whether the bucket policy is public in AWS's sense (it grants to everyone without a
- * narrowing condition); NoSuchBucketPolicy without a policy.
+ * GetBucketPolicyStatus: whether the bucket is public - its policy grants to everyone without a narrowing
+ * condition, or its ACL grants to all users or to all authenticated users. A bucket without a policy answers
+ * {@code IsPublic} false (as S3-compatible servers and ceph's s3-tests have it; AWS answers NoSuchBucketPolicy).
  */
 record GetBucketPolicyStatusHandler(AccessControl access) implements OperationHandler {
     @Override
     public void handle(S3Request request, S3Response response) {
-        BucketPolicy policy = access.bucket(request.bucket()).policy();
-        if (policy == null) {
-            throw new S3Exception(S3Error.NO_SUCH_BUCKET_POLICY).with("BucketName", request.bucket());
-        }
-        response.xml(XmlWriter.document("PolicyStatus").element("IsPublic", policy.isPublic()));
+        AccessEvaluator.BucketState bucket = access.bucket(request.bucket());
+        boolean isPublic = (bucket.policy() != null && bucket.policy().isPublic()) || bucket.acl().isPublic();
+        response.xml(XmlWriter.document("PolicyStatus").element("IsPublic", isPublic));
     }
 }

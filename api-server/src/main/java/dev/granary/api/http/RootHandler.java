@@ -99,10 +99,13 @@ public final class RootHandler implements HttpHandler {
             if (!preflight) {
                 // Before anything can fail: a browser reads an error (a denied or failed request) only through
                 // these headers.
+                // A request that names the method it stands for (Access-Control-Request-Method) is matched on that
+                // method, as S3 does.
+                String requested = request.header(Cors.ACCESS_CONTROL_REQUEST_METHOD);
                 cors.decorate(
                         route.bucket(),
                         request.header(Cors.ORIGIN),
-                        exchange.getRequestMethod().toString(),
+                        requested != null ? requested : exchange.getRequestMethod().toString(),
                         response);
             }
             SignableRequest signable = Authenticator.signable(exchange);
