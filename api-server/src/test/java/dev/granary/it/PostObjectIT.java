@@ -131,6 +131,49 @@ class PostObjectIT {
     }
 
     @Test
+    void checksumFieldIsCheckedAgainstTheFile() throws Exception {
+        byte[] data = "checked".getBytes(StandardCharsets.UTF_8);
+        String sha = java.util.Base64.getEncoder().encodeToString(
+                java.security.MessageDigest.getInstance("SHA-256").digest(data));
+        PostPolicyForm good = form("sum/good.txt");
+        Map<String, String> extra = Map.of("x-amz-checksum-sha256", sha);
+        assertThat(postWith(good, extra, data).statusCode()).isEqualTo(204);
+        assertThat(s3.getObject(b -> b.bucket(BUCKET).key("sum/good.txt").checksumMode("ENABLED")).response()
+                        .checksumSHA256())
+                .isEqualTo(sha);
+
+        HttpResponse<String> bad = postWith(form("sum/bad.txt"), extra, "other".getBytes(StandardCharsets.UTF_8));
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("<Code>BadDigest</Code>");
+        assertThatThrownBy(() -> s3.headObject(b -> b.bucket(BUCKET).key("sum/bad.txt")))
+                .isInstanceOf(software.amazon.awssdk.services.s3.model.NoSuchKeyException.class);
+    }
+
+    /** A form with fields the policy does not cover (a checksum of the file is not a policy matter). */
+    private HttpResponse<String> postWith(PostPolicyForm form, Map<String, String> unsignedFields, byte[] file)
+            throws Exception {
+        String boundary = "----GranaryFormBoundaryChecksum";
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        Map<String, String> fields = new java.util.LinkedHashMap<>(form.signed());
+        fields.putAll(unsignedFields);
+        for (Map.Entry<String, String> f : fields.entrySet()) {
+            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + f.getKey() + "\"\r\n\r\n"
+                            + f.getValue() + "\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"f\"\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(file);
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return http.send(
+                HttpRequest.newBuilder(URI.create(server.uri() + "/" + BUCKET))
+                        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void filenameIsSubstitutedIntoTheKey() throws Exception {
         PostPolicyForm form = form("user/${filename}").condition("[\"starts-with\", \"$key\", \"user/\"]");
 

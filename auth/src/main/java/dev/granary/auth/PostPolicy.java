@@ -150,7 +150,8 @@ public final class PostPolicy {
             }
         }
         for (String field : fields.keySet()) {
-            if (EXEMPT.contains(field) || field.startsWith("x-ignore-")) {
+            // A declared checksum of the file is checked against the file itself, not against the policy.
+            if (EXEMPT.contains(field) || field.startsWith("x-ignore-") || field.startsWith("x-amz-checksum-")) {
                 continue;
             }
             boolean covered = conditions.stream().anyMatch(c -> c.field().equals(field));

@@ -9,6 +9,7 @@ import dev.granary.api.http.S3Request;
 import dev.granary.api.http.S3Response;
 import dev.granary.api.xml.XmlReader;
 import dev.granary.api.xml.XmlWriter;
+import dev.granary.auth.ChecksumAlgorithm;
 import dev.granary.auth.PostPolicy;
 import dev.granary.auth.PostPolicyVerifier;
 import dev.granary.auth.Principal;
@@ -97,7 +98,14 @@ record PostObjectHandler(ObjectStore store, PostPolicyVerifier verifier, Encrypt
             Encryption.Params sse = encryption.forForm(fields, bucket);
             ObjectAttributes attributes = attributes(fields).withSystem(system);
             attributes = attributes.withSystem(Encryption.withParams(attributes.system(), sse));
-            Encryption.StoredBody stored = sse.prepare(body, null, 0);
+            InputStream content = body;
+            Optional<Map.Entry<ChecksumAlgorithm, String>> checksum = FormChecksum.of(fields);
+            if (checksum.isPresent()) {
+                content = FormChecksum.verifying(body, checksum.get().getKey(), checksum.get().getValue());
+                attributes = attributes.withChecksums(
+                        new TreeMap<>(Map.of(checksum.get().getKey().name(), checksum.get().getValue())), null);
+            }
+            Encryption.StoredBody stored = sse.prepare(content, null, 0);
             meta = store.putObject(objectKey, attributes, stored.body(), -1, stored.contentMd5(), stored.form());
         } catch (IOException e) {
             S3Exception s3 = translate(e);
@@ -191,6 +199,9 @@ record PostObjectHandler(ObjectStore store, PostPolicyVerifier verifier, Encrypt
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof LengthRange.OutOfRange range) {
                 return range.toS3();
+            }
+            if (t instanceof FormChecksum.Mismatch mismatch) {
+                return mismatch.toS3();
             }
             if (t instanceof MultipartForm.MalformedException) {
                 return new S3Exception(S3Error.MALFORMED_POST_REQUEST, S3Error.MALFORMED_POST_REQUEST.message(), t);
