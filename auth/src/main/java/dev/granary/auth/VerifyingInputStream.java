@@ -25,10 +25,14 @@ final class VerifyingInputStream extends InputStream {
             byte[] expectedChecksum,
             boolean checksumInTrailer) {}
 
+    /** The SHA-256 of no bytes. */
+    private static final String EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
     private final InputStream in;
     private final AwsChunkedInputStream chunked;
     private final Checks checks;
-    private final MessageDigest sha256;
+    /** Made at the first byte: most requests (GET, HEAD, DELETE) have none, and a digest costs a provider lookup. */
+    private MessageDigest sha256;
     private final ChecksumAlgorithm.Hasher checksum;
     private final Map<String, String> checksums = new LinkedHashMap<>();
     private final byte[] one = new byte[1];
@@ -45,7 +49,6 @@ final class VerifyingInputStream extends InputStream {
         this.in = in;
         this.chunked = chunked;
         this.checks = checks;
-        this.sha256 = checks.expectedSha256Hex() == null ? null : SigV4.sha256();
         this.checksum = checks.checksum() == null ? null : checks.checksum().newHasher();
     }
 
@@ -72,7 +75,10 @@ final class VerifyingInputStream extends InputStream {
         if (checks.expectedLength() >= 0 && count > checks.expectedLength()) {
             throw fail(AuthError.INCOMPLETE_BODY, "The body is longer than its declared length.");
         }
-        if (sha256 != null) {
+        if (checks.expectedSha256Hex() != null) {
+            if (sha256 == null) {
+                sha256 = SigV4.sha256();
+            }
             sha256.update(b, off, n);
         }
         if (checksum != null) {
@@ -85,7 +91,10 @@ final class VerifyingInputStream extends InputStream {
         if (checks.expectedLength() >= 0 && count != checks.expectedLength()) {
             throw fail(AuthError.INCOMPLETE_BODY, AuthError.INCOMPLETE_BODY.defaultMessage());
         }
-        if (sha256 != null && !Hex.encodeHexString(sha256.digest()).equals(checks.expectedSha256Hex())) {
+        String bodySha256 = checks.expectedSha256Hex() == null
+                ? null
+                : sha256 == null ? EMPTY_SHA256 : Hex.encodeHexString(sha256.digest());
+        if (bodySha256 != null && !bodySha256.equals(checks.expectedSha256Hex())) {
             throw fail(AuthError.X_AMZ_CONTENT_SHA256_MISMATCH, AuthError.X_AMZ_CONTENT_SHA256_MISMATCH.defaultMessage());
         }
         if (checksum != null) {
