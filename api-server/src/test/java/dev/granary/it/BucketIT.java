@@ -12,7 +12,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.Bucket;
-import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+import software.amazon.awssdk.services.s3.model.BucketCannedACL;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -33,10 +33,13 @@ class BucketIT {
     }
 
     @Test
-    void creatingAnOwnBucketAgainFailsWithBucketAlreadyOwnedByYou() {
+    void creatingAnOwnBucketAgainInUsEast1SucceedsKeepsObjectsAndResetsTheAcl() {
+        // AWS's legacy rule for us-east-1 (this server's region here); other regions answer BucketAlreadyOwnedByYou.
+        s3.createBucket(b -> b.bucket("twice").acl(BucketCannedACL.PUBLIC_READ));
+        s3.putObject(b -> b.bucket("twice").key("kept"), RequestBody.fromString("kept"));
         s3.createBucket(b -> b.bucket("twice"));
-        assertThatThrownBy(() -> s3.createBucket(b -> b.bucket("twice")))
-                .isInstanceOf(BucketAlreadyOwnedByYouException.class);
+        assertThat(s3.getObjectAsBytes(b -> b.bucket("twice").key("kept")).asUtf8String()).isEqualTo("kept");
+        assertThat(s3.getBucketAcl(b -> b.bucket("twice")).grants()).hasSize(1);
     }
 
     @Test

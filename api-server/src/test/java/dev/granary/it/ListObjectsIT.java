@@ -110,6 +110,11 @@ class ListObjectsIT {
 
         ListObjectsV2Response nested = s3.listObjectsV2(b -> b.bucket(BUCKET).prefix("sep/").delimiter("/"));
         assertThat(nested.commonPrefixes()).extracting(CommonPrefix::prefix).containsExactly("sep/a/");
+
+        // An empty delimiter is none, and is not echoed.
+        ListObjectsV2Response empty = s3.listObjectsV2(b -> b.bucket(BUCKET).prefix("sep/").delimiter(""));
+        assertThat(empty.delimiter()).isNull();
+        assertThat(empty.commonPrefixes()).isEmpty();
     }
 
     @Test

@@ -234,6 +234,16 @@ class MultipartIT {
                 () -> s3.uploadPartCopy(b -> b.sourceBucket(BUCKET).sourceKey("copy-src").destinationBucket(BUCKET)
                         .destinationKey("copy-dst").uploadId("nope").partNumber(1)),
                 "NoSuchUpload");
+        String again = s3.createMultipartUpload(b -> b.bucket(BUCKET).key("copy-dst2")).uploadId();
+        assertErrorCode(
+                () -> s3.uploadPartCopy(b -> b.sourceBucket(BUCKET).sourceKey("copy-src").destinationBucket(BUCKET)
+                        .destinationKey("copy-dst2").uploadId(again).partNumber(1)
+                        .copySourceRange("bytes=0-" + (6 * MIB))),
+                "InvalidRange");
+        assertErrorCode(
+                () -> s3.uploadPartCopy(b -> b.sourceBucket(BUCKET).sourceKey("copy-src").destinationBucket(BUCKET)
+                        .destinationKey("copy-dst2").uploadId(again).partNumber(1).copySourceRange("bytes=9-2")),
+                "InvalidArgument");
     }
 
     @Test

@@ -133,6 +133,15 @@ class VersioningIT {
     }
 
     @Test
+    void createOnlyPutSucceedsOverADeleteMarker() {
+        bucket("v-create-only", BucketVersioningStatus.ENABLED);
+        put("v-create-only", "k", "first");
+        s3.deleteObject(b -> b.bucket("v-create-only").key("k"));
+        s3.putObject(b -> b.bucket("v-create-only").key("k").ifNoneMatch("*"), RequestBody.fromString("again"));
+        assertThat(get("v-create-only", "k", null)).isEqualTo("again");
+    }
+
+    @Test
     void bucketWithVersionsOrMarkersIsNotEmpty() {
         bucket("v-notempty", BucketVersioningStatus.ENABLED);
         put("v-notempty", "k", "x");

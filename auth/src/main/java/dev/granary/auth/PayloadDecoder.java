@@ -70,10 +70,15 @@ public final class PayloadDecoder {
         if (contentEncoding == null) {
             return null;
         }
+        boolean chunked = Arrays.stream(contentEncoding.split(","))
+                .anyMatch(coding -> coding.strip().equalsIgnoreCase(AWS_CHUNKED));
+        if (!chunked) {
+            return contentEncoding; // stored as sent
+        }
         String kept = Arrays.stream(contentEncoding.split(","))
                 .map(String::strip)
                 .filter(coding -> !coding.isEmpty() && !coding.equalsIgnoreCase(AWS_CHUNKED))
-                .collect(Collectors.joining(","));
+                .collect(Collectors.joining(", "));
         return kept.isEmpty() ? null : kept;
     }
 

@@ -168,5 +168,8 @@ class S3DocExamplesTest {
         assertThat(readAll(decoded.stream())).isEqualTo(payload);
         assertThat(PayloadDecoder.storedContentEncoding("aws-chunked")).isNull();
         assertThat(PayloadDecoder.storedContentEncoding("gzip, aws-chunked")).isEqualTo("gzip");
+        assertThat(PayloadDecoder.storedContentEncoding("deflate, gzip")).isEqualTo("deflate, gzip");
+        assertThat(PayloadDecoder.storedContentEncoding("deflate,gzip")).isEqualTo("deflate,gzip");
+        assertThat(PayloadDecoder.storedContentEncoding("aws-chunked,deflate, gzip")).isEqualTo("deflate, gzip");
     }
 }

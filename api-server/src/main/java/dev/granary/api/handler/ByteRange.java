@@ -76,6 +76,11 @@ record ByteRange(long first, long last) {
                     if (first >= 0 && last >= first && last < size) {
                         return new ByteRange(first, last);
                     }
+                    if (first >= 0 && last >= first) { // well formed, but the source is shorter
+                        throw new S3Exception(S3Error.INVALID_RANGE)
+                                .with("RangeRequested", h)
+                                .with("ActualObjectSize", Long.toString(size));
+                    }
                     throw new S3Exception(
                             S3Error.INVALID_ARGUMENT, "Range specified is not valid for source object of size: " + size)
                             .with("ArgumentName", AmzHeaders.X_AMZ_COPY_SOURCE_RANGE)

@@ -28,7 +28,7 @@ record ListMultipartUploadsHandler(ObjectStore store, Owners owners) implements 
                 .element("NextKeyMarker", enc.apply(orEmpty(listing.nextKeyMarker())))
                 .element("NextUploadIdMarker", orEmpty(listing.nextUploadIdMarker()))
                 .element("Prefix", enc.apply(prefix))
-                .element("Delimiter", enc.apply(delimiter))
+                .element("Delimiter", enc.apply(delimiter == null || delimiter.isEmpty() ? null : delimiter))
                 .element("MaxUploads", maxUploads)
                 .element("EncodingType", encodingType)
                 .element("IsTruncated", listing.truncated());

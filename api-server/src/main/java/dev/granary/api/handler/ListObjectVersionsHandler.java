@@ -59,7 +59,7 @@ record ListObjectVersionsHandler(ObjectStore store, Owners owners) implements Op
                 .element("KeyMarker", enc.apply(keyMarker))
                 .element("VersionIdMarker", orEmpty(versionIdMarker))
                 .element("MaxKeys", maxKeys)
-                .element("Delimiter", enc.apply(delimiter))
+                .element("Delimiter", enc.apply(delimiter == null || delimiter.isEmpty() ? null : delimiter))
                 .element("EncodingType", enc.type())
                 .element("IsTruncated", page.truncated());
         if (page.truncated()) {

@@ -47,7 +47,8 @@ record ListObjectsHandler(ObjectStore store, Owners owners, boolean v2) implemen
         } else {
             xml.element("Marker", enc.apply(orEmpty(startAfter)));
         }
-        xml.element("MaxKeys", maxKeys).element("Delimiter", enc.apply(delimiter));
+        // An empty delimiter is no delimiter, and is not echoed (clients read an empty element as one).
+        xml.element("MaxKeys", maxKeys).element("Delimiter", enc.apply(delimiter == null || delimiter.isEmpty() ? null : delimiter));
         xml.element("EncodingType", encodingType).element("IsTruncated", page.truncated());
         if (page.truncated()) {
             if (v2) {

@@ -70,7 +70,8 @@ record PutObjectHandler(ObjectStore store, Encryption encryption, LifecycleConfi
         try {
             current = store.headObject(key);
         } catch (StorageException e) {
-            if (e.reason() != StorageException.Reason.NO_SUCH_KEY) {
+            // A delete marker as the current version is no object, as a missing key is.
+            if (e.reason() != StorageException.Reason.NO_SUCH_KEY && e.reason() != StorageException.Reason.DELETE_MARKER) {
                 throw e;
             }
             current = null;
