@@ -55,6 +55,33 @@ class MultipartIT {
     }
 
     @Test
+    void aRetriedCompletionAnswersTheSameAndAnotherUploadIdStillFails() {
+        String uploadId = s3.createMultipartUpload(b -> b.bucket(BUCKET).key("mp/retried")).uploadId();
+        String etag = s3.uploadPart(b -> b.bucket(BUCKET).key("mp/retried").uploadId(uploadId).partNumber(1),
+                        RequestBody.fromString("only part"))
+                .eTag();
+        var complete = software.amazon.awssdk.services.s3.model.CompletedMultipartUpload.builder()
+                .parts(CompletedPart.builder().partNumber(1).eTag(etag).build())
+                .build();
+        var first = s3.completeMultipartUpload(
+                b -> b.bucket(BUCKET).key("mp/retried").uploadId(uploadId).multipartUpload(complete));
+        var again = s3.completeMultipartUpload(
+                b -> b.bucket(BUCKET).key("mp/retried").uploadId(uploadId).multipartUpload(complete));
+        assertThat(again.eTag()).isEqualTo(first.eTag());
+        assertErrorCode(
+                () -> s3.completeMultipartUpload(
+                        b -> b.bucket(BUCKET).key("mp/retried").uploadId("another").multipartUpload(complete)),
+                "NoSuchUpload");
+        // A copy of the object is not the upload's: completing it again under the copy's key fails.
+        s3.copyObject(b -> b.sourceBucket(BUCKET).sourceKey("mp/retried").destinationBucket(BUCKET)
+                .destinationKey("mp/retried-copy"));
+        assertErrorCode(
+                () -> s3.completeMultipartUpload(
+                        b -> b.bucket(BUCKET).key("mp/retried-copy").uploadId(uploadId).multipartUpload(complete)),
+                "NoSuchUpload");
+    }
+
+    @Test
     void completedUploadHasTheConcatenatedBytesAndTheMultipartEtag() throws Exception {
         byte[] p1 = ObjectIT.randomBytes(5 * MIB, 1);
         byte[] p2 = ObjectIT.randomBytes(5 * MIB, 2);

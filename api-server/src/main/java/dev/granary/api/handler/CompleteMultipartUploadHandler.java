@@ -14,6 +14,7 @@ import dev.granary.storage.MultipartUpload;
 import dev.granary.storage.ObjectMeta;
 import dev.granary.storage.ObjectStore;
 import dev.granary.storage.PartMeta;
+import dev.granary.storage.StorageException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,10 +31,25 @@ import org.w3c.dom.Node;
  * checksum when the upload declared one.
  */
 record CompleteMultipartUploadHandler(ObjectStore store, LifecycleConfigs lifecycle) implements OperationHandler {
+    /** The system property naming the upload an object was completed from. */
+    static final String COMPLETED_UPLOAD = "multipart.upload-id";
+
     @Override
     public void handle(S3Request request, S3Response response) throws IOException {
         String uploadId = request.query("uploadId");
-        MultipartUpload upload = store.getUpload(request.objectKey(), uploadId);
+        MultipartUpload upload;
+        try {
+            upload = store.getUpload(request.objectKey(), uploadId);
+        } catch (StorageException e) {
+            ObjectMeta done = e.reason() == StorageException.Reason.NO_SUCH_UPLOAD ? completedBy(request, uploadId) : null;
+            if (done == null) {
+                throw e;
+            }
+            // A retry of a completion that succeeded (its answer lost on the way): the same answer again, as S3 does.
+            request.body().transferTo(java.io.OutputStream.nullOutputStream());
+            answer(request, response, done, done.attributes().checksumType());
+            return;
+        }
         Element root = XmlReader.parse(request.body());
         if (!"CompleteMultipartUpload".equals(XmlReader.localName(root))) {
             throw new S3Exception(S3Error.MALFORMED_XML);
@@ -94,7 +110,31 @@ record CompleteMultipartUploadHandler(ObjectStore store, LifecycleConfigs lifecy
                 Limits.MIN_PART_SIZE,
                 checksums,
                 checksumType,
-                Encryption.completion(upload.attributes().system(), parts));
+                completionProperties(upload, uploadId, parts));
+        answer(request, response, meta, checksumType);
+    }
+
+    /** The system properties the completed object gets: its upload id (for retries) and encryption's. */
+    private static Map<String, String> completionProperties(
+            MultipartUpload upload, String uploadId, List<CompletedPart> parts) {
+        Map<String, String> properties = new TreeMap<>(Encryption.completion(upload.attributes().system(), parts));
+        properties.put(COMPLETED_UPLOAD, uploadId);
+        return properties;
+    }
+
+    /** The current object of the key if the upload {@code uploadId} made it, else null. */
+    private ObjectMeta completedBy(S3Request request, String uploadId) {
+        try {
+            ObjectMeta current = store.headObject(request.objectKey());
+            return uploadId != null && uploadId.equals(current.attributes().system().get(COMPLETED_UPLOAD))
+                    ? current
+                    : null;
+        } catch (StorageException e) {
+            return null;
+        }
+    }
+
+    private void answer(S3Request request, S3Response response, ObjectMeta meta, String checksumType) {
         String host = request.header(AmzHeaders.HOST);
         XmlWriter xml = XmlWriter.document("CompleteMultipartUploadResult")
                 .element("Location", "http://" + host + "/" + request.bucket() + "/" + request.key())

@@ -68,6 +68,12 @@ record CopyObjectHandler(ObjectStore store, Encryption encryption, LifecycleConf
         attributes = attributes.withSystem(Encryption.withParams(attributes.system(), to));
         // The copy is a new object of the caller's with the request's ACL (default private), never the source's.
         attributes = attributes.withSystem(Acls.forNewObject(request, access, attributes.system()));
+        // A copy was not made by the source's multipart upload: a retried completion of it must not find the copy.
+        if (attributes.system().containsKey(CompleteMultipartUploadHandler.COMPLETED_UPLOAD)) {
+            java.util.SortedMap<String, String> system = new java.util.TreeMap<>(attributes.system());
+            system.remove(CompleteMultipartUploadHandler.COMPLETED_UPLOAD);
+            attributes = attributes.withSystem(system);
+        }
         ObjectMeta copied;
         boolean versioned = store.getBucket(target.bucket()).versioning() != Versioning.UNVERSIONED;
         boolean namedVersion = CopySource.versionId(request.header(AmzHeaders.X_AMZ_COPY_SOURCE)) != null;
