@@ -77,7 +77,7 @@ public final class S3Response {
         }
         OutputStream out = exchange.getOutputStream();
         if (toEnd) {
-            long sent = in.transferTo(out);
+            long sent = in.transferTo(BufferOutputStream.of(out));
             if (sent != length) {
                 throw new IOException("object stream yielded " + sent + " of " + length + " bytes");
             }

@@ -9,7 +9,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.function.Supplier;
+import java.util.zip.CRC32C;
 
 /**
  * Streams a request body into a partition's {@code data} column family, the shared first half of putObject and
@@ -18,15 +20,14 @@ import java.util.function.Supplier;
  * recovery reclaims, and a failure here deletes what was written before it propagates.
  */
 final class BodyWriter {
-    /** Bodies of at least this many bytes are written without the WAL (see {@link #write}). */
-    static final long BULK_THRESHOLD = 8L << 20;
-
     private final int chunkSize;
     private final int inlineThreshold;
+    private final long fileThreshold;
 
-    BodyWriter(int chunkSize, int inlineThreshold) {
+    BodyWriter(int chunkSize, int inlineThreshold, long fileThreshold) {
         this.chunkSize = chunkSize;
         this.inlineThreshold = inlineThreshold;
+        this.fileThreshold = fileThreshold;
     }
 
     /**
@@ -45,7 +46,9 @@ final class BodyWriter {
 
     /**
      * Reads {@code body} to its end and writes it as chunks under a fresh data id (or keeps it inline when
-     * {@code allowInline} and it fits).
+     * {@code allowInline} and it fits). A body whose length is known and at least the file threshold goes to a
+     * data file of its own ({@link DataFiles}): written once and synced once, where the {@code data} column
+     * family would write it twice (WAL, then blob file) - the disk's bandwidth is the ceiling of a large PUT.
      *
      * @param length the exact byte count the body must yield, or -1 if unknown
      * @param contentMd5 the declared MD5, or null
@@ -63,14 +66,11 @@ final class BodyWriter {
             boolean allowInline,
             String what)
             throws IOException {
-        // A large body bypasses the WAL: its chunks go to blob files once, made durable by one flush before the
-        // commit, instead of being written twice (WAL, then blob file) - the disk's bandwidth is the ceiling of a
-        // large PUT. Its pending marker is synced first, so that chunks a natural flush persists before a crash
-        // are always found and reclaimed. Small bodies keep the WAL: a flush per small object would cost more
-        // than it saves and litter the disk with tiny files.
-        boolean bulk = length >= BULK_THRESHOLD && p.syncsWrites();
         MessageDigest md5 = md5();
         InputStream source = form.encode(new DigestInputStream(body, md5));
+        if (length >= fileThreshold && length > 0) {
+            return writeFile(p, source, length, md5, contentMd5, what);
+        }
         byte[] buffer = new byte[length >= 0 ? (int) Math.min(chunkSize, length) : chunkSize];
         byte[] dataId = null;
         long total = 0;
@@ -93,29 +93,18 @@ final class BodyWriter {
                     byte[] id = dataId;
                     int index = chunkIndex++;
                     byte[] value = Chunks.encode(buffer, n);
-                    if (bulk) {
+                    p.write(what + ": write chunk " + index, batch -> {
                         if (index == 0) {
-                            p.commit(what + ": mark pending", batch -> Chunks.markPending(batch, p, id));
+                            // The marker shares the first chunk's batch and the WAL keeps order, so no chunk can
+                            // survive a crash without its marker.
+                            Chunks.markPending(batch, p, id);
                         }
-                        p.writeWithoutWal(
-                                what + ": write chunk " + index, batch -> Chunks.putChunk(batch, p, id, index, value));
-                    } else {
-                        p.write(what + ": write chunk " + index, batch -> {
-                            if (index == 0) {
-                                // The marker shares the first chunk's batch and the WAL keeps order, so no chunk
-                                // can survive a crash without its marker.
-                                Chunks.markPending(batch, p, id);
-                            }
-                            Chunks.putChunk(batch, p, id, index, value);
-                        });
-                    }
+                        Chunks.putChunk(batch, p, id, index, value);
+                    });
                 }
                 total += n;
                 if (end) {
-                    if (bulk && dataId != null) {
-                        p.flushData(what);
-                    }
-                    Segment segment = new Segment(dataId, total, chunkSize);
+                    Segment segment = new Segment(dataId, total, chunkSize, false);
                     return new Written(total, verify(md5, contentMd5, what), null, segment);
                 }
             }
@@ -123,6 +112,40 @@ final class BodyWriter {
             if (chunkIndex > 0) {
                 discard(p, dataId, e, what);
             }
+            throw e;
+        }
+    }
+
+    /**
+     * Writes a body of known length to a data file. Its pending marker is made durable first, so that whatever a
+     * crash leaves of the file belongs to an id that recovery reclaims.
+     */
+    private Written writeFile(
+            Partition p, InputStream source, long length, MessageDigest md5, byte[] contentMd5, String what)
+            throws IOException {
+        byte[] dataId = Chunks.newDataId();
+        p.commit(what + ": mark pending", batch -> Chunks.markPending(batch, p, dataId));
+        byte[] buffer = new byte[(int) Math.min(chunkSize, length)];
+        CRC32C crc = new CRC32C();
+        long total = 0;
+        try (DataFiles.Writer file = p.files().create(dataId)) {
+            while (total < length) {
+                int want = (int) Math.min(buffer.length, length - total);
+                int n = source.readNBytes(buffer, 0, want);
+                if (n < want) {
+                    checkLength(source, total + n, length, what);
+                }
+                crc.reset();
+                crc.update(buffer, 0, n);
+                file.append((int) crc.getValue(), buffer, n);
+                total += n;
+            }
+            checkLength(source, total, length, what);
+            byte[] digest = verify(md5, contentMd5, what);
+            file.finish();
+            return new Written(total, digest, null, new Segment(dataId, total, chunkSize, true));
+        } catch (IOException | RuntimeException | Error e) {
+            discard(p, dataId, e, what);
             throw e;
         }
     }
@@ -145,6 +168,11 @@ final class BodyWriter {
     }
 
     private static void discard(Partition p, byte[] dataId, String what) {
+        try {
+            p.files().delete(List.of(dataId));
+        } catch (IOException e) {
+            throw new StorageException(StorageException.Reason.IO, what + ": delete data file", e);
+        }
         p.write(what + ": discard data", batch -> {
             Chunks.deleteChunks(batch, p, dataId);
             Chunks.clearPending(batch, p, dataId);

@@ -1,7 +1,14 @@
 package dev.granary.storage.rocksdb;
 
+import dev.granary.storage.StorageException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.NoSuchFileException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -15,6 +22,9 @@ import org.rocksdb.Snapshot;
  * Closing releases the snapshot; the store closes streams still open when it closes.
  */
 final class ChunkInputStream extends InputStream {
+    /** Scratch for writing a direct chunk to a plain OutputStream. */
+    private static final int SCRATCH = 64 << 10;
+
     private final Partition partition;
     private final Snapshot snapshot;
     private final ReadOptions readOptions;
@@ -24,10 +34,18 @@ final class ChunkInputStream extends InputStream {
     private final Set<ChunkInputStream> openStreams;
 
     private long position;
-    /** The current chunk's stored value: CRC32C, then {@code chunkLength} bytes. */
-    private byte[] chunk;
+    /**
+     * The current chunk's stored form, CRC32C then {@code chunkLength} bytes from index 0: a RocksDB value
+     * wrapped, or this stream's direct buffer when the chunk came from a data file. Null when there is none.
+     */
+    private ByteBuffer chunk;
     private long chunkStart;
     private int chunkLength;
+    /** The open data file of segment {@code fileSegment}, when the current chunk came from a file. */
+    private FileChannel file;
+    private int fileSegment = -1;
+    /** Direct buffer for file chunks, from {@link DataFiles#acquire}; returned on close. */
+    private ByteBuffer direct;
     private boolean closed;
 
     /** Takes ownership of {@code snapshot} and {@code readOptions} and registers in {@code openStreams}. */
@@ -60,9 +78,7 @@ final class ChunkInputStream extends InputStream {
     @Override
     public synchronized int read(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
-        if (closed) {
-            throw new IOException(what + ": stream closed");
-        }
+        ensureOpen();
         if (position >= end) {
             return -1;
         }
@@ -74,28 +90,45 @@ final class ChunkInputStream extends InputStream {
         }
         int from = (int) (position - chunkStart);
         int n = (int) Math.min(len, Math.min(end - position, chunkLength - from));
-        System.arraycopy(chunk, Chunks.CRC_LENGTH + from, b, off, n);
+        chunk.get(Chunks.CRC_LENGTH + from, b, off, n);
         position += n;
         return n;
     }
 
     /**
      * Writes the rest of the stream straight from each verified chunk, without the copy into a caller's buffer
-     * that {@link #read(byte[], int, int)} makes: the path of a whole-object GET.
+     * that {@link #read(byte[], int, int)} makes: the path of a whole-object GET. An {@code out} that is also a
+     * {@link WritableByteChannel} gets the chunks as buffers, so that a chunk read from a data file into a direct
+     * buffer reaches the socket without passing through the Java heap.
      */
     @Override
-    public synchronized long transferTo(java.io.OutputStream out) throws IOException {
-        if (closed) {
-            throw new IOException(what + ": stream closed");
-        }
+    public synchronized long transferTo(OutputStream out) throws IOException {
+        ensureOpen();
+        WritableByteChannel channel = out instanceof WritableByteChannel c ? c : null;
+        byte[] scratch = null;
         long transferred = 0;
         while (position < end) {
             if (!inChunk()) {
                 loadChunkAt(position);
             }
-            int from = (int) (position - chunkStart);
-            int n = (int) Math.min(end - position, chunkLength - from);
-            out.write(chunk, Chunks.CRC_LENGTH + from, n);
+            int from = Chunks.CRC_LENGTH + (int) (position - chunkStart);
+            int n = (int) Math.min(end - position, chunkLength - (from - Chunks.CRC_LENGTH));
+            if (channel != null) {
+                ByteBuffer slice = chunk.duplicate().limit(from + n).position(from);
+                while (slice.hasRemaining()) {
+                    channel.write(slice);
+                }
+            } else if (chunk.hasArray()) {
+                out.write(chunk.array(), chunk.arrayOffset() + from, n);
+            } else {
+                scratch = scratch == null ? new byte[Math.min(SCRATCH, n)] : scratch;
+                for (int done = 0; done < n; ) {
+                    int part = Math.min(scratch.length, n - done);
+                    chunk.get(from + done, scratch, 0, part);
+                    out.write(scratch, 0, part);
+                    done += part;
+                }
+            }
             position += n;
             transferred += n;
         }
@@ -118,6 +151,12 @@ final class ChunkInputStream extends InputStream {
         return (int) Math.min(end - position, chunkStart + chunkLength - position);
     }
 
+    private void ensureOpen() throws IOException {
+        if (closed) {
+            throw new IOException(what + ": stream closed");
+        }
+    }
+
     private boolean inChunk() {
         return chunk != null && position >= chunkStart && position < chunkStart + chunkLength;
     }
@@ -132,10 +171,17 @@ final class ChunkInputStream extends InputStream {
                 long indexStart = (long) index * segment.chunkSize();
                 int length = (int) Math.min(segment.chunkSize(), segment.length() - indexStart);
                 String chunkName = what + " segment " + s + " chunk " + index;
-                byte[] value = partition.get(
-                        Cf.DATA, readOptions, Keys.chunkKey(segment.dataId(), index), "read " + chunkName);
-                Chunks.verify(value, length, chunkName);
-                chunk = value;
+                chunk = null; // until the new one is verified
+                if (segment.file()) {
+                    ByteBuffer value = readFileChunk(s, segment, index, length, chunkName);
+                    Chunks.verify(value, length, chunkName);
+                    chunk = value;
+                } else {
+                    byte[] value = partition.get(
+                            Cf.DATA, readOptions, Keys.chunkKey(segment.dataId(), index), "read " + chunkName);
+                    Chunks.verify(value, length, chunkName);
+                    chunk = ByteBuffer.wrap(value);
+                }
                 chunkLength = length;
                 chunkStart = segmentStart + indexStart;
                 return;
@@ -145,6 +191,64 @@ final class ChunkInputStream extends InputStream {
         throw new IllegalStateException(what + ": offset " + objectOffset + " beyond the object's segments");
     }
 
+    /**
+     * Reads a chunk's stored form (CRC32C, then bytes) from its segment's data file into this stream's direct
+     * buffer. The file is opened on first use and kept open while reading its segment: once open, the reclaimer
+     * deleting it (after an overwrite) does not cut this read short.
+     */
+    private ByteBuffer readFileChunk(int s, Segment segment, int index, int length, String chunkName) {
+        try {
+            if (fileSegment != s) {
+                closeFile();
+                try {
+                    file = partition.files().openRead(segment.dataId());
+                } catch (NoSuchFileException e) {
+                    throw DataFiles.missing(chunkName, segment.dataId());
+                }
+                fileSegment = s;
+            }
+            int size = Chunks.CRC_LENGTH + length;
+            if (direct == null || direct.capacity() < size) {
+                DataFiles.release(direct);
+                direct = DataFiles.acquire(Chunks.CRC_LENGTH + segment.chunkSize());
+            }
+            ByteBuffer target = direct.clear().limit(size);
+            long at = DataFiles.offset(index, segment.chunkSize());
+            while (target.hasRemaining()) {
+                int n = file.read(target, at + target.position());
+                if (n < 0) {
+                    throw new StorageException(
+                            StorageException.Reason.CORRUPT_DATA, chunkName + ": data file ends early");
+                }
+            }
+            return target.flip();
+        } catch (IOException e) {
+            throw new StorageException(StorageException.Reason.IO, "read " + chunkName, e);
+        }
+    }
+
+    private void closeFile() {
+        if (file != null) {
+            try {
+                file.close();
+            } catch (IOException ignored) {
+                // A read-only channel has nothing to lose on close.
+            }
+            file = null;
+            fileSegment = -1;
+        }
+    }
+
+    /** Whether this stream reads from the data file of {@code dataId}. */
+    boolean readsFile(byte[] dataId) {
+        for (Segment segment : segments) {
+            if (segment.file() && Arrays.equals(segment.dataId(), dataId)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {
@@ -152,6 +256,9 @@ final class ChunkInputStream extends InputStream {
         }
         closed = true;
         chunk = null;
+        closeFile();
+        DataFiles.release(direct);
+        direct = null;
         openStreams.remove(this);
         partition.release(snapshot);
         readOptions.close();

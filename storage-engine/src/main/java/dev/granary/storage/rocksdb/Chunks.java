@@ -61,6 +61,21 @@ final class Chunks {
         }
     }
 
+    /**
+     * Checks a chunk's stored form in {@code value} (CRC32C, then the bytes, from index 0 to its limit) the way
+     * {@link #verify(byte[], int, String)} does; the buffer's position and limit are left as they were.
+     */
+    static void verify(ByteBuffer value, int expectedLength, String what) {
+        if (value.limit() != CRC_LENGTH + expectedLength) {
+            throw corrupt(what + ": chunk has " + (value.limit() - CRC_LENGTH) + " bytes, expected " + expectedLength);
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(value.duplicate().position(CRC_LENGTH));
+        if (value.getInt(0) != (int) crc.getValue()) {
+            throw corrupt(what + ": CRC32C mismatch");
+        }
+    }
+
     private static StorageException corrupt(String message) {
         return new StorageException(StorageException.Reason.CORRUPT_DATA, message);
     }

@@ -21,7 +21,9 @@ import java.util.TreeMap;
  * <p>Versions: 1 is the original format; 2 adds the object tags after the checksum type of
  * {@link ObjectAttributes}; 3 adds the system properties after the tags and the version id and version flags at
  * the end of an object record. Records of
- * every version are read; version 1 attributes have no tags, records before 3 belong to no version.
+ * every version are read; version 1 attributes have no tags, records before 3 belong to no version. A segment's
+ * chunk size has its top bit set when the segment's chunks are in a data file; records written before data
+ * files existed never have it.
  */
 final class Codec {
     static final byte VERSION = 3;
@@ -183,15 +185,20 @@ final class Codec {
                 system);
     }
 
+    /** Set in a segment's stored chunk size when its chunks are in a data file (sizes never reach it). */
+    private static final int FILE_SEGMENT = 0x8000_0000;
+
     static void writeSegment(DataOutputStream out, Segment segment) throws IOException {
         out.write(segment.dataId());
         out.writeLong(segment.length());
-        out.writeInt(segment.chunkSize());
+        out.writeInt(segment.file() ? segment.chunkSize() | FILE_SEGMENT : segment.chunkSize());
     }
 
     static Segment readSegment(DataInputStream in) throws IOException {
         byte[] dataId = new byte[Keys.DATA_ID_LENGTH];
         in.readFully(dataId);
-        return new Segment(dataId, in.readLong(), in.readInt());
+        long length = in.readLong();
+        int chunkSize = in.readInt();
+        return new Segment(dataId, length, chunkSize & ~FILE_SEGMENT, (chunkSize & FILE_SEGMENT) != 0);
     }
 }

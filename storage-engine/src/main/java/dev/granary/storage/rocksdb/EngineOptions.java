@@ -9,8 +9,12 @@ package dev.granary.storage.rocksdb;
  * @param inlineThreshold objects up to this many bytes (and at most one chunk) are stored inside their metadata
  *     record rather than as chunks (0 to 64 KiB)
  * @param chunkSize bytes per data chunk (1 KiB to 64 MiB); may change between opens, stored data keeps its own
+ * @param fileThreshold bodies of at least this many bytes, when their length is known up front, are written to a
+ *     data file of their own (once, one fsync) rather than to RocksDB (WAL, then blob file); at least 1
  */
-public record EngineOptions(int partitions, boolean syncWrites, int inlineThreshold, int chunkSize) {
+public record EngineOptions(int partitions, boolean syncWrites, int inlineThreshold, int chunkSize, long fileThreshold) {
+    /** Bodies from 1 MiB up: below it the WAL's group commit is cheaper than a file and its fsync per body. */
+    public static final long DEFAULT_FILE_THRESHOLD = 1L << 20;
     private static final int MAX_INLINE = 64 << 10;
     private static final int MIN_CHUNK = 1 << 10;
     private static final int MAX_CHUNK = 64 << 20;
@@ -28,20 +32,33 @@ public record EngineOptions(int partitions, boolean syncWrites, int inlineThresh
             throw new IllegalArgumentException(
                     "chunkSize must be " + MIN_CHUNK + " to " + MAX_CHUNK + ", not " + chunkSize);
         }
+        if (fileThreshold < 1) {
+            throw new IllegalArgumentException("fileThreshold must be at least 1, not " + fileThreshold);
+        }
     }
 
-    /** 8 partitions, synced writes, objects up to 4 KiB inline, 1 MiB chunks. */
+    /** Options with the default file threshold. */
+    public EngineOptions(int partitions, boolean syncWrites, int inlineThreshold, int chunkSize) {
+        this(partitions, syncWrites, inlineThreshold, chunkSize, DEFAULT_FILE_THRESHOLD);
+    }
+
+    /** 8 partitions, synced writes, objects up to 4 KiB inline, 1 MiB chunks, bodies from 1 MiB in files. */
     public static EngineOptions defaults() {
         return new EngineOptions(8, true, 4 << 10, 1 << 20);
     }
 
     /** A copy with another partition count. */
     public EngineOptions withPartitions(int newPartitions) {
-        return new EngineOptions(newPartitions, syncWrites, inlineThreshold, chunkSize);
+        return new EngineOptions(newPartitions, syncWrites, inlineThreshold, chunkSize, fileThreshold);
     }
 
     /** A copy with synced writes on or off. */
     public EngineOptions withSyncWrites(boolean newSyncWrites) {
-        return new EngineOptions(partitions, newSyncWrites, inlineThreshold, chunkSize);
+        return new EngineOptions(partitions, newSyncWrites, inlineThreshold, chunkSize, fileThreshold);
+    }
+
+    /** A copy with another file threshold. */
+    public EngineOptions withFileThreshold(long newFileThreshold) {
+        return new EngineOptions(partitions, syncWrites, inlineThreshold, chunkSize, newFileThreshold);
     }
 }

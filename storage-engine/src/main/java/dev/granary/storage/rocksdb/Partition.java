@@ -14,7 +14,6 @@ import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompactRangeOptions;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
-import org.rocksdb.FlushOptions;
 import org.rocksdb.InfoLogLevel;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -45,11 +44,10 @@ final class Partition implements AutoCloseable {
     private final List<ColumnFamilyOptions> cfOptions;
     private final WriteOptions commitOptions;
     private final WriteOptions unsyncedOptions;
-    /** Bulk chunk writes skip the WAL; {@link #flushData} makes them durable before their commit. */
-    private final WriteOptions noWalOptions = new WriteOptions().setDisableWAL(true);
     private final RocksDB db;
     private final List<ColumnFamilyHandle> handleList;
     private final Map<Cf, ColumnFamilyHandle> handles;
+    private final DataFiles files;
 
     private Partition(
             int index,
@@ -68,6 +66,7 @@ final class Partition implements AutoCloseable {
         this.unsyncedOptions = unsyncedOptions;
         this.db = db;
         this.handleList = handleList;
+        this.files = new DataFiles(dir.resolve("objects"), commitOptions.sync());
         this.handles = new EnumMap<>(Cf.class);
         // handleList[0] is the default column family, unused but required by RocksDB.
         for (Cf cf : Cf.values()) {
@@ -156,6 +155,11 @@ final class Partition implements AutoCloseable {
         return index;
     }
 
+    /** The partition's data files, beside its RocksDB files. */
+    DataFiles files() {
+        return files;
+    }
+
     ColumnFamilyHandle cf(Cf cf) {
         return handles.get(cf);
     }
@@ -174,24 +178,6 @@ final class Partition implements AutoCloseable {
     /** Applies a mutation whose durability a later commit (or nobody) depends on: chunks, reclamation. */
     void write(String what, Mutation mutation) {
         apply(unsyncedOptions, what, mutation);
-    }
-
-    /**
-     * Applies a mutation of the {@code data} column family without writing it to the WAL: the bytes are written
-     * once, to blob files when {@link #flushData} runs, rather than twice (WAL, then blob file). Only for
-     * data whose pending marker is already durable, so that a crash before the flush leaves reclaimable garbage.
-     */
-    void writeWithoutWal(String what, Mutation mutation) {
-        apply(noWalOptions, what, mutation);
-    }
-
-    /** Flushes the {@code data} column family's memtables to (synced) blob and SST files, and waits. */
-    void flushData(String what) {
-        try (FlushOptions options = new FlushOptions().setWaitForFlush(true).setAllowWriteStall(true)) {
-            db.flush(options, handles.get(Cf.DATA));
-        } catch (RocksDBException e) {
-            throw io(what + ": flush data", e);
-        }
     }
 
     /** Whether commits wait for the WAL fsync (false only in the benchmark mode). */
@@ -308,7 +294,6 @@ final class Partition implements AutoCloseable {
             dbOptions.close();
             commitOptions.close();
             unsyncedOptions.close();
-            noWalOptions.close();
         }
         if (failure != null) {
             throw io("close", failure);

@@ -1,8 +1,15 @@
 package dev.granary.storage.rocksdb;
 
+import dev.granary.storage.StorageException;
+import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksIterator;
 import org.slf4j.Logger;
@@ -12,6 +19,11 @@ import org.slf4j.LoggerFactory;
  * The background reclaimer: deletes the chunks of data ids queued in CF {@code gc} (old versions, discarded
  * parts, crashed uploads), each with one range tombstone and the removal of its record in one batch, so an
  * interrupted pass simply runs again. One daemon thread per store; commits that queue work wake it.
+ *
+ * <p>A data id's file ({@link DataFiles}) is deleted first, and its folder synced, before the batch. Snapshots do
+ * not protect files the way they protect chunks, so a file is left alone while an open stream reads it, and
+ * until its id has been queued for a grace period: that covers a GET that read the old metadata just before an
+ * overwrite and opens the file a moment later.
  */
 final class Reclaimer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Reclaimer.class);
@@ -22,13 +34,23 @@ final class Reclaimer implements AutoCloseable {
     private static final long ERROR_BACKOFF_MILLIS = 5_000;
 
     private final List<Partition> partitions;
+    private final Predicate<byte[]> fileInUse;
+    private final long graceNanos;
+    /** When this reclaimer first saw each queued data id that has a file (hex id to nanoTime); its thread only. */
+    private final Map<String, Long> firstSeen = new HashMap<>();
     private final Thread thread;
     private final Object signal = new Object();
     private boolean woken;
     private boolean stopping;
 
-    Reclaimer(List<Partition> partitions) {
+    /**
+     * @param fileInUse whether an open stream reads the file of a data id
+     * @param grace how long a queued data id's file is kept after this reclaimer first sees it
+     */
+    Reclaimer(List<Partition> partitions, Predicate<byte[]> fileInUse, Duration grace) {
         this.partitions = partitions;
+        this.fileInUse = fileInUse;
+        this.graceNanos = grace.toNanos();
         this.thread = new Thread(this::run, "granary-reclaimer");
         thread.setDaemon(true);
     }
@@ -70,9 +92,28 @@ final class Reclaimer implements AutoCloseable {
     }
 
     /** One batch of reclamation in one partition; returns the number of data ids reclaimed. */
-    static int reclaim(Partition p) {
-        List<byte[]> ids = keys(p, Cf.GC, BATCH);
+    int reclaim(Partition p) {
+        List<byte[]> queued = keys(p, Cf.GC, BATCH);
+        List<byte[]> ids = new ArrayList<>(queued.size());
+        long now = System.nanoTime();
+        for (byte[] id : queued) {
+            if (!p.files().exists(id)) {
+                ids.add(id);
+                continue;
+            }
+            String name = HexFormat.of().formatHex(id);
+            long seen = firstSeen.computeIfAbsent(name, k -> now);
+            if (now - seen >= graceNanos && !fileInUse.test(id)) {
+                ids.add(id);
+                firstSeen.remove(name);
+            }
+        }
         if (!ids.isEmpty()) {
+            try {
+                p.files().delete(ids);
+            } catch (IOException e) {
+                throw new StorageException(StorageException.Reason.IO, "delete data files", e);
+            }
             p.write("reclaim data", batch -> {
                 for (byte[] id : ids) {
                     Chunks.deleteChunks(batch, p, id);
@@ -110,6 +151,10 @@ final class Reclaimer implements AutoCloseable {
                 }
                 if (reclaimed > 0) {
                     continue;
+                }
+                if (!firstSeen.isEmpty()) {
+                    // Files waiting out their grace period: look again soon rather than at the idle interval.
+                    waitMillis = Math.max(10, Math.min(IDLE_MILLIS, TimeUnit.NANOSECONDS.toMillis(graceNanos) / 4));
                 }
             } catch (RuntimeException e) {
                 // The records stay queued; a later pass retries them.

@@ -26,7 +26,11 @@ import dev.granary.storage.WriteCondition;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -67,6 +71,11 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
             "rocksdb.num-running-flushes");
 
     private static final Logger LOG = LoggerFactory.getLogger(RocksObjectStore.class);
+    /**
+     * How long the reclaimer keeps a replaced version's data file: longer than a GET takes from reading the
+     * metadata to opening the file (see {@link Reclaimer}).
+     */
+    private static final Duration FILE_GRACE = Duration.ofSeconds(1);
 
     private final Partitions partitions;
     private final Buckets buckets;
@@ -82,8 +91,8 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
         this.partitions = partitions;
         this.buckets = new Buckets(partitions);
         this.locks = new KeyLocks(buckets);
-        this.bodies = new BodyWriter(options.chunkSize(), options.inlineThreshold());
-        this.reclaimer = new Reclaimer(partitions.all());
+        this.bodies = new BodyWriter(options.chunkSize(), options.inlineThreshold(), options.fileThreshold());
+        this.reclaimer = new Reclaimer(partitions.all(), this::fileInUse, FILE_GRACE);
         this.multipart = new Multipart(partitions, buckets, locks, bodies, reclaimer);
         this.system = new SystemRecords(partitions.all().get(0));
     }
@@ -655,6 +664,15 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
         system.apply(Map.of(STATS_MARKER, new byte[] {1}));
     }
 
+    private boolean fileInUse(byte[] dataId) {
+        for (ChunkInputStream stream : openStreams) {
+            if (stream.readsFile(dataId)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     // ---- lifecycle ----
 
     /** Stops the reclaimer, closes streams still open, then closes every partition. Idempotent. */
@@ -707,7 +725,27 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
     void overwriteChunk(ObjectKey key, int segment, int chunk, byte[] value) {
         Partition p = partitions.forObject(key);
         Segment s = requireObject(Versions.read(p, key), key).segments().get(segment);
+        if (s.file()) {
+            try (FileChannel file = FileChannel.open(p.files().path(s.dataId()), StandardOpenOption.WRITE)) {
+                file.write(ByteBuffer.wrap(value), DataFiles.offset(chunk, s.chunkSize()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return;
+        }
         p.commit("corrupt chunk", batch -> batch.put(p.cf(Cf.DATA), Keys.chunkKey(s.dataId(), chunk), value));
+    }
+
+    /** Writes a durable pending marker and part of a data file, as a crash in a large upload would leave them. */
+    void simulateCrashedFileUpload(ObjectKey key) {
+        Partition p = partitions.forObject(key);
+        byte[] dataId = Chunks.newDataId();
+        p.commit("simulate crash", batch -> Chunks.markPending(batch, p, dataId));
+        try (DataFiles.Writer file = p.files().create(dataId)) {
+            file.append(0, new byte[] {1, 2, 3}, 3);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Writes a pending marker and a chunk, as an upload the process crashed in would have left them. */

@@ -8,8 +8,10 @@ package dev.granary.storage.rocksdb;
  * @param dataId the 16-byte id of the chunks
  * @param length number of bytes
  * @param chunkSize bytes per chunk (the last one may be shorter)
+ * @param file whether the chunks are in the data id's file ({@link DataFiles}) rather than in the {@code data}
+ *     column family
  */
-record Segment(byte[] dataId, long length, int chunkSize) {
+record Segment(byte[] dataId, long length, int chunkSize, boolean file) {
     int chunkCount() {
         return (int) ((length + chunkSize - 1) / chunkSize);
     }

@@ -36,8 +36,9 @@ abstract class StoreTestSupport {
 
     RocksObjectStore store;
 
+    /** Every body in RocksDB chunks; {@link DataFilesTest} lowers the file threshold. */
     EngineOptions options() {
-        return new EngineOptions(4, true, INLINE, CHUNK);
+        return new EngineOptions(4, true, INLINE, CHUNK, Long.MAX_VALUE);
     }
 
     @BeforeEach

@@ -1,0 +1,176 @@
+package dev.granary.storage.rocksdb;
+
+import dev.granary.storage.StorageException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * A partition's file-backed data: the bytes of a large body in one file per data id, written once and made
+ * durable by one {@code fdatasync}, instead of twice through RocksDB (the WAL, then a blob file at the next
+ * flush). The file holds the body's chunks in order, each as its CRC32C followed by its bytes - the layout of a
+ * chunk value in the {@code data} column family - so chunk {@code i} starts at {@code i * (4 + chunkSize)}.
+ *
+ * <p>Files live in {@code objects/xx/} under the partition's folder, {@code xx} being the last (random) byte of
+ * the data id, so that no folder grows past a few thousand entries. Their life follows the data id's records:
+ * a file is created only after its id's {@code pending} marker is durable, so a crash mid-body leaves an id
+ * that recovery reclaims, and the reclaimer deletes the file with the id's chunks.
+ */
+final class DataFiles {
+    private static final HexFormat HEX = HexFormat.of();
+    /** Direct buffers kept for reuse: enough for the reads of 32 concurrent GETs. */
+    private static final BlockingQueue<ByteBuffer> POOL = new ArrayBlockingQueue<>(32);
+
+    private final Path root;
+    private final boolean sync;
+    /** Fan-out folders known to exist (and durable), by the data id's last byte. */
+    private final AtomicReferenceArray<Path> folders = new AtomicReferenceArray<>(256);
+
+    DataFiles(Path root, boolean sync) {
+        this.root = root;
+        this.sync = sync;
+    }
+
+    Path path(byte[] dataId) {
+        return folder(dataId).resolve(HEX.formatHex(dataId));
+    }
+
+    private Path folder(byte[] dataId) {
+        return root.resolve(HEX.toHexDigits(dataId[dataId.length - 1]));
+    }
+
+    /** Offset of chunk {@code index} in a file of chunks of {@code chunkSize} bytes. */
+    static long offset(int index, int chunkSize) {
+        return (long) index * (Chunks.CRC_LENGTH + chunkSize);
+    }
+
+    /** Creates the file of a new data id, failing if it exists; its folder is created (durably) if needed. */
+    Writer create(byte[] dataId) throws IOException {
+        int slot = dataId[dataId.length - 1] & 0xFF;
+        if (folders.get(slot) == null) {
+            Path folder = folder(dataId);
+            if (!Files.isDirectory(folder)) {
+                boolean rootExisted = Files.isDirectory(root);
+                Files.createDirectories(folder);
+                syncFolder(root);
+                if (!rootExisted) {
+                    syncFolder(root.getParent());
+                }
+            }
+            folders.set(slot, folder);
+        }
+        Path file = path(dataId);
+        return new Writer(file, FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
+    }
+
+    /** Opens a data id's file for reading. */
+    FileChannel openRead(byte[] dataId) throws IOException {
+        return FileChannel.open(path(dataId), StandardOpenOption.READ);
+    }
+
+    boolean exists(byte[] dataId) {
+        return Files.exists(path(dataId));
+    }
+
+    /**
+     * Deletes the files of the given data ids that exist, then syncs the folders they were in, so that a
+     * deletion is durable before the records that led to it are removed.
+     *
+     * @return how many files were deleted
+     */
+    int delete(Iterable<byte[]> dataIds) throws IOException {
+        Set<Path> touched = new HashSet<>();
+        int deleted = 0;
+        for (byte[] id : dataIds) {
+            if (Files.deleteIfExists(path(id))) {
+                touched.add(folder(id));
+                deleted++;
+            }
+        }
+        for (Path folder : touched) {
+            syncFolder(folder);
+        }
+        return deleted;
+    }
+
+    private void syncFolder(Path folder) throws IOException {
+        if (!sync) {
+            return;
+        }
+        try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+
+    /** Writes one data file: chunks in order, then {@link #finish} makes it durable. */
+    final class Writer implements AutoCloseable {
+        private final Path file;
+        private final FileChannel channel;
+        private final ByteBuffer header = ByteBuffer.allocate(Chunks.CRC_LENGTH);
+        private final ByteBuffer[] pair = new ByteBuffer[2];
+
+        private Writer(Path file, FileChannel channel) {
+            this.file = file;
+            this.channel = channel;
+        }
+
+        /** Appends one chunk: its CRC32C, then its bytes. */
+        void append(int crc, byte[] bytes, int length) throws IOException {
+            header.clear();
+            header.putInt(crc).flip();
+            pair[0] = header;
+            pair[1] = ByteBuffer.wrap(bytes, 0, length);
+            while (pair[1].hasRemaining()) {
+                channel.write(pair);
+            }
+        }
+
+        /** Syncs the file's data and its folder entry (when the store syncs writes), then closes it. */
+        void finish() throws IOException {
+            if (sync) {
+                channel.force(false);
+            }
+            channel.close();
+            syncFolder(file.getParent());
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
+    }
+
+    /**
+     * A direct buffer of at least {@code capacity} bytes for reading chunks, from a small shared pool: allocating
+     * (and zeroing) a 1 MiB buffer per GET would cost more than reading the chunk.
+     */
+    static ByteBuffer acquire(int capacity) {
+        ByteBuffer buffer = POOL.poll();
+        if (buffer != null && buffer.capacity() >= capacity) {
+            return buffer.clear();
+        }
+        return ByteBuffer.allocateDirect(capacity);
+    }
+
+    /** Returns a buffer from {@link #acquire} to the pool (null is ignored; a full pool lets it go). */
+    static void release(ByteBuffer buffer) {
+        if (buffer != null) {
+            POOL.offer(buffer);
+        }
+    }
+
+    /** The file of a data id that should exist but does not: its data is lost. */
+    static StorageException missing(String what, byte[] dataId) {
+        return new StorageException(
+                StorageException.Reason.CORRUPT_DATA, what + ": data file " + HEX.formatHex(dataId) + " is missing");
+    }
+}

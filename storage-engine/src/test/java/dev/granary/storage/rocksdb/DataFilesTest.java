@@ -1,0 +1,182 @@
+package dev.granary.storage.rocksdb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.granary.storage.CompletedPart;
+import dev.granary.storage.ListQuery;
+import dev.granary.storage.ObjectAttributes;
+import dev.granary.storage.ObjectContent;
+import dev.granary.storage.PartMeta;
+import dev.granary.storage.StorageException.Reason;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** Bodies of known length from the file threshold up go to data files of their own, not to RocksDB. */
+class DataFilesTest extends StoreTestSupport {
+    private static final int THRESHOLD = 4 * CHUNK;
+    private static final int LARGE = THRESHOLD + 3 * CHUNK + 12_345; // several chunks, the last one short
+
+    @Override
+    EngineOptions options() {
+        return super.options().withFileThreshold(THRESHOLD);
+    }
+
+    private List<Path> dataFiles() throws IOException {
+        try (Stream<Path> walk = Files.walk(dir.resolve("partitions"))) {
+            return walk.filter(p -> Files.isRegularFile(p) && p.getParent().getParent().endsWith("objects"))
+                    .toList();
+        }
+    }
+
+    @Test
+    void largeBodyRoundTripsThroughOneFileAndSurvivesReopen() throws IOException {
+        byte[] data = random(LARGE, 42);
+
+        put("big", data);
+
+        assertThat(get("big")).isEqualTo(data);
+        assertThat(dataFiles()).hasSize(1);
+        assertThat(Files.size(dataFiles().get(0))).isEqualTo(LARGE + chunks(LARGE) * Chunks.CRC_LENGTH);
+        assertThat(store.countKeys(Cf.DATA)).isZero();
+        assertThat(store.countKeys(Cf.PENDING)).isZero();
+        reopen();
+        assertThat(get("big")).isEqualTo(data);
+        // Ranges inside one chunk, across chunk boundaries, and the short last chunk.
+        assertThat(get("big", 5, 10)).isEqualTo(Arrays.copyOfRange(data, 5, 15));
+        assertThat(get("big", CHUNK - 3, CHUNK + 6)).isEqualTo(Arrays.copyOfRange(data, CHUNK - 3, 2 * CHUNK + 3));
+        assertThat(get("big", LARGE - 100, 100)).isEqualTo(Arrays.copyOfRange(data, LARGE - 100, LARGE));
+        // A body below the threshold, or of unknown length, stays in RocksDB.
+        put("small", random(THRESHOLD - 1, 1));
+        store.putObject(key("unknown"), ObjectAttributes.empty(), new ByteArrayInputStream(data), -1, null);
+        assertThat(get("unknown")).isEqualTo(data);
+        assertThat(dataFiles()).hasSize(1);
+        assertThat(store.countKeys(Cf.DATA)).isEqualTo(chunks(THRESHOLD - 1) + chunks(LARGE));
+    }
+
+    @Test
+    void bodyThatFailsMidwayOrIsTooShortLeavesNoFileAndNoObject() throws Exception {
+        byte[] data = random(LARGE, 7);
+
+        assertThatThrownBy(() -> store.putObject(
+                        key("broken"), ObjectAttributes.empty(), failingAfter(data), data.length + 10, null))
+                .isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> store.putObject(
+                        key("short"), ObjectAttributes.empty(), new ByteArrayInputStream(data), LARGE + 1, null))
+                .is(reason(Reason.INCOMPLETE_BODY));
+        assertThatThrownBy(() -> store.putObject(
+                        key("long"), ObjectAttributes.empty(), new ByteArrayInputStream(data), LARGE - 1, null))
+                .is(reason(Reason.INCOMPLETE_BODY));
+        assertThatThrownBy(() -> store.putObject(
+                        key("digest"), ObjectAttributes.empty(), new ByteArrayInputStream(data), LARGE, new byte[16]))
+                .is(reason(Reason.BAD_DIGEST));
+
+        assertThat(store.listObjects(BUCKET, new ListQuery("", null, "", 10)).objects()).isEmpty();
+        awaitReclaimed();
+        assertThat(dataFiles()).isEmpty();
+        assertThat(store.countKeys(Cf.PENDING)).isZero();
+    }
+
+    @Test
+    void overwriteDeletesTheOldFileButNotUnderAStreamStillReadingIt() throws Exception {
+        byte[] first = random(LARGE, 1);
+        byte[] second = random(LARGE, 2);
+        put("k", first);
+        Path oldFile = dataFiles().get(0);
+
+        try (ObjectContent reading = store.getObject(key("k"), 0, -1)) {
+            InputStream in = reading.stream();
+            byte[] head = in.readNBytes(10); // the file is open now
+            put("k", second);
+            // The reclaimer waits out the grace period, then sees the open stream and keeps the file.
+            Thread.sleep(1_500);
+            store.awaitReclaimed(Duration.ofMillis(200));
+            assertThat(oldFile).exists();
+            assertThat(concat(head, in.readAllBytes())).isEqualTo(first);
+        }
+
+        awaitReclaimed();
+        assertThat(oldFile).doesNotExist();
+        assertThat(dataFiles()).hasSize(1);
+        assertThat(get("k")).isEqualTo(second);
+        store.deleteObject(key("k"));
+        awaitReclaimed();
+        assertThat(dataFiles()).isEmpty();
+    }
+
+    @Test
+    void aCorruptedChunkInTheFileIsAnErrorNeverData() throws IOException {
+        byte[] data = random(LARGE, 3);
+        put("k", data);
+        byte[] bad = new byte[Chunks.CRC_LENGTH + CHUNK];
+        store.overwriteChunk(key("k"), 0, 1, bad);
+
+        assertThat(get("k", 0, CHUNK)).isEqualTo(Arrays.copyOf(data, CHUNK));
+        assertThatThrownBy(() -> get("k")).is(reason(Reason.CORRUPT_DATA));
+        Files.delete(dataFiles().get(0));
+        assertThatThrownBy(() -> get("k")).is(reason(Reason.CORRUPT_DATA));
+    }
+
+    @Test
+    void aFileLeftByACrashedUploadIsReclaimedOnReopen() throws Exception {
+        put("k", random(LARGE, 4));
+        store.simulateCrashedFileUpload(key("k"));
+        assertThat(dataFiles()).hasSize(2);
+
+        reopen();
+        awaitReclaimed();
+
+        assertThat(dataFiles()).hasSize(1);
+        assertThat(get("k")).isEqualTo(random(LARGE, 4));
+    }
+
+    @Test
+    void multipartPartsInFilesJoinIntoOneObjectAndAbortDeletesThem() throws Exception {
+        byte[] p1 = random(THRESHOLD + 5, 1);
+        byte[] p2 = random(2 * CHUNK, 2); // below the threshold: chunks in RocksDB
+        byte[] p3 = random(THRESHOLD, 3);
+        String id = store.createUpload(key("mp"), OWNER, ObjectAttributes.empty()).uploadId();
+        PartMeta m1 = part("mp", id, 1, p1);
+        PartMeta m2 = part("mp", id, 2, p2);
+        PartMeta m3 = part("mp", id, 3, p3);
+        assertThat(dataFiles()).hasSize(2);
+
+        store.completeUpload(
+                key("mp"),
+                id,
+                List.of(
+                        new CompletedPart(1, m1.etag()),
+                        new CompletedPart(2, m2.etag()),
+                        new CompletedPart(3, m3.etag())),
+                2 * CHUNK,
+                Map.of(),
+                null);
+
+        byte[] whole = concat(concat(p1, p2), p3);
+        assertThat(get("mp")).isEqualTo(whole);
+        int boundary = p1.length + p2.length;
+        assertThat(get("mp", boundary - 7, 14)).isEqualTo(Arrays.copyOfRange(whole, boundary - 7, boundary + 7));
+
+        String aborted = store.createUpload(key("other"), OWNER, ObjectAttributes.empty()).uploadId();
+        part("other", aborted, 1, random(THRESHOLD, 9));
+        assertThat(dataFiles()).hasSize(3);
+        store.abortUpload(key("other"), aborted);
+        awaitReclaimed();
+        assertThat(dataFiles()).hasSize(2);
+        assertThat(get("mp")).isEqualTo(whole);
+    }
+
+    private PartMeta part(String key, String uploadId, int number, byte[] data) throws IOException {
+        return store.uploadPart(
+                key(key), uploadId, number, new ByteArrayInputStream(data), data.length, null, Map.of());
+    }
+}
