@@ -151,6 +151,9 @@ for w in $small_workloads; do plan+=("$w $smallest"); done
 
 run_driver() { # label port pid workload size round
   local label="$1" port="$2" pid="$3" workload="$4" size="$5" round="$6"
+  # s3proxy does not fsync: without this its dirty pages would be written back during the next run (Granary's),
+  # whose fsyncs then queue behind them. Nobody's window pays for the flush.
+  sync
   log "round $round: $workload $size -> $label"
   java -cp "$BENCH_JAR" dev.granary.bench.load.LoadDriver --endpoint "http://127.0.0.1:$port" \
     --label "$label" --server-pid "$pid" --client "$client" --access-key "$ACCESS_KEY" --secret-key "$SECRET_KEY" \
