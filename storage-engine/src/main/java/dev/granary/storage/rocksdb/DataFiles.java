@@ -27,6 +27,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  */
 final class DataFiles {
     private static final HexFormat HEX = HexFormat.of();
+    /** Bytes a data file is written ahead of its last sync. */
+    private static final long SYNC_EVERY = 8L << 20;
     /** Direct buffers kept for reuse: enough for the reads of 32 concurrent GETs. */
     private static final BlockingQueue<ByteBuffer> POOL = new ArrayBlockingQueue<>(32);
 
@@ -117,13 +119,17 @@ final class DataFiles {
         private final FileChannel channel;
         private final ByteBuffer header = ByteBuffer.allocate(Chunks.CRC_LENGTH);
         private final ByteBuffer[] pair = new ByteBuffer[2];
+        private long unsynced;
 
         private Writer(Path file, FileChannel channel) {
             this.file = file;
             this.channel = channel;
         }
 
-        /** Appends one chunk: its CRC32C, then its bytes. */
+        /**
+         * Appends one chunk: its CRC32C, then its bytes. Every {@link #SYNC_EVERY} bytes the file is synced, so that
+         * a large body streams to the disk while it arrives instead of all at once at its end.
+         */
         void append(int crc, byte[] bytes, int length) throws IOException {
             header.clear();
             header.putInt(crc).flip();
@@ -131,6 +137,11 @@ final class DataFiles {
             pair[1] = ByteBuffer.wrap(bytes, 0, length);
             while (pair[1].hasRemaining()) {
                 channel.write(pair);
+            }
+            unsynced += Chunks.CRC_LENGTH + length;
+            if (sync && unsynced >= SYNC_EVERY) {
+                channel.force(false);
+                unsynced = 0;
             }
         }
 
