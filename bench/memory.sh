@@ -17,7 +17,7 @@ data="$(mktemp -d "${BENCH_TMP:-/tmp}/granary-memory.XXXXXX")"
 java -Xmx512m -jar "$ROOT/api-server/target/granary.jar" server --address 127.0.0.1 --port "$port" \
   --admin-port 0 --data "$data" > "$data.log" 2>&1 &
 pid=$!
-trap 'kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data" "$data.log"' EXIT
+trap 'kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null || true; rm -rf "$data" "$data.log" "$data.rss"' EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 0.1; done
 peak=0
 ( while kill -0 $pid 2>/dev/null; do
