@@ -28,6 +28,14 @@ final class Buckets {
     private final Partitions partitions;
     private final Map<String, BucketInfo> byName = new ConcurrentHashMap<>();
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    /**
+     * Configuration documents read so far, present or absent, by bucket and name: every request asks for a few
+     * (CORS, encryption, access control), mostly absent, and each was a RocksDB read. Every write of the column
+     * family goes through this class, which updates the entry after its commit.
+     */
+    private final Map<ConfigKey, Optional<byte[]>> configs = new ConcurrentHashMap<>();
+
+    private record ConfigKey(String bucket, String name) {}
 
     Buckets(Partitions partitions) {
         this.partitions = partitions;
@@ -94,6 +102,7 @@ final class Buckets {
                 batch.deleteRange(p.cf(Cf.BUCKET_CONFIG), configs, Keys.prefixSuccessor(configs));
             });
             byName.remove(bucket);
+            this.configs.keySet().removeIf(k -> k.bucket().equals(bucket));
         } finally {
             lock.writeLock().unlock();
         }
@@ -119,6 +128,9 @@ final class Buckets {
                 }
             });
             byName.put(bucket, next);
+            if (info.versioning() == Versioning.UNVERSIONED) {
+                configs.put(new ConfigKey(bucket, MIGRATION), Optional.of(new byte[0]));
+            }
             return info.versioning();
         } finally {
             lock.writeLock().unlock();
@@ -138,9 +150,20 @@ final class Buckets {
 
     /** The bucket's configuration document {@code name}, or empty. @throws StorageException {@code NO_SUCH_BUCKET} */
     Optional<byte[]> getConfig(String bucket, String name) {
-        get(bucket);
-        Partition p = partitions.forBucket(bucket);
-        return Optional.ofNullable(p.get(Cf.BUCKET_CONFIG, configKey(bucket, name), "read " + name + " of " + bucket));
+        // Shared with writers of documents, exclusive with a bucket delete: a read cannot cache a document of a
+        // bucket that a delete has just dropped from the cache.
+        lock.readLock().lock();
+        try {
+            get(bucket);
+            Optional<byte[]> document = configs.computeIfAbsent(new ConfigKey(bucket, name), k -> {
+                Partition p = partitions.forBucket(bucket);
+                return Optional.ofNullable(
+                        p.get(Cf.BUCKET_CONFIG, configKey(bucket, name), "read " + name + " of " + bucket));
+            });
+            return document.map(byte[]::clone);
+        } finally {
+            lock.readLock().unlock();
+        }
     }
 
     /**
@@ -160,6 +183,7 @@ final class Buckets {
                     batch.put(p.cf(Cf.BUCKET_CONFIG), key, document);
                 }
             });
+            configs.put(new ConfigKey(bucket, name), Optional.ofNullable(document).map(byte[]::clone));
         } finally {
             lock.readLock().unlock();
         }

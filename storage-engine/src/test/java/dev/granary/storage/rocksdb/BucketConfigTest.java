@@ -41,6 +41,11 @@ class BucketConfigTest extends StoreTestSupport {
         store.createBucket("bucket2", OWNER, "us-east-1");
         store.putBucketConfig(BUCKET, "cors", new byte[] {1});
         store.putBucketConfig("bucket2", "cors", new byte[] {2});
+        // Read (and cached) before the delete: the cache must not hand it to the namesake.
+        assertThat(store.getBucketConfig(BUCKET, "cors")).contains(new byte[] {1});
+        assertThat(store.getBucketConfig(BUCKET, "website")).isEmpty();
+        store.getBucketConfig(BUCKET, "cors").orElseThrow()[0] = 9; // a copy: the caller cannot change the cache
+        assertThat(store.getBucketConfig(BUCKET, "cors")).contains(new byte[] {1});
 
         store.deleteBucket(BUCKET);
         assertThatThrownBy(() -> store.getBucketConfig(BUCKET, "cors"))
