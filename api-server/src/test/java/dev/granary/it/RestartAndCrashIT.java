@@ -2,8 +2,10 @@ package dev.granary.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,7 +60,8 @@ class RestartAndCrashIT {
     /** Content derived from the key, so any object found later can be checked without a record of it. */
     static byte[] content(String key) {
         Random r = new Random(key.hashCode());
-        // One object in ten is above the engine's bulk threshold (8 MiB), whose chunks skip the WAL.
+        // About a third of the objects reach the engine's file threshold (1 MiB): their bytes go to data files of
+        // their own rather than through the WAL; one in ten is several chunks long.
         byte[] data = new byte[r.nextInt(10) == 0 ? 9_000_000 + r.nextInt(1000) : 1 + r.nextInt(1_500_000)];
         r.nextBytes(data);
         byte[] name = key.getBytes(StandardCharsets.UTF_8);
@@ -114,17 +118,36 @@ class RestartAndCrashIT {
             s3.listObjectsV2Paginator(b -> b.bucket("crash")).contents().forEach(o -> listed.add(o.key()));
             assertThat(listed).containsAll(acknowledged);
             // Objects in flight at the kill are either absent or whole, never partial.
+            long fileBacked = 0;
             for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket("crash")).contents()) {
                 assertThat(s3.getObjectAsBytes(b -> b.bucket("crash").key(o.key())).asByteArray())
                         .as(o.key())
                         .isEqualTo(content(o.key()));
+                fileBacked += o.size() >= (1 << 20) ? 1 : 0;
             }
+            // The data files of uploads cut by the kill are reclaimed after the restart: in the end there is one
+            // file per object that has one.
+            assertThat(fileBacked).isPositive();
+            long files = dataFiles(data);
+            for (int i = 0; i < 100 && files != fileBacked; i++) {
+                Thread.sleep(100);
+                files = dataFiles(data);
+            }
+            assertThat(files).isEqualTo(fileBacked);
         } finally {
             second.destroy();
             second.waitFor(60, TimeUnit.SECONDS);
         }
     }
 
+
+    /** Data files under the partitions' {@code objects} folders. */
+    private static long dataFiles(Path data) throws IOException {
+        try (Stream<Path> walk = Files.walk(data.resolve("partitions"))) {
+            return walk.filter(p -> Files.isRegularFile(p) && p.getParent().getParent().endsWith("objects"))
+                    .count();
+        }
+    }
 
     private static Process startProcess(Path data, int port) throws Exception {
         return ServerProcess.start(data, port, port, "--admin-port", Integer.toString(ServerProcess.freePort()));
