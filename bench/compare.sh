@@ -14,7 +14,8 @@
 #        --workloads "put get", --small-workloads "stat list delete mixed" (run at the smallest size only),
 #        --client lean|sdk, --no-build, --keep (keep the data folder), --out DIR.
 # Environment: S3PROXY_VERSION (default 2.6.0), BENCH_TMP (parent of the temporary folder, default /tmp),
-#              GRANARY_JAVA_OPTS and S3PROXY_JAVA_OPTS (extra JVM flags for each server).
+#              GRANARY_JAVA_OPTS and S3PROXY_JAVA_OPTS (extra JVM flags for each server), JAVA (the java
+#              binary both servers, the driver and the probes run on; default: java on the PATH).
 set -euo pipefail
 
 ORIGINAL_ARGS=("$@")
@@ -24,6 +25,7 @@ GRANARY_JAR="$ROOT/api-server/target/granary.jar"
 S3PROXY_VERSION="${S3PROXY_VERSION:-2.6.0}"
 S3PROXY_DIR="$ROOT/bench/target/s3proxy"
 S3PROXY_JAR="$S3PROXY_DIR/s3proxy-$S3PROXY_VERSION-jar-with-dependencies.jar"
+JAVA="${JAVA:-java}"
 ACCESS_KEY="benchadmin"
 SECRET_KEY="benchadmin-secret"
 
@@ -116,7 +118,7 @@ wait_for() { # url, name, pid: until any HTTP answer, at most 60 s
 
 granary_port="$(free_port 9400)"
 GRANARY_ROOT_USER="$ACCESS_KEY" GRANARY_ROOT_PASSWORD="$SECRET_KEY" \
-  java ${GRANARY_JAVA_OPTS:-} -jar "$GRANARY_JAR" server --port "$granary_port" --address 127.0.0.1 \
+  "$JAVA" ${GRANARY_JAVA_OPTS:-} -jar "$GRANARY_JAR" server --port "$granary_port" --address 127.0.0.1 \
   --data "$tmp/granary/data" >"$tmp/granary.log" 2>&1 &
 granary_pid=$!
 pids+=("$granary_pid")
@@ -132,7 +134,7 @@ jclouds.provider=filesystem
 jclouds.filesystem.basedir=$tmp/s3proxy/data
 EOF
 mkdir -p "$tmp/s3proxy/data"
-java ${S3PROXY_JAVA_OPTS:-} -jar "$S3PROXY_JAR" --properties "$tmp/s3proxy.conf" >"$tmp/s3proxy.log" 2>&1 &
+"$JAVA" ${S3PROXY_JAVA_OPTS:-} -jar "$S3PROXY_JAR" --properties "$tmp/s3proxy.conf" >"$tmp/s3proxy.log" 2>&1 &
 s3proxy_pid=$!
 pids+=("$s3proxy_pid")
 wait_for "http://127.0.0.1:$s3proxy_port/" s3proxy "$s3proxy_pid"
@@ -140,7 +142,7 @@ log "granary pid $granary_pid on :$granary_port, s3proxy $S3PROXY_VERSION pid $s
 
 # ---- machine limits -----------------------------------------------------------------------------------------
 log "measuring the machine's limits (${limit_seconds}s per probe)"
-java -cp "$BENCH_JAR" dev.granary.bench.limits.MachineLimits --dir "$tmp" --size "${sizes// /,}" \
+"$JAVA" -cp "$BENCH_JAR" dev.granary.bench.limits.MachineLimits --dir "$tmp" --size "${sizes// /,}" \
   --seconds "$limit_seconds" --json "$tmp/limits.json" --tsv "$tmp/limits.tsv" >&2
 
 # ---- workloads, alternating targets -------------------------------------------------------------------------
@@ -155,7 +157,7 @@ run_driver() { # label port pid workload size round
   # whose fsyncs then queue behind them. Nobody's window pays for the flush.
   sync
   log "round $round: $workload $size -> $label"
-  java -cp "$BENCH_JAR" dev.granary.bench.load.LoadDriver --endpoint "http://127.0.0.1:$port" \
+  "$JAVA" -cp "$BENCH_JAR" dev.granary.bench.load.LoadDriver --endpoint "http://127.0.0.1:$port" \
     --label "$label" --server-pid "$pid" --client "$client" --access-key "$ACCESS_KEY" --secret-key "$SECRET_KEY" \
     --workload "$workload" --size "$size" --concurrency "$concurrency" --duration "$duration" --warmup "$warmup" \
     --prefix "r$round" --json "$tmp/runs/$label-$workload-$size-$round.json" --tsv "$tmp/runs.tsv" >&2 \
@@ -245,7 +247,7 @@ awk -F'\t' -v limits="$tmp/limits.tsv" -v quick="$quick" -v duration="$duration"
   echo
   echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo); client and servers on loopback."
   echo "Command: \`$command\`"
-  echo "Settings: $([[ $quick == true ]] && echo 'QUICK (smoke) run, ')${warmup} warm-up + ${duration} measured per run, ${concurrency} workers, ${rounds} round(s) alternating granary/s3proxy, ${client} client, Granary sync on."
+  echo "Settings: $([[ $quick == true ]] && echo 'QUICK (smoke) run, ')${warmup} warm-up + ${duration} measured per run, ${concurrency} workers, ${rounds} round(s) alternating granary/s3proxy, ${client} client, Granary sync on, $("$JAVA" -version 2>&1 | head -1) for every JVM."
   echo
   cat "$tmp/table.md"
   echo
