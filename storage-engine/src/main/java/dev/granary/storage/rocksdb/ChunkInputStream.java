@@ -8,7 +8,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.NoSuchFileException;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -193,8 +192,8 @@ final class ChunkInputStream extends InputStream {
 
     /**
      * Reads a chunk's stored form (CRC32C, then bytes) from its segment's data file into this stream's direct
-     * buffer. The file is opened on first use and kept open while reading its segment: once open, the reclaimer
-     * deleting it (after an overwrite) does not cut this read short.
+     * buffer. The file is opened on first use and kept open while reading its segment. The snapshot this stream
+     * holds keeps the reclaimer from deleting the file of a version overwritten meanwhile ({@link Reclaimer}).
      */
     private ByteBuffer readFileChunk(int s, Segment segment, int index, int length, String chunkName) {
         try {
@@ -209,7 +208,9 @@ final class ChunkInputStream extends InputStream {
             }
             int size = Chunks.CRC_LENGTH + length;
             if (direct == null || direct.capacity() < size) {
-                DataFiles.release(direct);
+                ByteBuffer smaller = direct;
+                direct = null; // never released twice, even if acquiring the next one fails
+                DataFiles.release(smaller);
                 direct = DataFiles.acquire(Chunks.CRC_LENGTH + segment.chunkSize());
             }
             ByteBuffer target = direct.clear().limit(size);
@@ -237,16 +238,6 @@ final class ChunkInputStream extends InputStream {
             file = null;
             fileSegment = -1;
         }
-    }
-
-    /** Whether this stream reads from the data file of {@code dataId}. */
-    boolean readsFile(byte[] dataId) {
-        for (Segment segment : segments) {
-            if (segment.file() && Arrays.equals(segment.dataId(), dataId)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     @Override

@@ -59,19 +59,24 @@ final class DataFiles {
     Writer create(byte[] dataId) throws IOException {
         int slot = dataId[dataId.length - 1] & 0xFF;
         if (folders.get(slot) == null) {
-            Path folder = folder(dataId);
-            if (!Files.isDirectory(folder)) {
-                boolean rootExisted = Files.isDirectory(root);
-                Files.createDirectories(folder);
-                syncFolder(root);
-                if (!rootExisted) {
-                    syncFolder(root.getParent());
-                }
-            }
-            folders.set(slot, folder);
+            prepareFolder(slot, folder(dataId));
         }
         Path file = path(dataId);
         return new Writer(file, FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
+    }
+
+    /**
+     * Creates a fan-out folder if missing and syncs the folders above it, once per slot and process, before any
+     * file goes in: a file's durability must not depend on another thread's folder sync that has not happened yet.
+     */
+    private synchronized void prepareFolder(int slot, Path folder) throws IOException {
+        if (folders.get(slot) != null) {
+            return;
+        }
+        Files.createDirectories(folder);
+        syncFolder(root);
+        syncFolder(root.getParent());
+        folders.set(slot, folder);
     }
 
     /** Opens a data id's file for reading. */

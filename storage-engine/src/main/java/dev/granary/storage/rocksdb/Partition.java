@@ -215,6 +215,23 @@ final class Partition implements AutoCloseable {
         return db.newIterator(handles.get(cf), readOptions);
     }
 
+    /** The sequence number of the last write. */
+    long latestSequence() {
+        return db.getLatestSequenceNumber();
+    }
+
+    /** The sequence number of the oldest snapshot still held, or {@link Long#MAX_VALUE} when none is. */
+    long oldestSnapshotSequence() {
+        try {
+            if (db.getLongProperty("rocksdb.num-snapshots") == 0) {
+                return Long.MAX_VALUE;
+            }
+            return db.getLongProperty("rocksdb.oldest-snapshot-sequence");
+        } catch (RocksDBException e) {
+            throw io("read the oldest snapshot", e);
+        }
+    }
+
     Snapshot snapshot() {
         return db.getSnapshot();
     }

@@ -2,14 +2,12 @@ package dev.granary.storage.rocksdb;
 
 import dev.granary.storage.StorageException;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksIterator;
 import org.slf4j.Logger;
@@ -20,10 +18,10 @@ import org.slf4j.LoggerFactory;
  * parts, crashed uploads), each with one range tombstone and the removal of its record in one batch, so an
  * interrupted pass simply runs again. One daemon thread per store; commits that queue work wake it.
  *
- * <p>A data id's file ({@link DataFiles}) is deleted first, and its folder synced, before the batch. Snapshots do
- * not protect files the way they protect chunks, so a file is left alone while an open stream reads it, and
- * until its id has been queued for a grace period: that covers a GET that read the old metadata just before an
- * overwrite and opens the file a moment later.
+ * <p>A data id's file ({@link DataFiles}) is deleted first, and its folder synced, before the batch. Range deletes
+ * are invisible to older snapshots, file deletes are not, so a file waits until no snapshot of its partition is
+ * older than the moment its id was seen queued: every reader (a GET holds the snapshot it read the metadata under
+ * until its stream closes) that could still reach the file through an old version has then finished.
  */
 final class Reclaimer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Reclaimer.class);
@@ -33,24 +31,22 @@ final class Reclaimer implements AutoCloseable {
     private static final long IDLE_MILLIS = 1_000;
     private static final long ERROR_BACKOFF_MILLIS = 5_000;
 
+    /** How often queued files waiting for old snapshots are looked at again. */
+    private static final long FILE_RECHECK_MILLIS = 100;
+
     private final List<Partition> partitions;
-    private final Predicate<byte[]> fileInUse;
-    private final long graceNanos;
-    /** When this reclaimer first saw each queued data id that has a file (hex id to nanoTime); its thread only. */
+    /**
+     * The partition's latest sequence number when this reclaimer first saw each queued data id that has a file
+     * (by hex id); its thread only. The id's queuing commit is at or before it.
+     */
     private final Map<String, Long> firstSeen = new HashMap<>();
     private final Thread thread;
     private final Object signal = new Object();
     private boolean woken;
     private boolean stopping;
 
-    /**
-     * @param fileInUse whether an open stream reads the file of a data id
-     * @param grace how long a queued data id's file is kept after this reclaimer first sees it
-     */
-    Reclaimer(List<Partition> partitions, Predicate<byte[]> fileInUse, Duration grace) {
+    Reclaimer(List<Partition> partitions) {
         this.partitions = partitions;
-        this.fileInUse = fileInUse;
-        this.graceNanos = grace.toNanos();
         this.thread = new Thread(this::run, "granary-reclaimer");
         thread.setDaemon(true);
     }
@@ -93,17 +89,22 @@ final class Reclaimer implements AutoCloseable {
 
     /** One batch of reclamation in one partition; returns the number of data ids reclaimed. */
     int reclaim(Partition p) {
-        List<byte[]> queued = keys(p, Cf.GC, BATCH);
-        List<byte[]> ids = new ArrayList<>(queued.size());
-        long now = System.nanoTime();
+        // Looks past ids whose files still wait for old snapshots, so that they cannot hold up the others.
+        List<byte[]> queued = keys(p, Cf.GC, 4 * BATCH);
+        List<byte[]> ids = new ArrayList<>(Math.min(BATCH, queued.size()));
+        long latest = p.latestSequence();
+        long oldestSnapshot = p.oldestSnapshotSequence();
         for (byte[] id : queued) {
+            if (ids.size() == BATCH) {
+                break;
+            }
             if (!p.files().exists(id)) {
                 ids.add(id);
                 continue;
             }
             String name = HexFormat.of().formatHex(id);
-            long seen = firstSeen.computeIfAbsent(name, k -> now);
-            if (now - seen >= graceNanos && !fileInUse.test(id)) {
+            long seen = firstSeen.computeIfAbsent(name, k -> latest);
+            if (oldestSnapshot >= seen) {
                 ids.add(id);
                 firstSeen.remove(name);
             }
@@ -153,8 +154,8 @@ final class Reclaimer implements AutoCloseable {
                     continue;
                 }
                 if (!firstSeen.isEmpty()) {
-                    // Files waiting out their grace period: look again soon rather than at the idle interval.
-                    waitMillis = Math.max(10, Math.min(IDLE_MILLIS, TimeUnit.NANOSECONDS.toMillis(graceNanos) / 4));
+                    // Files waiting for old snapshots: look again soon rather than at the idle interval.
+                    waitMillis = FILE_RECHECK_MILLIS;
                 }
             } catch (RuntimeException e) {
                 // The records stay queued; a later pass retries them.

@@ -71,11 +71,6 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
             "rocksdb.num-running-flushes");
 
     private static final Logger LOG = LoggerFactory.getLogger(RocksObjectStore.class);
-    /**
-     * How long the reclaimer keeps a replaced version's data file: longer than a GET takes from reading the
-     * metadata to opening the file (see {@link Reclaimer}).
-     */
-    private static final Duration FILE_GRACE = Duration.ofSeconds(1);
 
     private final Partitions partitions;
     private final Buckets buckets;
@@ -92,7 +87,7 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
         this.buckets = new Buckets(partitions);
         this.locks = new KeyLocks(buckets);
         this.bodies = new BodyWriter(options.chunkSize(), options.inlineThreshold(), options.fileThreshold());
-        this.reclaimer = new Reclaimer(partitions.all(), this::fileInUse, FILE_GRACE);
+        this.reclaimer = new Reclaimer(partitions.all());
         this.multipart = new Multipart(partitions, buckets, locks, bodies, reclaimer);
         this.system = new SystemRecords(partitions.all().get(0));
     }
@@ -662,15 +657,6 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
             rebuildUsage(info.name());
         }
         system.apply(Map.of(STATS_MARKER, new byte[] {1}));
-    }
-
-    private boolean fileInUse(byte[] dataId) {
-        for (ChunkInputStream stream : openStreams) {
-            if (stream.readsFile(dataId)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     // ---- lifecycle ----
