@@ -128,7 +128,15 @@ final class BodyWriter {
         byte[] buffer = new byte[(int) Math.min(chunkSize, length)];
         CRC32C crc = new CRC32C();
         long total = 0;
-        try (DataFiles.Writer file = p.files().create(dataId)) {
+        DataFiles.Writer created;
+        try {
+            created = p.files().create(dataId);
+        } catch (RuntimeException e) {
+            // No file: only the marker is left to clear.
+            unmark(p, dataId, e, what);
+            throw e;
+        }
+        try (DataFiles.Writer file = created) {
             while (total < length) {
                 int want = (int) Math.min(buffer.length, length - total);
                 int n = source.readNBytes(buffer, 0, want);
@@ -177,6 +185,14 @@ final class BodyWriter {
             Chunks.deleteChunks(batch, p, dataId);
             Chunks.clearPending(batch, p, dataId);
         });
+    }
+
+    private static void unmark(Partition p, byte[] dataId, Throwable failure, String what) {
+        try {
+            p.write(what + ": discard data", batch -> Chunks.clearPending(batch, p, dataId));
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e); // recovery finds the marker and reclaims nothing
+        }
     }
 
     private static void discard(Partition p, byte[] dataId, Throwable failure, String what) {

@@ -55,14 +55,27 @@ final class DataFiles {
         return (long) index * (Chunks.CRC_LENGTH + chunkSize);
     }
 
-    /** Creates the file of a new data id, failing if it exists; its folder is created (durably) if needed. */
-    Writer create(byte[] dataId) throws IOException {
-        int slot = dataId[dataId.length - 1] & 0xFF;
-        if (folders.get(slot) == null) {
-            prepareFolder(slot, folder(dataId));
-        }
+    /**
+     * Creates the file of a new data id, failing if it exists; its folder is created (durably) if needed. The
+     * writer's failures are the store's ({@code IO}: a full disk, say), never mistaken for the client's.
+     *
+     * @throws StorageException {@code IO}
+     */
+    Writer create(byte[] dataId) {
         Path file = path(dataId);
-        return new Writer(file, FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
+        try {
+            int slot = dataId[dataId.length - 1] & 0xFF;
+            if (folders.get(slot) == null) {
+                prepareFolder(slot, folder(dataId));
+            }
+            return new Writer(file, FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
+        } catch (IOException e) {
+            throw failed("create", file, e);
+        }
+    }
+
+    private static StorageException failed(String action, Path file, IOException e) {
+        return new StorageException(StorageException.Reason.IO, action + " data file " + file + " failed", e);
     }
 
     /**
@@ -135,33 +148,45 @@ final class DataFiles {
          * Appends one chunk: its CRC32C, then its bytes. Every {@link #SYNC_EVERY} bytes the file is synced, so that
          * a large body streams to the disk while it arrives instead of all at once at its end.
          */
-        void append(int crc, byte[] bytes, int length) throws IOException {
+        void append(int crc, byte[] bytes, int length) {
             header.clear();
             header.putInt(crc).flip();
             pair[0] = header;
             pair[1] = ByteBuffer.wrap(bytes, 0, length);
-            while (pair[1].hasRemaining()) {
-                channel.write(pair);
-            }
-            unsynced += Chunks.CRC_LENGTH + length;
-            if (sync && unsynced >= SYNC_EVERY) {
-                channel.force(false);
-                unsynced = 0;
+            try {
+                while (pair[1].hasRemaining()) {
+                    channel.write(pair);
+                }
+                unsynced += Chunks.CRC_LENGTH + length;
+                if (sync && unsynced >= SYNC_EVERY) {
+                    channel.force(false);
+                    unsynced = 0;
+                }
+            } catch (IOException e) {
+                throw failed("write", file, e);
             }
         }
 
         /** Syncs the file's data and its folder entry (when the store syncs writes), then closes it. */
-        void finish() throws IOException {
-            if (sync) {
-                channel.force(false);
+        void finish() {
+            try {
+                if (sync) {
+                    channel.force(false);
+                }
+                channel.close();
+                syncFolder(file.getParent());
+            } catch (IOException e) {
+                throw failed("sync", file, e);
             }
-            channel.close();
-            syncFolder(file.getParent());
         }
 
         @Override
-        public void close() throws IOException {
-            channel.close();
+        public void close() {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                throw failed("close", file, e);
+            }
         }
     }
 

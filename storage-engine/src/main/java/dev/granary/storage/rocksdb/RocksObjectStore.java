@@ -729,8 +729,6 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
         p.commit("simulate crash", batch -> Chunks.markPending(batch, p, dataId));
         try (DataFiles.Writer file = p.files().create(dataId)) {
             file.append(0, new byte[] {1, 2, 3}, 3);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

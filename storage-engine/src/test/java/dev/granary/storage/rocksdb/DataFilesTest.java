@@ -87,6 +87,24 @@ class DataFilesTest extends StoreTestSupport {
     }
 
     @Test
+    void aDataFileThatCannotBeWrittenIsTheStoresFailureNotTheClients() throws Exception {
+        // Where the data files' folder should be, a plain file: every create fails, as on a broken disk.
+        try (Stream<Path> partitions = Files.list(dir.resolve("partitions"))) {
+            for (Path partition : partitions.toList()) {
+                Files.write(partition.resolve("objects"), new byte[] {0});
+            }
+        }
+        byte[] data = random(LARGE, 11);
+
+        assertThatThrownBy(() -> put("k", data)).is(reason(Reason.IO));
+
+        assertThat(store.listObjects(BUCKET, new ListQuery("", null, "", 10)).objects()).isEmpty();
+        assertThat(store.countKeys(Cf.PENDING)).isZero();
+        put("small", random(100, 1)); // bodies below the threshold do not need the folder
+        assertThat(get("small")).isEqualTo(random(100, 1));
+    }
+
+    @Test
     void overwriteDeletesTheOldFileButNotUnderAStreamStillReadingIt() throws Exception {
         byte[] first = random(LARGE, 1);
         byte[] second = random(LARGE, 2);
