@@ -143,10 +143,16 @@ class RestartAndCrashIT {
 
     /** Data files under the partitions' {@code objects} folders. */
     private static long dataFiles(Path data) throws IOException {
-        try (Stream<Path> walk = Files.walk(data.resolve("partitions"))) {
-            return walk.filter(p -> Files.isRegularFile(p) && p.getParent().getParent().endsWith("objects"))
-                    .count();
+        long count = 0;
+        // Only the objects folders: RocksDB's own files come and go under compaction while a walk runs.
+        try (Stream<Path> partitions = Files.list(data.resolve("partitions"))) {
+            for (Path objects : partitions.map(p -> p.resolve("objects")).filter(Files::isDirectory).toList()) {
+                try (Stream<Path> walk = Files.walk(objects)) {
+                    count += walk.filter(Files::isRegularFile).count();
+                }
+            }
         }
+        return count;
     }
 
     private static Process startProcess(Path data, int port) throws Exception {

@@ -48,6 +48,8 @@ final class Partition implements AutoCloseable {
     private final List<ColumnFamilyHandle> handleList;
     private final Map<Cf, ColumnFamilyHandle> handles;
     private final DataFiles files;
+    /** Default read options for point reads of the latest state, shared: RocksDB only reads them. */
+    private final ReadOptions latest = new ReadOptions();
 
     private Partition(
             int index,
@@ -153,6 +155,11 @@ final class Partition implements AutoCloseable {
 
     int index() {
         return index;
+    }
+
+    /** Shared read options for point reads of the latest state (no snapshot); never to be closed or changed. */
+    ReadOptions latestReads() {
+        return latest;
     }
 
     /** The partition's data files, beside its RocksDB files. */
@@ -311,6 +318,7 @@ final class Partition implements AutoCloseable {
             dbOptions.close();
             commitOptions.close();
             unsyncedOptions.close();
+            latest.close();
         }
         if (failure != null) {
             throw io("close", failure);

@@ -275,26 +275,27 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
     public ObjectMeta headObject(ObjectKey key, String versionId) {
         Versioning state = buckets.get(key.bucket()).versioning();
         Partition p = partitions.forObject(key);
-        try (ReadOptions options = new ReadOptions()) {
-            return Versions.find(p, options, key, state, versionId).toMeta(key);
-        }
+        return Versions.find(p, p.latestReads(), key, state, versionId).toMeta(key);
     }
 
     @Override
     public ObjectContent getObject(ObjectKey key, String versionId, long offset, long length) {
         Versioning state = buckets.get(key.bucket()).versioning();
         Partition p = partitions.forObject(key);
+        // First without a snapshot (taking one takes the database's mutex): a small object is whole in its record.
+        ObjectRecord latest = Versions.find(p, p.latestReads(), key, state, versionId);
+        if (latest.inline() != null) {
+            long count = count(latest, key, offset, length);
+            return new ObjectContent(
+                    latest.toMeta(key), offset, count, new ByteArrayInputStream(latest.inline(), (int) offset, (int) count));
+        }
         Snapshot snapshot = p.snapshot();
         ReadOptions readOptions = new ReadOptions().setSnapshot(snapshot);
         boolean handedOver = false;
         try {
+            // Again under the snapshot the chunks will be read through (it may be a newer version by now).
             ObjectRecord record = Versions.find(p, readOptions, key, state, versionId);
-            if (offset < 0 || offset > record.size()) {
-                throw new IllegalArgumentException(
-                        "offset " + offset + " outside object " + key + " of " + record.size() + " bytes");
-            }
-            long available = record.size() - offset;
-            long count = length < 0 ? available : Math.min(length, available);
+            long count = count(record, key, offset, length);
             InputStream stream;
             if (record.inline() != null) {
                 stream = new ByteArrayInputStream(record.inline(), (int) offset, (int) count);
@@ -314,6 +315,16 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
                 readOptions.close();
             }
         }
+    }
+
+    /** Bytes of {@code record} from {@code offset}: {@code length}, or to the end when negative or too long. */
+    private static long count(ObjectRecord record, ObjectKey key, long offset, long length) {
+        if (offset < 0 || offset > record.size()) {
+            throw new IllegalArgumentException(
+                    "offset " + offset + " outside object " + key + " of " + record.size() + " bytes");
+        }
+        long available = record.size() - offset;
+        return length < 0 ? available : Math.min(length, available);
     }
 
     @Override

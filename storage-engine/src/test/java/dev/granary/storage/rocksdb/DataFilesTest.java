@@ -15,6 +15,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -31,11 +32,17 @@ class DataFilesTest extends StoreTestSupport {
         return super.options().withFileThreshold(THRESHOLD);
     }
 
+    /** The files under each partition's {@code objects} folder (not RocksDB's, which compaction changes meanwhile). */
     private List<Path> dataFiles() throws IOException {
-        try (Stream<Path> walk = Files.walk(dir.resolve("partitions"))) {
-            return walk.filter(p -> Files.isRegularFile(p) && p.getParent().getParent().endsWith("objects"))
-                    .toList();
+        List<Path> files = new ArrayList<>();
+        try (Stream<Path> partitions = Files.list(dir.resolve("partitions"))) {
+            for (Path objects : partitions.map(p -> p.resolve("objects")).filter(Files::isDirectory).toList()) {
+                try (Stream<Path> walk = Files.walk(objects)) {
+                    walk.filter(Files::isRegularFile).forEach(files::add);
+                }
+            }
         }
+        return files;
     }
 
     @Test
