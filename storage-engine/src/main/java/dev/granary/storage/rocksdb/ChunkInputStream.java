@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -66,6 +67,13 @@ final class ChunkInputStream extends InputStream {
         this.what = what;
         this.openStreams = openStreams;
         openStreams.add(this);
+        List<byte[]> files = new ArrayList<>();
+        for (Segment segment : segments) {
+            if (segment.file()) {
+                files.add(segment.dataId());
+            }
+        }
+        partition.claim(snapshot, files);
     }
 
     @Override

@@ -4,9 +4,11 @@ import dev.granary.storage.StorageException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
@@ -48,6 +50,8 @@ final class Partition implements AutoCloseable {
     private final List<ColumnFamilyHandle> handleList;
     private final Map<Cf, ColumnFamilyHandle> handles;
     private final DataFiles files;
+    /** The snapshots held (by identity), for the reclaimer's decision on data files. */
+    private final Map<Snapshot, SnapshotUse> snapshots = new ConcurrentHashMap<>();
     /** Default read options for point reads of the latest state, shared: RocksDB only reads them. */
     private final ReadOptions latest = new ReadOptions();
 
@@ -227,24 +231,49 @@ final class Partition implements AutoCloseable {
         return db.getLatestSequenceNumber();
     }
 
-    /** The sequence number of the oldest snapshot still held, or {@link Long#MAX_VALUE} when none is. */
-    long oldestSnapshotSequence() {
-        try {
-            if (db.getLongProperty("rocksdb.num-snapshots") == 0) {
-                return Long.MAX_VALUE;
-            }
-            return db.getLongProperty("rocksdb.oldest-snapshot-sequence");
-        } catch (RocksDBException e) {
-            throw io("read the oldest snapshot", e);
-        }
-    }
-
     Snapshot snapshot() {
-        return db.getSnapshot();
+        Snapshot snapshot = db.getSnapshot();
+        snapshots.put(snapshot, new SnapshotUse(snapshot.getSequenceNumber()));
+        return snapshot;
     }
 
     void release(Snapshot snapshot) {
+        snapshots.remove(snapshot);
         db.releaseSnapshot(snapshot);
+    }
+
+    /** Declares that {@code snapshot} serves only a stream reading these data files (besides records). */
+    void claim(Snapshot snapshot, List<byte[]> dataFiles) {
+        SnapshotUse use = snapshots.get(snapshot);
+        if (use != null) {
+            use.files = List.copyOf(dataFiles);
+        }
+    }
+
+    /**
+     * Whether a snapshot older than {@code sequence} is held that may read the data file of {@code dataId}: one not
+     * claimed by a stream (it may read anything), or one whose stream reads that file.
+     */
+    boolean fileMayBeRead(byte[] dataId, long sequence) {
+        for (SnapshotUse use : snapshots.values()) {
+            if (use.sequence < sequence) {
+                List<byte[]> files = use.files;
+                if (files == null || files.stream().anyMatch(f -> Arrays.equals(f, dataId))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** A held snapshot: its sequence number and, once claimed, the data files its stream reads. */
+    private static final class SnapshotUse {
+        final long sequence;
+        volatile List<byte[]> files;
+
+        SnapshotUse(long sequence) {
+            this.sequence = sequence;
+        }
     }
 
     /**

@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
  * interrupted pass simply runs again. One daemon thread per store; commits that queue work wake it.
  *
  * <p>A data id's file ({@link DataFiles}) is deleted first, and its folder synced, before the batch. Range deletes
- * are invisible to older snapshots, file deletes are not, so a file waits until no snapshot of its partition is
- * older than the moment its id was seen queued: every reader (a GET holds the snapshot it read the metadata under
- * until its stream closes) that could still reach the file through an old version has then finished.
+ * are invisible to older snapshots, file deletes are not, so a file waits while a snapshot older than the moment
+ * its id was seen queued may read it: a snapshot not (yet) claimed by a stream, or one whose stream reads that
+ * file (a GET holds the snapshot it read the metadata under until its stream closes). A long download thus holds
+ * back only its own files.
  */
 final class Reclaimer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Reclaimer.class);
@@ -93,7 +94,6 @@ final class Reclaimer implements AutoCloseable {
         List<byte[]> queued = keys(p, Cf.GC, 4 * BATCH);
         List<byte[]> ids = new ArrayList<>(Math.min(BATCH, queued.size()));
         long latest = p.latestSequence();
-        long oldestSnapshot = p.oldestSnapshotSequence();
         for (byte[] id : queued) {
             if (ids.size() == BATCH) {
                 break;
@@ -104,7 +104,7 @@ final class Reclaimer implements AutoCloseable {
             }
             String name = HexFormat.of().formatHex(id);
             long seen = firstSeen.computeIfAbsent(name, k -> latest);
-            if (oldestSnapshot >= seen) {
+            if (!p.fileMayBeRead(id, seen)) {
                 ids.add(id);
                 firstSeen.remove(name);
             }

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -135,6 +136,40 @@ class DataFilesTest extends StoreTestSupport {
         store.deleteObject(key("k"));
         awaitReclaimed();
         assertThat(dataFiles()).isEmpty();
+    }
+
+    @Test
+    void aLongDownloadHoldsBackOnlyItsOwnFile() throws Exception {
+        byte[] a = random(LARGE, 5);
+        put("a", a);
+        put("b", random(LARGE, 6));
+        String idOfA = hexIdOf("a");
+        Path fileOfA = dataFiles().stream()
+                .filter(p -> p.getFileName().toString().equals(idOfA))
+                .findFirst()
+                .orElseThrow();
+        Path fileOfB = dataFiles().stream().filter(p -> !p.equals(fileOfA)).findFirst().orElseThrow();
+
+        try (ObjectContent downloadOfA = store.getObject(key("a"), 0, -1)) {
+            put("b", random(LARGE, 7)); // replaces b while a's (older) snapshot is held
+            put("a", random(LARGE, 8)); // and a itself
+
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (Files.exists(fileOfB) && System.nanoTime() < deadline) {
+                store.awaitReclaimed(Duration.ofMillis(50));
+            }
+            assertThat(fileOfB).doesNotExist();
+            assertThat(fileOfA).exists();
+            assertThat(downloadOfA.stream().readAllBytes()).isEqualTo(a);
+        }
+        awaitReclaimed();
+        assertThat(fileOfA).doesNotExist();
+        assertThat(dataFiles()).hasSize(2);
+    }
+
+    private String hexIdOf(String key) {
+        Partition p = store.partitionsForTest().forObject(key(key));
+        return HexFormat.of().formatHex(Versions.read(p, key(key)).segments().get(0).dataId());
     }
 
     @Test
