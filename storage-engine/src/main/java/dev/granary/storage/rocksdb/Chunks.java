@@ -50,20 +50,12 @@ final class Chunks {
         if (value == null) {
             throw corrupt(what + ": chunk missing");
         }
-        if (value.length != CRC_LENGTH + expectedLength) {
-            throw corrupt(what + ": chunk has " + (value.length - CRC_LENGTH) + " bytes, expected " + expectedLength);
-        }
-        CRC32C crc = new CRC32C();
-        crc.update(value, CRC_LENGTH, expectedLength);
-        int stored = ByteBuffer.wrap(value, 0, CRC_LENGTH).getInt();
-        if (stored != (int) crc.getValue()) {
-            throw corrupt(what + ": CRC32C mismatch");
-        }
+        verify(ByteBuffer.wrap(value), expectedLength, what);
     }
 
     /**
-     * Checks a chunk's stored form in {@code value} (CRC32C, then the bytes, from index 0 to its limit) the way
-     * {@link #verify(byte[], int, String)} does; the buffer's position and limit are left as they were.
+     * Checks a chunk's stored form in {@code value} (CRC32C, then the bytes, from index 0 to its limit): a RocksDB
+     * value wrapped, or a chunk read from a data file. The buffer's position and limit are left as they were.
      */
     static void verify(ByteBuffer value, int expectedLength, String what) {
         if (value.limit() != CRC_LENGTH + expectedLength) {
