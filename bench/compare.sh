@@ -117,8 +117,10 @@ wait_for() { # url, name, pid: until any HTTP answer, at most 60 s
 }
 
 granary_port="$(free_port 9400)"
-GRANARY_ROOT_USER="$ACCESS_KEY" GRANARY_ROOT_PASSWORD="$SECRET_KEY" \
-  "$JAVA" ${GRANARY_JAVA_OPTS:-} -jar "$GRANARY_JAR" server --port "$granary_port" --address 127.0.0.1 \
+# Through the launcher, as a user starts it (its JVM flags and class-data archive included); it execs the JVM, so
+# the PID is the server's.
+GRANARY_ROOT_USER="$ACCESS_KEY" GRANARY_ROOT_PASSWORD="$SECRET_KEY" GRANARY_JAVA="$JAVA" \
+  "$ROOT/granary" server --port "$granary_port" --address 127.0.0.1 \
   --data "$tmp/granary/data" >"$tmp/granary.log" 2>&1 &
 granary_pid=$!
 pids+=("$granary_pid")
