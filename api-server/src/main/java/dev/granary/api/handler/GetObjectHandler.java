@@ -41,6 +41,7 @@ record GetObjectHandler(ObjectStore store, boolean headOnly, Encryption encrypti
         try (ObjectContent content = store.getObject(request.objectKey(), versionId, 0, -1)) {
             Encryption.Params sse = encryption.forRead(request, content.meta().attributes().system(), false);
             ByteRange range = answer(request, response, content.meta());
+            response.prepareBody(range.length());
             expiration(response, content.meta(), versionId);
             InputStream in = sse.decrypt(content.stream(), content.meta(), 0);
             in.skipNBytes(range.first());

@@ -8,7 +8,6 @@ import dev.granary.metering.UsageSink;
 import dev.granary.storage.ObjectStore;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
-import io.undertow.server.handlers.BlockingHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import io.undertow.server.handlers.HttpContinueReadHandler;
 import java.net.InetSocketAddress;
@@ -38,8 +37,9 @@ public final class GranaryServer implements AutoCloseable {
             UsageSink usage) {
         RootHandler root = new RootHandler(router, new Authenticator(verifier, decoder), store, access, handlers, usage);
         // HttpContinueReadHandler answers "Expect: 100-continue" only when the handler starts reading the body,
-        // so a request refused before that (bad signature, missing bucket) never makes the client send it.
-        this.graceful = new GracefulShutdownHandler(new HttpContinueReadHandler(new BlockingHandler(root)));
+        // so a request refused before that (bad signature, missing bucket) never makes the client send it. The
+        // root handler moves what must block to worker threads itself.
+        this.graceful = new GracefulShutdownHandler(new HttpContinueReadHandler(root));
         int cores = Runtime.getRuntime().availableProcessors();
         this.undertow = Undertow.builder()
                 .addHttpListener(port, address)

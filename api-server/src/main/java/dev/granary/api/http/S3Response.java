@@ -8,16 +8,37 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 
-/** What a handler writes: status, headers, and an XML document, a stream, or nothing. */
+/**
+ * What a handler writes: status, headers, and an XML document, a stream, or nothing.
+ *
+ * <p>A GET or HEAD of an object starts on the connection's I/O thread (see {@link RootHandler}); there nothing may
+ * block, so a body is sent only when it is small enough to be held whole ({@link #IO_THREAD_BODY_LIMIT}). A larger
+ * one moves the request, before anything was sent, to a worker thread, where it starts over.
+ */
 public final class S3Response {
     private static final int COPY_BUFFER = 256 * 1024;
+    /** The largest body a request running on an I/O thread sends from there, held in memory whole. */
+    static final int IO_THREAD_BODY_LIMIT = 64 * 1024;
 
     private final HttpServerExchange exchange;
+    private final boolean onIoThread;
     private long bytesSent;
     private String errorCode;
 
-    S3Response(HttpServerExchange exchange) {
+    S3Response(HttpServerExchange exchange, boolean onIoThread) {
         this.exchange = exchange;
+        this.onIoThread = onIoThread;
+    }
+
+    /**
+     * To be called before a body of {@code length} bytes is prepared (opened, decrypted, skipped into): moves a
+     * request running on an I/O thread to a worker when the body is larger than it may send from there. Nothing
+     * may have been sent yet.
+     */
+    public void prepareBody(long length) {
+        if (onIoThread && length > IO_THREAD_BODY_LIMIT) {
+            throw MoveToWorker.INSTANCE;
+        }
     }
 
     public S3Response status(int status) {
@@ -75,6 +96,17 @@ public final class S3Response {
             exchange.endExchange();
             return;
         }
+        if (onIoThread) {
+            prepareBody(length);
+            byte[] body = in.readNBytes((int) length);
+            if (body.length != length) {
+                throw new IOException("object stream yielded " + body.length + " of " + length + " bytes");
+            }
+            // Written now if the socket takes it (it nearly always does), else by the I/O thread when it can.
+            exchange.getResponseSender().send(ByteBuffer.wrap(body));
+            bytesSent += length;
+            return;
+        }
         OutputStream out = exchange.getOutputStream();
         if (toEnd) {
             long sent = in.transferTo(BufferOutputStream.of(out));
@@ -126,5 +158,17 @@ public final class S3Response {
 
     HttpServerExchange exchange() {
         return exchange;
+    }
+
+    /**
+     * Thrown (before anything was sent) to run a request that started on an I/O thread again on a worker: the
+     * route is not one served there, or the body is too large. Caught by {@link RootHandler} alone.
+     */
+    static final class MoveToWorker extends RuntimeException {
+        static final MoveToWorker INSTANCE = new MoveToWorker();
+
+        private MoveToWorker() {
+            super("runs on a worker thread", null, false, false);
+        }
     }
 }
