@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,9 +28,10 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
 /**
- * GETs and HEADs of objects start on the connection's I/O thread and move to a worker when the answer is too large
- * to be sent from there (64 KiB): every size and range on both sides of that line comes back byte for byte, a
- * request with a body is served as usual, and a client that does not read its answers holds up nobody else.
+ * GETs and HEADs of objects start on the connection's I/O thread, which serves objects kept inside their record
+ * (up to 4 KiB) and moves the others to a worker: every size and range on both sides of those lines comes back
+ * byte for byte, a request with a body is served as usual, and a client that does not read its answers holds up
+ * nobody else.
  */
 class ReadPathIT {
     @RegisterExtension
@@ -36,7 +39,7 @@ class ReadPathIT {
 
     private static final String BUCKET = "reads";
     private static final int LIMIT = 64 * 1024;
-    /** Sizes around the inline threshold (4 KiB), the I/O-thread limit, and a body kept in a data file. */
+    /** Sizes around the inline threshold (4 KiB: the I/O thread serves up to it), 64 KiB, and a data-file body. */
     private static final int[] SIZES = {0, 1, 4096, 4097, LIMIT - 1, LIMIT, LIMIT + 1, 3 << 20};
 
     private final S3Client s3 = server.client();
@@ -98,28 +101,48 @@ class ReadPathIT {
 
     @Test
     void aClientThatDoesNotReadItsAnswersHoldsUpNobodyAndGetsThemAllLater() throws Exception {
-        int pipelined = 100; // 6.4 MiB of answers: more than the sockets' buffers can hold (4 MiB at most here)
+        // 4,000 answers of 4 KiB (served on the I/O thread): 16 MiB, more than the sockets' buffers hold.
+        int pipelined = 4000;
         try (Socket slow = new Socket()) {
             slow.setReceiveBufferSize(4096);
             slow.connect(new InetSocketAddress("127.0.0.1", server.uri().getPort()), 10_000);
             slow.setSoTimeout(30_000);
-            for (int i = 0; i < pipelined; i++) {
-                send(slow, "GET", "/" + BUCKET + "/o" + LIMIT, new byte[0]);
+            // The requests are written by another thread: once the answers back up, the server stops reading them
+            // and the writer blocks. Wait for that (no progress for a second), or for all of them to be written.
+            AtomicInteger written = new AtomicInteger();
+            Thread writer = new Thread(() -> {
+                try {
+                    for (int i = 0; i < pipelined; i++) {
+                        send(slow, "GET", "/" + BUCKET + "/o4096", new byte[0]);
+                        written.incrementAndGet();
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            writer.start();
+            for (int last = -1, round = 0; round < 30 && written.get() != last && written.get() < pipelined; round++) {
+                last = written.get();
+                Thread.sleep(1000);
             }
-            // Meanwhile others are served, on every I/O thread (each new connection goes to the next one).
+            Thread.sleep(1000); // all written may mean all read, not all answered yet
+            // Meanwhile others are served: a new connection goes to a random I/O thread, so 20 of them all miss
+            // the stalled one with a probability of 2^-20 (there are 2 here).
             for (int i = 0; i < 20; i++) {
                 try (Socket other = connect()) {
                     send(other, "GET", "/" + BUCKET + "/o4096", new byte[0]);
                     assertThat(Answer.read(other.getInputStream()).body).isEqualTo(data(4096));
                 }
             }
-            byte[] want = data(LIMIT);
-            InputStream in = slow.getInputStream();
+            byte[] want = data(4096);
+            InputStream in = new java.io.BufferedInputStream(slow.getInputStream());
             for (int i = 0; i < pipelined; i++) {
                 Answer answer = Answer.read(in);
                 assertThat(answer.status).as("answer " + i).isEqualTo(200);
                 assertThat(answer.body).as("answer " + i).isEqualTo(want);
             }
+            writer.join(30_000);
+            assertThat(writer.isAlive()).isFalse();
         }
     }
 

@@ -117,6 +117,17 @@ public interface ObjectStore extends AutoCloseable {
     ObjectContent getObject(ObjectKey key, String versionId, long offset, long length);
 
     /**
+     * The whole object when its bytes are already in memory once its metadata is read (a small object kept inside
+     * its record): then nothing here blocks on a lock or reads data from disk, so a caller that must not block
+     * (an I/O thread) may use it. Empty when the object would have to be opened with {@link #getObject}.
+     *
+     * @throws StorageException as {@link #headObject(ObjectKey, String)}
+     */
+    default Optional<ObjectContent> getObjectIfInMemory(ObjectKey key, String versionId) {
+        return Optional.empty();
+    }
+
+    /**
      * Replaces only the attributes of an object whose ETag is {@code expectedEtag} (a same-object copy with
      * metadata REPLACE, or a change of tags); the data stays. Last-Modified stays too when only the tags
      * change.

@@ -38,10 +38,13 @@ record GetObjectHandler(ObjectStore store, boolean headOnly, Encryption encrypti
             response.header(AmzHeaders.CONTENT_LENGTH, Long.toString(length)).empty(response.status());
             return;
         }
-        try (ObjectContent content = store.getObject(request.objectKey(), versionId, 0, -1)) {
+        // On an I/O thread only an object kept whole in its record is served (nothing there may block on disk).
+        ObjectContent opened = response.onIoThread()
+                ? store.getObjectIfInMemory(request.objectKey(), versionId).orElseThrow(response::moveToWorker)
+                : store.getObject(request.objectKey(), versionId, 0, -1);
+        try (ObjectContent content = opened) {
             Encryption.Params sse = encryption.forRead(request, content.meta().attributes().system(), false);
             ByteRange range = answer(request, response, content.meta());
-            response.prepareBody(range.length());
             expiration(response, content.meta(), versionId);
             InputStream in = sse.decrypt(content.stream(), content.meta(), 0);
             in.skipNBytes(range.first());

@@ -42,9 +42,10 @@ import org.slf4j.LoggerFactory;
  * <p>Most requests run on a worker thread (behind Undertow's BlockingHandler), where they may block on the body
  * and the connection. A GET or HEAD of an object without a request body runs on the connection's I/O thread
  * instead, which saves the hand-over to a worker and back (a seventh of a small GET's CPU, measured): its
- * work is reads of the engine's caches and records, and its answer is small enough to be sent without blocking.
- * A request that turns out otherwise (another route, a body over {@link S3Response#IO_THREAD_BODY_LIMIT}) moves
- * to a worker before anything is sent and starts over there, leaving no usage record behind.
+ * work is reads of caches and of the object's record, and the answer, when the object is small enough to be kept
+ * inside that record, is sent without waiting for the client.
+ * A request that turns out otherwise (another route, an object not held in its record) moves to a worker before
+ * anything is sent and starts over there, leaving no usage record behind.
  */
 public final class RootHandler implements HttpHandler {
     private static final Logger LOG = LoggerFactory.getLogger(RootHandler.class);
@@ -184,18 +185,27 @@ public final class RootHandler implements HttpHandler {
             }
             if (usage != UsageSink.NONE && !moved) {
                 Principal acting = request != null && request.principal() != null ? request.principal() : principal;
-                record(exchange, route, acting, requestId, arrived, start, wire.count(), response, cut);
+                Route routed = route;
+                boolean wasCut = cut;
+                // Once the body is out: the record counts what was sent, and a client gone mid-answer as a cut.
+                response.whenSent(failed -> record(
+                        exchange, routed, acting, requestId, arrived, start, wire.count(), response, wasCut || failed));
             }
         }
     }
 
-    /** Operations that may run on the I/O thread: reads of one object, answered with little. */
+    /** Operations that may run on the I/O thread: reads of one object, answered from memory or moved. */
     private static final Set<S3Operation> IO_THREAD_OPERATIONS = EnumSet.of(S3Operation.GET_OBJECT, S3Operation.HEAD_OBJECT);
 
-    /** A GET or HEAD whose request has no body (Undertow has seen all of it): it may start on the I/O thread. */
+    /**
+     * A GET or HEAD whose request has no body (Undertow has seen all of it) may start on the I/O thread; one from
+     * a browser page (with an Origin) does not: its CORS rules are read under the buckets' lock.
+     */
     private static boolean mayStartOnIoThread(HttpServerExchange exchange) {
         HttpString method = exchange.getRequestMethod();
-        return (method.equals(Methods.GET) || method.equals(Methods.HEAD)) && exchange.isRequestComplete();
+        return (method.equals(Methods.GET) || method.equals(Methods.HEAD))
+                && exchange.isRequestComplete()
+                && !exchange.getRequestHeaders().contains(Headers.ORIGIN);
     }
 
     private void record(

@@ -1,19 +1,23 @@
 package dev.granary.api.http;
 
 import dev.granary.api.xml.XmlWriter;
+import io.undertow.io.IoCallback;
+import io.undertow.io.Sender;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HttpString;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.util.function.Consumer;
 
 /**
  * What a handler writes: status, headers, and an XML document, a stream, or nothing.
  *
  * <p>A GET or HEAD of an object starts on the connection's I/O thread (see {@link RootHandler}); there nothing may
- * block, so a body is sent only when it is small enough to be held whole ({@link #IO_THREAD_BODY_LIMIT}). A larger
- * one moves the request, before anything was sent, to a worker thread, where it starts over.
+ * block. A handler serves from memory there (see {@link #onIoThread}) or, before anything was sent, moves the
+ * request to a worker thread ({@link #moveToWorker}), where it starts over. Bodies sent from the I/O thread are
+ * held whole and sent without waiting: a client that does not read holds up only itself.
  */
 public final class S3Response {
     private static final int COPY_BUFFER = 256 * 1024;
@@ -24,6 +28,12 @@ public final class S3Response {
     private final boolean onIoThread;
     private long bytesSent;
     private String errorCode;
+    /** On the I/O thread: a body handed to the sender whose outcome is not known yet. */
+    private boolean sending;
+    /** On the I/O thread: whether a body's send failed (the client went away). */
+    private boolean sendFailed;
+    /** On the I/O thread: what to run once the body is sent or its send has failed. */
+    private Consumer<Boolean> whenSent;
 
     S3Response(HttpServerExchange exchange, boolean onIoThread) {
         this.exchange = exchange;
@@ -31,14 +41,19 @@ public final class S3Response {
     }
 
     /**
-     * To be called before a body of {@code length} bytes is prepared (opened, decrypted, skipped into): moves a
-     * request running on an I/O thread to a worker when the body is larger than it may send from there. Nothing
-     * may have been sent yet.
+     * Whether this response is written on the connection's I/O thread: the handler must then not block (no lock
+     * that waits, no read from disk) and serves only what is in memory, or throws {@link #moveToWorker}.
      */
-    public void prepareBody(long length) {
-        if (onIoThread && length > IO_THREAD_BODY_LIMIT) {
-            throw MoveToWorker.INSTANCE;
-        }
+    public boolean onIoThread() {
+        return onIoThread;
+    }
+
+    /**
+     * The exception that moves a request running on an I/O thread to a worker thread, where it starts over;
+     * throw it before anything was sent.
+     */
+    public RuntimeException moveToWorker() {
+        return MoveToWorker.INSTANCE;
     }
 
     public S3Response status(int status) {
@@ -68,7 +83,12 @@ public final class S3Response {
         exchange.setStatusCode(status);
         header(AmzHeaders.CONTENT_TYPE, "application/xml");
         header(AmzHeaders.CONTENT_LENGTH, Long.toString(bytes.length));
-        if (!exchange.getRequestMethod().equalToString("HEAD")) {
+        if (exchange.getRequestMethod().equalToString("HEAD")) {
+            return;
+        }
+        if (onIoThread) {
+            sendWithoutWaiting(bytes);
+        } else {
             exchange.getResponseSender().send(ByteBuffer.wrap(bytes));
             bytesSent += bytes.length;
         }
@@ -97,14 +117,14 @@ public final class S3Response {
             return;
         }
         if (onIoThread) {
-            prepareBody(length);
+            if (length > IO_THREAD_BODY_LIMIT) {
+                throw moveToWorker();
+            }
             byte[] body = in.readNBytes((int) length);
             if (body.length != length) {
                 throw new IOException("object stream yielded " + body.length + " of " + length + " bytes");
             }
-            // Written now if the socket takes it (it nearly always does), else by the I/O thread when it can.
-            exchange.getResponseSender().send(ByteBuffer.wrap(body));
-            bytesSent += length;
+            sendWithoutWaiting(body);
             return;
         }
         OutputStream out = exchange.getOutputStream();
@@ -128,6 +148,50 @@ public final class S3Response {
             remaining -= n;
         }
         out.close();
+    }
+
+    /**
+     * Sends a whole body from the I/O thread: written now if the socket takes it (it nearly always does), else by
+     * the I/O thread as the client reads; the exchange ends when it is all out (or the send failed).
+     */
+    private void sendWithoutWaiting(byte[] body) {
+        sending = true;
+        exchange.getResponseSender().send(ByteBuffer.wrap(body), new IoCallback() {
+            @Override
+            public void onComplete(HttpServerExchange done, Sender sender) {
+                bytesSent += body.length;
+                sent(false);
+                IoCallback.END_EXCHANGE.onComplete(done, sender);
+            }
+
+            @Override
+            public void onException(HttpServerExchange failed, Sender sender, IOException e) {
+                sent(true);
+                IoCallback.END_EXCHANGE.onException(failed, sender, e);
+            }
+        });
+    }
+
+    private void sent(boolean failed) {
+        sending = false;
+        sendFailed = failed;
+        if (whenSent != null) {
+            whenSent.accept(failed);
+            whenSent = null;
+        }
+    }
+
+    /**
+     * Runs {@code action} once the body is out: at once when nothing is being sent, else when the send is done
+     * (its argument: whether the send failed, the client having gone away). For the usage record, which must
+     * count what was sent. Call on the thread that handles the request, after the handler.
+     */
+    void whenSent(Consumer<Boolean> action) {
+        if (sending) {
+            whenSent = action;
+        } else {
+            action.accept(sendFailed);
+        }
     }
 
     /** Whether status and headers have gone out already (an error can then no longer be rendered). */

@@ -150,12 +150,22 @@ final class Buckets {
 
     /** The bucket's configuration document {@code name}, or empty. @throws StorageException {@code NO_SUCH_BUCKET} */
     Optional<byte[]> getConfig(String bucket, String name) {
+        ConfigKey key = new ConfigKey(bucket, name);
+        // A cached answer needs no lock (requests on an I/O thread read these and must not wait behind a bucket
+        // delete): only a load below could cache a dropped bucket's document, and it holds the lock. The same
+        // bucket record before and after the look-up means no delete (nor a namesake's create) came in between:
+        // the answer holds as of that moment.
+        BucketInfo before = byName.get(bucket);
+        Optional<byte[]> cached = configs.get(key);
+        if (before != null && cached != null && byName.get(bucket) == before) {
+            return cached.map(byte[]::clone);
+        }
         // Shared with writers of documents, exclusive with a bucket delete: a read cannot cache a document of a
         // bucket that a delete has just dropped from the cache.
         lock.readLock().lock();
         try {
             get(bucket);
-            Optional<byte[]> document = configs.computeIfAbsent(new ConfigKey(bucket, name), k -> {
+            Optional<byte[]> document = configs.computeIfAbsent(key, k -> {
                 Partition p = partitions.forBucket(bucket);
                 return Optional.ofNullable(
                         p.get(Cf.BUCKET_CONFIG, configKey(bucket, name), "read " + name + " of " + bucket));

@@ -279,6 +279,17 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
     }
 
     @Override
+    public Optional<ObjectContent> getObjectIfInMemory(ObjectKey key, String versionId) {
+        Versioning state = buckets.get(key.bucket()).versioning();
+        Partition p = partitions.forObject(key);
+        ObjectRecord record = Versions.find(p, p.latestReads(), key, state, versionId);
+        if (record.inline() == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new ObjectContent(record.toMeta(key), 0, record.size(), new ByteArrayInputStream(record.inline())));
+    }
+
+    @Override
     public ObjectContent getObject(ObjectKey key, String versionId, long offset, long length) {
         Versioning state = buckets.get(key.bucket()).versioning();
         Partition p = partitions.forObject(key);

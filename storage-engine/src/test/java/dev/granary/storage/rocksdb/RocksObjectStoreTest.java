@@ -8,6 +8,7 @@ import dev.granary.storage.ListQuery;
 import dev.granary.storage.ObjectAttributes;
 import dev.granary.storage.ObjectContent;
 import dev.granary.storage.ObjectMeta;
+import dev.granary.storage.StorageException;
 import dev.granary.storage.StorageException.Reason;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -40,6 +41,23 @@ class RocksObjectStoreTest extends StoreTestSupport {
         assertThat(get("small")).isEqualTo(data);
         assertThat(get("small", 10, 20)).isEqualTo(Arrays.copyOfRange(data, 10, 30));
         assertThat(store.countKeys(Cf.DATA)).isZero();
+    }
+
+    @Test
+    void onlyAnObjectKeptInItsRecordIsHandedOutFromMemory() throws IOException {
+        byte[] small = random(INLINE, 4);
+        put("in-record", small);
+        put("chunked", random(INLINE + 1, 5));
+
+        try (ObjectContent content = store.getObjectIfInMemory(key("in-record"), null).orElseThrow()) {
+            assertThat(content.meta().size()).isEqualTo(INLINE);
+            assertThat(content.stream().readAllBytes()).isEqualTo(small);
+        }
+        assertThat(store.getObjectIfInMemory(key("chunked"), null)).isEmpty();
+        assertThatThrownBy(() -> store.getObjectIfInMemory(key("missing"), null))
+                .isInstanceOf(StorageException.class)
+                .extracting(e -> ((StorageException) e).reason())
+                .isEqualTo(Reason.NO_SUCH_KEY);
     }
 
     @Test
