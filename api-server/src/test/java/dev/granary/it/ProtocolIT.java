@@ -3,18 +3,13 @@ package dev.granary.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.granary.auth.SigV4Signer;
-import dev.granary.auth.SignableRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -120,20 +115,11 @@ class ProtocolIT {
 
     /** Sends a signed request line and headers on a raw socket and returns what the server answered. */
     private String raw(String method, String path, Map<String, String> headers, byte[] body) throws Exception {
-        SigV4Signer signer =
-                new SigV4Signer(GranaryServerExtension.ACCESS_KEY, GranaryServerExtension.SECRET_KEY, "us-east-1");
-        Map<String, List<String>> h = new TreeMap<>();
-        h.put("host", List.of("127.0.0.1:" + server.uri().getPort()));
-        headers.forEach((k, v) -> h.put(k, List.of(v)));
-        SignableRequest signed = signer.sign(new SignableRequest(method, path, null, h), "UNSIGNED-PAYLOAD", Instant.now());
-        try (Socket socket = new Socket("127.0.0.1", server.uri().getPort())) {
+        int port = server.uri().getPort();
+        try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(10_000);
-            StringBuilder request = new StringBuilder(method + " " + path + " HTTP/1.1\r\n");
-            signed.headers().forEach((name, values) -> values.forEach(v -> request.append(name).append(": ").append(v)
-                    .append("\r\n")));
-            request.append("Connection: close\r\n\r\n");
             OutputStream out = socket.getOutputStream();
-            out.write(request.toString().getBytes(StandardCharsets.UTF_8));
+            out.write(SignedHttp.rawHead(port, method, path, headers, "Connection: close\r\n"));
             out.write(body);
             out.flush();
             InputStream in = socket.getInputStream();

@@ -2,8 +2,6 @@ package dev.granary.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.granary.auth.SigV4Signer;
-import dev.granary.auth.SignableRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,12 +10,9 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -153,23 +148,10 @@ class ReadPathIT {
     }
 
     private static void send(Socket socket, String method, String path, byte[] body) throws IOException {
-        SigV4Signer signer =
-                new SigV4Signer(GranaryServerExtension.ACCESS_KEY, GranaryServerExtension.SECRET_KEY, "us-east-1");
-        Map<String, List<String>> headers = new TreeMap<>();
-        headers.put("host", List.of("127.0.0.1:" + server.uri().getPort()));
-        if (body.length > 0) {
-            headers.put("content-length", List.of(Integer.toString(body.length)));
-        }
-        SignableRequest signed =
-                signer.sign(new SignableRequest(method, path, null, headers), "UNSIGNED-PAYLOAD", Instant.now());
-        StringBuilder request = new StringBuilder(method + " " + path + " HTTP/1.1\r\n");
-        signed.headers().forEach((name, values) -> values.forEach(v -> request.append(name)
-                .append(": ")
-                .append(v)
-                .append("\r\n")));
-        request.append("\r\n");
+        Map<String, String> headers =
+                body.length > 0 ? Map.of("content-length", Integer.toString(body.length)) : Map.of();
         OutputStream out = socket.getOutputStream();
-        out.write(request.toString().getBytes(StandardCharsets.UTF_8));
+        out.write(SignedHttp.rawHead(server.uri().getPort(), method, path, headers, ""));
         out.write(body);
         out.flush();
     }

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -49,6 +50,27 @@ final class SignedHttp {
             }
         });
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * The head of a raw HTTP/1.1 request signed with UNSIGNED-PAYLOAD, for what the JDK's client cannot send
+     * (pipelined requests, lengths that lie): request line, {@code headers} and the signature's, then
+     * {@code unsignedLines} (each ending in CRLF) and the blank line.
+     */
+    static byte[] rawHead(int port, String method, String path, Map<String, String> headers, String unsignedLines) {
+        SigV4Signer signer =
+                new SigV4Signer(GranaryServerExtension.ACCESS_KEY, GranaryServerExtension.SECRET_KEY, "us-east-1");
+        Map<String, List<String>> h = new TreeMap<>();
+        h.put("host", List.of("127.0.0.1:" + port));
+        headers.forEach((k, v) -> h.put(k, List.of(v)));
+        SignableRequest signed =
+                signer.sign(new SignableRequest(method, path, null, h), "UNSIGNED-PAYLOAD", Instant.now());
+        StringBuilder request = new StringBuilder(method + " " + path + " HTTP/1.1\r\n");
+        signed.headers().forEach((name, values) -> values.forEach(v -> request.append(name)
+                .append(": ")
+                .append(v)
+                .append("\r\n")));
+        return request.append(unsignedLines).append("\r\n").toString().getBytes(StandardCharsets.UTF_8);
     }
 
     static String sha256Hex(byte[] data) throws Exception {
