@@ -21,6 +21,7 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.BlockingHandler;
 import io.undertow.server.protocol.http.HttpContinue;
+import io.undertow.util.AttachmentKey;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
@@ -93,9 +94,11 @@ public final class RootHandler implements HttpHandler {
             onWorker.handleRequest(exchange);
             return;
         }
-        long start = System.nanoTime();
-        Instant arrived = Instant.now();
-        String requestId = newRequestId();
+        // A request moved here from the I/O thread after it was authorized resumes where it stopped.
+        Authorized resumed = onIoThread ? null : exchange.removeAttachment(AUTHORIZED);
+        long start = resumed != null ? resumed.start() : System.nanoTime();
+        Instant arrived = resumed != null ? resumed.arrived() : Instant.now();
+        String requestId = resumed != null ? resumed.request().requestId() : newRequestId();
         exchange.getResponseHeaders().put(Headers.SERVER, "Granary");
         exchange.getResponseHeaders().put(AmzHeaders.X_AMZ_REQUEST_ID_H, requestId);
         exchange.getResponseHeaders().put(AmzHeaders.X_AMZ_ID_2_H, requestId);
@@ -107,8 +110,15 @@ public final class RootHandler implements HttpHandler {
         Principal principal = Principal.anonymous();
         boolean cut = false;
         boolean moved = false;
-        S3Request request = null;
+        S3Request request = resumed != null ? resumed.request() : null;
+        boolean authorized = false;
         try {
+            if (resumed != null) {
+                route = request.route();
+                principal = request.principal();
+                handlers.get(route.operation()).handle(request, response);
+                return;
+            }
             Map<String, String> query = UrlCodec.parseQuery(exchange.getQueryString());
             request = new S3Request(exchange, requestId, query);
             String path = UrlCodec.decode(exchange.getRequestPath(), false);
@@ -150,11 +160,17 @@ public final class RootHandler implements HttpHandler {
             }
             // Anonymous requests too: a public object or bucket is theirs to use.
             access.authorize(request);
+            authorized = true;
             handlers.get(route.operation()).handle(request, response);
         } catch (S3Response.MoveToWorker e) {
             moved = true;
             exchange.getResponseHeaders().clear();
             exchange.setStatusCode(200);
+            if (authorized) {
+                // The worker skips routing, the signature check and authorization: they depend only on the
+                // request, which has not changed (it has no body).
+                exchange.putAttachment(AUTHORIZED, new Authorized(request, start, arrived));
+            }
             onWorker.handleRequest(exchange); // dispatches: it runs once this method has returned
         } catch (S3Exception e) {
             fail(exchange, wire, response, e, route, requestId);
@@ -193,6 +209,11 @@ public final class RootHandler implements HttpHandler {
             }
         }
     }
+
+    /** A request authorized on the I/O thread and moved to a worker, with the time it arrived. */
+    private record Authorized(S3Request request, long start, Instant arrived) {}
+
+    private static final AttachmentKey<Authorized> AUTHORIZED = AttachmentKey.create(Authorized.class);
 
     /** Operations that may run on the I/O thread: reads of one object, answered from memory or moved. */
     private static final Set<S3Operation> IO_THREAD_OPERATIONS = EnumSet.of(S3Operation.GET_OBJECT, S3Operation.HEAD_OBJECT);
