@@ -186,14 +186,15 @@ record LoadOptions(
 
     /**
      * How many objects a workload pre-populates: enough that concurrent workers rarely pick the same one, about
-     * a full listing page for LIST, many for DELETE (which consumes them), and no more than about 1 GiB in all.
+     * a full listing page for LIST, many for DELETE (whose measured window consumes them; its warm-up deletes what
+     * it writes), and no more than about 1 GiB in all.
      */
     int objectsFor(Workload workload, int size) {
         if (objects > 0) {
             return objects;
         }
         int wanted = switch (workload) {
-            case DELETE -> 10_000;
+            case DELETE -> 30_000;
             case LIST -> 2_000;
             default -> 1_000;
         };

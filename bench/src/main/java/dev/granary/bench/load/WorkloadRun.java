@@ -249,7 +249,17 @@ final class WorkloadRun {
             return Op.LIST;
         }
 
+        /**
+         * Deletes the next pre-populated object, or, during the warm-up, one this worker has just written: the
+         * warm-up exercises both paths without using up the objects the measured window deletes.
+         */
         private Op deleteNext() throws IOException {
+            if (System.nanoTime() < windowStart) {
+                put();
+                failedOp = Op.DELETE;
+                client.delete(options.bucket(), putPrefix + index + "/" + (putSequence - 1));
+                return Op.DELETE;
+            }
             failedOp = Op.DELETE;
             int slot = cursor.getAndIncrement();
             if (slot >= pool.size()) {
