@@ -8,6 +8,7 @@ import dev.granary.metering.UsageSink;
 import dev.granary.storage.ObjectStore;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
+import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import io.undertow.server.handlers.HttpContinueReadHandler;
 import java.net.InetSocketAddress;
@@ -16,6 +17,17 @@ import org.xnio.Options;
 
 /** The Undertow server: listener options, the handler chain, and graceful shutdown. */
 public final class GranaryServer implements AutoCloseable {
+    /** Bytes per I/O buffer: a request's headers, a piece of its body, or of its answer. */
+    private static final int BUFFER_SIZE = 64 * 1024;
+    /**
+     * I/O buffers kept for reuse beyond each thread's own few (16 MiB). Undertow's default pool keeps none there
+     * (its maximum is -1), so a buffer that an I/O thread takes and a worker gives back, as with every request
+     * moved to a worker, was freed and the next one allocated and zeroed again.
+     */
+    private static final int POOLED_BUFFERS = 256;
+    private static final int BUFFERS_PER_THREAD = 4;
+
+    private final DefaultByteBufferPool buffers;
     private final Undertow undertow;
     private final GracefulShutdownHandler graceful;
 
@@ -41,12 +53,12 @@ public final class GranaryServer implements AutoCloseable {
         // root handler moves what must block to worker threads itself.
         this.graceful = new GracefulShutdownHandler(new HttpContinueReadHandler(root));
         int cores = Runtime.getRuntime().availableProcessors();
+        this.buffers = new DefaultByteBufferPool(true, BUFFER_SIZE, POOLED_BUFFERS, BUFFERS_PER_THREAD);
         this.undertow = Undertow.builder()
                 .addHttpListener(port, address)
                 .setIoThreads(Math.max(2, cores))
                 .setWorkerThreads(Math.max(64, cores * 16))
-                .setBufferSize(64 * 1024)
-                .setDirectBuffers(true)
+                .setByteBufferPool(buffers)
                 // The path is decoded by Granary itself: SigV4 needs the raw form, keys may contain "%2F".
                 .setServerOption(UndertowOptions.DECODE_URL, false)
                 .setServerOption(UndertowOptions.ALLOW_UNESCAPED_CHARACTERS_IN_URL, true)
@@ -82,6 +94,7 @@ public final class GranaryServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         undertow.stop();
+        buffers.close();
     }
 
     @Override
