@@ -29,7 +29,7 @@ final class DataFiles {
     private static final HexFormat HEX = HexFormat.of();
     /** Bytes a data file is written ahead of its last sync. */
     private static final long SYNC_EVERY = 8L << 20;
-    /** Direct buffers kept for reuse: enough for the reads of 32 concurrent GETs. */
+    /** Direct chunk buffers kept for reuse: enough for 32 GETs reading, or uploads writing, at once. */
     private static final BlockingQueue<ByteBuffer> POOL = new ArrayBlockingQueue<>(32);
 
     private final Path root;
@@ -135,8 +135,6 @@ final class DataFiles {
     final class Writer implements AutoCloseable {
         private final Path file;
         private final FileChannel channel;
-        private final ByteBuffer header = ByteBuffer.allocate(Chunks.CRC_LENGTH);
-        private final ByteBuffer[] pair = new ByteBuffer[2];
         private long unsynced;
 
         private Writer(Path file, FileChannel channel) {
@@ -145,19 +143,19 @@ final class DataFiles {
         }
 
         /**
-         * Appends one chunk: its CRC32C, then its bytes. Every {@link #SYNC_EVERY} bytes the file is synced, so that
-         * a large body streams to the disk while it arrives instead of all at once at its end.
+         * Appends one chunk as stored: {@code stored} holds the chunk's CRC32C, then its bytes, from its position to
+         * its limit. A direct buffer is written as it is; the JDK would copy a heap buffer into a temporary direct
+         * one first (and keep that 1 MiB buffer cached for good in every thread that wrote). Every
+         * {@link #SYNC_EVERY} bytes the file is synced, so that a large body streams to the disk while it arrives
+         * instead of all at once at its end.
          */
-        void append(int crc, byte[] bytes, int length) {
-            header.clear();
-            header.putInt(crc).flip();
-            pair[0] = header;
-            pair[1] = ByteBuffer.wrap(bytes, 0, length);
+        void append(ByteBuffer stored) {
             try {
-                while (pair[1].hasRemaining()) {
-                    channel.write(pair);
+                int length = stored.remaining();
+                while (stored.hasRemaining()) {
+                    channel.write(stored);
                 }
-                unsynced += Chunks.CRC_LENGTH + length;
+                unsynced += length;
                 if (sync && unsynced >= SYNC_EVERY) {
                     channel.force(false);
                     unsynced = 0;
@@ -191,8 +189,8 @@ final class DataFiles {
     }
 
     /**
-     * A direct buffer of at least {@code capacity} bytes for reading chunks, from a small shared pool: allocating
-     * (and zeroing) a 1 MiB buffer per GET would cost more than reading the chunk.
+     * A direct buffer of at least {@code capacity} bytes for reading or writing chunks, from a small shared pool:
+     * allocating (and zeroing) a 1 MiB buffer per GET would cost more than reading the chunk.
      */
     static ByteBuffer acquire(int capacity) {
         ByteBuffer buffer = POOL.poll();

@@ -750,7 +750,7 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
         byte[] dataId = Chunks.newDataId();
         p.commit("simulate crash", batch -> Chunks.markPending(batch, p, dataId));
         try (DataFiles.Writer file = p.files().create(dataId)) {
-            file.append(0, new byte[] {1, 2, 3}, 3);
+            file.append(ByteBuffer.allocateDirect(Chunks.CRC_LENGTH + 3).putInt(0).put(new byte[] {1, 2, 3}).flip());
         }
     }
 

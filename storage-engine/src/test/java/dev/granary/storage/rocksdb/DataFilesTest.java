@@ -234,6 +234,52 @@ class DataFilesTest extends StoreTestSupport {
         assertThat(get("mp")).isEqualTo(whole);
     }
 
+    @Test
+    void chunksLargerThanOneReadPieceAreStoredWholeWithTheirChecksum() throws IOException {
+        // A chunk is read in pieces of 64 KiB and written at once: a chunk size that is not a multiple of the
+        // piece, a body trickling in 1,000 bytes at a time, and a short last chunk.
+        int chunk = 200_003;
+        byte[] data = random(2 * chunk + 70_001, 12);
+        try (RocksObjectStore big =
+                RocksObjectStore.open(dir.resolve("big"), new EngineOptions(2, true, INLINE, chunk, 1))) {
+            big.createBucket(BUCKET, OWNER, "us-east-1");
+
+            big.putObject(key("trickle"), ObjectAttributes.empty(), trickle(data), data.length, null);
+
+            try (ObjectContent content = big.getObject(key("trickle"), 0, -1)) {
+                assertThat(content.stream().readAllBytes()).isEqualTo(data);
+            }
+            try (ObjectContent content = big.getObject(key("trickle"), chunk - 5, 10)) {
+                assertThat(content.stream().readAllBytes()).isEqualTo(Arrays.copyOfRange(data, chunk - 5, chunk + 5));
+            }
+            assertThatThrownBy(() -> big.putObject(
+                            key("short"), ObjectAttributes.empty(), trickle(data), data.length + 1, null))
+                    .is(reason(Reason.INCOMPLETE_BODY));
+            assertThatThrownBy(() -> big.putObject(
+                            key("long"), ObjectAttributes.empty(), trickle(data), data.length - 1, null))
+                    .is(reason(Reason.INCOMPLETE_BODY));
+        }
+        try (Stream<Path> walk = Files.walk(dir.resolve("big"))) {
+            // Each chunk's CRC32C, then its bytes (the failed uploads' files may not be reclaimed yet).
+            List<Long> sizes = new ArrayList<>();
+            for (Path f : walk.filter(f -> f.getParent().getParent().getFileName().toString().equals("objects"))
+                    .toList()) {
+                sizes.add(Files.size(f));
+            }
+            assertThat(sizes).contains(data.length + 3L * Chunks.CRC_LENGTH);
+        }
+    }
+
+    /** The bytes of {@code data}, at most 1,000 per read. */
+    private static InputStream trickle(byte[] data) {
+        return new ByteArrayInputStream(data) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                return super.read(b, off, Math.min(len, 1_000));
+            }
+        };
+    }
+
     private PartMeta part(String key, String uploadId, int number, byte[] data) throws IOException {
         return store.uploadPart(
                 key(key), uploadId, number, new ByteArrayInputStream(data), data.length, null, Map.of());
