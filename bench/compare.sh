@@ -4,11 +4,11 @@
 #   bench/compare.sh --quick     a smoke run of about three minutes: short windows, fewer workloads and sizes
 #   bench/compare.sh             the full run (about 25 minutes): every workload, 4KiB to 64MiB, two rounds
 #
-# It builds what it needs, starts Granary (sync on, the default) and s3proxy on free loopback ports with data
-# folders in one temporary folder (same disk), measures the limits (fsync'd writes on that disk, one core's
-# MD5/CRC32C), then runs every workload against both servers in turn (granary, s3proxy, granary, s3proxy...)
-# with the same driver flags, and writes bench/results/<date>.json and .md with the ratios. Every process it
-# starts is stopped on exit, by PID.
+# It builds what it needs, measures the limits (fsync'd writes on the disk of its temporary folder, one core's
+# MD5/CRC32C), then for each workload and size starts Granary (sync on, the default) and s3proxy afresh on free
+# loopback ports, with empty data folders in that temporary folder (same disk), runs the workload against both
+# in turn (granary, s3proxy, granary, s3proxy...) with the same driver flags, and stops them; it writes
+# bench/results/<date>.json and .md with the ratios. Every process it starts is stopped on exit, by PID.
 #
 # Flags: --quick, --duration D, --warmup D, --concurrency N, --rounds N, --sizes "4KiB 1MiB 64MiB",
 #        --workloads "put get", --small-workloads "stat list delete mixed" (run at the smallest size only),
@@ -67,18 +67,22 @@ done
 log() { echo "compare: $*" >&2; }
 
 # ---- processes we start, stopped on any exit ----------------------------------------------------------------
-pids=()
+granary_pid=""
+s3proxy_pid=""
 tmp=""
+stop_server() { # pid: SIGTERM lets Granary close RocksDB cleanly; up to 30 s, then SIGKILL
+  local pid="$1"
+  [[ -n "$pid" ]] || return 0
+  if kill -0 "$pid" 2>/dev/null; then
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+}
 cleanup() {
-  local pid
-  for pid in "${pids[@]}"; do
-    if kill -0 "$pid" 2>/dev/null; then
-      kill "$pid" 2>/dev/null || true
-      # SIGTERM lets Granary close RocksDB cleanly; give each server up to 30 s, then force it.
-      for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-      kill -9 "$pid" 2>/dev/null || true
-    fi
-  done
+  stop_server "$granary_pid"
+  stop_server "$s3proxy_pid"
   if [[ -n "$tmp" && "$keep" == false ]]; then rm -rf "$tmp"; fi
 }
 trap cleanup EXIT
@@ -116,18 +120,22 @@ wait_for() { # url, name, pid: until any HTTP answer, at most 60 s
   log "$name did not answer on $url within 60 s"; exit 1
 }
 
-granary_port="$(free_port 9400)"
-# Through the launcher, as a user starts it (its JVM flags and class-data archive included); it execs the JVM, so
-# the PID is the server's.
-GRANARY_ROOT_USER="$ACCESS_KEY" GRANARY_ROOT_PASSWORD="$SECRET_KEY" GRANARY_JAVA="$JAVA" \
-  "$ROOT/granary" server --port "$granary_port" --address 127.0.0.1 \
-  --data "$tmp/granary/data" >"$tmp/granary.log" 2>&1 &
-granary_pid=$!
-pids+=("$granary_pid")
-wait_for "http://127.0.0.1:$granary_port/health" granary "$granary_pid"
+# Each workload and size runs on fresh servers over empty data folders: what earlier runs wrote (tens of GiB after
+# the 64 MiB PUTs) neither fills the disk nor weighs on the next run.
+start_servers() {
+  rm -rf "$tmp/granary/data" "$tmp/s3proxy/data"
+  mkdir -p "$tmp/s3proxy/data"
+  granary_port="$(free_port 9400)"
+  # Through the launcher, as a user starts it (its JVM flags and class-data archive included); it execs the JVM,
+  # so the PID is the server's.
+  GRANARY_ROOT_USER="$ACCESS_KEY" GRANARY_ROOT_PASSWORD="$SECRET_KEY" GRANARY_JAVA="$JAVA" \
+    "$ROOT/granary" server --port "$granary_port" --address 127.0.0.1 \
+    --data "$tmp/granary/data" >>"$tmp/granary.log" 2>&1 &
+  granary_pid=$!
+  wait_for "http://127.0.0.1:$granary_port/health" granary "$granary_pid"
 
-s3proxy_port="$(free_port $((granary_port + 1)))"
-cat >"$tmp/s3proxy.conf" <<EOF
+  s3proxy_port="$(free_port $((granary_port + 1)))"
+  cat >"$tmp/s3proxy.conf" <<EOF
 s3proxy.endpoint=http://127.0.0.1:$s3proxy_port
 s3proxy.authorization=aws-v2-or-v4
 s3proxy.identity=$ACCESS_KEY
@@ -135,12 +143,18 @@ s3proxy.credential=$SECRET_KEY
 jclouds.provider=filesystem
 jclouds.filesystem.basedir=$tmp/s3proxy/data
 EOF
-mkdir -p "$tmp/s3proxy/data"
-"$JAVA" ${S3PROXY_JAVA_OPTS:-} -jar "$S3PROXY_JAR" --properties "$tmp/s3proxy.conf" >"$tmp/s3proxy.log" 2>&1 &
-s3proxy_pid=$!
-pids+=("$s3proxy_pid")
-wait_for "http://127.0.0.1:$s3proxy_port/" s3proxy "$s3proxy_pid"
-log "granary pid $granary_pid on :$granary_port, s3proxy $S3PROXY_VERSION pid $s3proxy_pid on :$s3proxy_port, data in $tmp"
+  "$JAVA" ${S3PROXY_JAVA_OPTS:-} -jar "$S3PROXY_JAR" --properties "$tmp/s3proxy.conf" >>"$tmp/s3proxy.log" 2>&1 &
+  s3proxy_pid=$!
+  wait_for "http://127.0.0.1:$s3proxy_port/" s3proxy "$s3proxy_pid"
+  log "granary pid $granary_pid on :$granary_port, s3proxy $S3PROXY_VERSION pid $s3proxy_pid on :$s3proxy_port, data in $tmp"
+}
+
+stop_servers() {
+  stop_server "$granary_pid"
+  granary_pid=""
+  stop_server "$s3proxy_pid"
+  s3proxy_pid=""
+}
 
 # ---- machine limits -----------------------------------------------------------------------------------------
 log "measuring the machine's limits (${limit_seconds}s per probe)"
@@ -168,10 +182,12 @@ run_driver() { # label port pid workload size round
 
 for item in "${plan[@]}"; do
   read -r workload size <<<"$item"
+  start_servers
   for round in $(seq 1 "$rounds"); do
     run_driver granary "$granary_port" "$granary_pid" "$workload" "$size" "$round"
     run_driver s3proxy "$s3proxy_port" "$s3proxy_pid" "$workload" "$size" "$round"
   done
+  stop_servers
 done
 
 # ---- results ------------------------------------------------------------------------------------------------
