@@ -259,6 +259,55 @@ class EncryptionIT {
         assertS3Error(() -> get("c/multi", null, b -> {}), 400, "InvalidRequest");
     }
 
+    /**
+     * AES-CTR under a key and IV used before gives away the XOR of the two plaintexts. With SSE-C the ETag is the
+     * MD5 of the stored ciphertext, so one plaintext uploaded twice as the same part shows whether the key stream
+     * repeated: equal ETags mean equal ciphertexts.
+     */
+    @Test
+    void sseCustomerPartUploadedAgainGetsAKeyStreamOfItsOwn() {
+        CustomerKey ck = CustomerKey.random();
+        String key = "c/again";
+        String uploadId = s3.createMultipartUpload(b -> b.bucket(BUCKET)
+                        .key(key)
+                        .sseCustomerAlgorithm("AES256")
+                        .sseCustomerKey(ck.key())
+                        .sseCustomerKeyMD5(ck.md5()))
+                .uploadId();
+        byte[] first = random(5 * MIB);
+        byte[] last = random(1000);
+        java.util.function.BiFunction<Integer, byte[], String> upload = (number, body) -> s3.uploadPart(
+                        b -> b.bucket(BUCKET)
+                                .key(key)
+                                .uploadId(uploadId)
+                                .partNumber(number)
+                                .sseCustomerAlgorithm("AES256")
+                                .sseCustomerKey(ck.key())
+                                .sseCustomerKeyMD5(ck.md5()),
+                        RequestBody.fromBytes(body))
+                .eTag();
+        String once = upload.apply(1, first);
+        String again = upload.apply(1, first);
+        assertThat(again).isNotEqualTo(once);
+        String lastOnce = upload.apply(2, last);
+        String lastReplaced = upload.apply(2, random(1000));
+        assertThat(lastReplaced).isNotEqualTo(lastOnce);
+        String lastFinal = upload.apply(2, last);
+        assertThat(lastFinal).isNotEqualTo(lastOnce);
+
+        s3.completeMultipartUpload(b -> b.bucket(BUCKET)
+                .key(key)
+                .uploadId(uploadId)
+                .multipartUpload(m -> m.parts(
+                        CompletedPart.builder().partNumber(1).eTag(again).build(),
+                        CompletedPart.builder().partNumber(2).eTag(lastFinal).build())));
+        byte[] all = concat(first, last);
+        assertThat(get(key, ck, b -> {}).asByteArray()).isEqualTo(all);
+        assertThat(range(key, ck, 5L * MIB - 10, 5L * MIB + 10))
+                .isEqualTo(Arrays.copyOfRange(all, 5 * MIB - 10, 5 * MIB + 11));
+        assertThat(get(key, ck, b -> b.partNumber(2)).asByteArray()).isEqualTo(last);
+    }
+
     @Test
     void copiesSseCustomerObjectToSseS3AndToPlain() {
         CustomerKey ck = CustomerKey.random();

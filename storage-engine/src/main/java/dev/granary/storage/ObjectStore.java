@@ -225,7 +225,7 @@ public interface ObjectStore extends AutoCloseable {
     }
 
     /** Stores a part as above, writing what {@code form} makes of the body (see {@link StoredForm}). */
-    PartMeta uploadPart(
+    default PartMeta uploadPart(
             ObjectKey key,
             String uploadId,
             int partNumber,
@@ -234,6 +234,26 @@ public interface ObjectStore extends AutoCloseable {
             byte[] contentMd5,
             java.util.Map<String, String> checksums,
             StoredForm form)
+            throws IOException {
+        return uploadPart(key, uploadId, partNumber, body, length, contentMd5, checksums, form, java.util.Map.of());
+    }
+
+    /**
+     * Stores a part as above, writing what {@code form} makes of the body, with
+     * {@code system}: the caller's properties of this very part (e.g. the IV its body was encrypted under), kept
+     * with it, replaced with it, and handed back at completion (see {@link #completeUpload(ObjectKey, String, List,
+     * long, java.util.Map, String, java.util.function.Function)}).
+     */
+    PartMeta uploadPart(
+            ObjectKey key,
+            String uploadId,
+            int partNumber,
+            InputStream body,
+            long length,
+            byte[] contentMd5,
+            java.util.Map<String, String> checksums,
+            StoredForm form,
+            java.util.Map<String, String> system)
             throws IOException;
 
     /**
@@ -257,7 +277,24 @@ public interface ObjectStore extends AutoCloseable {
 
     /**
      * Completes an upload as above; {@code system} adds to (or replaces) the upload's system properties in the
-     * object's attributes (what the caller decided about the object at completion, e.g. its part numbers).
+     * object's attributes (what the caller decided about the object at completion).
+     */
+    default ObjectMeta completeUpload(
+            ObjectKey key,
+            String uploadId,
+            List<CompletedPart> parts,
+            long minPartSize,
+            java.util.Map<String, String> checksums,
+            String checksumType,
+            java.util.Map<String, String> system) {
+        return completeUpload(key, uploadId, parts, minPartSize, checksums, checksumType, chosen -> system);
+    }
+
+    /**
+     * Completes an upload as above; {@code system} is given the parts the object is made of, exactly as stored
+     * (in order, with the properties each was uploaded with), and what it returns adds to (or replaces) the
+     * upload's system properties in the object's attributes. It is called under the commit's lock, so a part
+     * uploaded again concurrently cannot slip between what it saw and what the object links.
      */
     ObjectMeta completeUpload(
             ObjectKey key,
@@ -266,7 +303,7 @@ public interface ObjectStore extends AutoCloseable {
             long minPartSize,
             java.util.Map<String, String> checksums,
             String checksumType,
-            java.util.Map<String, String> system);
+            java.util.function.Function<List<PartMeta>, java.util.Map<String, String>> system);
 
     /** Aborts an upload and discards its parts. @throws StorageException {@code NO_SUCH_UPLOAD} */
     void abortUpload(ObjectKey key, String uploadId);

@@ -11,8 +11,22 @@ import java.util.Map;
  * @param etag hex MD5 of its content, without quotes
  * @param lastModified when it was stored
  * @param checksums flexible checksums of the part by algorithm, as for {@link ObjectAttributes#checksums()}
+ * @param system what the caller stored with the part (see {@link ObjectStore#uploadPart}), never shown to clients
  */
-public record PartMeta(int partNumber, long size, String etag, Instant lastModified, Map<String, String> checksums) {
+public record PartMeta(
+        int partNumber,
+        long size,
+        String etag,
+        Instant lastModified,
+        Map<String, String> checksums,
+        Map<String, String> system) {
+
+    /** An absent system map becomes empty. */
+    public PartMeta {
+        system = system == null ? Map.of() : system;
+    }
+
+    /** The ETag as HTTP and S3 XML show it, in double quotes. */
     public String quotedEtag() {
         return "\"" + etag + "\"";
     }

@@ -110,13 +110,13 @@ record CompleteMultipartUploadHandler(ObjectStore store, LifecycleConfigs lifecy
                 Limits.MIN_PART_SIZE,
                 checksums,
                 checksumType,
-                completionProperties(upload, uploadId, parts));
+                chosen -> completionProperties(upload, uploadId, chosen));
         answer(request, response, meta, checksumType);
     }
 
     /** The system properties the completed object gets: its upload id (for retries) and encryption's. */
     private static Map<String, String> completionProperties(
-            MultipartUpload upload, String uploadId, List<CompletedPart> parts) {
+            MultipartUpload upload, String uploadId, List<PartMeta> parts) {
         Map<String, String> properties = new TreeMap<>(Encryption.completion(upload.attributes().system(), parts));
         properties.put(COMPLETED_UPLOAD, uploadId);
         return properties;

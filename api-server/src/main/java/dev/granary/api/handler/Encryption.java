@@ -7,9 +7,9 @@ import dev.granary.api.http.S3Request;
 import dev.granary.api.http.S3Response;
 import dev.granary.api.sse.CtrStream;
 import dev.granary.api.sse.SseKeys;
-import dev.granary.storage.CompletedPart;
 import dev.granary.storage.ObjectMeta;
 import dev.granary.storage.ObjectStore;
+import dev.granary.storage.PartMeta;
 import dev.granary.storage.StoredForm;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -40,10 +40,13 @@ import java.util.function.Function;
  *       either), and Content-MD5 is checked here against the plaintext.
  * </ul>
  *
- * Multipart: each part is encrypted from its own counter block (nonce, part number); at completion the part
- * numbers the object is made of are recorded, so a read knows the IV of each part. A part number uploaded again
- * in the same upload reuses its key stream (nothing per attempt can be stored with a part); the replaced part's
- * ciphertext is reclaimed, but until then both are on disk.
+ * Multipart: the parts share the upload's data key, and every part upload (every attempt, so a part number
+ * uploaded again too) draws a fresh random 8-byte nonce, stored with the part: its counter blocks are (part
+ * nonce, part number, block), so no two bodies are ever encrypted under the same key stream (CTR with a reused
+ * key and IV gives away the XOR of two plaintexts, and the replaced part's ciphertext stays on disk until it is
+ * reclaimed). At completion the part numbers and nonces of the parts the object is made of are recorded, as the
+ * store hands back the parts it links, so a read knows the IV of each part. Objects completed before part nonces
+ * existed have none recorded and use the upload's nonce.
  */
 final class Encryption {
     /** The bucket configuration document of PutBucketEncryption. */
@@ -60,6 +63,7 @@ final class Encryption {
     static final String KEY_VERIFIER = "sse.key-hmac"; // SSE-C: HMAC of the customer key, to recognise it
     static final String KEY_MD5 = "sse.key-md5"; // SSE-C: base64 MD5 of the customer key, as AWS echoes it
     static final String PARTS = "sse.parts"; // multipart: the part numbers, in order, e.g. 1-3,5
+    static final String PART_NONCES = "sse.part-nonces"; // multipart: base64 nonce of each part, in order
 
     private static final String PREFIX = "sse.";
     private static final String NO_KEY_FOR_READ = "The object was stored using a form of Server Side Encryption."
@@ -72,15 +76,25 @@ final class Encryption {
     }
 
     /**
-     * The encryption of one object or upload, with its data key in hand.
+     * The encryption of one object, upload or part, with its data key in hand.
      *
-     * @param system its {@code sse.*} system properties (empty for NONE)
+     * @param system its {@code sse.*} system properties (empty for NONE); for a part, what is stored with the part
      */
     record Params(Mode mode, byte[] dataKey, byte[] nonce, SortedMap<String, String> system) {
         static final Params NONE = new Params(Mode.NONE, null, null, new TreeMap<>());
 
         boolean encrypted() {
             return mode != Mode.NONE;
+        }
+
+        /** The encryption of one part upload: the upload's key under a nonce of the part's own. */
+        Params forPart(byte[] partNonce) {
+            if (mode == Mode.NONE) {
+                return this;
+            }
+            SortedMap<String, String> part = new TreeMap<>();
+            part.put(NONCE, b64(partNonce));
+            return new Params(mode, dataKey, partNonce, part);
         }
 
         /** What to hand the store for a body (a whole object: part 0, or a part of an upload). */
@@ -111,9 +125,10 @@ final class Encryption {
                 segments.add(new CtrStream.Segment(meta.size(), SseKeys.segmentIv(nonce, 0)));
             } else {
                 List<Integer> numbers = parseParts(system.get(PARTS), meta.partCount());
+                List<byte[]> nonces = parseNonces(system.get(PART_NONCES), meta.partCount(), nonce);
                 for (int i = 0; i < meta.partCount(); i++) {
                     segments.add(new CtrStream.Segment(
-                            meta.partSizes().get(i), SseKeys.segmentIv(nonce, numbers.get(i))));
+                            meta.partSizes().get(i), SseKeys.segmentIv(nonces.get(i), numbers.get(i))));
                 }
             }
             return CtrStream.of(stored, dataKey, segments, offset);
@@ -206,7 +221,10 @@ final class Encryption {
         return bucketDefault(bucket) ? newS3() : Params.NONE;
     }
 
-    /** The encryption of a part of {@code upload} (its system properties), checking the customer's key. */
+    /**
+     * The encryption of a part of {@code upload} (its system properties), checking the customer's key: a fresh
+     * part nonce each call, whose {@link Params#system()} is to be stored with the part.
+     */
     Params forPart(S3Request request, SortedMap<String, String> uploadSystem) {
         Mode mode = mode(uploadSystem);
         byte[] customerKey = customerKey(
@@ -231,19 +249,25 @@ final class Encryption {
                     S3Error.INVALID_REQUEST,
                     "The provided encryption parameters did not match the ones used originally.");
         }
-        return open(uploadSystem, customerKey);
+        return open(uploadSystem, customerKey).forPart(keys.random(8));
     }
 
-    /** The system properties a completed upload adds to its object: the part numbers it is made of. */
-    static Map<String, String> completion(SortedMap<String, String> uploadSystem, List<CompletedPart> parts) {
+    /**
+     * The system properties a completed upload adds to its object: the part numbers and part nonces of the parts
+     * it is made of, as the store links them.
+     */
+    static Map<String, String> completion(SortedMap<String, String> uploadSystem, List<PartMeta> parts) {
         if (mode(uploadSystem) == Mode.NONE) {
             return Map.of();
         }
         List<Integer> numbers = new ArrayList<>();
-        for (CompletedPart p : parts) {
+        List<String> nonces = new ArrayList<>();
+        for (PartMeta p : parts) {
             numbers.add(p.partNumber());
+            // A part uploaded before part nonces existed has none: it was encrypted under the upload's nonce.
+            nonces.add(p.system().getOrDefault(NONCE, ""));
         }
-        return Map.of(PARTS, formatParts(numbers));
+        return Map.of(PARTS, formatParts(numbers), PART_NONCES, String.join(",", nonces));
     }
 
     /** {@code system} without any previous encryption parameters, with those of {@code params}. */
@@ -488,6 +512,26 @@ final class Encryption {
             throw new IllegalStateException("the object has " + count + " parts but records " + numbers.size());
         }
         return numbers;
+    }
+
+    /** The nonce of each of {@code count} parts from {@link #completion}'s list; {@code upload}'s where none. */
+    static List<byte[]> parseNonces(String text, int count, byte[] upload) {
+        List<byte[]> nonces = new ArrayList<>(count);
+        if (text == null) {
+            for (int i = 0; i < count; i++) {
+                nonces.add(upload);
+            }
+            return nonces;
+        }
+        String[] entries = text.split(",", -1);
+        if (entries.length != count) {
+            throw new IllegalStateException("the object has " + count + " parts but records " + entries.length
+                    + " part nonces");
+        }
+        for (String entry : entries) {
+            nonces.add(entry.isEmpty() ? upload : unb64(entry));
+        }
+        return nonces;
     }
 
     static byte[] md5(byte[] bytes) {

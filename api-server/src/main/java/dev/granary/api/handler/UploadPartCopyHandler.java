@@ -42,7 +42,15 @@ record UploadPartCopyHandler(ObjectStore store, Encryption encryption, AccessCon
             InputStream plain = from.decrypt(content.stream(), content.meta(), offset);
             Encryption.StoredBody body = to.prepare(plain, null, partNumber);
             part = store.uploadPart(
-                    request.objectKey(), uploadId, partNumber, body.body(), length, null, new TreeMap<>(), body.form());
+                    request.objectKey(),
+                    uploadId,
+                    partNumber,
+                    body.body(),
+                    length,
+                    null,
+                    new TreeMap<>(),
+                    body.form(),
+                    to.system());
         }
         Encryption.writeHeaders(response, upload.attributes().system());
         XmlWriter xml = XmlWriter.document("CopyPartResult")

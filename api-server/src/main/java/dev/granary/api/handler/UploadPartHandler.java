@@ -28,7 +28,8 @@ record UploadPartHandler(ObjectStore store, Encryption encryption) implements Op
                 length,
                 body.contentMd5(),
                 request.checksums(),
-                body.form());
+                body.form(),
+                sse.system());
         response.header(AmzHeaders.ETAG, part.quotedEtag());
         Encryption.writeHeaders(response, upload.attributes().system());
         ObjectHeaders.writeChecksums(response, part.checksums(), null);

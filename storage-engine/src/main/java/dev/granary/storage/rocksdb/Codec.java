@@ -20,13 +20,14 @@ import java.util.TreeMap;
  *
  * <p>Versions: 1 is the original format; 2 adds the object tags after the checksum type of
  * {@link ObjectAttributes}; 3 adds the system properties after the tags and the version id and version flags at
- * the end of an object record. Records of
+ * the end of an object record; 4 adds a part's system properties at the end of a part record. Records of
  * every version are read; version 1 attributes have no tags, records before 3 belong to no version. A segment's
  * chunk size has its top bit set when the segment's chunks are in a data file; records written before data
  * files existed never have it.
  */
 final class Codec {
-    static final byte VERSION = 3;
+    static final byte VERSION = 4;
+    static final byte VERSION_WITH_PART_SYSTEM = 4;
     static final byte VERSION_WITH_VERSIONS = 3;
     static final byte VERSION_WITH_TAGS = 2;
     static final byte VERSION_WITHOUT_TAGS = 1;

@@ -86,7 +86,8 @@ final class Multipart {
             long length,
             byte[] contentMd5,
             Map<String, String> checksums,
-            StoredForm form)
+            StoredForm form,
+            Map<String, String> system)
             throws IOException {
         if (partNumber < 1 || partNumber > MAX_PART_NUMBER) {
             throw new IllegalArgumentException("part number must be 1 to " + MAX_PART_NUMBER + ", not " + partNumber);
@@ -97,8 +98,13 @@ final class Multipart {
         BodyWriter.Written written = bodies.write(p, body, length, contentMd5, form, false, what);
         // The body has ended, so the caller's stream has filled the checksums it verified.
         Map<String, String> sums = checksums == null ? Map.of() : new TreeMap<>(checksums);
-        PartRecord part =
-                new PartRecord(partNumber, written.etag(), System.currentTimeMillis(), sums, written.segment());
+        PartRecord part = new PartRecord(
+                partNumber,
+                written.etag(),
+                System.currentTimeMillis(),
+                sums,
+                written.segment(),
+                system == null ? Map.of() : new TreeMap<>(system));
         byte[] partKey = Keys.partKey(Keys.uploadKey(key.bucket(), key.key(), uploadId), partNumber);
         PartRecord replaced = BodyWriter.commit(p, written, what, () -> locks.withKey(key, () -> {
             require(p, key, uploadId); // aborted or completed while the body streamed?
@@ -132,7 +138,7 @@ final class Multipart {
             long minPartSize,
             Map<String, String> checksums,
             String checksumType,
-            Map<String, String> system) {
+            Function<List<PartMeta>, Map<String, String>> system) {
         Partition p = partitions.forObject(key);
         byte[] uploadKey = Keys.uploadKey(key.bucket(), key.key(), uploadId);
         String what = "complete upload " + uploadId + " of " + key;
@@ -156,9 +162,11 @@ final class Multipart {
             String etag = HexFormat.of().formatHex(md5s.digest()) + "-" + chosen.size();
             ObjectAttributes attributes = upload.attributes()
                     .withChecksums(checksums == null ? Map.of() : new TreeMap<>(checksums), checksumType);
-            if (!system.isEmpty()) {
+            Map<String, String> added = system.apply(
+                    chosen.stream().map(PartRecord::toMeta).toList());
+            if (!added.isEmpty()) {
                 TreeMap<String, String> merged = new TreeMap<>(attributes.system());
-                merged.putAll(system);
+                merged.putAll(added);
                 attributes = attributes.withSystem(merged);
             }
             ObjectRecord next = new ObjectRecord(

@@ -13,11 +13,19 @@ import java.util.Map;
  * @param lastModified when it was stored, epoch millis
  * @param checksums flexible checksums the client sent
  * @param segment where its bytes are
+ * @param system the caller's properties of this part (e.g. its encryption IV); records before format 4 have none
  */
-record PartRecord(int partNumber, String etag, long lastModified, Map<String, String> checksums, Segment segment) {
+record PartRecord(
+        int partNumber,
+        String etag,
+        long lastModified,
+        Map<String, String> checksums,
+        Segment segment,
+        Map<String, String> system) {
 
     PartMeta toMeta() {
-        return new PartMeta(partNumber, segment.length(), etag, Instant.ofEpochMilli(lastModified), checksums);
+        return new PartMeta(
+                partNumber, segment.length(), etag, Instant.ofEpochMilli(lastModified), checksums, system);
     }
 
     byte[] encode() {
@@ -27,6 +35,7 @@ record PartRecord(int partNumber, String etag, long lastModified, Map<String, St
             out.writeLong(lastModified);
             Codec.writeMap(out, checksums);
             Codec.writeSegment(out, segment);
+            Codec.writeMap(out, system);
         });
     }
 
@@ -35,6 +44,11 @@ record PartRecord(int partNumber, String etag, long lastModified, Map<String, St
                 value,
                 what,
                 in -> new PartRecord(
-                        in.readInt(), Codec.readString(in), in.readLong(), Codec.readMap(in), Codec.readSegment(in)));
+                        in.readInt(),
+                        Codec.readString(in),
+                        in.readLong(),
+                        Codec.readMap(in),
+                        Codec.readSegment(in),
+                        in.version >= Codec.VERSION_WITH_PART_SYSTEM ? Codec.readMap(in) : Map.of()));
     }
 }

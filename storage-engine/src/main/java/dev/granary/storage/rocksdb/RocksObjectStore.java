@@ -36,6 +36,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -562,9 +563,10 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
             long length,
             byte[] contentMd5,
             Map<String, String> checksums,
-            StoredForm form)
+            StoredForm form,
+            Map<String, String> system)
             throws IOException {
-        return multipart.uploadPart(key, uploadId, partNumber, body, length, contentMd5, checksums, form);
+        return multipart.uploadPart(key, uploadId, partNumber, body, length, contentMd5, checksums, form, system);
     }
 
     @Override
@@ -575,7 +577,7 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
             long minPartSize,
             Map<String, String> checksums,
             String checksumType,
-            Map<String, String> system) {
+            Function<List<PartMeta>, Map<String, String>> system) {
         return multipart.complete(key, uploadId, parts, minPartSize, checksums, checksumType, system);
     }
 

@@ -229,4 +229,48 @@ class MultipartTest extends StoreTestSupport {
         UploadListing afterKey = store.listUploads(BUCKET, "", null, "b", null, 100);
         assertThat(afterKey.uploads()).extracting(MultipartUpload::uploadId).containsExactly(c, d);
     }
+
+    @Test
+    void aPartKeepsItsOwnSystemPropertiesAndCompletionSeesThePartsItLinks() throws Exception {
+        String id = start("sys");
+        byte[] body = random((int) MIN_PART, 7);
+        store.uploadPart(
+                key("sys"), id, 1, new ByteArrayInputStream(body), body.length, null, Map.of(),
+                dev.granary.storage.StoredForm.IDENTITY, Map.of("iv", "first"));
+        PartMeta again = store.uploadPart(
+                key("sys"), id, 1, new ByteArrayInputStream(body), body.length, null, Map.of(),
+                dev.granary.storage.StoredForm.IDENTITY, Map.of("iv", "second"));
+        PartMeta last = part("sys", id, 2, random(10, 8));
+        assertThat(again.system()).containsExactly(Map.entry("iv", "second"));
+        assertThat(store.listParts(key("sys"), id, 0, 10))
+                .extracting(PartMeta::system)
+                .containsExactly(Map.of("iv", "second"), Map.of());
+
+        List<List<PartMeta>> seen = new ArrayList<>();
+        ObjectMeta meta = store.completeUpload(key("sys"), id, completed(again, last), MIN_PART, Map.of(), null, parts -> {
+            seen.add(parts);
+            return Map.of("made-of", parts.get(0).system().get("iv"));
+        });
+        assertThat(seen).hasSize(1);
+        assertThat(seen.get(0)).extracting(PartMeta::partNumber).containsExactly(1, 2);
+        assertThat(meta.attributes().system()).containsEntry("made-of", "second");
+    }
+
+    @Test
+    void aPartRecordOfFormat3HasNoSystemProperties() {
+        Segment segment = new Segment(new byte[16], 5, 1024, false);
+        byte[] old = Codec.encode(Codec.VERSION_WITH_VERSIONS, out -> {
+            out.writeInt(3);
+            Codec.writeString(out, "etag");
+            out.writeLong(1234L);
+            Codec.writeMap(out, Map.of("CRC32", "x"));
+            Codec.writeSegment(out, segment);
+        });
+        PartRecord decoded = PartRecord.decode(old, "part 3");
+        assertThat(decoded.partNumber()).isEqualTo(3);
+        assertThat(decoded.checksums()).containsEntry("CRC32", "x");
+        assertThat(decoded.system()).isEmpty();
+        PartRecord now = new PartRecord(3, "etag", 1234L, Map.of(), segment, Map.of("iv", "v"));
+        assertThat(PartRecord.decode(now.encode(), "part 3").system()).containsExactly(Map.entry("iv", "v"));
+    }
 }
