@@ -67,11 +67,11 @@ public final class Main {
                 Granary.partitions(config),
                 startMillis);
         if (config.defaultCredentials()) {
+            // The secret is never logged, not even the documented default: logs travel further than a console.
             LOG.warn(
-                    "using the default root credentials: access key '{}', secret key '{}'."
-                            + " Set GRANARY_ROOT_USER and GRANARY_ROOT_PASSWORD to change them.",
-                    GranaryConfig.DEFAULT_ROOT_USER,
-                    GranaryConfig.DEFAULT_ROOT_PASSWORD);
+                    "root access key '{}' with the default secret (see the README): anyone who knows it has full"
+                            + " access. Set GRANARY_ROOT_USER and GRANARY_ROOT_PASSWORD to change them.",
+                    GranaryConfig.DEFAULT_ROOT_USER);
         } else {
             LOG.info("root access key '{}' (secret from GRANARY_ROOT_PASSWORD)", config.rootUser());
         }

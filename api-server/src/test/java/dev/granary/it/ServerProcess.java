@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** A Granary server in its own JVM, for tests that kill it with SIGKILL (a crash) and start it again. */
@@ -28,6 +29,19 @@ final class ServerProcess {
      * {@code healthPort}'s /health answers 200. Output goes to {@code <data>-server.log} beside the data folder.
      */
     static Process start(Path data, int port, int healthPort, String... extraArgs) throws Exception {
+        return start(
+                Map.of(
+                        "GRANARY_ROOT_USER", GranaryServerExtension.ACCESS_KEY,
+                        "GRANARY_ROOT_PASSWORD", GranaryServerExtension.SECRET_KEY),
+                data,
+                port,
+                healthPort,
+                extraArgs);
+    }
+
+    /** Starts a server as above with {@code env} added to (or, with an empty value, removed from) its environment. */
+    static Process start(Map<String, String> env, Path data, int port, int healthPort, String... extraArgs)
+            throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path log = data.resolveSibling(data.getFileName() + "-server.log");
         List<String> command = new ArrayList<>(List.of(
@@ -37,8 +51,13 @@ final class ServerProcess {
         ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        pb.environment().put("GRANARY_ROOT_USER", GranaryServerExtension.ACCESS_KEY);
-        pb.environment().put("GRANARY_ROOT_PASSWORD", GranaryServerExtension.SECRET_KEY);
+        env.forEach((name, value) -> {
+            if (value.isEmpty()) {
+                pb.environment().remove(name);
+            } else {
+                pb.environment().put(name, value);
+            }
+        });
         Process process = pb.start();
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
