@@ -8,6 +8,7 @@ import dev.granary.api.http.GranaryServer;
 import dev.granary.api.lifecycle.LifecycleWorker;
 import dev.granary.api.route.S3Router;
 import dev.granary.api.sse.SseKeys;
+import dev.granary.api.tls.TlsContext;
 import dev.granary.auth.CredentialStore;
 import dev.granary.auth.Credentials;
 import dev.granary.auth.MasterKey;
@@ -40,6 +41,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,11 +65,18 @@ public final class Granary implements AutoCloseable {
     private final GranaryServer server;
     private final AdminServer admin;
     private final LifecycleWorker lifecycle;
+    private final TlsContext tls;
     private volatile boolean closed;
 
     private Granary(
-            GranaryConfig config, RocksObjectStore store, Metering metering, GranaryServer server, AdminServer admin) {
+            GranaryConfig config,
+            RocksObjectStore store,
+            Metering metering,
+            GranaryServer server,
+            AdminServer admin,
+            TlsContext tls) {
         this.config = config;
+        this.tls = tls;
         this.store = store;
         this.metering = metering;
         this.server = server;
@@ -94,7 +103,10 @@ public final class Granary implements AutoCloseable {
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }
+        TlsContext tls = null;
         try {
+            tls = config.tls() ? TlsContext.load(config.tlsCert(), config.tlsKey(), config.tlsWatch()) : null;
+            SSLContext ssl = tls == null ? null : tls.sslContext();
             Credentials root =
                     new Credentials(config.rootUser(), config.rootPassword(), ROOT_ACCOUNT_ID, config.rootUser(), true);
             SecureRandom random = new SecureRandom();
@@ -125,6 +137,7 @@ public final class Granary implements AutoCloseable {
             GranaryServer server = new GranaryServer(
                     config.address(),
                     config.port(),
+                    ssl,
                     new S3Router(config.domain()),
                     requests,
                     new PayloadDecoder(),
@@ -142,6 +155,7 @@ public final class Granary implements AutoCloseable {
             AdminServer admin = new AdminServer(
                     config.address(),
                     config.adminPort(),
+                    ssl,
                     verifier,
                     ROOT_ACCOUNT_ID,
                     metering,
@@ -156,8 +170,11 @@ public final class Granary implements AutoCloseable {
                 metering.close();
                 throw e;
             }
-            return new Granary(config, store, metering, server, admin);
+            return new Granary(config, store, metering, server, admin, tls);
         } catch (RuntimeException e) {
+            if (tls != null) {
+                tls.close();
+            }
             store.close();
             throw e;
         }
@@ -198,6 +215,11 @@ public final class Granary implements AutoCloseable {
     }
 
     /** The admin listener's port (usage API, /metrics). */
+    /** The TLS of both ports, or null when they serve plain HTTP. */
+    public TlsContext tls() {
+        return tls;
+    }
+
     public int adminPort() {
         return admin.port();
     }
@@ -221,6 +243,9 @@ public final class Granary implements AutoCloseable {
         server.shutdown(30_000);
         lifecycle.close();
         admin.close();
+        if (tls != null) {
+            tls.close();
+        }
         metering.close(); // the last flush, into the store: before it closes
         store.close();
     }

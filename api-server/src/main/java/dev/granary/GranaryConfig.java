@@ -37,6 +37,11 @@ import java.util.Map;
  * @param lifecycleInterval how often the lifecycle worker carries out buckets' rules:
  *     {@code --lifecycle-interval SECONDS} / {@code GRANARY_LIFECYCLE_INTERVAL}, default 3600; 0 turns the
  *     background passes off (a pass can still be run through {@link Granary#lifecycle})
+ * @param tlsCert the PEM certificate chain (server certificate first) of HTTPS on both ports: {@code --tls-cert} /
+ *     {@code GRANARY_TLS_CERT}; default none (plain HTTP). Given with {@code tlsKey} or not at all
+ * @param tlsKey the PEM private key of {@code tlsCert}: {@code --tls-key} / {@code GRANARY_TLS_KEY}
+ * @param tlsWatch how often the two TLS files are looked at for a change, which is then loaded (a renewal):
+ *     {@code --tls-watch SECONDS} / {@code GRANARY_TLS_WATCH}, default 5; 0 for never (SIGHUP still reloads)
  */
 public record GranaryConfig(
         String address,
@@ -53,7 +58,10 @@ public record GranaryConfig(
         Duration meteringFlush,
         String accessLog,
         String masterKey,
-        Duration lifecycleInterval) {
+        Duration lifecycleInterval,
+        Path tlsCert,
+        Path tlsKey,
+        Duration tlsWatch) {
 
     public static final String DEFAULT_ROOT_USER = "granaryadmin";
     public static final String DEFAULT_ROOT_PASSWORD = "granaryadmin";
@@ -74,6 +82,10 @@ public record GranaryConfig(
         require(
                 lifecycleInterval != null && !lifecycleInterval.isNegative(),
                 "--lifecycle-interval must be a number of seconds, 0 for off");
+        require(
+                (tlsCert == null) == (tlsKey == null),
+                "--tls-cert and --tls-key (GRANARY_TLS_CERT, GRANARY_TLS_KEY) go together: give both or neither");
+        require(tlsWatch != null && !tlsWatch.isNegative(), "--tls-watch must be a number of seconds, 0 for off");
         if (masterKey != null) {
             try {
                 MasterKey.fromBase64(masterKey);
@@ -95,7 +107,19 @@ public record GranaryConfig(
             String rootPassword,
             boolean syncWrites) {
         this(address, port, dataDir, partitions, region, domain, rootUser, rootPassword, syncWrites, 0, true,
-                Duration.ofSeconds(10), "on", null, Duration.ofHours(1));
+                Duration.ofSeconds(10), "on", null, Duration.ofHours(1), null, null, Duration.ofSeconds(5));
+    }
+
+    /** This configuration serving HTTPS with the given PEM files (see {@link #tlsCert()}), watched every {@code watch}. */
+    public GranaryConfig withTls(Path cert, Path key, Duration watch) {
+        return new GranaryConfig(address, port, dataDir, partitions, region, domain, rootUser, rootPassword,
+                syncWrites, adminPort, metering, meteringFlush, accessLog, masterKey, lifecycleInterval, cert, key,
+                watch);
+    }
+
+    /** Whether both ports serve HTTPS. */
+    public boolean tls() {
+        return tlsCert != null;
     }
 
     /** The configured master key, or null when it comes from the data folder's key file. */
@@ -115,7 +139,7 @@ public record GranaryConfig(
                 + partitions + ", region=" + region + ", domain=" + domain + ", rootUser=" + rootUser
                 + ", rootPassword=****, syncWrites=" + syncWrites + ", adminPort=" + adminPort + ", metering="
                 + metering + ", meteringFlush=" + meteringFlush + ", accessLog=" + accessLog + ", masterKey="
-                + (masterKey == null ? "(key file)" : "****") + ", lifecycleInterval=" + lifecycleInterval + "]";
+                + (masterKey == null ? "(key file)" : "****") + ", lifecycleInterval=" + lifecycleInterval + ", tlsCert=" + tlsCert + ", tlsKey=" + tlsKey + ", tlsWatch=" + tlsWatch + "]";
     }
 
     /** The folder of the access log file, or null when there is none. */
@@ -168,7 +192,10 @@ public record GranaryConfig(
                             "metering-flush",
                             "access-log",
                             "master-key",
-                            "lifecycle-interval")
+                            "lifecycle-interval",
+                            "tls-cert",
+                            "tls-key",
+                            "tls-watch")
                     .contains(name)) {
                 throw new IllegalArgumentException("unknown flag --" + name);
             }
@@ -189,7 +216,10 @@ public record GranaryConfig(
                 Duration.ofSeconds(intSetting(flags, env, "metering-flush", 10)),
                 setting(flags, env, "access-log", "off"),
                 setting(flags, env, "master-key", null),
-                Duration.ofSeconds(intSetting(flags, env, "lifecycle-interval", 3600)));
+                Duration.ofSeconds(intSetting(flags, env, "lifecycle-interval", 3600)),
+                pathSetting(flags, env, "tls-cert"),
+                pathSetting(flags, env, "tls-key"),
+                Duration.ofSeconds(intSetting(flags, env, "tls-watch", 5)));
     }
 
     private static boolean onOff(Map<String, String> flags, Map<String, String> env, String name, boolean dflt) {
@@ -207,6 +237,11 @@ public record GranaryConfig(
             v = env.get("GRANARY_" + name.toUpperCase(Locale.ROOT).replace('-', '_'));
         }
         return v == null ? dflt : v;
+    }
+
+    private static Path pathSetting(Map<String, String> flags, Map<String, String> env, String name) {
+        String v = setting(flags, env, name, "");
+        return v.isBlank() ? null : Path.of(v);
     }
 
     private static int intSetting(Map<String, String> flags, Map<String, String> env, String name, int dflt) {

@@ -1,5 +1,6 @@
 package dev.granary;
 
+import dev.granary.api.tls.TlsContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -11,6 +12,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
 /** Command line entry: {@code granary server [--port N] [--address A] [--data DIR] ...}. */
 public final class Main {
@@ -57,9 +59,16 @@ public final class Main {
             return;
         }
         running.set(granary);
+        if (granary.tls() != null) {
+            TlsContext tls = granary.tls();
+            // kill -HUP reloads the certificate and key (a renewal), as nginx and HAProxy do; the files are also
+            // watched for changes.
+            Signal.handle(new Signal("HUP"), signal -> tls.reload());
+        }
         long startMillis = (System.nanoTime() - started) / 1_000_000;
         LOG.info(
-                "Granary S3 API on http://{}:{} (region {}, data {}, {} partitions), ready in {} ms",
+                "Granary S3 API on {}://{}:{} (region {}, data {}, {} partitions), ready in {} ms",
+                config.tls() ? "https" : "http",
                 config.address(),
                 granary.port(),
                 config.region(),
@@ -77,8 +86,9 @@ public final class Main {
         }
         LOG.info("health: GET /health");
         LOG.info(
-                "admin: http://{}:{}/admin/v1/usage, /admin/v1/users (SigV4, root credentials), /metrics; metering {},"
+                "admin: {}://{}:{}/admin/v1/usage, /admin/v1/users (SigV4, root credentials), /metrics; metering {},"
                         + " access log {}",
+                config.tls() ? "https" : "http",
                 config.address(),
                 granary.adminPort(),
                 config.metering() ? "on (flush every " + config.meteringFlush().toSeconds() + " s)" : "off",
@@ -132,6 +142,11 @@ public final class Main {
                                    (GRANARY_MASTER_KEY, preferred; default DATA/master.key, made on first start)
                   --lifecycle-interval SECONDS  how often lifecycle rules run (GRANARY_LIFECYCLE_INTERVAL,
                                    default 3600; 0 = off)
+                  --tls-cert FILE  HTTPS on both ports: PEM certificate chain, server certificate first
+                                   (GRANARY_TLS_CERT; reloaded on SIGHUP or when the file changes)
+                  --tls-key FILE   its PEM private key (GRANARY_TLS_KEY)
+                  --tls-watch SECONDS  how often both files are checked for a change (GRANARY_TLS_WATCH,
+                                   default 5; 0 = only on SIGHUP)
                 root credentials: GRANARY_ROOT_USER / GRANARY_ROOT_PASSWORD (default granaryadmin / granaryadmin)""";
     }
 }

@@ -29,21 +29,56 @@ public final class GranaryServerExtension implements BeforeAllCallback, AfterAll
     static final String ACCESS_KEY = "itaccesskey";
     static final String SECRET_KEY = "itsecretkey/with+special=chars";
 
+    private final boolean tls;
     private Path dataDir;
     private Granary granary;
+    private TestCertificates certificates;
+
+    /** A server on plain HTTP. */
+    public GranaryServerExtension() {
+        this(false);
+    }
+
+    private GranaryServerExtension(boolean tls) {
+        this.tls = tls;
+    }
+
+    /**
+     * A server on HTTPS with a certificate for localhost, 127.0.0.1 and {@code *.localhost} from a test CA
+     * ({@link #certificates()}) that its clients trust.
+     */
+    public static GranaryServerExtension withTls() {
+        return new GranaryServerExtension(true);
+    }
 
     @Override
-    public void beforeAll(ExtensionContext context) throws IOException {
+    public void beforeAll(ExtensionContext context) throws Exception {
         dataDir = Files.createTempDirectory("granary-it");
+        if (tls) {
+            certificates = new TestCertificates(dataDir.resolveSibling(dataDir.getFileName() + "-tls"));
+            certificates.issueServer("localhost", false, "localhost", "*.localhost", "127.0.0.1");
+        }
         start();
     }
 
     @Override
     public void afterAll(ExtensionContext context) throws IOException {
         stop();
-        try (Stream<Path> files = Files.walk(dataDir)) {
+        delete(dataDir);
+        if (certificates != null) {
+            delete(certificates.caFile().getParent());
+        }
+    }
+
+    private static void delete(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
+    }
+
+    /** The test CA of a server {@link #withTls()}, null for plain HTTP. */
+    TestCertificates certificates() {
+        return certificates;
     }
 
     /** Starts (again) on the same data folder; a new port is picked. */
@@ -60,8 +95,22 @@ public final class GranaryServerExtension implements BeforeAllCallback, AfterAll
     }
 
     GranaryConfig config(int port) {
-        return new GranaryConfig(
+        GranaryConfig config = new GranaryConfig(
                 "127.0.0.1", port, dataDir, 8, "us-east-1", "localhost", ACCESS_KEY, SECRET_KEY, true);
+        return tls ? config.withTls(certificates.chainFile(), certificates.keyFile(), Duration.ofSeconds(1)) : config;
+    }
+
+    private String scheme() {
+        return tls ? "https" : "http";
+    }
+
+    /** The HTTP client of the SDK clients: it trusts the test CA of a server {@link #withTls()}. */
+    UrlConnectionHttpClient.Builder httpClient() {
+        UrlConnectionHttpClient.Builder builder = UrlConnectionHttpClient.builder();
+        if (tls) {
+            builder.tlsTrustManagersProvider(certificates::trustManagers);
+        }
+        return builder;
     }
 
     Path dataDir() {
@@ -75,7 +124,7 @@ public final class GranaryServerExtension implements BeforeAllCallback, AfterAll
 
     /** The admin listener (usage API, /metrics). */
     public URI adminUri() {
-        return URI.create("http://127.0.0.1:" + granary.adminPort());
+        return URI.create(scheme() + "://127.0.0.1:" + granary.adminPort());
     }
 
     /** Writes metering's counts durably now. */
@@ -84,7 +133,7 @@ public final class GranaryServerExtension implements BeforeAllCallback, AfterAll
     }
 
     public URI uri() {
-        return URI.create("http://127.0.0.1:" + granary.port());
+        return URI.create(scheme() + "://127.0.0.1:" + granary.port());
     }
 
     public StaticCredentialsProvider credentials() {
@@ -98,9 +147,7 @@ public final class GranaryServerExtension implements BeforeAllCallback, AfterAll
                 .region(Region.US_EAST_1)
                 .forcePathStyle(true)
                 .credentialsProvider(credentials())
-                .httpClient(UrlConnectionHttpClient.builder()
-                        .socketTimeout(Duration.ofSeconds(60))
-                        .build())
+                .httpClient(httpClient().socketTimeout(Duration.ofSeconds(60)).build())
                 .build();
     }
 
@@ -114,7 +161,7 @@ public final class GranaryServerExtension implements BeforeAllCallback, AfterAll
                 .serviceConfiguration(S3Configuration.builder()
                         .chunkedEncodingEnabled(true)
                         .build())
-                .httpClient(UrlConnectionHttpClient.create())
+                .httpClient(httpClient().build())
                 .build();
     }
 

@@ -42,6 +42,34 @@ final class ServerProcess {
     /** Starts a server as above with {@code env} added to (or, with an empty value, removed from) its environment. */
     static Process start(Map<String, String> env, Path data, int port, int healthPort, String... extraArgs)
             throws Exception {
+        return start(env, HttpClient.newHttpClient(), "http", data, port, healthPort, extraArgs);
+    }
+
+    /** Starts a server as above that serves HTTPS (the TLS flags are among {@code extraArgs}) under {@code ca}. */
+    static Process startTls(TestCertificates ca, Path data, int port, String... extraArgs) throws Exception {
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(null, ca.trustManagers(), null);
+        return start(
+                Map.of(
+                        "GRANARY_ROOT_USER", GranaryServerExtension.ACCESS_KEY,
+                        "GRANARY_ROOT_PASSWORD", GranaryServerExtension.SECRET_KEY),
+                HttpClient.newBuilder().sslContext(context).build(),
+                "https",
+                data,
+                port,
+                port,
+                extraArgs);
+    }
+
+    private static Process start(
+            Map<String, String> env,
+            HttpClient http,
+            String scheme,
+            Path data,
+            int port,
+            int healthPort,
+            String... extraArgs)
+            throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path log = data.resolveSibling(data.getFileName() + "-server.log");
         List<String> command = new ArrayList<>(List.of(
@@ -59,12 +87,11 @@ final class ServerProcess {
             }
         });
         Process process = pb.start();
-        HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline && process.isAlive()) {
             try {
                 HttpResponse<String> r = http.send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + "/health"))
+                        HttpRequest.newBuilder(URI.create(scheme + "://localhost:" + healthPort + "/health"))
                                 .timeout(Duration.ofSeconds(2))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());

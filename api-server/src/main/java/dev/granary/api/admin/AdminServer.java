@@ -1,5 +1,6 @@
 package dev.granary.api.admin;
 
+import dev.granary.api.tls.TlsContext;
 import dev.granary.auth.SigV4Verifier;
 import dev.granary.auth.UserDirectory;
 import dev.granary.metering.Metering;
@@ -10,6 +11,7 @@ import io.undertow.server.handlers.BlockingHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import javax.net.ssl.SSLContext;
 
 /** The admin listener: its own small Undertow server next to the S3 one. */
 public final class AdminServer implements AutoCloseable {
@@ -19,6 +21,7 @@ public final class AdminServer implements AutoCloseable {
     /**
      * Builds (but does not start) the admin server.
      *
+     * @param tls the TLS context of HTTPS, or null for plain HTTP
      * @param rootAccountId the account whose credentials may call the admin API
      * @param users the users the users API manages
      * @param store the store, for the buckets a user owns
@@ -26,6 +29,7 @@ public final class AdminServer implements AutoCloseable {
     public AdminServer(
             String address,
             int port,
+            SSLContext tls,
             SigV4Verifier verifier,
             String rootAccountId,
             Metering metering,
@@ -34,8 +38,7 @@ public final class AdminServer implements AutoCloseable {
             ObjectStore store) {
         this.graceful = new GracefulShutdownHandler(new BlockingHandler(
                 new AdminHandler(verifier, rootAccountId, metering, clock, new UsersApi(users, store))));
-        this.undertow = Undertow.builder()
-                .addHttpListener(port, address)
+        this.undertow = TlsContext.listener(Undertow.builder(), address, port, tls)
                 .setIoThreads(1)
                 .setWorkerThreads(4)
                 .setServerOption(UndertowOptions.DECODE_URL, false) // SigV4 needs the raw path and query

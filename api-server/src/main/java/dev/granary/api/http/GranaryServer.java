@@ -2,6 +2,7 @@ package dev.granary.api.http;
 
 import dev.granary.api.route.S3Operation;
 import dev.granary.api.route.S3Router;
+import dev.granary.api.tls.TlsContext;
 import dev.granary.auth.PayloadDecoder;
 import dev.granary.auth.RequestVerifier;
 import dev.granary.metering.UsageSink;
@@ -13,6 +14,7 @@ import io.undertow.server.handlers.GracefulShutdownHandler;
 import io.undertow.server.handlers.HttpContinueReadHandler;
 import java.net.InetSocketAddress;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 import org.xnio.Options;
 
 /** The Undertow server: listener options, the handler chain, and graceful shutdown. */
@@ -36,10 +38,12 @@ public final class GranaryServer implements AutoCloseable {
      *
      * @param address the address to bind
      * @param port the port, 0 for an ephemeral one
+     * @param tls the TLS context of HTTPS, or null for plain HTTP
      */
     public GranaryServer(
             String address,
             int port,
+            SSLContext tls,
             S3Router router,
             RequestVerifier verifier,
             PayloadDecoder decoder,
@@ -54,8 +58,7 @@ public final class GranaryServer implements AutoCloseable {
         this.graceful = new GracefulShutdownHandler(new HttpContinueReadHandler(root));
         int cores = Runtime.getRuntime().availableProcessors();
         this.buffers = new DefaultByteBufferPool(true, BUFFER_SIZE, POOLED_BUFFERS, BUFFERS_PER_THREAD);
-        this.undertow = Undertow.builder()
-                .addHttpListener(port, address)
+        this.undertow = TlsContext.listener(Undertow.builder(), address, port, tls)
                 .setIoThreads(Math.max(2, cores))
                 .setWorkerThreads(Math.max(64, cores * 16))
                 .setByteBufferPool(buffers)
