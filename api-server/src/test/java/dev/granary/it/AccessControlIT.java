@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.granary.Granary;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -22,6 +23,7 @@ import software.amazon.awssdk.services.s3.model.GetBucketAclResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectAclResponse;
 import software.amazon.awssdk.services.s3.model.Grant;
 import software.amazon.awssdk.services.s3.model.Grantee;
+import software.amazon.awssdk.services.s3.model.ObjectAttributes;
 import software.amazon.awssdk.services.s3.model.ObjectCannedACL;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.Permission;
@@ -436,5 +438,230 @@ class AccessControlIT {
                 .multipartUpload(m -> m.parts(p -> p.partNumber(1).eTag(etag))));
         assertThat(get(anonymous, "ac-multipart", "big")).isEqualTo("part one");
         assertThat(root.getObjectAcl(b -> b.bucket("ac-multipart").key("big")).grants()).hasSize(2);
+    }
+
+    // ---- version-level permissions: the ...Version action and s3:versionid follow the version each check is about
+
+    /**
+     * A policy that lets bob do anything in the bucket but {@code denied} on its objects (when {@code condition},
+     * a policy Condition block, holds; always when it is null).
+     */
+    private static String allowBobAllBut(String bucket, String denied, String condition) {
+        String bob = "{\"AWS\":\"" + bobUser.canonicalId() + "\"}";
+        return "{\"Version\":\"2012-10-17\",\"Statement\":["
+                + "{\"Effect\":\"Allow\",\"Principal\":" + bob + ",\"Action\":\"s3:*\",\"Resource\":["
+                + "\"arn:aws:s3:::" + bucket + "\",\"arn:aws:s3:::" + bucket + "/*\"]},"
+                + "{\"Effect\":\"Deny\",\"Principal\":" + bob + ",\"Action\":\"" + denied + "\","
+                + "\"Resource\":\"arn:aws:s3:::" + bucket + "/*\""
+                + (condition == null ? "" : ",\"Condition\":" + condition) + "}]}";
+    }
+
+    /** A versioned bucket of root's holding two versions of each key; the version ids, oldest first, per key. */
+    private static List<List<String>> versionedBucket(String bucket, String... keys) {
+        root.createBucket(b -> b.bucket(bucket));
+        root.putBucketVersioning(
+                b -> b.bucket(bucket).versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+        return java.util.Arrays.stream(keys)
+                .map(key -> List.of(
+                        root.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString(key + " one"))
+                                .versionId(),
+                        root.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString(key + " two"))
+                                .versionId()))
+                .toList();
+    }
+
+    private static void assertStatus(Runnable call, int status) {
+        assertThatThrownBy(call::run)
+                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(status));
+    }
+
+    @Test
+    void aDenyOfGetObjectVersionRefusesReadsOfANamedVersionOnly() {
+        String v1 = versionedBucket("ac-ver-get", "k").get(0).get(0);
+        setPolicy("ac-ver-get", allowBobAllBut("ac-ver-get", "s3:GetObjectVersion", null));
+        assertS3Error(
+                () -> bob.getObjectAsBytes(b -> b.bucket("ac-ver-get").key("k").versionId(v1)), 403, "AccessDenied");
+        // HEAD answers without a body: the status is all there is.
+        assertStatus(() -> bob.headObject(b -> b.bucket("ac-ver-get").key("k").versionId(v1)), 403);
+        assertThat(get(bob, "ac-ver-get", "k")).isEqualTo("k two");
+        assertThat(bob.headObject(b -> b.bucket("ac-ver-get").key("k")).contentLength()).isEqualTo(5);
+    }
+
+    @Test
+    void aDenyOfObjectVersionAclActionsRefusesTheAclOfANamedVersionOnly() {
+        String v1 = versionedBucket("ac-ver-acl", "k").get(0).get(0);
+        setPolicy("ac-ver-acl", allowBobAllBut("ac-ver-acl", "s3:GetObjectVersionAcl", null));
+        assertS3Error(
+                () -> bob.getObjectAcl(b -> b.bucket("ac-ver-acl").key("k").versionId(v1)), 403, "AccessDenied");
+        assertThat(bob.getObjectAcl(b -> b.bucket("ac-ver-acl").key("k")).owner().id())
+                .isEqualTo(Granary.ROOT_ACCOUNT_ID);
+
+        setPolicy("ac-ver-acl", allowBobAllBut("ac-ver-acl", "s3:PutObjectVersionAcl", null));
+        assertS3Error(
+                () -> bob.putObjectAcl(
+                        b -> b.bucket("ac-ver-acl").key("k").versionId(v1).acl(ObjectCannedACL.PUBLIC_READ)),
+                403,
+                "AccessDenied");
+        bob.putObjectAcl(b -> b.bucket("ac-ver-acl").key("k").acl(ObjectCannedACL.PUBLIC_READ));
+        assertThat(root.getObjectAcl(b -> b.bucket("ac-ver-acl").key("k").versionId(v1)).grants()).hasSize(1);
+        assertThat(root.getObjectAcl(b -> b.bucket("ac-ver-acl").key("k")).grants()).hasSize(2);
+    }
+
+    @Test
+    void aDenyOfObjectVersionTaggingActionsRefusesTheTagsOfANamedVersionOnly() {
+        String v1 = versionedBucket("ac-ver-tags", "k").get(0).get(0);
+        setPolicy("ac-ver-tags", allowBobAllBut("ac-ver-tags", "s3:PutObjectVersionTagging", null));
+        assertS3Error(
+                () -> bob.putObjectTagging(b -> b.bucket("ac-ver-tags").key("k").versionId(v1)
+                        .tagging(t -> t.tagSet(s -> s.key("team").value("bob")))),
+                403,
+                "AccessDenied");
+        bob.putObjectTagging(b -> b.bucket("ac-ver-tags").key("k")
+                .tagging(t -> t.tagSet(s -> s.key("team").value("bob"))));
+        root.putObjectTagging(b -> b.bucket("ac-ver-tags").key("k").versionId(v1)
+                .tagging(t -> t.tagSet(s -> s.key("team").value("root"))));
+
+        setPolicy("ac-ver-tags", allowBobAllBut("ac-ver-tags", "s3:GetObjectVersionTagging", null));
+        assertS3Error(
+                () -> bob.getObjectTagging(b -> b.bucket("ac-ver-tags").key("k").versionId(v1)), 403, "AccessDenied");
+        assertThat(bob.getObjectTagging(b -> b.bucket("ac-ver-tags").key("k")).tagSet())
+                .singleElement()
+                .satisfies(t -> assertThat(t.value()).isEqualTo("bob"));
+
+        setPolicy("ac-ver-tags", allowBobAllBut("ac-ver-tags", "s3:DeleteObjectVersionTagging", null));
+        assertS3Error(
+                () -> bob.deleteObjectTagging(b -> b.bucket("ac-ver-tags").key("k").versionId(v1)),
+                403,
+                "AccessDenied");
+        bob.deleteObjectTagging(b -> b.bucket("ac-ver-tags").key("k"));
+        assertThat(root.getObjectTagging(b -> b.bucket("ac-ver-tags").key("k")).tagSet()).isEmpty();
+        assertThat(root.getObjectTagging(b -> b.bucket("ac-ver-tags").key("k").versionId(v1)).tagSet())
+                .singleElement()
+                .satisfies(t -> assertThat(t.value()).isEqualTo("root"));
+    }
+
+    @Test
+    void aDenyOfGetObjectVersionAttributesRefusesTheAttributesOfANamedVersionOnly() {
+        String v1 = versionedBucket("ac-ver-attrs", "k").get(0).get(0);
+        setPolicy("ac-ver-attrs", allowBobAllBut("ac-ver-attrs", "s3:GetObjectVersionAttributes", null));
+        assertS3Error(
+                () -> bob.getObjectAttributes(b -> b.bucket("ac-ver-attrs").key("k").versionId(v1)
+                        .objectAttributes(ObjectAttributes.OBJECT_SIZE)),
+                403,
+                "AccessDenied");
+        assertThat(bob.getObjectAttributes(b -> b.bucket("ac-ver-attrs").key("k")
+                                .objectAttributes(ObjectAttributes.OBJECT_SIZE))
+                        .objectSize())
+                .isEqualTo(5);
+    }
+
+    @Test
+    void aDenyOfDeleteObjectVersionRefusesDeletesOfANamedVersionOnly() {
+        String v1 = versionedBucket("ac-ver-delete", "k").get(0).get(0);
+        setPolicy("ac-ver-delete", allowBobAllBut("ac-ver-delete", "s3:DeleteObjectVersion", null));
+        assertS3Error(
+                () -> bob.deleteObject(b -> b.bucket("ac-ver-delete").key("k").versionId(v1)), 403, "AccessDenied");
+        assertThat(bob.deleteObject(b -> b.bucket("ac-ver-delete").key("k")).deleteMarker()).isTrue();
+        assertThat(root.getObjectAsBytes(b -> b.bucket("ac-ver-delete").key("k").versionId(v1)).asUtf8String())
+                .isEqualTo("k one");
+    }
+
+    @Test
+    void deleteObjectsDecidesEachEntryAsDeleteObjectVersionWhenItNamesAVersion() {
+        List<List<String>> versions = versionedBucket("ac-ver-multi", "a", "b");
+        String a1 = versions.get(0).get(0);
+        String b1 = versions.get(1).get(0);
+        setPolicy("ac-ver-multi", allowBobAllBut("ac-ver-multi", "s3:DeleteObjectVersion", null));
+        DeleteObjectsResponse r = bob.deleteObjects(b -> b.bucket("ac-ver-multi").delete(d -> d.objects(
+                ObjectIdentifier.builder().key("a").versionId(a1).build(),
+                ObjectIdentifier.builder().key("b").build())));
+        assertThat(r.errors()).singleElement().satisfies(e -> {
+            assertThat(e.key()).isEqualTo("a");
+            assertThat(e.versionId()).isEqualTo(a1);
+            assertThat(e.code()).isEqualTo("AccessDenied");
+        });
+        assertThat(r.deleted()).singleElement().satisfies(d -> {
+            assertThat(d.key()).isEqualTo("b");
+            assertThat(d.deleteMarker()).isTrue();
+        });
+        assertThat(root.getObjectAsBytes(b -> b.bucket("ac-ver-multi").key("a").versionId(a1)).asUtf8String())
+                .isEqualTo("a one");
+
+        // s3:versionid is the entry's version id: only the version the condition names is refused.
+        setPolicy("ac-ver-multi", allowBobAllBut(
+                "ac-ver-multi", "s3:DeleteObjectVersion", "{\"StringEquals\":{\"s3:versionid\":\"" + a1 + "\"}}"));
+        r = bob.deleteObjects(b -> b.bucket("ac-ver-multi").delete(d -> d.objects(
+                ObjectIdentifier.builder().key("a").versionId(a1).build(),
+                ObjectIdentifier.builder().key("b").versionId(b1).build())));
+        assertThat(r.errors()).singleElement().satisfies(e -> {
+            assertThat(e.key()).isEqualTo("a");
+            assertThat(e.versionId()).isEqualTo(a1);
+            assertThat(e.code()).isEqualTo("AccessDenied");
+        });
+        assertThat(r.deleted()).singleElement().satisfies(d -> {
+            assertThat(d.key()).isEqualTo("b");
+            assertThat(d.versionId()).isEqualTo(b1);
+        });
+        assertStatus(() -> root.headObject(b -> b.bucket("ac-ver-multi").key("b").versionId(b1)), 404);
+    }
+
+    @Test
+    void copyObjectFromANamedSourceVersionNeedsGetObjectVersion() {
+        List<String> versions = versionedBucket("ac-ver-copy", "k").get(0);
+        String v1 = versions.get(0);
+        String v2 = versions.get(1);
+        setPolicy("ac-ver-copy", allowBobAllBut("ac-ver-copy", "s3:GetObjectVersion", null));
+        assertS3Error(
+                () -> bob.copyObject(b -> b.sourceBucket("ac-ver-copy").sourceKey("k").sourceVersionId(v1)
+                        .destinationBucket("ac-ver-copy").destinationKey("copy")),
+                403,
+                "AccessDenied");
+        bob.copyObject(b -> b.sourceBucket("ac-ver-copy").sourceKey("k")
+                .destinationBucket("ac-ver-copy").destinationKey("copy"));
+        assertThat(get(bob, "ac-ver-copy", "copy")).isEqualTo("k two");
+
+        // s3:versionid is the source's version id: only the version the condition names is refused.
+        setPolicy("ac-ver-copy", allowBobAllBut(
+                "ac-ver-copy", "s3:GetObjectVersion", "{\"StringEquals\":{\"s3:versionid\":\"" + v1 + "\"}}"));
+        assertS3Error(
+                () -> bob.copyObject(b -> b.sourceBucket("ac-ver-copy").sourceKey("k").sourceVersionId(v1)
+                        .destinationBucket("ac-ver-copy").destinationKey("copy")),
+                403,
+                "AccessDenied");
+        bob.copyObject(b -> b.sourceBucket("ac-ver-copy").sourceKey("k").sourceVersionId(v2)
+                .destinationBucket("ac-ver-copy").destinationKey("copy"));
+    }
+
+    @Test
+    void uploadPartCopyFromANamedSourceVersionNeedsGetObjectVersion() {
+        List<String> versions = versionedBucket("ac-ver-part-copy", "k").get(0);
+        String v1 = versions.get(0);
+        String v2 = versions.get(1);
+        setPolicy("ac-ver-part-copy", allowBobAllBut("ac-ver-part-copy", "s3:GetObjectVersion", null));
+        String uploadId = bob.createMultipartUpload(b -> b.bucket("ac-ver-part-copy").key("parts")).uploadId();
+        assertS3Error(
+                () -> bob.uploadPartCopy(b -> b.sourceBucket("ac-ver-part-copy").sourceKey("k").sourceVersionId(v1)
+                        .destinationBucket("ac-ver-part-copy").destinationKey("parts").uploadId(uploadId)
+                        .partNumber(1)),
+                403,
+                "AccessDenied");
+        bob.uploadPartCopy(b -> b.sourceBucket("ac-ver-part-copy").sourceKey("k")
+                .destinationBucket("ac-ver-part-copy").destinationKey("parts").uploadId(uploadId).partNumber(1));
+
+        setPolicy("ac-ver-part-copy", allowBobAllBut(
+                "ac-ver-part-copy", "s3:GetObjectVersion",
+                "{\"StringEquals\":{\"s3:versionid\":\"" + v1 + "\"}}"));
+        assertS3Error(
+                () -> bob.uploadPartCopy(b -> b.sourceBucket("ac-ver-part-copy").sourceKey("k").sourceVersionId(v1)
+                        .destinationBucket("ac-ver-part-copy").destinationKey("parts").uploadId(uploadId)
+                        .partNumber(2)),
+                403,
+                "AccessDenied");
+        bob.uploadPartCopy(b -> b.sourceBucket("ac-ver-part-copy").sourceKey("k").sourceVersionId(v2)
+                .destinationBucket("ac-ver-part-copy").destinationKey("parts").uploadId(uploadId).partNumber(2));
+        assertThat(bob.listParts(b -> b.bucket("ac-ver-part-copy").key("parts").uploadId(uploadId)).parts())
+                .extracting(p -> p.partNumber())
+                .containsExactly(1, 2);
+        bob.abortMultipartUpload(b -> b.bucket("ac-ver-part-copy").key("parts").uploadId(uploadId));
     }
 }

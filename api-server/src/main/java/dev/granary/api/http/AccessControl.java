@@ -180,7 +180,7 @@ public final class AccessControl {
         }
         Requester who = Requester.of(principal);
         if (route.bucket() == null || op == S3Operation.CREATE_BUCKET) {
-            require(evaluator.evaluate(request(request, who, op.awsName(), null, null, false), null, null));
+            require(evaluator.evaluate(request(request, who, op.awsName(), null, null, null, false), null, null));
             return;
         }
         BucketState bucket = bucket(route.bucket());
@@ -188,6 +188,8 @@ public final class AccessControl {
             return; // per key, in its handler; the bucket must exist (checked above)
         }
         boolean bucketOwner = !who.anonymous() && who.canonicalId().equals(bucket.owner().id());
+        // The version the request line names: the handlers act on the same one (Limits.versionId).
+        String versionId = request.query("versionId");
         ObjectState object = null;
         if (route.key() != null && needsObject(op)) {
             if (bucketOwner && (op == S3Operation.GET_OBJECT || op == S3Operation.HEAD_OBJECT)) {
@@ -196,19 +198,21 @@ public final class AccessControl {
                 request.objectCheck(meta -> {
                     String uploader = meta.attributes().system().get(SYSTEM_OWNER);
                     if (uploader != null && !uploader.equals(who.canonicalId())) {
-                        check(request, who, op.awsName(), route.bucket(), route.key(), objectState(meta, bucket));
+                        check(request, who, op.awsName(), route.bucket(), route.key(), versionId,
+                                objectState(meta, bucket));
                     }
                 });
             } else {
-                object = existingObject(route.bucket(), route.key(), request.query("versionId"), bucket);
+                object = existingObject(route.bucket(), route.key(), versionId, bucket);
             }
         }
-        AccessEvaluator.Request asked = request(request, who, op.awsName(), route.bucket(), route.key(), false);
+        AccessEvaluator.Request asked =
+                request(request, who, op.awsName(), route.bucket(), route.key(), versionId, false);
         require(evaluator.evaluate(asked, bucket, object));
         if (object == null && !bucketOwner && (op == S3Operation.GET_OBJECT || op == S3Operation.HEAD_OBJECT)) {
             // As S3: a missing key is NoSuchKey only to a caller who may list the bucket, AccessDenied to others
             // (so that nobody learns which keys exist without s3:ListBucket).
-            check(request, who, "ListObjects", route.bucket(), null, null);
+            check(request, who, "ListObjects", route.bucket(), null, null, null);
         }
     }
 
@@ -241,33 +245,54 @@ public final class AccessControl {
      * @param operation the S3 operation name, as {@link S3Operations} knows it
      * @param bucket the bucket
      * @param key the key, or null
+     * @param versionId the version the check is about, or null when it names none: a DeleteObjects entry's, a copy
+     *     source's, not the request line's (which names none of these)
      * @param object the existing object, or null
      * @throws S3Exception AccessDenied
      * @throws StorageException NO_SUCH_BUCKET
      */
     public void check(
-            S3Request request, Requester who, String operation, String bucket, String key, ObjectState object) {
-        if (!allowed(request, who, operation, bucket, key, object)) {
+            S3Request request,
+            Requester who,
+            String operation,
+            String bucket,
+            String key,
+            String versionId,
+            ObjectState object) {
+        if (!allowed(request, who, operation, bucket, key, versionId, object)) {
             throw new S3Exception(S3Error.ACCESS_DENIED);
         }
     }
 
     /** Like {@link #check} but answers instead of throwing. */
     public boolean allowed(
-            S3Request request, Requester who, String operation, String bucket, String key, ObjectState object) {
+            S3Request request,
+            Requester who,
+            String operation,
+            String bucket,
+            String key,
+            String versionId,
+            ObjectState object) {
         boolean postForm = operation.equals("PostObject");
         return evaluator
-                .evaluate(request(request, who, operation, bucket, key, postForm), bucket(bucket), object)
+                .evaluate(request(request, who, operation, bucket, key, versionId, postForm), bucket(bucket), object)
                 .allowed();
     }
 
     private static AccessEvaluator.Request request(
-            S3Request request, Requester who, String operation, String bucket, String key, boolean postForm) {
+            S3Request request,
+            Requester who,
+            String operation,
+            String bucket,
+            String key,
+            String versionId,
+            boolean postForm) {
         return new AccessEvaluator.Request(
                 who,
                 operation,
                 bucket,
                 key,
+                versionId,
                 request.signable(),
                 request.sourceIp(),
                 request.secure(),
