@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.granary.Granary;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -166,6 +168,22 @@ class AccessControlIT {
         // The owner can still replace the policy that locks it out.
         root.deleteBucketPolicy(b -> b.bucket("ac-deny"));
         assertThat(get(root, "ac-deny", "locked/a.txt")).isEqualTo("a");
+    }
+
+    @Test
+    void aDenyOnTheObjectsTagsAppliesToTheBucketOwnersReadsToo() {
+        root.createBucket(b -> b.bucket("ac-deny-tag"));
+        root.putObject(b -> b.bucket("ac-deny-tag").key("secret.txt").tagging("class=secret"),
+                RequestBody.fromString("s"));
+        put(root, "ac-deny-tag", "plain.txt", "p");
+        setPolicy("ac-deny-tag", "{\"Version\":\"2012-10-17\",\"Statement\":["
+                + "{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\","
+                + "\"Resource\":\"arn:aws:s3:::ac-deny-tag/*\","
+                + "\"Condition\":{\"StringEquals\":{\"s3:ExistingObjectTag/class\":\"secret\"}}}]}");
+        // Decided on the version read, tags included, for the owner as for everyone else.
+        assertS3Error(() -> get(root, "ac-deny-tag", "secret.txt"), 403, "AccessDenied");
+        assertStatus(() -> root.headObject(b -> b.bucket("ac-deny-tag").key("secret.txt")), 403);
+        assertThat(get(root, "ac-deny-tag", "plain.txt")).isEqualTo("p");
     }
 
     @Test
@@ -663,5 +681,68 @@ class AccessControlIT {
                 .extracting(p -> p.partNumber())
                 .containsExactly(1, 2);
         bob.abortMultipartUpload(b -> b.bucket("ac-ver-part-copy").key("parts").uploadId(uploadId));
+    }
+
+    // ---- SSE-C: a caller who may not read an object learns nothing about how it is encrypted
+
+    /** An SSE-C key as the SDK sends it: base64 of the key and base64 of its MD5. */
+    private record CustomerKey(String key, String md5) {
+        static CustomerKey of(byte fill) {
+            byte[] k = new byte[32];
+            java.util.Arrays.fill(k, fill);
+            try {
+                Base64.Encoder b64 = Base64.getEncoder();
+                return new CustomerKey(
+                        b64.encodeToString(k), b64.encodeToString(MessageDigest.getInstance("MD5").digest(k)));
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** GETs and HEADs an SSE-C object without its key, with a key whose MD5 is wrong and with another key. */
+    private static void assertEveryReadIsAccessDenied(S3Client client, String bucket, String key, CustomerKey right) {
+        CustomerKey other = CustomerKey.of((byte) 9);
+        CustomerKey badMd5 = new CustomerKey(right.key(), other.md5());
+        assertS3Error(() -> get(client, bucket, key), 403, "AccessDenied");
+        assertStatus(() -> client.headObject(b -> b.bucket(bucket).key(key)), 403);
+        for (CustomerKey ck : List.of(badMd5, other)) {
+            assertS3Error(
+                    () -> client.getObjectAsBytes(b -> b.bucket(bucket).key(key).sseCustomerAlgorithm("AES256")
+                            .sseCustomerKey(ck.key()).sseCustomerKeyMD5(ck.md5())),
+                    403,
+                    "AccessDenied");
+            assertStatus(
+                    () -> client.headObject(b -> b.bucket(bucket).key(key).sseCustomerAlgorithm("AES256")
+                            .sseCustomerKey(ck.key()).sseCustomerKeyMD5(ck.md5())),
+                    403);
+        }
+    }
+
+    @Test
+    void aDeniedReadOfAnSseCustomerObjectIsAccessDeniedWhateverKeyHeadersItSends() {
+        root.createBucket(b -> b.bucket("ac-sse-c"));
+        root.putBucketAcl(b -> b.bucket("ac-sse-c").grantWrite("id=\"" + bobUser.canonicalId() + "\"")
+                .grantFullControl("id=\"" + Granary.ROOT_ACCOUNT_ID + "\""));
+        CustomerKey rootKey = CustomerKey.of((byte) 1);
+        root.putObject(
+                b -> b.bucket("ac-sse-c").key("roots").sseCustomerAlgorithm("AES256")
+                        .sseCustomerKey(rootKey.key()).sseCustomerKeyMD5(rootKey.md5()),
+                RequestBody.fromString("root's secret"));
+        CustomerKey bobKey = CustomerKey.of((byte) 2);
+        bob.putObject(
+                b -> b.bucket("ac-sse-c").key("bobs").sseCustomerAlgorithm("AES256")
+                        .sseCustomerKey(bobKey.key()).sseCustomerKeyMD5(bobKey.md5()),
+                RequestBody.fromString("bob's secret"));
+
+        // A stranger to the object, and the bucket owner reading an object another account uploaded privately.
+        assertEveryReadIsAccessDenied(bob, "ac-sse-c", "roots", rootKey);
+        assertEveryReadIsAccessDenied(root, "ac-sse-c", "bobs", bobKey);
+        // Allowed, the key is checked as before.
+        assertS3Error(() -> get(bob, "ac-sse-c", "bobs"), 400, "InvalidRequest");
+        assertThat(bob.getObjectAsBytes(b -> b.bucket("ac-sse-c").key("bobs").sseCustomerAlgorithm("AES256")
+                                .sseCustomerKey(bobKey.key()).sseCustomerKeyMD5(bobKey.md5()))
+                        .asUtf8String())
+                .isEqualTo("bob's secret");
     }
 }
