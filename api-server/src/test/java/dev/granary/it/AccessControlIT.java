@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.granary.Granary;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -22,6 +25,7 @@ import software.amazon.awssdk.services.s3.model.GetBucketAclResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectAclResponse;
 import software.amazon.awssdk.services.s3.model.Grant;
 import software.amazon.awssdk.services.s3.model.Grantee;
+import software.amazon.awssdk.services.s3.model.ObjectAttributes;
 import software.amazon.awssdk.services.s3.model.ObjectCannedACL;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.Permission;
@@ -164,6 +168,22 @@ class AccessControlIT {
         // The owner can still replace the policy that locks it out.
         root.deleteBucketPolicy(b -> b.bucket("ac-deny"));
         assertThat(get(root, "ac-deny", "locked/a.txt")).isEqualTo("a");
+    }
+
+    @Test
+    void aDenyOnTheObjectsTagsAppliesToTheBucketOwnersReadsToo() {
+        root.createBucket(b -> b.bucket("ac-deny-tag"));
+        root.putObject(b -> b.bucket("ac-deny-tag").key("secret.txt").tagging("class=secret"),
+                RequestBody.fromString("s"));
+        put(root, "ac-deny-tag", "plain.txt", "p");
+        setPolicy("ac-deny-tag", "{\"Version\":\"2012-10-17\",\"Statement\":["
+                + "{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\","
+                + "\"Resource\":\"arn:aws:s3:::ac-deny-tag/*\","
+                + "\"Condition\":{\"StringEquals\":{\"s3:ExistingObjectTag/class\":\"secret\"}}}]}");
+        // Decided on the version read, tags included, for the owner as for everyone else.
+        assertS3Error(() -> get(root, "ac-deny-tag", "secret.txt"), 403, "AccessDenied");
+        assertStatus(() -> root.headObject(b -> b.bucket("ac-deny-tag").key("secret.txt")), 403);
+        assertThat(get(root, "ac-deny-tag", "plain.txt")).isEqualTo("p");
     }
 
     @Test
@@ -436,5 +456,293 @@ class AccessControlIT {
                 .multipartUpload(m -> m.parts(p -> p.partNumber(1).eTag(etag))));
         assertThat(get(anonymous, "ac-multipart", "big")).isEqualTo("part one");
         assertThat(root.getObjectAcl(b -> b.bucket("ac-multipart").key("big")).grants()).hasSize(2);
+    }
+
+    // ---- version-level permissions: the ...Version action and s3:versionid follow the version each check is about
+
+    /**
+     * A policy that lets bob do anything in the bucket but {@code denied} on its objects (when {@code condition},
+     * a policy Condition block, holds; always when it is null).
+     */
+    private static String allowBobAllBut(String bucket, String denied, String condition) {
+        String bob = "{\"AWS\":\"" + bobUser.canonicalId() + "\"}";
+        return "{\"Version\":\"2012-10-17\",\"Statement\":["
+                + "{\"Effect\":\"Allow\",\"Principal\":" + bob + ",\"Action\":\"s3:*\",\"Resource\":["
+                + "\"arn:aws:s3:::" + bucket + "\",\"arn:aws:s3:::" + bucket + "/*\"]},"
+                + "{\"Effect\":\"Deny\",\"Principal\":" + bob + ",\"Action\":\"" + denied + "\","
+                + "\"Resource\":\"arn:aws:s3:::" + bucket + "/*\""
+                + (condition == null ? "" : ",\"Condition\":" + condition) + "}]}";
+    }
+
+    /** A versioned bucket of root's holding two versions of each key; the version ids, oldest first, per key. */
+    private static List<List<String>> versionedBucket(String bucket, String... keys) {
+        root.createBucket(b -> b.bucket(bucket));
+        root.putBucketVersioning(
+                b -> b.bucket(bucket).versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+        return java.util.Arrays.stream(keys)
+                .map(key -> List.of(
+                        root.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString(key + " one"))
+                                .versionId(),
+                        root.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString(key + " two"))
+                                .versionId()))
+                .toList();
+    }
+
+    private static void assertStatus(Runnable call, int status) {
+        assertThatThrownBy(call::run)
+                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(status));
+    }
+
+    @Test
+    void aDenyOfGetObjectVersionRefusesReadsOfANamedVersionOnly() {
+        String v1 = versionedBucket("ac-ver-get", "k").get(0).get(0);
+        setPolicy("ac-ver-get", allowBobAllBut("ac-ver-get", "s3:GetObjectVersion", null));
+        assertS3Error(
+                () -> bob.getObjectAsBytes(b -> b.bucket("ac-ver-get").key("k").versionId(v1)), 403, "AccessDenied");
+        // HEAD answers without a body: the status is all there is.
+        assertStatus(() -> bob.headObject(b -> b.bucket("ac-ver-get").key("k").versionId(v1)), 403);
+        assertThat(get(bob, "ac-ver-get", "k")).isEqualTo("k two");
+        assertThat(bob.headObject(b -> b.bucket("ac-ver-get").key("k")).contentLength()).isEqualTo(5);
+    }
+
+    @Test
+    void aDenyOfObjectVersionAclActionsRefusesTheAclOfANamedVersionOnly() {
+        String v1 = versionedBucket("ac-ver-acl", "k").get(0).get(0);
+        setPolicy("ac-ver-acl", allowBobAllBut("ac-ver-acl", "s3:GetObjectVersionAcl", null));
+        assertS3Error(
+                () -> bob.getObjectAcl(b -> b.bucket("ac-ver-acl").key("k").versionId(v1)), 403, "AccessDenied");
+        assertThat(bob.getObjectAcl(b -> b.bucket("ac-ver-acl").key("k")).owner().id())
+                .isEqualTo(Granary.ROOT_ACCOUNT_ID);
+
+        setPolicy("ac-ver-acl", allowBobAllBut("ac-ver-acl", "s3:PutObjectVersionAcl", null));
+        assertS3Error(
+                () -> bob.putObjectAcl(
+                        b -> b.bucket("ac-ver-acl").key("k").versionId(v1).acl(ObjectCannedACL.PUBLIC_READ)),
+                403,
+                "AccessDenied");
+        bob.putObjectAcl(b -> b.bucket("ac-ver-acl").key("k").acl(ObjectCannedACL.PUBLIC_READ));
+        assertThat(root.getObjectAcl(b -> b.bucket("ac-ver-acl").key("k").versionId(v1)).grants()).hasSize(1);
+        assertThat(root.getObjectAcl(b -> b.bucket("ac-ver-acl").key("k")).grants()).hasSize(2);
+    }
+
+    @Test
+    void aDenyOfObjectVersionTaggingActionsRefusesTheTagsOfANamedVersionOnly() {
+        String v1 = versionedBucket("ac-ver-tags", "k").get(0).get(0);
+        setPolicy("ac-ver-tags", allowBobAllBut("ac-ver-tags", "s3:PutObjectVersionTagging", null));
+        assertS3Error(
+                () -> bob.putObjectTagging(b -> b.bucket("ac-ver-tags").key("k").versionId(v1)
+                        .tagging(t -> t.tagSet(s -> s.key("team").value("bob")))),
+                403,
+                "AccessDenied");
+        bob.putObjectTagging(b -> b.bucket("ac-ver-tags").key("k")
+                .tagging(t -> t.tagSet(s -> s.key("team").value("bob"))));
+        root.putObjectTagging(b -> b.bucket("ac-ver-tags").key("k").versionId(v1)
+                .tagging(t -> t.tagSet(s -> s.key("team").value("root"))));
+
+        setPolicy("ac-ver-tags", allowBobAllBut("ac-ver-tags", "s3:GetObjectVersionTagging", null));
+        assertS3Error(
+                () -> bob.getObjectTagging(b -> b.bucket("ac-ver-tags").key("k").versionId(v1)), 403, "AccessDenied");
+        assertThat(bob.getObjectTagging(b -> b.bucket("ac-ver-tags").key("k")).tagSet())
+                .singleElement()
+                .satisfies(t -> assertThat(t.value()).isEqualTo("bob"));
+
+        setPolicy("ac-ver-tags", allowBobAllBut("ac-ver-tags", "s3:DeleteObjectVersionTagging", null));
+        assertS3Error(
+                () -> bob.deleteObjectTagging(b -> b.bucket("ac-ver-tags").key("k").versionId(v1)),
+                403,
+                "AccessDenied");
+        bob.deleteObjectTagging(b -> b.bucket("ac-ver-tags").key("k"));
+        assertThat(root.getObjectTagging(b -> b.bucket("ac-ver-tags").key("k")).tagSet()).isEmpty();
+        assertThat(root.getObjectTagging(b -> b.bucket("ac-ver-tags").key("k").versionId(v1)).tagSet())
+                .singleElement()
+                .satisfies(t -> assertThat(t.value()).isEqualTo("root"));
+    }
+
+    @Test
+    void aDenyOfGetObjectVersionAttributesRefusesTheAttributesOfANamedVersionOnly() {
+        String v1 = versionedBucket("ac-ver-attrs", "k").get(0).get(0);
+        setPolicy("ac-ver-attrs", allowBobAllBut("ac-ver-attrs", "s3:GetObjectVersionAttributes", null));
+        assertS3Error(
+                () -> bob.getObjectAttributes(b -> b.bucket("ac-ver-attrs").key("k").versionId(v1)
+                        .objectAttributes(ObjectAttributes.OBJECT_SIZE)),
+                403,
+                "AccessDenied");
+        assertThat(bob.getObjectAttributes(b -> b.bucket("ac-ver-attrs").key("k")
+                                .objectAttributes(ObjectAttributes.OBJECT_SIZE))
+                        .objectSize())
+                .isEqualTo(5);
+    }
+
+    @Test
+    void aDenyOfDeleteObjectVersionRefusesDeletesOfANamedVersionOnly() {
+        String v1 = versionedBucket("ac-ver-delete", "k").get(0).get(0);
+        setPolicy("ac-ver-delete", allowBobAllBut("ac-ver-delete", "s3:DeleteObjectVersion", null));
+        assertS3Error(
+                () -> bob.deleteObject(b -> b.bucket("ac-ver-delete").key("k").versionId(v1)), 403, "AccessDenied");
+        assertThat(bob.deleteObject(b -> b.bucket("ac-ver-delete").key("k")).deleteMarker()).isTrue();
+        assertThat(root.getObjectAsBytes(b -> b.bucket("ac-ver-delete").key("k").versionId(v1)).asUtf8String())
+                .isEqualTo("k one");
+    }
+
+    @Test
+    void deleteObjectsDecidesEachEntryAsDeleteObjectVersionWhenItNamesAVersion() {
+        List<List<String>> versions = versionedBucket("ac-ver-multi", "a", "b");
+        String a1 = versions.get(0).get(0);
+        String b1 = versions.get(1).get(0);
+        setPolicy("ac-ver-multi", allowBobAllBut("ac-ver-multi", "s3:DeleteObjectVersion", null));
+        DeleteObjectsResponse r = bob.deleteObjects(b -> b.bucket("ac-ver-multi").delete(d -> d.objects(
+                ObjectIdentifier.builder().key("a").versionId(a1).build(),
+                ObjectIdentifier.builder().key("b").build())));
+        assertThat(r.errors()).singleElement().satisfies(e -> {
+            assertThat(e.key()).isEqualTo("a");
+            assertThat(e.versionId()).isEqualTo(a1);
+            assertThat(e.code()).isEqualTo("AccessDenied");
+        });
+        assertThat(r.deleted()).singleElement().satisfies(d -> {
+            assertThat(d.key()).isEqualTo("b");
+            assertThat(d.deleteMarker()).isTrue();
+        });
+        assertThat(root.getObjectAsBytes(b -> b.bucket("ac-ver-multi").key("a").versionId(a1)).asUtf8String())
+                .isEqualTo("a one");
+
+        // s3:versionid is the entry's version id: only the version the condition names is refused.
+        setPolicy("ac-ver-multi", allowBobAllBut(
+                "ac-ver-multi", "s3:DeleteObjectVersion", "{\"StringEquals\":{\"s3:versionid\":\"" + a1 + "\"}}"));
+        r = bob.deleteObjects(b -> b.bucket("ac-ver-multi").delete(d -> d.objects(
+                ObjectIdentifier.builder().key("a").versionId(a1).build(),
+                ObjectIdentifier.builder().key("b").versionId(b1).build())));
+        assertThat(r.errors()).singleElement().satisfies(e -> {
+            assertThat(e.key()).isEqualTo("a");
+            assertThat(e.versionId()).isEqualTo(a1);
+            assertThat(e.code()).isEqualTo("AccessDenied");
+        });
+        assertThat(r.deleted()).singleElement().satisfies(d -> {
+            assertThat(d.key()).isEqualTo("b");
+            assertThat(d.versionId()).isEqualTo(b1);
+        });
+        assertStatus(() -> root.headObject(b -> b.bucket("ac-ver-multi").key("b").versionId(b1)), 404);
+    }
+
+    @Test
+    void copyObjectFromANamedSourceVersionNeedsGetObjectVersion() {
+        List<String> versions = versionedBucket("ac-ver-copy", "k").get(0);
+        String v1 = versions.get(0);
+        String v2 = versions.get(1);
+        setPolicy("ac-ver-copy", allowBobAllBut("ac-ver-copy", "s3:GetObjectVersion", null));
+        assertS3Error(
+                () -> bob.copyObject(b -> b.sourceBucket("ac-ver-copy").sourceKey("k").sourceVersionId(v1)
+                        .destinationBucket("ac-ver-copy").destinationKey("copy")),
+                403,
+                "AccessDenied");
+        bob.copyObject(b -> b.sourceBucket("ac-ver-copy").sourceKey("k")
+                .destinationBucket("ac-ver-copy").destinationKey("copy"));
+        assertThat(get(bob, "ac-ver-copy", "copy")).isEqualTo("k two");
+
+        // s3:versionid is the source's version id: only the version the condition names is refused.
+        setPolicy("ac-ver-copy", allowBobAllBut(
+                "ac-ver-copy", "s3:GetObjectVersion", "{\"StringEquals\":{\"s3:versionid\":\"" + v1 + "\"}}"));
+        assertS3Error(
+                () -> bob.copyObject(b -> b.sourceBucket("ac-ver-copy").sourceKey("k").sourceVersionId(v1)
+                        .destinationBucket("ac-ver-copy").destinationKey("copy")),
+                403,
+                "AccessDenied");
+        bob.copyObject(b -> b.sourceBucket("ac-ver-copy").sourceKey("k").sourceVersionId(v2)
+                .destinationBucket("ac-ver-copy").destinationKey("copy"));
+    }
+
+    @Test
+    void uploadPartCopyFromANamedSourceVersionNeedsGetObjectVersion() {
+        List<String> versions = versionedBucket("ac-ver-part-copy", "k").get(0);
+        String v1 = versions.get(0);
+        String v2 = versions.get(1);
+        setPolicy("ac-ver-part-copy", allowBobAllBut("ac-ver-part-copy", "s3:GetObjectVersion", null));
+        String uploadId = bob.createMultipartUpload(b -> b.bucket("ac-ver-part-copy").key("parts")).uploadId();
+        assertS3Error(
+                () -> bob.uploadPartCopy(b -> b.sourceBucket("ac-ver-part-copy").sourceKey("k").sourceVersionId(v1)
+                        .destinationBucket("ac-ver-part-copy").destinationKey("parts").uploadId(uploadId)
+                        .partNumber(1)),
+                403,
+                "AccessDenied");
+        bob.uploadPartCopy(b -> b.sourceBucket("ac-ver-part-copy").sourceKey("k")
+                .destinationBucket("ac-ver-part-copy").destinationKey("parts").uploadId(uploadId).partNumber(1));
+
+        setPolicy("ac-ver-part-copy", allowBobAllBut(
+                "ac-ver-part-copy", "s3:GetObjectVersion",
+                "{\"StringEquals\":{\"s3:versionid\":\"" + v1 + "\"}}"));
+        assertS3Error(
+                () -> bob.uploadPartCopy(b -> b.sourceBucket("ac-ver-part-copy").sourceKey("k").sourceVersionId(v1)
+                        .destinationBucket("ac-ver-part-copy").destinationKey("parts").uploadId(uploadId)
+                        .partNumber(2)),
+                403,
+                "AccessDenied");
+        bob.uploadPartCopy(b -> b.sourceBucket("ac-ver-part-copy").sourceKey("k").sourceVersionId(v2)
+                .destinationBucket("ac-ver-part-copy").destinationKey("parts").uploadId(uploadId).partNumber(2));
+        assertThat(bob.listParts(b -> b.bucket("ac-ver-part-copy").key("parts").uploadId(uploadId)).parts())
+                .extracting(p -> p.partNumber())
+                .containsExactly(1, 2);
+        bob.abortMultipartUpload(b -> b.bucket("ac-ver-part-copy").key("parts").uploadId(uploadId));
+    }
+
+    // ---- SSE-C: a caller who may not read an object learns nothing about how it is encrypted
+
+    /** An SSE-C key as the SDK sends it: base64 of the key and base64 of its MD5. */
+    private record CustomerKey(String key, String md5) {
+        static CustomerKey of(byte fill) {
+            byte[] k = new byte[32];
+            java.util.Arrays.fill(k, fill);
+            try {
+                Base64.Encoder b64 = Base64.getEncoder();
+                return new CustomerKey(
+                        b64.encodeToString(k), b64.encodeToString(MessageDigest.getInstance("MD5").digest(k)));
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** GETs and HEADs an SSE-C object without its key, with a key whose MD5 is wrong and with another key. */
+    private static void assertEveryReadIsAccessDenied(S3Client client, String bucket, String key, CustomerKey right) {
+        CustomerKey other = CustomerKey.of((byte) 9);
+        CustomerKey badMd5 = new CustomerKey(right.key(), other.md5());
+        assertS3Error(() -> get(client, bucket, key), 403, "AccessDenied");
+        assertStatus(() -> client.headObject(b -> b.bucket(bucket).key(key)), 403);
+        for (CustomerKey ck : List.of(badMd5, other)) {
+            assertS3Error(
+                    () -> client.getObjectAsBytes(b -> b.bucket(bucket).key(key).sseCustomerAlgorithm("AES256")
+                            .sseCustomerKey(ck.key()).sseCustomerKeyMD5(ck.md5())),
+                    403,
+                    "AccessDenied");
+            assertStatus(
+                    () -> client.headObject(b -> b.bucket(bucket).key(key).sseCustomerAlgorithm("AES256")
+                            .sseCustomerKey(ck.key()).sseCustomerKeyMD5(ck.md5())),
+                    403);
+        }
+    }
+
+    @Test
+    void aDeniedReadOfAnSseCustomerObjectIsAccessDeniedWhateverKeyHeadersItSends() {
+        root.createBucket(b -> b.bucket("ac-sse-c"));
+        root.putBucketAcl(b -> b.bucket("ac-sse-c").grantWrite("id=\"" + bobUser.canonicalId() + "\"")
+                .grantFullControl("id=\"" + Granary.ROOT_ACCOUNT_ID + "\""));
+        CustomerKey rootKey = CustomerKey.of((byte) 1);
+        root.putObject(
+                b -> b.bucket("ac-sse-c").key("roots").sseCustomerAlgorithm("AES256")
+                        .sseCustomerKey(rootKey.key()).sseCustomerKeyMD5(rootKey.md5()),
+                RequestBody.fromString("root's secret"));
+        CustomerKey bobKey = CustomerKey.of((byte) 2);
+        bob.putObject(
+                b -> b.bucket("ac-sse-c").key("bobs").sseCustomerAlgorithm("AES256")
+                        .sseCustomerKey(bobKey.key()).sseCustomerKeyMD5(bobKey.md5()),
+                RequestBody.fromString("bob's secret"));
+
+        // A stranger to the object, and the bucket owner reading an object another account uploaded privately.
+        assertEveryReadIsAccessDenied(bob, "ac-sse-c", "roots", rootKey);
+        assertEveryReadIsAccessDenied(root, "ac-sse-c", "bobs", bobKey);
+        // Allowed, the key is checked as before.
+        assertS3Error(() -> get(bob, "ac-sse-c", "bobs"), 400, "InvalidRequest");
+        assertThat(bob.getObjectAsBytes(b -> b.bucket("ac-sse-c").key("bobs").sseCustomerAlgorithm("AES256")
+                                .sseCustomerKey(bobKey.key()).sseCustomerKeyMD5(bobKey.md5()))
+                        .asUtf8String())
+                .isEqualTo("bob's secret");
     }
 }

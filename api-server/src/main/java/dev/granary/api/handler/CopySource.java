@@ -27,25 +27,33 @@ final class CopySource {
         BucketState bucket = access.bucket(source.bucket());
         Requester who = Requester.of(request.principal());
         String header = request.header(AmzHeaders.X_AMZ_COPY_SOURCE);
+        String versionId = versionId(header);
         ObjectMeta meta;
         try {
-            meta = store.headObject(source, versionId(header));
-            // As S3: reading the source is a GetObject decision of its own, on the source's bucket and object.
+            meta = store.headObject(source, versionId);
+            // As S3: reading the source is a GetObject decision of its own, on the source's bucket and object, and
+            // about the version the header names (s3:GetObjectVersion and s3:versionid when it names one).
             access.check(
-                    request, who, "GetObject", source.bucket(), source.key(), access.objectState(meta, bucket));
+                    request,
+                    who,
+                    "GetObject",
+                    source.bucket(),
+                    source.key(),
+                    versionId,
+                    access.objectState(meta, bucket));
         } catch (StorageException e) {
             // A caller who may not read the source learns nothing about it: AccessDenied before NoSuchKey.
-            access.check(request, who, "GetObject", source.bucket(), source.key(), null);
+            access.check(request, who, "GetObject", source.bucket(), source.key(), versionId, null);
             if (e.reason() == StorageException.Reason.INVALID_VERSION_ID) {
                 throw new S3Exception(S3Error.INVALID_ARGUMENT, "Invalid version id specified")
                         .with("ArgumentName", "x-amz-copy-source")
                         .with("ArgumentValue", header);
             }
-            if (e.reason() == StorageException.Reason.DELETE_MARKER && versionId(header) != null) {
+            if (e.reason() == StorageException.Reason.DELETE_MARKER && versionId != null) {
                 // AWS: a delete marker is no copy source, named or current.
                 throw new S3Exception(S3Error.INVALID_REQUEST, "The source of a copy request may not specifically refer to a delete marker by version id.");
             }
-            throw StorageErrors.toS3(e, source.bucket(), source.key(), versionId(header));
+            throw StorageErrors.toS3(e, source.bucket(), source.key(), versionId);
         }
         Conditions.ofCopySource(request).checkCopySource(meta);
         return meta;

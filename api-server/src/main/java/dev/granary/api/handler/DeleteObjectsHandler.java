@@ -46,8 +46,16 @@ record DeleteObjectsHandler(ObjectStore store, AccessControl access) implements 
                     throw new S3Exception(S3Error.INVALID_ARGUMENT, "Key must not be empty.");
                 }
                 // As in S3, each key is decided on its own: a denied key is an AccessDenied entry in the result.
+                // An entry that names a version is s3:DeleteObjectVersion on it, as a DeleteObject with that
+                // versionId would be: the request line names no version, the entry does.
                 access.check(
-                        request, Requester.of(request.principal()), "DeleteObject", request.bucket(), key, null);
+                        request,
+                        Requester.of(request.principal()),
+                        "DeleteObject",
+                        request.bucket(),
+                        key,
+                        versionId,
+                        null);
                 DeleteResult result = store.deleteObject(new ObjectKey(request.bucket(), key), versionId);
                 if (!quiet) {
                     xml.start("Deleted").element("Key", key).element("VersionId", versionId);

@@ -10,45 +10,65 @@ import dev.granary.api.lifecycle.LifecycleConfigs;
 import dev.granary.storage.ObjectContent;
 import dev.granary.storage.ObjectMeta;
 import dev.granary.storage.ObjectStore;
+import dev.granary.storage.StorageException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * GetObject and HeadObject: conditions, one byte range or one part ({@code partNumber}), object headers with
  * response-* overrides, then the bytes (GET only). A GET opens the object once and answers from that one
- * consistent read: metadata, conditions and range are all decided on the version whose bytes are sent.
+ * consistent read: access, metadata, conditions and range are all decided on the version whose bytes are sent.
  */
 record GetObjectHandler(ObjectStore store, boolean headOnly, Encryption encryption, LifecycleConfigs lifecycle)
         implements OperationHandler {
 
     @Override
     public void handle(S3Request request, S3Response response) throws IOException {
-        String versionId = Limits.versionId(request);
-        String partParam = request.query("partNumber");
-        if (partParam != null && request.header(AmzHeaders.RANGE) != null) {
+        // The request's own shape, which says nothing about the object: checked before it is read.
+        if (request.query("partNumber") != null && request.header(AmzHeaders.RANGE) != null) {
             throw new S3Exception(
                     S3Error.INVALID_REQUEST, "Cannot specify both Range header and partNumber query parameter");
         }
         if (headOnly) {
-            ObjectMeta meta = store.headObject(request.objectKey(), versionId);
+            ObjectMeta meta = read(request, () -> store.headObject(request.objectKey(), Limits.versionId(request)));
+            request.checkObjectAccess(meta);
             encryption.forRead(request, meta.attributes().system(), false);
             long length = answer(request, response, meta).length();
-            expiration(response, meta, versionId);
+            expiration(response, meta, request.query("versionId"));
             response.header(AmzHeaders.CONTENT_LENGTH, Long.toString(length)).empty(response.status());
             return;
         }
-        // On an I/O thread only an object kept whole in its record is served (nothing there may block on disk).
-        ObjectContent opened = response.onIoThread()
-                ? store.getObjectIfInMemory(request.objectKey(), versionId).orElseThrow(response::moveToWorker)
-                : store.getObject(request.objectKey(), versionId, 0, -1);
+        // On an I/O thread only an object kept whole in its record is served (nothing there may block on disk); a
+        // larger one moves to a worker, which opens it again and decides on what it opened there.
+        ObjectContent opened = read(request, () -> response.onIoThread()
+                ? store.getObjectIfInMemory(request.objectKey(), Limits.versionId(request))
+                        .orElseThrow(response::moveToWorker)
+                : store.getObject(request.objectKey(), Limits.versionId(request), 0, -1));
         try (ObjectContent content = opened) {
+            // Decided on the version opened, whose bytes are sent: an overwrite since cannot change either. First,
+            // so that a caller who may not read the object does not learn that it needs an SSE-C key.
+            request.checkObjectAccess(content.meta());
             Encryption.Params sse = encryption.forRead(request, content.meta().attributes().system(), false);
             ByteRange range = answer(request, response, content.meta());
-            expiration(response, content.meta(), versionId);
+            expiration(response, content.meta(), request.query("versionId"));
             InputStream in = sse.decrypt(content.stream(), content.meta(), 0);
             in.skipNBytes(range.first());
             response.stream(in, range.length(), range.last() == content.meta().size() - 1);
+        }
+    }
+
+    /**
+     * Runs the store's read of the version the request names. When it fails (no such key or version, a delete
+     * marker, a malformed version id), a caller who may not read the object gets AccessDenied, not the reason.
+     */
+    private static <T> T read(S3Request request, Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (StorageException | S3Exception e) {
+            request.checkObjectAccess(null);
+            throw e;
         }
     }
 
@@ -65,7 +85,6 @@ record GetObjectHandler(ObjectStore store, boolean headOnly, Encryption encrypti
      * @return the bytes to send (the whole object when no range applies)
      */
     private static ByteRange answer(S3Request request, S3Response response, ObjectMeta meta) {
-        request.checkObjectAccess(meta);
         Conditions.of(request).checkRead(meta);
         String partParam = request.query("partNumber");
         ByteRange range = partParam != null

@@ -86,7 +86,7 @@ record PostObjectHandler(ObjectStore store, PostPolicyVerifier verifier, Encrypt
         Principal signer = policy == null ? Principal.anonymous() : policy.principal();
         request.actAs(signer);
         Requester who = Requester.of(signer);
-        access.check(request, who, "PostObject", bucket, key, null);
+        access.check(request, who, "PostObject", bucket, key, null, null);
         ObjectKey objectKey = new ObjectKey(bucket, key);
         Optional<Acl> acl = formAcl(fields, signer, access.bucket(bucket).owner());
         SortedMap<String, String> system = Acls.forNewObject(request, access, new TreeMap<>(), signer.accountId(), acl);

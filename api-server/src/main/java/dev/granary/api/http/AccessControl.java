@@ -30,8 +30,8 @@ import java.util.function.Function;
 /**
  * Access control of the API server: the bucket documents it needs (ACL, policy, Block Public Access), parsed once
  * and cached per bucket, and the decisions of {@link AccessEvaluator} for each request. A request on a bucket costs
- * a map lookup and, without a bucket policy, no JSON work; objects' ACLs are read only when the requester is not
- * the bucket owner (the GetObject handler checks the version it serves for the owner).
+ * a map lookup and, without a bucket policy, no JSON work; objects' ACLs are read only when the requester does
+ * not own the object. GetObject and HeadObject are decided by their handler on the version it serves.
  *
  * <p>The cache is invalidated by the handlers that change the documents (and by CreateBucket and DeleteBucket):
  * one node owns its buckets' configuration, so there is nobody else to hear from.
@@ -152,7 +152,8 @@ public final class AccessControl {
     /**
      * The pipeline's check, after authentication and before the handler. A missing bucket is NoSuchBucket for
      * everyone, as in AWS. DeleteObjects and PostObject are decided by their handlers (per key; after the form's
-     * signature), CopyObject and UploadPartCopy check their source in their handler too.
+     * signature), CopyObject and UploadPartCopy check their source in their handler too. GetObject and HeadObject
+     * are decided once their handler has the version it serves ({@link S3Request#checkObjectAccess}).
      *
      * @throws S3Exception AccessDenied
      */
@@ -180,35 +181,54 @@ public final class AccessControl {
         }
         Requester who = Requester.of(principal);
         if (route.bucket() == null || op == S3Operation.CREATE_BUCKET) {
-            require(evaluator.evaluate(request(request, who, op.awsName(), null, null, false), null, null));
+            require(evaluator.evaluate(request(request, who, op.awsName(), null, null, null, false), null, null));
             return;
         }
         BucketState bucket = bucket(route.bucket());
         if (op == S3Operation.DELETE_OBJECTS) {
             return; // per key, in its handler; the bucket must exist (checked above)
         }
-        boolean bucketOwner = !who.anonymous() && who.canonicalId().equals(bucket.owner().id());
-        ObjectState object = null;
-        if (route.key() != null && needsObject(op)) {
-            if (bucketOwner && (op == S3Operation.GET_OBJECT || op == S3Operation.HEAD_OBJECT)) {
-                // The hot path: the handler reads the version anyway, and checks it there when someone else
-                // uploaded it (an object belongs to its uploader, not to the bucket owner).
-                request.objectCheck(meta -> {
-                    String uploader = meta.attributes().system().get(SYSTEM_OWNER);
-                    if (uploader != null && !uploader.equals(who.canonicalId())) {
-                        check(request, who, op.awsName(), route.bucket(), route.key(), objectState(meta, bucket));
-                    }
-                });
-            } else {
-                object = existingObject(route.bucket(), route.key(), request.query("versionId"), bucket);
+        // The version the request line names: the handlers act on the same one (Limits.versionId).
+        String versionId = request.query("versionId");
+        if (op == S3Operation.GET_OBJECT || op == S3Operation.HEAD_OBJECT) {
+            // Decided by the handler on the version it opens and serves (S3Request.checkObjectAccess), not on a
+            // read of its own here: an overwrite between that read and the handler's open would be served under
+            // the decision made for the version it replaced.
+            request.objectCheck(meta -> checkRead(request, who, bucket, versionId, meta));
+            return;
+        }
+        ObjectState object = route.key() != null && needsObject(op)
+                ? existingObject(route.bucket(), route.key(), versionId, bucket)
+                : null;
+        AccessEvaluator.Request asked =
+                request(request, who, op.awsName(), route.bucket(), route.key(), versionId, false);
+        require(evaluator.evaluate(asked, bucket, object));
+    }
+
+    /**
+     * Decides a GetObject or HeadObject on the version its handler opened.
+     *
+     * @param meta the version, or null when it could not be read (no such key or version, a delete marker)
+     */
+    private void checkRead(S3Request request, Requester who, BucketState bucket, String versionId, ObjectMeta meta) {
+        Route route = request.route();
+        if (meta != null && bucket.policy() == null && !who.anonymous()) {
+            // The hot path: without a bucket policy nothing can deny an object's owner its own object, which spares
+            // the ACL's JSON and the evaluator (an object belongs to its uploader, else to the bucket owner).
+            String uploader = meta.attributes().system().getOrDefault(SYSTEM_OWNER, bucket.owner().id());
+            if (uploader.equals(who.canonicalId())) {
+                return;
             }
         }
-        AccessEvaluator.Request asked = request(request, who, op.awsName(), route.bucket(), route.key(), false);
+        ObjectState object = meta == null ? null : objectState(meta, bucket);
+        AccessEvaluator.Request asked = request(
+                request, who, route.operation().awsName(), route.bucket(), route.key(), versionId, false);
         require(evaluator.evaluate(asked, bucket, object));
-        if (object == null && !bucketOwner && (op == S3Operation.GET_OBJECT || op == S3Operation.HEAD_OBJECT)) {
+        boolean bucketOwner = !who.anonymous() && who.canonicalId().equals(bucket.owner().id());
+        if (meta == null && !bucketOwner) {
             // As S3: a missing key is NoSuchKey only to a caller who may list the bucket, AccessDenied to others
             // (so that nobody learns which keys exist without s3:ListBucket).
-            check(request, who, "ListObjects", route.bucket(), null, null);
+            check(request, who, "ListObjects", route.bucket(), null, null, null);
         }
     }
 
@@ -241,33 +261,54 @@ public final class AccessControl {
      * @param operation the S3 operation name, as {@link S3Operations} knows it
      * @param bucket the bucket
      * @param key the key, or null
+     * @param versionId the version the check is about, or null when it names none: a DeleteObjects entry's, a copy
+     *     source's, not the request line's (which names none of these)
      * @param object the existing object, or null
      * @throws S3Exception AccessDenied
      * @throws StorageException NO_SUCH_BUCKET
      */
     public void check(
-            S3Request request, Requester who, String operation, String bucket, String key, ObjectState object) {
-        if (!allowed(request, who, operation, bucket, key, object)) {
+            S3Request request,
+            Requester who,
+            String operation,
+            String bucket,
+            String key,
+            String versionId,
+            ObjectState object) {
+        if (!allowed(request, who, operation, bucket, key, versionId, object)) {
             throw new S3Exception(S3Error.ACCESS_DENIED);
         }
     }
 
     /** Like {@link #check} but answers instead of throwing. */
     public boolean allowed(
-            S3Request request, Requester who, String operation, String bucket, String key, ObjectState object) {
+            S3Request request,
+            Requester who,
+            String operation,
+            String bucket,
+            String key,
+            String versionId,
+            ObjectState object) {
         boolean postForm = operation.equals("PostObject");
         return evaluator
-                .evaluate(request(request, who, operation, bucket, key, postForm), bucket(bucket), object)
+                .evaluate(request(request, who, operation, bucket, key, versionId, postForm), bucket(bucket), object)
                 .allowed();
     }
 
     private static AccessEvaluator.Request request(
-            S3Request request, Requester who, String operation, String bucket, String key, boolean postForm) {
+            S3Request request,
+            Requester who,
+            String operation,
+            String bucket,
+            String key,
+            String versionId,
+            boolean postForm) {
         return new AccessEvaluator.Request(
                 who,
                 operation,
                 bucket,
                 key,
+                versionId,
                 request.signable(),
                 request.sourceIp(),
                 request.secure(),

@@ -64,15 +64,20 @@ public final class S3Request {
     }
 
     /**
-     * Checks the caller may read the object version the handler serves, when the pipeline left that to the handler
-     * (GetObject and HeadObject by the bucket owner, who is denied only objects other accounts uploaded).
+     * Checks the caller may read the object version the handler has opened and is about to serve (GetObject and
+     * HeadObject, which the pipeline leaves to their handler so that the decision and the bytes are of one
+     * version). Call it before anything about the version is used or told, encryption included.
      *
+     * @param meta the version opened, or null when it could not be read (no such key or version, a delete marker,
+     *     a malformed version id): a caller who may not read it then gets AccessDenied instead of the reason
      * @throws dev.granary.api.error.S3Exception AccessDenied
+     * @throws IllegalStateException when the pipeline set no check: serving unchecked must not be the default
      */
     public void checkObjectAccess(ObjectMeta meta) {
-        if (objectCheck != null) {
-            objectCheck.accept(meta);
+        if (objectCheck == null) {
+            throw new IllegalStateException("no access check for " + route.operation());
         }
+        objectCheck.accept(meta);
     }
 
     public String requestId() {

@@ -49,6 +49,10 @@ public final class AccessEvaluator {
      * @param operation the S3 operation name, as {@link S3Operations} knows it
      * @param bucket the bucket, or null for service operations
      * @param key the object key, or null for bucket operations
+     * @param versionId the object version the check is about, or null when it names none. It selects the
+     *     {@code ...Version} action (s3:GetObjectVersion for a GetObject) and is the s3:versionid condition key.
+     *     The caller sets it rather than this class reading it from {@code http}: a check a request implies (a
+     *     DeleteObjects entry, the source of a copy) is about a version its request line does not name.
      * @param http the request as received, for headers and query condition keys
      * @param sourceIp the client's address (aws:SourceIp)
      * @param secureTransport whether the request came over TLS (aws:SecureTransport)
@@ -60,6 +64,7 @@ public final class AccessEvaluator {
             String operation,
             String bucket,
             String key,
+            String versionId,
             SignableRequest http,
             String sourceIp,
             boolean secureTransport,
@@ -168,8 +173,7 @@ public final class AccessEvaluator {
             return new Decision(true, Reason.UNCHECKED, null);
         }
         Requester who = request.requester();
-        boolean versioned = request.http().queryParameters().containsKey("versionId");
-        String action = access.action(versioned);
+        String action = access.action(request.versionId() != null);
         if (access.scope() == S3Operations.Scope.SERVICE) {
             return who.anonymous()
                     ? new Decision(false, Reason.NOT_AUTHENTICATED, action)
@@ -279,9 +283,7 @@ public final class AccessEvaluator {
                 }
             }
         }
-        if (query.containsKey("versionId")) {
-            ctx.put("s3:versionid", List.copyOf(query.get("versionId")));
-        }
+        put(ctx, "s3:versionid", request.versionId());
         if (object != null) {
             object.tags().forEach((k, v) -> put(ctx, "s3:ExistingObjectTag/" + k, v));
         }

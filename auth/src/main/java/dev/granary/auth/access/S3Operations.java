@@ -11,8 +11,9 @@ import java.util.Set;
  * (through {@link AccessEvaluator}).
  *
  * <p>Two operations need more than one check, as in S3: DeleteObjects is decided per key (each as
- * {@code s3:DeleteObject} on that key), and CopyObject and UploadPartCopy need, besides {@code s3:PutObject} on
- * the destination, a GetObject decision on the source bucket and key.
+ * {@code s3:DeleteObject} on that key, {@code s3:DeleteObjectVersion} when the entry names a version), and
+ * CopyObject and UploadPartCopy need, besides {@code s3:PutObject} on the destination, a GetObject decision on the
+ * source bucket and key ({@code s3:GetObjectVersion} when the copy source names a version).
  */
 public final class S3Operations {
 
@@ -41,7 +42,8 @@ public final class S3Operations {
      *
      * @param operation the S3 operation name, e.g. "ListObjectsV2"
      * @param action the IAM action, e.g. "s3:ListBucket"
-     * @param versionedAction the IAM action when the request names a versionId (s3:GetObjectVersion), else null
+     * @param versionedAction the IAM action when the check is about a named version (s3:GetObjectVersion), or
+     *     null when the operation has no such variant
      * @param scope the resource the action applies to
      * @param aclTarget whose ACL can grant it
      * @param aclPermission the ACL permission that grants it, or null when {@code aclTarget} is NONE
@@ -60,7 +62,7 @@ public final class S3Operations {
         /**
          * The IAM action for a request.
          *
-         * @param versioned whether the request names a specific version (versionId)
+         * @param versioned whether the check is about a named version (a versionId)
          * @return the action
          */
         public String action(boolean versioned) {

@@ -34,7 +34,7 @@ class AccessEvaluatorTest {
     }
 
     private static AccessEvaluator.Request request(Requester who, String op, String key) {
-        return new AccessEvaluator.Request(who, op, "b", key, http(""), "192.0.2.10", true, false, null);
+        return new AccessEvaluator.Request(who, op, "b", key, null, http(""), "192.0.2.10", true, false, null);
     }
 
     private static AccessEvaluator.BucketState bucket(Acl acl, String policy, BlockPublicAccess bpa) {
@@ -217,24 +217,24 @@ class AccessEvaluatorTest {
         SignableRequest signedList = http("list-type=2&prefix=public%2F",
                 "authorization", "AWS4-HMAC-SHA256 Credential=x");
         AccessEvaluator.Request ok = new AccessEvaluator.Request(
-                BOB_R, "ListObjectsV2", "b", null, signedList, "192.0.2.99", true, false, null);
+                BOB_R, "ListObjectsV2", "b", null, null, signedList, "192.0.2.99", true, false, null);
 
         assertThat(evaluator.evaluate(ok, b, null).allowed()).isTrue();
         assertThat(evaluator.evaluate(new AccessEvaluator.Request(
-                                BOB_R, "ListObjectsV2", "b", null, signedList, "198.51.100.1", true, false, null), b, null)
+                                BOB_R, "ListObjectsV2", "b", null, null, signedList, "198.51.100.1", true, false, null), b, null)
                         .allowed())
                 .isFalse();
         assertThat(evaluator.evaluate(new AccessEvaluator.Request(
-                                BOB_R, "ListObjectsV2", "b", null, signedList, "192.0.2.99", false, false, null), b, null)
+                                BOB_R, "ListObjectsV2", "b", null, null, signedList, "192.0.2.99", false, false, null), b, null)
                         .allowed())
                 .isFalse();
         assertThat(evaluator.evaluate(new AccessEvaluator.Request(
-                                BOB_R, "ListObjectsV2", "b", null, http("prefix=private%2F",
+                                BOB_R, "ListObjectsV2", "b", null, null, http("prefix=private%2F",
                                         "authorization", "AWS4-HMAC-SHA256 Credential=x"), "192.0.2.99", true, false, null), b, null)
                         .allowed())
                 .isFalse();
         assertThat(evaluator.evaluate(new AccessEvaluator.Request(
-                                BOB_R, "ListObjectsV2", "b", null, http("prefix=public%2F",
+                                BOB_R, "ListObjectsV2", "b", null, null, http("prefix=public%2F",
                                         "authorization", "AWS AKID:sig"), "192.0.2.99", true, false, null), b, null)
                         .allowed())
                 .isFalse();
@@ -246,7 +246,7 @@ class AccessEvaluatorTest {
                 "x-amz-acl", "public-read", "x-amz-tagging", "team=a%20b&env=prod", "user-agent", "aws-cli",
                 "referer", "https://example.com/");
         AccessEvaluator.Request r = new AccessEvaluator.Request(new Requester("bob-id", "dev", false), "PutObject", "b",
-                "k", put, "2001:db8::1", false, false, Map.of("Custom:Key", List.of("v")));
+                "k", "v1", put, "2001:db8::1", false, false, Map.of("Custom:Key", List.of("v")));
 
         Map<String, List<String>> ctx = evaluator.context(r, new AccessEvaluator.ObjectState(Acl.privateAcl(BOB), Map.of("old", "1")));
 
@@ -274,12 +274,41 @@ class AccessEvaluatorTest {
         AccessEvaluator.BucketState b = bucket(Acl.privateAcl(ALICE),
                 policy("Allow", "\"*\"", "s3:GetObjectVersion", "arn:aws:s3:::b/*", null), null);
         AccessEvaluator.Request versioned = new AccessEvaluator.Request(
-                CAROL_R, "GetObject", "b", "k", http("versionId=3"), "192.0.2.1", true, false, null);
+                CAROL_R, "GetObject", "b", "k", "3", http("versionId=3"), "192.0.2.1", true, false, null);
 
         assertThat(evaluator.evaluate(versioned, b, object(Acl.privateAcl(ALICE))).action()).isEqualTo("s3:GetObjectVersion");
         assertThat(evaluator.evaluate(versioned, b, object(Acl.privateAcl(ALICE))).allowed()).isTrue();
         assertThat(evaluator.evaluate(request(CAROL_R, "GetObject", "k"), b, object(Acl.privateAcl(ALICE))).allowed())
                 .isFalse();
+    }
+
+    @Test
+    void theRequestsVersionIdNotItsQueryDecidesTheActionAndS3VersionId() {
+        // A DeleteObjects entry or a copy source names a version its request line (POST /b?delete, PUT /b/k) does
+        // not; and a check that names none is not about the version a query might carry.
+        AccessEvaluator.BucketState b = bucket(Acl.privateAcl(ALICE),
+                "{\"Version\":\"2012-10-17\",\"Statement\":["
+                        + "{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:*\",\"Resource\":\"arn:aws:s3:::b/*\"},"
+                        + "{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:DeleteObjectVersion\","
+                        + "\"Resource\":\"arn:aws:s3:::b/*\",\"Condition\":{\"StringEquals\":{\"s3:versionid\":\"v1\"}}}]}",
+                null);
+        AccessEvaluator.Request entryV1 = new AccessEvaluator.Request(
+                CAROL_R, "DeleteObject", "b", "k", "v1", http("delete"), "192.0.2.1", true, false, null);
+        AccessEvaluator.Request entryV2 = new AccessEvaluator.Request(
+                CAROL_R, "DeleteObject", "b", "k", "v2", http("delete"), "192.0.2.1", true, false, null);
+        AccessEvaluator.Request unversioned = new AccessEvaluator.Request(
+                CAROL_R, "DeleteObject", "b", "k", null, http("versionId=v1"), "192.0.2.1", true, false, null);
+
+        assertThat(evaluator.evaluate(entryV1, b, null))
+                .isEqualTo(new AccessEvaluator.Decision(
+                        false, AccessEvaluator.Reason.EXPLICIT_DENY, "s3:DeleteObjectVersion"));
+        assertThat(evaluator.evaluate(entryV2, b, null))
+                .isEqualTo(new AccessEvaluator.Decision(
+                        true, AccessEvaluator.Reason.BUCKET_POLICY, "s3:DeleteObjectVersion"));
+        assertThat(evaluator.evaluate(unversioned, b, null))
+                .isEqualTo(new AccessEvaluator.Decision(true, AccessEvaluator.Reason.BUCKET_POLICY, "s3:DeleteObject"));
+        assertThat(evaluator.context(entryV2, null)).containsEntry("s3:versionid", List.of("v2"));
+        assertThat(evaluator.context(unversioned, null)).doesNotContainKey("s3:versionid");
     }
 
     @Test
