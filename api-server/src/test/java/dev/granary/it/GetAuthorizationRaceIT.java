@@ -94,6 +94,7 @@ class GetAuthorizationRaceIT {
         server = new GranaryServer(
                 "127.0.0.1",
                 0,
+                null,
                 new S3Router("localhost"),
                 new RequestVerifier(credentials, REGION, Clock.systemUTC()),
                 new PayloadDecoder(),
