@@ -38,6 +38,9 @@ class BrowserIT {
     @RegisterExtension
     static final GranaryServerExtension server = new GranaryServerExtension();
 
+    @RegisterExtension
+    static final GranaryServerExtension tlsServer = GranaryServerExtension.withTls();
+
     private static final String BUCKET = "browser-uploads";
     private static final String PUT_KEY = "from-browser/presigned-put.bin";
     private static final String FORM_KEY = "from-browser/form-post.bin";
@@ -58,6 +61,18 @@ class BrowserIT {
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void pageFromAnotherOriginUploadsWithPresignedPutAndFormPostThenReadsBothBack(@TempDir Path work)
             throws Exception {
+        uploadFromAPageOfAnotherOrigin(server, work);
+    }
+
+    /** The same over HTTPS: the browser trusts the server's certificate (pinned by its public key) and uploads. */
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void pageUploadsWithPresignedPutAndFormPostOverHttps(@TempDir Path work) throws Exception {
+        assertThat(tlsServer.uri().getScheme()).isEqualTo("https");
+        uploadFromAPageOfAnotherOrigin(tlsServer, work);
+    }
+
+    private void uploadFromAPageOfAnotherOrigin(GranaryServerExtension server, Path work) throws Exception {
         String chromium = System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium");
         S3ClientsIT.requireTool(Files.isExecutable(Path.of(chromium)) ? chromium : null, "chromium (Debian package)");
         String node = S3ClientsIT.onPath("node");
@@ -81,7 +96,7 @@ class BrowserIT {
                 .maxAgeSeconds(60)
                 .build())));
 
-        String config = config();
+        String config = config(server);
         byte[] page = Files.readAllBytes(scripts.resolve("page.html"));
         pageServer.createContext("/", exchange -> {
             switch (exchange.getRequestURI().getPath()) {
@@ -92,7 +107,7 @@ class BrowserIT {
         });
         pageServer.start();
 
-        JsonNode result = runBrowser(node, chromium, scripts, pageOrigin + "/", work);
+        JsonNode result = runBrowser(node, chromium, scripts, pageOrigin + "/", work, spki(server));
         String report = result.toString();
 
         byte[] putData = content(PUT_SEED, SIZE);
@@ -129,7 +144,7 @@ class BrowserIT {
     }
 
     /** The page's configuration: presigned URLs and the signed form fields. */
-    private String config() {
+    private static String config(GranaryServerExtension server) {
         Duration validity = Duration.ofMinutes(5);
         try (S3Presigner presigner = server.presigner()) {
             String putUrl = presigner.presignPutObject(p -> p.signatureDuration(validity)
@@ -175,10 +190,30 @@ class BrowserIT {
                 .isTrue();
     }
 
-    private static JsonNode runBrowser(String node, String chromium, Path scripts, String pageUrl, Path work)
-            throws Exception {
+    /** What the browser is to trust: the SPKI hash of an HTTPS server's certificate, empty for plain HTTP. */
+    private static String spki(GranaryServerExtension server) throws Exception {
+        if (server.certificates() == null) {
+            return "";
+        }
+        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) sslContext(server)
+                .getSocketFactory()
+                .createSocket("127.0.0.1", server.uri().getPort())) {
+            socket.startHandshake();
+            return TestCertificates.spkiSha256(
+                    (java.security.cert.X509Certificate) socket.getSession().getPeerCertificates()[0]);
+        }
+    }
+
+    private static javax.net.ssl.SSLContext sslContext(GranaryServerExtension server) throws Exception {
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(null, server.certificates().trustManagers(), null);
+        return context;
+    }
+
+    private static JsonNode runBrowser(
+            String node, String chromium, Path scripts, String pageUrl, Path work, String spki) throws Exception {
         String output = run(List.of(node, scripts.resolve("upload.mjs").toString(), pageUrl), scripts,
-                work.resolve("browser.log"), 60, Map.of("CHROMIUM", chromium));
+                work.resolve("browser.log"), 60, Map.of("CHROMIUM", chromium, "GRANARY_SPKI", spki));
         System.out.println(output);
         String line = output.lines()
                 .filter(l -> l.startsWith("RESULT "))
