@@ -371,11 +371,21 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
     }
 
     @Override
-    public DeleteResult deleteObject(ObjectKey key, String versionId) {
+    public DeleteResult deleteObject(ObjectKey key, String versionId, WriteCondition condition) {
+        Objects.requireNonNull(condition, "condition");
         Partition p = partitions.forObject(key);
         buckets.get(key.bucket());
         Versions.Change change = locks.withKey(key, () -> {
             Versioning state = buckets.get(key.bucket()).versioning();
+            if (condition != WriteCondition.NONE) {
+                ObjectRecord target = Versions.target(p, key, state, versionId);
+                if (!condition.allows(target == null ? null : target.toMeta(key))) {
+                    throw new StorageException(
+                            Reason.PRECONDITION_FAILED,
+                            "the condition of delete " + key + (versionId == null ? "" : " version " + versionId)
+                                    + " failed");
+                }
+            }
             Versions.Change planned = versionId == null
                     ? Versions.deleteCurrent(p, key, state, System.currentTimeMillis())
                     : Versions.deleteVersion(p, key, state, versionId);
