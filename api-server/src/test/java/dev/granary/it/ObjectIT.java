@@ -3,6 +3,7 @@ package dev.granary.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -11,22 +12,30 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.ChecksumMode;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.EncodingType;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.ObjectVersion;
+import software.amazon.awssdk.services.s3.model.Part;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 class ObjectIT {
     @RegisterExtension
@@ -34,6 +43,7 @@ class ObjectIT {
 
     private static final String BUCKET = "objects";
     private final S3Client s3 = server.client();
+    private final SignedHttp signed = new SignedHttp(server);
 
     @BeforeAll
     static void createBucket() {
@@ -321,6 +331,73 @@ class ObjectIT {
             s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromString(key));
             assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(key)).asUtf8String()).as(key).isEqualTo(key);
         }
+    }
+
+    @Test
+    void keysHoldingNulAndTheEscapeByteRoundTripListAndKeepTheirOwnUploads() throws Exception {
+        String bucket = "nul-keys";
+        s3.createBucket(b -> b.bucket(bucket));
+        s3.putBucketVersioning(b -> b.bucket(bucket)
+                .versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+        // In UTF-8 binary order; written in reverse so that the order listed comes from the store.
+        List<String> keys = List.of("a", "a\u0000", "a\u0000b", "a\u0001", "a\u0001\u0001", "ab");
+        for (int i = keys.size() - 1; i >= 0; i--) {
+            String key = keys.get(i);
+            s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("old " + key));
+            s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("body of " + key));
+        }
+        for (String key : keys) {
+            assertThat(s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asUtf8String()).isEqualTo("body of " + key);
+        }
+        // XML 1.0 cannot carry U+0000 or U+0001: such keys are listed URL-encoded, which the SDK decodes.
+        assertThat(s3.listObjectsV2(b -> b.bucket(bucket).encodingType(EncodingType.URL)).contents())
+                .extracting(S3Object::key)
+                .containsExactlyElementsOf(keys);
+        assertThat(s3.listObjectsV2(b -> b.bucket(bucket).prefix("a\u0000").encodingType(EncodingType.URL))
+                        .contents())
+                .extracting(S3Object::key)
+                .containsExactly("a\u0000", "a\u0000b");
+        List<ObjectVersion> versions = s3.listObjectVersions(b -> b.bucket(bucket).encodingType(EncodingType.URL))
+                .versions();
+        assertThat(versions).extracting(ObjectVersion::key)
+                .containsExactly("a", "a", "a\u0000", "a\u0000", "a\u0000b", "a\u0000b", "a\u0001", "a\u0001",
+                        "a\u0001\u0001", "a\u0001\u0001", "ab", "ab");
+        assertThat(versions).extracting(ObjectVersion::isLatest)
+                .containsExactly(true, false, true, false, true, false, true, false, true, false, true, false);
+
+        // An upload of "a" and one of "a" U+0000 followed by the first one's id: each completes with its own part.
+        // The answers to the second one's requests name its key in XML, where U+0000 cannot be (the SDK refuses
+        // to parse them), so those requests go raw.
+        String idOfA = s3.createMultipartUpload(b -> b.bucket(bucket).key("a")).uploadId();
+        String other = "/" + bucket + "/a%00" + idOfA;
+        String idOfOther = element(signed.send("POST", other + "?uploads", new byte[0]), "UploadId");
+        String etagOfA = s3.uploadPart(b -> b.bucket(bucket).key("a").uploadId(idOfA).partNumber(1),
+                        RequestBody.fromString("part of a")).eTag();
+        HttpResponse<String> partOfOther = signed.send("PUT", other + "?partNumber=1&uploadId=" + idOfOther,
+                "part of the other".getBytes(StandardCharsets.UTF_8));
+        assertThat(partOfOther.statusCode()).as(partOfOther.body()).isEqualTo(200);
+        String etagOfOther = partOfOther.headers().firstValue("ETag").orElseThrow();
+        assertThat(s3.listParts(b -> b.bucket(bucket).key("a").uploadId(idOfA)).parts())
+                .extracting(Part::eTag)
+                .containsExactly(etagOfA);
+        s3.completeMultipartUpload(b -> b.bucket(bucket).key("a").uploadId(idOfA)
+                .multipartUpload(u -> u.parts(CompletedPart.builder().partNumber(1).eTag(etagOfA).build())));
+        String complete = "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>" + etagOfOther
+                + "</ETag></Part></CompleteMultipartUpload>";
+        HttpResponse<String> completed = signed.send(
+                "POST", other + "?uploadId=" + idOfOther, complete.getBytes(StandardCharsets.UTF_8));
+        assertThat(completed.statusCode()).as(completed.body()).isEqualTo(200);
+        assertThat(s3.getObjectAsBytes(b -> b.bucket(bucket).key("a")).asUtf8String()).isEqualTo("part of a");
+        assertThat(s3.getObjectAsBytes(b -> b.bucket(bucket).key("a\u0000" + idOfA)).asUtf8String())
+                .isEqualTo("part of the other");
+    }
+
+    /** The text of the first {@code <name>} element of a 200 answer's XML body. */
+    private static String element(HttpResponse<String> response, String name) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        Matcher m = Pattern.compile("<" + name + ">([^<]*)</" + name + ">").matcher(response.body());
+        assertThat(m.find()).as(response.body()).isTrue();
+        return m.group(1);
     }
 
     @Test

@@ -9,6 +9,10 @@ import java.util.Optional;
  * The storage SPI the protocol layer talks to. Implementations are thread-safe. Every mutation is atomic and
  * durable when the method returns: a reader sees the old state or the new one, never a mix, and an
  * acknowledged write survives a crash. Bodies are streamed: no method holds a whole object in memory.
+ *
+ * <p>Each new version of a key (a PUT, a completed upload, a copy, a delete marker) gets a modification time later
+ * than the newest version the key had, even when the clock says otherwise, so that a version read earlier is told
+ * apart from any that replaced it ({@link WriteCondition#sameVersion}).
  */
 public interface ObjectStore extends AutoCloseable {
 
@@ -160,7 +164,20 @@ public interface ObjectStore extends AutoCloseable {
      *
      * @throws StorageException {@code NO_SUCH_BUCKET}, {@code INVALID_VERSION_ID}
      */
-    DeleteResult deleteObject(ObjectKey key, String versionId);
+    default DeleteResult deleteObject(ObjectKey key, String versionId) {
+        return deleteObject(key, versionId, WriteCondition.NONE);
+    }
+
+    /**
+     * Deletes as {@link #deleteObject(ObjectKey, String)} does, only if {@code condition} allows the version the
+     * delete acts on at the moment of the commit (checked under the key's lock, atomically with it); otherwise
+     * nothing changes. That version is the current one when {@code versionId} is null (null when the key has none,
+     * or a delete marker is current), else the version {@code versionId}, a delete marker included (null when there
+     * is no such version).
+     *
+     * @throws StorageException {@code PRECONDITION_FAILED} when the condition does not hold, and as above
+     */
+    DeleteResult deleteObject(ObjectKey key, String versionId, WriteCondition condition);
 
     /** One page of the bucket's objects. @throws StorageException {@code NO_SUCH_BUCKET} */
     ListPage listObjects(String bucket, ListQuery query);

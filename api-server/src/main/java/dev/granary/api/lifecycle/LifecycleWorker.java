@@ -9,6 +9,7 @@ import dev.granary.storage.StorageException;
 import dev.granary.storage.SystemStore;
 import dev.granary.storage.UploadListing;
 import dev.granary.storage.VersionPage;
+import dev.granary.storage.WriteCondition;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +34,9 @@ import org.slf4j.LoggerFactory;
  * Its progress (that time, the bucket, the phase and the last key done) is written to the system records after
  * each key group, so a pass interrupted by a stop or a crash resumes where it was, with the same time, when the
  * next one is asked for. Every action is idempotent, so redoing the last key group does no harm.
+ *
+ * <p>A version is deleted only if it is still the one a rule judged (a conditional delete, checked by the store
+ * atomically with it): a key a client writes between the listing and the delete keeps the client's write.
  */
 public final class LifecycleWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LifecycleWorker.class);
@@ -42,6 +47,7 @@ public final class LifecycleWorker implements AutoCloseable {
     private final SystemStore progress;
     private final LifecycleConfigs configs;
     private final Clock clock;
+    private final Consumer<ObjectMeta> beforeDelete;
     private ScheduledExecutorService scheduler;
 
     /**
@@ -73,10 +79,19 @@ public final class LifecycleWorker implements AutoCloseable {
      * @param clock the time a new pass runs as of (tests give their own)
      */
     public LifecycleWorker(ObjectStore store, SystemStore progress, Clock clock) {
+        this(store, progress, clock, evaluated -> {});
+    }
+
+    /**
+     * A worker that calls {@code beforeDelete} with each version a rule expires, after the pass read and judged it
+     * and before it deletes it: the moment a client's write can come between (tests).
+     */
+    LifecycleWorker(ObjectStore store, SystemStore progress, Clock clock, Consumer<ObjectMeta> beforeDelete) {
         this.store = store;
         this.progress = progress;
         this.configs = new LifecycleConfigs(store);
         this.clock = clock;
+        this.beforeDelete = beforeDelete;
     }
 
     /** Runs a pass every {@code interval} in a background thread (the first one after a short delay). */
@@ -213,9 +228,10 @@ public final class LifecycleWorker implements AutoCloseable {
                 boolean old = !now.isBefore(LifecycleRule.afterDays(becameNoncurrent, r.noncurrentDays()));
                 boolean beyondNewer = r.newerNoncurrentVersions() == null || index >= r.newerNoncurrentVersions();
                 if (old && beyondNewer) {
-                    store.deleteObject(v.key(), v.versionId());
-                    remaining.remove(versions.get(i));
-                    counts[1]++;
+                    if (expire(v, v.versionId())) {
+                        remaining.remove(versions.get(i));
+                        counts[1]++;
+                    }
                     break;
                 }
             }
@@ -232,8 +248,9 @@ public final class LifecycleWorker implements AutoCloseable {
                     boolean implied = expiry != null && !now.isBefore(expiry) && r.filter().tags().isEmpty();
                     if (r.enabled() && (r.expiredObjectDeleteMarker() || implied)
                             && key.startsWith(r.filter().prefix())) {
-                        store.deleteObject(latest.key(), latest.versionId());
-                        counts[1]++;
+                        if (expire(latest, latest.versionId())) {
+                            counts[1]++;
+                        }
                         break;
                     }
                 }
@@ -242,9 +259,27 @@ public final class LifecycleWorker implements AutoCloseable {
         }
         LifecycleConfiguration.Expiry expiry =
                 config.expiryOf(key, latest.attributes().tags(), latest.size(), latest.lastModified());
-        if (expiry != null && !now.isBefore(expiry.at())) {
-            store.deleteObject(latest.key());
+        if (expiry != null && !now.isBefore(expiry.at()) && expire(latest, null)) {
             counts[0]++;
+        }
+    }
+
+    /**
+     * Deletes version {@code versionId} (null: the current one, covered by a delete marker in a versioned bucket)
+     * only if it is still {@code evaluated}, the version the rule judged, checked atomically with the delete: a
+     * client may have written the key since the listing, and its acknowledged write must not go. Returns false when
+     * the key changed meanwhile; the next pass judges it again.
+     */
+    private boolean expire(ObjectMeta evaluated, String versionId) {
+        beforeDelete.accept(evaluated);
+        try {
+            store.deleteObject(evaluated.key(), versionId, WriteCondition.sameVersion(evaluated));
+            return true;
+        } catch (StorageException e) {
+            if (e.reason() == StorageException.Reason.PRECONDITION_FAILED) {
+                return false;
+            }
+            throw e;
         }
     }
 

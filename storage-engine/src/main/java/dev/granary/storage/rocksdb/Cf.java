@@ -23,7 +23,10 @@ enum Cf {
      * {@code uint64add} merge operator), updated in the WriteBatch of the commit they account for.
      */
     STATS("stats"),
-    /** The server's own small records (metering rows); used in partition 0 only. */
+    /**
+     * The server's own small records (metering rows) in partition 0; in every partition, the layout of its keys
+     * ({@link KeyFormat}).
+     */
     SYSTEM("system"),
     /**
      * Per-bucket configuration documents (cors, policy, lifecycle...) by {@code bucket 0x00 name}, in the bucket's

@@ -16,14 +16,24 @@ import java.util.zip.CRC32C;
  * parts    bucket 0x00 key 0x00 uploadId 0x00 partNumber(4) -> PartRecord
  * buckets  bucket                                           -> BucketRecord
  * bucket_config bucket 0x00 name                            -> configuration document (opaque bytes)
+ * system   name                                             -> system record ({@link KeyFormat}'s in each partition)
  * data     dataId(16) chunkIndex(4)                         -> crc32c(4) bytes
  * pending  dataId(16)                                       -> (empty) data being written
  * gc       dataId(16)                                       -> (empty) data to delete
  * </pre>
+ *
+ * <p>An object key is written {@linkplain #encodeKey escaped}: S3 keys may hold U+0000, which as a plain byte
+ * would make the key end early (the parts of key {@code a} and those of key {@code a 0x00 <uploadId>} shared a
+ * prefix, and the versions of {@code a} sorted after those of {@code a 0x00 ...}). The escaped form never holds
+ * 0x00, keeps UTF-8 binary order, and is the plain UTF-8 of every key without U+0000 and U+0001, so data written
+ * before the escaping reads as it is except for such keys, which {@link KeyFormat} rewrites once. Bucket names
+ * (S3's rules: lower-case letters, digits, dots, hyphens) and version and upload ids never hold 0x00 or 0x01.
  */
 final class Keys {
     static final int DATA_ID_LENGTH = 16;
     static final byte SEPARATOR = 0;
+    /** Starts the two-byte forms of 0x00 ({@code 0x01 0x01}) and 0x01 ({@code 0x01 0x02}) in an escaped key. */
+    static final byte ESCAPE = 1;
 
     private Keys() {}
 
@@ -40,9 +50,86 @@ final class Keys {
         return concat(utf8(bucket), new byte[] {SEPARATOR});
     }
 
-    /** {@code bucket 0x00 key}. */
+    /** {@code bucket 0x00 key}, the key escaped. */
     static byte[] objectKey(String bucket, String key) {
-        return concat(bucketPrefix(bucket), utf8(key));
+        return concat(bucketPrefix(bucket), encodeKey(key));
+    }
+
+    /** {@code bucket 0x00 prefix}, escaped: the start of the stored keys of every object key with that prefix. */
+    static byte[] keyPrefix(String bucket, String prefix) {
+        return objectKey(bucket, prefix);
+    }
+
+    /**
+     * The stored form of an object key: its UTF-8 with 0x00 written as {@code 0x01 0x01} and 0x01 as
+     * {@code 0x01 0x02}, so that 0x00 is free to end the key. Order is kept: a byte below another one stays below it
+     * (0x00 and 0x01 become pairs starting below every other byte, ordered by their second byte), and a prefix of a
+     * key stays a prefix, so the escaped keys sort in UTF-8 binary order and a key's entries (key 0x00 ...) come
+     * right after the key and before every longer key. Keys without those two bytes stay as they are.
+     */
+    static byte[] encodeKey(String key) {
+        return escape(utf8(key));
+    }
+
+    /** UTF-8 bytes escaped as {@link #encodeKey} does; {@code raw} itself when it holds neither 0x00 nor 0x01. */
+    static byte[] escape(byte[] raw) {
+        int extra = 0;
+        for (byte b : raw) {
+            if (b == SEPARATOR || b == ESCAPE) {
+                extra++;
+            }
+        }
+        if (extra == 0) {
+            return raw;
+        }
+        byte[] escaped = new byte[raw.length + extra];
+        int at = 0;
+        for (byte b : raw) {
+            if (b == SEPARATOR || b == ESCAPE) {
+                escaped[at++] = ESCAPE;
+                escaped[at++] = (byte) (b + 1);
+            } else {
+                escaped[at++] = b;
+            }
+        }
+        return escaped;
+    }
+
+    /** The object key whose {@linkplain #encodeKey stored form} is {@code stored[from, to)}. */
+    static String decodeKey(byte[] stored, int from, int to) {
+        int escapes = 0;
+        for (int i = from; i < to; i++) {
+            if (stored[i] == ESCAPE) {
+                escapes++;
+                i++;
+            }
+        }
+        if (escapes == 0) {
+            return string(stored, from, to);
+        }
+        byte[] raw = new byte[to - from - escapes];
+        int at = 0;
+        for (int i = from; i < to; i++) {
+            if (stored[i] == ESCAPE) {
+                if (i + 1 >= to || (stored[i + 1] != 1 && stored[i + 1] != 2)) {
+                    throw new IllegalArgumentException("malformed escaped key at byte " + (i - from));
+                }
+                raw[at++] = (byte) (stored[++i] - 1);
+            } else {
+                raw[at++] = stored[i];
+            }
+        }
+        return new String(raw, StandardCharsets.UTF_8);
+    }
+
+    /** Where the stored object key that starts at {@code from} ends: the next 0x00, or the end of {@code raw}. */
+    static int keyEnd(byte[] raw, int from) {
+        for (int i = from; i < raw.length; i++) {
+            if (raw[i] == SEPARATOR) {
+                return i;
+            }
+        }
+        return raw.length;
     }
 
     /** {@code bucket 0x00 key 0x00}: the prefix of every version key of an object. */
@@ -62,7 +149,7 @@ final class Keys {
 
     /** The object key of a version key. */
     static String keyOfVersion(byte[] raw, int bucketPrefixLength) {
-        return string(raw, bucketPrefixLength, raw.length - VersionIds.LENGTH - 1);
+        return decodeKey(raw, bucketPrefixLength, raw.length - VersionIds.LENGTH - 1);
     }
 
     /** {@code bucket 0x00 key 0x00 uploadId}. */
@@ -130,9 +217,12 @@ final class Keys {
         return compare(a, b) >= 0 ? a : b;
     }
 
-    /** A stable non-negative hash of {@code bucket 0x00 key}: decides the partition and the lock stripe. */
+    /**
+     * A stable non-negative hash of {@code bucket 0x00 key}: decides the partition and the lock stripe. Of the key's
+     * plain UTF-8, not its stored form: the partition of every object stored before keys were escaped stays its own.
+     */
     static int objectHash(String bucket, String key) {
-        return hash(objectKey(bucket, key));
+        return hash(concat(bucketPrefix(bucket), utf8(key)));
     }
 
     static int hash(byte[] bytes) {

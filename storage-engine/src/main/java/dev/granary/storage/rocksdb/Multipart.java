@@ -323,7 +323,7 @@ final class Multipart {
         String safePrefix = prefix == null ? "" : prefix;
         String marker = keyMarker == null ? "" : keyMarker;
         byte[] bucketPrefix = Keys.bucketPrefix(bucket);
-        byte[] lower = Keys.concat(bucketPrefix, Keys.utf8(safePrefix));
+        byte[] lower = Keys.keyPrefix(bucket, safePrefix);
         byte[] from = lower;
         if (!marker.isEmpty()) {
             // With an upload id marker, continue after that upload of the key; without, after all of the key's
@@ -335,7 +335,8 @@ final class Multipart {
         }
         try (MergedCursor cursor = new MergedCursor(partitions.all(), Cf.UPLOADS, lower, "list uploads of " + bucket)) {
             cursor.seek(from);
-            Function<byte[], String> objectKeyOf = raw -> Keys.string(raw, bucketPrefix.length, lastSeparator(raw));
+            Function<byte[], String> objectKeyOf =
+                    raw -> Keys.decodeKey(raw, bucketPrefix.length, Keys.keyEnd(raw, bucketPrefix.length));
             PrefixListing listing =
                     new PrefixListing(cursor, bucketPrefix, safePrefix, delimiter, Keys.utf8(marker), objectKeyOf);
             PrefixListing.Page page = listing.page(maxUploads);
@@ -346,7 +347,7 @@ final class Multipart {
                     commonPrefixes.add(entry.commonPrefix());
                 } else {
                     byte[] raw = entry.rawKey();
-                    String uploadId = Keys.string(raw, lastSeparator(raw) + 1, raw.length);
+                    String uploadId = Keys.string(raw, Keys.keyEnd(raw, bucketPrefix.length) + 1, raw.length);
                     ObjectKey key = new ObjectKey(bucket, entry.key());
                     uploads.add(UploadRecord.decode(entry.value(), "upload " + uploadId + " of " + key)
                             .toUpload(key, uploadId));
@@ -359,15 +360,6 @@ final class Multipart {
             String nextUploadId = last.isPrefix() ? null : uploads.get(uploads.size() - 1).uploadId();
             return new UploadListing(uploads, commonPrefixes, true, last.name(), nextUploadId);
         }
-    }
-
-    private static int lastSeparator(byte[] uploadKey) {
-        for (int i = uploadKey.length - 1; i >= 0; i--) {
-            if (uploadKey[i] == Keys.SEPARATOR) {
-                return i;
-            }
-        }
-        throw new IllegalStateException("upload key without separator");
     }
 
     private static UploadRecord require(Partition p, ObjectKey key, String uploadId) {

@@ -96,8 +96,7 @@ final class PrefixListing {
                 return entry;
             }
             String commonPrefix = key.substring(0, at + delimiter.length());
-            byte[] prefixBytes = Keys.utf8(commonPrefix);
-            byte[] past = Keys.prefixSuccessor(Keys.concat(bucketPrefix, prefixBytes));
+            byte[] past = Keys.prefixSuccessor(Keys.concat(bucketPrefix, Keys.encodeKey(commonPrefix)));
             if (past == null) {
                 cursor.exhaust();
             } else {
@@ -105,7 +104,7 @@ final class PrefixListing {
             }
             // A common prefix at or before the marker was on an earlier page (or contains the marker key):
             // its keys are skipped with it.
-            if (Keys.compare(prefixBytes, marker) > 0) {
+            if (Keys.compare(Keys.utf8(commonPrefix), marker) > 0) {
                 return new Entry(null, null, null, commonPrefix);
             }
         }

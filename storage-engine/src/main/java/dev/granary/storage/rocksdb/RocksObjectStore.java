@@ -114,6 +114,13 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
         Objects.requireNonNull(options, "options");
         Partitions partitions = Partitions.open(dataDir, options);
         try {
+            int escaped = 0;
+            for (Partition p : partitions.all()) {
+                escaped += KeyFormat.upgrade(p);
+            }
+            if (escaped > 0) {
+                LOG.info("upgrade: {} entries of keys with U+0000 or U+0001 rewritten escaped in {}", escaped, dataDir);
+            }
             int recovered = 0;
             for (Partition p : partitions.all()) {
                 recovered += Reclaimer.recoverPending(p);
@@ -186,7 +193,7 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
                     RocksIterator it = p.iterator(Cf.META, options)) {
                 for (it.seek(prefix); it.isValid() && Keys.startsWith(it.key(), prefix); it.next()) {
                     if (ObjectRecord.decode(it.value(), "object in " + bucket).versionId() == null) {
-                        keys.add(Keys.string(it.key(), prefix.length, it.key().length));
+                        keys.add(Keys.decodeKey(it.key(), prefix.length, it.key().length));
                     }
                 }
                 p.checkStatus(it, "list objects of " + bucket + " to keep as null versions");
@@ -372,11 +379,21 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
     }
 
     @Override
-    public DeleteResult deleteObject(ObjectKey key, String versionId) {
+    public DeleteResult deleteObject(ObjectKey key, String versionId, WriteCondition condition) {
+        Objects.requireNonNull(condition, "condition");
         Partition p = partitions.forObject(key);
         buckets.get(key.bucket());
         Versions.Change change = locks.withKey(key, () -> {
             Versioning state = buckets.get(key.bucket()).versioning();
+            if (condition != WriteCondition.NONE) {
+                ObjectRecord target = Versions.target(p, key, state, versionId);
+                if (!condition.allows(target == null ? null : target.toMeta(key))) {
+                    throw new StorageException(
+                            Reason.PRECONDITION_FAILED,
+                            "the condition of delete " + key + (versionId == null ? "" : " version " + versionId)
+                                    + " failed");
+                }
+            }
             Versions.Change planned = versionId == null
                     ? Versions.deleteCurrent(p, key, state, System.currentTimeMillis())
                     : Versions.deleteVersion(p, key, state, versionId);
@@ -406,10 +423,10 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
         String prefix = query.prefix() == null ? "" : query.prefix();
         String startAfter = query.startAfter() == null ? "" : query.startAfter();
         byte[] bucketPrefix = Keys.bucketPrefix(bucket);
-        byte[] lower = Keys.concat(bucketPrefix, Keys.utf8(prefix));
+        byte[] lower = Keys.keyPrefix(bucket, prefix);
         byte[] from = startAfter.isEmpty()
                 ? lower
-                : Keys.max(lower, Keys.keySuccessor(Keys.concat(bucketPrefix, Keys.utf8(startAfter))));
+                : Keys.max(lower, Keys.keySuccessor(Keys.objectKey(bucket, startAfter)));
         try (MergedCursor cursor = new MergedCursor(partitions.all(), Cf.META, lower, "list " + bucket)) {
             cursor.seek(from);
             PrefixListing.Page page = new PrefixListing(
@@ -418,7 +435,7 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
                             prefix,
                             query.delimiter(),
                             Keys.utf8(startAfter),
-                            raw -> Keys.string(raw, bucketPrefix.length, raw.length))
+                            raw -> Keys.decodeKey(raw, bucketPrefix.length, raw.length))
                     .page(query.maxKeys());
             List<ObjectMeta> objects = new ArrayList<>();
             List<String> commonPrefixes = new ArrayList<>();
@@ -467,7 +484,7 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
                     endsWithVersion ? ObjectMeta.NULL_VERSION : null);
         }
         byte[] bucketPrefix = Keys.bucketPrefix(bucket);
-        byte[] lower = Keys.concat(bucketPrefix, Keys.utf8(listPrefix));
+        byte[] lower = Keys.keyPrefix(bucket, listPrefix);
         byte[] from = lower;
         if (!marker.isEmpty()) {
             byte[] after;

@@ -87,17 +87,41 @@ final class Versions {
         return found;
     }
 
+    /**
+     * The version a delete of {@code versionId} acts on, read under the key's lock: the current version when
+     * {@code versionId} is null (null when a delete marker is current), else that version, a delete marker included;
+     * null when there is none.
+     *
+     * @throws StorageException {@code INVALID_VERSION_ID}
+     */
+    static ObjectRecord target(Partition p, ObjectKey key, Versioning state, String versionId) {
+        if (versionId == null) {
+            return read(p, key);
+        }
+        boolean isNull = versionId.equals(ObjectMeta.NULL_VERSION);
+        if (!isNull) {
+            VersionIds.check(versionId);
+        }
+        if (state == Versioning.UNVERSIONED) {
+            return isNull ? read(p, key) : null;
+        }
+        History history = History.load(p, null, key);
+        return isNull ? history.nullVersion() : history.byId(versionId);
+    }
+
     // ---- writes ----
 
     /** Makes {@code next} the current version of the object. */
     static Change put(Partition p, ObjectKey key, Versioning state, ObjectRecord next) {
         if (state == Versioning.UNVERSIONED) {
             ObjectRecord current = read(p, key);
-            return new Change(next, leavesGarbage(current), batch -> replace(batch, p, key, current, next));
+            ObjectRecord stamped = laterThan(current, next);
+            return new Change(stamped, leavesGarbage(current), batch -> replace(batch, p, key, current, stamped));
         }
         // Enabled needs only the newest version's id; Suspended must find the null version among them all.
         History history = History.load(p, null, key, state == Versioning.ENABLED ? 1 : Integer.MAX_VALUE);
-        ObjectRecord version = next.asVersion(VersionIds.next(history.newestId()), state == Versioning.SUSPENDED);
+        ObjectRecord version = laterThan(history.newest(), next)
+                .asVersion(VersionIds.next(history.newestId()), state == Versioning.SUSPENDED);
         ObjectRecord replaced = state == Versioning.SUSPENDED ? history.nullVersion() : null;
         return new Change(version, leavesGarbage(replaced), batch -> {
             history.materializeLegacy(batch, p, key);
@@ -123,7 +147,9 @@ final class Versions {
         }
         boolean suspended = state == Versioning.SUSPENDED;
         History history = History.load(p, null, key, suspended ? Integer.MAX_VALUE : 1);
-        ObjectRecord marker = ObjectRecord.deleteMarker(VersionIds.next(history.newestId()), suspended, now);
+        ObjectRecord newest = history.newest();
+        long modified = newest == null ? now : Math.max(now, newest.lastModified() + 1); // as laterThan
+        ObjectRecord marker = ObjectRecord.deleteMarker(VersionIds.next(history.newestId()), suspended, modified);
         ObjectRecord replaced = suspended ? history.nullVersion() : null;
         return new Change(marker, leavesGarbage(replaced), batch -> {
             history.materializeLegacy(batch, p, key);
@@ -224,6 +250,19 @@ final class Versions {
                 Chunks.enqueueGc(batch, p, segment);
             }
         }
+    }
+
+    /**
+     * {@code next}, modified later than {@code newest} (the key's newest version, or null): a key's versions get
+     * strictly increasing modification times, also for two writes within one millisecond or after the clock stepped
+     * back, so that a version's ETag and time tell it from one that replaced it (an unversioned bucket has no
+     * version ids to do that; see {@link dev.granary.storage.WriteCondition#sameVersion}).
+     */
+    private static ObjectRecord laterThan(ObjectRecord newest, ObjectRecord next) {
+        if (newest == null || next.lastModified() > newest.lastModified()) {
+            return next;
+        }
+        return next.withAttributes(next.attributes(), newest.lastModified() + 1);
     }
 
     /** Whether removing {@code old} queues data for reclamation. */

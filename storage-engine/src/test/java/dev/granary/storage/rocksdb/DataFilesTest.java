@@ -12,6 +12,7 @@ import dev.granary.storage.StorageException.Reason;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -136,6 +137,42 @@ class DataFilesTest extends StoreTestSupport {
         store.deleteObject(key("k"));
         awaitReclaimed();
         assertThat(dataFiles()).isEmpty();
+    }
+
+    @Test
+    void aReclaimerPassBetweenAReadsSnapshotAndItsRegistrationKeepsTheFileTheReadNeeds() throws Exception {
+        byte[] first = random(LARGE, 11);
+        byte[] second = random(LARGE, 12);
+        put("k", first);
+        Path oldFile = dataFiles().get(0);
+        Partition p = store.partitionsForTest().forObject(key("k"));
+        // A pass of its own, run on this thread inside the race window: no timing decides the interleaving.
+        Reclaimer pass = new Reclaimer(List.of(p));
+        int[] reclaimed = {-1};
+        p.onSnapshotTaken(() -> {
+            if (reclaimed[0] >= 0) {
+                return; // the overwrite below takes no snapshot, but stay on the safe side
+            }
+            reclaimed[0] = 0;
+            try {
+                put("k", second); // queues the old version's file for reclamation
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            reclaimed[0] = pass.reclaim(p);
+        });
+
+        try (ObjectContent content = store.getObject(key("k"), 0, -1)) {
+            p.onSnapshotTaken(() -> {});
+            // The snapshot predates the overwrite, so the read serves the old bytes, whole (it failed with
+            // CORRUPT_DATA, a 500, when the pass deleted the file the snapshot still pointed to).
+            assertThat(content.stream().readAllBytes()).isEqualTo(first);
+            assertThat(reclaimed[0]).isZero();
+            assertThat(oldFile).exists();
+        }
+        awaitReclaimed();
+        assertThat(oldFile).doesNotExist();
+        assertThat(get("k")).isEqualTo(second);
     }
 
     @Test
