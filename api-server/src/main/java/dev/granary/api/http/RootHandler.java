@@ -90,7 +90,10 @@ public final class RootHandler implements HttpHandler {
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
         boolean onIoThread = exchange.isInIoThread();
-        if (onIoThread && !mayStartOnIoThread(exchange)) {
+        // Off the I/O thread is not the same as behind BlockingHandler: a request pipelined behind one that finished
+        // on a worker is started by Undertow on that worker, without blocking mode, and reading its body (or writing a
+        // stream) would fail. BlockingHandler turns blocking mode on and, off the I/O thread, runs this again at once.
+        if (onIoThread ? !mayStartOnIoThread(exchange) : !exchange.isBlocking()) {
             onWorker.handleRequest(exchange);
             return;
         }
@@ -346,6 +349,10 @@ public final class RootHandler implements HttpHandler {
         drainSmallBody(exchange, wire);
         if (!exchange.isRequestComplete()) {
             exchange.setPersistent(false);
+        }
+        if (exchange.isComplete() || response.isCommitted()) {
+            // Undertow closed the connection while the body was drained (a malformed chunk): nothing can be sent.
+            return;
         }
         String resource = route == null ? exchange.getRequestPath() : exchange.getRequestPath();
         ErrorRenderer.render(response, e, exchange.getRequestMethod().equalToString("HEAD"), requestId, resource);
