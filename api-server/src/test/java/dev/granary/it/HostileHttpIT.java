@@ -172,6 +172,94 @@ class HostileHttpIT {
         assertServerServes();
     }
 
+    // ---- request framing: Content-Length and Transfer-Encoding (issue 13, defect 8) ----
+
+    /**
+     * Content-Length values of 2^64 and more that Undertow reads modulo 2^64 (its parser does not check for
+     * overflow) into a small length, which it then frames the body by, while the header says otherwise.
+     */
+    static Stream<Arguments> lengthsUndertowWrapsAround() {
+        int port = server.uri().getPort();
+        String put = "/" + BUCKET + "/" + KEPT;
+        return Stream.of(
+                // Read as 5, three bytes sent: waited for the other two before.
+                Arguments.of("2^64+5, short body", SignedHttp.rawHead(port, "PUT", put, Map.of(), "Content-Length: 18446744073709551621\r\n"), ascii("abc")),
+                // Read as 5, five bytes and a request smuggled after them: answered 200 and then that request before.
+                Arguments.of(
+                        "2^64+5, a request after",
+                        SignedHttp.rawHead(port, "PUT", put, Map.of(), "Content-Length: 18446744073709551621\r\n"),
+                        concat(ascii("abcde"), getKept())),
+                // Read as 0: answered InvalidArgument on a connection kept open before.
+                Arguments.of(
+                        "2^64 on a GET",
+                        SignedHttp.rawHead(port, "GET", put, Map.of(), "Content-Length: 18446744073709551616\r\n"),
+                        new byte[0]),
+                Arguments.of(
+                        "5*2^64+7 on DeleteObjects",
+                        SignedHttp.rawHead(port, "POST", "/" + BUCKET + "?delete", Map.of(), "Content-Length: 92233720368547758087\r\n"),
+                        ascii("<Delete>")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("lengthsUndertowWrapsAround")
+    void aContentLengthBeyondTwoToThe63IsRefusedAtOnceAndTheConnectionClosed(String name, byte[] head, byte[] after)
+            throws Exception {
+        try (RawConnection connection = new RawConnection(server.uri().getPort())) {
+            Answer answer = connection.send(head, after).read();
+            assertS3Error(answer, 400, "BadRequest");
+            assertThat(answer.header("connection")).isEqualTo("close");
+            assertThat(connection.closedByServer()).isTrue();
+        }
+        assertServerServes();
+    }
+
+    /**
+     * Lengths Undertow's parser refuses itself, before any handler runs: it answers a bare 400 and closes the
+     * connection at once (there is no hook to render an S3 body there; see GranaryServer).
+     */
+    @ParameterizedTest(name = "Content-Length: {0}")
+    @MethodSource("lengthsUndertowRefuses")
+    void aContentLengthThatIsNotANumberOfBytesIsRefusedAtOnceAndTheConnectionClosed(String length) throws Exception {
+        int port = server.uri().getPort();
+        try (RawConnection connection = new RawConnection(port)) {
+            Answer answer = connection
+                    .send(SignedHttp.rawHead(port, "PUT", "/" + BUCKET + "/" + KEPT, Map.of(), "Content-Length: " + length + "\r\n"), ascii("abc"))
+                    .read();
+            assertThat(answer.status()).isEqualTo(400);
+            assertThat(answer.header("connection")).isEqualTo("close");
+            assertThat(connection.closedByServer()).isTrue();
+        }
+        assertServerServes();
+    }
+
+    static Stream<String> lengthsUndertowRefuses() {
+        return Stream.of("99999999999999999999", "9223372036854775808", "9223372036854775807", "-1", "abc", "12abc", "+5");
+    }
+
+    @ParameterizedTest(name = "Transfer-Encoding: {0}")
+    @MethodSource("transferCodingsOtherThanChunked")
+    void aTransferCodingOtherThanChunkedIsNotImplementedAndTheConnectionClosed(String coding) throws Exception {
+        int port = server.uri().getPort();
+        try (RawConnection connection = new RawConnection(port)) {
+            // Undertow frames any coding but "identity" as chunked and "identity" as "until the connection closes";
+            // neither is what a client sending it meant, so the body's end is unknown.
+            Answer answer = connection
+                    .send(
+                            SignedHttp.rawHead(port, "PUT", "/" + BUCKET + "/" + KEPT, Map.of(), "Transfer-Encoding: " + coding + "\r\n"),
+                            ascii("3\r\nabc\r\n0\r\n\r\n"))
+                    .read();
+            assertS3Error(answer, 501, "NotImplemented");
+            assertThat(text(parseStrictly(answer.body()).getDocumentElement(), "Header")).isEqualTo("Transfer-Encoding");
+            assertThat(answer.header("connection")).isEqualTo("close");
+            assertThat(connection.closedByServer()).isTrue();
+        }
+        assertServerServes();
+    }
+
+    static Stream<String> transferCodingsOtherThanChunked() {
+        return Stream.of("gzip", "identity", "gzip, chunked");
+    }
+
     // ---- helpers ----
 
     /** A signed request (UNSIGNED-PAYLOAD) with its Content-Length and body. */

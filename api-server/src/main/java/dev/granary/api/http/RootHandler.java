@@ -122,6 +122,7 @@ public final class RootHandler implements HttpHandler {
                 handlers.get(route.operation()).handle(request, response);
                 return;
             }
+            checkFraming(exchange);
             Map<String, String> query = UrlCodec.parseQuery(exchange.getQueryString());
             request = new S3Request(exchange, requestId, query);
             String path = UrlCodec.decode(exchange.getRequestPath(), false);
@@ -210,6 +211,61 @@ public final class RootHandler implements HttpHandler {
                 response.whenSent(failed -> record(
                         exchange, routed, acting, requestId, arrived, start, wire.count(), response, wasCut || failed));
             }
+        }
+    }
+
+    /**
+     * Refuses a request whose body Undertow frames otherwise than its headers say, and closes its connection: where
+     * the body ends is then unknown, so neither reading it nor the next request on the connection can be trusted.
+     * Undertow itself refuses (with a bare 400) a Content-Length that is not digits, that is repeated, or that comes
+     * with a Transfer-Encoding; what reaches this point is digits only.
+     *
+     * <ul>
+     *   <li>A Content-Length of 2^64 or more: Undertow's parser reads it modulo 2^64, so "18446744073709551621" frames
+     *       a 5-byte body (and what follows as a next request), or waits for bytes the client never meant to send.
+     *   <li>A Transfer-Encoding other than chunked: Undertow frames "gzip" as chunked and "identity" as "until the
+     *       connection closes". S3 implements neither (NotImplemented, naming the header, as AWS answers).
+     * </ul>
+     */
+    private static void checkFraming(HttpServerExchange exchange) {
+        S3Exception error = framingError(exchange);
+        if (error != null) {
+            exchange.setPersistent(false);
+            throw error;
+        }
+    }
+
+    /** The error for a request whose body's end is unknown (see {@link #checkFraming}), else null. */
+    private static S3Exception framingError(HttpServerExchange exchange) {
+        HeaderMap headers = exchange.getRequestHeaders();
+        String coding = headers.getFirst(Headers.TRANSFER_ENCODING);
+        if (coding != null && !coding.trim().equalsIgnoreCase("chunked")) {
+            return new S3Exception(S3Error.NOT_IMPLEMENTED).with("Header", AmzHeaders.TRANSFER_ENCODING);
+        }
+        String length = headers.getFirst(Headers.CONTENT_LENGTH);
+        if (length != null && !isLong(length)) {
+            return new S3Exception(
+                    S3Error.BAD_REQUEST,
+                    "An error occurred when parsing the HTTP request: Content-Length is not a number of bytes below 2^63.");
+        }
+        return null;
+    }
+
+    /** Whether {@code digits} is a decimal number, digits only, that fits a long. */
+    private static boolean isLong(String digits) {
+        if (digits.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < digits.length(); i++) {
+            if (digits.charAt(i) < '0' || digits.charAt(i) > '9') {
+                return false;
+            }
+        }
+        try {
+            Long.parseLong(digits);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
         }
     }
 
@@ -360,6 +416,7 @@ public final class RootHandler implements HttpHandler {
 
     private static void drainSmallBody(HttpServerExchange exchange, CountingInputStream wire) {
         if (exchange.isRequestComplete()
+                || framingError(exchange) != null // where the body ends is unknown: nothing to drain
                 || HttpContinue.requiresContinueResponse(exchange)
                 || exchange.getRequestContentLength() > DRAIN_LIMIT) {
             return;
