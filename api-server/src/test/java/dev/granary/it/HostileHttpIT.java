@@ -260,12 +260,71 @@ class HostileHttpIT {
         return Stream.of("gzip", "identity", "gzip, chunked");
     }
 
+    // ---- error bodies are well-formed XML whatever the request carried (issue 13, defect 9) ----
+
+    /**
+     * Requests whose error echoes a value with characters XML 1.0 forbids even as character references (U+0000 to
+     * U+001F but tab, CR and LF; U+FFFE, U+FFFF): the element they are echoed into, and what it must read.
+     */
+    static Stream<Arguments> errorsEchoingCharactersXmlForbids() {
+        int port = server.uri().getPort();
+        return Stream.of(
+                Arguments.of("bucket %00", signedGet(port, "/%00"), 404, "NoSuchBucket", "BucketName", "\uFFFD"),
+                Arguments.of("key with %01", signedGet(port, "/" + BUCKET + "/a%01b"), 404, "NoSuchKey", "Key", "a\uFFFDb"),
+                Arguments.of(
+                        "key with U+FFFF",
+                        signedGet(port, "/" + BUCKET + "/a%EF%BF%BFb"),
+                        404,
+                        "NoSuchKey",
+                        "Key",
+                        "a\uFFFDb"),
+                Arguments.of(
+                        "argument with %1F",
+                        signedGet(port, "/" + BUCKET + "?max-keys=%1F"),
+                        400,
+                        "InvalidArgument",
+                        "ArgumentValue",
+                        "\uFFFD"),
+                // Tab, CR and LF are XML characters: kept, as references so that parsers do not normalize them.
+                Arguments.of(
+                        "argument with tab, CR, LF",
+                        signedGet(port, "/" + BUCKET + "?max-keys=%09%0D%0A"),
+                        400,
+                        "InvalidArgument",
+                        "ArgumentValue",
+                        "\t\r\n"),
+                // An unescaped control character in the request line (Undertow lets it through): the Resource.
+                Arguments.of(
+                        "raw U+0001 in the path",
+                        ascii("GET /" + BUCKET + "/k\u0001x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"),
+                        403,
+                        "AccessDenied",
+                        "Resource",
+                        "/" + BUCKET + "/k\uFFFDx"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("errorsEchoingCharactersXmlForbids")
+    void errorBodiesAreWellFormedXmlWhateverTheRequestCarried(
+            String name, byte[] request, int status, String code, String element, String echoed) throws Exception {
+        try (RawConnection connection = new RawConnection(server.uri().getPort())) {
+            Answer answer = connection.send(request).read();
+            assertS3Error(answer, status, code);
+            assertThat(text(parseStrictly(answer.body()).getDocumentElement(), element)).isEqualTo(echoed);
+        }
+        assertServerServes();
+    }
+
     // ---- helpers ----
 
     /** A signed request (UNSIGNED-PAYLOAD) with its Content-Length and body. */
     private static byte[] request(int port, String method, String target, Map<String, String> headers, byte[] body) {
         byte[] head = SignedHttp.rawHead(port, method, target, headers, "Content-Length: " + body.length + "\r\n");
         return concat(head, body);
+    }
+
+    private static byte[] signedGet(int port, String target) {
+        return SignedHttp.rawHead(port, "GET", target, Map.of(), "");
     }
 
     private static byte[] getKept() {
