@@ -35,7 +35,8 @@ class HostileHttpIT {
 
     private static final String BUCKET = "hostile";
     private static final String KEPT = "kept";
-    private static final byte[] KEPT_BYTES = "the bytes every hostile request must leave alone".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] KEPT_BYTES =
+            "the bytes every hostile request must leave alone".getBytes(StandardCharsets.UTF_8);
     private static String keptEtag;
 
     @BeforeAll
@@ -65,7 +66,11 @@ class HostileHttpIT {
         Arrays.fill(oversizedXml, (byte) ' ');
         byte[] tenBytes = ascii("0123456789");
         return Stream.of(
-                Arguments.of("MalformedXML", request(port, "POST", "/" + BUCKET + "?delete", Map.of(), badXml), 400, "MalformedXML"),
+                Arguments.of(
+                        "MalformedXML",
+                        request(port, "POST", "/" + BUCKET + "?delete", Map.of(), badXml),
+                        400,
+                        "MalformedXML"),
                 Arguments.of(
                         "oversized XML body",
                         request(port, "POST", "/" + BUCKET + "?delete", Map.of(), oversizedXml),
@@ -183,20 +188,23 @@ class HostileHttpIT {
         String put = "/" + BUCKET + "/" + KEPT;
         return Stream.of(
                 // Read as 5, three bytes sent: waited for the other two before.
-                Arguments.of("2^64+5, short body", SignedHttp.rawHead(port, "PUT", put, Map.of(), "Content-Length: 18446744073709551621\r\n"), ascii("abc")),
+                Arguments.of(
+                        "2^64+5, short body",
+                        head(port, "PUT", put, "Content-Length: 18446744073709551621"),
+                        ascii("abc")),
                 // Read as 5, five bytes and a request smuggled after them: answered 200 and then that request before.
                 Arguments.of(
                         "2^64+5, a request after",
-                        SignedHttp.rawHead(port, "PUT", put, Map.of(), "Content-Length: 18446744073709551621\r\n"),
+                        head(port, "PUT", put, "Content-Length: 18446744073709551621"),
                         concat(ascii("abcde"), getKept())),
                 // Read as 0: answered InvalidArgument on a connection kept open before.
                 Arguments.of(
                         "2^64 on a GET",
-                        SignedHttp.rawHead(port, "GET", put, Map.of(), "Content-Length: 18446744073709551616\r\n"),
+                        head(port, "GET", put, "Content-Length: 18446744073709551616"),
                         new byte[0]),
                 Arguments.of(
                         "5*2^64+7 on DeleteObjects",
-                        SignedHttp.rawHead(port, "POST", "/" + BUCKET + "?delete", Map.of(), "Content-Length: 92233720368547758087\r\n"),
+                        head(port, "POST", "/" + BUCKET + "?delete", "Content-Length: 92233720368547758087"),
                         ascii("<Delete>")));
     }
 
@@ -223,7 +231,7 @@ class HostileHttpIT {
         int port = server.uri().getPort();
         try (RawConnection connection = new RawConnection(port)) {
             Answer answer = connection
-                    .send(SignedHttp.rawHead(port, "PUT", "/" + BUCKET + "/" + KEPT, Map.of(), "Content-Length: " + length + "\r\n"), ascii("abc"))
+                    .send(head(port, "PUT", "/" + BUCKET + "/" + KEPT, "Content-Length: " + length), ascii("abc"))
                     .read();
             assertThat(answer.status()).isEqualTo(400);
             assertThat(answer.header("connection")).isEqualTo("close");
@@ -233,7 +241,8 @@ class HostileHttpIT {
     }
 
     static Stream<String> lengthsUndertowRefuses() {
-        return Stream.of("99999999999999999999", "9223372036854775808", "9223372036854775807", "-1", "abc", "12abc", "+5");
+        return Stream.of(
+                "99999999999999999999", "9223372036854775808", "9223372036854775807", "-1", "abc", "12abc", "+5");
     }
 
     @ParameterizedTest(name = "Transfer-Encoding: {0}")
@@ -245,11 +254,12 @@ class HostileHttpIT {
             // neither is what a client sending it meant, so the body's end is unknown.
             Answer answer = connection
                     .send(
-                            SignedHttp.rawHead(port, "PUT", "/" + BUCKET + "/" + KEPT, Map.of(), "Transfer-Encoding: " + coding + "\r\n"),
+                            head(port, "PUT", "/" + BUCKET + "/" + KEPT, "Transfer-Encoding: " + coding),
                             ascii("3\r\nabc\r\n0\r\n\r\n"))
                     .read();
             assertS3Error(answer, 501, "NotImplemented");
-            assertThat(text(parseStrictly(answer.body()).getDocumentElement(), "Header")).isEqualTo("Transfer-Encoding");
+            assertThat(text(parseStrictly(answer.body()).getDocumentElement(), "Header"))
+                    .isEqualTo("Transfer-Encoding");
             assertThat(answer.header("connection")).isEqualTo("close");
             assertThat(connection.closedByServer()).isTrue();
         }
@@ -270,7 +280,8 @@ class HostileHttpIT {
         int port = server.uri().getPort();
         return Stream.of(
                 Arguments.of("bucket %00", signedGet(port, "/%00"), 404, "NoSuchBucket", "BucketName", "\uFFFD"),
-                Arguments.of("key with %01", signedGet(port, "/" + BUCKET + "/a%01b"), 404, "NoSuchKey", "Key", "a\uFFFDb"),
+                Arguments.of(
+                        "key with %01", signedGet(port, "/" + BUCKET + "/a%01b"), 404, "NoSuchKey", "Key", "a\uFFFDb"),
                 Arguments.of(
                         "key with U+FFFF",
                         signedGet(port, "/" + BUCKET + "/a%EF%BF%BFb"),
@@ -315,6 +326,94 @@ class HostileHttpIT {
         assertServerServes();
     }
 
+    // ---- errors Undertow raises itself (issue 13, defect 10) ----
+
+    @Test
+    void aHeaderSectionAboveEightKibibytesIsRequestHeaderSectionTooLarge() throws Exception {
+        int port = server.uri().getPort();
+        try (RawConnection connection = new RawConnection(port)) {
+            // AWS's limit is 8 KiB of header lines; Undertow's parser allows 64 KiB (see the bare-400 cases below).
+            connection.send(withHeaderSection(getKept(), 8193), getKept());
+            Answer error = connection.read();
+            assertS3Error(error, 400, "RequestHeaderSectionTooLarge");
+            assertThat(text(parseStrictly(error.body()).getDocumentElement(), "MaxSizeAllowed")).isEqualTo("8192");
+            assertThat(error.header("connection")).isEqualTo("keep-alive");
+            assertKept(connection.read());
+            assertKept(connection.send(withHeaderSection(getKept(), 8192)).read());
+        }
+        assertServerServes();
+    }
+
+    /**
+     * Requests Undertow's parser (or its Host check, which runs before any handler) refuses itself: it writes a
+     * bare 400 and closes the connection, with no hook where an S3 body could be rendered (see GranaryServer).
+     * What matters is that the answer comes at once, the connection closes, and the server keeps serving.
+     */
+    static Stream<Arguments> requestsUndertowRefusesBeforeAnyHandler() {
+        String host = "Host: 127.0.0.1\r\n";
+        return Stream.of(
+                Arguments.of("bad percent-encoding", "GET /" + BUCKET + "/%zz HTTP/1.1\r\n" + host + "\r\n"),
+                Arguments.of("truncated percent-encoding", "GET /" + BUCKET + "/k%4 HTTP/1.1\r\n" + host + "\r\n"),
+                Arguments.of(
+                        "header section above 64 KiB",
+                        "GET /" + BUCKET + " HTTP/1.1\r\n" + host + "X-Padding: " + "a".repeat(70_000) + "\r\n\r\n"),
+                Arguments.of(
+                        "more than 200 header lines",
+                        "GET /" + BUCKET + " HTTP/1.1\r\n" + host + "x-h: v\r\n".repeat(201) + "\r\n"),
+                Arguments.of(
+                        "more than 10,000 query parameters",
+                        "GET /" + BUCKET + "?" + "a=1&".repeat(10_001) + " HTTP/1.1\r\n" + host + "\r\n"),
+                Arguments.of(
+                        "Host with a port out of range",
+                        "GET /" + BUCKET + " HTTP/1.1\r\nHost: 127.0.0.1:99999\r\n\r\n"),
+                Arguments.of(
+                        "header line without a colon",
+                        "GET /" + BUCKET + " HTTP/1.1\r\n" + host + "NoColonHere\r\n\r\n"),
+                Arguments.of(
+                        "conflicting Content-Length",
+                        "PUT /" + BUCKET + "/" + KEPT + " HTTP/1.1\r\n" + host
+                                + "Content-Length: 3\r\nContent-Length: 4\r\n\r\nabcd"),
+                Arguments.of(
+                        "Content-Length with Transfer-Encoding",
+                        "PUT /" + BUCKET + "/" + KEPT + " HTTP/1.1\r\n" + host
+                                + "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"),
+                Arguments.of("missing Host on HTTP/1.1", "GET /" + BUCKET + "/" + KEPT + " HTTP/1.1\r\n\r\n"),
+                Arguments.of("two Host headers", "GET /" + BUCKET + " HTTP/1.1\r\n" + host + host + "\r\n"),
+                Arguments.of("bad method", "G@T /" + BUCKET + " HTTP/1.1\r\n" + host + "\r\n"),
+                Arguments.of(
+                        "control character in a header name",
+                        "GET /" + BUCKET + " HTTP/1.1\r\n" + host + "X-\u0001: v\r\n\r\n"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("requestsUndertowRefusesBeforeAnyHandler")
+    void aRequestUndertowCannotParseIsRefusedAndTheConnectionClosed(String name, String request) throws Exception {
+        try (RawConnection connection = new RawConnection(server.uri().getPort())) {
+            Answer answer = connection.send(request).read();
+            assertThat(answer.status()).as(answer.toString()).isEqualTo(400);
+            assertThat(answer.header("connection")).isEqualTo("close");
+            assertThat(connection.closedByServer()).isTrue();
+        }
+        assertServerServes();
+    }
+
+    /** Percent-encodings Undertow lets through (valid hex) that are not UTF-8: Granary's InvalidURI. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("percentEncodingsThatAreNotUtf8")
+    void aPathThatIsNotPercentEncodedUtf8IsInvalidUri(String path) throws Exception {
+        int port = server.uri().getPort();
+        try (RawConnection connection = new RawConnection(port)) {
+            Answer answer = connection.send(signedGet(port, path), getKept()).read();
+            assertS3Error(answer, 400, "InvalidURI");
+            assertKept(connection.read());
+        }
+    }
+
+    static Stream<String> percentEncodingsThatAreNotUtf8() {
+        // A byte that is never UTF-8, an overlong "/", an encoded surrogate, a truncated sequence.
+        return Stream.of("/%FF", "/%C0%AF", "/%ED%A0%80", "/a%E2%82").map(key -> "/" + BUCKET + key);
+    }
+
     // ---- helpers ----
 
     /** A signed request (UNSIGNED-PAYLOAD) with its Content-Length and body. */
@@ -323,8 +422,27 @@ class HostileHttpIT {
         return concat(head, body);
     }
 
+    /** The head of a signed request with one more header line, unsigned (and no body). */
+    private static byte[] head(int port, String method, String target, String headerLine) {
+        return SignedHttp.rawHead(port, method, target, Map.of(), headerLine + "\r\n");
+    }
+
     private static byte[] signedGet(int port, String target) {
         return SignedHttp.rawHead(port, "GET", target, Map.of(), "");
+    }
+
+    /**
+     * The request with a padding header added (unsigned) so that its header section, the lines between the request
+     * line and the blank line, is exactly {@code size} bytes.
+     */
+    private static byte[] withHeaderSection(byte[] request, int size) {
+        String text = new String(request, StandardCharsets.ISO_8859_1);
+        int start = text.indexOf("\r\n") + 2;
+        int end = text.indexOf("\r\n\r\n") + 2;
+        String padding = "x-padding: " + "p".repeat(size - (end - start) - "x-padding: \r\n".length()) + "\r\n";
+        String padded = text.substring(0, end) + padding + text.substring(end);
+        assertThat(padded.indexOf("\r\n\r\n") + 2 - start).isEqualTo(size);
+        return padded.getBytes(StandardCharsets.ISO_8859_1);
     }
 
     private static byte[] getKept() {

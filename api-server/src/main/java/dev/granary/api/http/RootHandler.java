@@ -23,6 +23,7 @@ import io.undertow.server.handlers.BlockingHandler;
 import io.undertow.server.protocol.http.HttpContinue;
 import io.undertow.util.AttachmentKey;
 import io.undertow.util.HeaderMap;
+import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
@@ -32,7 +33,6 @@ import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +56,8 @@ public final class RootHandler implements HttpHandler {
      * answer if the server closes on unread bytes; up to a typical part size, reading them beats a client retry.
      */
     private static final long DRAIN_LIMIT = 16L * 1024 * 1024;
+    /** AWS's limit on a request's header lines, in bytes. */
+    private static final int MAX_HEADER_SECTION = 8 * 1024;
 
     private final S3Router router;
     private final Authenticator authenticator;
@@ -101,7 +103,7 @@ public final class RootHandler implements HttpHandler {
         Authorized resumed = onIoThread ? null : exchange.removeAttachment(AUTHORIZED);
         long start = resumed != null ? resumed.start() : System.nanoTime();
         Instant arrived = resumed != null ? resumed.arrived() : Instant.now();
-        String requestId = resumed != null ? resumed.request().requestId() : newRequestId();
+        String requestId = resumed != null ? resumed.request().requestId() : UndertowErrors.requestId(exchange);
         exchange.getResponseHeaders().put(Headers.SERVER, "Granary");
         exchange.getResponseHeaders().put(AmzHeaders.X_AMZ_REQUEST_ID_H, requestId);
         exchange.getResponseHeaders().put(AmzHeaders.X_AMZ_ID_2_H, requestId);
@@ -123,6 +125,7 @@ public final class RootHandler implements HttpHandler {
                 return;
             }
             checkFraming(exchange);
+            checkHeaderSection(exchange);
             Map<String, String> query = UrlCodec.parseQuery(exchange.getQueryString());
             request = new S3Request(exchange, requestId, query);
             String path = UrlCodec.decode(exchange.getRequestPath(), false);
@@ -246,7 +249,8 @@ public final class RootHandler implements HttpHandler {
         if (length != null && !isLong(length)) {
             return new S3Exception(
                     S3Error.BAD_REQUEST,
-                    "An error occurred when parsing the HTTP request: Content-Length is not a number of bytes below 2^63.");
+                    "An error occurred when parsing the HTTP request: Content-Length is not a number of bytes"
+                            + " below 2^63.");
         }
         return null;
     }
@@ -266,6 +270,24 @@ public final class RootHandler implements HttpHandler {
             return true;
         } catch (NumberFormatException e) {
             return false;
+        }
+    }
+
+    /**
+     * AWS's limit on the header section, 8 KiB of header lines ("name: value" and CRLF each), answered with its
+     * error. Undertow's own limit on request line and headers (GranaryServer) is higher, and answers a bare 400.
+     */
+    private static void checkHeaderSection(HttpServerExchange exchange) {
+        long size = 0;
+        for (HeaderValues values : exchange.getRequestHeaders()) {
+            int name = values.getHeaderName().length();
+            for (String value : values) {
+                size += name + 2 + value.length() + 2; // header bytes are ISO-8859-1: one char, one byte
+            }
+        }
+        if (size > MAX_HEADER_SECTION) {
+            throw new S3Exception(S3Error.REQUEST_HEADER_SECTION_TOO_LARGE)
+                    .with("MaxSizeAllowed", Integer.toString(MAX_HEADER_SECTION));
         }
     }
 
@@ -431,17 +453,4 @@ public final class RootHandler implements HttpHandler {
             // The connection closes after the answer anyway.
         }
     }
-
-    /** 16 upper-case hex digits, as AWS request ids look (String.format cost more than the rest of a GET). */
-    private static String newRequestId() {
-        long id = ThreadLocalRandom.current().nextLong();
-        char[] out = new char[16];
-        for (int i = 15; i >= 0; i--) {
-            out[i] = HEX[(int) (id & 0xf)];
-            id >>>= 4;
-        }
-        return new String(out);
-    }
-
-    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 }

@@ -3,6 +3,7 @@ package dev.granary.api.xml;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
@@ -27,7 +28,7 @@ class XmlWriterTest {
 
     @Test
     void errorDocumentsHaveNoNamespace() {
-        assertThat(new String(XmlWriter.errorDocument().element("Code", "X").toBytes(), java.nio.charset.StandardCharsets.UTF_8))
+        assertThat(new String(XmlWriter.errorDocument().element("Code", "X").toBytes(), StandardCharsets.UTF_8))
                 .isEqualTo("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>X</Code></Error>");
     }
 
