@@ -55,17 +55,20 @@ final class SignedHttp {
     /**
      * The head of a raw HTTP/1.1 request signed with UNSIGNED-PAYLOAD, for what the JDK's client cannot send
      * (pipelined requests, lengths that lie): request line, {@code headers} and the signature's, then
-     * {@code unsignedLines} (each ending in CRLF) and the blank line.
+     * {@code unsignedLines} (each ending in CRLF) and the blank line. {@code target} may carry a query.
      */
-    static byte[] rawHead(int port, String method, String path, Map<String, String> headers, String unsignedLines) {
+    static byte[] rawHead(int port, String method, String target, Map<String, String> headers, String unsignedLines) {
         SigV4Signer signer =
                 new SigV4Signer(GranaryServerExtension.ACCESS_KEY, GranaryServerExtension.SECRET_KEY, "us-east-1");
         Map<String, List<String>> h = new TreeMap<>();
         h.put("host", List.of("127.0.0.1:" + port));
         headers.forEach((k, v) -> h.put(k, List.of(v)));
+        int q = target.indexOf('?');
+        String path = q < 0 ? target : target.substring(0, q);
+        String query = q < 0 ? null : target.substring(q + 1);
         SignableRequest signed =
-                signer.sign(new SignableRequest(method, path, null, h), "UNSIGNED-PAYLOAD", Instant.now());
-        StringBuilder request = new StringBuilder(method + " " + path + " HTTP/1.1\r\n");
+                signer.sign(new SignableRequest(method, path, query, h), "UNSIGNED-PAYLOAD", Instant.now());
+        StringBuilder request = new StringBuilder(method + " " + target + " HTTP/1.1\r\n");
         signed.headers().forEach((name, values) -> values.forEach(v -> request.append(name)
                 .append(": ")
                 .append(v)

@@ -92,6 +92,8 @@ public enum S3Error {
                     + " or completed."),
     NOT_IMPLEMENTED("NotImplemented", 501, "A header you provided implies functionality that is not implemented"),
     PRECONDITION_FAILED("PreconditionFailed", 412, "At least one of the pre-conditions you specified did not hold"),
+    REQUEST_HEADER_SECTION_TOO_LARGE(
+            "RequestHeaderSectionTooLarge", 400, "Your request header section exceeds the maximum allowed size."),
     REQUEST_TIME_TOO_SKEWED(
             "RequestTimeTooSkewed", 403, "The difference between the request time and the current time is too large."),
     SIGNATURE_DOES_NOT_MATCH(

@@ -17,7 +17,34 @@ import java.util.Map;
 import javax.net.ssl.SSLContext;
 import org.xnio.Options;
 
-/** The Undertow server: listener options, the handler chain, and graceful shutdown. */
+/**
+ * The Undertow server: listener options, the handler chain, and graceful shutdown.
+ *
+ * <p>Requests Undertow refuses while parsing never reach a handler, so they cannot get an S3 error body or a
+ * request id: Undertow (2.3) writes "400 Bad Request" with Content-Length 0 and Connection: close, and closes the
+ * connection, from {@code HttpReadListener}, which offers no hook (its request parser, the Host check and the
+ * header checks run before the root handler; a {@code DefaultResponseListener} can only be added to an exchange
+ * a handler sees). These are:
+ *
+ * <ul>
+ *   <li>a request line Undertow cannot parse, such as a method with a character outside a token, or a percent
+ *       sign not followed by two hex digits in the path or query (a percent-encoding that is hex but not UTF-8
+ *       does reach Granary: InvalidURI);
+ *   <li>a request line and headers beyond {@link #MAX_HEADER_BYTES}, or more than {@link #MAX_HEADERS} header
+ *       lines, or more query parameters than {@code MAX_PARAMETERS} (AWS's 8 KiB header limit, lower, is
+ *       checked by the pipeline: RequestHeaderSectionTooLarge);
+ *   <li>a header line without a colon, or with a character outside a token in its name;
+ *   <li>a Content-Length that is not digits, is repeated or comes with a Transfer-Encoding, or whose value as
+ *       Undertow reads it (modulo 2^64: it does not check for overflow) is negative or above 2^61 - 1, such as
+ *       99999999999999999999; a repeated Transfer-Encoding. These are framings a request could be smuggled
+ *       through; the ones Undertow lets through are refused by the pipeline (RootHandler.checkFraming);
+ *   <li>no Host header on HTTP/1.1, two of them, or one with a malformed port or IP literal (HostHeaderHandler,
+ *       which Undertow wraps around the root handler and which the option REQUIRE_HOST_HTTP11 no longer turns off).
+ * </ul>
+ *
+ * A chunked body with malformed chunk framing is found only while it is read; Undertow then closes the connection
+ * without an answer. In every case the connection closes at once: the server neither waits nor keeps it.
+ */
 public final class GranaryServer implements AutoCloseable {
     /** Bytes per I/O buffer: a request's headers, a piece of its body, or of its answer. */
     private static final int BUFFER_SIZE = 64 * 1024;
@@ -28,6 +55,10 @@ public final class GranaryServer implements AutoCloseable {
      */
     private static final int POOLED_BUFFERS = 256;
     private static final int BUFFERS_PER_THREAD = 4;
+    /** Undertow's limit on the request line and headers together; beyond it, a bare 400 (see above). */
+    private static final int MAX_HEADER_BYTES = 64 * 1024;
+    /** Undertow's limit on header lines (its default); beyond it, a bare 400 (see above). */
+    private static final int MAX_HEADERS = 200;
 
     private final DefaultByteBufferPool buffers;
     private final Undertow undertow;
@@ -65,7 +96,8 @@ public final class GranaryServer implements AutoCloseable {
                 // The path is decoded by Granary itself: SigV4 needs the raw form, keys may contain "%2F".
                 .setServerOption(UndertowOptions.DECODE_URL, false)
                 .setServerOption(UndertowOptions.ALLOW_UNESCAPED_CHARACTERS_IN_URL, true)
-                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 64 * 1024)
+                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, MAX_HEADER_BYTES)
+                .setServerOption(UndertowOptions.MAX_HEADERS, MAX_HEADERS)
                 // Body size limits are S3's (5 GiB per PUT or part), enforced with S3 errors by the handlers;
                 // Undertow's own limit would answer a bare 417 to Expect: 100-continue uploads instead.
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, Long.MAX_VALUE)
@@ -75,7 +107,8 @@ public final class GranaryServer implements AutoCloseable {
                 .setServerOption(UndertowOptions.IDLE_TIMEOUT, 600_000)
                 .setSocketOption(Options.TCP_NODELAY, true)
                 .setSocketOption(Options.REUSE_ADDRESSES, true)
-                .setHandler(graceful)
+                // Outermost, so that GracefulShutdownHandler's 503 gets an S3 body and a request id too.
+                .setHandler(new UndertowErrors(graceful))
                 .build();
     }
 

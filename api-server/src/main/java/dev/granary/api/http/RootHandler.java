@@ -23,6 +23,7 @@ import io.undertow.server.handlers.BlockingHandler;
 import io.undertow.server.protocol.http.HttpContinue;
 import io.undertow.util.AttachmentKey;
 import io.undertow.util.HeaderMap;
+import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
@@ -32,7 +33,6 @@ import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +56,8 @@ public final class RootHandler implements HttpHandler {
      * answer if the server closes on unread bytes; up to a typical part size, reading them beats a client retry.
      */
     private static final long DRAIN_LIMIT = 16L * 1024 * 1024;
+    /** AWS's limit on a request's header lines, in bytes. */
+    private static final int MAX_HEADER_SECTION = 8 * 1024;
 
     private final S3Router router;
     private final Authenticator authenticator;
@@ -90,7 +92,10 @@ public final class RootHandler implements HttpHandler {
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
         boolean onIoThread = exchange.isInIoThread();
-        if (onIoThread && !mayStartOnIoThread(exchange)) {
+        // Off the I/O thread is not the same as behind BlockingHandler: a request pipelined behind one that finished
+        // on a worker is started by Undertow on that worker, without blocking mode, and reading its body (or writing a
+        // stream) would fail. BlockingHandler turns blocking mode on and, off the I/O thread, runs this again at once.
+        if (onIoThread ? !mayStartOnIoThread(exchange) : !exchange.isBlocking()) {
             onWorker.handleRequest(exchange);
             return;
         }
@@ -98,7 +103,7 @@ public final class RootHandler implements HttpHandler {
         Authorized resumed = onIoThread ? null : exchange.removeAttachment(AUTHORIZED);
         long start = resumed != null ? resumed.start() : System.nanoTime();
         Instant arrived = resumed != null ? resumed.arrived() : Instant.now();
-        String requestId = resumed != null ? resumed.request().requestId() : newRequestId();
+        String requestId = resumed != null ? resumed.request().requestId() : UndertowErrors.requestId(exchange);
         exchange.getResponseHeaders().put(Headers.SERVER, "Granary");
         exchange.getResponseHeaders().put(AmzHeaders.X_AMZ_REQUEST_ID_H, requestId);
         exchange.getResponseHeaders().put(AmzHeaders.X_AMZ_ID_2_H, requestId);
@@ -119,6 +124,8 @@ public final class RootHandler implements HttpHandler {
                 handlers.get(route.operation()).handle(request, response);
                 return;
             }
+            checkFraming(exchange);
+            checkHeaderSection(exchange);
             Map<String, String> query = UrlCodec.parseQuery(exchange.getQueryString());
             request = new S3Request(exchange, requestId, query);
             String path = UrlCodec.decode(exchange.getRequestPath(), false);
@@ -207,6 +214,80 @@ public final class RootHandler implements HttpHandler {
                 response.whenSent(failed -> record(
                         exchange, routed, acting, requestId, arrived, start, wire.count(), response, wasCut || failed));
             }
+        }
+    }
+
+    /**
+     * Refuses a request whose body Undertow frames otherwise than its headers say, and closes its connection: where
+     * the body ends is then unknown, so neither reading it nor the next request on the connection can be trusted.
+     * Undertow itself refuses (with a bare 400) a Content-Length that is not digits, that is repeated, or that comes
+     * with a Transfer-Encoding; what reaches this point is digits only.
+     *
+     * <ul>
+     *   <li>A Content-Length of 2^64 or more: Undertow's parser reads it modulo 2^64, so "18446744073709551621" frames
+     *       a 5-byte body (and what follows as a next request), or waits for bytes the client never meant to send.
+     *   <li>A Transfer-Encoding other than chunked: Undertow frames "gzip" as chunked and "identity" as "until the
+     *       connection closes". S3 implements neither (NotImplemented, naming the header, as AWS answers).
+     * </ul>
+     */
+    private static void checkFraming(HttpServerExchange exchange) {
+        S3Exception error = framingError(exchange);
+        if (error != null) {
+            exchange.setPersistent(false);
+            throw error;
+        }
+    }
+
+    /** The error for a request whose body's end is unknown (see {@link #checkFraming}), else null. */
+    private static S3Exception framingError(HttpServerExchange exchange) {
+        HeaderMap headers = exchange.getRequestHeaders();
+        String coding = headers.getFirst(Headers.TRANSFER_ENCODING);
+        if (coding != null && !coding.trim().equalsIgnoreCase("chunked")) {
+            return new S3Exception(S3Error.NOT_IMPLEMENTED).with("Header", AmzHeaders.TRANSFER_ENCODING);
+        }
+        String length = headers.getFirst(Headers.CONTENT_LENGTH);
+        if (length != null && !isLong(length)) {
+            return new S3Exception(
+                    S3Error.BAD_REQUEST,
+                    "An error occurred when parsing the HTTP request: Content-Length is not a number of bytes"
+                            + " below 2^63.");
+        }
+        return null;
+    }
+
+    /** Whether {@code digits} is a decimal number, digits only, that fits a long. */
+    private static boolean isLong(String digits) {
+        if (digits.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < digits.length(); i++) {
+            if (digits.charAt(i) < '0' || digits.charAt(i) > '9') {
+                return false;
+            }
+        }
+        try {
+            Long.parseLong(digits);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /**
+     * AWS's limit on the header section, 8 KiB of header lines ("name: value" and CRLF each), answered with its
+     * error. Undertow's own limit on request line and headers (GranaryServer) is higher, and answers a bare 400.
+     */
+    private static void checkHeaderSection(HttpServerExchange exchange) {
+        long size = 0;
+        for (HeaderValues values : exchange.getRequestHeaders()) {
+            int name = values.getHeaderName().length();
+            for (String value : values) {
+                size += name + 2 + value.length() + 2; // header bytes are ISO-8859-1: one char, one byte
+            }
+        }
+        if (size > MAX_HEADER_SECTION) {
+            throw new S3Exception(S3Error.REQUEST_HEADER_SECTION_TOO_LARGE)
+                    .with("MaxSizeAllowed", Integer.toString(MAX_HEADER_SECTION));
         }
     }
 
@@ -347,12 +428,17 @@ public final class RootHandler implements HttpHandler {
         if (!exchange.isRequestComplete()) {
             exchange.setPersistent(false);
         }
+        if (exchange.isComplete() || response.isCommitted()) {
+            // Undertow closed the connection while the body was drained (a malformed chunk): nothing can be sent.
+            return;
+        }
         String resource = route == null ? exchange.getRequestPath() : exchange.getRequestPath();
         ErrorRenderer.render(response, e, exchange.getRequestMethod().equalToString("HEAD"), requestId, resource);
     }
 
     private static void drainSmallBody(HttpServerExchange exchange, CountingInputStream wire) {
         if (exchange.isRequestComplete()
+                || framingError(exchange) != null // where the body ends is unknown: nothing to drain
                 || HttpContinue.requiresContinueResponse(exchange)
                 || exchange.getRequestContentLength() > DRAIN_LIMIT) {
             return;
@@ -367,17 +453,4 @@ public final class RootHandler implements HttpHandler {
             // The connection closes after the answer anyway.
         }
     }
-
-    /** 16 upper-case hex digits, as AWS request ids look (String.format cost more than the rest of a GET). */
-    private static String newRequestId() {
-        long id = ThreadLocalRandom.current().nextLong();
-        char[] out = new char[16];
-        for (int i = 15; i >= 0; i--) {
-            out[i] = HEX[(int) (id & 0xf)];
-            id >>>= 4;
-        }
-        return new String(out);
-    }
-
-    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 }

@@ -18,8 +18,13 @@ public final class XmlWriter {
     private static final DateTimeFormatter ISO_MILLIS =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
+    /** What XML 1.0 cannot carry, even as a character reference, is written as this in a well-formed document. */
+    static final char REPLACEMENT = '\uFFFD';
+
     private final StringBuilder out = new StringBuilder(512);
     private final Deque<String> open = new ArrayDeque<>();
+    /** Whether text must parse as XML 1.0 whatever it holds (see {@link #errorDocument}). */
+    private boolean wellFormed;
 
     private XmlWriter() {
         out.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -47,6 +52,18 @@ public final class XmlWriter {
         XmlWriter w = new XmlWriter();
         w.out.append('<').append(root).append('>');
         w.open.push(root);
+        return w;
+    }
+
+    /**
+     * Starts S3's Error document (no namespace), whose text any XML 1.0 parser accepts whatever the request carried:
+     * an error echoes what it could not use (a bucket name from "%00", a key, the request path), and an error an SDK
+     * cannot parse is reported as an unknown one. Characters XML 1.0 forbids even as references (U+0000 to U+001F
+     * but tab, CR and LF; U+FFFE, U+FFFF; unpaired surrogates) become U+FFFD.
+     */
+    public static XmlWriter errorDocument() {
+        XmlWriter w = plainDocument("Error");
+        w.wellFormed = true;
         return w;
     }
 
@@ -121,15 +138,36 @@ public final class XmlWriter {
                 case '"' -> out.append("&quot;");
                 case '\'' -> out.append("&apos;");
                 default -> {
-                    // Control characters are not representable as XML 1.0 text; AWS sends them as character
-                    // references, which clients that asked for encoding-type=url never see.
-                    if (c < 0x20 && c != '\t') {
+                    if (wellFormed && !isXmlChar(s, i)) {
+                        out.append(REPLACEMENT);
+                    } else if (c < 0x20 && c != '\t') {
+                        // Control characters: AWS sends them as character references. XML 1.0 allows only CR and
+                        // LF among them even as references, so a listing holding others parses only leniently, as
+                        // AWS's does; SDKs ask for encoding-type=url and never see them. CR and LF as references
+                        // survive parsers' newline normalizing.
                         out.append("&#x").append(Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT)).append(';');
+                    } else if (wellFormed && Character.isHighSurrogate(c)) {
+                        out.append(c).append(s.charAt(++i)); // a pair: isXmlChar checked the low half
                     } else {
                         out.append(c);
                     }
                 }
             }
         }
+    }
+
+    /**
+     * Whether the character at {@code i} is one XML 1.0 allows (its Char production): tab, CR, LF, U+0020 to
+     * U+D7FF, U+E000 to U+FFFD, and a surrogate pair.
+     */
+    private static boolean isXmlChar(String s, int i) {
+        char c = s.charAt(i);
+        if (c < 0x20) {
+            return c == '\t' || c == '\r' || c == '\n';
+        }
+        if (Character.isHighSurrogate(c)) {
+            return i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+        }
+        return !Character.isLowSurrogate(c) && c != '\uFFFE' && c != '\uFFFF';
     }
 }
