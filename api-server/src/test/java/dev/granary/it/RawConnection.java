@@ -49,6 +49,20 @@ final class RawConnection implements AutoCloseable {
         return send(ascii.getBytes(StandardCharsets.ISO_8859_1));
     }
 
+    /** Reads one answer as {@link #read()} does, or null when the server closed (or reset) the connection first. */
+    Answer readOrNull() throws IOException {
+        try {
+            return read();
+        } catch (SocketException e) {
+            return null; // reset
+        } catch (IOException e) {
+            if ("connection closed before an answer".equals(e.getMessage())) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
     /** Reads one answer: status line, headers and a body framed by Content-Length or chunked encoding. */
     Answer read() throws IOException {
         String statusLine = line();

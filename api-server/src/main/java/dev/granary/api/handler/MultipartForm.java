@@ -56,7 +56,7 @@ final class MultipartForm {
         if (contentType == null) {
             return null;
         }
-        String[] params = contentType.split(";");
+        String[] params = contentType.split(";", -1); // keeps a leading empty type: ";" is no form
         if (!params[0].trim().toLowerCase(Locale.ROOT).equals("multipart/form-data")) {
             return null;
         }

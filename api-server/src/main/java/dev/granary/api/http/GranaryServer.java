@@ -104,6 +104,9 @@ public final class GranaryServer implements AutoCloseable {
                 .setServerOption(UndertowOptions.MAX_PARAMETERS, 10_000)
                 .setServerOption(UndertowOptions.ALWAYS_SET_DATE, true)
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 120_000)
+                // A client that starts a request and never finishes its header section is dropped, as S3 drops it
+                // (its parse runs on an I/O thread and holds no worker, but it holds a connection and its buffer).
+                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 30_000)
                 .setServerOption(UndertowOptions.IDLE_TIMEOUT, 600_000)
                 .setSocketOption(Options.TCP_NODELAY, true)
                 .setSocketOption(Options.REUSE_ADDRESSES, true)

@@ -106,5 +106,8 @@ class MultipartFormTest {
         assertThat(MultipartForm.boundary("multipart/mixed; boundary=abc")).isNull();
         assertThat(MultipartForm.boundary("multipart/form-data")).isNull();
         assertThat(MultipartForm.boundary(null)).isNull();
+        // Found by fuzzing: a type of separators only was an ArrayIndexOutOfBoundsException (a 500 to a POST).
+        assertThat(MultipartForm.boundary(";")).isNull();
+        assertThat(MultipartForm.boundary(";\n")).isNull();
     }
 }
