@@ -38,8 +38,8 @@ public final class JsonReader {
             throw new IllegalArgumentException("maxLength must be positive, got " + maxLength);
         }
         this.maxLength = maxLength;
-        // Strings and names can be no longer than the document; saying so lets Jackson stop at the limit
-        // instead of buffering up to its 20 M default first.
+        // Strings and names cannot be longer than the document; limiting them too (Jackson's default is 20 M
+        // chars) keeps that bound should this ever read a stream rather than a string.
         StreamReadConstraints constraints = StreamReadConstraints.builder()
                 .maxDocumentLength(maxLength)
                 .maxStringLength(maxLength)
