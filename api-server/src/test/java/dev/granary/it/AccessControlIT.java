@@ -228,6 +228,29 @@ class AccessControlIT {
     }
 
     @Test
+    void hostilePolicyDocumentsAreMalformedPolicyWithAwsMessageAndChangeNothing() {
+        root.createBucket(b -> b.bucket("ac-hostile"));
+        String valid = allowBob("ac-hostile", "s3:GetObject", "/*");
+        for (String hostile : List.of(
+                "{\"Statement\":" + "[".repeat(9_000) + "]".repeat(9_000) + "}", // nested deep, under 20 KB
+                "{\"Id\":" + "{\"a\":".repeat(3_000),
+                valid + " trailing",
+                valid + valid,
+                valid.replace("}]}", "},]}"))) {
+            assertThatThrownBy(() -> setPolicy("ac-hostile", hostile))
+                    .isInstanceOfSatisfying(S3Exception.class, e -> {
+                        assertThat(e.statusCode()).isEqualTo(400);
+                        assertThat(e.awsErrorDetails().errorCode()).isEqualTo("MalformedPolicy");
+                        assertThat(e.awsErrorDetails().errorMessage())
+                                .isEqualTo("Policies must be valid JSON and the first byte must be '{'");
+                    });
+        }
+        assertS3Error(() -> root.getBucketPolicy(b -> b.bucket("ac-hostile")), 404, "NoSuchBucketPolicy");
+        setPolicy("ac-hostile", valid);
+        assertThat(root.getBucketPolicy(b -> b.bucket("ac-hostile")).policy()).isEqualTo(valid);
+    }
+
+    @Test
     void malformedPoliciesAreRefused() {
         root.createBucket(b -> b.bucket("ac-malformed"));
         assertS3Error(() -> setPolicy("ac-malformed", "{not json"), 400, "MalformedPolicy");

@@ -256,6 +256,14 @@ class UsersIT {
         assertJsonError(root("POST", "/admin/v1/users", "{\"name\":\"\"}"), 400, "ValidationError");
         assertJsonError(root("POST", "/admin/v1/users", "{}"), 400, "ValidationError");
         assertJsonError(root("POST", "/admin/v1/users", "not json"), 400, "InvalidArgument");
+        assertJsonError(root("POST", "/admin/v1/users", "{\"name\":\"hank\"} {}"), 400, "InvalidArgument");
+        assertJsonError(root("POST", "/admin/v1/users", "[".repeat(60_000)), 400, "InvalidArgument");
+        // A repeated key is refused, not resolved: two readers could take different values from it.
+        assertJsonError(
+                root("PUT", "/admin/v1/users/gina", "{\"enabled\":true,\"enabled\":false}"), 400, "InvalidArgument");
+        assertThat(field(root("GET", "/admin/v1/users/gina", null).body(), "name")).isEqualTo("gina");
+        assertThat(root("GET", "/admin/v1/users/gina", null).body()).contains("\"enabled\":true");
+        assertJsonError(root("GET", "/admin/v1/users/hank", null), 404, "NoSuchEntity");
         assertJsonError(root("GET", "/admin/v1/users/nobody", null), 404, "NoSuchEntity");
         assertJsonError(root("PUT", "/admin/v1/users/nobody", "{\"enabled\":false}"), 404, "NoSuchEntity");
         assertJsonError(root("PUT", "/admin/v1/users/gina", "{\"enabled\":\"no\"}"), 400, "ValidationError");

@@ -1,6 +1,5 @@
 package dev.granary.auth;
 
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -18,6 +17,11 @@ import java.util.Objects;
 public final class PostPolicy {
     /** Form fields no condition has to cover, as in S3; {@code x-ignore-*} fields are exempt too. */
     private static final List<String> EXEMPT = List.of("policy", "x-amz-signature", "file", "awsaccesskeyid", "signature");
+    /**
+     * S3 takes at most 20 KB of form fields before the file, the policy among them. A repeated key keeps its last
+     * value, as it always has here.
+     */
+    private static final JsonReader JSON = JsonReader.lastDuplicateKeyWins(20 * 1024);
 
     private final Principal principal;
     private final Instant expiration;
@@ -53,7 +57,7 @@ public final class PostPolicy {
     static PostPolicy parse(Principal principal, String policyBase64) {
         Object doc;
         try {
-            doc = Json.parse(new String(Base64.getMimeDecoder().decode(policyBase64), StandardCharsets.UTF_8));
+            doc = JSON.parse(new String(Base64.getMimeDecoder().decode(policyBase64), StandardCharsets.UTF_8));
         } catch (IllegalArgumentException e) {
             throw invalid("Invalid Policy: Invalid JSON.");
         }
@@ -90,8 +94,8 @@ public final class PostPolicy {
                 String operator = op.toLowerCase(Locale.ROOT);
                 if (operator.equals("content-length-range")) {
                     if (parts.size() != 3
-                            || !(parts.get(1) instanceof BigDecimal lo)
-                            || !(parts.get(2) instanceof BigDecimal hi)) {
+                            || !(parts.get(1) instanceof Number lo)
+                            || !(parts.get(2) instanceof Number hi)) {
                         throw invalid("Invalid Policy: Invalid content-length-range condition.");
                     }
                     min = Math.max(min, lo.longValue());

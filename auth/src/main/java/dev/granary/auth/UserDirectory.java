@@ -39,6 +39,11 @@ public final class UserDirectory implements CredentialStore {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_+=,.@-]{1,64}");
     private static final String USER_PREFIX = "user/";
     private static final int FORMAT = 1;
+    /**
+     * A record holds a user and at most {@link #MAX_KEYS_PER_USER} keys, well under a KiB each; the limit only
+     * bounds what a corrupt record can cost. A repeated key would be corruption too.
+     */
+    private static final JsonReader RECORD_JSON = JsonReader.duplicateKeysRefused(1024 * 1024);
     private static final char[] KEY_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".toCharArray();
 
     private final UserRecords records;
@@ -325,35 +330,30 @@ public final class UserDirectory implements CredentialStore {
 
     private static String encode(Entry entry) {
         User u = entry.user();
-        StringBuilder out = new StringBuilder(256)
-                .append("{\"format\":")
-                .append(FORMAT)
-                .append(",\"name\":")
-                .append(quote(u.name()))
-                .append(",\"canonicalId\":")
-                .append(quote(u.canonicalId()))
-                .append(",\"enabled\":")
-                .append(u.enabled())
-                .append(",\"created\":")
-                .append(quote(u.created().toString()))
-                .append(",\"keys\":[");
-        for (int i = 0; i < u.keys().size(); i++) {
-            User.AccessKey k = u.keys().get(i);
-            out.append(i == 0 ? "" : ",")
-                    .append("{\"accessKey\":")
-                    .append(quote(k.accessKey()))
-                    .append(",\"created\":")
-                    .append(quote(k.created().toString()))
-                    .append(",\"sealedSecret\":")
-                    .append(quote(Base64.getEncoder().encodeToString(entry.sealed().get(k.accessKey()))))
-                    .append('}');
-        }
-        return out.append("]}").toString();
+        return JsonWriter.write(json -> {
+            json.writeStartObject();
+            json.writeNumberField("format", FORMAT);
+            json.writeStringField("name", u.name());
+            json.writeStringField("canonicalId", u.canonicalId());
+            json.writeBooleanField("enabled", u.enabled());
+            json.writeStringField("created", u.created().toString());
+            json.writeArrayFieldStart("keys");
+            for (User.AccessKey k : u.keys()) {
+                json.writeStartObject();
+                json.writeStringField("accessKey", k.accessKey());
+                json.writeStringField("created", k.created().toString());
+                json.writeStringField(
+                        "sealedSecret", Base64.getEncoder().encodeToString(entry.sealed().get(k.accessKey())));
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        });
     }
 
     @SuppressWarnings("unchecked")
     private static Entry decode(String text) {
-        Map<String, Object> json = (Map<String, Object>) Json.parse(text);
+        Map<String, Object> json = RECORD_JSON.parseObject(text);
         Object format = json.get("format");
         if (!(format instanceof Number n) || n.intValue() != FORMAT) {
             throw new IllegalArgumentException("unknown record format " + format);
@@ -373,21 +373,5 @@ public final class UserDirectory implements CredentialStore {
                 Instant.parse((String) json.get("created")),
                 keys);
         return new Entry(user, sealed);
-    }
-
-    /** A JSON string literal; names are restricted to printable ASCII, but quote properly anyway. */
-    private static String quote(String s) {
-        StringBuilder out = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '"' || c == '\\') {
-                out.append('\\').append(c);
-            } else if (c < 0x20) {
-                out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-            } else {
-                out.append(c);
-            }
-        }
-        return out.append('"').toString();
     }
 }

@@ -17,5 +17,9 @@
  * from the {@link dev.granary.auth.UserDirectory}, which keeps users and access keys in memory for the verifiers and
  * durably through a {@link dev.granary.auth.UserRecords} the server provides, every secret sealed with AES-256-GCM
  * ({@link dev.granary.auth.SecretCipher}) under the {@link dev.granary.auth.MasterKey}.
+ *
+ * <p>JSON (bucket and POST policies, stored ACLs and user records, and the admin API's bodies through the server)
+ * is read by {@link dev.granary.auth.JsonReader}, Jackson with limits on length, depth and trailing text, and
+ * written by {@link dev.granary.auth.JsonWriter}.
  */
 package dev.granary.auth;

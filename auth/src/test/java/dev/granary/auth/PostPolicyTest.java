@@ -123,15 +123,4 @@ class PostPolicyTest {
                             e -> assertThat(e.error()).isEqualTo(AuthError.INVALID_POLICY_DOCUMENT));
         }
     }
-
-    @Test
-    void jsonParsesWhatPoliciesUse() {
-        assertThat(Json.parse(" {\"a\": [1, -2.5e3, \"x\\u0041\\n\", true, false, null, {}]} "))
-                .isEqualTo(Map.of("a", java.util.Arrays.asList(
-                        new java.math.BigDecimal("1"), new java.math.BigDecimal("-2.5e3"), "xA\n", true, false, null,
-                        Map.of())));
-        assertThatThrownBy(() -> Json.parse("{\"a\": 1,}")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Json.parse("[1] 2")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Json.parse("[".repeat(100))).isInstanceOf(IllegalArgumentException.class);
-    }
 }

@@ -151,38 +151,44 @@ public final class Metering implements AutoCloseable {
         requireEnabled();
         List<StorageMeter.BucketReport> buckets = storage.report(rebuild);
         Map<String, double[]> accounts = new TreeMap<>();
-        StringBuilder b = new StringBuilder();
-        b.append("{\"time\":").append(Json.string(clock.instant().toString())).append(",\"buckets\":[");
-        for (int i = 0; i < buckets.size(); i++) {
-            StorageMeter.BucketReport r = buckets.get(i);
+        for (StorageMeter.BucketReport r : buckets) {
             StorageSource.BucketStorage s = r.storage();
-            b.append(i > 0 ? ",\n" : "\n")
-                    .append("{\"bucket\":").append(Json.string(s.bucket()))
-                    .append(",\"account\":").append(Json.string(s.account()))
-                    .append(",\"bytes\":").append(s.bytes())
-                    .append(",\"objects\":").append(s.objects())
-                    .append(",\"multipartBytes\":").append(s.partBytes())
-                    .append(",\"multipartParts\":").append(s.parts())
-                    .append(",\"byteHours\":").append(Json.number(r.byteHours()))
-                    .append('}');
             double[] a = accounts.computeIfAbsent(s.account(), k -> new double[4]);
             a[0] += s.bytes();
             a[1] += s.objects();
             a[2] += s.partBytes();
             a[3] += r.byteHours();
         }
-        b.append("],\"accounts\":[");
-        int i = 0;
-        for (Map.Entry<String, double[]> a : accounts.entrySet()) {
-            b.append(i++ > 0 ? ",\n" : "\n")
-                    .append("{\"account\":").append(Json.string(a.getKey()))
-                    .append(",\"bytes\":").append((long) a.getValue()[0])
-                    .append(",\"objects\":").append((long) a.getValue()[1])
-                    .append(",\"multipartBytes\":").append((long) a.getValue()[2])
-                    .append(",\"byteHours\":").append(Json.number(a.getValue()[3]))
-                    .append('}');
-        }
-        return b.append("]}\n").toString();
+        return ReportJson.write(json -> {
+            json.writeStartObject();
+            json.writeStringField("time", clock.instant().toString());
+            json.writeArrayFieldStart("buckets");
+            for (StorageMeter.BucketReport r : buckets) {
+                StorageSource.BucketStorage s = r.storage();
+                json.writeStartObject();
+                json.writeStringField("bucket", s.bucket());
+                json.writeStringField("account", s.account());
+                json.writeNumberField("bytes", s.bytes());
+                json.writeNumberField("objects", s.objects());
+                json.writeNumberField("multipartBytes", s.partBytes());
+                json.writeNumberField("multipartParts", s.parts());
+                ReportJson.number(json, "byteHours", r.byteHours());
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            json.writeArrayFieldStart("accounts");
+            for (Map.Entry<String, double[]> a : accounts.entrySet()) {
+                json.writeStartObject();
+                json.writeStringField("account", a.getKey());
+                json.writeNumberField("bytes", (long) a.getValue()[0]);
+                json.writeNumberField("objects", (long) a.getValue()[1]);
+                json.writeNumberField("multipartBytes", (long) a.getValue()[2]);
+                ReportJson.number(json, "byteHours", a.getValue()[3]);
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        });
     }
 
     /** The Prometheus text exposition. */

@@ -83,31 +83,35 @@ public record UsageReport(Instant from, Instant to, List<String> groupBy, List<R
 
     /** {"from":..,"to":..,"groupBy":[..],"rows":[{"hour"?,"account","bucket","operation","requestClass",...}]}. */
     public String toJson() {
-        StringBuilder b = new StringBuilder(256 + rows.size() * 160);
-        b.append("{\"from\":").append(Json.string(from.toString()));
-        b.append(",\"to\":").append(Json.string(to.toString()));
-        b.append(",\"groupBy\":[");
-        for (int i = 0; i < groupBy.size(); i++) {
-            b.append(i > 0 ? "," : "").append(Json.string(groupBy.get(i)));
-        }
-        b.append("],\"rows\":[");
-        for (int i = 0; i < rows.size(); i++) {
-            Row r = rows.get(i);
-            b.append(i > 0 ? ",\n" : "\n").append('{');
-            if (groupBy.contains("hour")) {
-                b.append("\"hour\":").append(Json.string(r.hour().toString())).append(',');
+        boolean hour = groupBy.contains("hour");
+        return ReportJson.write(json -> {
+            json.writeStartObject();
+            json.writeStringField("from", from.toString());
+            json.writeStringField("to", to.toString());
+            json.writeArrayFieldStart("groupBy");
+            for (String g : groupBy) {
+                json.writeString(g);
             }
-            b.append("\"account\":").append(Json.string(r.account()));
-            b.append(",\"bucket\":").append(Json.string(r.bucket()));
-            b.append(",\"operation\":").append(Json.string(r.operation()));
-            b.append(",\"requestClass\":").append(Json.string(r.requestClass()));
-            b.append(",\"requests\":").append(r.counts().requests());
-            b.append(",\"errors\":").append(r.counts().errors());
-            b.append(",\"bytesIn\":").append(r.counts().bytesIn());
-            b.append(",\"bytesOut\":").append(r.counts().bytesOut());
-            b.append('}');
-        }
-        return b.append("]}\n").toString();
+            json.writeEndArray();
+            json.writeArrayFieldStart("rows");
+            for (Row r : rows) {
+                json.writeStartObject();
+                if (hour) {
+                    json.writeStringField("hour", r.hour().toString());
+                }
+                json.writeStringField("account", r.account());
+                json.writeStringField("bucket", r.bucket());
+                json.writeStringField("operation", r.operation());
+                json.writeStringField("requestClass", r.requestClass());
+                json.writeNumberField("requests", r.counts().requests());
+                json.writeNumberField("errors", r.counts().errors());
+                json.writeNumberField("bytesIn", r.counts().bytesIn());
+                json.writeNumberField("bytesOut", r.counts().bytesOut());
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        });
     }
 
     /** A header line, then one line per row; fields not grouped by are empty. */

@@ -3,6 +3,7 @@ package dev.granary.api.admin;
 import dev.granary.auth.AuthError;
 import dev.granary.auth.AuthException;
 import dev.granary.auth.AuthResult;
+import dev.granary.auth.JsonWriter;
 import dev.granary.auth.PayloadMode;
 import dev.granary.auth.SigV4Verifier;
 import dev.granary.auth.SignableRequest;
@@ -51,7 +52,7 @@ import org.slf4j.LoggerFactory;
 final class AdminHandler implements HttpHandler {
     private static final Logger LOG = LoggerFactory.getLogger(AdminHandler.class);
     private static final Instant FAR_FUTURE = Instant.parse("9999-01-01T00:00:00Z");
-    private static final int MAX_BODY = 64 * 1024;
+    static final int MAX_BODY = 64 * 1024;
 
     private final SigV4Verifier verifier;
     private final String rootAccountId;
@@ -74,10 +75,13 @@ final class AdminHandler implements HttpHandler {
         }
 
         static Answer error(int status, String error, String message) {
-            return new Answer(
-                    status,
-                    "application/json",
-                    "{\"code\":" + AdminJson.quote(error) + ",\"message\":" + AdminJson.quote(message) + "}\n");
+            String body = JsonWriter.write(json -> {
+                json.writeStartObject();
+                json.writeStringField("code", error);
+                json.writeStringField("message", message);
+                json.writeEndObject();
+            });
+            return new Answer(status, "application/json", body + "\n");
         }
     }
 

@@ -1,15 +1,18 @@
 package dev.granary.api.admin;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.granary.auth.JsonReader;
+import dev.granary.auth.JsonWriter;
 import dev.granary.auth.User;
 import dev.granary.auth.UserDirectory;
 import dev.granary.auth.UserDirectoryException;
 import dev.granary.storage.BucketInfo;
 import dev.granary.storage.ObjectStore;
+import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * The users and access keys routes of the admin API, under {@code /admin/v1/users}:
@@ -29,6 +32,8 @@ import java.util.stream.Collectors;
  */
 final class UsersApi {
     static final String PREFIX = "/admin/v1/users";
+    /** Bodies are at most {@link AdminHandler#MAX_BODY} bytes; a repeated key is refused, not resolved. */
+    private static final JsonReader BODY_JSON = JsonReader.duplicateKeysRefused(AdminHandler.MAX_BODY);
 
     private final UserDirectory users;
     private final ObjectStore store;
@@ -92,20 +97,30 @@ final class UsersApi {
     }
 
     private Reply create(String body) {
-        Object name = AdminJson.parseObject(body).get("name");
+        Object name = BODY_JSON.parseObject(body).get("name");
         if (!(name instanceof String)) {
             throw new Failure(400, "ValidationError", "the body must be {\"name\": \"...\"}");
         }
         User.NewKey created = users.create((String) name);
-        String user = json(created.user());
-        return new Reply(
-                201,
-                user.substring(0, user.length() - 1) + ",\"accessKey\":" + AdminJson.quote(created.accessKey())
-                        + ",\"secretKey\":" + AdminJson.quote(created.secretKey()) + "}");
+        return new Reply(201, JsonWriter.write(json -> {
+            writeUser(json, created.user());
+            json.writeStringField("accessKey", created.accessKey());
+            json.writeStringField("secretKey", created.secretKey());
+            json.writeEndObject();
+        }));
     }
 
     private String list() {
-        return users.list().stream().map(UsersApi::json).collect(Collectors.joining(",", "{\"users\":[", "]}"));
+        return JsonWriter.write(json -> {
+            json.writeStartObject();
+            json.writeArrayFieldStart("users");
+            for (User user : users.list()) {
+                writeUser(json, user);
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        });
     }
 
     private User get(String name) {
@@ -114,7 +129,7 @@ final class UsersApi {
     }
 
     private Reply update(String name, String body) {
-        Map<String, Object> fields = AdminJson.parseObject(body);
+        Map<String, Object> fields = BODY_JSON.parseObject(body);
         Object enabled = fields.get("enabled");
         if (!(enabled instanceof Boolean) || fields.size() != 1) {
             throw new Failure(400, "ValidationError", "the body must be {\"enabled\": true} or {\"enabled\": false}");
@@ -145,24 +160,45 @@ final class UsersApi {
     private Reply createKey(String name) {
         User.NewKey key = users.createKey(name);
         User.AccessKey info = key.user().keys().get(key.user().keys().size() - 1);
-        return new Reply(
-                201,
-                "{\"name\":" + AdminJson.quote(key.user().name()) + ",\"accessKey\":" + AdminJson.quote(key.accessKey())
-                        + ",\"secretKey\":" + AdminJson.quote(key.secretKey()) + ",\"status\":"
-                        + AdminJson.quote(status(key.user())) + ",\"created\":"
-                        + AdminJson.quote(info.created().toString()) + "}");
+        return new Reply(201, JsonWriter.write(json -> {
+            json.writeStartObject();
+            json.writeStringField("name", key.user().name());
+            json.writeStringField("accessKey", key.accessKey());
+            json.writeStringField("secretKey", key.secretKey());
+            json.writeStringField("status", status(key.user()));
+            json.writeStringField("created", info.created().toString());
+            json.writeEndObject();
+        }));
     }
 
-    /** A user without secrets; a key's status is its user's (keys cannot be deactivated one by one yet). */
-    static String json(User user) {
-        String keys = user.keys().stream()
-                .map(k -> "{\"accessKey\":" + AdminJson.quote(k.accessKey()) + ",\"status\":"
-                        + AdminJson.quote(status(user)) + ",\"created\":" + AdminJson.quote(k.created().toString())
-                        + "}")
-                .collect(Collectors.joining(",", "[", "]"));
-        return "{\"name\":" + AdminJson.quote(user.name()) + ",\"canonicalId\":" + AdminJson.quote(user.canonicalId())
-                + ",\"displayName\":" + AdminJson.quote(user.name()) + ",\"enabled\":" + user.enabled()
-                + ",\"created\":" + AdminJson.quote(user.created().toString()) + ",\"accessKeys\":" + keys + "}";
+    /** A user without secrets. */
+    private static String json(User user) {
+        return JsonWriter.write(json -> {
+            writeUser(json, user);
+            json.writeEndObject();
+        });
+    }
+
+    /**
+     * Writes a user's members without secrets, leaving its object open for the caller to add to and close; a
+     * key's status is its user's (keys cannot be deactivated one by one yet).
+     */
+    private static void writeUser(JsonGenerator json, User user) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("name", user.name());
+        json.writeStringField("canonicalId", user.canonicalId());
+        json.writeStringField("displayName", user.name());
+        json.writeBooleanField("enabled", user.enabled());
+        json.writeStringField("created", user.created().toString());
+        json.writeArrayFieldStart("accessKeys");
+        for (User.AccessKey k : user.keys()) {
+            json.writeStartObject();
+            json.writeStringField("accessKey", k.accessKey());
+            json.writeStringField("status", status(user));
+            json.writeStringField("created", k.created().toString());
+            json.writeEndObject();
+        }
+        json.writeEndArray();
     }
 
     private static String status(User user) {

@@ -1,7 +1,7 @@
 package dev.granary.auth.access;
 
-import dev.granary.auth.Json;
-import java.math.BigDecimal;
+import dev.granary.auth.JsonReader;
+import dev.granary.auth.JsonWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +20,12 @@ public record Acl(Owner owner, List<Grant> grants) {
 
     /** The serialisation format version written by {@link #toJson()}. */
     public static final int FORMAT_VERSION = 1;
+
+    /**
+     * Stored ACLs are Granary's own writing, from request bodies of a few MiB at most (an XML grant list); the
+     * limit only bounds what a corrupt record can cost. A repeated key would be corruption too.
+     */
+    private static final JsonReader JSON = JsonReader.duplicateKeysRefused(16 * 1024 * 1024);
 
     /** Checks for nulls and copies the grants. */
     public Acl {
@@ -71,30 +77,35 @@ public record Acl(Owner owner, List<Grant> grants) {
 
     /** The stable JSON form, starting with {@code "v":1}. */
     public String toJson() {
-        StringBuilder out = new StringBuilder(128);
-        out.append("{\"v\":").append(FORMAT_VERSION);
-        out.append(",\"owner\":{\"id\":").append(Json.quote(owner.id()));
-        out.append(",\"displayName\":").append(Json.quote(owner.displayName())).append("}");
-        out.append(",\"grants\":[");
-        for (int i = 0; i < grants.size(); i++) {
-            Grant g = grants.get(i);
-            if (i > 0) {
-                out.append(',');
-            }
-            out.append('{');
-            if (g.grantee() instanceof Grantee.CanonicalUser u) {
-                out.append("\"type\":\"CanonicalUser\",\"id\":").append(Json.quote(u.id()));
-                if (u.displayName() != null) {
-                    out.append(",\"displayName\":").append(Json.quote(u.displayName()));
+        return JsonWriter.write(json -> {
+            json.writeStartObject();
+            json.writeNumberField("v", FORMAT_VERSION);
+            json.writeObjectFieldStart("owner");
+            json.writeStringField("id", owner.id());
+            json.writeStringField("displayName", owner.displayName());
+            json.writeEndObject();
+            json.writeArrayFieldStart("grants");
+            for (Grant g : grants) {
+                json.writeStartObject();
+                if (g.grantee() instanceof Grantee.CanonicalUser u) {
+                    json.writeStringField("type", "CanonicalUser");
+                    json.writeStringField("id", u.id());
+                    if (u.displayName() != null) {
+                        json.writeStringField("displayName", u.displayName());
+                    }
+                } else if (g.grantee() instanceof Grantee.Group grp) {
+                    json.writeStringField("type", "Group");
+                    json.writeStringField("uri", grp.uri());
+                } else if (g.grantee() instanceof Grantee.Email e) {
+                    json.writeStringField("type", "AmazonCustomerByEmail");
+                    json.writeStringField("emailAddress", e.address());
                 }
-            } else if (g.grantee() instanceof Grantee.Group grp) {
-                out.append("\"type\":\"Group\",\"uri\":").append(Json.quote(grp.uri()));
-            } else if (g.grantee() instanceof Grantee.Email e) {
-                out.append("\"type\":\"AmazonCustomerByEmail\",\"emailAddress\":").append(Json.quote(e.address()));
+                json.writeStringField("permission", g.permission().wireName());
+                json.writeEndObject();
             }
-            out.append(",\"permission\":\"").append(g.permission().wireName()).append("\"}");
-        }
-        return out.append("]}").toString();
+            json.writeEndArray();
+            json.writeEndObject();
+        });
     }
 
     /**
@@ -113,10 +124,10 @@ public record Acl(Owner owner, List<Grant> grants) {
     }
 
     private static Acl read(String json) {
-        if (!(Json.parse(json) instanceof Map<?, ?> doc)) {
+        if (!(JSON.parse(json) instanceof Map<?, ?> doc)) {
             throw new IllegalArgumentException("ACL document is not a JSON object");
         }
-        if (!(doc.get("v") instanceof BigDecimal v) || v.intValue() != FORMAT_VERSION) {
+        if (!(doc.get("v") instanceof Number v) || v.intValue() != FORMAT_VERSION) {
             throw new IllegalArgumentException("unsupported ACL format version " + doc.get("v"));
         }
         Map<?, ?> owner = (Map<?, ?>) doc.get("owner");

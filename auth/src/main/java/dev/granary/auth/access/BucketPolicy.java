@@ -1,6 +1,6 @@
 package dev.granary.auth.access;
 
-import dev.granary.auth.Json;
+import dev.granary.auth.JsonReader;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -21,6 +21,13 @@ public final class BucketPolicy {
     /** The largest policy S3 accepts, in bytes. */
     public static final int MAX_SIZE = 20 * 1024;
 
+    /**
+     * A repeated key keeps its last value, as in Granary so far: whether S3 refuses such a document is not
+     * established, and refusing would break policies that work today.
+     */
+    private static final JsonReader JSON = JsonReader.lastDuplicateKeyWins(MAX_SIZE);
+    /** Beyond this many digits of scale a number condition value keeps its exponent (see {@link #numberText}). */
+    private static final int MAX_PLAIN_SCALE = 1000;
     private static final String ARN_PREFIX = "arn:aws:s3:::";
     private static final Set<String> TOP_LEVEL = Set.of("Version", "Id", "Statement");
     private static final Set<String> STATEMENT_FIELDS = Set.of(
@@ -73,7 +80,7 @@ public final class BucketPolicy {
         }
         Object doc;
         try {
-            doc = Json.parse(json);
+            doc = JSON.parse(json);
         } catch (IllegalArgumentException e) {
             throw new MalformedPolicyException("Policies must be valid JSON and the first byte must be '{'");
         }
@@ -225,8 +232,8 @@ public final class BucketPolicy {
         for (Object o : list) {
             if (o instanceof String s) {
                 out.add(s);
-            } else if (o instanceof BigDecimal n) {
-                out.add(n.toPlainString());
+            } else if (o instanceof Number n) {
+                out.add(numberText(n));
             } else if (o instanceof Boolean b) {
                 out.add(b.toString());
             } else {
@@ -237,6 +244,18 @@ public final class BucketPolicy {
             throw new MalformedPolicyException("Invalid policy syntax.");
         }
         return out;
+    }
+
+    /**
+     * A number as a condition value: in plain digits ({@code 1e2} is "100"), except that a number with a huge
+     * exponent keeps it ({@code 1e999999999} would be a billion digits in plain form; as "1E+999999999" it still
+     * compares as the same number).
+     */
+    private static String numberText(Number n) {
+        if (n instanceof BigDecimal d) {
+            return Math.abs((long) d.scale()) <= MAX_PLAIN_SCALE ? d.toPlainString() : d.toString();
+        }
+        return n.toString(); // Integer, Long or BigInteger: plain already
     }
 
     private static boolean validAction(String action) {

@@ -223,6 +223,56 @@ class BucketPolicyTest {
     }
 
     @Test
+    void hostileDocumentsAreMalformedPoliciesNotCrashes() {
+        String notJson = "Policies must be valid JSON and the first byte must be '{'";
+        // Nested far deeper than any policy, well under 20 KB: refused by the parser's depth limit, not by a
+        // StackOverflowError.
+        assertMalformed("{\"Statement\":" + "[".repeat(9_000) + "]".repeat(9_000) + "}", notJson);
+        assertMalformed("{\"Id\":" + "{\"a\":".repeat(3_000), notJson);
+        // A megabyte string: refused on size before it is parsed.
+        assertMalformed(
+                "{\"Id\":\"" + "x".repeat(1024 * 1024) + "\",\"Statement\":[]}",
+                "Policy exceeds the maximum allowed document size.");
+        // Anything after the document.
+        String valid = "{\"Statement\":{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\","
+                + "\"Resource\":\"arn:aws:s3:::examplebucket/*\"}}";
+        assertThat(BucketPolicy.parse(valid + " \n", BUCKET).statements()).hasSize(1);
+        assertMalformed(valid + " garbage", notJson);
+        assertMalformed(valid + valid, notJson);
+        assertMalformed(valid + "}", notJson);
+        assertMalformed(valid.replace("}}", "},}"), notJson);
+        assertMalformed("\uFEFF" + valid, notJson);
+    }
+
+    @Test
+    void aRepeatedKeyKeepsItsLastValueAsBefore() {
+        BucketPolicy p = policy("{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\","
+                + "\"Resource\":\"arn:aws:s3:::examplebucket/*\",\"Effect\":\"Allow\"}");
+        assertThat(p.evaluate(get(BOB, "a"))).isEqualTo(PolicyDecision.ALLOW);
+    }
+
+    @Test
+    void numberConditionValuesKeepTheirDigitsAndHugeExponentsCostNothing() {
+        BucketPolicy p = policy("{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:ListBucket\","
+                + "\"Resource\":\"arn:aws:s3:::examplebucket\",\"Condition\":{"
+                + "\"NumericEquals\":{\"s3:max-keys\":[100, 1.50, 1e2, -0, 12345678901234567890123]},"
+                + "\"NumericLessThan\":{\"s3:max-keys\":1e999999999},"
+                + "\"StringEquals\":{\"s3:prefix\":[\"\\u0041\", 7, true]}}}");
+
+        assertThat(p.statements().get(0).conditions())
+                .extracting(PolicyCondition::values)
+                .containsExactly(
+                        List.of("100", "1.50", "100", "0", "12345678901234567890123"),
+                        // Not a billion zeros: the exponent is kept, and the value still compares as a number.
+                        List.of("1E+999999999"),
+                        List.of("A", "7", "true"));
+        Map<String, List<String>> hundred = Map.of("s3:max-keys", List.of("100"), "s3:prefix", List.of("A"));
+        Map<String, List<String>> ninetyNine = Map.of("s3:max-keys", List.of("99"), "s3:prefix", List.of("A"));
+        assertThat(p.evaluate(request(BOB, "s3:ListBucket", null, hundred))).isEqualTo(PolicyDecision.ALLOW);
+        assertThat(p.evaluate(request(BOB, "s3:ListBucket", null, ninetyNine))).isEqualTo(PolicyDecision.NONE);
+    }
+
+    @Test
     void wildcardBucketPartMustStillMatchTheBucket() {
         assertThat(policy("{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::example*/*\"}")
                         .statements())

@@ -123,6 +123,6 @@ public final class LoadDriver {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        Files.writeString(options.json(), Json.write(doc));
+        Files.writeString(options.json(), JsonResults.write(doc));
     }
 }
