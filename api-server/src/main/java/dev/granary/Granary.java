@@ -138,6 +138,7 @@ public final class Granary implements AutoCloseable {
                     config.address(),
                     config.port(),
                     ssl,
+                    config.readTimeout(),
                     new S3Router(config.domain()),
                     requests,
                     new PayloadDecoder(),

@@ -42,6 +42,9 @@ import java.util.Map;
  * @param tlsKey the PEM private key of {@code tlsCert}: {@code --tls-key} / {@code GRANARY_TLS_KEY}
  * @param tlsWatch how often the two TLS files are looked at for a change, which is then loaded (a renewal):
  *     {@code --tls-watch SECONDS} / {@code GRANARY_TLS_WATCH}, default 5; 0 for never (SIGHUP still reloads)
+ * @param readTimeout how long the S3 port waits for a client that sends nothing while a request is expected or
+ *     its body is being read: {@code --read-timeout SECONDS} / {@code GRANARY_READ_TIMEOUT}, default 30. The
+ *     connection is then closed, so a client that stalls mid-upload holds a worker thread no longer than this
  */
 public record GranaryConfig(
         String address,
@@ -61,7 +64,8 @@ public record GranaryConfig(
         Duration lifecycleInterval,
         Path tlsCert,
         Path tlsKey,
-        Duration tlsWatch) {
+        Duration tlsWatch,
+        Duration readTimeout) {
 
     public static final String DEFAULT_ROOT_USER = "granaryadmin";
     public static final String DEFAULT_ROOT_PASSWORD = "granaryadmin";
@@ -86,6 +90,9 @@ public record GranaryConfig(
                 (tlsCert == null) == (tlsKey == null),
                 "--tls-cert and --tls-key (GRANARY_TLS_CERT, GRANARY_TLS_KEY) go together: give both or neither");
         require(tlsWatch != null && !tlsWatch.isNegative(), "--tls-watch must be a number of seconds, 0 for off");
+        require(
+                readTimeout != null && readTimeout.compareTo(Duration.ofSeconds(1)) >= 0,
+                "--read-timeout must be at least 1 second");
         if (masterKey != null) {
             try {
                 MasterKey.fromBase64(masterKey);
@@ -107,14 +114,22 @@ public record GranaryConfig(
             String rootPassword,
             boolean syncWrites) {
         this(address, port, dataDir, partitions, region, domain, rootUser, rootPassword, syncWrites, 0, true,
-                Duration.ofSeconds(10), "on", null, Duration.ofHours(1), null, null, Duration.ofSeconds(5));
+                Duration.ofSeconds(10), "on", null, Duration.ofHours(1), null, null, Duration.ofSeconds(5),
+                Duration.ofSeconds(30));
     }
 
     /** This configuration serving HTTPS with the given PEM files (see {@link #tlsCert()}), watched every {@code watch}. */
     public GranaryConfig withTls(Path cert, Path key, Duration watch) {
         return new GranaryConfig(address, port, dataDir, partitions, region, domain, rootUser, rootPassword,
                 syncWrites, adminPort, metering, meteringFlush, accessLog, masterKey, lifecycleInterval, cert, key,
-                watch);
+                watch, readTimeout);
+    }
+
+    /** This configuration with another {@link #readTimeout()}. */
+    public GranaryConfig withReadTimeout(Duration timeout) {
+        return new GranaryConfig(address, port, dataDir, partitions, region, domain, rootUser, rootPassword,
+                syncWrites, adminPort, metering, meteringFlush, accessLog, masterKey, lifecycleInterval, tlsCert,
+                tlsKey, tlsWatch, timeout);
     }
 
     /** Whether both ports serve HTTPS. */
@@ -139,7 +154,7 @@ public record GranaryConfig(
                 + partitions + ", region=" + region + ", domain=" + domain + ", rootUser=" + rootUser
                 + ", rootPassword=****, syncWrites=" + syncWrites + ", adminPort=" + adminPort + ", metering="
                 + metering + ", meteringFlush=" + meteringFlush + ", accessLog=" + accessLog + ", masterKey="
-                + (masterKey == null ? "(key file)" : "****") + ", lifecycleInterval=" + lifecycleInterval + ", tlsCert=" + tlsCert + ", tlsKey=" + tlsKey + ", tlsWatch=" + tlsWatch + "]";
+                + (masterKey == null ? "(key file)" : "****") + ", lifecycleInterval=" + lifecycleInterval + ", tlsCert=" + tlsCert + ", tlsKey=" + tlsKey + ", tlsWatch=" + tlsWatch + ", readTimeout=" + readTimeout + "]";
     }
 
     /** The folder of the access log file, or null when there is none. */
@@ -195,7 +210,8 @@ public record GranaryConfig(
                             "lifecycle-interval",
                             "tls-cert",
                             "tls-key",
-                            "tls-watch")
+                            "tls-watch",
+                            "read-timeout")
                     .contains(name)) {
                 throw new IllegalArgumentException("unknown flag --" + name);
             }
@@ -219,7 +235,8 @@ public record GranaryConfig(
                 Duration.ofSeconds(intSetting(flags, env, "lifecycle-interval", 3600)),
                 pathSetting(flags, env, "tls-cert"),
                 pathSetting(flags, env, "tls-key"),
-                Duration.ofSeconds(intSetting(flags, env, "tls-watch", 5)));
+                Duration.ofSeconds(intSetting(flags, env, "tls-watch", 5)),
+                Duration.ofSeconds(intSetting(flags, env, "read-timeout", 30)));
     }
 
     private static boolean onOff(Map<String, String> flags, Map<String, String> env, String name, boolean dflt) {

@@ -145,6 +145,8 @@ public final class Main {
                   --tls-cert FILE  HTTPS on both ports: PEM certificate chain, server certificate first
                                    (GRANARY_TLS_CERT; reloaded on SIGHUP or when the file changes)
                   --tls-key FILE   its PEM private key (GRANARY_TLS_KEY)
+                  --read-timeout SECONDS  close a connection that sends nothing for this long while a request
+                                   or its body is awaited (GRANARY_READ_TIMEOUT, default 30)
                   --tls-watch SECONDS  how often both files are checked for a change (GRANARY_TLS_WATCH,
                                    default 5; 0 = only on SIGHUP)
                 root credentials: GRANARY_ROOT_USER / GRANARY_ROOT_PASSWORD (default granaryadmin / granaryadmin)""";

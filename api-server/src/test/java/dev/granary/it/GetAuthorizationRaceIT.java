@@ -95,6 +95,7 @@ class GetAuthorizationRaceIT {
                 "127.0.0.1",
                 0,
                 null,
+                java.time.Duration.ofSeconds(30),
                 new S3Router("localhost"),
                 new RequestVerifier(credentials, REGION, Clock.systemUTC()),
                 new PayloadDecoder(),

@@ -13,6 +13,7 @@ import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import io.undertow.server.handlers.HttpContinueReadHandler;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 import org.xnio.Options;
@@ -70,11 +71,13 @@ public final class GranaryServer implements AutoCloseable {
      * @param address the address to bind
      * @param port the port, 0 for an ephemeral one
      * @param tls the TLS context of HTTPS, or null for plain HTTP
+     * @param readTimeout how long a connection may send nothing while the server waits to read from it
      */
     public GranaryServer(
             String address,
             int port,
             SSLContext tls,
+            Duration readTimeout,
             S3Router router,
             RequestVerifier verifier,
             PayloadDecoder decoder,
@@ -108,6 +111,10 @@ public final class GranaryServer implements AutoCloseable {
                 // (its parse runs on an I/O thread and holds no worker, but it holds a connection and its buffer).
                 .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 30_000)
                 .setServerOption(UndertowOptions.IDLE_TIMEOUT, 600_000)
+                // S3 closes a connection that sends nothing for a while as it waits for a request or reads a body
+                // (RequestTimeout): a worker thread blocked on an upload that stalled is freed after this, where
+                // otherwise as many stalled uploads as there are workers would stop every other write.
+                .setSocketOption(Options.READ_TIMEOUT, Math.toIntExact(readTimeout.toMillis()))
                 .setSocketOption(Options.TCP_NODELAY, true)
                 .setSocketOption(Options.REUSE_ADDRESSES, true)
                 // Outermost, so that GracefulShutdownHandler's 503 gets an S3 body and a request id too.
