@@ -26,7 +26,6 @@ import dev.granary.metering.MeteringMetrics;
 import dev.granary.metering.RowStore;
 import dev.granary.metering.StorageSource;
 import dev.granary.storage.BucketUsage;
-import dev.granary.storage.ObjectStore;
 import dev.granary.storage.rocksdb.EngineOptions;
 import dev.granary.storage.rocksdb.RocksObjectStore;
 import java.security.SecureRandom;
@@ -90,8 +89,8 @@ public final class Granary implements AutoCloseable {
     /** Opens the data folder and starts serving. */
     public static Granary start(GranaryConfig config) {
         EngineOptions defaults = EngineOptions.defaults();
-        EngineOptions options =
-                new EngineOptions(partitions(config), config.syncWrites(), defaults.inlineThreshold(), defaults.chunkSize());
+        EngineOptions options = new EngineOptions(
+                partitions(config), config.syncWrites(), defaults.inlineThreshold(), defaults.chunkSize());
         // Start-up is mostly opening partitions and loading classes: the store opens in the background while this
         // thread loads the classes of the servers and of metering.
         CompletableFuture<RocksObjectStore> opening =
@@ -114,8 +113,9 @@ public final class Granary implements AutoCloseable {
             UserDirectory users = users(store, root, masterKey, random);
             // Root first: its key is never handed out to a user, so the order only saves a lookup.
             CredentialStore credentials = StaticCredentialStore.of(root).or(users);
-            Function<String, String> displayNames =
-                    id -> id.equals(ROOT_ACCOUNT_ID) ? config.rootUser() : users.displayName(id).orElse(null);
+            Function<String, String> displayNames = id -> id.equals(ROOT_ACCOUNT_ID)
+                    ? config.rootUser()
+                    : users.displayName(id).orElse(null);
             Owners owners = new Owners(displayNames);
             AccessControl access = new AccessControl(store, Clock.systemUTC(), displayNames);
             SigV4Verifier verifier =
@@ -200,7 +200,8 @@ public final class Granary implements AutoCloseable {
         if (config.partitions() > 0) {
             return config.partitions();
         }
-        return RocksObjectStore.storedPartitions(config.dataDir()).orElse(EngineOptions.defaults().partitions());
+        return RocksObjectStore.storedPartitions(config.dataDir())
+                .orElse(EngineOptions.defaults().partitions());
     }
 
     public int port() {

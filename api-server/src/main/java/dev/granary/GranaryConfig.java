@@ -113,23 +113,74 @@ public record GranaryConfig(
             String rootUser,
             String rootPassword,
             boolean syncWrites) {
-        this(address, port, dataDir, partitions, region, domain, rootUser, rootPassword, syncWrites, 0, true,
-                Duration.ofSeconds(10), "on", null, Duration.ofHours(1), null, null, Duration.ofSeconds(5),
+        this(
+                address,
+                port,
+                dataDir,
+                partitions,
+                region,
+                domain,
+                rootUser,
+                rootPassword,
+                syncWrites,
+                0,
+                true,
+                Duration.ofSeconds(10),
+                "on",
+                null,
+                Duration.ofHours(1),
+                null,
+                null,
+                Duration.ofSeconds(5),
                 Duration.ofSeconds(30));
     }
 
     /** This configuration serving HTTPS with the given PEM files (see {@link #tlsCert()}), watched every {@code watch}. */
     public GranaryConfig withTls(Path cert, Path key, Duration watch) {
-        return new GranaryConfig(address, port, dataDir, partitions, region, domain, rootUser, rootPassword,
-                syncWrites, adminPort, metering, meteringFlush, accessLog, masterKey, lifecycleInterval, cert, key,
-                watch, readTimeout);
+        return new GranaryConfig(
+                address,
+                port,
+                dataDir,
+                partitions,
+                region,
+                domain,
+                rootUser,
+                rootPassword,
+                syncWrites,
+                adminPort,
+                metering,
+                meteringFlush,
+                accessLog,
+                masterKey,
+                lifecycleInterval,
+                cert,
+                key,
+                watch,
+                readTimeout);
     }
 
     /** This configuration with another {@link #readTimeout()}. */
     public GranaryConfig withReadTimeout(Duration timeout) {
-        return new GranaryConfig(address, port, dataDir, partitions, region, domain, rootUser, rootPassword,
-                syncWrites, adminPort, metering, meteringFlush, accessLog, masterKey, lifecycleInterval, tlsCert,
-                tlsKey, tlsWatch, timeout);
+        return new GranaryConfig(
+                address,
+                port,
+                dataDir,
+                partitions,
+                region,
+                domain,
+                rootUser,
+                rootPassword,
+                syncWrites,
+                adminPort,
+                metering,
+                meteringFlush,
+                accessLog,
+                masterKey,
+                lifecycleInterval,
+                tlsCert,
+                tlsKey,
+                tlsWatch,
+                timeout);
     }
 
     /** Whether both ports serve HTTPS. */
@@ -154,7 +205,9 @@ public record GranaryConfig(
                 + partitions + ", region=" + region + ", domain=" + domain + ", rootUser=" + rootUser
                 + ", rootPassword=****, syncWrites=" + syncWrites + ", adminPort=" + adminPort + ", metering="
                 + metering + ", meteringFlush=" + meteringFlush + ", accessLog=" + accessLog + ", masterKey="
-                + (masterKey == null ? "(key file)" : "****") + ", lifecycleInterval=" + lifecycleInterval + ", tlsCert=" + tlsCert + ", tlsKey=" + tlsKey + ", tlsWatch=" + tlsWatch + ", readTimeout=" + readTimeout + "]";
+                + (masterKey == null ? "(key file)" : "****") + ", lifecycleInterval=" + lifecycleInterval
+                + ", tlsCert=" + tlsCert + ", tlsKey=" + tlsKey + ", tlsWatch=" + tlsWatch + ", readTimeout="
+                + readTimeout + "]";
     }
 
     /** The folder of the access log file, or null when there is none. */

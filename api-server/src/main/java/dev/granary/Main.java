@@ -41,14 +41,17 @@ public final class Main {
         // The hook is in place before start-up, so a SIGTERM that arrives while the store opens still ends the
         // process (the store is crash-safe) instead of being lost between start-up and registration.
         AtomicReference<Granary> running = new AtomicReference<>();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            Granary started = running.get();
-            if (started != null) {
-                LOG.info("shutting down: finishing requests in flight, then closing the store");
-                started.close();
-                LOG.info("stopped cleanly");
-            }
-        }, "granary-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            Granary started = running.get();
+                            if (started != null) {
+                                LOG.info("shutting down: finishing requests in flight, then closing the store");
+                                started.close();
+                                LOG.info("stopped cleanly");
+                            }
+                        },
+                        "granary-shutdown"));
         long started = System.nanoTime();
         Granary granary;
         try {
@@ -92,7 +95,9 @@ public final class Main {
                 config.address(),
                 granary.adminPort(),
                 config.metering() ? "on (flush every " + config.meteringFlush().toSeconds() + " s)" : "off",
-                !config.metering() ? "off" : config.accessLog().equals("on") ? config.accessLogDir() : config.accessLog());
+                !config.metering()
+                        ? "off"
+                        : config.accessLog().equals("on") ? config.accessLogDir() : config.accessLog());
     }
 
     /**
@@ -105,7 +110,8 @@ public final class Main {
         try {
             dir = Files.createTempDirectory("granary-warmup");
             GranaryConfig config = GranaryConfig.parse(
-                    new String[] {"--address", "127.0.0.1", "--port", "0", "--admin-port", "0", "--data", dir.toString()},
+                    new String[] {"--address", "127.0.0.1", "--port", "0", "--admin-port", "0", "--data", dir.toString()
+                    },
                     Map.of());
             try (Granary granary = Granary.start(config)) {
                 LOG.info("warm-up node started on port {}", granary.port());
@@ -115,7 +121,8 @@ public final class Main {
         } finally {
             if (dir != null) {
                 try (Stream<Path> files = Files.walk(dir)) {
-                    files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                    files.sorted(Comparator.reverseOrder())
+                            .forEach(f -> f.toFile().delete());
                 } catch (IOException e) {
                     LOG.warn("cannot remove {}: {}", dir, e.toString());
                 }

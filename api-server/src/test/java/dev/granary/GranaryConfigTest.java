@@ -27,10 +27,13 @@ class GranaryConfigTest {
 
     @Test
     void lifecycleIntervalDefaultsToAnHourAndZeroTurnsItOff() {
-        assertThat(GranaryConfig.parse(new String[0], Map.of()).lifecycleInterval()).isEqualTo(Duration.ofHours(1));
-        assertThat(GranaryConfig.parse(new String[] {"--lifecycle-interval", "0"}, Map.of()).lifecycleInterval())
+        assertThat(GranaryConfig.parse(new String[0], Map.of()).lifecycleInterval())
+                .isEqualTo(Duration.ofHours(1));
+        assertThat(GranaryConfig.parse(new String[] {"--lifecycle-interval", "0"}, Map.of())
+                        .lifecycleInterval())
                 .isZero();
-        assertThat(GranaryConfig.parse(new String[0], Map.of("GRANARY_LIFECYCLE_INTERVAL", "60")).lifecycleInterval())
+        assertThat(GranaryConfig.parse(new String[0], Map.of("GRANARY_LIFECYCLE_INTERVAL", "60"))
+                        .lifecycleInterval())
                 .isEqualTo(Duration.ofMinutes(1));
         assertThatThrownBy(() -> GranaryConfig.parse(new String[] {"--lifecycle-interval", "-1"}, Map.of()))
                 .isInstanceOf(IllegalArgumentException.class);
@@ -49,6 +52,9 @@ class GranaryConfigTest {
     void secretsAreNotPrinted() {
         GranaryConfig config = GranaryConfig.parse(
                 new String[0], Map.of("GRANARY_MASTER_KEY", KEY, "GRANARY_ROOT_PASSWORD", "root-password-1"));
-        assertThat(config.toString()).doesNotContain(KEY).doesNotContain("root-password-1").contains("****");
+        assertThat(config.toString())
+                .doesNotContain(KEY)
+                .doesNotContain("root-password-1")
+                .contains("****");
     }
 }

@@ -97,7 +97,8 @@ class AccessControlIT {
         assertThat(get(bob, "ac-policy", "doc.txt")).isEqualTo("secret");
         // Without s3:ListBucket a missing key is AccessDenied, as in S3; with it, NoSuchKey.
         assertS3Error(() -> get(bob, "ac-policy", "missing.txt"), 403, "AccessDenied");
-        root.putBucketAcl(b -> b.bucket("ac-policy").grantRead("id=\"" + bobUser.canonicalId() + "\"")
+        root.putBucketAcl(b -> b.bucket("ac-policy")
+                .grantRead("id=\"" + bobUser.canonicalId() + "\"")
                 .grantFullControl("id=\"" + Granary.ROOT_ACCOUNT_ID + "\""));
         assertS3Error(() -> get(bob, "ac-policy", "missing.txt"), 404, "NoSuchKey");
         root.putBucketAcl(b -> b.bucket("ac-policy").acl(BucketCannedACL.PRIVATE));
@@ -127,7 +128,8 @@ class AccessControlIT {
         assertS3Error(() -> bob.getObjectAcl(b -> b.bucket("ac-acl").key("shared.txt")), 403, "AccessDenied");
 
         // A bucket WRITE grant lets bob upload; the object is his, and the bucket owner reads it only through its ACL.
-        root.putBucketAcl(b -> b.bucket("ac-acl").grantWrite("id=\"" + bobUser.canonicalId() + "\"")
+        root.putBucketAcl(b -> b.bucket("ac-acl")
+                .grantWrite("id=\"" + bobUser.canonicalId() + "\"")
                 .grantFullControl("id=\"" + Granary.ROOT_ACCOUNT_ID + "\""));
         put(bob, "ac-acl", "from-bob.txt", "bob's");
         GetObjectAclResponse acl = bob.getObjectAcl(b -> b.bucket("ac-acl").key("from-bob.txt"));
@@ -152,14 +154,17 @@ class AccessControlIT {
     @Test
     void aDenyOnAPrefixWinsOverOwnershipAndAcls() {
         root.createBucket(b -> b.bucket("ac-deny"));
-        root.putObject(b -> b.bucket("ac-deny").key("locked/a.txt").acl(ObjectCannedACL.PUBLIC_READ),
+        root.putObject(
+                b -> b.bucket("ac-deny").key("locked/a.txt").acl(ObjectCannedACL.PUBLIC_READ),
                 RequestBody.fromString("a"));
         put(root, "ac-deny", "open/b.txt", "b");
-        setPolicy("ac-deny", "{\"Version\":\"2012-10-17\",\"Statement\":["
-                + "{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\","
-                + "\"Resource\":\"arn:aws:s3:::ac-deny/locked/*\"},"
-                + "{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"" + bobUser.canonicalId() + "\"},"
-                + "\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::ac-deny/*\"}]}");
+        setPolicy(
+                "ac-deny",
+                "{\"Version\":\"2012-10-17\",\"Statement\":["
+                        + "{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\","
+                        + "\"Resource\":\"arn:aws:s3:::ac-deny/locked/*\"},"
+                        + "{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"" + bobUser.canonicalId() + "\"},"
+                        + "\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::ac-deny/*\"}]}");
         assertS3Error(() -> get(root, "ac-deny", "locked/a.txt"), 403, "AccessDenied");
         assertS3Error(() -> get(anonymous, "ac-deny", "locked/a.txt"), 403, "AccessDenied");
         assertS3Error(() -> get(bob, "ac-deny", "locked/a.txt"), 403, "AccessDenied");
@@ -173,13 +178,15 @@ class AccessControlIT {
     @Test
     void aDenyOnTheObjectsTagsAppliesToTheBucketOwnersReadsToo() {
         root.createBucket(b -> b.bucket("ac-deny-tag"));
-        root.putObject(b -> b.bucket("ac-deny-tag").key("secret.txt").tagging("class=secret"),
-                RequestBody.fromString("s"));
+        root.putObject(
+                b -> b.bucket("ac-deny-tag").key("secret.txt").tagging("class=secret"), RequestBody.fromString("s"));
         put(root, "ac-deny-tag", "plain.txt", "p");
-        setPolicy("ac-deny-tag", "{\"Version\":\"2012-10-17\",\"Statement\":["
-                + "{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\","
-                + "\"Resource\":\"arn:aws:s3:::ac-deny-tag/*\","
-                + "\"Condition\":{\"StringEquals\":{\"s3:ExistingObjectTag/class\":\"secret\"}}}]}");
+        setPolicy(
+                "ac-deny-tag",
+                "{\"Version\":\"2012-10-17\",\"Statement\":["
+                        + "{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\","
+                        + "\"Resource\":\"arn:aws:s3:::ac-deny-tag/*\","
+                        + "\"Condition\":{\"StringEquals\":{\"s3:ExistingObjectTag/class\":\"secret\"}}}]}");
         // Decided on the version read, tags included, for the owner as for everyone else.
         assertS3Error(() -> get(root, "ac-deny-tag", "secret.txt"), 403, "AccessDenied");
         assertStatus(() -> root.headObject(b -> b.bucket("ac-deny-tag").key("secret.txt")), 403);
@@ -189,11 +196,15 @@ class AccessControlIT {
     @Test
     void anonymousReadsAPublicReadObjectButNotAPrivateOne() {
         root.createBucket(b -> b.bucket("ac-public"));
-        root.putObject(b -> b.bucket("ac-public").key("pub.txt").acl(ObjectCannedACL.PUBLIC_READ),
+        root.putObject(
+                b -> b.bucket("ac-public").key("pub.txt").acl(ObjectCannedACL.PUBLIC_READ),
                 RequestBody.fromString("public"));
         put(root, "ac-public", "priv.txt", "private");
         assertThat(get(anonymous, "ac-public", "pub.txt")).isEqualTo("public");
-        assertThat(anonymous.headObject(b -> b.bucket("ac-public").key("pub.txt")).contentLength()).isEqualTo(6);
+        assertThat(anonymous
+                        .headObject(b -> b.bucket("ac-public").key("pub.txt"))
+                        .contentLength())
+                .isEqualTo(6);
         assertS3Error(() -> get(anonymous, "ac-public", "priv.txt"), 403, "AccessDenied");
         // A key that does not exist is no business of a stranger's either.
         assertS3Error(() -> get(anonymous, "ac-public", "missing.txt"), 403, "AccessDenied");
@@ -202,7 +213,8 @@ class AccessControlIT {
         assertS3Error(() -> get(anonymous, "ac-no-such-bucket", "k"), 404, "NoSuchBucket");
 
         GetObjectAclResponse acl = root.getObjectAcl(b -> b.bucket("ac-public").key("pub.txt"));
-        assertThat(acl.grants()).extracting(g -> g.grantee().uri(), Grant::permission)
+        assertThat(acl.grants())
+                .extracting(g -> g.grantee().uri(), Grant::permission)
                 .contains(org.assertj.core.groups.Tuple.tuple(
                         "http://acs.amazonaws.com/groups/global/AllUsers", Permission.READ));
     }
@@ -223,8 +235,14 @@ class AccessControlIT {
     void listBucketsShowsOnlyTheCallersBuckets() {
         root.createBucket(b -> b.bucket("ac-roots"));
         bob.createBucket(b -> b.bucket("ac-bobs"));
-        assertThat(bob.listBuckets().buckets()).extracting(b -> b.name()).contains("ac-bobs").doesNotContain("ac-roots");
-        assertThat(root.listBuckets().buckets()).extracting(b -> b.name()).contains("ac-roots").doesNotContain("ac-bobs");
+        assertThat(bob.listBuckets().buckets())
+                .extracting(b -> b.name())
+                .contains("ac-bobs")
+                .doesNotContain("ac-roots");
+        assertThat(root.listBuckets().buckets())
+                .extracting(b -> b.name())
+                .contains("ac-roots")
+                .doesNotContain("ac-bobs");
     }
 
     @Test
@@ -237,13 +255,12 @@ class AccessControlIT {
                 valid + " trailing",
                 valid + valid,
                 valid.replace("}]}", "},]}"))) {
-            assertThatThrownBy(() -> setPolicy("ac-hostile", hostile))
-                    .isInstanceOfSatisfying(S3Exception.class, e -> {
-                        assertThat(e.statusCode()).isEqualTo(400);
-                        assertThat(e.awsErrorDetails().errorCode()).isEqualTo("MalformedPolicy");
-                        assertThat(e.awsErrorDetails().errorMessage())
-                                .isEqualTo("Policies must be valid JSON and the first byte must be '{'");
-                    });
+            assertThatThrownBy(() -> setPolicy("ac-hostile", hostile)).isInstanceOfSatisfying(S3Exception.class, e -> {
+                assertThat(e.statusCode()).isEqualTo(400);
+                assertThat(e.awsErrorDetails().errorCode()).isEqualTo("MalformedPolicy");
+                assertThat(e.awsErrorDetails().errorMessage())
+                        .isEqualTo("Policies must be valid JSON and the first byte must be '{'");
+            });
         }
         assertS3Error(() -> root.getBucketPolicy(b -> b.bucket("ac-hostile")), 404, "NoSuchBucketPolicy");
         setPolicy("ac-hostile", valid);
@@ -255,11 +272,15 @@ class AccessControlIT {
         root.createBucket(b -> b.bucket("ac-malformed"));
         assertS3Error(() -> setPolicy("ac-malformed", "{not json"), 400, "MalformedPolicy");
         assertS3Error(
-                () -> setPolicy("ac-malformed", allowBob("other-bucket", "s3:GetObject", "/*")), 400, "MalformedPolicy");
+                () -> setPolicy("ac-malformed", allowBob("other-bucket", "s3:GetObject", "/*")),
+                400,
+                "MalformedPolicy");
         assertS3Error(
-                () -> setPolicy("ac-malformed", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
-                        + "\"Principal\":{\"AWS\":\"" + "9".repeat(64) + "\"},\"Action\":\"s3:GetObject\","
-                        + "\"Resource\":\"arn:aws:s3:::ac-malformed/*\"}]}"),
+                () -> setPolicy(
+                        "ac-malformed",
+                        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+                                + "\"Principal\":{\"AWS\":\"" + "9".repeat(64) + "\"},\"Action\":\"s3:GetObject\","
+                                + "\"Resource\":\"arn:aws:s3:::ac-malformed/*\"}]}"),
                 400,
                 "MalformedPolicy");
         assertS3Error(() -> root.getBucketPolicy(b -> b.bucket("ac-malformed")), 404, "NoSuchBucketPolicy");
@@ -268,15 +289,29 @@ class AccessControlIT {
     @Test
     void policyStatusSaysWhetherThePolicyOrTheAclIsPublic() {
         root.createBucket(b -> b.bucket("ac-status"));
-        assertThat(root.getBucketPolicyStatus(b -> b.bucket("ac-status")).policyStatus().isPublic()).isFalse();
+        assertThat(root.getBucketPolicyStatus(b -> b.bucket("ac-status"))
+                        .policyStatus()
+                        .isPublic())
+                .isFalse();
         root.putBucketAcl(b -> b.bucket("ac-status").acl(BucketCannedACL.PUBLIC_READ));
-        assertThat(root.getBucketPolicyStatus(b -> b.bucket("ac-status")).policyStatus().isPublic()).isTrue();
+        assertThat(root.getBucketPolicyStatus(b -> b.bucket("ac-status"))
+                        .policyStatus()
+                        .isPublic())
+                .isTrue();
         root.putBucketAcl(b -> b.bucket("ac-status").acl(BucketCannedACL.PRIVATE));
         setPolicy("ac-status", allowBob("ac-status", "s3:GetObject", "/*"));
-        assertThat(root.getBucketPolicyStatus(b -> b.bucket("ac-status")).policyStatus().isPublic()).isFalse();
-        setPolicy("ac-status", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\","
-                + "\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::ac-status/*\"}]}");
-        assertThat(root.getBucketPolicyStatus(b -> b.bucket("ac-status")).policyStatus().isPublic()).isTrue();
+        assertThat(root.getBucketPolicyStatus(b -> b.bucket("ac-status"))
+                        .policyStatus()
+                        .isPublic())
+                .isFalse();
+        setPolicy(
+                "ac-status",
+                "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\","
+                        + "\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::ac-status/*\"}]}");
+        assertThat(root.getBucketPolicyStatus(b -> b.bucket("ac-status"))
+                        .policyStatus()
+                        .isPublic())
+                .isTrue();
         put(root, "ac-status", "k", "public by policy");
         assertThat(get(anonymous, "ac-status", "k")).isEqualTo("public by policy");
     }
@@ -285,13 +320,19 @@ class AccessControlIT {
     void publicAccessBlockRefusesAndIgnoresPublicAclsAndPolicies() {
         root.createBucket(b -> b.bucket("ac-block"));
         assertS3Error(
-                () -> root.getPublicAccessBlock(b -> b.bucket("ac-block")), 404, "NoSuchPublicAccessBlockConfiguration");
-        root.putObject(b -> b.bucket("ac-block").key("was-public.txt").acl(ObjectCannedACL.PUBLIC_READ),
+                () -> root.getPublicAccessBlock(b -> b.bucket("ac-block")),
+                404,
+                "NoSuchPublicAccessBlockConfiguration");
+        root.putObject(
+                b -> b.bucket("ac-block").key("was-public.txt").acl(ObjectCannedACL.PUBLIC_READ),
                 RequestBody.fromString("p"));
         assertThat(get(anonymous, "ac-block", "was-public.txt")).isEqualTo("p");
 
-        root.putPublicAccessBlock(b -> b.bucket("ac-block").publicAccessBlockConfiguration(c -> c
-                .blockPublicAcls(true).ignorePublicAcls(true).blockPublicPolicy(true).restrictPublicBuckets(false)));
+        root.putPublicAccessBlock(b -> b.bucket("ac-block")
+                .publicAccessBlockConfiguration(c -> c.blockPublicAcls(true)
+                        .ignorePublicAcls(true)
+                        .blockPublicPolicy(true)
+                        .restrictPublicBuckets(false)));
         var config = root.getPublicAccessBlock(b -> b.bucket("ac-block")).publicAccessBlockConfiguration();
         assertThat(config.blockPublicAcls()).isTrue();
         assertThat(config.ignorePublicAcls()).isTrue();
@@ -299,14 +340,17 @@ class AccessControlIT {
         assertThat(config.restrictPublicBuckets()).isFalse();
 
         assertS3Error(
-                () -> root.putObject(b -> b.bucket("ac-block").key("new.txt").acl(ObjectCannedACL.PUBLIC_READ),
+                () -> root.putObject(
+                        b -> b.bucket("ac-block").key("new.txt").acl(ObjectCannedACL.PUBLIC_READ),
                         RequestBody.fromString("n")),
                 403,
                 "AccessDenied");
         assertS3Error(() -> get(anonymous, "ac-block", "was-public.txt"), 403, "AccessDenied");
         assertS3Error(
-                () -> setPolicy("ac-block", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
-                        + "\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::ac-block/*\"}]}"),
+                () -> setPolicy(
+                        "ac-block",
+                        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+                                + "\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::ac-block/*\"}]}"),
                 403,
                 "AccessDenied");
         // A policy naming one account is not public.
@@ -326,25 +370,32 @@ class AccessControlIT {
             assertThat(g.permission()).isEqualTo(Permission.FULL_CONTROL);
         });
 
-        root.putBucketAcl(b -> b.bucket("ac-bucket-acl").accessControlPolicy(AccessControlPolicy.builder()
-                .owner(initial.owner())
-                .grants(
-                        Grant.builder()
-                                .grantee(Grantee.builder().type(Type.CANONICAL_USER).id(Granary.ROOT_ACCOUNT_ID).build())
-                                .permission(Permission.FULL_CONTROL)
-                                .build(),
-                        Grant.builder()
-                                .grantee(Grantee.builder().type(Type.CANONICAL_USER).id(bobUser.canonicalId()).build())
-                                .permission(Permission.READ)
-                                .build(),
-                        Grant.builder()
-                                .grantee(Grantee.builder()
-                                        .type(Type.GROUP)
-                                        .uri("http://acs.amazonaws.com/groups/global/AuthenticatedUsers")
+        root.putBucketAcl(b -> b.bucket("ac-bucket-acl")
+                .accessControlPolicy(AccessControlPolicy.builder()
+                        .owner(initial.owner())
+                        .grants(
+                                Grant.builder()
+                                        .grantee(Grantee.builder()
+                                                .type(Type.CANONICAL_USER)
+                                                .id(Granary.ROOT_ACCOUNT_ID)
+                                                .build())
+                                        .permission(Permission.FULL_CONTROL)
+                                        .build(),
+                                Grant.builder()
+                                        .grantee(Grantee.builder()
+                                                .type(Type.CANONICAL_USER)
+                                                .id(bobUser.canonicalId())
+                                                .build())
+                                        .permission(Permission.READ)
+                                        .build(),
+                                Grant.builder()
+                                        .grantee(Grantee.builder()
+                                                .type(Type.GROUP)
+                                                .uri("http://acs.amazonaws.com/groups/global/AuthenticatedUsers")
+                                                .build())
+                                        .permission(Permission.READ_ACP)
                                         .build())
-                                .permission(Permission.READ_ACP)
-                                .build())
-                .build()));
+                        .build()));
         GetBucketAclResponse after = root.getBucketAcl(b -> b.bucket("ac-bucket-acl"));
         assertThat(after.grants()).hasSize(3);
         // Group grants come first, then grants to users (the order S3-compatible servers and s3-tests expect).
@@ -355,11 +406,15 @@ class AccessControlIT {
         put(root, "ac-bucket-acl", "k", "v");
         assertThat(bob.listObjectsV2(b -> b.bucket("ac-bucket-acl")).contents()).hasSize(1);
         assertThat(bob.getBucketAcl(b -> b.bucket("ac-bucket-acl")).grants()).hasSize(3);
-        assertS3Error(() -> bob.putBucketAcl(b -> b.bucket("ac-bucket-acl").acl(BucketCannedACL.PUBLIC_READ)),
-                403, "AccessDenied");
+        assertS3Error(
+                () -> bob.putBucketAcl(b -> b.bucket("ac-bucket-acl").acl(BucketCannedACL.PUBLIC_READ)),
+                403,
+                "AccessDenied");
 
-        assertS3Error(() -> root.putBucketAcl(b -> b.bucket("ac-bucket-acl").grantRead("id=\"" + "7".repeat(64) + "\"")),
-                400, "InvalidArgument");
+        assertS3Error(
+                () -> root.putBucketAcl(b -> b.bucket("ac-bucket-acl").grantRead("id=\"" + "7".repeat(64) + "\"")),
+                400,
+                "InvalidArgument");
         root.putBucketAcl(b -> b.bucket("ac-bucket-acl").acl(BucketCannedACL.PRIVATE));
         assertThat(root.getBucketAcl(b -> b.bucket("ac-bucket-acl")).grants()).hasSize(1);
         assertS3Error(() -> bob.listObjectsV2(b -> b.bucket("ac-bucket-acl")), 403, "AccessDenied");
@@ -368,30 +423,41 @@ class AccessControlIT {
     @Test
     void objectAclRoundTripsPerVersion() {
         root.createBucket(b -> b.bucket("ac-object-acl"));
-        root.putBucketVersioning(b -> b.bucket("ac-object-acl")
-                .versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+        root.putBucketVersioning(
+                b -> b.bucket("ac-object-acl").versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
         PutObjectResponse v1 = root.putObject(b -> b.bucket("ac-object-acl").key("k"), RequestBody.fromString("one"));
         PutObjectResponse v2 = root.putObject(b -> b.bucket("ac-object-acl").key("k"), RequestBody.fromString("two"));
-        root.putObjectAcl(b -> b.bucket("ac-object-acl").key("k").versionId(v1.versionId())
-                .acl(ObjectCannedACL.PUBLIC_READ));
-        assertThat(root.getObjectAcl(b -> b.bucket("ac-object-acl").key("k").versionId(v1.versionId())).grants())
+        root.putObjectAcl(b ->
+                b.bucket("ac-object-acl").key("k").versionId(v1.versionId()).acl(ObjectCannedACL.PUBLIC_READ));
+        assertThat(root.getObjectAcl(b -> b.bucket("ac-object-acl").key("k").versionId(v1.versionId()))
+                        .grants())
                 .hasSize(2);
-        assertThat(root.getObjectAcl(b -> b.bucket("ac-object-acl").key("k").versionId(v2.versionId())).grants())
+        assertThat(root.getObjectAcl(b -> b.bucket("ac-object-acl").key("k").versionId(v2.versionId()))
+                        .grants())
                 .hasSize(1);
-        assertThat(root.getObjectAcl(b -> b.bucket("ac-object-acl").key("k")).grants()).hasSize(1);
-        assertThat(anonymous.getObjectAsBytes(b -> b.bucket("ac-object-acl").key("k").versionId(v1.versionId()))
+        assertThat(root.getObjectAcl(b -> b.bucket("ac-object-acl").key("k")).grants())
+                .hasSize(1);
+        assertThat(anonymous
+                        .getObjectAsBytes(
+                                b -> b.bucket("ac-object-acl").key("k").versionId(v1.versionId()))
                         .asUtf8String())
                 .isEqualTo("one");
         assertS3Error(() -> get(anonymous, "ac-object-acl", "k"), 403, "AccessDenied");
 
-        GetObjectAclResponse current = root.getObjectAcl(b -> b.bucket("ac-object-acl").key("k"));
-        root.putObjectAcl(b -> b.bucket("ac-object-acl").key("k").accessControlPolicy(AccessControlPolicy.builder()
-                .owner(current.owner())
-                .grants(Grant.builder()
-                        .grantee(Grantee.builder().type(Type.CANONICAL_USER).id(bobUser.canonicalId()).build())
-                        .permission(Permission.READ)
-                        .build())
-                .build()));
+        GetObjectAclResponse current =
+                root.getObjectAcl(b -> b.bucket("ac-object-acl").key("k"));
+        root.putObjectAcl(b -> b.bucket("ac-object-acl")
+                .key("k")
+                .accessControlPolicy(AccessControlPolicy.builder()
+                        .owner(current.owner())
+                        .grants(Grant.builder()
+                                .grantee(Grantee.builder()
+                                        .type(Type.CANONICAL_USER)
+                                        .id(bobUser.canonicalId())
+                                        .build())
+                                .permission(Permission.READ)
+                                .build())
+                        .build()));
         assertThat(get(bob, "ac-object-acl", "k")).isEqualTo("two");
         assertThat(root.getObjectAcl(b -> b.bucket("ac-object-acl").key("k")).grants())
                 .singleElement()
@@ -419,29 +485,42 @@ class AccessControlIT {
     @Test
     void copiesGetTheRequestsAclAndNeedReadAccessToTheSource() {
         root.createBucket(b -> b.bucket("ac-copy"));
-        root.putObject(b -> b.bucket("ac-copy").key("public.txt").acl(ObjectCannedACL.PUBLIC_READ),
+        root.putObject(
+                b -> b.bucket("ac-copy").key("public.txt").acl(ObjectCannedACL.PUBLIC_READ),
                 RequestBody.fromString("p"));
-        root.copyObject(b -> b.sourceBucket("ac-copy").sourceKey("public.txt")
-                .destinationBucket("ac-copy").destinationKey("copy.txt"));
-        assertThat(root.getObjectAcl(b -> b.bucket("ac-copy").key("copy.txt")).grants()).hasSize(1);
+        root.copyObject(b -> b.sourceBucket("ac-copy")
+                .sourceKey("public.txt")
+                .destinationBucket("ac-copy")
+                .destinationKey("copy.txt"));
+        assertThat(root.getObjectAcl(b -> b.bucket("ac-copy").key("copy.txt")).grants())
+                .hasSize(1);
         assertS3Error(() -> get(anonymous, "ac-copy", "copy.txt"), 403, "AccessDenied");
-        root.copyObject(b -> b.sourceBucket("ac-copy").sourceKey("copy.txt")
-                .destinationBucket("ac-copy").destinationKey("copy2.txt").acl(ObjectCannedACL.PUBLIC_READ));
+        root.copyObject(b -> b.sourceBucket("ac-copy")
+                .sourceKey("copy.txt")
+                .destinationBucket("ac-copy")
+                .destinationKey("copy2.txt")
+                .acl(ObjectCannedACL.PUBLIC_READ));
         assertThat(get(anonymous, "ac-copy", "copy2.txt")).isEqualTo("p");
 
         // bob may read the public source but not the private one, and writes only to his own bucket.
         bob.createBucket(b -> b.bucket("ac-copy-bob"));
-        bob.copyObject(b -> b.sourceBucket("ac-copy").sourceKey("public.txt")
-                .destinationBucket("ac-copy-bob").destinationKey("mine.txt"));
+        bob.copyObject(b -> b.sourceBucket("ac-copy")
+                .sourceKey("public.txt")
+                .destinationBucket("ac-copy-bob")
+                .destinationKey("mine.txt"));
         assertThat(get(bob, "ac-copy-bob", "mine.txt")).isEqualTo("p");
         assertS3Error(
-                () -> bob.copyObject(b -> b.sourceBucket("ac-copy").sourceKey("copy.txt")
-                        .destinationBucket("ac-copy-bob").destinationKey("stolen.txt")),
+                () -> bob.copyObject(b -> b.sourceBucket("ac-copy")
+                        .sourceKey("copy.txt")
+                        .destinationBucket("ac-copy-bob")
+                        .destinationKey("stolen.txt")),
                 403,
                 "AccessDenied");
         assertS3Error(
-                () -> bob.copyObject(b -> b.sourceBucket("ac-copy").sourceKey("no-such-key")
-                        .destinationBucket("ac-copy-bob").destinationKey("x")),
+                () -> bob.copyObject(b -> b.sourceBucket("ac-copy")
+                        .sourceKey("no-such-key")
+                        .destinationBucket("ac-copy-bob")
+                        .destinationKey("x")),
                 403,
                 "AccessDenied");
     }
@@ -452,8 +531,10 @@ class AccessControlIT {
         put(root, "ac-delete", "keep/a", "a");
         put(root, "ac-delete", "free/b", "b");
         setPolicy("ac-delete", allowBob("ac-delete", "s3:DeleteObject", "/free/*"));
-        DeleteObjectsResponse r = bob.deleteObjects(b -> b.bucket("ac-delete").delete(d -> d.objects(
-                ObjectIdentifier.builder().key("keep/a").build(), ObjectIdentifier.builder().key("free/b").build())));
+        DeleteObjectsResponse r = bob.deleteObjects(b -> b.bucket("ac-delete")
+                .delete(d -> d.objects(
+                        ObjectIdentifier.builder().key("keep/a").build(),
+                        ObjectIdentifier.builder().key("free/b").build())));
         assertThat(r.deleted()).extracting(d -> d.key()).containsExactly("free/b");
         assertThat(r.errors()).singleElement().satisfies(e -> {
             assertThat(e.key()).isEqualTo("keep/a");
@@ -471,14 +552,20 @@ class AccessControlIT {
                         b -> b.bucket("ac-multipart").key("big").acl(ObjectCannedACL.PUBLIC_READ))
                 .uploadId();
         String etag = root.uploadPart(
-                        b -> b.bucket("ac-multipart").key("big").uploadId(uploadId).partNumber(1),
+                        b -> b.bucket("ac-multipart")
+                                .key("big")
+                                .uploadId(uploadId)
+                                .partNumber(1),
                         RequestBody.fromString("part one"))
                 .eTag();
         assertS3Error(() -> get(anonymous, "ac-multipart", "big"), 403, "AccessDenied");
-        root.completeMultipartUpload(b -> b.bucket("ac-multipart").key("big").uploadId(uploadId)
+        root.completeMultipartUpload(b -> b.bucket("ac-multipart")
+                .key("big")
+                .uploadId(uploadId)
                 .multipartUpload(m -> m.parts(p -> p.partNumber(1).eTag(etag))));
         assertThat(get(anonymous, "ac-multipart", "big")).isEqualTo("part one");
-        assertThat(root.getObjectAcl(b -> b.bucket("ac-multipart").key("big")).grants()).hasSize(2);
+        assertThat(root.getObjectAcl(b -> b.bucket("ac-multipart").key("big")).grants())
+                .hasSize(2);
     }
 
     // ---- version-level permissions: the ...Version action and s3:versionid follow the version each check is about
@@ -513,7 +600,8 @@ class AccessControlIT {
 
     private static void assertStatus(Runnable call, int status) {
         assertThatThrownBy(call::run)
-                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(status));
+                .isInstanceOfSatisfying(
+                        S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(status));
     }
 
     @Test
@@ -525,7 +613,8 @@ class AccessControlIT {
         // HEAD answers without a body: the status is all there is.
         assertStatus(() -> bob.headObject(b -> b.bucket("ac-ver-get").key("k").versionId(v1)), 403);
         assertThat(get(bob, "ac-ver-get", "k")).isEqualTo("k two");
-        assertThat(bob.headObject(b -> b.bucket("ac-ver-get").key("k")).contentLength()).isEqualTo(5);
+        assertThat(bob.headObject(b -> b.bucket("ac-ver-get").key("k")).contentLength())
+                .isEqualTo(5);
     }
 
     @Test
@@ -534,7 +623,9 @@ class AccessControlIT {
         setPolicy("ac-ver-acl", allowBobAllBut("ac-ver-acl", "s3:GetObjectVersionAcl", null));
         assertS3Error(
                 () -> bob.getObjectAcl(b -> b.bucket("ac-ver-acl").key("k").versionId(v1)), 403, "AccessDenied");
-        assertThat(bob.getObjectAcl(b -> b.bucket("ac-ver-acl").key("k")).owner().id())
+        assertThat(bob.getObjectAcl(b -> b.bucket("ac-ver-acl").key("k"))
+                        .owner()
+                        .id())
                 .isEqualTo(Granary.ROOT_ACCOUNT_ID);
 
         setPolicy("ac-ver-acl", allowBobAllBut("ac-ver-acl", "s3:PutObjectVersionAcl", null));
@@ -544,8 +635,11 @@ class AccessControlIT {
                 403,
                 "AccessDenied");
         bob.putObjectAcl(b -> b.bucket("ac-ver-acl").key("k").acl(ObjectCannedACL.PUBLIC_READ));
-        assertThat(root.getObjectAcl(b -> b.bucket("ac-ver-acl").key("k").versionId(v1)).grants()).hasSize(1);
-        assertThat(root.getObjectAcl(b -> b.bucket("ac-ver-acl").key("k")).grants()).hasSize(2);
+        assertThat(root.getObjectAcl(b -> b.bucket("ac-ver-acl").key("k").versionId(v1))
+                        .grants())
+                .hasSize(1);
+        assertThat(root.getObjectAcl(b -> b.bucket("ac-ver-acl").key("k")).grants())
+                .hasSize(2);
     }
 
     @Test
@@ -553,13 +647,18 @@ class AccessControlIT {
         String v1 = versionedBucket("ac-ver-tags", "k").get(0).get(0);
         setPolicy("ac-ver-tags", allowBobAllBut("ac-ver-tags", "s3:PutObjectVersionTagging", null));
         assertS3Error(
-                () -> bob.putObjectTagging(b -> b.bucket("ac-ver-tags").key("k").versionId(v1)
+                () -> bob.putObjectTagging(b -> b.bucket("ac-ver-tags")
+                        .key("k")
+                        .versionId(v1)
                         .tagging(t -> t.tagSet(s -> s.key("team").value("bob")))),
                 403,
                 "AccessDenied");
-        bob.putObjectTagging(b -> b.bucket("ac-ver-tags").key("k")
+        bob.putObjectTagging(b -> b.bucket("ac-ver-tags")
+                .key("k")
                 .tagging(t -> t.tagSet(s -> s.key("team").value("bob"))));
-        root.putObjectTagging(b -> b.bucket("ac-ver-tags").key("k").versionId(v1)
+        root.putObjectTagging(b -> b.bucket("ac-ver-tags")
+                .key("k")
+                .versionId(v1)
                 .tagging(t -> t.tagSet(s -> s.key("team").value("root"))));
 
         setPolicy("ac-ver-tags", allowBobAllBut("ac-ver-tags", "s3:GetObjectVersionTagging", null));
@@ -571,12 +670,15 @@ class AccessControlIT {
 
         setPolicy("ac-ver-tags", allowBobAllBut("ac-ver-tags", "s3:DeleteObjectVersionTagging", null));
         assertS3Error(
-                () -> bob.deleteObjectTagging(b -> b.bucket("ac-ver-tags").key("k").versionId(v1)),
+                () -> bob.deleteObjectTagging(
+                        b -> b.bucket("ac-ver-tags").key("k").versionId(v1)),
                 403,
                 "AccessDenied");
         bob.deleteObjectTagging(b -> b.bucket("ac-ver-tags").key("k"));
-        assertThat(root.getObjectTagging(b -> b.bucket("ac-ver-tags").key("k")).tagSet()).isEmpty();
-        assertThat(root.getObjectTagging(b -> b.bucket("ac-ver-tags").key("k").versionId(v1)).tagSet())
+        assertThat(root.getObjectTagging(b -> b.bucket("ac-ver-tags").key("k")).tagSet())
+                .isEmpty();
+        assertThat(root.getObjectTagging(b -> b.bucket("ac-ver-tags").key("k").versionId(v1))
+                        .tagSet())
                 .singleElement()
                 .satisfies(t -> assertThat(t.value()).isEqualTo("root"));
     }
@@ -586,12 +688,12 @@ class AccessControlIT {
         String v1 = versionedBucket("ac-ver-attrs", "k").get(0).get(0);
         setPolicy("ac-ver-attrs", allowBobAllBut("ac-ver-attrs", "s3:GetObjectVersionAttributes", null));
         assertS3Error(
-                () -> bob.getObjectAttributes(b -> b.bucket("ac-ver-attrs").key("k").versionId(v1)
-                        .objectAttributes(ObjectAttributes.OBJECT_SIZE)),
+                () -> bob.getObjectAttributes(b ->
+                        b.bucket("ac-ver-attrs").key("k").versionId(v1).objectAttributes(ObjectAttributes.OBJECT_SIZE)),
                 403,
                 "AccessDenied");
-        assertThat(bob.getObjectAttributes(b -> b.bucket("ac-ver-attrs").key("k")
-                                .objectAttributes(ObjectAttributes.OBJECT_SIZE))
+        assertThat(bob.getObjectAttributes(
+                                b -> b.bucket("ac-ver-attrs").key("k").objectAttributes(ObjectAttributes.OBJECT_SIZE))
                         .objectSize())
                 .isEqualTo(5);
     }
@@ -602,8 +704,10 @@ class AccessControlIT {
         setPolicy("ac-ver-delete", allowBobAllBut("ac-ver-delete", "s3:DeleteObjectVersion", null));
         assertS3Error(
                 () -> bob.deleteObject(b -> b.bucket("ac-ver-delete").key("k").versionId(v1)), 403, "AccessDenied");
-        assertThat(bob.deleteObject(b -> b.bucket("ac-ver-delete").key("k")).deleteMarker()).isTrue();
-        assertThat(root.getObjectAsBytes(b -> b.bucket("ac-ver-delete").key("k").versionId(v1)).asUtf8String())
+        assertThat(bob.deleteObject(b -> b.bucket("ac-ver-delete").key("k")).deleteMarker())
+                .isTrue();
+        assertThat(root.getObjectAsBytes(b -> b.bucket("ac-ver-delete").key("k").versionId(v1))
+                        .asUtf8String())
                 .isEqualTo("k one");
     }
 
@@ -613,9 +717,10 @@ class AccessControlIT {
         String a1 = versions.get(0).get(0);
         String b1 = versions.get(1).get(0);
         setPolicy("ac-ver-multi", allowBobAllBut("ac-ver-multi", "s3:DeleteObjectVersion", null));
-        DeleteObjectsResponse r = bob.deleteObjects(b -> b.bucket("ac-ver-multi").delete(d -> d.objects(
-                ObjectIdentifier.builder().key("a").versionId(a1).build(),
-                ObjectIdentifier.builder().key("b").build())));
+        DeleteObjectsResponse r = bob.deleteObjects(b -> b.bucket("ac-ver-multi")
+                .delete(d -> d.objects(
+                        ObjectIdentifier.builder().key("a").versionId(a1).build(),
+                        ObjectIdentifier.builder().key("b").build())));
         assertThat(r.errors()).singleElement().satisfies(e -> {
             assertThat(e.key()).isEqualTo("a");
             assertThat(e.versionId()).isEqualTo(a1);
@@ -625,15 +730,21 @@ class AccessControlIT {
             assertThat(d.key()).isEqualTo("b");
             assertThat(d.deleteMarker()).isTrue();
         });
-        assertThat(root.getObjectAsBytes(b -> b.bucket("ac-ver-multi").key("a").versionId(a1)).asUtf8String())
+        assertThat(root.getObjectAsBytes(b -> b.bucket("ac-ver-multi").key("a").versionId(a1))
+                        .asUtf8String())
                 .isEqualTo("a one");
 
         // s3:versionid is the entry's version id: only the version the condition names is refused.
-        setPolicy("ac-ver-multi", allowBobAllBut(
-                "ac-ver-multi", "s3:DeleteObjectVersion", "{\"StringEquals\":{\"s3:versionid\":\"" + a1 + "\"}}"));
-        r = bob.deleteObjects(b -> b.bucket("ac-ver-multi").delete(d -> d.objects(
-                ObjectIdentifier.builder().key("a").versionId(a1).build(),
-                ObjectIdentifier.builder().key("b").versionId(b1).build())));
+        setPolicy(
+                "ac-ver-multi",
+                allowBobAllBut(
+                        "ac-ver-multi",
+                        "s3:DeleteObjectVersion",
+                        "{\"StringEquals\":{\"s3:versionid\":\"" + a1 + "\"}}"));
+        r = bob.deleteObjects(b -> b.bucket("ac-ver-multi")
+                .delete(d -> d.objects(
+                        ObjectIdentifier.builder().key("a").versionId(a1).build(),
+                        ObjectIdentifier.builder().key("b").versionId(b1).build())));
         assertThat(r.errors()).singleElement().satisfies(e -> {
             assertThat(e.key()).isEqualTo("a");
             assertThat(e.versionId()).isEqualTo(a1);
@@ -643,7 +754,8 @@ class AccessControlIT {
             assertThat(d.key()).isEqualTo("b");
             assertThat(d.versionId()).isEqualTo(b1);
         });
-        assertStatus(() -> root.headObject(b -> b.bucket("ac-ver-multi").key("b").versionId(b1)), 404);
+        assertStatus(
+                () -> root.headObject(b -> b.bucket("ac-ver-multi").key("b").versionId(b1)), 404);
     }
 
     @Test
@@ -653,24 +765,37 @@ class AccessControlIT {
         String v2 = versions.get(1);
         setPolicy("ac-ver-copy", allowBobAllBut("ac-ver-copy", "s3:GetObjectVersion", null));
         assertS3Error(
-                () -> bob.copyObject(b -> b.sourceBucket("ac-ver-copy").sourceKey("k").sourceVersionId(v1)
-                        .destinationBucket("ac-ver-copy").destinationKey("copy")),
+                () -> bob.copyObject(b -> b.sourceBucket("ac-ver-copy")
+                        .sourceKey("k")
+                        .sourceVersionId(v1)
+                        .destinationBucket("ac-ver-copy")
+                        .destinationKey("copy")),
                 403,
                 "AccessDenied");
-        bob.copyObject(b -> b.sourceBucket("ac-ver-copy").sourceKey("k")
-                .destinationBucket("ac-ver-copy").destinationKey("copy"));
+        bob.copyObject(b -> b.sourceBucket("ac-ver-copy")
+                .sourceKey("k")
+                .destinationBucket("ac-ver-copy")
+                .destinationKey("copy"));
         assertThat(get(bob, "ac-ver-copy", "copy")).isEqualTo("k two");
 
         // s3:versionid is the source's version id: only the version the condition names is refused.
-        setPolicy("ac-ver-copy", allowBobAllBut(
-                "ac-ver-copy", "s3:GetObjectVersion", "{\"StringEquals\":{\"s3:versionid\":\"" + v1 + "\"}}"));
+        setPolicy(
+                "ac-ver-copy",
+                allowBobAllBut(
+                        "ac-ver-copy", "s3:GetObjectVersion", "{\"StringEquals\":{\"s3:versionid\":\"" + v1 + "\"}}"));
         assertS3Error(
-                () -> bob.copyObject(b -> b.sourceBucket("ac-ver-copy").sourceKey("k").sourceVersionId(v1)
-                        .destinationBucket("ac-ver-copy").destinationKey("copy")),
+                () -> bob.copyObject(b -> b.sourceBucket("ac-ver-copy")
+                        .sourceKey("k")
+                        .sourceVersionId(v1)
+                        .destinationBucket("ac-ver-copy")
+                        .destinationKey("copy")),
                 403,
                 "AccessDenied");
-        bob.copyObject(b -> b.sourceBucket("ac-ver-copy").sourceKey("k").sourceVersionId(v2)
-                .destinationBucket("ac-ver-copy").destinationKey("copy"));
+        bob.copyObject(b -> b.sourceBucket("ac-ver-copy")
+                .sourceKey("k")
+                .sourceVersionId(v2)
+                .destinationBucket("ac-ver-copy")
+                .destinationKey("copy"));
     }
 
     @Test
@@ -679,28 +804,51 @@ class AccessControlIT {
         String v1 = versions.get(0);
         String v2 = versions.get(1);
         setPolicy("ac-ver-part-copy", allowBobAllBut("ac-ver-part-copy", "s3:GetObjectVersion", null));
-        String uploadId = bob.createMultipartUpload(b -> b.bucket("ac-ver-part-copy").key("parts")).uploadId();
+        String uploadId = bob.createMultipartUpload(
+                        b -> b.bucket("ac-ver-part-copy").key("parts"))
+                .uploadId();
         assertS3Error(
-                () -> bob.uploadPartCopy(b -> b.sourceBucket("ac-ver-part-copy").sourceKey("k").sourceVersionId(v1)
-                        .destinationBucket("ac-ver-part-copy").destinationKey("parts").uploadId(uploadId)
+                () -> bob.uploadPartCopy(b -> b.sourceBucket("ac-ver-part-copy")
+                        .sourceKey("k")
+                        .sourceVersionId(v1)
+                        .destinationBucket("ac-ver-part-copy")
+                        .destinationKey("parts")
+                        .uploadId(uploadId)
                         .partNumber(1)),
                 403,
                 "AccessDenied");
-        bob.uploadPartCopy(b -> b.sourceBucket("ac-ver-part-copy").sourceKey("k")
-                .destinationBucket("ac-ver-part-copy").destinationKey("parts").uploadId(uploadId).partNumber(1));
+        bob.uploadPartCopy(b -> b.sourceBucket("ac-ver-part-copy")
+                .sourceKey("k")
+                .destinationBucket("ac-ver-part-copy")
+                .destinationKey("parts")
+                .uploadId(uploadId)
+                .partNumber(1));
 
-        setPolicy("ac-ver-part-copy", allowBobAllBut(
-                "ac-ver-part-copy", "s3:GetObjectVersion",
-                "{\"StringEquals\":{\"s3:versionid\":\"" + v1 + "\"}}"));
+        setPolicy(
+                "ac-ver-part-copy",
+                allowBobAllBut(
+                        "ac-ver-part-copy",
+                        "s3:GetObjectVersion",
+                        "{\"StringEquals\":{\"s3:versionid\":\"" + v1 + "\"}}"));
         assertS3Error(
-                () -> bob.uploadPartCopy(b -> b.sourceBucket("ac-ver-part-copy").sourceKey("k").sourceVersionId(v1)
-                        .destinationBucket("ac-ver-part-copy").destinationKey("parts").uploadId(uploadId)
+                () -> bob.uploadPartCopy(b -> b.sourceBucket("ac-ver-part-copy")
+                        .sourceKey("k")
+                        .sourceVersionId(v1)
+                        .destinationBucket("ac-ver-part-copy")
+                        .destinationKey("parts")
+                        .uploadId(uploadId)
                         .partNumber(2)),
                 403,
                 "AccessDenied");
-        bob.uploadPartCopy(b -> b.sourceBucket("ac-ver-part-copy").sourceKey("k").sourceVersionId(v2)
-                .destinationBucket("ac-ver-part-copy").destinationKey("parts").uploadId(uploadId).partNumber(2));
-        assertThat(bob.listParts(b -> b.bucket("ac-ver-part-copy").key("parts").uploadId(uploadId)).parts())
+        bob.uploadPartCopy(b -> b.sourceBucket("ac-ver-part-copy")
+                .sourceKey("k")
+                .sourceVersionId(v2)
+                .destinationBucket("ac-ver-part-copy")
+                .destinationKey("parts")
+                .uploadId(uploadId)
+                .partNumber(2));
+        assertThat(bob.listParts(b -> b.bucket("ac-ver-part-copy").key("parts").uploadId(uploadId))
+                        .parts())
                 .extracting(p -> p.partNumber())
                 .containsExactly(1, 2);
         bob.abortMultipartUpload(b -> b.bucket("ac-ver-part-copy").key("parts").uploadId(uploadId));
@@ -716,7 +864,8 @@ class AccessControlIT {
             try {
                 Base64.Encoder b64 = Base64.getEncoder();
                 return new CustomerKey(
-                        b64.encodeToString(k), b64.encodeToString(MessageDigest.getInstance("MD5").digest(k)));
+                        b64.encodeToString(k),
+                        b64.encodeToString(MessageDigest.getInstance("MD5").digest(k)));
             } catch (java.security.NoSuchAlgorithmException e) {
                 throw new IllegalStateException(e);
             }
@@ -731,13 +880,19 @@ class AccessControlIT {
         assertStatus(() -> client.headObject(b -> b.bucket(bucket).key(key)), 403);
         for (CustomerKey ck : List.of(badMd5, other)) {
             assertS3Error(
-                    () -> client.getObjectAsBytes(b -> b.bucket(bucket).key(key).sseCustomerAlgorithm("AES256")
-                            .sseCustomerKey(ck.key()).sseCustomerKeyMD5(ck.md5())),
+                    () -> client.getObjectAsBytes(b -> b.bucket(bucket)
+                            .key(key)
+                            .sseCustomerAlgorithm("AES256")
+                            .sseCustomerKey(ck.key())
+                            .sseCustomerKeyMD5(ck.md5())),
                     403,
                     "AccessDenied");
             assertStatus(
-                    () -> client.headObject(b -> b.bucket(bucket).key(key).sseCustomerAlgorithm("AES256")
-                            .sseCustomerKey(ck.key()).sseCustomerKeyMD5(ck.md5())),
+                    () -> client.headObject(b -> b.bucket(bucket)
+                            .key(key)
+                            .sseCustomerAlgorithm("AES256")
+                            .sseCustomerKey(ck.key())
+                            .sseCustomerKeyMD5(ck.md5())),
                     403);
         }
     }
@@ -745,17 +900,24 @@ class AccessControlIT {
     @Test
     void aDeniedReadOfAnSseCustomerObjectIsAccessDeniedWhateverKeyHeadersItSends() {
         root.createBucket(b -> b.bucket("ac-sse-c"));
-        root.putBucketAcl(b -> b.bucket("ac-sse-c").grantWrite("id=\"" + bobUser.canonicalId() + "\"")
+        root.putBucketAcl(b -> b.bucket("ac-sse-c")
+                .grantWrite("id=\"" + bobUser.canonicalId() + "\"")
                 .grantFullControl("id=\"" + Granary.ROOT_ACCOUNT_ID + "\""));
         CustomerKey rootKey = CustomerKey.of((byte) 1);
         root.putObject(
-                b -> b.bucket("ac-sse-c").key("roots").sseCustomerAlgorithm("AES256")
-                        .sseCustomerKey(rootKey.key()).sseCustomerKeyMD5(rootKey.md5()),
+                b -> b.bucket("ac-sse-c")
+                        .key("roots")
+                        .sseCustomerAlgorithm("AES256")
+                        .sseCustomerKey(rootKey.key())
+                        .sseCustomerKeyMD5(rootKey.md5()),
                 RequestBody.fromString("root's secret"));
         CustomerKey bobKey = CustomerKey.of((byte) 2);
         bob.putObject(
-                b -> b.bucket("ac-sse-c").key("bobs").sseCustomerAlgorithm("AES256")
-                        .sseCustomerKey(bobKey.key()).sseCustomerKeyMD5(bobKey.md5()),
+                b -> b.bucket("ac-sse-c")
+                        .key("bobs")
+                        .sseCustomerAlgorithm("AES256")
+                        .sseCustomerKey(bobKey.key())
+                        .sseCustomerKeyMD5(bobKey.md5()),
                 RequestBody.fromString("bob's secret"));
 
         // A stranger to the object, and the bucket owner reading an object another account uploaded privately.
@@ -763,8 +925,11 @@ class AccessControlIT {
         assertEveryReadIsAccessDenied(root, "ac-sse-c", "bobs", bobKey);
         // Allowed, the key is checked as before.
         assertS3Error(() -> get(bob, "ac-sse-c", "bobs"), 400, "InvalidRequest");
-        assertThat(bob.getObjectAsBytes(b -> b.bucket("ac-sse-c").key("bobs").sseCustomerAlgorithm("AES256")
-                                .sseCustomerKey(bobKey.key()).sseCustomerKeyMD5(bobKey.md5()))
+        assertThat(bob.getObjectAsBytes(b -> b.bucket("ac-sse-c")
+                                .key("bobs")
+                                .sseCustomerAlgorithm("AES256")
+                                .sseCustomerKey(bobKey.key())
+                                .sseCustomerKeyMD5(bobKey.md5()))
                         .asUtf8String())
                 .isEqualTo("bob's secret");
     }

@@ -54,7 +54,9 @@ class AuthIT {
                         .putObjectRequest(b -> b.bucket(BUCKET).key("pre signed/ü.txt")))
                 .url();
         HttpResponse<String> putResponse = http.send(
-                HttpRequest.newBuilder(put.toURI()).PUT(HttpRequest.BodyPublishers.ofString("browser bytes")).build(),
+                HttpRequest.newBuilder(put.toURI())
+                        .PUT(HttpRequest.BodyPublishers.ofString("browser bytes"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(putResponse.statusCode()).isEqualTo(200);
         URL get = server.presigner()
@@ -78,12 +80,20 @@ class AuthIT {
     @Test
     void expiredPresignedUrlIsRefused() throws Exception {
         server.client().putObject(b -> b.bucket(BUCKET).key("expiring"), RequestBody.fromString("x"));
-        SigV4Signer signer = new SigV4Signer(GranaryServerExtension.ACCESS_KEY, GranaryServerExtension.SECRET_KEY, "us-east-1");
+        SigV4Signer signer =
+                new SigV4Signer(GranaryServerExtension.ACCESS_KEY, GranaryServerExtension.SECRET_KEY, "us-east-1");
         String host = "127.0.0.1:" + server.uri().getPort();
         String query = signer.presign(
-                "GET", "/" + BUCKET + "/expiring", null, host, Duration.ofSeconds(60), Instant.now().minusSeconds(120));
+                "GET",
+                "/" + BUCKET + "/expiring",
+                null,
+                host,
+                Duration.ofSeconds(60),
+                Instant.now().minusSeconds(120));
         HttpResponse<String> response = http.send(
-                HttpRequest.newBuilder(URI.create(server.uri() + "/" + BUCKET + "/expiring?" + query)).GET().build(),
+                HttpRequest.newBuilder(URI.create(server.uri() + "/" + BUCKET + "/expiring?" + query))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(403);
         assertThat(response.body()).contains("<Code>AccessDenied</Code>").contains("expired");
@@ -91,11 +101,14 @@ class AuthIT {
 
     @Test
     void presignedUrlLongerThanSevenDaysIsRefused() throws Exception {
-        SigV4Signer signer = new SigV4Signer(GranaryServerExtension.ACCESS_KEY, GranaryServerExtension.SECRET_KEY, "us-east-1");
+        SigV4Signer signer =
+                new SigV4Signer(GranaryServerExtension.ACCESS_KEY, GranaryServerExtension.SECRET_KEY, "us-east-1");
         String host = "127.0.0.1:" + server.uri().getPort();
         String query = signer.presign("GET", "/" + BUCKET + "/x", null, host, Duration.ofDays(8), Instant.now());
         HttpResponse<String> response = http.send(
-                HttpRequest.newBuilder(URI.create(server.uri() + "/" + BUCKET + "/x?" + query)).GET().build(),
+                HttpRequest.newBuilder(URI.create(server.uri() + "/" + BUCKET + "/x?" + query))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.body()).contains("<Code>AuthorizationQueryParametersError</Code>");
@@ -103,7 +116,8 @@ class AuthIT {
 
     @Test
     void wrongSecretFailsWithSignatureDoesNotMatch() {
-        assertThatThrownBy(() -> clientWith(GranaryServerExtension.ACCESS_KEY, "wrong-secret").listBuckets())
+        assertThatThrownBy(() -> clientWith(GranaryServerExtension.ACCESS_KEY, "wrong-secret")
+                        .listBuckets())
                 .isInstanceOfSatisfying(S3Exception.class, e -> {
                     assertThat(e.statusCode()).isEqualTo(403);
                     assertThat(e.awsErrorDetails().errorCode()).isEqualTo("SignatureDoesNotMatch");
@@ -113,8 +127,9 @@ class AuthIT {
     @Test
     void unknownAccessKeyFailsWithInvalidAccessKeyId() {
         assertThatThrownBy(() -> clientWith("nobody", "secret").listBuckets())
-                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.awsErrorDetails().errorCode())
-                        .isEqualTo("InvalidAccessKeyId"));
+                .isInstanceOfSatisfying(
+                        S3Exception.class,
+                        e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidAccessKeyId"));
     }
 
     private HttpResponse<String> sendSigned(String method, String path, byte[] body, String payloadHash, Instant time)
@@ -124,8 +139,8 @@ class AuthIT {
 
     @Test
     void requestsSignedFarFromNowFailWithRequestTimeTooSkewed() throws Exception {
-        HttpResponse<String> response =
-                sendSigned("GET", "/", new byte[0], sha256Hex(new byte[0]), Instant.now().minus(Duration.ofMinutes(20)));
+        HttpResponse<String> response = sendSigned(
+                "GET", "/", new byte[0], sha256Hex(new byte[0]), Instant.now().minus(Duration.ofMinutes(20)));
         assertThat(response.statusCode()).isEqualTo(403);
         assertThat(response.body()).contains("<Code>RequestTimeTooSkewed</Code>");
     }
@@ -134,10 +149,17 @@ class AuthIT {
     void payloadNotMatchingTheSignedHashIsRejectedAndNotStored() throws Exception {
         byte[] body = "actual".getBytes(StandardCharsets.UTF_8);
         HttpResponse<String> response = sendSigned(
-                "PUT", "/" + BUCKET + "/tampered", body, sha256Hex("declared".getBytes(StandardCharsets.UTF_8)), Instant.now());
+                "PUT",
+                "/" + BUCKET + "/tampered",
+                body,
+                sha256Hex("declared".getBytes(StandardCharsets.UTF_8)),
+                Instant.now());
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.body()).contains("<Code>XAmzContentSHA256Mismatch</Code>");
-        assertThat(server.client().listObjectsV2(b -> b.bucket(BUCKET).prefix("tampered")).keyCount()).isZero();
+        assertThat(server.client()
+                        .listObjectsV2(b -> b.bucket(BUCKET).prefix("tampered"))
+                        .keyCount())
+                .isZero();
         HttpResponse<String> ok =
                 sendSigned("PUT", "/" + BUCKET + "/signed-hash", body, sha256Hex(body), Instant.now());
         assertThat(ok.statusCode()).isEqualTo(200);
@@ -150,11 +172,14 @@ class AuthIT {
                 .region(Region.US_EAST_1)
                 .forcePathStyle(true)
                 .credentialsProvider(server.credentials())
-                .httpClient(ApacheHttpClient.builder().expectContinueEnabled(true).build())
+                .httpClient(
+                        ApacheHttpClient.builder().expectContinueEnabled(true).build())
                 .build();
         byte[] data = ObjectIT.randomBytes(2_000_000, 77);
         apache.putObject(b -> b.bucket(BUCKET).key("continued"), RequestBody.fromBytes(data));
-        assertThat(apache.getObjectAsBytes(b -> b.bucket(BUCKET).key("continued")).asByteArray()).isEqualTo(data);
+        assertThat(apache.getObjectAsBytes(b -> b.bucket(BUCKET).key("continued"))
+                        .asByteArray())
+                .isEqualTo(data);
     }
 
     private static String sha256Hex(byte[] data) throws Exception {

@@ -59,8 +59,7 @@ class BrowserIT {
 
     @Test
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
-    void pageFromAnotherOriginUploadsWithPresignedPutAndFormPostThenReadsBothBack(@TempDir Path work)
-            throws Exception {
+    void pageFromAnotherOriginUploadsWithPresignedPutAndFormPostThenReadsBothBack(@TempDir Path work) throws Exception {
         uploadFromAPageOfAnotherOrigin(server, work);
     }
 
@@ -79,7 +78,9 @@ class BrowserIT {
         S3ClientsIT.requireTool(node, "node (Debian package nodejs)");
         String npm = S3ClientsIT.onPath("npm");
         S3ClientsIT.requireTool(npm, "npm");
-        Path scripts = Path.of(BrowserIT.class.getResource("/browser/upload.mjs").toURI()).getParent();
+        Path scripts = Path.of(
+                        BrowserIT.class.getResource("/browser/upload.mjs").toURI())
+                .getParent();
         installPlaywright(npm, scripts, work);
 
         pageServer = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -88,20 +89,22 @@ class BrowserIT {
 
         S3Client s3 = server.client();
         s3.createBucket(b -> b.bucket(BUCKET));
-        s3.putBucketCors(b -> b.bucket(BUCKET).corsConfiguration(c -> c.corsRules(CORSRule.builder()
-                .allowedOrigins(pageOrigin)
-                .allowedMethods("GET", "PUT", "POST", "HEAD")
-                .allowedHeaders("*")
-                .exposeHeaders("ETag")
-                .maxAgeSeconds(60)
-                .build())));
+        s3.putBucketCors(b -> b.bucket(BUCKET)
+                .corsConfiguration(c -> c.corsRules(CORSRule.builder()
+                        .allowedOrigins(pageOrigin)
+                        .allowedMethods("GET", "PUT", "POST", "HEAD")
+                        .allowedHeaders("*")
+                        .exposeHeaders("ETag")
+                        .maxAgeSeconds(60)
+                        .build())));
 
         String config = config(server);
         byte[] page = Files.readAllBytes(scripts.resolve("page.html"));
         pageServer.createContext("/", exchange -> {
             switch (exchange.getRequestURI().getPath()) {
                 case "/" -> respond(exchange, 200, "text/html; charset=utf-8", page);
-                case "/config.json" -> respond(exchange, 200, "application/json", config.getBytes(StandardCharsets.UTF_8));
+                case "/config.json" ->
+                    respond(exchange, 200, "application/json", config.getBytes(StandardCharsets.UTF_8));
                 default -> respond(exchange, 404, "text/plain", "not found".getBytes(StandardCharsets.UTF_8));
             }
         });
@@ -116,8 +119,10 @@ class BrowserIT {
         String formEtag = s3.headObject(b -> b.bucket(BUCKET).key(FORM_KEY)).eTag();
         assertThat(putEtag).isEqualTo("\"" + ObjectIT.md5Hex(putData) + "\"");
         assertThat(formEtag).isEqualTo("\"" + ObjectIT.md5Hex(formData) + "\"");
-        assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(PUT_KEY)).asByteArray()).isEqualTo(putData);
-        assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(FORM_KEY)).asByteArray()).isEqualTo(formData);
+        assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(PUT_KEY)).asByteArray())
+                .isEqualTo(putData);
+        assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(FORM_KEY)).asByteArray())
+                .isEqualTo(formData);
 
         assertThat(text(result, "origin")).isEqualTo(pageOrigin);
         // (a) presigned PUT: the ETag is readable only because the rule exposes it.
@@ -132,7 +137,8 @@ class BrowserIT {
         assertThat(text(result, "post", "xml", "bucket")).as(report).isEqualTo(BUCKET);
         assertThat(text(result, "post", "xml", "key")).as(report).isEqualTo(FORM_KEY);
         // (c) presigned GETs: the page compared the bytes; the digests are checked here too.
-        for (Map.Entry<String, byte[]> get : Map.of("getPut", putData, "getPost", formData).entrySet()) {
+        for (Map.Entry<String, byte[]> get :
+                Map.of("getPut", putData, "getPost", formData).entrySet()) {
             String name = get.getKey();
             assertThat(text(result, name, "error")).as(report).isNull();
             assertThat(text(result, name, "status")).as(report).isEqualTo("200");
@@ -147,15 +153,18 @@ class BrowserIT {
     private static String config(GranaryServerExtension server) {
         Duration validity = Duration.ofMinutes(5);
         try (S3Presigner presigner = server.presigner()) {
-            String putUrl = presigner.presignPutObject(p -> p.signatureDuration(validity)
+            String putUrl = presigner
+                    .presignPutObject(p -> p.signatureDuration(validity)
                             .putObjectRequest(o -> o.bucket(BUCKET).key(PUT_KEY)))
                     .url()
                     .toString();
-            String getPutUrl = presigner.presignGetObject(p -> p.signatureDuration(validity)
+            String getPutUrl = presigner
+                    .presignGetObject(p -> p.signatureDuration(validity)
                             .getObjectRequest(o -> o.bucket(BUCKET).key(PUT_KEY)))
                     .url()
                     .toString();
-            String getFormUrl = presigner.presignGetObject(p -> p.signatureDuration(validity)
+            String getFormUrl = presigner
+                    .presignGetObject(p -> p.signatureDuration(validity)
                             .getObjectRequest(o -> o.bucket(BUCKET).key(FORM_KEY)))
                     .url()
                     .toString();
@@ -212,8 +221,12 @@ class BrowserIT {
 
     private static JsonNode runBrowser(
             String node, String chromium, Path scripts, String pageUrl, Path work, String spki) throws Exception {
-        String output = run(List.of(node, scripts.resolve("upload.mjs").toString(), pageUrl), scripts,
-                work.resolve("browser.log"), 60, Map.of("CHROMIUM", chromium, "GRANARY_SPKI", spki));
+        String output = run(
+                List.of(node, scripts.resolve("upload.mjs").toString(), pageUrl),
+                scripts,
+                work.resolve("browser.log"),
+                60,
+                Map.of("CHROMIUM", chromium, "GRANARY_SPKI", spki));
         System.out.println(output);
         String line = output.lines()
                 .filter(l -> l.startsWith("RESULT "))
@@ -225,8 +238,7 @@ class BrowserIT {
     }
 
     /** Runs {@code command} to completion within {@code seconds}, asserting exit code 0; returns its output. */
-    static String run(List<String> command, Path dir, Path log, int seconds, Map<String, String> env)
-            throws Exception {
+    static String run(List<String> command, Path dir, Path log, int seconds, Map<String, String> env) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
         pb.redirectOutput(log.toFile());
         pb.environment().putAll(env);
@@ -238,7 +250,9 @@ class BrowserIT {
             p.waitFor(5, TimeUnit.SECONDS);
         }
         String output = Files.readString(log, StandardCharsets.UTF_8);
-        assertThat(finished).as(command + " finished within " + seconds + " s:\n" + output).isTrue();
+        assertThat(finished)
+                .as(command + " finished within " + seconds + " s:\n" + output)
+                .isTrue();
         assertThat(p.exitValue()).as(command + " output:\n" + output).isZero();
         return output;
     }

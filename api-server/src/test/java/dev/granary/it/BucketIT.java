@@ -26,10 +26,15 @@ class BucketIT {
     void createListHeadAndDeleteBucket() {
         s3.createBucket(b -> b.bucket("alpha-bucket"));
         assertThat(s3.listBuckets().buckets()).extracting(Bucket::name).contains("alpha-bucket");
-        assertThat(s3.headBucket(b -> b.bucket("alpha-bucket")).sdkHttpResponse().statusCode()).isEqualTo(200);
-        assertThat(s3.getBucketLocation(b -> b.bucket("alpha-bucket")).locationConstraintAsString()).isEmpty();
+        assertThat(s3.headBucket(b -> b.bucket("alpha-bucket"))
+                        .sdkHttpResponse()
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(s3.getBucketLocation(b -> b.bucket("alpha-bucket")).locationConstraintAsString())
+                .isEmpty();
         s3.deleteBucket(b -> b.bucket("alpha-bucket"));
-        assertThatThrownBy(() -> s3.headBucket(b -> b.bucket("alpha-bucket"))).isInstanceOf(NoSuchBucketException.class);
+        assertThatThrownBy(() -> s3.headBucket(b -> b.bucket("alpha-bucket")))
+                .isInstanceOf(NoSuchBucketException.class);
     }
 
     @Test
@@ -38,7 +43,8 @@ class BucketIT {
         s3.createBucket(b -> b.bucket("twice").acl(BucketCannedACL.PUBLIC_READ));
         s3.putObject(b -> b.bucket("twice").key("kept"), RequestBody.fromString("kept"));
         s3.createBucket(b -> b.bucket("twice"));
-        assertThat(s3.getObjectAsBytes(b -> b.bucket("twice").key("kept")).asUtf8String()).isEqualTo("kept");
+        assertThat(s3.getObjectAsBytes(b -> b.bucket("twice").key("kept")).asUtf8String())
+                .isEqualTo("kept");
         assertThat(s3.getBucketAcl(b -> b.bucket("twice")).grants()).hasSize(1);
     }
 
@@ -47,7 +53,16 @@ class BucketIT {
         // Sent raw: the SDK refuses some of these names itself.
         SignedHttp http = new SignedHttp(server);
         for (String name : new String[] {
-            "ab", "UPPER", "under_score", "192.168.1.1", "a..b", "-start", "end-", "xn--abc", "a".repeat(64), "dot.-dash"
+            "ab",
+            "UPPER",
+            "under_score",
+            "192.168.1.1",
+            "a..b",
+            "-start",
+            "end-",
+            "xn--abc",
+            "a".repeat(64),
+            "dot.-dash"
         }) {
             HttpResponse<String> response = http.send("PUT", "/" + name, new byte[0]);
             assertThat(response.statusCode()).as(name).isEqualTo(400);
@@ -81,10 +96,12 @@ class BucketIT {
 
     @Test
     void wrongLocationConstraintIsRejected() {
-        assertThatThrownBy(() -> s3.createBucket(b -> b.bucket("elsewhere")
-                        .createBucketConfiguration(c -> c.locationConstraint("eu-west-1"))))
-                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.awsErrorDetails().errorCode())
-                        .isEqualTo("IllegalLocationConstraintException"));
+        assertThatThrownBy(() -> s3.createBucket(
+                        b -> b.bucket("elsewhere").createBucketConfiguration(c -> c.locationConstraint("eu-west-1"))))
+                .isInstanceOfSatisfying(
+                        S3Exception.class,
+                        e -> assertThat(e.awsErrorDetails().errorCode())
+                                .isEqualTo("IllegalLocationConstraintException"));
     }
 
     @Test
@@ -92,7 +109,9 @@ class BucketIT {
         s3.createBucket(b -> b.bucket("private-bucket"));
         HttpClient http = HttpClient.newHttpClient();
         HttpResponse<String> response = http.send(
-                HttpRequest.newBuilder(URI.create(server.uri() + "/private-bucket")).GET().build(),
+                HttpRequest.newBuilder(URI.create(server.uri() + "/private-bucket"))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(403);
         assertThat(response.body()).contains("<Code>AccessDenied</Code>");
@@ -105,7 +124,9 @@ class BucketIT {
         HttpClient http = HttpClient.newHttpClient();
         for (String path : new String[] {"/health", "/minio/health/live", "/minio/health/ready"}) {
             HttpResponse<String> response = http.send(
-                    HttpRequest.newBuilder(URI.create(server.uri() + path)).GET().build(),
+                    HttpRequest.newBuilder(URI.create(server.uri() + path))
+                            .GET()
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as(path).isEqualTo(200);
         }
@@ -124,8 +145,10 @@ class BucketIT {
                         .dnsResolver(host -> new java.net.InetAddress[] {java.net.InetAddress.getLoopbackAddress()})
                         .build())
                 .build();
-        String body = vhost.getObjectAsBytes(b -> b.bucket("vhost-bucket").key("dir/file.txt")).asUtf8String();
+        String body = vhost.getObjectAsBytes(b -> b.bucket("vhost-bucket").key("dir/file.txt"))
+                .asUtf8String();
         assertThat(body).isEqualTo("hello");
-        assertThat(vhost.listObjectsV2(b -> b.bucket("vhost-bucket")).contents()).hasSize(1);
+        assertThat(vhost.listObjectsV2(b -> b.bucket("vhost-bucket")).contents())
+                .hasSize(1);
     }
 }

@@ -38,16 +38,20 @@ class CorsIT {
         S3Client s3 = server.client();
         s3.createBucket(b -> b.bucket(BUCKET));
         s3.createBucket(b -> b.bucket(PLAIN));
-        s3.putBucketCors(b -> b.bucket(BUCKET).corsConfiguration(c -> c.corsRules(
-                CORSRule.builder()
-                        .id("app")
-                        .allowedOrigins("https://*.example.com")
-                        .allowedMethods("GET", "PUT", "POST", "HEAD")
-                        .allowedHeaders("content-type", "x-amz-*")
-                        .exposeHeaders("ETag", "x-amz-request-id")
-                        .maxAgeSeconds(3000)
-                        .build(),
-                CORSRule.builder().allowedOrigins("*").allowedMethods("GET").build())));
+        s3.putBucketCors(b -> b.bucket(BUCKET)
+                .corsConfiguration(c -> c.corsRules(
+                        CORSRule.builder()
+                                .id("app")
+                                .allowedOrigins("https://*.example.com")
+                                .allowedMethods("GET", "PUT", "POST", "HEAD")
+                                .allowedHeaders("content-type", "x-amz-*")
+                                .exposeHeaders("ETag", "x-amz-request-id")
+                                .maxAgeSeconds(3000)
+                                .build(),
+                        CORSRule.builder()
+                                .allowedOrigins("*")
+                                .allowedMethods("GET")
+                                .build())));
         s3.putObject(b -> b.bucket(BUCKET).key("hello.txt"), RequestBody.fromString("hello"));
         s3.putObject(b -> b.bucket(PLAIN).key("hello.txt"), RequestBody.fromString("hello"));
     }
@@ -82,15 +86,21 @@ class CorsIT {
         String bucket = "cors-deleted";
         s3.createBucket(b -> b.bucket(bucket));
         s3.putBucketCors(b -> b.bucket(bucket)
-                .corsConfiguration(c -> c.corsRules(CORSRule.builder().allowedOrigins("*").allowedMethods("GET").build())));
-        assertThat(preflight("/" + bucket + "/k", "https://a.test", "GET", null).statusCode()).isEqualTo(200);
+                .corsConfiguration(c -> c.corsRules(CORSRule.builder()
+                        .allowedOrigins("*")
+                        .allowedMethods("GET")
+                        .build())));
+        assertThat(preflight("/" + bucket + "/k", "https://a.test", "GET", null).statusCode())
+                .isEqualTo(200);
 
         s3.deleteBucketCors(b -> b.bucket(bucket));
         s3.deleteBucketCors(b -> b.bucket(bucket));
 
         assertThatThrownBy(() -> s3.getBucketCors(b -> b.bucket(bucket)))
-                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(404));
-        assertThat(preflight("/" + bucket + "/k", "https://a.test", "GET", null).statusCode()).isEqualTo(403);
+                .isInstanceOfSatisfying(
+                        S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(404));
+        assertThat(preflight("/" + bucket + "/k", "https://a.test", "GET", null).statusCode())
+                .isEqualTo(403);
     }
 
     @Test
@@ -98,19 +108,26 @@ class CorsIT {
         String bucket = "cors-recreated";
         s3.createBucket(b -> b.bucket(bucket));
         s3.putBucketCors(b -> b.bucket(bucket)
-                .corsConfiguration(c -> c.corsRules(CORSRule.builder().allowedOrigins("*").allowedMethods("GET").build())));
+                .corsConfiguration(c -> c.corsRules(CORSRule.builder()
+                        .allowedOrigins("*")
+                        .allowedMethods("GET")
+                        .build())));
         s3.deleteBucket(b -> b.bucket(bucket));
         s3.createBucket(b -> b.bucket(bucket));
 
         assertThatThrownBy(() -> s3.getBucketCors(b -> b.bucket(bucket)))
-                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.awsErrorDetails().errorCode())
-                        .isEqualTo("NoSuchCORSConfiguration"));
+                .isInstanceOfSatisfying(
+                        S3Exception.class,
+                        e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("NoSuchCORSConfiguration"));
     }
 
     @Test
     void unsupportedMethodFailsWithInvalidRequest() {
-        assertThatThrownBy(() -> s3.putBucketCors(b -> b.bucket(PLAIN).corsConfiguration(c -> c.corsRules(
-                        CORSRule.builder().allowedOrigins("*").allowedMethods("PATCH").build()))))
+        assertThatThrownBy(() -> s3.putBucketCors(b -> b.bucket(PLAIN)
+                        .corsConfiguration(c -> c.corsRules(CORSRule.builder()
+                                .allowedOrigins("*")
+                                .allowedMethods("PATCH")
+                                .build()))))
                 .isInstanceOfSatisfying(S3Exception.class, e -> {
                     assertThat(e.statusCode()).isEqualTo(400);
                     assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidRequest");
@@ -121,7 +138,8 @@ class CorsIT {
 
     @Test
     void invalidConfigurationsAreRejected() throws Exception {
-        String noOrigin = "<CORSConfiguration><CORSRule><AllowedMethod>GET</AllowedMethod></CORSRule></CORSConfiguration>";
+        String noOrigin =
+                "<CORSConfiguration><CORSRule><AllowedMethod>GET</AllowedMethod></CORSRule></CORSConfiguration>";
         String noRule = "<CORSConfiguration></CORSConfiguration>";
         String twoWildcards = "<CORSConfiguration><CORSRule><AllowedOrigin>https://*.*.test</AllowedOrigin>"
                 + "<AllowedMethod>GET</AllowedMethod></CORSRule></CORSConfiguration>";
@@ -142,8 +160,8 @@ class CorsIT {
 
     @Test
     void matchingPreflightIsAnsweredWithoutCredentials() throws Exception {
-        HttpResponse<String> r = preflight("/" + BUCKET + "/photos/a.jpg", "https://app.example.com", "PUT",
-                "Content-Type, X-Amz-Meta-Owner");
+        HttpResponse<String> r = preflight(
+                "/" + BUCKET + "/photos/a.jpg", "https://app.example.com", "PUT", "Content-Type, X-Amz-Meta-Owner");
 
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).isEmpty();
@@ -216,7 +234,11 @@ class CorsIT {
     @Test
     void actualGetCarriesCorsHeadersWithTheEtagExposed() throws Exception {
         HttpResponse<String> r = signed.send(
-                "GET", "/" + BUCKET + "/hello.txt", new byte[0], SignedHttp.sha256Hex(new byte[0]), Instant.now(),
+                "GET",
+                "/" + BUCKET + "/hello.txt",
+                new byte[0],
+                SignedHttp.sha256Hex(new byte[0]),
+                Instant.now(),
                 Map.of("origin", "https://app.example.com"));
 
         assertThat(r.statusCode()).isEqualTo(200);
@@ -231,7 +253,8 @@ class CorsIT {
         // An unsigned PUT (refused) from an origin only the GET-for-everyone rule allows: with
         // Access-Control-Request-Method GET it is matched as a GET, with PUT (or none) it matches no rule.
         byte[] body = "x".getBytes(StandardCharsets.UTF_8);
-        HttpResponse<String> asGet = http.send(HttpRequest.newBuilder(URI.create(server.uri() + "/" + BUCKET + "/k"))
+        HttpResponse<String> asGet = http.send(
+                HttpRequest.newBuilder(URI.create(server.uri() + "/" + BUCKET + "/k"))
                         .header("Origin", "https://other.test")
                         .header("Access-Control-Request-Method", "GET")
                         .PUT(HttpRequest.BodyPublishers.ofByteArray(body))
@@ -240,7 +263,8 @@ class CorsIT {
         assertThat(asGet.statusCode()).isEqualTo(403);
         assertThat(header(asGet, "Access-Control-Allow-Origin")).isEqualTo("*");
         assertThat(header(asGet, "Access-Control-Allow-Methods")).isEqualTo("GET");
-        HttpResponse<String> asPut = http.send(HttpRequest.newBuilder(URI.create(server.uri() + "/" + BUCKET + "/k"))
+        HttpResponse<String> asPut = http.send(
+                HttpRequest.newBuilder(URI.create(server.uri() + "/" + BUCKET + "/k"))
                         .header("Origin", "https://other.test")
                         .header("Access-Control-Request-Method", "PUT")
                         .PUT(HttpRequest.BodyPublishers.ofByteArray(body))
@@ -254,7 +278,11 @@ class CorsIT {
     void actualPutCarriesCorsHeaders() throws Exception {
         byte[] body = "put from a browser".getBytes(StandardCharsets.UTF_8);
         HttpResponse<String> r = signed.send(
-                "PUT", "/" + BUCKET + "/from-browser.txt", body, SignedHttp.sha256Hex(body), Instant.now(),
+                "PUT",
+                "/" + BUCKET + "/from-browser.txt",
+                body,
+                SignedHttp.sha256Hex(body),
+                Instant.now(),
                 Map.of("origin", "https://app.example.com"));
 
         assertThat(r.statusCode()).isEqualTo(200);
@@ -265,7 +293,11 @@ class CorsIT {
     @Test
     void errorResponsesCarryCorsHeadersToo() throws Exception {
         HttpResponse<String> missing = signed.send(
-                "GET", "/" + BUCKET + "/no-such-key", new byte[0], SignedHttp.sha256Hex(new byte[0]), Instant.now(),
+                "GET",
+                "/" + BUCKET + "/no-such-key",
+                new byte[0],
+                SignedHttp.sha256Hex(new byte[0]),
+                Instant.now(),
                 Map.of("origin", "https://app.example.com"));
         HttpResponse<String> anonymous = http.send(
                 HttpRequest.newBuilder(URI.create(server.uri() + "/" + BUCKET + "/hello.txt"))
@@ -284,11 +316,19 @@ class CorsIT {
     @Test
     void noCorsHeadersWithoutAMatchingRuleOrConfiguration() throws Exception {
         HttpResponse<String> plain = signed.send(
-                "GET", "/" + PLAIN + "/hello.txt", new byte[0], SignedHttp.sha256Hex(new byte[0]), Instant.now(),
+                "GET",
+                "/" + PLAIN + "/hello.txt",
+                new byte[0],
+                SignedHttp.sha256Hex(new byte[0]),
+                Instant.now(),
                 Map.of("origin", "https://app.example.com"));
         // The "*" rule allows only GET; a DELETE from a foreign origin matches no rule.
         HttpResponse<String> foreign = signed.send(
-                "DELETE", "/" + BUCKET + "/nothing", new byte[0], SignedHttp.sha256Hex(new byte[0]), Instant.now(),
+                "DELETE",
+                "/" + BUCKET + "/nothing",
+                new byte[0],
+                SignedHttp.sha256Hex(new byte[0]),
+                Instant.now(),
                 Map.of("origin", "https://evil.test"));
         HttpResponse<String> noOrigin = signed.send("GET", "/" + BUCKET + "/hello.txt", new byte[0]);
 
@@ -303,8 +343,7 @@ class CorsIT {
         return signed.send("PUT", "/" + PLAIN + "?cors", xml.getBytes(StandardCharsets.UTF_8));
     }
 
-    private HttpResponse<String> preflight(String path, String origin, String method, String headers)
-            throws Exception {
+    private HttpResponse<String> preflight(String path, String origin, String method, String headers) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.uri() + path))
                 .method("OPTIONS", HttpRequest.BodyPublishers.noBody());
         if (origin != null) {

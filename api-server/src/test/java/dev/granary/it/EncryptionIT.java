@@ -130,7 +130,12 @@ class EncryptionIT {
         assertThat(whole.response().sseCustomerKeyMD5()).isEqualTo(ck.md5());
         // Ranges starting mid-block, across the engine's 1 MiB chunks, to the end.
         long[][] ranges = {
-            {0, 0}, {1, 16}, {15, 33}, {MIB - 7, MIB + 9}, {2L * MIB - 1, 2L * MIB}, {MIB + 5, 3L * MIB + 2},
+            {0, 0},
+            {1, 16},
+            {15, 33},
+            {MIB - 7, MIB + 9},
+            {2L * MIB - 1, 2L * MIB},
+            {MIB + 5, 3L * MIB + 2},
             {data.length - 17, data.length - 1}
         };
         for (long[] r : ranges) {
@@ -139,7 +144,10 @@ class EncryptionIT {
                     .isEqualTo(Arrays.copyOfRange(data, (int) r[0], (int) r[1] + 1));
         }
         // Listing shows the plaintext size.
-        assertThat(s3.listObjectsV2(b -> b.bucket(BUCKET).prefix("c/object")).contents().get(0).size())
+        assertThat(s3.listObjectsV2(b -> b.bucket(BUCKET).prefix("c/object"))
+                        .contents()
+                        .get(0)
+                        .size())
                 .isEqualTo(data.length);
     }
 
@@ -155,29 +163,26 @@ class EncryptionIT {
                         .sseCustomerKeyMD5(ck.md5()),
                 RequestBody.fromBytes(data));
 
-        assertThatThrownBy(() -> get("c/guarded", null, b -> {}))
-                .isInstanceOfSatisfying(S3Exception.class, e -> {
-                    assertThat(e.statusCode()).isEqualTo(400);
-                    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidRequest");
-                    assertThat(e.awsErrorDetails().errorMessage())
-                            .isEqualTo("The object was stored using a form of Server Side Encryption. The correct"
-                                    + " parameters must be provided to retrieve the object.");
-                });
+        assertThatThrownBy(() -> get("c/guarded", null, b -> {})).isInstanceOfSatisfying(S3Exception.class, e -> {
+            assertThat(e.statusCode()).isEqualTo(400);
+            assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidRequest");
+            assertThat(e.awsErrorDetails().errorMessage())
+                    .isEqualTo("The object was stored using a form of Server Side Encryption. The correct"
+                            + " parameters must be provided to retrieve the object.");
+        });
         assertS3Error(() -> s3.headObject(b -> b.bucket(BUCKET).key("c/guarded")), 400, null);
         assertS3Error(() -> get("c/guarded", CustomerKey.random(), b -> {}), 403, "AccessDenied");
         CustomerKey badMd5 = new CustomerKey(ck.key(), CustomerKey.random().md5());
-        assertThatThrownBy(() -> get("c/guarded", badMd5, b -> {}))
-                .isInstanceOfSatisfying(S3Exception.class, e -> {
-                    assertThat(e.statusCode()).isEqualTo(400);
-                    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidArgument");
-                    assertThat(e.awsErrorDetails().errorMessage())
-                            .isEqualTo("The calculated MD5 hash of the key did not match the hash that was provided.");
-                });
+        assertThatThrownBy(() -> get("c/guarded", badMd5, b -> {})).isInstanceOfSatisfying(S3Exception.class, e -> {
+            assertThat(e.statusCode()).isEqualTo(400);
+            assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidArgument");
+            assertThat(e.awsErrorDetails().errorMessage())
+                    .isEqualTo("The calculated MD5 hash of the key did not match the hash that was provided.");
+        });
         // GetObjectAttributes asks for the key as HEAD does.
         assertS3Error(
-                () -> s3.getObjectAttributes(b -> b.bucket(BUCKET)
-                        .key("c/guarded")
-                        .objectAttributes(ObjectAttributes.OBJECT_SIZE)),
+                () -> s3.getObjectAttributes(
+                        b -> b.bucket(BUCKET).key("c/guarded").objectAttributes(ObjectAttributes.OBJECT_SIZE)),
                 400,
                 "InvalidRequest");
         assertThat(s3.getObjectAttributes(b -> b.bucket(BUCKET)
@@ -383,16 +388,20 @@ class EncryptionIT {
         assertThat(range("s3/object", null, MIB - 3, MIB + 100))
                 .isEqualTo(Arrays.copyOfRange(data, MIB - 3, MIB + 101));
         // Conditional reads see the same ETag.
-        assertThat(get("s3/object", null, b -> b.ifMatch(put.eTag())).asByteArray()).isEqualTo(data);
+        assertThat(get("s3/object", null, b -> b.ifMatch(put.eTag())).asByteArray())
+                .isEqualTo(data);
         // A read names no server-side encryption, and AES256 with a KMS key id is a contradiction: both 400.
         assertS3Error(
-                () -> s3.headObject(b -> b.bucket(BUCKET).key("s3/object").overrideConfiguration(
-                        o -> o.putHeader("x-amz-server-side-encryption", "AES256"))),
+                () -> s3.headObject(b -> b.bucket(BUCKET)
+                        .key("s3/object")
+                        .overrideConfiguration(o -> o.putHeader("x-amz-server-side-encryption", "AES256"))),
                 400,
                 null);
         assertS3Error(
                 () -> s3.putObject(
-                        b -> b.bucket(BUCKET).key("s3/conflict").serverSideEncryption(ServerSideEncryption.AES256)
+                        b -> b.bucket(BUCKET)
+                                .key("s3/conflict")
+                                .serverSideEncryption(ServerSideEncryption.AES256)
                                 .ssekmsKeyId("some-key"),
                         RequestBody.fromBytes(new byte[16])),
                 400,
@@ -401,8 +410,8 @@ class EncryptionIT {
         // Multipart with parts 1 and 3 (2 uploaded, then left out): each part has its own counter block.
         byte[] p1 = random(5 * MIB + 1);
         byte[] p3 = random(100_000);
-        String uploadId = s3.createMultipartUpload(b ->
-                        b.bucket(BUCKET).key("s3/multi").serverSideEncryption(ServerSideEncryption.AES256))
+        String uploadId = s3.createMultipartUpload(
+                        b -> b.bucket(BUCKET).key("s3/multi").serverSideEncryption(ServerSideEncryption.AES256))
                 .uploadId();
         String e1 = s3.uploadPart(
                         b -> b.bucket(BUCKET).key("s3/multi").uploadId(uploadId).partNumber(1),
@@ -430,7 +439,8 @@ class EncryptionIT {
         assertThat(get("s3/multi", null, b -> b.partNumber(2)).asByteArray()).isEqualTo(p3);
 
         // UploadPartCopy from an SSE-S3 source into a plain upload.
-        String copyUpload = s3.createMultipartUpload(b -> b.bucket(BUCKET).key("s3/part-copy")).uploadId();
+        String copyUpload = s3.createMultipartUpload(b -> b.bucket(BUCKET).key("s3/part-copy"))
+                .uploadId();
         String ce = s3.uploadPartCopy(b -> b.sourceBucket(BUCKET)
                         .sourceKey("s3/multi")
                         .destinationBucket(BUCKET)
@@ -443,7 +453,8 @@ class EncryptionIT {
         s3.completeMultipartUpload(b -> b.bucket(BUCKET)
                 .key("s3/part-copy")
                 .uploadId(copyUpload)
-                .multipartUpload(m -> m.parts(CompletedPart.builder().partNumber(1).eTag(ce).build())));
+                .multipartUpload(m ->
+                        m.parts(CompletedPart.builder().partNumber(1).eTag(ce).build())));
         assertThat(get("s3/part-copy", null, b -> {}).asByteArray())
                 .isEqualTo(Arrays.copyOfRange(all, 5242870, 5242891));
     }
@@ -457,8 +468,8 @@ class EncryptionIT {
                 404,
                 "ServerSideEncryptionConfigurationNotFoundError");
         s3.putBucketEncryption(b -> b.bucket(bucket)
-                .serverSideEncryptionConfiguration(c -> c.rules(r -> r.applyServerSideEncryptionByDefault(
-                        d -> d.sseAlgorithm(ServerSideEncryption.AES256)))));
+                .serverSideEncryptionConfiguration(c -> c.rules(
+                        r -> r.applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AES256)))));
         var config = s3.getBucketEncryption(b -> b.bucket(bucket)).serverSideEncryptionConfiguration();
         assertThat(config.rules()).hasSize(1);
         assertThat(config.rules().get(0).applyServerSideEncryptionByDefault().sseAlgorithm())
@@ -469,7 +480,8 @@ class EncryptionIT {
         assertThat(put.serverSideEncryption()).isEqualTo(ServerSideEncryption.AES256);
         assertThat(s3.headObject(b -> b.bucket(bucket).key("k")).serverSideEncryption())
                 .isEqualTo(ServerSideEncryption.AES256);
-        assertThat(s3.getObjectAsBytes(b -> b.bucket(bucket).key("k")).asByteArray()).isEqualTo(data);
+        assertThat(s3.getObjectAsBytes(b -> b.bucket(bucket).key("k")).asByteArray())
+                .isEqualTo(data);
         // An explicit customer key still wins over the default.
         CustomerKey ck = CustomerKey.random();
         PutObjectResponse c = s3.putObject(
@@ -544,10 +556,13 @@ class EncryptionIT {
             server.start();
         }
         S3Client after = server.client();
-        ResponseBytes<GetObjectResponse> got = after.getObjectAsBytes(b -> b.bucket(BUCKET).key("disk/sse-s3"));
+        ResponseBytes<GetObjectResponse> got =
+                after.getObjectAsBytes(b -> b.bucket(BUCKET).key("disk/sse-s3"));
         assertThat(got.asByteArray()).isEqualTo(encrypted);
         assertThat(got.response().serverSideEncryption()).isEqualTo(ServerSideEncryption.AES256);
-        assertThat(after.getObjectAsBytes(b -> b.bucket(BUCKET).key("disk/small")).asByteArray()).isEqualTo(small);
+        assertThat(after.getObjectAsBytes(b -> b.bucket(BUCKET).key("disk/small"))
+                        .asByteArray())
+                .isEqualTo(small);
         assertThat(after.getObjectAsBytes(b -> b.bucket(BUCKET)
                                 .key("disk/sse-c")
                                 .sseCustomerAlgorithm("AES256")

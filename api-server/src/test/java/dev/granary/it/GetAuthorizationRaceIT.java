@@ -77,6 +77,7 @@ class GetAuthorizationRaceIT {
 
     /** Runs once, at the next open of {@link #target} (before or after the engine's own open). */
     private static final AtomicReference<Hook> hook = new AtomicReference<>();
+
     private static final AtomicInteger hooksRun = new AtomicInteger();
 
     private record Hook(ObjectKey target, boolean afterOpen, Runnable action) {}
@@ -174,8 +175,7 @@ class GetAuthorizationRaceIT {
 
     /** Root's object, readable by everyone (public-read). */
     private static void putPublic(String key, String body) {
-        root.putObject(
-                b -> b.bucket(BUCKET).key(key).acl(ObjectCannedACL.PUBLIC_READ), RequestBody.fromString(body));
+        root.putObject(b -> b.bucket(BUCKET).key(key).acl(ObjectCannedACL.PUBLIC_READ), RequestBody.fromString(body));
     }
 
     /**
@@ -224,7 +224,8 @@ class GetAuthorizationRaceIT {
         overwriteAtOpen("small-before", false, "new private bytes");
         assertAccessDenied(() -> bobGets("small-before"));
         assertThat(hooksRun).hasValue(1);
-        assertThat(root.getObjectAsBytes(b -> b.bucket(BUCKET).key("small-before")).asUtf8String())
+        assertThat(root.getObjectAsBytes(b -> b.bucket(BUCKET).key("small-before"))
+                        .asUtf8String())
                 .isEqualTo("new private bytes");
     }
 

@@ -158,9 +158,8 @@ public final class GranaryServerExtension implements BeforeAllCallback, AfterAll
                 .region(Region.US_EAST_1)
                 .forcePathStyle(true)
                 .credentialsProvider(credentials())
-                .serviceConfiguration(S3Configuration.builder()
-                        .chunkedEncodingEnabled(true)
-                        .build())
+                .serviceConfiguration(
+                        S3Configuration.builder().chunkedEncodingEnabled(true).build())
                 .httpClient(httpClient().build())
                 .build();
     }
@@ -169,7 +168,8 @@ public final class GranaryServerExtension implements BeforeAllCallback, AfterAll
     public S3AsyncClient asyncClient() {
         return S3AsyncClient.builder()
                 .multipartEnabled(true)
-                .multipartConfiguration(m -> m.thresholdInBytes(8L * 1024 * 1024).minimumPartSizeInBytes(8L * 1024 * 1024))
+                .multipartConfiguration(
+                        m -> m.thresholdInBytes(8L * 1024 * 1024).minimumPartSizeInBytes(8L * 1024 * 1024))
                 .endpointOverride(uri())
                 .region(Region.US_EAST_1)
                 .forcePathStyle(true)
@@ -182,7 +182,8 @@ public final class GranaryServerExtension implements BeforeAllCallback, AfterAll
                 .endpointOverride(uri())
                 .region(Region.US_EAST_1)
                 .credentialsProvider(credentials())
-                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
+                .serviceConfiguration(
+                        S3Configuration.builder().pathStyleAccessEnabled(true).build())
                 .build();
     }
 }

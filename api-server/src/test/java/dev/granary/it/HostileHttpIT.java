@@ -49,9 +49,12 @@ class HostileHttpIT {
 
     @AfterAll
     static void theStoredObjectIsUnchanged() {
-        List<S3Object> listed = server.client().listObjectsV2(b -> b.bucket(BUCKET)).contents();
+        List<S3Object> listed =
+                server.client().listObjectsV2(b -> b.bucket(BUCKET)).contents();
         assertThat(listed).extracting(S3Object::key).containsExactly(KEPT);
-        assertThat(server.client().getObjectAsBytes(b -> b.bucket(BUCKET).key(KEPT)).asByteArray())
+        assertThat(server.client()
+                        .getObjectAsBytes(b -> b.bucket(BUCKET).key(KEPT))
+                        .asByteArray())
                 .isEqualTo(KEPT_BYTES);
         assertThat(listed.get(0).eTag()).isEqualTo(keptEtag);
     }
@@ -124,7 +127,9 @@ class HostileHttpIT {
             assertThat(put.header("etag")).isEqualTo("\"" + md5Hex(ascii("uploaded")) + "\"");
             assertKept(connection.read());
         }
-        assertThat(server.client().getObjectAsBytes(b -> b.bucket("hostile-writes").key("uploaded")).asUtf8String())
+        assertThat(server.client()
+                        .getObjectAsBytes(b -> b.bucket("hostile-writes").key("uploaded"))
+                        .asUtf8String())
                 .isEqualTo("uploaded");
     }
 
@@ -134,11 +139,7 @@ class HostileHttpIT {
         try (RawConnection connection = new RawConnection(port)) {
             // Expect: 100-continue: the body never comes unless the server asks for it, so the answer closes.
             connection.send(SignedHttp.rawHead(
-                    port,
-                    "PUT",
-                    "/no-such-bucket-here/k",
-                    Map.of(),
-                    "Content-Length: 10\r\nExpect: 100-continue\r\n"));
+                    port, "PUT", "/no-such-bucket-here/k", Map.of(), "Content-Length: 10\r\nExpect: 100-continue\r\n"));
             Answer error = connection.read();
             assertS3Error(error, 404, "NoSuchBucket");
             assertThat(error.header("connection")).isEqualTo("close");
@@ -199,9 +200,7 @@ class HostileHttpIT {
                         concat(ascii("abcde"), getKept())),
                 // Read as 0: answered InvalidArgument on a connection kept open before.
                 Arguments.of(
-                        "2^64 on a GET",
-                        head(port, "GET", put, "Content-Length: 18446744073709551616"),
-                        new byte[0]),
+                        "2^64 on a GET", head(port, "GET", put, "Content-Length: 18446744073709551616"), new byte[0]),
                 Arguments.of(
                         "5*2^64+7 on DeleteObjects",
                         head(port, "POST", "/" + BUCKET + "?delete", "Content-Length: 92233720368547758087"),
@@ -321,7 +320,8 @@ class HostileHttpIT {
         try (RawConnection connection = new RawConnection(server.uri().getPort())) {
             Answer answer = connection.send(request).read();
             assertS3Error(answer, status, code);
-            assertThat(text(parseStrictly(answer.body()).getDocumentElement(), element)).isEqualTo(echoed);
+            assertThat(text(parseStrictly(answer.body()).getDocumentElement(), element))
+                    .isEqualTo(echoed);
         }
         assertServerServes();
     }
@@ -336,7 +336,8 @@ class HostileHttpIT {
             connection.send(withHeaderSection(getKept(), 8193), getKept());
             Answer error = connection.read();
             assertS3Error(error, 400, "RequestHeaderSectionTooLarge");
-            assertThat(text(parseStrictly(error.body()).getDocumentElement(), "MaxSizeAllowed")).isEqualTo("8192");
+            assertThat(text(parseStrictly(error.body()).getDocumentElement(), "MaxSizeAllowed"))
+                    .isEqualTo("8192");
             assertThat(error.header("connection")).isEqualTo("keep-alive");
             assertKept(connection.read());
             assertKept(connection.send(withHeaderSection(getKept(), 8192)).read());
@@ -510,6 +511,7 @@ class HostileHttpIT {
     }
 
     private static String md5Hex(byte[] data) throws Exception {
-        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(data));
+        return java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("MD5").digest(data));
     }
 }

@@ -53,10 +53,13 @@ class HostileInputIT {
 
     @AfterAll
     static void theStoredObjectIsUnchangedAndNothingElseWasStored() {
-        List<S3Object> listed = server.client().listObjectsV2(b -> b.bucket(BUCKET)).contents();
+        List<S3Object> listed =
+                server.client().listObjectsV2(b -> b.bucket(BUCKET)).contents();
         assertThat(listed).extracting(S3Object::key).containsExactly(KEPT);
         assertThat(listed.get(0).eTag()).isEqualTo(keptEtag);
-        assertThat(server.client().getObjectAsBytes(b -> b.bucket(BUCKET).key(KEPT)).asByteArray())
+        assertThat(server.client()
+                        .getObjectAsBytes(b -> b.bucket(BUCKET).key(KEPT))
+                        .asByteArray())
                 .isEqualTo(KEPT_BYTES);
         // The entity attacks on PutBucketTagging stored no tag set.
         org.assertj.core.api.Assertions.assertThatThrownBy(
@@ -76,8 +79,9 @@ class HostileInputIT {
                 + "<Delete><Object><Key>&lol4;</Key></Object></Delete>";
         String external = "<?xml version=\"1.0\"?><!DOCTYPE t [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>"
                 + "<Tagging><TagSet><Tag><Key>k</Key><Value>&xxe;</Value></Tag></TagSet></Tagging>";
-        String parameterEntity = "<?xml version=\"1.0\"?><!DOCTYPE t [<!ENTITY % p SYSTEM \"http://127.0.0.1:1/x\">%p;]>"
-                + "<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>";
+        String parameterEntity =
+                "<?xml version=\"1.0\"?><!DOCTYPE t [<!ENTITY % p SYSTEM \"http://127.0.0.1:1/x\">%p;]>"
+                        + "<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>";
         String deep = "<Tagging>" + "<a>".repeat(50_000) + "</a>".repeat(50_000) + "</Tagging>";
         return Stream.of(
                 Arguments.of("billion laughs", "POST", "/" + BUCKET + "?delete", laughs),
@@ -90,8 +94,13 @@ class HostileInputIT {
     @MethodSource("xmlAttacks")
     void xmlAttacksAreMalformedXml(String name, String method, String target, String xml) throws Exception {
         byte[] body = xml.getBytes(StandardCharsets.UTF_8);
-        Answer answer = exchange(signed(method, target, Map.of("content-md5", md5Base64(body)), "UNSIGNED-PAYLOAD",
-                "Content-Length: " + body.length + "\r\n", body));
+        Answer answer = exchange(signed(
+                method,
+                target,
+                Map.of("content-md5", md5Base64(body)),
+                "UNSIGNED-PAYLOAD",
+                "Content-Length: " + body.length + "\r\n",
+                body));
         HostileHttpIT.assertS3Error(answer, 400, "MalformedXML");
         assertThat(new String(answer.body(), StandardCharsets.UTF_8)).doesNotContain("root:");
         assertServerServes();
@@ -123,20 +132,30 @@ class HostileInputIT {
                 "content-encoding", "aws-chunked",
                 "x-amz-decoded-content-length", Integer.toString(decodedLength),
                 "x-amz-trailer", "x-amz-checksum-crc32");
-        byte[] request = signed("PUT", key, headers, "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
-                "Content-Length: " + body.length + "\r\n", body);
+        byte[] request = signed(
+                "PUT",
+                key,
+                headers,
+                "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
+                "Content-Length: " + body.length + "\r\n",
+                body);
         try (RawConnection connection = new RawConnection(server.uri().getPort())) {
             connection.send(request);
             Answer answer = connection.readOrNull();
             if (answer != null) {
                 assertThat(answer.status()).as(answer.toString()).isBetween(400, 499);
-                HostileHttpIT.assertS3Error(answer, answer.status(), HostileHttpIT.text(
-                        HostileHttpIT.parseStrictly(answer.body()).getDocumentElement(), "Code"));
+                HostileHttpIT.assertS3Error(
+                        answer,
+                        answer.status(),
+                        HostileHttpIT.text(
+                                HostileHttpIT.parseStrictly(answer.body()).getDocumentElement(), "Code"));
             }
         }
         assertServerServes();
         try (RawConnection connection = new RawConnection(server.uri().getPort())) {
-            Answer head = connection.send(signed("HEAD", key, Map.of(), "UNSIGNED-PAYLOAD", "", new byte[0])).read();
+            Answer head = connection
+                    .send(signed("HEAD", key, Map.of(), "UNSIGNED-PAYLOAD", "", new byte[0]))
+                    .read();
             assertThat(head.status()).as("nothing stored under " + key).isEqualTo(404);
         }
     }
@@ -145,8 +164,9 @@ class HostileInputIT {
 
     @Test
     void aSignatureReplayedOnAnotherPathDoesNotMatch() throws Exception {
-        String original = new String(signed("GET", "/" + BUCKET + "/" + KEPT, Map.of(), "UNSIGNED-PAYLOAD", "",
-                new byte[0]), StandardCharsets.ISO_8859_1);
+        String original = new String(
+                signed("GET", "/" + BUCKET + "/" + KEPT, Map.of(), "UNSIGNED-PAYLOAD", "", new byte[0]),
+                StandardCharsets.ISO_8859_1);
         byte[] replayed = original.replaceFirst("GET /" + BUCKET + "/" + KEPT, "DELETE /" + BUCKET + "/" + KEPT)
                 .getBytes(StandardCharsets.ISO_8859_1);
         HostileHttpIT.assertS3Error(exchange(replayed), 403, "SignatureDoesNotMatch");
@@ -154,15 +174,19 @@ class HostileInputIT {
 
     @Test
     void anUnknownAccessKeyIsInvalidAccessKeyId() throws Exception {
-        byte[] request = signedAs("AKIAUNKNOWNKEY00000", "whatever-secret", "GET", "/" + BUCKET + "/" + KEPT,
-                Instant.now());
+        byte[] request =
+                signedAs("AKIAUNKNOWNKEY00000", "whatever-secret", "GET", "/" + BUCKET + "/" + KEPT, Instant.now());
         HostileHttpIT.assertS3Error(exchange(request), 403, "InvalidAccessKeyId");
     }
 
     @Test
     void aRequestSignedTwentyMinutesAgoIsTooSkewed() throws Exception {
-        byte[] request = signedAs(GranaryServerExtension.ACCESS_KEY, GranaryServerExtension.SECRET_KEY, "GET",
-                "/" + BUCKET + "/" + KEPT, Instant.now().minus(Duration.ofMinutes(20)));
+        byte[] request = signedAs(
+                GranaryServerExtension.ACCESS_KEY,
+                GranaryServerExtension.SECRET_KEY,
+                "GET",
+                "/" + BUCKET + "/" + KEPT,
+                Instant.now().minus(Duration.ofMinutes(20)));
         HostileHttpIT.assertS3Error(exchange(request), 403, "RequestTimeTooSkewed");
     }
 
@@ -172,13 +196,24 @@ class HostileInputIT {
         SigV4Signer signer =
                 new SigV4Signer(GranaryServerExtension.ACCESS_KEY, GranaryServerExtension.SECRET_KEY, "us-east-1");
         String path = "/" + BUCKET + "/" + KEPT;
-        String expired = signer.presign("GET", path, null, "127.0.0.1:" + port, Duration.ofSeconds(60),
+        String expired = signer.presign(
+                "GET",
+                path,
+                null,
+                "127.0.0.1:" + port,
+                Duration.ofSeconds(60),
                 Instant.now().minus(Duration.ofMinutes(5)));
-        HostileHttpIT.assertS3Error(exchange(("GET " + path + "?" + expired + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
-                + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1)), 403, "AccessDenied");
+        HostileHttpIT.assertS3Error(
+                exchange(("GET " + path + "?" + expired + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1)),
+                403,
+                "AccessDenied");
         String tooLong = signer.presign("GET", path, null, "127.0.0.1:" + port, Duration.ofDays(8), Instant.now());
-        HostileHttpIT.assertS3Error(exchange(("GET " + path + "?" + tooLong + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
-                + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1)), 400, "AuthorizationQueryParametersError");
+        HostileHttpIT.assertS3Error(
+                exchange(("GET " + path + "?" + tooLong + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1)),
+                400,
+                "AuthorizationQueryParametersError");
     }
 
     @Test
@@ -192,11 +227,15 @@ class HostileInputIT {
                 "AWS " + GranaryServerExtension.ACCESS_KEY,
                 "Bearer abc")) {
             Answer answer = exchange(("GET /" + BUCKET + "/" + KEPT + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
-                    + "\r\nx-amz-date: 20261206T120000Z\r\nx-amz-content-sha256: UNSIGNED-PAYLOAD\r\nAuthorization: "
-                    + authorization + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                            + "\r\nx-amz-date: 20261206T120000Z\r\nx-amz-content-sha256: UNSIGNED-PAYLOAD\r\nAuthorization: "
+                            + authorization + "\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
             assertThat(answer.status()).as(authorization + ": " + answer).isIn(400, 403);
-            HostileHttpIT.assertS3Error(answer, answer.status(), HostileHttpIT.text(
-                    HostileHttpIT.parseStrictly(answer.body()).getDocumentElement(), "Code"));
+            HostileHttpIT.assertS3Error(
+                    answer,
+                    answer.status(),
+                    HostileHttpIT.text(
+                            HostileHttpIT.parseStrictly(answer.body()).getDocumentElement(), "Code"));
         }
     }
 
@@ -210,8 +249,15 @@ class HostileInputIT {
     @Test
     void clientsThatStallMidRequestAreDroppedAndDoNotKeepOthersWaiting(@TempDir Path dir) throws Exception {
         GranaryConfig config = new GranaryConfig(
-                        "127.0.0.1", 0, dir.resolve("data"), 2, "us-east-1", "", GranaryServerExtension.ACCESS_KEY,
-                        GranaryServerExtension.SECRET_KEY, true)
+                        "127.0.0.1",
+                        0,
+                        dir.resolve("data"),
+                        2,
+                        "us-east-1",
+                        "",
+                        GranaryServerExtension.ACCESS_KEY,
+                        GranaryServerExtension.SECRET_KEY,
+                        true)
                 .withReadTimeout(Duration.ofSeconds(2));
         Granary granary = Granary.start(config);
         try {
@@ -223,13 +269,21 @@ class HostileInputIT {
                     stalled.add(new RawConnection(port).send("PUT /stall/h HTTP/1.1\r\nHost: x\r\nx-a: "));
                 }
                 for (int i = 0; i < 80; i++) {
-                    byte[] head = SignedHttp.rawHead(port, "PUT", "/stall/stalled-" + i, Map.of(),
-                            "Content-Length: 1000\r\n");
+                    byte[] head = SignedHttp.rawHead(
+                            port, "PUT", "/stall/stalled-" + i, Map.of(), "Content-Length: 1000\r\n");
                     stalled.add(new RawConnection(port).send(head, "0123456789".getBytes(StandardCharsets.US_ASCII)));
                 }
                 byte[] body = "while others stall".getBytes(StandardCharsets.US_ASCII);
-                Answer answer = exchangeOn(port, concat(SignedHttp.rawHead(port, "PUT", "/stall/during", Map.of(),
-                        "Content-Length: " + body.length + "\r\n"), body));
+                Answer answer = exchangeOn(
+                        port,
+                        concat(
+                                SignedHttp.rawHead(
+                                        port,
+                                        "PUT",
+                                        "/stall/during",
+                                        Map.of(),
+                                        "Content-Length: " + body.length + "\r\n"),
+                                body));
                 assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
                 for (int i = 0; i < stalled.size(); i++) {
                     RawConnection connection = stalled.get(i);
@@ -243,7 +297,10 @@ class HostileInputIT {
             }
             Answer list = exchangeOn(port, SignedHttp.rawHead(port, "GET", "/stall?list-type=2", Map.of(), ""));
             String listing = new String(list.body(), StandardCharsets.UTF_8);
-            assertThat(listing).contains("<Key>during</Key>").doesNotContain("stalled-").doesNotContain("<Key>h</Key>");
+            assertThat(listing)
+                    .contains("<Key>during</Key>")
+                    .doesNotContain("stalled-")
+                    .doesNotContain("<Key>h</Key>");
         } finally {
             granary.close();
         }
@@ -270,8 +327,9 @@ class HostileInputIT {
 
     private static void assertServerServes() throws Exception {
         try (RawConnection connection = new RawConnection(server.uri().getPort())) {
-            Answer answer = connection.send(signed("GET", "/" + BUCKET + "/" + KEPT, Map.of(), "UNSIGNED-PAYLOAD", "",
-                    new byte[0])).read();
+            Answer answer = connection
+                    .send(signed("GET", "/" + BUCKET + "/" + KEPT, Map.of(), "UNSIGNED-PAYLOAD", "", new byte[0]))
+                    .read();
             assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
             assertThat(answer.body()).isEqualTo(KEPT_BYTES);
         }
@@ -294,8 +352,15 @@ class HostileInputIT {
     }
 
     private static byte[] signedAs(String accessKey, String secret, String method, String target, Instant time) {
-        return assemble(new SigV4Signer(accessKey, secret, "us-east-1"), method, target, Map.of(), "UNSIGNED-PAYLOAD",
-                "", new byte[0], time);
+        return assemble(
+                new SigV4Signer(accessKey, secret, "us-east-1"),
+                method,
+                target,
+                Map.of(),
+                "UNSIGNED-PAYLOAD",
+                "",
+                new byte[0],
+                time);
     }
 
     private static byte[] assemble(
@@ -315,10 +380,9 @@ class HostileInputIT {
         String query = q < 0 ? null : target.substring(q + 1);
         SignableRequest request = signer.sign(new SignableRequest(method, path, query, h), payloadHash, time);
         StringBuilder text = new StringBuilder(method + " " + target + " HTTP/1.1\r\n");
-        request.headers().forEach((name, values) -> values.forEach(v -> text.append(name)
-                .append(": ")
-                .append(v)
-                .append("\r\n")));
+        request.headers()
+                .forEach((name, values) -> values.forEach(
+                        v -> text.append(name).append(": ").append(v).append("\r\n")));
         text.append(unsignedLines).append("\r\n");
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         all.writeBytes(text.toString().getBytes(StandardCharsets.UTF_8));

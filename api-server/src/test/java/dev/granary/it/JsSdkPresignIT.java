@@ -32,10 +32,18 @@ class JsSdkPresignIT {
         S3ClientsIT.requireTool(node, "node (Debian package nodejs)");
         String npm = S3ClientsIT.onPath("npm");
         S3ClientsIT.requireTool(npm, "npm");
-        Path scripts = Path.of(JsSdkPresignIT.class.getResource("/sdkv3/presign.mjs").toURI()).getParent();
+        Path scripts = Path.of(
+                        JsSdkPresignIT.class.getResource("/sdkv3/presign.mjs").toURI())
+                .getParent();
         if (!Files.isRegularFile(scripts.resolve("node_modules/@aws-sdk/client-s3/package.json"))) {
             String output = run(
-                    List.of(npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts", "--fetch-timeout=20000",
+                    List.of(
+                            npm,
+                            "ci",
+                            "--no-audit",
+                            "--no-fund",
+                            "--ignore-scripts",
+                            "--fetch-timeout=20000",
                             "--fetch-retries=1"),
                     scripts,
                     work.resolve("npm.log"),

@@ -51,7 +51,9 @@ class LaunchSafetyIT {
         stop(ServerProcess.start(data, port, port, admin));
         Path library;
         try (Stream<Path> files = Files.walk(data.resolve("native"))) {
-            library = files.filter(p -> p.getFileName().toString().endsWith(".so")).findFirst().orElseThrow();
+            library = files.filter(p -> p.getFileName().toString().endsWith(".so"))
+                    .findFirst()
+                    .orElseThrow();
         }
         byte[] original = jarEntry(Files.size(library));
         assertThat(Files.readAllBytes(library)).isEqualTo(original);

@@ -43,7 +43,9 @@ class LifecycleIT {
     }
 
     private List<String> keys(String bucket) {
-        return s3.listObjectsV2(b -> b.bucket(bucket)).contents().stream().map(S3Object::key).toList();
+        return s3.listObjectsV2(b -> b.bucket(bucket)).contents().stream()
+                .map(S3Object::key)
+                .toList();
     }
 
     private void lifecycle(String bucket, LifecycleRule... rules) {
@@ -51,8 +53,12 @@ class LifecycleIT {
     }
 
     private static LifecycleRule expireDays(String id, LifecycleRuleFilter filter, int days) {
-        return LifecycleRule.builder().id(id).status(ExpirationStatus.ENABLED).filter(filter)
-                .expiration(e -> e.days(days)).build();
+        return LifecycleRule.builder()
+                .id(id)
+                .status(ExpirationStatus.ENABLED)
+                .filter(filter)
+                .expiration(e -> e.days(days))
+                .build();
     }
 
     @Test
@@ -63,68 +69,137 @@ class LifecycleIT {
                     assertThat(e.statusCode()).isEqualTo(404);
                     assertThat(e.awsErrorDetails().errorCode()).isEqualTo("NoSuchLifecycleConfiguration");
                 });
-        lifecycle("lc-config",
+        lifecycle(
+                "lc-config",
                 expireDays("logs", LifecycleRuleFilter.builder().prefix("logs/").build(), 30),
-                LifecycleRule.builder().id("uploads").status(ExpirationStatus.ENABLED)
+                LifecycleRule.builder()
+                        .id("uploads")
+                        .status(ExpirationStatus.ENABLED)
                         .filter(LifecycleRuleFilter.builder().prefix("").build())
                         .abortIncompleteMultipartUpload(a -> a.daysAfterInitiation(7))
                         .noncurrentVersionExpiration(n -> n.noncurrentDays(10).newerNoncurrentVersions(2))
                         .build(),
-                LifecycleRule.builder().id("tagged").status(ExpirationStatus.DISABLED)
-                        .filter(f -> f.and(a -> a.prefix("tmp/").tags(Tag.builder().key("t").value("1").build())
+                LifecycleRule.builder()
+                        .id("tagged")
+                        .status(ExpirationStatus.DISABLED)
+                        .filter(f -> f.and(a -> a.prefix("tmp/")
+                                .tags(Tag.builder().key("t").value("1").build())
                                 .objectSizeGreaterThan(10L)))
                         .expiration(e -> e.days(1))
                         .build());
         BucketLifecycleConfiguration got = BucketLifecycleConfiguration.builder()
-                .rules(s3.getBucketLifecycleConfiguration(b -> b.bucket("lc-config")).rules())
+                .rules(s3.getBucketLifecycleConfiguration(b -> b.bucket("lc-config"))
+                        .rules())
                 .build();
         assertThat(got.rules()).extracting(LifecycleRule::id).containsExactly("logs", "uploads", "tagged");
         assertThat(got.rules().get(0).expiration().days()).isEqualTo(30);
         assertThat(got.rules().get(0).filter().prefix()).isEqualTo("logs/");
-        assertThat(got.rules().get(1).noncurrentVersionExpiration().newerNoncurrentVersions()).isEqualTo(2);
-        assertThat(got.rules().get(1).abortIncompleteMultipartUpload().daysAfterInitiation()).isEqualTo(7);
+        assertThat(got.rules().get(1).noncurrentVersionExpiration().newerNoncurrentVersions())
+                .isEqualTo(2);
+        assertThat(got.rules().get(1).abortIncompleteMultipartUpload().daysAfterInitiation())
+                .isEqualTo(7);
         assertThat(got.rules().get(2).status()).isEqualTo(ExpirationStatus.DISABLED);
-        assertThat(got.rules().get(2).filter().and().tags()).extracting(Tag::key).containsExactly("t");
+        assertThat(got.rules().get(2).filter().and().tags())
+                .extracting(Tag::key)
+                .containsExactly("t");
 
-        assertError(() -> lifecycle("lc-config", expireDays("zero", LifecycleRuleFilter.builder().prefix("").build(), 0)),
-                400, "InvalidArgument");
-        assertError(() -> lifecycle("lc-config",
-                expireDays("same", LifecycleRuleFilter.builder().prefix("a").build(), 1),
-                expireDays("same", LifecycleRuleFilter.builder().prefix("b").build(), 1)), 400, "InvalidArgument");
-        assertError(() -> lifecycle("lc-config", LifecycleRule.builder().id("none").status(ExpirationStatus.ENABLED)
-                .filter(LifecycleRuleFilter.builder().prefix("").build()).build()), 400, "InvalidRequest");
-        assertError(() -> lifecycle("lc-config", LifecycleRule.builder().id("glacier").status(ExpirationStatus.ENABLED)
-                .filter(LifecycleRuleFilter.builder().prefix("").build())
-                .transitions(t -> t.days(30).storageClass(TransitionStorageClass.GLACIER)).build()), 501, "NotImplemented");
+        assertError(
+                () -> lifecycle(
+                        "lc-config",
+                        expireDays(
+                                "zero", LifecycleRuleFilter.builder().prefix("").build(), 0)),
+                400,
+                "InvalidArgument");
+        assertError(
+                () -> lifecycle(
+                        "lc-config",
+                        expireDays(
+                                "same",
+                                LifecycleRuleFilter.builder().prefix("a").build(),
+                                1),
+                        expireDays(
+                                "same",
+                                LifecycleRuleFilter.builder().prefix("b").build(),
+                                1)),
+                400,
+                "InvalidArgument");
+        assertError(
+                () -> lifecycle(
+                        "lc-config",
+                        LifecycleRule.builder()
+                                .id("none")
+                                .status(ExpirationStatus.ENABLED)
+                                .filter(LifecycleRuleFilter.builder().prefix("").build())
+                                .build()),
+                400,
+                "InvalidRequest");
+        assertError(
+                () -> lifecycle(
+                        "lc-config",
+                        LifecycleRule.builder()
+                                .id("glacier")
+                                .status(ExpirationStatus.ENABLED)
+                                .filter(LifecycleRuleFilter.builder().prefix("").build())
+                                .transitions(t -> t.days(30).storageClass(TransitionStorageClass.GLACIER))
+                                .build()),
+                501,
+                "NotImplemented");
         // A refused configuration leaves the stored one alone.
-        assertThat(s3.getBucketLifecycleConfiguration(b -> b.bucket("lc-config")).rules()).hasSize(3);
-        assertThat(s3.putObject(b -> b.bucket("lc-config").key("logs/x"), RequestBody.fromString("x")).expiration())
+        assertThat(s3.getBucketLifecycleConfiguration(b -> b.bucket("lc-config"))
+                        .rules())
+                .hasSize(3);
+        assertThat(s3.putObject(b -> b.bucket("lc-config").key("logs/x"), RequestBody.fromString("x"))
+                        .expiration())
                 .endsWith("rule-id=\"logs\"");
 
         // The older form, a rule's own Prefix, is shown back as given.
-        lifecycle("lc-config", LifecycleRule.builder().id("legacy").status(ExpirationStatus.ENABLED).prefix("old/")
-                .expiration(e -> e.days(3)).build());
-        LifecycleRule legacy = s3.getBucketLifecycleConfiguration(b -> b.bucket("lc-config")).rules().get(0);
+        lifecycle(
+                "lc-config",
+                LifecycleRule.builder()
+                        .id("legacy")
+                        .status(ExpirationStatus.ENABLED)
+                        .prefix("old/")
+                        .expiration(e -> e.days(3))
+                        .build());
+        LifecycleRule legacy = s3.getBucketLifecycleConfiguration(b -> b.bucket("lc-config"))
+                .rules()
+                .get(0);
         assertThat(legacy.prefix()).isEqualTo("old/");
         assertThat(legacy.filter()).isNull();
         // A transition with a date that is not midnight is a 400 before transitions are refused.
-        assertError(() -> lifecycle("lc-config", LifecycleRule.builder().id("bad-date").status(ExpirationStatus.ENABLED)
-                .filter(LifecycleRuleFilter.builder().prefix("").build())
-                .transitions(t -> t.date(Instant.parse("2030-01-01T03:00:00Z")).storageClass(TransitionStorageClass.GLACIER))
-                .build()), 400, "InvalidArgument");
+        assertError(
+                () -> lifecycle(
+                        "lc-config",
+                        LifecycleRule.builder()
+                                .id("bad-date")
+                                .status(ExpirationStatus.ENABLED)
+                                .filter(LifecycleRuleFilter.builder().prefix("").build())
+                                .transitions(t -> t.date(Instant.parse("2030-01-01T03:00:00Z"))
+                                        .storageClass(TransitionStorageClass.GLACIER))
+                                .build()),
+                400,
+                "InvalidArgument");
 
         s3.deleteBucketLifecycle(b -> b.bucket("lc-config"));
-        assertError(() -> s3.getBucketLifecycleConfiguration(b -> b.bucket("lc-config")), 404,
+        assertError(
+                () -> s3.getBucketLifecycleConfiguration(b -> b.bucket("lc-config")),
+                404,
                 "NoSuchLifecycleConfiguration");
     }
 
     @Test
     void expiryHeaderAndExpirationOnlyInsideTheFilter() {
         s3.createBucket(b -> b.bucket("lc-expire"));
-        lifecycle("lc-expire",
+        lifecycle(
+                "lc-expire",
                 expireDays("logs", LifecycleRuleFilter.builder().prefix("logs/").build(), 30),
-                expireDays("tmp", LifecycleRuleFilter.builder()
-                        .and(a -> a.tags(Tag.builder().key("kind").value("tmp").build())).build(), 5));
+                expireDays(
+                        "tmp",
+                        LifecycleRuleFilter.builder()
+                                .and(a -> a.tags(
+                                        Tag.builder().key("kind").value("tmp").build()))
+                                .build(),
+                        5));
         put("lc-expire", "logs/a", "old log", null);
         put("lc-expire", "logs/b", "other log", null);
         put("lc-expire", "keep/tagged-other", "x", "kind=keep");
@@ -133,7 +208,8 @@ class LifecycleIT {
 
         String header = s3.headObject(b -> b.bucket("lc-expire").key("logs/a")).expiration();
         assertThat(header).startsWith("expiry-date=\"").contains("GMT\"").endsWith("rule-id=\"logs\"");
-        assertThat(s3.headObject(b -> b.bucket("lc-expire").key("keep/plain")).expiration()).isNull();
+        assertThat(s3.headObject(b -> b.bucket("lc-expire").key("keep/plain")).expiration())
+                .isNull();
 
         LifecycleWorker.Result early = server.granary().lifecycle(daysAhead(3)).run();
         assertThat(early.expired()).isZero();
@@ -150,26 +226,33 @@ class LifecycleIT {
     @Test
     void versionedBucketsGetMarkersNoncurrentVersionsGoAndLoneMarkersAreCleanedUp() {
         s3.createBucket(b -> b.bucket("lc-versions"));
-        s3.putBucketVersioning(b -> b.bucket("lc-versions")
-                .versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+        s3.putBucketVersioning(
+                b -> b.bucket("lc-versions").versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
         for (int i = 0; i < 4; i++) {
             put("lc-versions", "doc", "v" + i, null);
         }
         put("lc-versions", "gone", "x", null);
-        lifecycle("lc-versions",
-                LifecycleRule.builder().id("noncurrent").status(ExpirationStatus.ENABLED)
+        lifecycle(
+                "lc-versions",
+                LifecycleRule.builder()
+                        .id("noncurrent")
+                        .status(ExpirationStatus.ENABLED)
                         .filter(LifecycleRuleFilter.builder().prefix("doc").build())
                         .noncurrentVersionExpiration(n -> n.noncurrentDays(2).newerNoncurrentVersions(1))
                         .build(),
-                LifecycleRule.builder().id("current").status(ExpirationStatus.ENABLED)
+                LifecycleRule.builder()
+                        .id("current")
+                        .status(ExpirationStatus.ENABLED)
                         .filter(LifecycleRuleFilter.builder().prefix("gone").build())
                         .expiration(e -> e.days(10))
                         .noncurrentVersionExpiration(n -> n.noncurrentDays(2))
                         .build());
 
-        LifecycleWorker.Result noncurrent = server.granary().lifecycle(daysAhead(3)).run();
+        LifecycleWorker.Result noncurrent =
+                server.granary().lifecycle(daysAhead(3)).run();
         assertThat(noncurrent.versionsRemoved()).isEqualTo(2); // v0 and v1; v2 is the one newer noncurrent kept
-        assertThat(s3.listObjectVersions(b -> b.bucket("lc-versions").prefix("doc")).versions())
+        assertThat(s3.listObjectVersions(b -> b.bucket("lc-versions").prefix("doc"))
+                        .versions())
                 .extracting(ObjectVersion::isLatest)
                 .containsExactly(true, false);
 
@@ -188,26 +271,42 @@ class LifecycleIT {
                 .versionId();
         s3.deleteObject(b -> b.bucket("lc-versions").key("lonely"));
         s3.deleteObject(b -> b.bucket("lc-versions").key("lonely").versionId(lonely));
-        assertThat(s3.listObjectVersions(b -> b.bucket("lc-versions").prefix("lonely")).deleteMarkers()).hasSize(1);
-        lifecycle("lc-versions", LifecycleRule.builder().id("markers").status(ExpirationStatus.ENABLED)
-                .filter(LifecycleRuleFilter.builder().prefix("").build())
-                .expiration(e -> e.expiredObjectDeleteMarker(true))
-                .build());
+        assertThat(s3.listObjectVersions(b -> b.bucket("lc-versions").prefix("lonely"))
+                        .deleteMarkers())
+                .hasSize(1);
+        lifecycle(
+                "lc-versions",
+                LifecycleRule.builder()
+                        .id("markers")
+                        .status(ExpirationStatus.ENABLED)
+                        .filter(LifecycleRuleFilter.builder().prefix("").build())
+                        .expiration(e -> e.expiredObjectDeleteMarker(true))
+                        .build());
         server.granary().lifecycle(Clock.systemUTC()).run();
-        assertThat(s3.listObjectVersions(b -> b.bucket("lc-versions").prefix("lonely")).deleteMarkers()).isEmpty();
-        assertThat(s3.getObjectAsBytes(b -> b.bucket("lc-versions").key("doc")).asUtf8String()).isEqualTo("v3");
+        assertThat(s3.listObjectVersions(b -> b.bucket("lc-versions").prefix("lonely"))
+                        .deleteMarkers())
+                .isEmpty();
+        assertThat(s3.getObjectAsBytes(b -> b.bucket("lc-versions").key("doc")).asUtf8String())
+                .isEqualTo("v3");
     }
 
     @Test
     void incompleteUploadsAreAborted() {
         s3.createBucket(b -> b.bucket("lc-uploads"));
-        String upload = s3.createMultipartUpload(b -> b.bucket("lc-uploads").key("big")).uploadId();
-        lifecycle("lc-uploads", LifecycleRule.builder().id("abort").status(ExpirationStatus.ENABLED)
-                .filter(LifecycleRuleFilter.builder().prefix("").build())
-                .abortIncompleteMultipartUpload(a -> a.daysAfterInitiation(1))
-                .build());
-        assertThat(server.granary().lifecycle(Clock.systemUTC()).run().uploadsAborted()).isZero();
-        assertThat(server.granary().lifecycle(daysAhead(2)).run().uploadsAborted()).isEqualTo(1);
+        String upload =
+                s3.createMultipartUpload(b -> b.bucket("lc-uploads").key("big")).uploadId();
+        lifecycle(
+                "lc-uploads",
+                LifecycleRule.builder()
+                        .id("abort")
+                        .status(ExpirationStatus.ENABLED)
+                        .filter(LifecycleRuleFilter.builder().prefix("").build())
+                        .abortIncompleteMultipartUpload(a -> a.daysAfterInitiation(1))
+                        .build());
+        assertThat(server.granary().lifecycle(Clock.systemUTC()).run().uploadsAborted())
+                .isZero();
+        assertThat(server.granary().lifecycle(daysAhead(2)).run().uploadsAborted())
+                .isEqualTo(1);
         assertError(() -> s3.listParts(b -> b.bucket("lc-uploads").key("big").uploadId(upload)), 404, "NoSuchUpload");
     }
 
@@ -219,25 +318,32 @@ class LifecycleIT {
             put("lc-a-resume", String.format("old/%02d", i), "x", null);
         }
         put("lc-a-resume", "young/keep", "x", null);
-        lifecycle("lc-a-resume", expireDays("old", LifecycleRuleFilter.builder().prefix("old/").build(), 10));
+        lifecycle(
+                "lc-a-resume",
+                expireDays("old", LifecycleRuleFilter.builder().prefix("old/").build(), 10));
 
-        LifecycleWorker.Result partial = server.granary().lifecycle(daysAhead(11)).run(7);
+        LifecycleWorker.Result partial =
+                server.granary().lifecycle(daysAhead(11)).run(7);
         assertThat(partial.finished()).isFalse();
         assertThat(partial.expired()).isEqualTo(7);
 
         server.stop();
         server.start();
         S3Client after = server.client();
-        assertThat(after.listObjectsV2(b -> b.bucket("lc-a-resume").prefix("old/")).contents()).hasSize(13);
+        assertThat(after.listObjectsV2(b -> b.bucket("lc-a-resume").prefix("old/"))
+                        .contents())
+                .hasSize(13);
         // The next pass is asked for with today's clock, but finishes the interrupted one as of its time.
-        LifecycleWorker.Result rest = server.granary().lifecycle(Clock.systemUTC()).run();
+        LifecycleWorker.Result rest =
+                server.granary().lifecycle(Clock.systemUTC()).run();
         assertThat(rest.finished()).isTrue();
         assertThat(rest.expired()).isEqualTo(13);
         assertThat(after.listObjectsV2(b -> b.bucket("lc-a-resume")).contents())
                 .extracting(S3Object::key)
                 .containsExactly("young/keep");
         // A new pass as of today expires nothing.
-        assertThat(server.granary().lifecycle(Clock.systemUTC()).run().expired()).isZero();
+        assertThat(server.granary().lifecycle(Clock.systemUTC()).run().expired())
+                .isZero();
     }
 
     private static void assertError(Runnable call, int status, String code) {

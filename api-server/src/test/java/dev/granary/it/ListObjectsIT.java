@@ -48,8 +48,17 @@ class ListObjectsIT {
             KEYS.add("top" + i);
         }
         KEYS.addAll(List.of(
-                "uni/ä", "uni/z", "uni/日本", "uni/😀", "uni/\uFFFD", "uni/space key", "uni/a+b", "multi--x--y", "multi--z",
-                "multi-", "sep/a//b"));
+                "uni/ä",
+                "uni/z",
+                "uni/日本",
+                "uni/😀",
+                "uni/\uFFFD",
+                "uni/space key",
+                "uni/a+b",
+                "multi--x--y",
+                "multi--z",
+                "multi-",
+                "sep/a//b"));
         ExecutorService pool = Executors.newFixedThreadPool(8);
         List<Future<?>> done = new ArrayList<>();
         for (String key : KEYS) {
@@ -68,7 +77,8 @@ class ListObjectsIT {
         int pages = 0;
         do {
             String t = token;
-            ListObjectsV2Response page = s3.listObjectsV2(b -> b.bucket(BUCKET).maxKeys(333).continuationToken(t));
+            ListObjectsV2Response page =
+                    s3.listObjectsV2(b -> b.bucket(BUCKET).maxKeys(333).continuationToken(t));
             page.contents().forEach(o -> seen.add(o.key()));
             assertThat(page.keyCount()).isEqualTo(page.contents().size());
             token = page.isTruncated() ? page.nextContinuationToken() : null;
@@ -85,7 +95,8 @@ class ListObjectsIT {
         int pages = 0;
         while (pages++ < 100) {
             String m = marker;
-            ListObjectsResponse page = s3.listObjects(b -> b.bucket(BUCKET).maxKeys(500).marker(m));
+            ListObjectsResponse page =
+                    s3.listObjects(b -> b.bucket(BUCKET).maxKeys(500).marker(m));
             page.contents().forEach(o -> seen.add(o.key()));
             if (!page.isTruncated()) {
                 break;
@@ -101,25 +112,33 @@ class ListObjectsIT {
         ListObjectsV2Response top = s3.listObjectsV2(b -> b.bucket(BUCKET).delimiter("/"));
         assertThat(top.commonPrefixes()).extracting(CommonPrefix::prefix).contains("dir00/", "dir24/", "uni/", "sep/");
         assertThat(top.commonPrefixes()).hasSize(27);
-        assertThat(top.contents()).extracting(S3Object::key).contains("top0", "multi--x--y").doesNotContain("dir00/file000");
-        assertThat(top.keyCount()).isEqualTo(top.contents().size() + top.commonPrefixes().size());
+        assertThat(top.contents())
+                .extracting(S3Object::key)
+                .contains("top0", "multi--x--y")
+                .doesNotContain("dir00/file000");
+        assertThat(top.keyCount())
+                .isEqualTo(top.contents().size() + top.commonPrefixes().size());
 
-        ListObjectsV2Response inDir = s3.listObjectsV2(b -> b.bucket(BUCKET).prefix("dir03/").delimiter("/"));
+        ListObjectsV2Response inDir =
+                s3.listObjectsV2(b -> b.bucket(BUCKET).prefix("dir03/").delimiter("/"));
         assertThat(inDir.contents()).hasSize(100);
         assertThat(inDir.commonPrefixes()).isEmpty();
 
-        ListObjectsV2Response nested = s3.listObjectsV2(b -> b.bucket(BUCKET).prefix("sep/").delimiter("/"));
+        ListObjectsV2Response nested =
+                s3.listObjectsV2(b -> b.bucket(BUCKET).prefix("sep/").delimiter("/"));
         assertThat(nested.commonPrefixes()).extracting(CommonPrefix::prefix).containsExactly("sep/a/");
 
         // An empty delimiter is none, and is not echoed.
-        ListObjectsV2Response empty = s3.listObjectsV2(b -> b.bucket(BUCKET).prefix("sep/").delimiter(""));
+        ListObjectsV2Response empty =
+                s3.listObjectsV2(b -> b.bucket(BUCKET).prefix("sep/").delimiter(""));
         assertThat(empty.delimiter()).isNull();
         assertThat(empty.commonPrefixes()).isEmpty();
     }
 
     @Test
     void multiCharacterDelimiter() {
-        ListObjectsV2Response page = s3.listObjectsV2(b -> b.bucket(BUCKET).prefix("multi").delimiter("--"));
+        ListObjectsV2Response page =
+                s3.listObjectsV2(b -> b.bucket(BUCKET).prefix("multi").delimiter("--"));
         assertThat(page.commonPrefixes()).extracting(CommonPrefix::prefix).containsExactly("multi--");
         assertThat(page.contents()).extracting(S3Object::key).containsExactly("multi-");
     }
@@ -131,8 +150,8 @@ class ListObjectsIT {
         int pages = 0;
         do {
             String t = token;
-            ListObjectsV2Response page =
-                    s3.listObjectsV2(b -> b.bucket(BUCKET).delimiter("/").maxKeys(7).continuationToken(t));
+            ListObjectsV2Response page = s3.listObjectsV2(
+                    b -> b.bucket(BUCKET).delimiter("/").maxKeys(7).continuationToken(t));
             assertThat(page.contents().size() + page.commonPrefixes().size()).isLessThanOrEqualTo(7);
             page.commonPrefixes().forEach(p -> entries.add(p.prefix()));
             page.contents().forEach(o -> entries.add(o.key()));
@@ -142,7 +161,8 @@ class ListObjectsIT {
         assertThat(entries).doesNotHaveDuplicates().hasSize(27 + 50 + 3);
 
         // v1 with a delimiter: NextMarker may be a common prefix.
-        ListObjectsResponse first = s3.listObjects(b -> b.bucket(BUCKET).delimiter("/").maxKeys(2));
+        ListObjectsResponse first =
+                s3.listObjects(b -> b.bucket(BUCKET).delimiter("/").maxKeys(2));
         assertThat(first.isTruncated()).isTrue();
         assertThat(first.nextMarker()).isEqualTo("dir01/");
         ListObjectsResponse second =
@@ -182,9 +202,11 @@ class ListObjectsIT {
 
     @Test
     void fetchOwnerAddsOwnerToV2Entries() {
-        ListObjectsV2Response without = s3.listObjectsV2(b -> b.bucket(BUCKET).prefix("top1").maxKeys(1));
+        ListObjectsV2Response without =
+                s3.listObjectsV2(b -> b.bucket(BUCKET).prefix("top1").maxKeys(1));
         assertThat(without.contents().get(0).owner()).isNull();
-        ListObjectsV2Response with = s3.listObjectsV2(b -> b.bucket(BUCKET).prefix("top1").maxKeys(1).fetchOwner(true));
+        ListObjectsV2Response with =
+                s3.listObjectsV2(b -> b.bucket(BUCKET).prefix("top1").maxKeys(1).fetchOwner(true));
         assertThat(with.contents().get(0).owner().id()).isNotBlank();
     }
 }

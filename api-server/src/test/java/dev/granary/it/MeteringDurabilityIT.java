@@ -32,15 +32,19 @@ class MeteringDurabilityIT {
         }
         s3.getObjectAsBytes(b -> b.bucket("restarted").key("k3"));
         Map<String, Counts> before = expected.snapshot();
-        assertThat(MeteringSupport.usageByOperation(server.adminUri(), "restarted")).isEqualTo(before);
+        assertThat(MeteringSupport.usageByOperation(server.adminUri(), "restarted"))
+                .isEqualTo(before);
         server.stop(); // no flush asked for: the graceful stop writes what is in memory
         server.start();
-        assertThat(MeteringSupport.usageByOperation(server.adminUri(), "restarted")).isEqualTo(before);
+        assertThat(MeteringSupport.usageByOperation(server.adminUri(), "restarted"))
+                .isEqualTo(before);
         // The restarted process counts on top of what the first one wrote, in the same minute windows.
         S3Client again = MeteringIT.recordingClient(server.uri(), expected);
         again.getObjectAsBytes(b -> b.bucket("restarted").key("k4"));
-        assertThat(MeteringSupport.usageByOperation(server.adminUri(), "restarted")).isEqualTo(expected.snapshot());
-        String storage = MeteringSupport.admin(server.adminUri(), "/admin/v1/usage/storage").body();
+        assertThat(MeteringSupport.usageByOperation(server.adminUri(), "restarted"))
+                .isEqualTo(expected.snapshot());
+        String storage = MeteringSupport.admin(server.adminUri(), "/admin/v1/usage/storage")
+                .body();
         long bytes = 0;
         for (int i = 0; i < 20; i++) {
             bytes += 100 + i;
@@ -85,7 +89,6 @@ class MeteringDurabilityIT {
             second.waitFor(60, TimeUnit.SECONDS);
         }
     }
-
 
     private static Process startProcess(Path data, int port, int adminPort) throws Exception {
         return ServerProcess.start(

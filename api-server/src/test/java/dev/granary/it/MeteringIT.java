@@ -108,24 +108,27 @@ class MeteringIT {
                 b -> b.bucket(bucket).key("bad-md5").contentMD5("1B2M2Y8AsgTpgAmY7PhCfg=="),
                 RequestBody.fromBytes(random(777))));
         // A multipart upload.
-        String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key("multi")).uploadId();
+        String uploadId =
+                s3.createMultipartUpload(b -> b.bucket(bucket).key("multi")).uploadId();
         List<CompletedPart> parts = new ArrayList<>();
         int[] partSizes = {5 << 20, 1234};
         for (int i = 0; i < partSizes.length; i++) {
             int n = i + 1;
             byte[] data = random(partSizes[i]);
             String etag = s3.uploadPart(
-                            b -> b.bucket(bucket).key("multi").uploadId(uploadId).partNumber(n),
+                            b -> b.bucket(bucket)
+                                    .key("multi")
+                                    .uploadId(uploadId)
+                                    .partNumber(n),
                             RequestBody.fromBytes(data))
                     .eTag();
             parts.add(CompletedPart.builder().partNumber(n).eTag(etag).build());
         }
-        s3.completeMultipartUpload(b -> b.bucket(bucket)
-                .key("multi")
-                .uploadId(uploadId)
-                .multipartUpload(m -> m.parts(parts)));
+        s3.completeMultipartUpload(
+                b -> b.bucket(bucket).key("multi").uploadId(uploadId).multipartUpload(m -> m.parts(parts)));
         // An upload left in progress: its part counts as multipart storage, not as an object.
-        String pending = s3.createMultipartUpload(b -> b.bucket(bucket).key("pending")).uploadId();
+        String pending =
+                s3.createMultipartUpload(b -> b.bucket(bucket).key("pending")).uploadId();
         s3.uploadPart(
                 b -> b.bucket(bucket).key("pending").uploadId(pending).partNumber(1),
                 RequestBody.fromBytes(random(4321)));
@@ -134,7 +137,8 @@ class MeteringIT {
         // Presigned GETs, and an anonymous one (refused, billed to the bucket owner).
         try (var presigner = server.presigner()) {
             for (String key : List.of("obj-1000", "obj-200000")) {
-                URI url = presigner.presignGetObject(p -> p.signatureDuration(Duration.ofMinutes(5))
+                URI url = presigner
+                        .presignGetObject(p -> p.signatureDuration(Duration.ofMinutes(5))
                                 .getObjectRequest(g -> g.bucket(bucket).key(key)))
                         .url()
                         .toURI();
@@ -144,13 +148,15 @@ class MeteringIT {
                 expected.add("GetObject", 200, 0, r.body().length);
             }
             HttpResponse<byte[]> anonymous = HTTP.send(
-                    HttpRequest.newBuilder(URI.create(server.uri() + "/" + bucket + "/obj-1000")).build(),
+                    HttpRequest.newBuilder(URI.create(server.uri() + "/" + bucket + "/obj-1000"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             assertThat(anonymous.statusCode()).isEqualTo(403);
             expected.add("GetObject", 403, 0, anonymous.body().length);
 
             // A download the client cuts after 64 KiB: the server counts the bytes it actually sent.
-            URI big = presigner.presignGetObject(p -> p.signatureDuration(Duration.ofMinutes(5))
+            URI big = presigner
+                    .presignGetObject(p -> p.signatureDuration(Duration.ofMinutes(5))
                             .getObjectRequest(g -> g.bucket(bucket).key("big")))
                     .url()
                     .toURI();
@@ -181,11 +187,14 @@ class MeteringIT {
             objects++;
         }
         assertThat(bytes).isEqualTo(1000 + 200_000 + (16 << 20) + (5 << 20) + 1234);
-        String storage = MeteringSupport.admin(server.adminUri(), "/admin/v1/usage/storage").body();
-        assertThat(storage).contains("{\"bucket\":\"metered\",\"account\":\"" + dev.granary.Granary.ROOT_ACCOUNT_ID
-                + "\",\"bytes\":" + bytes + ",\"objects\":" + objects + ",\"multipartBytes\":4321,\"multipartParts\":1,");
-        String checked = MeteringSupport.admin(server.adminUri(), "POST", "/admin/v1/usage/storage/check",
-                        GranaryServerExtension.SECRET_KEY)
+        String storage = MeteringSupport.admin(server.adminUri(), "/admin/v1/usage/storage")
+                .body();
+        assertThat(storage)
+                .contains(
+                        "{\"bucket\":\"metered\",\"account\":\"" + dev.granary.Granary.ROOT_ACCOUNT_ID + "\",\"bytes\":"
+                                + bytes + ",\"objects\":" + objects + ",\"multipartBytes\":4321,\"multipartParts\":1,");
+        String checked = MeteringSupport.admin(
+                        server.adminUri(), "POST", "/admin/v1/usage/storage/check", GranaryServerExtension.SECRET_KEY)
                 .body();
         assertThat(checked).contains("\"bytes\":" + bytes + ",\"objects\":" + objects + ",");
     }
@@ -210,12 +219,20 @@ class MeteringIT {
         server.client().createBucket(b -> b.bucket("form-metered"));
         String boundary = "----MeteringFormBoundary";
         StringBuilder body = new StringBuilder();
-        new PostPolicyForm("form-metered", "signed.txt").signed().forEach((name, value) -> body.append("--")
-                .append(boundary).append("\r\nContent-Disposition: form-data; name=\"").append(name)
-                .append("\"\r\n\r\n").append(value).append("\r\n"));
-        body.append("--").append(boundary)
+        new PostPolicyForm("form-metered", "signed.txt")
+                .signed()
+                .forEach((name, value) -> body.append("--")
+                        .append(boundary)
+                        .append("\r\nContent-Disposition: form-data; name=\"")
+                        .append(name)
+                        .append("\"\r\n\r\n")
+                        .append(value)
+                        .append("\r\n"));
+        body.append("--")
+                .append(boundary)
                 .append("\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\nhello\r\n--")
-                .append(boundary).append("--\r\n");
+                .append(boundary)
+                .append("--\r\n");
         HttpResponse<String> posted = HTTP.send(
                 HttpRequest.newBuilder(URI.create(server.uri() + "/form-metered"))
                         .header("Content-Type", "multipart/form-data; boundary=" + boundary)
@@ -248,20 +265,23 @@ class MeteringIT {
     @Test
     void adminApiNeedsTheRootSignature() throws Exception {
         HttpResponse<String> unsigned = HTTP.send(
-                HttpRequest.newBuilder(URI.create(server.adminUri() + "/admin/v1/usage")).build(),
+                HttpRequest.newBuilder(URI.create(server.adminUri() + "/admin/v1/usage"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(unsigned.statusCode()).isEqualTo(403);
         HttpResponse<String> wrongSecret =
                 MeteringSupport.admin(server.adminUri(), "GET", "/admin/v1/usage", "not-the-secret");
         assertThat(wrongSecret.statusCode()).isEqualTo(403);
-        HttpResponse<String> badTime =
-                MeteringSupport.admin(server.adminUri(), "GET", "/admin/v1/usage?from=yesterday",
-                        GranaryServerExtension.SECRET_KEY);
+        HttpResponse<String> badTime = MeteringSupport.admin(
+                server.adminUri(), "GET", "/admin/v1/usage?from=yesterday", GranaryServerExtension.SECRET_KEY);
         assertThat(badTime.statusCode()).isEqualTo(400);
-        String json = MeteringSupport.admin(server.adminUri(),
+        String json = MeteringSupport.admin(
+                        server.adminUri(),
                         "/admin/v1/usage?from=2000-01-01T00:00:00Z&to=2999-01-01T00:00:00Z&groupBy=account,class,hour")
                 .body();
-        assertThat(json).startsWith("{\"from\":\"2000-01-01T00:00:00Z\"").contains("\"groupBy\":[\"account\",\"class\",\"hour\"]");
+        assertThat(json)
+                .startsWith("{\"from\":\"2000-01-01T00:00:00Z\"")
+                .contains("\"groupBy\":[\"account\",\"class\",\"hour\"]");
     }
 
     /** Series name, labels and value of one sample line of the Prometheus text format (0.0.4), strictly. */
@@ -276,7 +296,8 @@ class MeteringIT {
         s3.putObject(b -> b.bucket("scraped").key("k"), RequestBody.fromBytes(random(5000)));
         s3.getObjectAsBytes(b -> b.bucket("scraped").key("k"));
         HttpResponse<String> r = HTTP.send(
-                HttpRequest.newBuilder(URI.create(server.adminUri() + "/metrics")).build(),
+                HttpRequest.newBuilder(URI.create(server.adminUri() + "/metrics"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain; version=0.0.4");
@@ -287,22 +308,30 @@ class MeteringIT {
             }
             Matcher m = SAMPLE.matcher(line);
             assertThat(m.matches()).as("not a Prometheus sample line: %s", line).isTrue();
-            samples.put(m.group(1) + (m.group(2) == null ? "" : m.group(2)), Double.parseDouble(
-                    m.group(3).replace("+Inf", "Infinity").replace("-Inf", "-Infinity")));
+            samples.put(
+                    m.group(1) + (m.group(2) == null ? "" : m.group(2)),
+                    Double.parseDouble(m.group(3).replace("+Inf", "Infinity").replace("-Inf", "-Infinity")));
         }
-        assertThat(samples.get("granary_requests_total{operation=\"PutObject\",status=\"200\"}")).isGreaterThanOrEqualTo(1);
-        assertThat(samples.get("granary_request_body_out_bytes_total{operation=\"GetObject\"}")).isGreaterThanOrEqualTo(5000);
-        assertThat(samples.get("granary_request_body_in_bytes_total{operation=\"PutObject\"}")).isGreaterThanOrEqualTo(5000);
-        assertThat(samples.keySet()).anyMatch(s -> s.startsWith("granary_request_duration_seconds_bucket{operation=\"GetObject\",le="));
+        assertThat(samples.get("granary_requests_total{operation=\"PutObject\",status=\"200\"}"))
+                .isGreaterThanOrEqualTo(1);
+        assertThat(samples.get("granary_request_body_out_bytes_total{operation=\"GetObject\"}"))
+                .isGreaterThanOrEqualTo(5000);
+        assertThat(samples.get("granary_request_body_in_bytes_total{operation=\"PutObject\"}"))
+                .isGreaterThanOrEqualTo(5000);
+        assertThat(samples.keySet())
+                .anyMatch(s -> s.startsWith("granary_request_duration_seconds_bucket{operation=\"GetObject\",le="));
         assertThat(samples.get("granary_storage_bytes{account=\"" + dev.granary.Granary.ROOT_ACCOUNT_ID
-                        + "\",bucket=\"scraped\"}")).isEqualTo(5000);
+                        + "\",bucket=\"scraped\"}"))
+                .isEqualTo(5000);
         assertThat(samples.get("granary_storage_objects{account=\"" + dev.granary.Granary.ROOT_ACCOUNT_ID
-                        + "\",bucket=\"scraped\"}")).isEqualTo(1);
+                        + "\",bucket=\"scraped\"}"))
+                .isEqualTo(1);
         assertThat(samples.get("granary_engine_partitions")).isEqualTo(8);
-        assertThat(samples).containsKeys(
-                "granary_rocksdb_sst_files_size_bytes",
-                "granary_rocksdb_blob_files_size_bytes",
-                "granary_rocksdb_pending_compaction_bytes");
+        assertThat(samples)
+                .containsKeys(
+                        "granary_rocksdb_sst_files_size_bytes",
+                        "granary_rocksdb_blob_files_size_bytes",
+                        "granary_rocksdb_pending_compaction_bytes");
         assertThat(samples.keySet()).anyMatch(s -> s.startsWith("jvm_memory_used_bytes"));
     }
 }

@@ -56,14 +56,16 @@ final class MeteringSupport {
 
     /** The bucket's usage by operation, from the CSV report. */
     static Map<String, Counts> usageByOperation(URI admin, String bucket) throws Exception {
-        String csv = admin(admin, "/admin/v1/usage?groupBy=operation&format=csv&bucket=" + bucket).body();
+        String csv = admin(admin, "/admin/v1/usage?groupBy=operation&format=csv&bucket=" + bucket)
+                .body();
         String[] lines = csv.split("\n");
         assertThat(lines[0]).isEqualTo("account,bucket,operation,requestClass,requests,errors,bytesIn,bytesOut");
         Map<String, Counts> result = new TreeMap<>();
         for (int i = 1; i < lines.length; i++) {
             String[] f = lines[i].split(",", -1);
-            result.put(f[2], new Counts(
-                    Long.parseLong(f[4]), Long.parseLong(f[5]), Long.parseLong(f[6]), Long.parseLong(f[7])));
+            result.put(
+                    f[2],
+                    new Counts(Long.parseLong(f[4]), Long.parseLong(f[5]), Long.parseLong(f[6]), Long.parseLong(f[7])));
         }
         return result;
     }

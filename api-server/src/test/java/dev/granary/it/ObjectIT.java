@@ -67,7 +67,8 @@ class ObjectIT {
             PutObjectResponse put =
                     s3.putObject(b -> b.bucket(BUCKET).key("sized/" + size), RequestBody.fromBytes(data));
             assertThat(put.eTag()).isEqualTo("\"" + md5Hex(data) + "\"");
-            ResponseBytes<GetObjectResponse> got = s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("sized/" + size));
+            ResponseBytes<GetObjectResponse> got =
+                    s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("sized/" + size));
             assertThat(got.asByteArray()).isEqualTo(data);
             assertThat(got.response().eTag()).isEqualTo(put.eTag());
             assertThat(got.response().contentLength()).isEqualTo(size);
@@ -97,12 +98,11 @@ class ObjectIT {
         assertThat(head.metadata()).containsEntry("color", "blue").containsEntry("mixed-case", "Value");
         assertThat(head.contentLength()).isEqualTo(2);
 
-        GetObjectResponse overridden = s3.getObject(
-                        b -> b.bucket(BUCKET)
-                                .key("meta.txt")
-                                .responseContentType("application/json")
-                                .responseCacheControl("no-cache")
-                                .responseContentDisposition("inline"))
+        GetObjectResponse overridden = s3.getObject(b -> b.bucket(BUCKET)
+                        .key("meta.txt")
+                        .responseContentType("application/json")
+                        .responseCacheControl("no-cache")
+                        .responseContentDisposition("inline"))
                 .response();
         assertThat(overridden.contentType()).isEqualTo("application/json");
         assertThat(overridden.cacheControl()).isEqualTo("no-cache");
@@ -122,7 +122,8 @@ class ObjectIT {
                         .build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(s3.headObject(b -> b.bucket(BUCKET).key("untyped")).contentType()).isEqualTo("binary/octet-stream");
+        assertThat(s3.headObject(b -> b.bucket(BUCKET).key("untyped")).contentType())
+                .isEqualTo("binary/octet-stream");
     }
 
     @Test
@@ -134,20 +135,24 @@ class ObjectIT {
         assertRange("bytes=-300", data, 9700, 300);
         assertRange("bytes=9000-20000", data, 9000, 1000);
         assertRange("bytes=-20000", data, 0, 10_000);
-        ResponseBytes<GetObjectResponse> got = s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("ranged").range("bytes=5-9"));
+        ResponseBytes<GetObjectResponse> got =
+                s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("ranged").range("bytes=5-9"));
         assertThat(got.response().contentRange()).isEqualTo("bytes 5-9/10000");
-        assertThatThrownBy(() -> s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("ranged").range("bytes=10000-")))
+        assertThatThrownBy(() ->
+                        s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("ranged").range("bytes=10000-")))
                 .isInstanceOfSatisfying(S3Exception.class, e -> {
                     assertThat(e.statusCode()).isEqualTo(416);
                     assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidRange");
                 });
         // A malformed range is ignored: the whole object comes back.
-        assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("ranged").range("bytes=abc")).asByteArray())
+        assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("ranged").range("bytes=abc"))
+                        .asByteArray())
                 .isEqualTo(data);
     }
 
     private void assertRange(String range, byte[] data, int offset, int length) {
-        byte[] got = s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("ranged").range(range)).asByteArray();
+        byte[] got = s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("ranged").range(range))
+                .asByteArray();
         byte[] expected = new byte[length];
         System.arraycopy(data, offset, expected, 0, length);
         assertThat(got).as(range).isEqualTo(expected);
@@ -159,16 +164,19 @@ class ObjectIT {
         String etag = put.eTag();
         Instant past = Instant.now().minusSeconds(3600);
         Instant future = Instant.now().plusSeconds(3600);
-        assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("cond").ifMatch(etag)).asUtf8String())
+        assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("cond").ifMatch(etag))
+                        .asUtf8String())
                 .isEqualTo("v1");
         assertStatus(() -> s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("cond").ifMatch("\"nope\"")), 412);
         assertStatus(() -> s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("cond").ifNoneMatch(etag)), 304);
         assertStatus(() -> s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("cond").ifModifiedSince(future)), 304);
         assertStatus(() -> s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("cond").ifUnmodifiedSince(past)), 412);
-        assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("cond").ifModifiedSince(past)).asUtf8String())
+        assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("cond").ifModifiedSince(past))
+                        .asUtf8String())
                 .isEqualTo("v1");
         // If-Match wins over a failing If-Unmodified-Since, as in RFC 7232 and S3.
-        assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("cond").ifMatch(etag).ifUnmodifiedSince(past))
+        assertThat(s3.getObjectAsBytes(
+                                b -> b.bucket(BUCKET).key("cond").ifMatch(etag).ifUnmodifiedSince(past))
                         .asUtf8String())
                 .isEqualTo("v1");
         assertStatus(() -> s3.headObject(b -> b.bucket(BUCKET).key("cond").ifNoneMatch(etag)), 304);
@@ -178,9 +186,11 @@ class ObjectIT {
     void conditionalPutWithIfNoneMatchStarRefusesToOverwrite() {
         s3.putObject(b -> b.bucket(BUCKET).key("once").ifNoneMatch("*"), RequestBody.fromString("first"));
         assertStatus(
-                () -> s3.putObject(b -> b.bucket(BUCKET).key("once").ifNoneMatch("*"), RequestBody.fromString("second")),
+                () -> s3.putObject(
+                        b -> b.bucket(BUCKET).key("once").ifNoneMatch("*"), RequestBody.fromString("second")),
                 412);
-        assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("once")).asUtf8String()).isEqualTo("first");
+        assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("once")).asUtf8String())
+                .isEqualTo("first");
     }
 
     @Test
@@ -209,7 +219,8 @@ class ObjectIT {
             for (java.util.concurrent.Future<String> f : results) {
                 outcomes.add(f.get(60, java.util.concurrent.TimeUnit.SECONDS));
             }
-            java.util.List<String> winners = outcomes.stream().filter(o -> !o.startsWith("status")).toList();
+            java.util.List<String> winners =
+                    outcomes.stream().filter(o -> !o.startsWith("status")).toList();
             assertThat(winners).hasSize(1);
             assertThat(outcomes).filteredOn(o -> o.startsWith("status")).containsOnly("status 412");
             assertThat(s3.headObject(b -> b.bucket(BUCKET).key("race")).eTag()).isEqualTo("\"" + winners.get(0) + "\"");
@@ -220,7 +231,8 @@ class ObjectIT {
 
     private static void assertStatus(Runnable call, int status) {
         assertThatThrownBy(call::run)
-                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(status));
+                .isInstanceOfSatisfying(
+                        S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(status));
     }
 
     @Test
@@ -228,21 +240,26 @@ class ObjectIT {
         String wrong = Base64.getEncoder().encodeToString(new byte[16]);
         assertThatThrownBy(() -> s3.putObject(
                         b -> b.bucket(BUCKET).key("md5").contentMD5(wrong), RequestBody.fromString("payload")))
-                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.awsErrorDetails().errorCode())
-                        .isEqualTo("BadDigest"));
-        assertThatThrownBy(() -> s3.headObject(b -> b.bucket(BUCKET).key("md5"))).isInstanceOf(NoSuchKeyException.class);
+                .isInstanceOfSatisfying(
+                        S3Exception.class,
+                        e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("BadDigest"));
+        assertThatThrownBy(() -> s3.headObject(b -> b.bucket(BUCKET).key("md5")))
+                .isInstanceOf(NoSuchKeyException.class);
         assertThatThrownBy(() -> s3.putObject(
                         b -> b.bucket(BUCKET).key("md5").contentMD5("not-base64!"), RequestBody.fromString("payload")))
-                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.awsErrorDetails().errorCode())
-                        .isEqualTo("InvalidDigest"));
+                .isInstanceOfSatisfying(
+                        S3Exception.class,
+                        e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidDigest"));
     }
 
     @Test
     void correctContentMd5IsAccepted() throws Exception {
         byte[] data = "checked".getBytes(StandardCharsets.UTF_8);
-        String md5 = Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(data));
+        String md5 = Base64.getEncoder()
+                .encodeToString(MessageDigest.getInstance("MD5").digest(data));
         s3.putObject(b -> b.bucket(BUCKET).key("md5ok").contentMD5(md5), RequestBody.fromBytes(data));
-        assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("md5ok")).asByteArray()).isEqualTo(data);
+        assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("md5ok")).asByteArray())
+                .isEqualTo(data);
     }
 
     @Test
@@ -251,7 +268,8 @@ class ObjectIT {
                 ChecksumAlgorithm.CRC32, ChecksumAlgorithm.CRC32_C, ChecksumAlgorithm.SHA1, ChecksumAlgorithm.SHA256)) {
             String key = "checksum-" + alg;
             PutObjectResponse put = s3.putObject(
-                    b -> b.bucket(BUCKET).key(key).checksumAlgorithm(alg), RequestBody.fromBytes(randomBytes(70_000, 3)));
+                    b -> b.bucket(BUCKET).key(key).checksumAlgorithm(alg),
+                    RequestBody.fromBytes(randomBytes(70_000, 3)));
             HeadObjectResponse head =
                     s3.headObject(b -> b.bucket(BUCKET).key(key).checksumMode(ChecksumMode.ENABLED));
             String stored = switch (alg) {
@@ -278,8 +296,9 @@ class ObjectIT {
     void wrongDeclaredChecksumFailsWithBadDigest() {
         assertThatThrownBy(() -> s3.putObject(
                         b -> b.bucket(BUCKET).key("badcrc").checksumCRC32("AAAAAA=="), RequestBody.fromString("data")))
-                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.awsErrorDetails().errorCode())
-                        .isEqualTo("BadDigest"));
+                .isInstanceOfSatisfying(
+                        S3Exception.class,
+                        e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("BadDigest"));
         assertThatThrownBy(() -> s3.headObject(b -> b.bucket(BUCKET).key("badcrc")))
                 .isInstanceOf(NoSuchKeyException.class);
     }
@@ -289,16 +308,21 @@ class ObjectIT {
         S3Client chunked = server.chunkedSigningClient();
         byte[] data = randomBytes(300_000, 11);
         chunked.putObject(b -> b.bucket(BUCKET).key("chunked"), RequestBody.fromBytes(data));
-        assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("chunked")).asByteArray()).isEqualTo(data);
+        assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("chunked")).asByteArray())
+                .isEqualTo(data);
     }
 
     @Test
     void getAndDeleteOfMissingKeys() {
         assertThatThrownBy(() -> s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("missing")))
-                .isInstanceOfSatisfying(NoSuchKeyException.class, e -> assertThat(e.statusCode()).isEqualTo(404));
+                .isInstanceOfSatisfying(
+                        NoSuchKeyException.class,
+                        e -> assertThat(e.statusCode()).isEqualTo(404));
         assertStatus(() -> s3.headObject(b -> b.bucket(BUCKET).key("missing")), 404);
         // Deleting a missing key succeeds.
-        assertThat(s3.deleteObject(b -> b.bucket(BUCKET).key("missing")).sdkHttpResponse().statusCode())
+        assertThat(s3.deleteObject(b -> b.bucket(BUCKET).key("missing"))
+                        .sdkHttpResponse()
+                        .statusCode())
                 .isEqualTo(204);
     }
 
@@ -306,7 +330,8 @@ class ObjectIT {
     void overwriteReplacesContentAndDeleteRemovesIt() {
         s3.putObject(b -> b.bucket(BUCKET).key("ow"), RequestBody.fromString("one"));
         s3.putObject(b -> b.bucket(BUCKET).key("ow"), RequestBody.fromString("two!"));
-        assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("ow")).asUtf8String()).isEqualTo("two!");
+        assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("ow")).asUtf8String())
+                .isEqualTo("two!");
         s3.deleteObject(b -> b.bucket(BUCKET).key("ow"));
         assertThatThrownBy(() -> s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("ow")))
                 .isInstanceOf(NoSuchKeyException.class);
@@ -316,20 +341,32 @@ class ObjectIT {
     void keysLongerThan1024BytesFailWithKeyTooLong() {
         String key = "k".repeat(1025);
         assertThatThrownBy(() -> s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromString("x")))
-                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.awsErrorDetails().errorCode())
-                        .isEqualTo("KeyTooLongError"));
+                .isInstanceOfSatisfying(
+                        S3Exception.class,
+                        e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("KeyTooLongError"));
         String maxKey = "k".repeat(1024);
         s3.putObject(b -> b.bucket(BUCKET).key(maxKey), RequestBody.fromString("x"));
-        assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(maxKey)).asUtf8String()).isEqualTo("x");
+        assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(maxKey)).asUtf8String())
+                .isEqualTo("x");
     }
 
     @Test
     void keysWithSpecialCharactersRoundTrip() {
         for (String key : List.of(
-                "with space", "plus+sign", "percent%20", "unicode-日本語", "emoji-😀", "a/b//c", "?query=like&x",
-                "#hash", "tilde~!*'()", "semi;colon:at@")) {
+                "with space",
+                "plus+sign",
+                "percent%20",
+                "unicode-日本語",
+                "emoji-😀",
+                "a/b//c",
+                "?query=like&x",
+                "#hash",
+                "tilde~!*'()",
+                "semi;colon:at@")) {
             s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromString(key));
-            assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(key)).asUtf8String()).as(key).isEqualTo(key);
+            assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(key)).asUtf8String())
+                    .as(key)
+                    .isEqualTo(key);
         }
     }
 
@@ -337,8 +374,8 @@ class ObjectIT {
     void keysHoldingNulAndTheEscapeByteRoundTripListAndKeepTheirOwnUploads() throws Exception {
         String bucket = "nul-keys";
         s3.createBucket(b -> b.bucket(bucket));
-        s3.putBucketVersioning(b -> b.bucket(bucket)
-                .versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+        s3.putBucketVersioning(
+                b -> b.bucket(bucket).versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
         // In UTF-8 binary order; written in reverse so that the order listed comes from the store.
         List<String> keys = List.of("a", "a\u0000", "a\u0000b", "a\u0001", "a\u0001\u0001", "ab");
         for (int i = keys.size() - 1; i >= 0; i--) {
@@ -347,22 +384,38 @@ class ObjectIT {
             s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("body of " + key));
         }
         for (String key : keys) {
-            assertThat(s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asUtf8String()).isEqualTo("body of " + key);
+            assertThat(s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asUtf8String())
+                    .isEqualTo("body of " + key);
         }
         // XML 1.0 cannot carry U+0000 or U+0001: such keys are listed URL-encoded, which the SDK decodes.
-        assertThat(s3.listObjectsV2(b -> b.bucket(bucket).encodingType(EncodingType.URL)).contents())
+        assertThat(s3.listObjectsV2(b -> b.bucket(bucket).encodingType(EncodingType.URL))
+                        .contents())
                 .extracting(S3Object::key)
                 .containsExactlyElementsOf(keys);
         assertThat(s3.listObjectsV2(b -> b.bucket(bucket).prefix("a\u0000").encodingType(EncodingType.URL))
                         .contents())
                 .extracting(S3Object::key)
                 .containsExactly("a\u0000", "a\u0000b");
-        List<ObjectVersion> versions = s3.listObjectVersions(b -> b.bucket(bucket).encodingType(EncodingType.URL))
+        List<ObjectVersion> versions = s3.listObjectVersions(
+                        b -> b.bucket(bucket).encodingType(EncodingType.URL))
                 .versions();
-        assertThat(versions).extracting(ObjectVersion::key)
-                .containsExactly("a", "a", "a\u0000", "a\u0000", "a\u0000b", "a\u0000b", "a\u0001", "a\u0001",
-                        "a\u0001\u0001", "a\u0001\u0001", "ab", "ab");
-        assertThat(versions).extracting(ObjectVersion::isLatest)
+        assertThat(versions)
+                .extracting(ObjectVersion::key)
+                .containsExactly(
+                        "a",
+                        "a",
+                        "a\u0000",
+                        "a\u0000",
+                        "a\u0000b",
+                        "a\u0000b",
+                        "a\u0001",
+                        "a\u0001",
+                        "a\u0001\u0001",
+                        "a\u0001\u0001",
+                        "ab",
+                        "ab");
+        assertThat(versions)
+                .extracting(ObjectVersion::isLatest)
                 .containsExactly(true, false, true, false, true, false, true, false, true, false, true, false);
 
         // An upload of "a" and one of "a" U+0000 followed by the first one's id: each completes with its own part.
@@ -371,24 +424,33 @@ class ObjectIT {
         String idOfA = s3.createMultipartUpload(b -> b.bucket(bucket).key("a")).uploadId();
         String other = "/" + bucket + "/a%00" + idOfA;
         String idOfOther = element(signed.send("POST", other + "?uploads", new byte[0]), "UploadId");
-        String etagOfA = s3.uploadPart(b -> b.bucket(bucket).key("a").uploadId(idOfA).partNumber(1),
-                        RequestBody.fromString("part of a")).eTag();
-        HttpResponse<String> partOfOther = signed.send("PUT", other + "?partNumber=1&uploadId=" + idOfOther,
+        String etagOfA = s3.uploadPart(
+                        b -> b.bucket(bucket).key("a").uploadId(idOfA).partNumber(1),
+                        RequestBody.fromString("part of a"))
+                .eTag();
+        HttpResponse<String> partOfOther = signed.send(
+                "PUT",
+                other + "?partNumber=1&uploadId=" + idOfOther,
                 "part of the other".getBytes(StandardCharsets.UTF_8));
         assertThat(partOfOther.statusCode()).as(partOfOther.body()).isEqualTo(200);
         String etagOfOther = partOfOther.headers().firstValue("ETag").orElseThrow();
         assertThat(s3.listParts(b -> b.bucket(bucket).key("a").uploadId(idOfA)).parts())
                 .extracting(Part::eTag)
                 .containsExactly(etagOfA);
-        s3.completeMultipartUpload(b -> b.bucket(bucket).key("a").uploadId(idOfA)
-                .multipartUpload(u -> u.parts(CompletedPart.builder().partNumber(1).eTag(etagOfA).build())));
+        s3.completeMultipartUpload(b -> b.bucket(bucket)
+                .key("a")
+                .uploadId(idOfA)
+                .multipartUpload(u -> u.parts(
+                        CompletedPart.builder().partNumber(1).eTag(etagOfA).build())));
         String complete = "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>" + etagOfOther
                 + "</ETag></Part></CompleteMultipartUpload>";
-        HttpResponse<String> completed = signed.send(
-                "POST", other + "?uploadId=" + idOfOther, complete.getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> completed =
+                signed.send("POST", other + "?uploadId=" + idOfOther, complete.getBytes(StandardCharsets.UTF_8));
         assertThat(completed.statusCode()).as(completed.body()).isEqualTo(200);
-        assertThat(s3.getObjectAsBytes(b -> b.bucket(bucket).key("a")).asUtf8String()).isEqualTo("part of a");
-        assertThat(s3.getObjectAsBytes(b -> b.bucket(bucket).key("a\u0000" + idOfA)).asUtf8String())
+        assertThat(s3.getObjectAsBytes(b -> b.bucket(bucket).key("a")).asUtf8String())
+                .isEqualTo("part of a");
+        assertThat(s3.getObjectAsBytes(b -> b.bucket(bucket).key("a\u0000" + idOfA))
+                        .asUtf8String())
                 .isEqualTo("part of the other");
     }
 
@@ -405,7 +467,9 @@ class ObjectIT {
         s3.putObject(
                 b -> b.bucket(BUCKET).key("src").contentType("text/x-src").metadata(Map.of("a", "1")),
                 RequestBody.fromBytes(randomBytes(2_000_000, 5)));
-        var copied = s3.copyObject(b -> b.sourceBucket(BUCKET).sourceKey("src").destinationBucket(BUCKET)
+        var copied = s3.copyObject(b -> b.sourceBucket(BUCKET)
+                .sourceKey("src")
+                .destinationBucket(BUCKET)
                 .destinationKey("dst-copy"));
         HeadObjectResponse copyHead = s3.headObject(b -> b.bucket(BUCKET).key("dst-copy"));
         assertThat(copyHead.metadata()).containsEntry("a", "1");
@@ -414,7 +478,9 @@ class ObjectIT {
         assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("dst-copy")).asByteArray())
                 .isEqualTo(randomBytes(2_000_000, 5));
 
-        s3.copyObject(b -> b.sourceBucket(BUCKET).sourceKey("src").destinationBucket(BUCKET)
+        s3.copyObject(b -> b.sourceBucket(BUCKET)
+                .sourceKey("src")
+                .destinationBucket(BUCKET)
                 .destinationKey("dst-replace")
                 .metadataDirective(MetadataDirective.REPLACE)
                 .contentType("text/x-new")
@@ -427,26 +493,38 @@ class ObjectIT {
     @Test
     void copyOntoItselfNeedsReplaceAndThenChangesOnlyMetadata() {
         s3.putObject(b -> b.bucket(BUCKET).key("self").metadata(Map.of("v", "1")), RequestBody.fromString("same"));
-        assertThatThrownBy(() -> s3.copyObject(b -> b.sourceBucket(BUCKET).sourceKey("self")
-                        .destinationBucket(BUCKET).destinationKey("self")))
-                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.awsErrorDetails().errorCode())
-                        .isEqualTo("InvalidRequest"));
-        s3.copyObject(b -> b.sourceBucket(BUCKET).sourceKey("self").destinationBucket(BUCKET).destinationKey("self")
+        assertThatThrownBy(() -> s3.copyObject(b -> b.sourceBucket(BUCKET)
+                        .sourceKey("self")
+                        .destinationBucket(BUCKET)
+                        .destinationKey("self")))
+                .isInstanceOfSatisfying(
+                        S3Exception.class,
+                        e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidRequest"));
+        s3.copyObject(b -> b.sourceBucket(BUCKET)
+                .sourceKey("self")
+                .destinationBucket(BUCKET)
+                .destinationKey("self")
                 .metadataDirective(MetadataDirective.REPLACE)
                 .metadata(Map.of("v", "2")));
         assertThat(s3.headObject(b -> b.bucket(BUCKET).key("self")).metadata()).containsEntry("v", "2");
-        assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("self")).asUtf8String()).isEqualTo("same");
+        assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("self")).asUtf8String())
+                .isEqualTo("same");
     }
 
     @Test
     void copySourceConditionsFailWith412() {
         s3.putObject(b -> b.bucket(BUCKET).key("csrc"), RequestBody.fromString("x"));
         assertStatus(
-                () -> s3.copyObject(b -> b.sourceBucket(BUCKET).sourceKey("csrc").destinationBucket(BUCKET)
-                        .destinationKey("cdst").copySourceIfMatch("\"other\"")),
+                () -> s3.copyObject(b -> b.sourceBucket(BUCKET)
+                        .sourceKey("csrc")
+                        .destinationBucket(BUCKET)
+                        .destinationKey("cdst")
+                        .copySourceIfMatch("\"other\"")),
                 412);
         assertStatus(
-                () -> s3.copyObject(b -> b.sourceBucket(BUCKET).sourceKey("missing-src").destinationBucket(BUCKET)
+                () -> s3.copyObject(b -> b.sourceBucket(BUCKET)
+                        .sourceKey("missing-src")
+                        .destinationBucket(BUCKET)
                         .destinationKey("cdst")),
                 404);
     }
@@ -457,14 +535,16 @@ class ObjectIT {
             int n = i;
             s3.putObject(b -> b.bucket(BUCKET).key("batch/" + n), RequestBody.fromString("x"));
         }
-        DeleteObjectsResponse response = s3.deleteObjects(b -> b.bucket(BUCKET).delete(d -> d.objects(
-                ObjectIdentifier.builder().key("batch/0").build(),
-                ObjectIdentifier.builder().key("batch/1").build(),
-                ObjectIdentifier.builder().key("batch/never-existed").build())));
+        DeleteObjectsResponse response = s3.deleteObjects(b -> b.bucket(BUCKET)
+                .delete(d -> d.objects(
+                        ObjectIdentifier.builder().key("batch/0").build(),
+                        ObjectIdentifier.builder().key("batch/1").build(),
+                        ObjectIdentifier.builder().key("batch/never-existed").build())));
         assertThat(response.deleted()).hasSize(3);
         assertThat(response.errors()).isEmpty();
-        DeleteObjectsResponse quiet = s3.deleteObjects(b -> b.bucket(BUCKET).delete(d -> d.quiet(true)
-                .objects(ObjectIdentifier.builder().key("batch/2").build())));
+        DeleteObjectsResponse quiet = s3.deleteObjects(b -> b.bucket(BUCKET)
+                .delete(d -> d.quiet(true)
+                        .objects(ObjectIdentifier.builder().key("batch/2").build())));
         assertThat(quiet.deleted()).isEmpty();
         assertThat(s3.listObjectsV2(b -> b.bucket(BUCKET).prefix("batch/")).contents())
                 .extracting(o -> o.key())
@@ -476,16 +556,20 @@ class ObjectIT {
         s3.putObject(b -> b.bucket(BUCKET).key("versions/a"), RequestBody.fromString("a"));
         s3.putObject(b -> b.bucket(BUCKET).key("versions/b"), RequestBody.fromString("bb"));
         var versions = s3.listObjectVersions(b -> b.bucket(BUCKET).prefix("versions/"));
-        assertThat(versions.versions()).extracting(v -> v.key() + "@" + v.versionId() + "@" + v.isLatest() + "@" + v.size())
+        assertThat(versions.versions())
+                .extracting(v -> v.key() + "@" + v.versionId() + "@" + v.isLatest() + "@" + v.size())
                 .containsExactly("versions/a@null@true@1", "versions/b@null@true@2");
-        var paged = s3.listObjectVersions(b -> b.bucket(BUCKET).prefix("versions/").maxKeys(1));
+        var paged =
+                s3.listObjectVersions(b -> b.bucket(BUCKET).prefix("versions/").maxKeys(1));
         assertThat(paged.isTruncated()).isTrue();
         assertThat(paged.nextKeyMarker()).isEqualTo("versions/a");
-        assertThat(s3.listObjectVersions(b -> b.bucket(BUCKET).prefix("versions/").keyMarker(paged.nextKeyMarker()))
+        assertThat(s3.listObjectVersions(
+                                b -> b.bucket(BUCKET).prefix("versions/").keyMarker(paged.nextKeyMarker()))
                         .versions())
                 .extracting(v -> v.key())
                 .containsExactly("versions/b");
-        assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("versions/a").versionId("null")).asUtf8String())
+        assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("versions/a").versionId("null"))
+                        .asUtf8String())
                 .isEqualTo("a");
         // A version id of Granary's form that names no version; then one no Granary bucket could have made.
         assertThatThrownBy(() -> s3.getObjectAsBytes(
@@ -494,7 +578,8 @@ class ObjectIT {
                     assertThat(e.statusCode()).isEqualTo(404);
                     assertThat(e.awsErrorDetails().errorCode()).isEqualTo("NoSuchVersion");
                 });
-        assertThatThrownBy(() -> s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("versions/a").versionId("3HL4kqtJlcpXroDTDmJ")))
+        assertThatThrownBy(() -> s3.getObjectAsBytes(
+                        b -> b.bucket(BUCKET).key("versions/a").versionId("3HL4kqtJlcpXroDTDmJ")))
                 .isInstanceOfSatisfying(S3Exception.class, e -> {
                     assertThat(e.statusCode()).isEqualTo(400);
                     assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidArgument");
@@ -507,8 +592,10 @@ class ObjectIT {
     @Test
     void getObjectWithPartNumberOneOfASinglePartObject() {
         s3.putObject(b -> b.bucket(BUCKET).key("single"), RequestBody.fromString("whole"));
-        assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("single").partNumber(1)).asUtf8String())
+        assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("single").partNumber(1))
+                        .asUtf8String())
                 .isEqualTo("whole");
-        assertStatus(() -> s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("single").partNumber(2)), 416);
+        assertStatus(
+                () -> s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("single").partNumber(2)), 416);
     }
 }

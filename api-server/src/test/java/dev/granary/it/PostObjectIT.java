@@ -29,16 +29,19 @@ class PostObjectIT {
     private static final String BUCKET = "forms";
 
     private final S3Client s3 = server.client();
-    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
     @BeforeAll
     static void createBucket() {
         server.client().createBucket(b -> b.bucket(BUCKET));
-        server.client().putBucketCors(b -> b.bucket(BUCKET).corsConfiguration(c -> c.corsRules(CORSRule.builder()
-                .allowedOrigins("https://app.example.com")
-                .allowedMethods("POST")
-                .exposeHeaders("ETag")
-                .build())));
+        server.client()
+                .putBucketCors(b -> b.bucket(BUCKET)
+                        .corsConfiguration(c -> c.corsRules(CORSRule.builder()
+                                .allowedOrigins("https://app.example.com")
+                                .allowedMethods("POST")
+                                .exposeHeaders("ETag")
+                                .build())));
     }
 
     /** A form for {@code key} in the test bucket. */
@@ -90,8 +93,10 @@ class PostObjectIT {
 
         assertThat(r.statusCode()).isEqualTo(204);
         assertThat(r.headers().firstValue("ETag")).hasValue("\"" + ObjectIT.md5Hex(data) + "\"");
-        assertThat(r.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/forms/uploads/photo.jpg"));
-        ResponseBytes<GetObjectResponse> got = s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("uploads/photo.jpg"));
+        assertThat(r.headers().firstValue("Location"))
+                .hasValueSatisfying(l -> assertThat(l).endsWith("/forms/uploads/photo.jpg"));
+        ResponseBytes<GetObjectResponse> got =
+                s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("uploads/photo.jpg"));
         assertThat(got.asByteArray()).isEqualTo(data);
         assertThat(got.response().contentType()).isEqualTo("image/jpeg");
         assertThat(got.response().cacheControl()).isEqualTo("max-age=60");
@@ -100,11 +105,15 @@ class PostObjectIT {
 
     @Test
     void taggingFieldTagsTheObject() throws Exception {
-        PostPolicyForm form = form("tagged/form.txt").field(
-                "tagging", "<Tagging><TagSet><Tag><Key>source</Key><Value>form</Value></Tag></TagSet></Tagging>");
+        PostPolicyForm form = form("tagged/form.txt")
+                .field(
+                        "tagging",
+                        "<Tagging><TagSet><Tag><Key>source</Key><Value>form</Value></Tag></TagSet></Tagging>");
 
-        assertThat(post(form, "x".getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(204);
-        assertThat(s3.getObjectTagging(b -> b.bucket(BUCKET).key("tagged/form.txt")).tagSet())
+        assertThat(post(form, "x".getBytes(StandardCharsets.UTF_8)).statusCode())
+                .isEqualTo(204);
+        assertThat(s3.getObjectTagging(b -> b.bucket(BUCKET).key("tagged/form.txt"))
+                        .tagSet())
                 .singleElement()
                 .satisfies(t -> assertThat(t.key() + "=" + t.value()).isEqualTo("source=form"));
     }
@@ -114,31 +123,39 @@ class PostObjectIT {
         byte[] key = new byte[32];
         new java.util.Random(5).nextBytes(key);
         String key64 = java.util.Base64.getEncoder().encodeToString(key);
-        String md5 = java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("MD5").digest(key));
+        String md5 = java.util.Base64.getEncoder()
+                .encodeToString(java.security.MessageDigest.getInstance("MD5").digest(key));
         PostPolicyForm form = form("sse-c/form.txt")
                 .field("x-amz-server-side-encryption-customer-algorithm", "AES256")
                 .field("x-amz-server-side-encryption-customer-key", key64)
                 .field("x-amz-server-side-encryption-customer-key-MD5", md5);
 
-        assertThat(post(form, "bar".getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(204);
-        assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("sse-c/form.txt").sseCustomerAlgorithm("AES256")
-                                .sseCustomerKey(key64).sseCustomerKeyMD5(md5))
+        assertThat(post(form, "bar".getBytes(StandardCharsets.UTF_8)).statusCode())
+                .isEqualTo(204);
+        assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET)
+                                .key("sse-c/form.txt")
+                                .sseCustomerAlgorithm("AES256")
+                                .sseCustomerKey(key64)
+                                .sseCustomerKeyMD5(md5))
                         .asUtf8String())
                 .isEqualTo("bar");
         assertThatThrownBy(() -> s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("sse-c/form.txt")))
-                .isInstanceOfSatisfying(software.amazon.awssdk.services.s3.model.S3Exception.class,
+                .isInstanceOfSatisfying(
+                        software.amazon.awssdk.services.s3.model.S3Exception.class,
                         e -> assertThat(e.statusCode()).isEqualTo(400));
     }
 
     @Test
     void checksumFieldIsCheckedAgainstTheFile() throws Exception {
         byte[] data = "checked".getBytes(StandardCharsets.UTF_8);
-        String sha = java.util.Base64.getEncoder().encodeToString(
-                java.security.MessageDigest.getInstance("SHA-256").digest(data));
+        String sha = java.util.Base64.getEncoder()
+                .encodeToString(
+                        java.security.MessageDigest.getInstance("SHA-256").digest(data));
         PostPolicyForm good = form("sum/good.txt");
         Map<String, String> extra = Map.of("x-amz-checksum-sha256", sha);
         assertThat(postWith(good, extra, data).statusCode()).isEqualTo(204);
-        assertThat(s3.getObject(b -> b.bucket(BUCKET).key("sum/good.txt").checksumMode("ENABLED")).response()
+        assertThat(s3.getObject(b -> b.bucket(BUCKET).key("sum/good.txt").checksumMode("ENABLED"))
+                        .response()
                         .checksumSHA256())
                 .isEqualTo(sha);
 
@@ -259,7 +276,9 @@ class PostObjectIT {
         HttpResponse<String> r = post(form, new byte[] {1});
 
         assertThat(r.statusCode()).isEqualTo(403);
-        assertThat(r.body()).contains("Invalid according to Policy: Policy Condition failed: [&quot;starts-with&quot;, &quot;$key&quot;, &quot;user/&quot;]");
+        assertThat(r.body())
+                .contains(
+                        "Invalid according to Policy: Policy Condition failed: [&quot;starts-with&quot;, &quot;$key&quot;, &quot;user/&quot;]");
     }
 
     @Test
@@ -303,7 +322,9 @@ class PostObjectIT {
         HttpResponse<String> r = post(form, new byte[] {1});
 
         assertThat(r.statusCode()).isEqualTo(400);
-        assertThat(r.body()).contains("<Code>InvalidArgument</Code>").contains("must contain a field named &apos;key&apos;");
+        assertThat(r.body())
+                .contains("<Code>InvalidArgument</Code>")
+                .contains("must contain a field named &apos;key&apos;");
     }
 
     @Test

@@ -35,7 +35,8 @@ class ProtocolIT {
     void xmlWithADoctypeOrExternalEntityIsRejectedAsMalformed() throws Exception {
         String xxe = "<?xml version=\"1.0\"?><!DOCTYPE d [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
                 + "<Delete><Object><Key>&x;</Key></Object></Delete>";
-        HttpResponse<String> response = http.send("POST", "/" + BUCKET + "?delete", xxe.getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> response =
+                http.send("POST", "/" + BUCKET + "?delete", xxe.getBytes(StandardCharsets.UTF_8));
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.body()).contains("<Code>MalformedXML</Code>").doesNotContain("root:");
     }
@@ -54,12 +55,14 @@ class ProtocolIT {
                 http.send("POST", "/" + BUCKET + "?delete", many.toString().getBytes(StandardCharsets.UTF_8));
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.body()).contains("<Code>MalformedXML</Code>");
-        String uploadId = s3.createMultipartUpload(b -> b.bucket(BUCKET).key("mp")).uploadId();
+        String uploadId =
+                s3.createMultipartUpload(b -> b.bucket(BUCKET).key("mp")).uploadId();
         HttpResponse<String> complete = http.send(
                 "POST", "/" + BUCKET + "/mp?uploadId=" + uploadId, "not xml".getBytes(StandardCharsets.UTF_8));
         assertThat(complete.body()).contains("<Code>MalformedXML</Code>");
         HttpResponse<String> empty = http.send(
-                "POST", "/" + BUCKET + "/mp?uploadId=" + uploadId,
+                "POST",
+                "/" + BUCKET + "/mp?uploadId=" + uploadId,
                 "<CompleteMultipartUpload></CompleteMultipartUpload>".getBytes(StandardCharsets.UTF_8));
         assertThat(empty.body()).contains("<Code>MalformedXML</Code>");
     }
@@ -94,13 +97,16 @@ class ProtocolIT {
 
     @Test
     void invalidListingArgumentsFailWithInvalidArgument() throws Exception {
-        assertThat(http.send("GET", "/" + BUCKET + "?list-type=2&max-keys=abc", new byte[0]).body())
+        assertThat(http.send("GET", "/" + BUCKET + "?list-type=2&max-keys=abc", new byte[0])
+                        .body())
                 .contains("<Code>InvalidArgument</Code>");
         assertThat(http.send("GET", "/" + BUCKET + "?max-keys=-1", new byte[0]).body())
                 .contains("<Code>InvalidArgument</Code>");
-        assertThat(http.send("GET", "/" + BUCKET + "?encoding-type=base64", new byte[0]).body())
+        assertThat(http.send("GET", "/" + BUCKET + "?encoding-type=base64", new byte[0])
+                        .body())
                 .contains("<Code>InvalidArgument</Code>");
-        assertThat(http.send("GET", "/" + BUCKET + "?list-type=2&continuation-token=!!!!", new byte[0]).statusCode())
+        assertThat(http.send("GET", "/" + BUCKET + "?list-type=2&continuation-token=!!!!", new byte[0])
+                        .statusCode())
                 .isEqualTo(400);
     }
 
@@ -109,8 +115,9 @@ class ProtocolIT {
         assertThatThrownBy(() -> s3.putObject(
                         b -> b.bucket(BUCKET).key("meta").metadata(Map.of("big", "x".repeat(2100))),
                         RequestBody.fromString("x")))
-                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.awsErrorDetails().errorCode())
-                        .isEqualTo("MetadataTooLarge"));
+                .isInstanceOfSatisfying(
+                        S3Exception.class,
+                        e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("MetadataTooLarge"));
     }
 
     /** Sends a signed request line and headers on a raw socket and returns what the server answered. */
@@ -139,7 +146,10 @@ class ProtocolIT {
                 "/" + BUCKET + "/huge",
                 Map.of("content-length", Long.toString(6L * 1024 * 1024 * 1024), "expect", "100-continue"),
                 new byte[0]);
-        assertThat(answer).startsWith("HTTP/1.1 400").contains("<Code>EntityTooLarge</Code>").doesNotContain("100 Continue");
+        assertThat(answer)
+                .startsWith("HTTP/1.1 400")
+                .contains("<Code>EntityTooLarge</Code>")
+                .doesNotContain("100 Continue");
     }
 
     @Test

@@ -59,8 +59,12 @@ class ReadPathIT {
         for (int size : SIZES) {
             byte[] want = data(size);
             String key = "o" + size;
-            assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(key)).asByteArray()).as(key).isEqualTo(want);
-            assertThat(s3.headObject(b -> b.bucket(BUCKET).key(key)).contentLength()).as(key).isEqualTo(size);
+            assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(key)).asByteArray())
+                    .as(key)
+                    .isEqualTo(want);
+            assertThat(s3.headObject(b -> b.bucket(BUCKET).key(key)).contentLength())
+                    .as(key)
+                    .isEqualTo(size);
             if (size == 0) {
                 continue;
             }
@@ -76,7 +80,8 @@ class ReadPathIT {
     }
 
     private void assertRange(String key, String range, byte[] whole, int from, int to) {
-        ResponseBytes<GetObjectResponse> got = s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(key).range(range));
+        ResponseBytes<GetObjectResponse> got =
+                s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(key).range(range));
         assertThat(got.asByteArray()).as(key + " " + range).isEqualTo(Arrays.copyOfRange(whole, from, to));
         assertThat(got.response().contentRange()).isEqualTo("bytes " + from + "-" + (to - 1) + "/" + whole.length);
     }
@@ -164,7 +169,8 @@ class ReadPathIT {
 
         static Answer read(InputStream in, boolean hasBody) throws IOException {
             ByteArrayOutputStream head = new ByteArrayOutputStream();
-            while (head.size() < 4 || !head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+            while (head.size() < 4
+                    || !head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
                 int b = in.read();
                 if (b < 0) {
                     throw new IOException("connection closed inside an answer's head: " + head);
@@ -176,7 +182,8 @@ class ReadPathIT {
             long length = 0;
             for (String line : lines) {
                 if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
-                    length = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                    length =
+                            Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
                 }
             }
             byte[] body = hasBody ? in.readNBytes((int) length) : new byte[0];

@@ -42,13 +42,15 @@ class RestartAndCrashIT {
             int n = i;
             s3.putObject(b -> b.bucket("durable").key("obj/" + n), RequestBody.fromBytes(content("obj/" + n)));
         }
-        String uploadId = s3.createMultipartUpload(b -> b.bucket("durable").key("pending")).uploadId();
+        String uploadId = s3.createMultipartUpload(b -> b.bucket("durable").key("pending"))
+                .uploadId();
         server.stop();
         server.start();
         S3Client again = server.client();
         for (int i = 0; i < 50; i++) {
             int n = i;
-            assertThat(again.getObjectAsBytes(b -> b.bucket("durable").key("obj/" + n)).asByteArray())
+            assertThat(again.getObjectAsBytes(b -> b.bucket("durable").key("obj/" + n))
+                            .asByteArray())
                     .isEqualTo(content("obj/" + n));
         }
         assertThat(again.listObjectsV2(b -> b.bucket("durable")).keyCount()).isEqualTo(50);
@@ -120,7 +122,8 @@ class RestartAndCrashIT {
             // Objects in flight at the kill are either absent or whole, never partial.
             long fileBacked = 0;
             for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket("crash")).contents()) {
-                assertThat(s3.getObjectAsBytes(b -> b.bucket("crash").key(o.key())).asByteArray())
+                assertThat(s3.getObjectAsBytes(b -> b.bucket("crash").key(o.key()))
+                                .asByteArray())
                         .as(o.key())
                         .isEqualTo(content(o.key()));
                 fileBacked += o.size() >= (1 << 20) ? 1 : 0;
@@ -140,13 +143,15 @@ class RestartAndCrashIT {
         }
     }
 
-
     /** Data files under the partitions' {@code objects} folders. */
     private static long dataFiles(Path data) throws IOException {
         long count = 0;
         // Only the objects folders: RocksDB's own files come and go under compaction while a walk runs.
         try (Stream<Path> partitions = Files.list(data.resolve("partitions"))) {
-            for (Path objects : partitions.map(p -> p.resolve("objects")).filter(Files::isDirectory).toList()) {
+            for (Path objects : partitions
+                    .map(p -> p.resolve("objects"))
+                    .filter(Files::isDirectory)
+                    .toList()) {
                 try (Stream<Path> walk = Files.walk(objects)) {
                     count += walk.filter(Files::isRegularFile).count();
                 }
@@ -170,8 +175,7 @@ class RestartAndCrashIT {
                         .connectionTimeout(Duration.ofSeconds(5))
                         .socketTimeout(Duration.ofSeconds(30))
                         .build())
-                .overrideConfiguration(o -> o
-                        .apiCallTimeout(Duration.ofSeconds(60)))
+                .overrideConfiguration(o -> o.apiCallTimeout(Duration.ofSeconds(60)))
                 .build();
     }
 }

@@ -33,7 +33,8 @@ class S3ClientsIT {
     void boto3(@TempDir Path work) throws Exception {
         String python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : onPath("python3");
         requireTool(python, "python3");
-        boolean hasBoto = new ProcessBuilder(python, "-c", "import boto3").start().waitFor() == 0;
+        boolean hasBoto =
+                new ProcessBuilder(python, "-c", "import boto3").start().waitFor() == 0;
         requireTool(hasBoto ? python : null, "boto3 (Debian package python3-boto3)");
         run(List.of(python, script("boto3_check.py")), work, null);
     }
@@ -43,7 +44,8 @@ class S3ClientsIT {
     void boto3SignatureV2(@TempDir Path work) throws Exception {
         String python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : onPath("python3");
         requireTool(python, "python3");
-        boolean hasBoto = new ProcessBuilder(python, "-c", "import boto3").start().waitFor() == 0;
+        boolean hasBoto =
+                new ProcessBuilder(python, "-c", "import boto3").start().waitFor() == 0;
         requireTool(hasBoto ? python : null, "boto3 (Debian package python3-boto3)");
         run(List.of(python, script("boto3_sigv2.py")), work, null);
     }
@@ -92,7 +94,8 @@ class S3ClientsIT {
     }
 
     private static String script(String name) throws Exception {
-        return Path.of(S3ClientsIT.class.getResource("/clients/" + name).toURI()).toString();
+        return Path.of(S3ClientsIT.class.getResource("/clients/" + name).toURI())
+                .toString();
     }
 
     static String onPath(String tool) {
@@ -107,7 +110,9 @@ class S3ClientsIT {
 
     static void requireTool(String found, String what) {
         if ("1".equals(System.getenv("GRANARY_REQUIRE_CLIENTS"))) {
-            assertThat(found).as(what + " must be installed (GRANARY_REQUIRE_CLIENTS=1)").isNotNull();
+            assertThat(found)
+                    .as(what + " must be installed (GRANARY_REQUIRE_CLIENTS=1)")
+                    .isNotNull();
         } else {
             Assumptions.assumeTrue(found != null, what + " is not installed; .ci/run installs it");
         }

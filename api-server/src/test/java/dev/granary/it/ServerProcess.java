@@ -73,8 +73,17 @@ final class ServerProcess {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path log = data.resolveSibling(data.getFileName() + "-server.log");
         List<String> command = new ArrayList<>(List.of(
-                java, "-cp", System.getProperty("java.class.path"), "dev.granary.Main", "server",
-                "--address", "127.0.0.1", "--port", Integer.toString(port), "--data", data.toString()));
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.granary.Main",
+                "server",
+                "--address",
+                "127.0.0.1",
+                "--port",
+                Integer.toString(port),
+                "--data",
+                data.toString()));
         command.addAll(List.of(extraArgs));
         ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectErrorStream(true)

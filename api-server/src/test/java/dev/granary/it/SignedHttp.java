@@ -69,10 +69,9 @@ final class SignedHttp {
         SignableRequest signed =
                 signer.sign(new SignableRequest(method, path, query, h), "UNSIGNED-PAYLOAD", Instant.now());
         StringBuilder request = new StringBuilder(method + " " + target + " HTTP/1.1\r\n");
-        signed.headers().forEach((name, values) -> values.forEach(v -> request.append(name)
-                .append(": ")
-                .append(v)
-                .append("\r\n")));
+        signed.headers()
+                .forEach((name, values) -> values.forEach(
+                        v -> request.append(name).append(": ").append(v).append("\r\n")));
         return request.append(unsignedLines).append("\r\n").toString().getBytes(StandardCharsets.UTF_8);
     }
 

@@ -71,31 +71,35 @@ class TaggingIT {
     @Test
     void taggingCountIsSentOnGetAndHeadOnlyWhenTagged() {
         put("counted");
-        assertThat(s3.headObject(b -> b.bucket(BUCKET).key("counted")).sdkHttpResponse()
+        assertThat(s3.headObject(b -> b.bucket(BUCKET).key("counted"))
+                        .sdkHttpResponse()
                         .firstMatchingHeader("x-amz-tagging-count"))
                 .isEmpty();
 
         putTags("counted", List.of(tag("a", "1"), tag("b", "2")));
 
-        assertThat(s3.headObject(b -> b.bucket(BUCKET).key("counted")).sdkHttpResponse()
+        assertThat(s3.headObject(b -> b.bucket(BUCKET).key("counted"))
+                        .sdkHttpResponse()
                         .firstMatchingHeader("x-amz-tagging-count"))
                 .hasValue("2");
-        assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("counted")).response().tagCount())
+        assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("counted"))
+                        .response()
+                        .tagCount())
                 .isEqualTo(2);
     }
 
     @Test
     void tagsGivenAtPutObject() {
         s3.putObject(
-                b -> b.bucket(BUCKET).key("at-put").tagging("a=1&b%20c=d%26e&empty="),
-                RequestBody.fromString("x"));
+                b -> b.bucket(BUCKET).key("at-put").tagging("a=1&b%20c=d%26e&empty="), RequestBody.fromString("x"));
 
         assertThat(tags("at-put")).containsExactlyInAnyOrderEntriesOf(Map.of("a", "1", "b c", "d&e", "empty", ""));
     }
 
     @Test
     void tagsGivenAtMultipartCreateApplyAtComplete() {
-        String uploadId = s3.createMultipartUpload(b -> b.bucket(BUCKET).key("mp").tagging("stage=upload"))
+        String uploadId = s3.createMultipartUpload(
+                        b -> b.bucket(BUCKET).key("mp").tagging("stage=upload"))
                 .uploadId();
         String etag = s3.uploadPart(
                         b -> b.bucket(BUCKET).key("mp").uploadId(uploadId).partNumber(1),
@@ -113,7 +117,10 @@ class TaggingIT {
     void copyKeepsTagsByDefaultAndReplacesThemWithReplace() {
         s3.putObject(b -> b.bucket(BUCKET).key("source").tagging("origin=source"), RequestBody.fromString("s"));
 
-        s3.copyObject(b -> b.sourceBucket(BUCKET).sourceKey("source").destinationBucket(BUCKET).destinationKey("c1"));
+        s3.copyObject(b -> b.sourceBucket(BUCKET)
+                .sourceKey("source")
+                .destinationBucket(BUCKET)
+                .destinationKey("c1"));
         s3.copyObject(b -> b.sourceBucket(BUCKET)
                 .sourceKey("source")
                 .destinationBucket(BUCKET)
@@ -179,7 +186,8 @@ class TaggingIT {
                 404,
                 "NoSuchVersion",
                 null);
-        assertThat(s3.getObjectTagging(b -> b.bucket(BUCKET).key("versioned").versionId("null")).tagSet())
+        assertThat(s3.getObjectTagging(b -> b.bucket(BUCKET).key("versioned").versionId("null"))
+                        .tagSet())
                 .isEmpty();
     }
 

@@ -57,12 +57,20 @@ final class TestCertificates {
         this.dir = Files.createDirectories(dir);
         this.rootKey = rsa();
         this.root = sign(
-                new X500Name("CN=Granary Test Root CA"), rootKey, new X500Name("CN=Granary Test Root CA"), rootKey,
-                true, List.of());
+                new X500Name("CN=Granary Test Root CA"),
+                rootKey,
+                new X500Name("CN=Granary Test Root CA"),
+                rootKey,
+                true,
+                List.of());
         this.intermediateKey = rsa();
         this.intermediate = sign(
-                new X500Name("CN=Granary Test Intermediate CA"), intermediateKey,
-                new X500Name("CN=Granary Test Root CA"), rootKey, true, List.of());
+                new X500Name("CN=Granary Test Intermediate CA"),
+                intermediateKey,
+                new X500Name("CN=Granary Test Root CA"),
+                rootKey,
+                true,
+                List.of());
         Files.writeString(caFile(), pem(root));
     }
 
@@ -93,21 +101,32 @@ final class TestCertificates {
         KeyPair key = ec ? ec() : rsa();
         List<GeneralName> altNames = new ArrayList<>();
         for (String name : names) {
-            altNames.add(name.matches("[0-9.]+|.*:.*")
-                    ? new GeneralName(GeneralName.iPAddress, name)
-                    : new GeneralName(GeneralName.dNSName, name));
+            altNames.add(
+                    name.matches("[0-9.]+|.*:.*")
+                            ? new GeneralName(GeneralName.iPAddress, name)
+                            : new GeneralName(GeneralName.dNSName, name));
         }
         X509Certificate server = sign(
-                new X500Name("CN=" + commonName), key, new X500Name("CN=Granary Test Intermediate CA"),
-                intermediateKey, false, altNames);
+                new X500Name("CN=" + commonName),
+                key,
+                new X500Name("CN=Granary Test Intermediate CA"),
+                intermediateKey,
+                false,
+                altNames);
         // Written beside and moved into place, as a renewal tool does: the server never reads half a file.
         Path chainTemp = dir.resolve("chain.pem.tmp");
         Path keyTemp = dir.resolve("key.pem.tmp");
         Files.writeString(chainTemp, pem(server) + pem(intermediate));
         Files.writeString(keyTemp, ec ? sec1(key) : pem(key));
-        Files.move(keyTemp, keyFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        Files.move(
+                keyTemp,
+                keyFile(),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        Files.move(chainTemp, chainFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        Files.move(
+                chainTemp,
+                chainFile(),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         return server;
     }
@@ -163,12 +182,12 @@ final class TestCertificates {
                 subjectKey.getPublic());
         JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
         builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
-        builder.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(subjectKey.getPublic()));
+        builder.addExtension(
+                Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(subjectKey.getPublic()));
         builder.addExtension(
                 Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(issuerKey.getPublic()));
         if (ca) {
-            builder.addExtension(
-                    Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+            builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
         } else {
             builder.addExtension(
                     Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
@@ -184,10 +203,11 @@ final class TestCertificates {
 
     /** An EC key as openssl writes it: SEC1 with the curve and the public key ({@code BEGIN EC PRIVATE KEY}). */
     private static String sec1(KeyPair key) throws IOException {
-        org.bouncycastle.asn1.pkcs.PrivateKeyInfo info =
-                org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(key.getPrivate().getEncoded());
+        org.bouncycastle.asn1.pkcs.PrivateKeyInfo info = org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(
+                key.getPrivate().getEncoded());
         org.bouncycastle.asn1.x509.SubjectPublicKeyInfo publicInfo =
-                org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(key.getPublic().getEncoded());
+                org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(
+                        key.getPublic().getEncoded());
         org.bouncycastle.asn1.sec.ECPrivateKey sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(
                 256,
                 ((java.security.interfaces.ECPrivateKey) key.getPrivate()).getS(),

@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,7 +53,8 @@ class TlsIT {
         byte[] body = new byte[3 * 1024 * 1024 + 11];
         new Random(13).nextBytes(body);
         s3.putObject(b -> b.bucket(BUCKET).key("big.bin"), RequestBody.fromBytes(body));
-        assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("big.bin")).asByteArray()).isEqualTo(body);
+        assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("big.bin")).asByteArray())
+                .isEqualTo(body);
         assertThat(s3.listObjectsV2(b -> b.bucket(BUCKET)).contents())
                 .extracting(o -> o.key())
                 .contains("big.bin");
@@ -65,17 +65,20 @@ class TlsIT {
     void virtualHostedStyleWorksUnderAWildcardCertificate() {
         // <bucket>.localhost resolves to loopback in the client only: the certificate's *.localhost must match.
         try (S3Client s3 = S3Client.builder()
-                .endpointOverride(java.net.URI.create("https://localhost:" + server.granary().port()))
+                .endpointOverride(java.net.URI.create(
+                        "https://localhost:" + server.granary().port()))
                 .region(Region.US_EAST_1)
                 .forcePathStyle(false)
                 .credentialsProvider(server.credentials())
                 .httpClient(ApacheHttpClient.builder()
                         .tlsTrustManagersProvider(server.certificates()::trustManagers)
-                        .dnsResolver(host -> new InetAddress[] {InetAddress.getByAddress(host, new byte[] {127, 0, 0, 1})})
+                        .dnsResolver(host ->
+                                new InetAddress[] {InetAddress.getByAddress(host, new byte[] {127, 0, 0, 1})})
                         .build())
                 .build()) {
             s3.putObject(b -> b.bucket(BUCKET).key("vhost.txt"), RequestBody.fromString("virtual host"));
-            assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("vhost.txt")).asUtf8String())
+            assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("vhost.txt"))
+                            .asUtf8String())
                     .isEqualTo("virtual host");
         }
     }
@@ -93,7 +96,8 @@ class TlsIT {
     void onlyTls12And13AreSpoken() throws Exception {
         for (String protocol : List.of("TLSv1.2", "TLSv1.3")) {
             try (SSLSocket socket = connect(server.granary().port(), protocol)) {
-                String answer = exchange(socket, "GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+                String answer =
+                        exchange(socket, "GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
                 assertThat(answer).startsWith("HTTP/1.1 200");
                 assertThat(socket.getSession().getProtocol()).isEqualTo(protocol);
             }
@@ -102,8 +106,16 @@ class TlsIT {
         String openssl = S3ClientsIT.onPath("openssl");
         S3ClientsIT.requireTool(openssl, "openssl");
         for (String old : List.of("-tls1_1", "-tls1")) {
-            Process p = new ProcessBuilder(openssl, "s_client", old, "-cipher", "DEFAULT:@SECLEVEL=0",
-                            "-connect", "127.0.0.1:" + server.granary().port(), "-servername", "localhost")
+            Process p = new ProcessBuilder(
+                            openssl,
+                            "s_client",
+                            old,
+                            "-cipher",
+                            "DEFAULT:@SECLEVEL=0",
+                            "-connect",
+                            "127.0.0.1:" + server.granary().port(),
+                            "-servername",
+                            "localhost")
                     .redirectErrorStream(true)
                     .start();
             p.getOutputStream().close();
@@ -115,7 +127,8 @@ class TlsIT {
         // Plain HTTP on the HTTPS port gets no S3 answer.
         try (Socket plain = new Socket("127.0.0.1", server.granary().port())) {
             plain.setSoTimeout(10_000);
-            plain.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            plain.getOutputStream()
+                    .write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             String answer;
             try {
                 answer = new String(plain.getInputStream().readNBytes(12), StandardCharsets.ISO_8859_1);
@@ -135,9 +148,27 @@ class TlsIT {
         Files.write(work.resolve("up.bin"), body);
         String endpoint = server.uri().toString();
         String ca = server.certificates().caFile().toString();
-        run(work, aws, "--endpoint-url", endpoint, "--ca-bundle", ca, "s3", "cp", work.resolve("up.bin").toString(),
+        run(
+                work,
+                aws,
+                "--endpoint-url",
+                endpoint,
+                "--ca-bundle",
+                ca,
+                "s3",
+                "cp",
+                work.resolve("up.bin").toString(),
                 "s3://" + BUCKET + "/cli/up.bin");
-        run(work, aws, "--endpoint-url", endpoint, "--ca-bundle", ca, "s3", "cp", "s3://" + BUCKET + "/cli/up.bin",
+        run(
+                work,
+                aws,
+                "--endpoint-url",
+                endpoint,
+                "--ca-bundle",
+                ca,
+                "s3",
+                "cp",
+                "s3://" + BUCKET + "/cli/up.bin",
                 work.resolve("down.bin").toString());
         assertThat(Files.readAllBytes(work.resolve("down.bin"))).isEqualTo(body);
         // Without the CA the CLI refuses the server, as it should.
@@ -202,14 +233,26 @@ class TlsIT {
         int port = ServerProcess.freePort();
         Path data = dir.resolve("data");
         // The file watch is off: only the signal can bring the new certificate in.
-        Process process = ServerProcess.startTls(ca, data, port, "--admin-port", Integer.toString(ServerProcess.freePort()),
-                "--tls-cert", ca.chainFile().toString(), "--tls-key", ca.keyFile().toString(), "--tls-watch", "0");
+        Process process = ServerProcess.startTls(
+                ca,
+                data,
+                port,
+                "--admin-port",
+                Integer.toString(ServerProcess.freePort()),
+                "--tls-cert",
+                ca.chainFile().toString(),
+                "--tls-key",
+                ca.keyFile().toString(),
+                "--tls-watch",
+                "0");
         try {
             assertThat(servedCommonName(ca, port)).isEqualTo("CN=before-hup");
             ca.issueServer("after-hup", false, "localhost", "127.0.0.1");
             // Nothing reloads without the signal (the watch is off): the old certificate is still served.
             assertThat(servedCommonName(ca, port)).isEqualTo("CN=before-hup");
-            new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).start().waitFor(10, TimeUnit.SECONDS);
+            new ProcessBuilder("kill", "-HUP", Long.toString(process.pid()))
+                    .start()
+                    .waitFor(10, TimeUnit.SECONDS);
             assertThat(awaitCommonName(ca, port, "CN=after-hup")).isEqualTo("CN=after-hup");
             assertThat(process.isAlive()).isTrue();
         } finally {

@@ -85,7 +85,9 @@ class UsersIT {
         HttpResponse<String> r = root(admin, "POST", "/admin/v1/users", "{\"name\":\"" + name + "\"}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
         return new Created(
-                field(r.body(), "name"), field(r.body(), "canonicalId"), field(r.body(), "accessKey"),
+                field(r.body(), "name"),
+                field(r.body(), "canonicalId"),
+                field(r.body(), "accessKey"),
                 field(r.body(), "secretKey"));
     }
 
@@ -142,12 +144,16 @@ class UsersIT {
         S3Client a = client(alice);
         a.createBucket(b -> b.bucket("alice-private"));
         a.putObject(b -> b.bucket("alice-private").key("diary.txt"), RequestBody.fromString("dear diary"));
-        assertThat(a.getObjectAsBytes(b -> b.bucket("alice-private").key("diary.txt")).asUtf8String())
+        assertThat(a.getObjectAsBytes(b -> b.bucket("alice-private").key("diary.txt"))
+                        .asUtf8String())
                 .isEqualTo("dear diary");
         ListBucketsResponse aliceBuckets = a.listBuckets();
         assertThat(aliceBuckets.buckets()).extracting(Bucket::name).containsExactly("alice-private");
         assertThat(aliceBuckets.owner())
-                .isEqualTo(Owner.builder().id(alice.canonicalId()).displayName("alice").build());
+                .isEqualTo(Owner.builder()
+                        .id(alice.canonicalId())
+                        .displayName("alice")
+                        .build());
 
         S3Client b = client(bob);
         assertS3Error(() -> b.getObjectAsBytes(r -> r.bucket("alice-private").key("diary.txt")), 403, "AccessDenied");
@@ -157,7 +163,9 @@ class UsersIT {
                 "AccessDenied");
         assertS3Error(() -> b.listObjectsV2(r -> r.bucket("alice-private")), 403, "AccessDenied");
         assertThat(b.listBuckets().buckets()).extracting(Bucket::name).doesNotContain("alice-private");
-        assertThat(server.client().listBuckets().buckets()).extracting(Bucket::name).doesNotContain("alice-private");
+        assertThat(server.client().listBuckets().buckets())
+                .extracting(Bucket::name)
+                .doesNotContain("alice-private");
         // A bucket name is global: bob cannot take alice's.
         assertS3Error(() -> b.createBucket(r -> r.bucket("alice-private")), 409, "BucketAlreadyExists");
     }
@@ -165,16 +173,26 @@ class UsersIT {
     @Test
     void ownerFieldsShowTheOwningUsersIdAndName() throws Exception {
         Created carol = createUser(server.adminUri(), "carol");
-        Owner owner = Owner.builder().id(carol.canonicalId()).displayName("carol").build();
+        Owner owner =
+                Owner.builder().id(carol.canonicalId()).displayName("carol").build();
         S3Client c = client(carol);
         c.createBucket(b -> b.bucket("carol-bucket"));
         c.putObject(b -> b.bucket("carol-bucket").key("k"), RequestBody.fromString("v"));
-        assertThat(c.listObjectsV2(b -> b.bucket("carol-bucket").fetchOwner(true)).contents().get(0).owner())
+        assertThat(c.listObjectsV2(b -> b.bucket("carol-bucket").fetchOwner(true))
+                        .contents()
+                        .get(0)
+                        .owner())
                 .isEqualTo(owner);
-        assertThat(c.listObjects(b -> b.bucket("carol-bucket")).contents().get(0).owner()).isEqualTo(owner);
+        assertThat(c.listObjects(b -> b.bucket("carol-bucket"))
+                        .contents()
+                        .get(0)
+                        .owner())
+                .isEqualTo(owner);
         assertThat(c.getBucketAcl(b -> b.bucket("carol-bucket")).owner()).isEqualTo(owner);
-        assertThat(c.getObjectAcl(b -> b.bucket("carol-bucket").key("k")).owner()).isEqualTo(owner);
-        String uploadId = c.createMultipartUpload(b -> b.bucket("carol-bucket").key("mp")).uploadId();
+        assertThat(c.getObjectAcl(b -> b.bucket("carol-bucket").key("k")).owner())
+                .isEqualTo(owner);
+        String uploadId =
+                c.createMultipartUpload(b -> b.bucket("carol-bucket").key("mp")).uploadId();
         var parts = c.listParts(b -> b.bucket("carol-bucket").key("mp").uploadId(uploadId));
         assertThat(parts.owner()).isEqualTo(owner);
         assertThat(parts.initiator().id()).isEqualTo(carol.canonicalId());
@@ -201,7 +219,9 @@ class UsersIT {
         S3Client second = client(secondKey, secondSecret);
         second.createBucket(b -> b.bucket("dave-bucket"));
         // Both keys act for the same account.
-        assertThat(client(dave).listBuckets().buckets()).extracting(Bucket::name).containsExactly("dave-bucket");
+        assertThat(client(dave).listBuckets().buckets())
+                .extracting(Bucket::name)
+                .containsExactly("dave-bucket");
 
         HttpResponse<String> user = root("GET", "/admin/v1/users/dave", null);
         assertThat(user.statusCode()).isEqualTo(200);
@@ -261,7 +281,8 @@ class UsersIT {
         // A repeated key is refused, not resolved: two readers could take different values from it.
         assertJsonError(
                 root("PUT", "/admin/v1/users/gina", "{\"enabled\":true,\"enabled\":false}"), 400, "InvalidArgument");
-        assertThat(field(root("GET", "/admin/v1/users/gina", null).body(), "name")).isEqualTo("gina");
+        assertThat(field(root("GET", "/admin/v1/users/gina", null).body(), "name"))
+                .isEqualTo("gina");
         assertThat(root("GET", "/admin/v1/users/gina", null).body()).contains("\"enabled\":true");
         assertJsonError(root("GET", "/admin/v1/users/hank", null), 404, "NoSuchEntity");
         assertJsonError(root("GET", "/admin/v1/users/nobody", null), 404, "NoSuchEntity");
@@ -352,8 +373,12 @@ class UsersIT {
         try {
             kate = createUser(admin, "kate");
             client(s3, kate.accessKey(), kate.secretKey()).createBucket(b -> b.bucket("kate-bucket"));
-            assertThat(root(admin, "PUT", "/admin/v1/users/kate", "{\"enabled\":false}").statusCode()).isEqualTo(200);
-            assertThat(root(admin, "PUT", "/admin/v1/users/kate", "{\"enabled\":true}").statusCode()).isEqualTo(200);
+            assertThat(root(admin, "PUT", "/admin/v1/users/kate", "{\"enabled\":false}")
+                            .statusCode())
+                    .isEqualTo(200);
+            assertThat(root(admin, "PUT", "/admin/v1/users/kate", "{\"enabled\":true}")
+                            .statusCode())
+                    .isEqualTo(200);
         } finally {
             first.destroy(); // SIGTERM: a graceful stop
             assertThat(first.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -361,7 +386,8 @@ class UsersIT {
         Path keyFile = data.resolve("master.key");
         assertThat(keyFile).exists();
         if (Files.getFileStore(keyFile).supportsFileAttributeView("posix")) {
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile))).isEqualTo("rw-------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile)))
+                    .isEqualTo("rw-------");
         }
         String masterKey = Files.readString(keyFile).strip();
 
@@ -383,7 +409,8 @@ class UsersIT {
         try (Stream<Path> walk = Files.walk(data)) {
             walk.filter(Files::isRegularFile).forEach(files::add);
         }
-        assertThat(files).anyMatch(p -> p.toString().endsWith(".sst") || p.toString().endsWith(".log"));
+        assertThat(files)
+                .anyMatch(p -> p.toString().endsWith(".sst") || p.toString().endsWith(".log"));
         // The bytes of a record need not lie in one piece: RocksDB LZ4-compresses SST blocks (a run that repeats
         // earlier in a block becomes a back-reference) and splits WAL records at its 32 KiB block boundaries. So
         // the secret must not appear even in part (any 12 of its characters in a row), and the record is seen when

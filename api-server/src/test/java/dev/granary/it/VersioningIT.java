@@ -44,7 +44,8 @@ class VersioningIT {
     }
 
     private String get(String bucket, String key, String versionId) {
-        return s3.getObjectAsBytes(b -> b.bucket(bucket).key(key).versionId(versionId)).asUtf8String();
+        return s3.getObjectAsBytes(b -> b.bucket(bucket).key(key).versionId(versionId))
+                .asUtf8String();
     }
 
     @Test
@@ -57,10 +58,11 @@ class VersioningIT {
         versioning("v-status", BucketVersioningStatus.SUSPENDED);
         assertThat(s3.getBucketVersioning(b -> b.bucket("v-status")).status())
                 .isEqualTo(BucketVersioningStatus.SUSPENDED);
-        assertThatThrownBy(() -> s3.putBucketVersioning(b -> b.bucket("v-missing")
-                        .versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED))))
-                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.awsErrorDetails().errorCode())
-                        .isEqualTo("NoSuchBucket"));
+        assertThatThrownBy(() -> s3.putBucketVersioning(b ->
+                        b.bucket("v-missing").versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED))))
+                .isInstanceOfSatisfying(
+                        S3Exception.class,
+                        e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("NoSuchBucket"));
     }
 
     @Test
@@ -77,8 +79,10 @@ class VersioningIT {
         var head = s3.headObject(b -> b.bucket("v-puts").key("doc").versionId(v1));
         assertThat(head.versionId()).isEqualTo(v1);
         assertThat(head.contentLength()).isEqualTo(3);
-        assertThat(s3.getObject(b -> b.bucket("v-puts").key("doc")).response().versionId()).isEqualTo(v3);
-        var range = s3.getObjectAsBytes(b -> b.bucket("v-puts").key("doc").versionId(v2).range("bytes=1-2"));
+        assertThat(s3.getObject(b -> b.bucket("v-puts").key("doc")).response().versionId())
+                .isEqualTo(v3);
+        var range = s3.getObjectAsBytes(
+                b -> b.bucket("v-puts").key("doc").versionId(v2).range("bytes=1-2"));
         assertThat(range.asUtf8String()).isEqualTo("wo");
 
         ListObjectVersionsResponse listed = s3.listObjectVersions(b -> b.bucket("v-puts"));
@@ -98,27 +102,30 @@ class VersioningIT {
         String marker = deleted.versionId();
         assertThat(marker).isNotNull().isNotEqualTo(v1);
 
-        assertThatThrownBy(() -> get("v-delete", "k", null))
-                .isInstanceOfSatisfying(S3Exception.class, e -> {
-                    assertThat(e.statusCode()).isEqualTo(404);
-                    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("NoSuchKey");
-                    assertThat(e.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("x-amz-delete-marker"))
-                            .contains("true");
-                    assertThat(e.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("x-amz-version-id"))
-                            .contains(marker);
-                });
+        assertThatThrownBy(() -> get("v-delete", "k", null)).isInstanceOfSatisfying(S3Exception.class, e -> {
+            assertThat(e.statusCode()).isEqualTo(404);
+            assertThat(e.awsErrorDetails().errorCode()).isEqualTo("NoSuchKey");
+            assertThat(e.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("x-amz-delete-marker"))
+                    .contains("true");
+            assertThat(e.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("x-amz-version-id"))
+                    .contains(marker);
+        });
         assertThatThrownBy(() -> get("v-delete", "k", marker))
-                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(405));
+                .isInstanceOfSatisfying(
+                        S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(405));
         assertThat(get("v-delete", "k", v1)).isEqualTo("kept");
         assertThat(s3.listObjectsV2(b -> b.bucket("v-delete")).contents()).isEmpty();
 
         ListObjectVersionsResponse listed = s3.listObjectVersions(b -> b.bucket("v-delete"));
-        assertThat(listed.deleteMarkers()).extracting(DeleteMarkerEntry::versionId).containsExactly(marker);
+        assertThat(listed.deleteMarkers())
+                .extracting(DeleteMarkerEntry::versionId)
+                .containsExactly(marker);
         assertThat(listed.deleteMarkers().get(0).isLatest()).isTrue();
         assertThat(listed.versions()).extracting(ObjectVersion::versionId).containsExactly(v1);
         assertThat(listed.versions().get(0).isLatest()).isFalse();
 
-        DeleteObjectResponse undeleted = s3.deleteObject(b -> b.bucket("v-delete").key("k").versionId(marker));
+        DeleteObjectResponse undeleted =
+                s3.deleteObject(b -> b.bucket("v-delete").key("k").versionId(marker));
         assertThat(undeleted.deleteMarker()).isTrue();
         assertThat(undeleted.versionId()).isEqualTo(marker);
         assertThat(get("v-delete", "k", null)).isEqualTo("kept");
@@ -147,8 +154,9 @@ class VersioningIT {
         put("v-notempty", "k", "x");
         s3.deleteObject(b -> b.bucket("v-notempty").key("k"));
         assertThatThrownBy(() -> s3.deleteBucket(b -> b.bucket("v-notempty")))
-                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.awsErrorDetails().errorCode())
-                        .isEqualTo("BucketNotEmpty"));
+                .isInstanceOfSatisfying(
+                        S3Exception.class,
+                        e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("BucketNotEmpty"));
     }
 
     @Test
@@ -156,16 +164,14 @@ class VersioningIT {
         bucket("v-errors", BucketVersioningStatus.ENABLED);
         String v1 = put("v-errors", "k", "x").versionId();
         String unknown = v1.substring(0, 16) + "0000000000000000";
-        assertThatThrownBy(() -> get("v-errors", "k", unknown))
-                .isInstanceOfSatisfying(S3Exception.class, e -> {
-                    assertThat(e.statusCode()).isEqualTo(404);
-                    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("NoSuchVersion");
-                });
-        assertThatThrownBy(() -> get("v-errors", "k", "not-a-version"))
-                .isInstanceOfSatisfying(S3Exception.class, e -> {
-                    assertThat(e.statusCode()).isEqualTo(400);
-                    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidArgument");
-                });
+        assertThatThrownBy(() -> get("v-errors", "k", unknown)).isInstanceOfSatisfying(S3Exception.class, e -> {
+            assertThat(e.statusCode()).isEqualTo(404);
+            assertThat(e.awsErrorDetails().errorCode()).isEqualTo("NoSuchVersion");
+        });
+        assertThatThrownBy(() -> get("v-errors", "k", "not-a-version")).isInstanceOfSatisfying(S3Exception.class, e -> {
+            assertThat(e.statusCode()).isEqualTo(400);
+            assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidArgument");
+        });
         // Deleting a version that does not exist succeeds, as in S3.
         s3.deleteObject(b -> b.bucket("v-errors").key("k").versionId(unknown));
         assertThat(get("v-errors", "k", v1)).isEqualTo("x");
@@ -182,7 +188,8 @@ class VersioningIT {
 
         assertThat(get("v-null", "old", "null")).isEqualTo("before");
         assertThat(get("v-null", "untouched", "null")).isEqualTo("also before");
-        assertThat(s3.headObject(b -> b.bucket("v-null").key("untouched")).versionId()).isEqualTo("null");
+        assertThat(s3.headObject(b -> b.bucket("v-null").key("untouched")).versionId())
+                .isEqualTo("null");
         ListObjectVersionsResponse listed = s3.listObjectVersions(b -> b.bucket("v-null"));
         assertThat(listed.versions())
                 .extracting(v -> v.key() + "@" + v.versionId() + ":" + v.isLatest())
@@ -197,18 +204,22 @@ class VersioningIT {
         // Writes under Suspended make the null version and answer without a version id, as S3 does.
         assertThat(put("v-suspended", "k", "null one").versionId()).isNull();
         assertThat(put("v-suspended", "k", "null two").versionId()).isNull();
-        assertThat(s3.headObject(b -> b.bucket("v-suspended").key("k")).versionId()).isEqualTo("null");
+        assertThat(s3.headObject(b -> b.bucket("v-suspended").key("k")).versionId())
+                .isEqualTo("null");
         assertThat(get("v-suspended", "k", null)).isEqualTo("null two");
         assertThat(get("v-suspended", "k", v1)).isEqualTo("versioned");
         assertThat(s3.listObjectVersions(b -> b.bucket("v-suspended")).versions())
                 .extracting(ObjectVersion::versionId)
                 .containsExactly("null", v1);
 
-        DeleteObjectResponse deleted = s3.deleteObject(b -> b.bucket("v-suspended").key("k"));
+        DeleteObjectResponse deleted =
+                s3.deleteObject(b -> b.bucket("v-suspended").key("k"));
         assertThat(deleted.deleteMarker()).isTrue();
         assertThat(deleted.versionId()).isEqualTo("null");
         ListObjectVersionsResponse listed = s3.listObjectVersions(b -> b.bucket("v-suspended"));
-        assertThat(listed.deleteMarkers()).extracting(DeleteMarkerEntry::versionId).containsExactly("null");
+        assertThat(listed.deleteMarkers())
+                .extracting(DeleteMarkerEntry::versionId)
+                .containsExactly("null");
         assertThat(listed.versions()).extracting(ObjectVersion::versionId).containsExactly(v1);
     }
 
@@ -218,34 +229,52 @@ class VersioningIT {
         String v1 = put("v-more", "src", "first").versionId();
         put("v-more", "src", "second");
 
-        var copied = s3.copyObject(b -> b.sourceBucket("v-more").sourceKey("src").sourceVersionId(v1)
-                .destinationBucket("v-more").destinationKey("dst"));
+        var copied = s3.copyObject(b -> b.sourceBucket("v-more")
+                .sourceKey("src")
+                .sourceVersionId(v1)
+                .destinationBucket("v-more")
+                .destinationKey("dst"));
         assertThat(copied.copySourceVersionId()).isEqualTo(v1);
         assertThat(copied.versionId()).isNotNull();
         assertThat(get("v-more", "dst", null)).isEqualTo("first");
         // Restoring an old version by copying it onto its own key makes it the newest.
-        var restored = s3.copyObject(b -> b.sourceBucket("v-more").sourceKey("src").sourceVersionId(v1)
-                .destinationBucket("v-more").destinationKey("src"));
+        var restored = s3.copyObject(b -> b.sourceBucket("v-more")
+                .sourceKey("src")
+                .sourceVersionId(v1)
+                .destinationBucket("v-more")
+                .destinationKey("src"));
         assertThat(get("v-more", "src", null)).isEqualTo("first");
-        assertThat(s3.listObjectVersions(b -> b.bucket("v-more").prefix("src")).versions()).hasSize(3);
+        assertThat(s3.listObjectVersions(b -> b.bucket("v-more").prefix("src")).versions())
+                .hasSize(3);
 
-        String upload = s3.createMultipartUpload(b -> b.bucket("v-more").key("mp")).uploadId();
-        String etag = s3.uploadPart(b -> b.bucket("v-more").key("mp").uploadId(upload).partNumber(1),
+        String upload =
+                s3.createMultipartUpload(b -> b.bucket("v-more").key("mp")).uploadId();
+        String etag = s3.uploadPart(
+                        b -> b.bucket("v-more").key("mp").uploadId(upload).partNumber(1),
                         RequestBody.fromString("part"))
                 .eTag();
-        var completed = s3.completeMultipartUpload(b -> b.bucket("v-more").key("mp").uploadId(upload)
-                .multipartUpload(m -> m.parts(CompletedPart.builder().partNumber(1).eTag(etag).build())));
+        var completed = s3.completeMultipartUpload(b -> b.bucket("v-more")
+                .key("mp")
+                .uploadId(upload)
+                .multipartUpload(m ->
+                        m.parts(CompletedPart.builder().partNumber(1).eTag(etag).build())));
         assertThat(completed.versionId()).isNotNull();
 
-        s3.putObjectTagging(b -> b.bucket("v-more").key("src").versionId(v1)
+        s3.putObjectTagging(b -> b.bucket("v-more")
+                .key("src")
+                .versionId(v1)
                 .tagging(t -> t.tagSet(Tag.builder().key("old").value("yes").build())));
-        assertThat(s3.getObjectTagging(b -> b.bucket("v-more").key("src").versionId(v1)).tagSet())
-                .extracting(Tag::key).containsExactly("old");
-        assertThat(s3.getObjectTagging(b -> b.bucket("v-more").key("src")).tagSet()).isEmpty();
+        assertThat(s3.getObjectTagging(b -> b.bucket("v-more").key("src").versionId(v1))
+                        .tagSet())
+                .extracting(Tag::key)
+                .containsExactly("old");
+        assertThat(s3.getObjectTagging(b -> b.bucket("v-more").key("src")).tagSet())
+                .isEmpty();
 
-        DeleteObjectsResponse batch = s3.deleteObjects(b -> b.bucket("v-more").delete(d -> d.objects(
-                ObjectIdentifier.builder().key("src").versionId(v1).build(),
-                ObjectIdentifier.builder().key("dst").build())));
+        DeleteObjectsResponse batch = s3.deleteObjects(b -> b.bucket("v-more")
+                .delete(d -> d.objects(
+                        ObjectIdentifier.builder().key("src").versionId(v1).build(),
+                        ObjectIdentifier.builder().key("dst").build())));
         assertThat(batch.errors()).isEmpty();
         assertThat(batch.deleted()).anySatisfy(d -> {
             assertThat(d.key()).isEqualTo("dst");
@@ -277,8 +306,8 @@ class VersioningIT {
         while (pages++ < 20) {
             String km = keyMarker;
             String vm = versionMarker;
-            ListObjectVersionsResponse page = s3.listObjectVersions(b -> b.bucket("v-pages").maxKeys(2)
-                    .delimiter("/").keyMarker(km).versionIdMarker(vm));
+            ListObjectVersionsResponse page = s3.listObjectVersions(b ->
+                    b.bucket("v-pages").maxKeys(2).delimiter("/").keyMarker(km).versionIdMarker(vm));
             page.versions().forEach(v -> seen.add(v.key() + "@" + v.versionId()));
             page.commonPrefixes().forEach(p -> seen.add(p.prefix()));
             if (!page.isTruncated()) {
@@ -306,11 +335,12 @@ class VersioningIT {
         s3.deleteObject(b -> b.bucket("v-usage").key("k")); // a marker: no bytes, no object
         s3.deleteObject(b -> b.bucket("v-usage").key("k").versionId(v2)); // -3
         String expected = "\"bytes\":15,\"objects\":2,";
-        assertThat(MeteringSupport.admin(server.adminUri(), "/admin/v1/usage/storage").body())
+        assertThat(MeteringSupport.admin(server.adminUri(), "/admin/v1/usage/storage")
+                        .body())
                 .contains("{\"bucket\":\"v-usage\",\"account\":\"" + dev.granary.Granary.ROOT_ACCOUNT_ID + "\","
                         + expected);
-        String checked = MeteringSupport.admin(server.adminUri(), "POST", "/admin/v1/usage/storage/check",
-                        GranaryServerExtension.SECRET_KEY)
+        String checked = MeteringSupport.admin(
+                        server.adminUri(), "POST", "/admin/v1/usage/storage/check", GranaryServerExtension.SECRET_KEY)
                 .body();
         assertThat(checked).contains("\"bucket\":\"v-usage\"").contains(expected);
     }
@@ -325,8 +355,10 @@ class VersioningIT {
         S3Client after = server.client();
         assertThat(after.getBucketVersioning(b -> b.bucket("v-restart")).status())
                 .isEqualTo(BucketVersioningStatus.ENABLED);
-        assertThat(after.getObjectAsBytes(b -> b.bucket("v-restart").key("k").versionId(v1)).asUtf8String())
+        assertThat(after.getObjectAsBytes(b -> b.bucket("v-restart").key("k").versionId(v1))
+                        .asUtf8String())
                 .isEqualTo("one");
-        assertThat(after.getObjectAsBytes(b -> b.bucket("v-restart").key("k")).asUtf8String()).isEqualTo("two");
+        assertThat(after.getObjectAsBytes(b -> b.bucket("v-restart").key("k")).asUtf8String())
+                .isEqualTo("two");
     }
 }

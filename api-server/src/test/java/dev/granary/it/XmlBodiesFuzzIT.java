@@ -66,7 +66,8 @@ class XmlBodiesFuzzIT {
     @AfterAll
     static void nothingElseChanged() {
         S3Client s3 = server.client();
-        assertThat(s3.getObjectAsBytes(b -> b.bucket(KEEP).key("kept")).asByteArray()).isEqualTo(KEPT);
+        assertThat(s3.getObjectAsBytes(b -> b.bucket(KEEP).key("kept")).asByteArray())
+                .isEqualTo(KEPT);
         assertThat(s3.listObjectsV2(b -> b.bucket(KEEP)).keyCount()).isEqualTo(1);
     }
 
@@ -75,9 +76,10 @@ class XmlBodiesFuzzIT {
         String[] target = TARGETS[data.consumeInt(0, TARGETS.length - 1)];
         String path = target[1].replace("UPLOAD", uploadId);
         byte[] body = data.consumeRemainingAsBytes();
-        String md5 = Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(body));
-        HttpResponse<String> response = http.send(
-                target[0], path, body, SignedHttp.sha256Hex(body), Instant.now(), Map.of("content-md5", md5));
+        String md5 = Base64.getEncoder()
+                .encodeToString(MessageDigest.getInstance("MD5").digest(body));
+        HttpResponse<String> response =
+                http.send(target[0], path, body, SignedHttp.sha256Hex(body), Instant.now(), Map.of("content-md5", md5));
         String what = target[0] + " " + path + " with " + body.length + " bytes: " + response.body();
         assertThat(response.statusCode()).as(what).isLessThan(500);
         String answer = response.body();

@@ -11,7 +11,8 @@ public enum AuthError {
             403,
             "The request signature we calculated does not match the signature you provided."
                     + " Check your key and signing method."),
-    INVALID_ACCESS_KEY_ID("InvalidAccessKeyId", 403, "The AWS Access Key Id you provided does not exist in our records."),
+    INVALID_ACCESS_KEY_ID(
+            "InvalidAccessKeyId", 403, "The AWS Access Key Id you provided does not exist in our records."),
     REQUEST_TIME_TOO_SKEWED(
             "RequestTimeTooSkewed", 403, "The difference between the request time and the current time is too large."),
     AUTHORIZATION_HEADER_MALFORMED("AuthorizationHeaderMalformed", 400, "The authorization header is malformed."),
@@ -21,9 +22,10 @@ public enum AuthError {
     INVALID_REQUEST("InvalidRequest", 400, "Invalid Request"),
     INVALID_ARGUMENT("InvalidArgument", 400, "Invalid Argument"),
     INVALID_POLICY_DOCUMENT(
-            "InvalidPolicyDocument", 400, "The content of the form does not meet the conditions specified in the policy document."),
-    NOT_IMPLEMENTED(
-            "NotImplemented", 501, "A header you provided implies functionality that is not implemented."),
+            "InvalidPolicyDocument",
+            400,
+            "The content of the form does not meet the conditions specified in the policy document."),
+    NOT_IMPLEMENTED("NotImplemented", 501, "A header you provided implies functionality that is not implemented."),
     X_AMZ_CONTENT_SHA256_MISMATCH(
             "XAmzContentSHA256Mismatch",
             400,
@@ -42,10 +44,15 @@ public enum AuthError {
                     + " schema."),
     MALFORMED_POLICY("MalformedPolicy", 400, "Policies must be valid JSON and the first byte must be '{'"),
     MALFORMED_ACL_ERROR(
-            "MalformedACLError", 400, "The XML you provided was not well-formed or did not validate against our published schema."),
+            "MalformedACLError",
+            400,
+            "The XML you provided was not well-formed or did not validate against our published schema."),
     UNRESOLVABLE_GRANT_BY_EMAIL_ADDRESS(
-            "UnresolvableGrantByEmailAddress", 400, "The email address you provided does not match any account on record."),
-    INVALID_CHUNK_SIZE("InvalidChunkSizeError", 400, "Only the last chunk is allowed to have a size less than 8192 bytes");
+            "UnresolvableGrantByEmailAddress",
+            400,
+            "The email address you provided does not match any account on record."),
+    INVALID_CHUNK_SIZE(
+            "InvalidChunkSizeError", 400, "Only the last chunk is allowed to have a size less than 8192 bytes");
 
     private final String code;
     private final int httpStatus;

@@ -177,8 +177,7 @@ final class AwsChunkedInputStream extends InputStream {
             throw incomplete();
         }
         if (!end.isEmpty()) {
-            throw new PayloadException(
-                    AuthError.INCOMPLETE_BODY, "Chunk data is longer than its declared size.");
+            throw new PayloadException(AuthError.INCOMPLETE_BODY, "Chunk data is longer than its declared size.");
         }
         verifyChunkSignature();
         state = State.HEADER;

@@ -51,11 +51,7 @@ public final class PayloadDecoder {
             length = contentLength == null ? -1 : parseLength(contentLength, "Content-Length");
         }
         VerifyingInputStream.Checks checks = new VerifyingInputStream.Checks(
-                length,
-                auth.payloadSha256(),
-                declared.algorithm(),
-                declared.value(),
-                declared.inTrailer());
+                length, auth.payloadSha256(), declared.algorithm(), declared.value(), declared.inTrailer());
         return new DecodedBody(new VerifyingInputStream(decoded, chunked, checks), length, contentMd5);
     }
 
@@ -180,7 +176,8 @@ public final class PayloadDecoder {
             // Reported below like a negative length.
         }
         throw new AuthException(
-                AuthError.INVALID_ARGUMENT, header + " must be a non-negative integer, not \"" + shorten(value) + "\".");
+                AuthError.INVALID_ARGUMENT,
+                header + " must be a non-negative integer, not \"" + shorten(value) + "\".");
     }
 
     private static String shorten(String value) {

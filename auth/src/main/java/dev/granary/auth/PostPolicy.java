@@ -16,7 +16,8 @@ import java.util.Objects;
  */
 public final class PostPolicy {
     /** Form fields no condition has to cover, as in S3; {@code x-ignore-*} fields are exempt too. */
-    private static final List<String> EXEMPT = List.of("policy", "x-amz-signature", "file", "awsaccesskeyid", "signature");
+    private static final List<String> EXEMPT =
+            List.of("policy", "x-amz-signature", "file", "awsaccesskeyid", "signature");
     /**
      * S3 takes at most 20 KB of form fields before the file, the policy among them. A repeated key keeps its last
      * value, as it always has here.
@@ -41,7 +42,8 @@ public final class PostPolicy {
         }
     }
 
-    private PostPolicy(Principal principal, Instant expiration, List<Condition> conditions, long minLength, long maxLength) {
+    private PostPolicy(
+            Principal principal, Instant expiration, List<Condition> conditions, long minLength, long maxLength) {
         this.principal = principal;
         this.expiration = expiration;
         this.conditions = conditions;
@@ -83,7 +85,8 @@ public final class PostPolicy {
             if (c instanceof Map<?, ?> simple) {
                 // {"bucket": "b"} is short for ["eq", "$bucket", "b"].
                 if (simple.size() != 1) {
-                    throw invalid("Invalid Policy: Invalid Simple-Condition: Simple-Conditions must have exactly one property specified.");
+                    throw invalid(
+                            "Invalid Policy: Invalid Simple-Condition: Simple-Conditions must have exactly one property specified.");
                 }
                 Map.Entry<?, ?> e = simple.entrySet().iterator().next();
                 if (!(e.getValue() instanceof String value)) {

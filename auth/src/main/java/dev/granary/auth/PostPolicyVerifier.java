@@ -68,11 +68,15 @@ public final class PostPolicyVerifier {
                             + "/s3/aws4_request\".");
         }
         if (SigV4.parseBasicAmzDate(amzDate) == null) {
-            throw new AuthException(AuthError.INVALID_ARGUMENT, "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"");
+            throw new AuthException(
+                    AuthError.INVALID_ARGUMENT,
+                    "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"");
         }
         if (!amzDate.startsWith(scope[1])) {
             throw new AuthException(
-                    AuthError.INVALID_ARGUMENT, "Invalid credential date \"" + scope[1] + "\". This date is not the same as X-Amz-Date: \"" + amzDate + "\".");
+                    AuthError.INVALID_ARGUMENT,
+                    "Invalid credential date \"" + scope[1] + "\". This date is not the same as X-Amz-Date: \""
+                            + amzDate + "\".");
         }
         Credentials key = credentials
                 .lookup(scope[0])

@@ -23,12 +23,44 @@ final class SigV2 {
      * The query parameters S3 signs as part of the resource; every other parameter is left out of the signature.
      */
     static final Set<String> SUBRESOURCES = Set.of(
-            "acl", "cors", "delete", "lifecycle", "location", "logging", "notification", "partNumber", "policy",
-            "requestPayment", "tagging", "torrent", "uploadId", "uploads", "versionId", "versioning", "versions",
-            "website", "restore", "encryption", "publicAccessBlock", "policyStatus", "object-lock", "legal-hold",
-            "retention", "attributes", "ownershipControls", "replication", "accelerate", "analytics", "inventory",
-            "metrics", "intelligent-tiering", "response-content-type", "response-content-language",
-            "response-expires", "response-cache-control", "response-content-disposition",
+            "acl",
+            "cors",
+            "delete",
+            "lifecycle",
+            "location",
+            "logging",
+            "notification",
+            "partNumber",
+            "policy",
+            "requestPayment",
+            "tagging",
+            "torrent",
+            "uploadId",
+            "uploads",
+            "versionId",
+            "versioning",
+            "versions",
+            "website",
+            "restore",
+            "encryption",
+            "publicAccessBlock",
+            "policyStatus",
+            "object-lock",
+            "legal-hold",
+            "retention",
+            "attributes",
+            "ownershipControls",
+            "replication",
+            "accelerate",
+            "analytics",
+            "inventory",
+            "metrics",
+            "intelligent-tiering",
+            "response-content-type",
+            "response-content-language",
+            "response-expires",
+            "response-cache-control",
+            "response-content-disposition",
             "response-content-encoding");
 
     private static final ThreadLocal<Mac> HMAC_SHA1 = ThreadLocal.withInitial(() -> {
@@ -95,7 +127,8 @@ final class SigV2 {
      * The resource: "/bucket" for a virtual-hosted request, the raw path as sent, then the sub-resources present
      * in the query, sorted by name, values decoded ("?acl", "?partNumber=2&amp;uploadId=x").
      */
-    static String canonicalizedResource(String rawPath, String rawQuery, String virtualHostBucket, boolean plusAsSpace) {
+    static String canonicalizedResource(
+            String rawPath, String rawQuery, String virtualHostBucket, boolean plusAsSpace) {
         StringBuilder out = new StringBuilder();
         if (virtualHostBucket != null && !virtualHostBucket.isEmpty()) {
             out.append('/').append(virtualHostBucket);

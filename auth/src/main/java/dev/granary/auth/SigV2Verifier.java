@@ -80,7 +80,8 @@ public final class SigV2Verifier {
         int colon = rest.lastIndexOf(':');
         if (colon <= 0 || colon == rest.length() - 1) {
             throw new AuthException(
-                    AuthError.INVALID_ARGUMENT, "AWS authorization header is invalid.  Expected AwsAccessKeyId:signature");
+                    AuthError.INVALID_ARGUMENT,
+                    "AWS authorization header is invalid.  Expected AwsAccessKeyId:signature");
         }
         String accessKey = rest.substring(0, colon);
         String signature = rest.substring(colon + 1).strip();
@@ -117,7 +118,8 @@ public final class SigV2Verifier {
         try {
             expiresAt = Long.parseLong(expires.strip());
         } catch (NumberFormatException e) {
-            throw new AuthException(AuthError.ACCESS_DENIED, "Invalid date (should be seconds since epoch): " + expires);
+            throw new AuthException(
+                    AuthError.ACCESS_DENIED, "Invalid date (should be seconds since epoch): " + expires);
         }
         Credentials creds = lookup(accessKey);
         if (clock.instant().getEpochSecond() > expiresAt) {
@@ -183,7 +185,8 @@ public final class SigV2Verifier {
         // Form-style clients send a space in a signed sub-resource value as '+'.
         return request.rawQuery().indexOf('+') >= 0
                 && SigV2.signaturesMatch(
-                        SigV2.sign(creds.secretKey(), SigV2.stringToSign(request, dateLine, bucket, excludeAmzDate, true)),
+                        SigV2.sign(
+                                creds.secretKey(), SigV2.stringToSign(request, dateLine, bucket, excludeAmzDate, true)),
                         provided);
     }
 
@@ -203,7 +206,8 @@ public final class SigV2Verifier {
         if (value != null) {
             String v = value.strip();
             try {
-                return ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                return ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME)
+                        .toInstant();
             } catch (DateTimeParseException e) {
                 Instant basic = SigV4.parseBasicAmzDate(v);
                 if (basic != null) {
@@ -211,7 +215,8 @@ public final class SigV2Verifier {
                 }
             }
         }
-        throw new AuthException(AuthError.ACCESS_DENIED, "AWS authentication requires a valid Date or x-amz-date header");
+        throw new AuthException(
+                AuthError.ACCESS_DENIED, "AWS authentication requires a valid Date or x-amz-date header");
     }
 
     private static String find(List<SigV4.QueryParam> params, String name) {

@@ -82,7 +82,10 @@ final class SigV4 {
             char c = raw.charAt(i);
             int hi;
             int lo;
-            if (decodeEscapes && c == '%' && (hi = hexValue(raw, i + 1, to)) >= 0 && (lo = hexValue(raw, i + 2, to)) >= 0) {
+            if (decodeEscapes
+                    && c == '%'
+                    && (hi = hexValue(raw, i + 1, to)) >= 0
+                    && (lo = hexValue(raw, i + 2, to)) >= 0) {
                 sink.accept(hi << 4 | lo, true);
                 i += 3;
             } else if (c < 0x80) {
@@ -105,7 +108,9 @@ final class SigV4 {
             return -1;
         }
         char c = s.charAt(i);
-        return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+        return c >= '0' && c <= '9'
+                ? c - '0'
+                : c >= 'A' && c <= 'F' ? c - 'A' + 10 : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
     }
 
     /**
@@ -248,7 +253,10 @@ final class SigV4 {
         out.append(canonicalUri(request.rawPath())).append('\n');
         out.append(canonicalQuery(params)).append('\n');
         for (String name : signedHeaders) {
-            out.append(name).append(':').append(canonicalHeaderValue(request.headers().get(name))).append('\n');
+            out.append(name)
+                    .append(':')
+                    .append(canonicalHeaderValue(request.headers().get(name)))
+                    .append('\n');
         }
         out.append('\n');
         out.append(String.join(";", signedHeaders)).append('\n');
@@ -340,8 +348,12 @@ final class SigV4 {
         }
         try {
             return java.time.LocalDateTime.of(
-                            digits(s, 0, 4), digits(s, 4, 6), digits(s, 6, 8),
-                            digits(s, 9, 11), digits(s, 11, 13), digits(s, 13, 15))
+                            digits(s, 0, 4),
+                            digits(s, 4, 6),
+                            digits(s, 6, 8),
+                            digits(s, 9, 11),
+                            digits(s, 11, 13),
+                            digits(s, 13, 15))
                     .toInstant(ZoneOffset.UTC);
         } catch (java.time.DateTimeException e) {
             return null;

@@ -82,8 +82,8 @@ public final class SigV4Signer {
         SignableRequest toSign = new SignableRequest(request.method(), request.rawPath(), request.rawQuery(), headers);
         List<String> signedHeaders = new ArrayList<>(headers.keySet()); // TreeMap: already sorted
         String scope = SigV4.scope(amzDate.substring(0, 8), region, SigV4.SERVICE_S3);
-        String canonical = SigV4.canonicalRequest(
-                toSign, SigV4.parseQuery(toSign.rawQuery(), true), signedHeaders, payloadHash);
+        String canonical =
+                SigV4.canonicalRequest(toSign, SigV4.parseQuery(toSign.rawQuery(), true), signedHeaders, payloadHash);
         String signature = SigV4.signature(signingKey(amzDate), SigV4.stringToSign(amzDate, scope, canonical));
         Map<String, List<String>> signed = new LinkedHashMap<>(headers);
         signed.put(
@@ -104,8 +104,7 @@ public final class SigV4Signer {
      * @param time the signing time
      * @return the complete raw query for the URL, ending with X-Amz-Signature
      */
-    public String presign(
-            String method, String rawPath, String rawQuery, String host, Duration expires, Instant time) {
+    public String presign(String method, String rawPath, String rawQuery, String host, Duration expires, Instant time) {
         String amzDate = SigV4.formatAmzDate(time);
         String scope = SigV4.scope(amzDate.substring(0, 8), region, SigV4.SERVICE_S3);
         StringBuilder query = new StringBuilder(rawQuery == null ? "" : rawQuery);
@@ -114,8 +113,7 @@ public final class SigV4Signer {
         appendParam(query, "X-Amz-Date", amzDate);
         appendParam(query, "X-Amz-Expires", Long.toString(expires.toSeconds()));
         appendParam(query, "X-Amz-SignedHeaders", "host");
-        SignableRequest toSign =
-                new SignableRequest(method, rawPath, query.toString(), Map.of("host", List.of(host)));
+        SignableRequest toSign = new SignableRequest(method, rawPath, query.toString(), Map.of("host", List.of(host)));
         String canonical = SigV4.canonicalRequest(
                 toSign, SigV4.parseQuery(toSign.rawQuery(), true), List.of("host"), SigV4.UNSIGNED_PAYLOAD);
         String signature = SigV4.signature(signingKey(amzDate), SigV4.stringToSign(amzDate, scope, canonical));
@@ -141,7 +139,10 @@ public final class SigV4Signer {
         String authorization = signed.header("authorization");
         String signature = authorization.substring(authorization.lastIndexOf("Signature=") + "Signature=".length());
         return new SigningContext(
-                signingKey(amzDate), amzDate, SigV4.scope(amzDate.substring(0, 8), region, SigV4.SERVICE_S3), signature);
+                signingKey(amzDate),
+                amzDate,
+                SigV4.scope(amzDate.substring(0, 8), region, SigV4.SERVICE_S3),
+                signature);
     }
 
     /**

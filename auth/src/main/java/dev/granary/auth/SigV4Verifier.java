@@ -32,8 +32,8 @@ public final class SigV4Verifier {
     private static final String HEADER_MALFORMED = "The authorization header is malformed; ";
     private static final String CREDENTIAL_PARAMETER = "Error parsing the X-Amz-Credential parameter; ";
     /** Components of the Authorization header are separated by commas, spaces or both depending on the client. */
-
     private final CredentialStore credentials;
+
     private final String region;
     private final Clock clock;
     private final Duration maxSkew;
@@ -98,8 +98,7 @@ public final class SigV4Verifier {
             throw new AuthException(
                     AuthError.INVALID_REQUEST, "A signed streaming payload requires an Authorization header.");
         }
-        return new AuthResult(
-                Principal.anonymous(), mode, mode == PayloadMode.SIGNED_HEX ? contentSha256 : null, null);
+        return new AuthResult(Principal.anonymous(), mode, mode == PayloadMode.SIGNED_HEX ? contentSha256 : null, null);
     }
 
     // ---- Authorization header -------------------------------------------------------------------------------
@@ -171,7 +170,8 @@ public final class SigV4Verifier {
             while (i < n && components.charAt(i) == ' ') {
                 i++;
             }
-            boolean boundary = at == 0 || components.charAt(at - 1) == ',' || Character.isWhitespace(components.charAt(at - 1));
+            boolean boundary =
+                    at == 0 || components.charAt(at - 1) == ',' || Character.isWhitespace(components.charAt(at - 1));
             if (boundary && i < n && components.charAt(i) == '=') {
                 i++;
                 while (i < n && components.charAt(i) == ' ') {
@@ -180,8 +180,9 @@ public final class SigV4Verifier {
                 // A value ends at a comma, or at whitespace before the next known component (an access key may
                 // itself contain spaces).
                 int end = i;
-                while (end < n && components.charAt(end) != ',' && !(Character.isWhitespace(components.charAt(end))
-                        && startsComponent(components, end))) {
+                while (end < n
+                        && components.charAt(end) != ','
+                        && !(Character.isWhitespace(components.charAt(end)) && startsComponent(components, end))) {
                     end++;
                 }
                 return components.substring(i, end).strip();
@@ -223,12 +224,14 @@ public final class SigV4Verifier {
             }
             String date = request.header("date");
             if (date != null) {
-                return ZonedDateTime.parse(date.strip(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                return ZonedDateTime.parse(date.strip(), DateTimeFormatter.RFC_1123_DATE_TIME)
+                        .toInstant();
             }
         } catch (DateTimeParseException e) {
             // Falls through to the error AWS gives for an unusable date.
         }
-        throw new AuthException(AuthError.ACCESS_DENIED, "AWS authentication requires a valid Date or x-amz-date header");
+        throw new AuthException(
+                AuthError.ACCESS_DENIED, "AWS authentication requires a valid Date or x-amz-date header");
     }
 
     // ---- presigned query ------------------------------------------------------------------------------------
@@ -242,7 +245,8 @@ public final class SigV4Verifier {
         String signature = find(params, SigV4.X_AMZ_SIGNATURE);
         if (!algorithm.equals(SigV4.ALGORITHM)) {
             throw new AuthException(
-                    AuthError.AUTHORIZATION_QUERY_PARAMETERS_ERROR, "X-Amz-Algorithm only supports \"AWS4-HMAC-SHA256\"");
+                    AuthError.AUTHORIZATION_QUERY_PARAMETERS_ERROR,
+                    "X-Amz-Algorithm only supports \"AWS4-HMAC-SHA256\"");
         }
         if (credential == null || date == null || expires == null || signedHeaders == null || signature == null) {
             throw new AuthException(
@@ -295,7 +299,8 @@ public final class SigV4Verifier {
             throw new AuthException(AuthError.AUTHORIZATION_QUERY_PARAMETERS_ERROR, "X-Amz-Expires should be a number");
         }
         if (seconds < 0) {
-            throw new AuthException(AuthError.AUTHORIZATION_QUERY_PARAMETERS_ERROR, "X-Amz-Expires must be non-negative");
+            throw new AuthException(
+                    AuthError.AUTHORIZATION_QUERY_PARAMETERS_ERROR, "X-Amz-Expires must be non-negative");
         }
         if (seconds > MAX_EXPIRES_SECONDS) {
             throw new AuthException(
@@ -356,8 +361,7 @@ public final class SigV4Verifier {
         }
         if (!terminator.equals(SigV4.TERMINATOR)) {
             throw new AuthException(
-                    error,
-                    prefix + "incorrect terminal \"" + terminator + "\". This endpoint uses \"aws4_request\".");
+                    error, prefix + "incorrect terminal \"" + terminator + "\". This endpoint uses \"aws4_request\".");
         }
         return scope;
     }

@@ -29,8 +29,7 @@ public record SigningContext(byte[] signingKey, String amzDate, String scope, St
 
     /** The signature of the next chunk after {@code previousSignature}, given the chunk's SHA-256 hex. */
     String chunkSignature(String previousSignature, String chunkSha256Hex) {
-        return SigV4.signature(
-                signingKey, SigV4.chunkStringToSign(amzDate, scope, previousSignature, chunkSha256Hex));
+        return SigV4.signature(signingKey, SigV4.chunkStringToSign(amzDate, scope, previousSignature, chunkSha256Hex));
     }
 
     /** The trailer's signature after the final chunk's {@code previousSignature}. */

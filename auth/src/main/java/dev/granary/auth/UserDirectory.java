@@ -44,6 +44,7 @@ public final class UserDirectory implements CredentialStore {
      * bounds what a corrupt record can cost. A repeated key would be corruption too.
      */
     private static final JsonReader RECORD_JSON = JsonReader.duplicateKeysRefused(1024 * 1024);
+
     private static final char[] KEY_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".toCharArray();
 
     private final UserRecords records;
@@ -53,6 +54,7 @@ public final class UserDirectory implements CredentialStore {
     private final Set<String> reservedAccessKeys;
     /** By lower-case user name. */
     private final Map<String, Entry> users = new ConcurrentHashMap<>();
+
     private final Map<String, Credentials> byAccessKey = new ConcurrentHashMap<>();
     private final Map<String, String> nameByAccountId = new ConcurrentHashMap<>();
 
@@ -246,7 +248,9 @@ public final class UserDirectory implements CredentialStore {
     private User commit(Entry old, Entry updated) {
         String name = (updated != null ? updated : old).user().name();
         Map<String, byte[]> write = new LinkedHashMap<>();
-        write.put(USER_PREFIX + fold(name), updated == null ? null : encode(updated).getBytes(StandardCharsets.UTF_8));
+        write.put(
+                USER_PREFIX + fold(name),
+                updated == null ? null : encode(updated).getBytes(StandardCharsets.UTF_8));
         records.apply(write);
         publish(old, updated);
         return updated == null ? null : updated.user();
@@ -343,7 +347,8 @@ public final class UserDirectory implements CredentialStore {
                 json.writeStringField("accessKey", k.accessKey());
                 json.writeStringField("created", k.created().toString());
                 json.writeStringField(
-                        "sealedSecret", Base64.getEncoder().encodeToString(entry.sealed().get(k.accessKey())));
+                        "sealedSecret",
+                        Base64.getEncoder().encodeToString(entry.sealed().get(k.accessKey())));
                 json.writeEndObject();
             }
             json.writeEndArray();

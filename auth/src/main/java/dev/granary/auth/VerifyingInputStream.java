@@ -33,6 +33,7 @@ final class VerifyingInputStream extends InputStream {
     private final Checks checks;
     /** Made at the first byte: most requests (GET, HEAD, DELETE) have none, and a digest costs a provider lookup. */
     private MessageDigest sha256;
+
     private final ChecksumAlgorithm.Hasher checksum;
     private final Map<String, String> checksums = new LinkedHashMap<>();
     private final byte[] one = new byte[1];
@@ -95,7 +96,8 @@ final class VerifyingInputStream extends InputStream {
                 ? null
                 : sha256 == null ? EMPTY_SHA256 : Hex.encodeHexString(sha256.digest());
         if (bodySha256 != null && !bodySha256.equals(checks.expectedSha256Hex())) {
-            throw fail(AuthError.X_AMZ_CONTENT_SHA256_MISMATCH, AuthError.X_AMZ_CONTENT_SHA256_MISMATCH.defaultMessage());
+            throw fail(
+                    AuthError.X_AMZ_CONTENT_SHA256_MISMATCH, AuthError.X_AMZ_CONTENT_SHA256_MISMATCH.defaultMessage());
         }
         if (checksum != null) {
             byte[] computed = checksum.digest();

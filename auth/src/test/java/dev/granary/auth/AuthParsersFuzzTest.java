@@ -60,10 +60,12 @@ class AuthParsersFuzzTest {
                 "x-amz-content-sha256",
                 List.of(data.consumeBoolean() ? data.pickValue(PAYLOAD_MODES) : data.consumeString(80)));
         switch (data.consumeInt(0, 3)) {
-            case 0 -> headers.put(
-                    "authorization",
-                    List.of("AWS4-HMAC-SHA256 Credential=" + ACCESS_KEY + "/" + data.consumeString(60)
-                            + ", SignedHeaders=" + data.consumeString(80) + ", Signature=" + data.consumeString(80)));
+            case 0 ->
+                headers.put(
+                        "authorization",
+                        List.of("AWS4-HMAC-SHA256 Credential=" + ACCESS_KEY + "/" + data.consumeString(60)
+                                + ", SignedHeaders=" + data.consumeString(80) + ", Signature="
+                                + data.consumeString(80)));
             case 1 -> headers.put("authorization", List.of("AWS " + ACCESS_KEY + ":" + data.consumeString(40)));
             case 2 -> headers.put("authorization", List.of(data.consumeString(300)));
             default -> {}
@@ -98,10 +100,16 @@ class AuthParsersFuzzTest {
         headers.put("content-encoding", List.of("aws-chunked"));
         headers.put(
                 "x-amz-decoded-content-length",
-                List.of(data.consumeBoolean() ? Integer.toString(data.consumeInt(-1, 1 << 20)) : data.consumeString(24)));
+                List.of(
+                        data.consumeBoolean()
+                                ? Integer.toString(data.consumeInt(-1, 1 << 20))
+                                : data.consumeString(24)));
         if (data.consumeBoolean()) {
             headers.put("x-amz-trailer", List.of(data.pickValue(new String[] {
-                "x-amz-checksum-crc32", "x-amz-checksum-crc32c", "x-amz-checksum-sha256", "x-amz-checksum-crc64nvme",
+                "x-amz-checksum-crc32",
+                "x-amz-checksum-crc32c",
+                "x-amz-checksum-sha256",
+                "x-amz-checksum-crc64nvme",
                 data.consumeString(30)
             })));
         }
@@ -123,7 +131,8 @@ class AuthParsersFuzzTest {
         try {
             PayloadMode payloadMode = PayloadMode.fromContentSha256(mode);
             AuthResult auth = new AuthResult(PRINCIPAL, payloadMode, sha, signing);
-            DecodedBody body = new PayloadDecoder().open(auth, request, new ByteArrayInputStream(data.consumeRemainingAsBytes()));
+            DecodedBody body =
+                    new PayloadDecoder().open(auth, request, new ByteArrayInputStream(data.consumeRemainingAsBytes()));
             drain(body.stream());
         } catch (AuthException | PayloadException expected) {
             // a refusal with an S3 error
@@ -164,7 +173,10 @@ class AuthParsersFuzzTest {
         }
         policy.isPublic();
         policy.evaluate(new AccessRequest(
-                Requester.ANONYMOUS, "s3:" + action, "arn:aws:s3:::bucket/key", Map.of("aws:sourceip", List.of("10.0.0.1"))));
+                Requester.ANONYMOUS,
+                "s3:" + action,
+                "arn:aws:s3:::bucket/key",
+                Map.of("aws:sourceip", List.of("10.0.0.1"))));
     }
 
     private static void drain(InputStream in) throws IOException {

@@ -20,15 +20,25 @@ class JsonReaderTest {
                 " {\"b\": [1, -2.5e3, 1.50, 12345678901234567890123, \"x\\u0041\\n\\u00e9\", true, false, null, {}],"
                         + " \"a\": \"\\\"\\\\/\"}\n");
 
-        assertThat(value).isEqualTo(Map.of(
-                "b",
-                Arrays.asList(1, new BigDecimal("-2.5e3"), new BigDecimal("1.50"),
-                        new BigInteger("12345678901234567890123"), "xA\né", true, false, null, Map.of()),
-                "a",
-                "\"\\/"));
+        assertThat(value)
+                .isEqualTo(Map.of(
+                        "b",
+                        Arrays.asList(
+                                1,
+                                new BigDecimal("-2.5e3"),
+                                new BigDecimal("1.50"),
+                                new BigInteger("12345678901234567890123"),
+                                "xA\né",
+                                true,
+                                false,
+                                null,
+                                Map.of()),
+                        "a",
+                        "\"\\/"));
         assertThat(List.copyOf(((Map<?, ?>) value).keySet())).isEqualTo(List.of("b", "a"));
         // The digits as written: a condition value 1.50 is not the double 1.5.
-        assertThat(((BigDecimal) ((List<?>) ((Map<?, ?>) value).get("b")).get(2)).toPlainString()).isEqualTo("1.50");
+        assertThat(((BigDecimal) ((List<?>) ((Map<?, ?>) value).get("b")).get(2)).toPlainString())
+                .isEqualTo("1.50");
         assertThat(READER.parse("\"s\"")).isEqualTo("s");
         assertThat(READER.parse("null")).isNull();
     }

@@ -18,8 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
 import org.assertj.core.api.ThrowingConsumer;
+import org.junit.jupiter.api.Test;
 
 /** Body decoding and verification: aws-chunked framing, chunk and trailer signatures, digests, checksums. */
 class PayloadDecoderTest {
@@ -118,7 +118,8 @@ class PayloadDecoderTest {
         readAll(body.stream());
         assertThat(body.checksums()).containsExactly(Map.entry("CRC32", crc32(PAYLOAD)));
 
-        SignableRequest wrong = put("UNSIGNED-PAYLOAD", "x-amz-checksum-sha256", ChecksumAlgorithm.SHA256.base64Of(new byte[0]));
+        SignableRequest wrong =
+                put("UNSIGNED-PAYLOAD", "x-amz-checksum-sha256", ChecksumAlgorithm.SHA256.base64Of(new byte[0]));
         assertThatThrownBy(() -> readAll(open(wrong, PAYLOAD).stream()))
                 .satisfies(payloadError(AuthError.BAD_DIGEST))
                 .hasMessage("The SHA256 you specified did not match the calculated checksum.");
@@ -138,7 +139,11 @@ class PayloadDecoderTest {
         assertThatThrownBy(() -> open(put("UNSIGNED-PAYLOAD", "x-amz-checksum-crc32c", "zz"), PAYLOAD))
                 .hasMessage("Value for x-amz-checksum-crc32c header is invalid.");
         assertThatThrownBy(() -> open(
-                        put("UNSIGNED-PAYLOAD", "x-amz-checksum-crc32", crc32(PAYLOAD), "x-amz-checksum-sha1",
+                        put(
+                                "UNSIGNED-PAYLOAD",
+                                "x-amz-checksum-crc32",
+                                crc32(PAYLOAD),
+                                "x-amz-checksum-sha1",
                                 ChecksumAlgorithm.SHA1.base64Of(PAYLOAD)),
                         PAYLOAD))
                 .hasMessage("Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.");
@@ -206,8 +211,11 @@ class PayloadDecoderTest {
     @Test
     void unsignedTrailerChecksumIsVerified() throws IOException {
         SignableRequest request = chunkedPut(
-                "STREAMING-UNSIGNED-PAYLOAD-TRAILER", "x-amz-trailer", "x-amz-checksum-crc32",
-                "x-amz-sdk-checksum-algorithm", "CRC32");
+                "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
+                "x-amz-trailer",
+                "x-amz-checksum-crc32",
+                "x-amz-sdk-checksum-algorithm",
+                "CRC32");
         byte[] body = SigV4Signer.awsChunked(PAYLOAD, 8192, null, Map.of("x-amz-checksum-crc32", crc32(PAYLOAD)));
         DecodedBody decoded = open(request, body);
         assertThat(readAll(decoded.stream())).isEqualTo(PAYLOAD);
@@ -225,8 +233,8 @@ class PayloadDecoderTest {
 
     @Test
     void trailerFramingVariantsAreAccepted() throws IOException {
-        SignableRequest request = chunkedPut(
-                "STREAMING-UNSIGNED-PAYLOAD-TRAILER", "x-amz-trailer", "x-amz-checksum-crc32c");
+        SignableRequest request =
+                chunkedPut("STREAMING-UNSIGNED-PAYLOAD-TRAILER", "x-amz-trailer", "x-amz-checksum-crc32c");
         String checksum = ChecksumAlgorithm.CRC32C.base64Of(PAYLOAD);
         String head = Integer.toHexString(PAYLOAD.length) + ";ignored-extension=1\r\n";
         for (String tail : List.of(
@@ -235,7 +243,8 @@ class PayloadDecoderTest {
                 "\r\n0\r\n\r\nx-amz-checksum-crc32c: " + checksum + "\r\n\r\n",
                 "\n0\nx-amz-checksum-crc32c:" + checksum + "\n",
                 "\r\n0\r\nx-amz-checksum-crc32c:" + checksum)) {
-            byte[] body = concat(head.getBytes(StandardCharsets.US_ASCII), PAYLOAD, tail.getBytes(StandardCharsets.US_ASCII));
+            byte[] body =
+                    concat(head.getBytes(StandardCharsets.US_ASCII), PAYLOAD, tail.getBytes(StandardCharsets.US_ASCII));
             DecodedBody decoded = open(request, body);
             assertThat(readAll(decoded.stream())).as(tail).isEqualTo(PAYLOAD);
             assertThat(decoded.checksums()).containsEntry("CRC32C", checksum);
@@ -244,8 +253,8 @@ class PayloadDecoderTest {
 
     @Test
     void signedTrailerIsVerified() throws IOException {
-        SignableRequest request = chunkedPut(
-                "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER", "x-amz-trailer", "x-amz-checksum-sha256");
+        SignableRequest request =
+                chunkedPut("STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER", "x-amz-trailer", "x-amz-checksum-sha256");
         SigningContext signing = SIGNER.signingContext(request);
         Map<String, String> trailers = new LinkedHashMap<>();
         trailers.put("x-amz-checksum-sha256", ChecksumAlgorithm.SHA256.base64Of(PAYLOAD));
@@ -272,8 +281,8 @@ class PayloadDecoderTest {
         assertThatThrownBy(() -> open(noLength, new byte[0]))
                 .satisfies(t -> assertThat(((AuthException) t).error()).isEqualTo(AuthError.MISSING_CONTENT_LENGTH));
 
-        SignableRequest wrongLength = put(
-                "STREAMING-UNSIGNED-PAYLOAD-TRAILER", "x-amz-decoded-content-length", "" + (PAYLOAD.length - 1));
+        SignableRequest wrongLength =
+                put("STREAMING-UNSIGNED-PAYLOAD-TRAILER", "x-amz-decoded-content-length", "" + (PAYLOAD.length - 1));
         byte[] body = SigV4Signer.awsChunked(PAYLOAD, 65536, null, Map.of());
         assertThatThrownBy(() -> readAll(open(wrongLength, body).stream()))
                 .satisfies(payloadError(AuthError.INCOMPLETE_BODY));
@@ -282,8 +291,17 @@ class PayloadDecoderTest {
     @Test
     void anonymousUnsignedTrailerUploadIsDecoded() throws IOException {
         SignableRequest request = request(
-                "PUT", "/bucket/key", "", "host", HOST, "x-amz-content-sha256", "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
-                "x-amz-decoded-content-length", "" + PAYLOAD.length, "x-amz-trailer", "x-amz-checksum-crc32");
+                "PUT",
+                "/bucket/key",
+                "",
+                "host",
+                HOST,
+                "x-amz-content-sha256",
+                "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
+                "x-amz-decoded-content-length",
+                "" + PAYLOAD.length,
+                "x-amz-trailer",
+                "x-amz-checksum-crc32");
         byte[] body = SigV4Signer.awsChunked(PAYLOAD, 65536, null, Map.of("x-amz-checksum-crc32", crc32(PAYLOAD)));
         AuthResult auth = VERIFIER.verify(request);
         assertThat(auth.isAnonymous()).isTrue();
@@ -293,7 +311,8 @@ class PayloadDecoderTest {
     @Test
     void payloadExceptionIsFoundThroughWrappers() {
         PayloadException cause = new PayloadException(AuthError.BAD_DIGEST, "x");
-        assertThat(PayloadException.find(new RuntimeException(new IllegalStateException(cause)))).contains(cause);
+        assertThat(PayloadException.find(new RuntimeException(new IllegalStateException(cause))))
+                .contains(cause);
         assertThat(PayloadException.find(new RuntimeException())).isEmpty();
     }
 

@@ -62,15 +62,15 @@ class PostPolicyTest {
 
     @Test
     void conditionsAreCheckedAgainstTheFields() {
-        Map<String, String> fields = form(policy("2030-01-01T13:00:00Z", "{\"bucket\": \"b\"}", "[\"eq\", \"$key\", \"user/a.txt\"]"));
+        Map<String, String> fields =
+                form(policy("2030-01-01T13:00:00Z", "{\"bucket\": \"b\"}", "[\"eq\", \"$key\", \"user/a.txt\"]"));
         PostPolicy p = verifier.verify(fields);
 
-        assertThatThrownBy(() -> p.check("other", fields, NOW))
-                .isInstanceOfSatisfying(AuthException.class, e -> {
-                    assertThat(e.error()).isEqualTo(AuthError.ACCESS_DENIED);
-                    assertThat(e.getMessage())
-                            .isEqualTo("Invalid according to Policy: Policy Condition failed: [\"eq\", \"$bucket\", \"b\"]");
-                });
+        assertThatThrownBy(() -> p.check("other", fields, NOW)).isInstanceOfSatisfying(AuthException.class, e -> {
+            assertThat(e.error()).isEqualTo(AuthError.ACCESS_DENIED);
+            assertThat(e.getMessage())
+                    .isEqualTo("Invalid according to Policy: Policy Condition failed: [\"eq\", \"$bucket\", \"b\"]");
+        });
         fields.put("x-amz-meta-a", "1");
         assertThatThrownBy(() -> p.check("b", fields, NOW))
                 .hasMessage("Invalid according to Policy: Extra input fields: x-amz-meta-a");
@@ -81,7 +81,8 @@ class PostPolicyTest {
 
     @Test
     void expiredPolicyIsDenied() {
-        Map<String, String> fields = form(policy("2030-01-01T12:00:00Z", "{\"bucket\": \"b\"}", "[\"starts-with\", \"$key\", \"\"]"));
+        Map<String, String> fields =
+                form(policy("2030-01-01T12:00:00Z", "{\"bucket\": \"b\"}", "[\"starts-with\", \"$key\", \"\"]"));
 
         assertThatThrownBy(() -> verifier.verify(fields).check("b", fields, NOW))
                 .hasMessage("Invalid according to Policy: Policy expired.");
@@ -90,20 +91,26 @@ class PostPolicyTest {
     @Test
     void tamperedPolicyOrWrongKeyFails() {
         Map<String, String> fields = form(policy("2030-01-01T13:00:00Z", "{\"bucket\": \"b\"}"));
-        fields.put("policy", Base64.getEncoder().encodeToString(
-                policy("2031-01-01T13:00:00Z", "{\"bucket\": \"b\"}").getBytes(UTF_8)));
-        assertThatThrownBy(() -> verifier.verify(fields)).isInstanceOfSatisfying(AuthException.class,
-                e -> assertThat(e.error()).isEqualTo(AuthError.SIGNATURE_DOES_NOT_MATCH));
+        fields.put(
+                "policy",
+                Base64.getEncoder()
+                        .encodeToString(policy("2031-01-01T13:00:00Z", "{\"bucket\": \"b\"}")
+                                .getBytes(UTF_8)));
+        assertThatThrownBy(() -> verifier.verify(fields))
+                .isInstanceOfSatisfying(
+                        AuthException.class, e -> assertThat(e.error()).isEqualTo(AuthError.SIGNATURE_DOES_NOT_MATCH));
 
         Map<String, String> unknown = form(policy("2030-01-01T13:00:00Z", "{\"bucket\": \"b\"}"));
         unknown.put("x-amz-credential", "NOPE/" + DATE + "/us-east-1/s3/aws4_request");
-        assertThatThrownBy(() -> verifier.verify(unknown)).isInstanceOfSatisfying(AuthException.class,
-                e -> assertThat(e.error()).isEqualTo(AuthError.INVALID_ACCESS_KEY_ID));
+        assertThatThrownBy(() -> verifier.verify(unknown))
+                .isInstanceOfSatisfying(
+                        AuthException.class, e -> assertThat(e.error()).isEqualTo(AuthError.INVALID_ACCESS_KEY_ID));
 
         Map<String, String> region = form(policy("2030-01-01T13:00:00Z", "{\"bucket\": \"b\"}"));
         region.put("x-amz-credential", ACCESS + "/" + DATE + "/eu-west-1/s3/aws4_request");
-        assertThatThrownBy(() -> verifier.verify(region)).isInstanceOfSatisfying(AuthException.class,
-                e -> assertThat(e.error()).isEqualTo(AuthError.INVALID_ARGUMENT));
+        assertThatThrownBy(() -> verifier.verify(region))
+                .isInstanceOfSatisfying(
+                        AuthException.class, e -> assertThat(e.error()).isEqualTo(AuthError.INVALID_ARGUMENT));
     }
 
     @Test
@@ -114,12 +121,16 @@ class PostPolicyTest {
                 .hasMessageContaining("Bucket POST must contain a field named 'x-amz-signature'.");
 
         for (String bad : new String[] {
-            "not json", "[]", "{\"conditions\": []}", "{\"expiration\": \"tomorrow\", \"conditions\": []}",
+            "not json",
+            "[]",
+            "{\"conditions\": []}",
+            "{\"expiration\": \"tomorrow\", \"conditions\": []}",
             "{\"expiration\": \"2030-01-01T13:00:00Z\", \"conditions\": [[\"regex\", \"$key\", \".*\"]]}",
             "{\"expiration\": \"2030-01-01T13:00:00Z\", \"conditions\": [[\"content-length-range\", \"a\", 1]]}"
         }) {
             assertThatThrownBy(() -> verifier.verify(form(bad)))
-                    .isInstanceOfSatisfying(AuthException.class,
+                    .isInstanceOfSatisfying(
+                            AuthException.class,
                             e -> assertThat(e.error()).isEqualTo(AuthError.INVALID_POLICY_DOCUMENT));
         }
     }

@@ -73,7 +73,8 @@ class SecretCipherTest {
         MasterKey.Loaded first = MasterKey.loadOrCreate(file, RANDOM);
         assertThat(first.generated()).isTrue();
         if (Files.getFileStore(file).supportsFileAttributeView("posix")) {
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                    .isEqualTo("rw-------");
         }
         MasterKey.Loaded second = MasterKey.loadOrCreate(file, RANDOM);
         assertThat(second.generated()).isFalse();

@@ -35,10 +35,16 @@ class SigV2VerifierTest {
 
     @Test
     void docExampleObjectGet() {
-        SignableRequest r = request("GET", "/photos/puppy.jpg", "",
-                "Host", "johnsmith.s3.amazonaws.com",
-                "Date", "Tue, 27 Mar 2007 19:36:42 +0000",
-                "Authorization", "AWS " + ACCESS + ":bWq2s1WEIj+Ydj0vQ697zp+IXMU=");
+        SignableRequest r = request(
+                "GET",
+                "/photos/puppy.jpg",
+                "",
+                "Host",
+                "johnsmith.s3.amazonaws.com",
+                "Date",
+                "Tue, 27 Mar 2007 19:36:42 +0000",
+                "Authorization",
+                "AWS " + ACCESS + ":bWq2s1WEIj+Ydj0vQ697zp+IXMU=");
 
         AuthResult result = verify("2007-03-27T19:40:00Z", r, "johnsmith");
 
@@ -49,54 +55,89 @@ class SigV2VerifierTest {
 
     @Test
     void docExampleObjectGetPathStyleSignsTheSameResource() {
-        SignableRequest r = request("GET", "/johnsmith/photos/puppy.jpg", "",
-                "Date", "Tue, 27 Mar 2007 19:36:42 +0000",
-                "Authorization", "AWS " + ACCESS + ":bWq2s1WEIj+Ydj0vQ697zp+IXMU=");
+        SignableRequest r = request(
+                "GET",
+                "/johnsmith/photos/puppy.jpg",
+                "",
+                "Date",
+                "Tue, 27 Mar 2007 19:36:42 +0000",
+                "Authorization",
+                "AWS " + ACCESS + ":bWq2s1WEIj+Ydj0vQ697zp+IXMU=");
 
-        assertThat(verify("2007-03-27T19:36:42Z", r, null).principal().displayName()).isEqualTo("john");
+        assertThat(verify("2007-03-27T19:36:42Z", r, null).principal().displayName())
+                .isEqualTo("john");
     }
 
     @Test
     void docExampleObjectPut() {
-        SignableRequest r = request("PUT", "/photos/puppy.jpg", "",
-                "Content-Type", "image/jpeg",
-                "Content-Length", "94328",
-                "Host", "johnsmith.s3.amazonaws.com",
-                "Date", "Tue, 27 Mar 2007 21:15:45 +0000",
-                "Authorization", "AWS " + ACCESS + ":MyyxeRY7whkBe+bq8fHCL/2kKUg=");
+        SignableRequest r = request(
+                "PUT",
+                "/photos/puppy.jpg",
+                "",
+                "Content-Type",
+                "image/jpeg",
+                "Content-Length",
+                "94328",
+                "Host",
+                "johnsmith.s3.amazonaws.com",
+                "Date",
+                "Tue, 27 Mar 2007 21:15:45 +0000",
+                "Authorization",
+                "AWS " + ACCESS + ":MyyxeRY7whkBe+bq8fHCL/2kKUg=");
 
         assertThat(verify("2007-03-27T21:15:45Z", r, "johnsmith").isAnonymous()).isFalse();
     }
 
     @Test
     void docExampleListLeavesNonSubresourceParametersOut() {
-        SignableRequest r = request("GET", "/", "prefix=photos&max-keys=50&marker=puppy",
-                "User-Agent", "Mozilla/5.0",
-                "Host", "johnsmith.s3.amazonaws.com",
-                "Date", "Tue, 27 Mar 2007 19:42:41 +0000",
-                "Authorization", "AWS " + ACCESS + ":htDYFYduRNen8P9ZfE/s9SuKy0U=");
+        SignableRequest r = request(
+                "GET",
+                "/",
+                "prefix=photos&max-keys=50&marker=puppy",
+                "User-Agent",
+                "Mozilla/5.0",
+                "Host",
+                "johnsmith.s3.amazonaws.com",
+                "Date",
+                "Tue, 27 Mar 2007 19:42:41 +0000",
+                "Authorization",
+                "AWS " + ACCESS + ":htDYFYduRNen8P9ZfE/s9SuKy0U=");
 
         assertThat(verify("2007-03-27T19:42:41Z", r, "johnsmith").isAnonymous()).isFalse();
     }
 
     @Test
     void docExampleFetchAclSignsTheSubresource() {
-        SignableRequest r = request("GET", "/", "acl",
-                "Host", "johnsmith.s3.amazonaws.com",
-                "Date", "Tue, 27 Mar 2007 19:44:46 +0000",
-                "Authorization", "AWS " + ACCESS + ":c2WLPFtWHVgbEmeEG93a4cG37dM=");
+        SignableRequest r = request(
+                "GET",
+                "/",
+                "acl",
+                "Host",
+                "johnsmith.s3.amazonaws.com",
+                "Date",
+                "Tue, 27 Mar 2007 19:44:46 +0000",
+                "Authorization",
+                "AWS " + ACCESS + ":c2WLPFtWHVgbEmeEG93a4cG37dM=");
 
         assertThat(verify("2007-03-27T19:44:46Z", r, "johnsmith").isAnonymous()).isFalse();
     }
 
     @Test
     void docExampleDeleteWithXAmzDate() {
-        SignableRequest r = request("DELETE", "/johnsmith/photos/puppy.jpg", "",
-                "User-Agent", "dotnet",
-                "Host", "s3.amazonaws.com",
-                "Date", "Tue, 27 Mar 2007 21:20:27 +0000",
-                "x-amz-date", "Tue, 27 Mar 2007 21:20:26 +0000",
-                "Authorization", "AWS " + ACCESS + ":lx3byBScXR6KzyMaifNkardMwNk=");
+        SignableRequest r = request(
+                "DELETE",
+                "/johnsmith/photos/puppy.jpg",
+                "",
+                "User-Agent",
+                "dotnet",
+                "Host",
+                "s3.amazonaws.com",
+                "Date",
+                "Tue, 27 Mar 2007 21:20:27 +0000",
+                "x-amz-date",
+                "Tue, 27 Mar 2007 21:20:26 +0000",
+                "Authorization",
+                "AWS " + ACCESS + ":lx3byBScXR6KzyMaifNkardMwNk=");
 
         assertThat(verify("2007-03-27T21:20:26Z", r, null).isAnonymous()).isFalse();
     }
@@ -104,60 +145,99 @@ class SigV2VerifierTest {
     @Test
     void xAmzDateIsSignedAsAnAmzHeaderWithAnEmptyDateLine() {
         String sts = "DELETE\n\n\n\nx-amz-date:Tue, 27 Mar 2007 21:20:26 +0000\n/johnsmith/photos/puppy.jpg";
-        SignableRequest r = request("DELETE", "/johnsmith/photos/puppy.jpg", "",
-                "Date", "Tue, 27 Mar 2007 21:20:27 +0000",
-                "x-amz-date", "Tue, 27 Mar 2007 21:20:26 +0000",
-                "Authorization", "AWS " + ACCESS + ":" + SigV2.sign(SECRET, sts));
+        SignableRequest r = request(
+                "DELETE",
+                "/johnsmith/photos/puppy.jpg",
+                "",
+                "Date",
+                "Tue, 27 Mar 2007 21:20:27 +0000",
+                "x-amz-date",
+                "Tue, 27 Mar 2007 21:20:26 +0000",
+                "Authorization",
+                "AWS " + ACCESS + ":" + SigV2.sign(SECRET, sts));
 
         assertThat(verify("2007-03-27T21:20:26Z", r, null).isAnonymous()).isFalse();
     }
 
     @Test
     void docExampleUploadWithAmzHeadersAndCnameBucket() {
-        SignableRequest r = request("PUT", "/db-backup.dat.gz", "",
-                "User-Agent", "curl/7.15.5",
-                "Host", "static.johnsmith.net:8080",
-                "Date", "Tue, 27 Mar 2007 21:06:08 +0000",
-                "x-amz-acl", "public-read",
-                "content-type", "application/x-download",
-                "Content-MD5", "4gJE4saaMU4BqNR0kLY+lw==",
-                "X-Amz-Meta-ReviewedBy", "joe@johnsmith.net",
-                "X-Amz-Meta-ReviewedBy", "jane@johnsmith.net",
-                "X-Amz-Meta-FileChecksum", "0x02661779",
-                "X-Amz-Meta-ChecksumAlgorithm", "crc32",
-                "Content-Disposition", "attachment; filename=database.dat",
-                "Content-Encoding", "gzip",
-                "Content-Length", "5913339",
-                "Authorization", "AWS " + ACCESS + ":ilyl83RwaSoYIEdixDQcA4OnAnc=");
+        SignableRequest r = request(
+                "PUT",
+                "/db-backup.dat.gz",
+                "",
+                "User-Agent",
+                "curl/7.15.5",
+                "Host",
+                "static.johnsmith.net:8080",
+                "Date",
+                "Tue, 27 Mar 2007 21:06:08 +0000",
+                "x-amz-acl",
+                "public-read",
+                "content-type",
+                "application/x-download",
+                "Content-MD5",
+                "4gJE4saaMU4BqNR0kLY+lw==",
+                "X-Amz-Meta-ReviewedBy",
+                "joe@johnsmith.net",
+                "X-Amz-Meta-ReviewedBy",
+                "jane@johnsmith.net",
+                "X-Amz-Meta-FileChecksum",
+                "0x02661779",
+                "X-Amz-Meta-ChecksumAlgorithm",
+                "crc32",
+                "Content-Disposition",
+                "attachment; filename=database.dat",
+                "Content-Encoding",
+                "gzip",
+                "Content-Length",
+                "5913339",
+                "Authorization",
+                "AWS " + ACCESS + ":ilyl83RwaSoYIEdixDQcA4OnAnc=");
 
-        assertThat(verify("2007-03-27T21:06:08Z", r, "static.johnsmith.net").isAnonymous()).isFalse();
+        assertThat(verify("2007-03-27T21:06:08Z", r, "static.johnsmith.net").isAnonymous())
+                .isFalse();
     }
 
     @Test
     void docExampleListAllBuckets() {
-        SignableRequest r = request("GET", "/", "",
-                "Host", "s3.amazonaws.com",
-                "Date", "Wed, 28 Mar 2007 01:29:59 +0000",
-                "Authorization", "AWS " + ACCESS + ":qGdzdERIC03wnaRNKh6OqZehG9s=");
+        SignableRequest r = request(
+                "GET",
+                "/",
+                "",
+                "Host",
+                "s3.amazonaws.com",
+                "Date",
+                "Wed, 28 Mar 2007 01:29:59 +0000",
+                "Authorization",
+                "AWS " + ACCESS + ":qGdzdERIC03wnaRNKh6OqZehG9s=");
 
         assertThat(verify("2007-03-28T01:29:59Z", r, null).isAnonymous()).isFalse();
     }
 
     @Test
     void docExampleUnicodeKeysSignTheRawPath() {
-        SignableRequest r = request("GET", "/dictionary/fran%C3%A7ais/pr%c3%a9f%c3%a8re", "",
-                "Host", "s3.amazonaws.com",
-                "Date", "Wed, 28 Mar 2007 01:49:49 +0000",
-                "Authorization", "AWS " + ACCESS + ":DNEZGsoieTZ92F3bUfSPQcbGmlM=");
+        SignableRequest r = request(
+                "GET",
+                "/dictionary/fran%C3%A7ais/pr%c3%a9f%c3%a8re",
+                "",
+                "Host",
+                "s3.amazonaws.com",
+                "Date",
+                "Wed, 28 Mar 2007 01:49:49 +0000",
+                "Authorization",
+                "AWS " + ACCESS + ":DNEZGsoieTZ92F3bUfSPQcbGmlM=");
 
         assertThat(verify("2007-03-28T01:49:49Z", r, null).isAnonymous()).isFalse();
     }
 
     @Test
     void docExampleQueryStringAuthentication() {
-        SignableRequest r = request("GET", "/photos/puppy.jpg",
+        SignableRequest r = request(
+                "GET",
+                "/photos/puppy.jpg",
                 "AWSAccessKeyId=" + ACCESS + "&Signature=NpgCjnDzrM%2BWFzoENXmpNDUsSn8%3D&Expires=1175139620",
-                "Host", "johnsmith.s3.amazonaws.com");
+                "Host",
+                "johnsmith.s3.amazonaws.com");
 
         AuthResult result = verify("2007-03-29T03:00:00Z", r, "johnsmith");
 
@@ -167,8 +247,10 @@ class SigV2VerifierTest {
     @Test
     void subresourcesAreSortedWithDecodedValuesAndOthersIgnored() {
         assertThat(SigV2.canonicalizedResource(
-                        "/k", "uploadId=a%2Fb&partNumber=2&x-id=UploadPart&response-content-type=text%2Fplain",
-                        "bkt", false))
+                        "/k",
+                        "uploadId=a%2Fb&partNumber=2&x-id=UploadPart&response-content-type=text%2Fplain",
+                        "bkt",
+                        false))
                 .isEqualTo("/bkt/k?partNumber=2&response-content-type=text/plain&uploadId=a/b");
         assertThat(SigV2.canonicalizedResource("/b/k", "versioning&foo=bar", null, false))
                 .isEqualTo("/b/k?versioning");
@@ -187,8 +269,14 @@ class SigV2VerifierTest {
 
     @Test
     void unknownKeyIsInvalidAccessKeyId() {
-        SignableRequest r = request("GET", "/b/k", "", "Date", "Tue, 27 Mar 2007 19:36:42 +0000",
-                "Authorization", "AWS NOSUCHKEY:bWq2s1WEIj+Ydj0vQ697zp+IXMU=");
+        SignableRequest r = request(
+                "GET",
+                "/b/k",
+                "",
+                "Date",
+                "Tue, 27 Mar 2007 19:36:42 +0000",
+                "Authorization",
+                "AWS NOSUCHKEY:bWq2s1WEIj+Ydj0vQ697zp+IXMU=");
 
         assertThatThrownBy(() -> verify("2007-03-27T19:36:42Z", r, null))
                 .extracting(e -> ((AuthException) e).error())
@@ -198,8 +286,14 @@ class SigV2VerifierTest {
     @Test
     void disabledKeyIsInvalidAccessKeyIdAsInSigV4() {
         String sts = "GET\n\n\nTue, 27 Mar 2007 19:36:42 +0000\n/b/k";
-        SignableRequest r = request("GET", "/b/k", "", "Date", "Tue, 27 Mar 2007 19:36:42 +0000",
-                "Authorization", "AWS DISABLEDKEY:" + SigV2.sign(SECRET, sts));
+        SignableRequest r = request(
+                "GET",
+                "/b/k",
+                "",
+                "Date",
+                "Tue, 27 Mar 2007 19:36:42 +0000",
+                "Authorization",
+                "AWS DISABLEDKEY:" + SigV2.sign(SECRET, sts));
 
         assertThatThrownBy(() -> verify("2007-03-27T19:36:42Z", r, null))
                 .extracting(e -> ((AuthException) e).error())
@@ -208,9 +302,14 @@ class SigV2VerifierTest {
 
     @Test
     void wrongSignatureIsSignatureDoesNotMatch() {
-        SignableRequest r = request("GET", "/photos/puppy.jpg", "",
-                "Date", "Tue, 27 Mar 2007 19:36:42 +0000",
-                "Authorization", "AWS " + ACCESS + ":bWq2s1WEIj+Ydj0vQ697zp+IXMU=");
+        SignableRequest r = request(
+                "GET",
+                "/photos/puppy.jpg",
+                "",
+                "Date",
+                "Tue, 27 Mar 2007 19:36:42 +0000",
+                "Authorization",
+                "AWS " + ACCESS + ":bWq2s1WEIj+Ydj0vQ697zp+IXMU=");
 
         // Same signature, but path-style without the bucket: another resource.
         assertThatThrownBy(() -> verify("2007-03-27T19:36:42Z", r, null))
@@ -231,9 +330,14 @@ class SigV2VerifierTest {
 
     @Test
     void skewOverFifteenMinutesIsRequestTimeTooSkewed() {
-        SignableRequest r = request("GET", "/photos/puppy.jpg", "",
-                "Date", "Tue, 27 Mar 2007 19:36:42 +0000",
-                "Authorization", "AWS " + ACCESS + ":bWq2s1WEIj+Ydj0vQ697zp+IXMU=");
+        SignableRequest r = request(
+                "GET",
+                "/photos/puppy.jpg",
+                "",
+                "Date",
+                "Tue, 27 Mar 2007 19:36:42 +0000",
+                "Authorization",
+                "AWS " + ACCESS + ":bWq2s1WEIj+Ydj0vQ697zp+IXMU=");
 
         assertThatThrownBy(() -> verify("2007-03-27T19:52:43Z", r, "johnsmith"))
                 .extracting(e -> ((AuthException) e).error())
@@ -243,7 +347,9 @@ class SigV2VerifierTest {
 
     @Test
     void expiredQueryIsAccessDenied() {
-        SignableRequest r = request("GET", "/photos/puppy.jpg",
+        SignableRequest r = request(
+                "GET",
+                "/photos/puppy.jpg",
                 "AWSAccessKeyId=" + ACCESS + "&Signature=NpgCjnDzrM%2BWFzoENXmpNDUsSn8%3D&Expires=1175139620");
 
         assertThatThrownBy(() -> verify("2007-03-29T03:40:21Z", r, "johnsmith"))
@@ -264,8 +370,8 @@ class SigV2VerifierTest {
 
     @Test
     void malformedHeaderIsInvalidArgument() {
-        SignableRequest r = request("GET", "/b/k", "", "Date", "Tue, 27 Mar 2007 19:36:42 +0000",
-                "Authorization", "AWS " + ACCESS);
+        SignableRequest r =
+                request("GET", "/b/k", "", "Date", "Tue, 27 Mar 2007 19:36:42 +0000", "Authorization", "AWS " + ACCESS);
 
         assertThatThrownBy(() -> verify("2007-03-27T19:36:42Z", r, null))
                 .extracting(e -> ((AuthException) e).error())
@@ -289,10 +395,12 @@ class SigV2VerifierTest {
 
     @Test
     void signatureVersionAndAuthTypeNameHowARequestIsSigned() {
-        assertThat(request("GET", "/", "AWSAccessKeyId=a&Expires=1&Signature=s").signatureVersion()).isEqualTo("AWS");
+        assertThat(request("GET", "/", "AWSAccessKeyId=a&Expires=1&Signature=s").signatureVersion())
+                .isEqualTo("AWS");
         assertThat(request("GET", "/", "AWSAccessKeyId=a&Expires=1&Signature=s").authType())
                 .isEqualTo("REST-QUERY-STRING");
-        assertThat(request("GET", "/", "", "authorization", "AWS a:b").signatureVersion()).isEqualTo("AWS");
+        assertThat(request("GET", "/", "", "authorization", "AWS a:b").signatureVersion())
+                .isEqualTo("AWS");
         assertThat(request("GET", "/", "X-Amz-Algorithm=AWS4-HMAC-SHA256").signatureVersion())
                 .isEqualTo("AWS4-HMAC-SHA256");
         assertThat(request("GET", "/", "").signatureVersion()).isNull();
@@ -353,11 +461,20 @@ class SigV2VerifierTest {
             {"PUT", "/johnsmith/k", "acl", "/johnsmith/k?acl?acl"},
         }) {
             String signature = SigV2.sign(SECRET, c[0] + "\n\n\n" + date + "\n" + c[3]);
-            SignableRequest r = request(c[0], c[1], c[2], "Date", date, "Authorization", "AWS " + ACCESS + ":" + signature);
-            assertThat(verify("2007-03-27T19:36:42Z", r, null).principal().accountId()).as(c[3]).isEqualTo("acct-1");
+            SignableRequest r =
+                    request(c[0], c[1], c[2], "Date", date, "Authorization", "AWS " + ACCESS + ":" + signature);
+            assertThat(verify("2007-03-27T19:36:42Z", r, null).principal().accountId())
+                    .as(c[3])
+                    .isEqualTo("acct-1");
         }
-        SignableRequest other = request("GET", "/johnsmith/k", "acl", "Date", date,
-                "Authorization", "AWS " + ACCESS + ":" + SigV2.sign(SECRET, "GET\n\n\n" + date + "\n/johnsmith/x?acl"));
+        SignableRequest other = request(
+                "GET",
+                "/johnsmith/k",
+                "acl",
+                "Date",
+                date,
+                "Authorization",
+                "AWS " + ACCESS + ":" + SigV2.sign(SECRET, "GET\n\n\n" + date + "\n/johnsmith/x?acl"));
         assertThatThrownBy(() -> verify("2007-03-27T19:36:42Z", other, null)).isInstanceOf(AuthException.class);
     }
 }

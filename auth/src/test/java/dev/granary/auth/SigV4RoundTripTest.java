@@ -25,15 +25,16 @@ class SigV4RoundTripTest {
             Clock.fixed(NOW, ZoneOffset.UTC));
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "plain.txt",
-        "dir/sub dir/file with spaces.txt",
-        "ünïcödé/日本語/😀.bin",
-        "reserved !#$&'()*+,;=:@[]?%",
-        "a//double/./dot/../key",
-        "trailing/",
-        "tilde~-_.",
-    })
+    @ValueSource(
+            strings = {
+                "plain.txt",
+                "dir/sub dir/file with spaces.txt",
+                "ünïcödé/日本語/😀.bin",
+                "reserved !#$&'()*+,;=:@[]?%",
+                "a//double/./dot/../key",
+                "trailing/",
+                "tilde~-_.",
+            })
     void headerSignedRequestsVerify(String key) {
         String rawPath = SigV4Signer.encodePath("/bucket/" + key);
         String rawQuery = "prefix=" + SigV4Signer.encodeQueryComponent(key) + "&list-type=2&delimiter=%2F";
@@ -52,7 +53,8 @@ class SigV4RoundTripTest {
         String rawPath = SigV4Signer.encodePath("/bucket/" + key);
         String query = SIGNER.presign(
                 "PUT", rawPath, "x-id=" + SigV4Signer.encodeQueryComponent(key), HOST, Duration.ofMinutes(10), NOW);
-        assertThat(VERIFIER.verify(request("PUT", rawPath, query, "host", HOST)).isAnonymous()).isFalse();
+        assertThat(VERIFIER.verify(request("PUT", rawPath, query, "host", HOST)).isAnonymous())
+                .isFalse();
     }
 
     @ParameterizedTest
@@ -83,12 +85,25 @@ class SigV4RoundTripTest {
         byte[] payload = new byte[size];
         new java.util.Random(size).nextBytes(payload);
         SignableRequest signed = SIGNER.sign(
-                request("PUT", "/bucket/k", "", "host", HOST, "content-encoding", "aws-chunked",
-                        "x-amz-decoded-content-length", "" + size, "x-amz-trailer", "x-amz-checksum-crc64nvme"),
+                request(
+                        "PUT",
+                        "/bucket/k",
+                        "",
+                        "host",
+                        HOST,
+                        "content-encoding",
+                        "aws-chunked",
+                        "x-amz-decoded-content-length",
+                        "" + size,
+                        "x-amz-trailer",
+                        "x-amz-checksum-crc64nvme"),
                 "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER",
                 NOW);
         AuthResult auth = VERIFIER.verify(signed);
-        byte[] body = SigV4Signer.awsChunked(payload, 65536, SIGNER.signingContext(signed),
+        byte[] body = SigV4Signer.awsChunked(
+                payload,
+                65536,
+                SIGNER.signingContext(signed),
                 Map.of("x-amz-checksum-crc64nvme", ChecksumAlgorithm.CRC64NVME.base64Of(payload)));
         DecodedBody decoded = new PayloadDecoder().open(auth, signed, Requests.stream(body));
         assertThat(Requests.readAll(decoded.stream())).isEqualTo(payload);

@@ -45,42 +45,82 @@ class SigV4TestSuiteTest {
                 "get-vanilla-utf8-query|/|\u1234=bar|2cdec8eed098649ff3a119c94853b13c643bcf08f8b0a1d91e12c9027818dd04",
             })
     void signsTheSuiteVector(String name, String path, String query, String signature) {
-        SignableRequest request =
-                request("GET", path, query, "host", "example.amazonaws.com", "x-amz-date", DATE);
+        SignableRequest request = request("GET", path, query, "host", "example.amazonaws.com", "x-amz-date", DATE);
         assertThat(sign(request, "")).isEqualTo(signature);
     }
 
     @Test
     void getHeaderValueTrimCollapsesInnerSpacesAndTrims() {
         SignableRequest request = request(
-                "GET", "/", "", "host", "example.amazonaws.com", "my-header1", " value1", "my-header2",
-                "\"a   b   c\"", "x-amz-date", DATE);
+                "GET",
+                "/",
+                "",
+                "host",
+                "example.amazonaws.com",
+                "my-header1",
+                " value1",
+                "my-header2",
+                "\"a   b   c\"",
+                "x-amz-date",
+                DATE);
         assertThat(sign(request, "")).isEqualTo("acc3ed3afb60bb290fc8d2dd0098b9911fcaa05412b367055dee359757a9c736");
     }
 
     @Test
     void getHeaderValueOrderJoinsRepeatedValuesInOrder() {
         SignableRequest request = request(
-                "GET", "/", "", "host", "example.amazonaws.com", "my-header1", "value4", "my-header1", "value1",
-                "my-header1", "value3", "my-header1", "value2", "x-amz-date", DATE);
+                "GET",
+                "/",
+                "",
+                "host",
+                "example.amazonaws.com",
+                "my-header1",
+                "value4",
+                "my-header1",
+                "value1",
+                "my-header1",
+                "value3",
+                "my-header1",
+                "value2",
+                "x-amz-date",
+                DATE);
         assertThat(sign(request, "")).isEqualTo("08c7e5a9acfcfeb3ab6b2185e75ce8b1deb5e634ec47601a50643f830c755c01");
     }
 
     @Test
     void getHeaderKeyDuplicateKeepsDuplicateValues() {
         SignableRequest request = request(
-                "GET", "/", "", "host", "example.amazonaws.com", "my-header1", "value2", "my-header1", "value2",
-                "my-header1", "value1", "x-amz-date", DATE);
+                "GET",
+                "/",
+                "",
+                "host",
+                "example.amazonaws.com",
+                "my-header1",
+                "value2",
+                "my-header1",
+                "value2",
+                "my-header1",
+                "value1",
+                "x-amz-date",
+                DATE);
         assertThat(sign(request, "")).isEqualTo("c9d5ea9f3f72853aea855b47ea873832890dbdd183b4468f858259531a5138ea");
     }
 
     @Test
     void postXWwwFormUrlencodedSignsTheBodyHash() {
         SignableRequest request = request(
-                "POST", "/", "", "content-type", "application/x-www-form-urlencoded", "host",
-                "example.amazonaws.com", "x-amz-date", DATE);
+                "POST",
+                "/",
+                "",
+                "content-type",
+                "application/x-www-form-urlencoded",
+                "host",
+                "example.amazonaws.com",
+                "x-amz-date",
+                DATE);
         List<String> signed = List.of("content-type", "host", "x-amz-date");
-        String canonical = SigV4.canonicalRequest(request, SigV4.parseQuery("", true), signed, SigV4.sha256Hex("Param1=value1"));
+        String canonical =
+                SigV4.canonicalRequest(request, SigV4.parseQuery("", true), signed, SigV4.sha256Hex("Param1=value1"));
         assertThat(canonical)
                 .isEqualTo(String.join(
                         "\n",

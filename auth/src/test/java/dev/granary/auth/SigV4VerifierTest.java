@@ -9,8 +9,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import org.junit.jupiter.api.Test;
 import org.assertj.core.api.ThrowingConsumer;
+import org.junit.jupiter.api.Test;
 
 /** Requests the verifier must refuse, each with the code and message S3 answers. */
 class SigV4VerifierTest {
@@ -86,7 +86,8 @@ class SigV4VerifierTest {
                 .satisfies(authError(
                         AuthError.REQUEST_TIME_TOO_SKEWED,
                         "The difference between the request time and the current time is too large."));
-        assertThat(VERIFIER.verify(signedGet(ROOT, NOW.plus(Duration.ofMinutes(14))))).isNotNull();
+        assertThat(VERIFIER.verify(signedGet(ROOT, NOW.plus(Duration.ofMinutes(14)))))
+                .isNotNull();
     }
 
     @Test
@@ -128,10 +129,10 @@ class SigV4VerifierTest {
         SignableRequest noSignature = withHeader(
                 signed, "authorization", signed.header("authorization").replaceAll(", Signature=.*", ""));
         assertThatThrownBy(() -> VERIFIER.verify(noSignature))
-                .satisfies(t -> assertThat(((AuthException) t).error())
-                        .isEqualTo(AuthError.AUTHORIZATION_HEADER_MALFORMED));
-        SignableRequest badService =
-                withHeader(signed, "authorization", signed.header("authorization").replace("/s3/", "/ec2/"));
+                .satisfies(t ->
+                        assertThat(((AuthException) t).error()).isEqualTo(AuthError.AUTHORIZATION_HEADER_MALFORMED));
+        SignableRequest badService = withHeader(
+                signed, "authorization", signed.header("authorization").replace("/s3/", "/ec2/"));
         assertThatThrownBy(() -> VERIFIER.verify(badService))
                 .hasMessage("The authorization header is malformed; incorrect service \"ec2\". This endpoint belongs"
                         + " to \"s3\".");
@@ -147,21 +148,22 @@ class SigV4VerifierTest {
         for (String variant : new String[] {
             header.replace(", ", ","), header.replace(", ", " "), header.replace(", ", " ,  "), "  " + header + " "
         }) {
-            assertThat(VERIFIER.verify(withHeader(signed, "authorization", variant)).isAnonymous()).isFalse();
+            assertThat(VERIFIER.verify(withHeader(signed, "authorization", variant))
+                            .isAnonymous())
+                    .isFalse();
         }
     }
 
     @Test
     void headerAuthRequiresAValidContentSha256() {
         SignableRequest signed = signedGet(ROOT, NOW);
-        SignableRequest missing = new SignableRequest(
-                "GET", signed.rawPath(), "", new java.util.HashMap<>(signed.headers()));
+        SignableRequest missing =
+                new SignableRequest("GET", signed.rawPath(), "", new java.util.HashMap<>(signed.headers()));
         missing.headers().remove("x-amz-content-sha256");
         assertThatThrownBy(() -> VERIFIER.verify(missing))
                 .satisfies(authError(
                         AuthError.INVALID_REQUEST, "Missing required header for this request: x-amz-content-sha256"));
-        SignableRequest bogus =
-                ROOT.sign(request("PUT", "/bucket/key", "", "host", HOST), "not-a-hash", NOW);
+        SignableRequest bogus = ROOT.sign(request("PUT", "/bucket/key", "", "host", HOST), "not-a-hash", NOW);
         assertThatThrownBy(() -> VERIFIER.verify(bogus))
                 .satisfies(t -> assertThat(((AuthException) t).error()).isEqualTo(AuthError.INVALID_ARGUMENT))
                 .hasMessageStartingWith("x-amz-content-sha256 must be UNSIGNED-PAYLOAD,");
@@ -194,7 +196,10 @@ class SigV4VerifierTest {
     @Test
     void presignedUrlIsValidUntilItExpires() {
         SignableRequest request = presigned(Duration.ofHours(1), NOW);
-        assertThat(verifierAt(NOW.plus(Duration.ofMinutes(59))).verify(request).principal().accessKey())
+        assertThat(verifierAt(NOW.plus(Duration.ofMinutes(59)))
+                        .verify(request)
+                        .principal()
+                        .accessKey())
                 .isEqualTo("AKROOT");
         assertThatThrownBy(() -> verifierAt(NOW.plus(Duration.ofMinutes(61))).verify(request))
                 .satisfies(authError(AuthError.ACCESS_DENIED, "Request has expired"));
@@ -214,7 +219,8 @@ class SigV4VerifierTest {
                 .satisfies(authError(
                         AuthError.AUTHORIZATION_QUERY_PARAMETERS_ERROR,
                         "X-Amz-Expires must be less than a week (in seconds) that is; 604800"));
-        assertThat(VERIFIER.verify(presigned(Duration.ofSeconds(604_800), NOW)).isAnonymous()).isFalse();
+        assertThat(VERIFIER.verify(presigned(Duration.ofSeconds(604_800), NOW)).isAnonymous())
+                .isFalse();
     }
 
     @Test
@@ -240,9 +246,14 @@ class SigV4VerifierTest {
     void presignedQueryMayCarryChecksumParametersAddedBySdks() {
         // The JS SDK v3 presigner adds these before signing; they are ordinary signed parameters.
         String query = ROOT.presign(
-                "PUT", "/bucket/key", "x-amz-checksum-crc32=AAAAAA%3D%3D&x-amz-sdk-checksum-algorithm=CRC32", HOST,
-                Duration.ofMinutes(5), NOW);
-        assertThat(VERIFIER.verify(request("PUT", "/bucket/key", query, "host", HOST)).payloadMode())
+                "PUT",
+                "/bucket/key",
+                "x-amz-checksum-crc32=AAAAAA%3D%3D&x-amz-sdk-checksum-algorithm=CRC32",
+                HOST,
+                Duration.ofMinutes(5),
+                NOW);
+        assertThat(VERIFIER.verify(request("PUT", "/bucket/key", query, "host", HOST))
+                        .payloadMode())
                 .isEqualTo(PayloadMode.UNSIGNED);
     }
 

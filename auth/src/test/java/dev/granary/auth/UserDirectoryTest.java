@@ -67,8 +67,8 @@ class UserDirectoryTest {
 
         Credentials credentials = users.lookup(created.accessKey()).orElseThrow();
         assertThat(credentials)
-                .isEqualTo(new Credentials(
-                        created.accessKey(), created.secretKey(), alice.canonicalId(), "alice", true));
+                .isEqualTo(
+                        new Credentials(created.accessKey(), created.secretKey(), alice.canonicalId(), "alice", true));
         assertThat(users.displayName(alice.canonicalId())).contains("alice");
         assertThat(users.get("ALICE")).contains(alice);
         assertThat(users.list()).containsExactly(alice);
@@ -89,12 +89,14 @@ class UserDirectoryTest {
         for (String bad : new String[] {"", "x".repeat(65), "with space", "slash/", "ünïcode", "semi;colon"}) {
             assertThatThrownBy(() -> users.create(bad))
                     .isInstanceOfSatisfying(
-                            UserDirectoryException.class, e -> assertThat(e.reason()).isEqualTo(Reason.INVALID_NAME));
+                            UserDirectoryException.class,
+                            e -> assertThat(e.reason()).isEqualTo(Reason.INVALID_NAME));
         }
         users.create("Bob");
         assertThatThrownBy(() -> users.create("bob"))
                 .isInstanceOfSatisfying(
-                        UserDirectoryException.class, e -> assertThat(e.reason()).isEqualTo(Reason.USER_EXISTS));
+                        UserDirectoryException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.USER_EXISTS));
     }
 
     @Test
@@ -132,7 +134,8 @@ class UserDirectoryTest {
         }
         assertThatThrownBy(() -> users.createKey("erin"))
                 .isInstanceOfSatisfying(
-                        UserDirectoryException.class, e -> assertThat(e.reason()).isEqualTo(Reason.TOO_MANY_KEYS));
+                        UserDirectoryException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.TOO_MANY_KEYS));
     }
 
     @Test
@@ -146,9 +149,11 @@ class UserDirectoryTest {
         assertThat(records.map).isEmpty();
         assertThatThrownBy(() -> users.delete("frank"))
                 .isInstanceOfSatisfying(
-                        UserDirectoryException.class, e -> assertThat(e.reason()).isEqualTo(Reason.NO_SUCH_USER));
+                        UserDirectoryException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.NO_SUCH_USER));
         // The name is free again, for a new account.
-        assertThat(users.create("frank").user().canonicalId()).isNotEqualTo(created.user().canonicalId());
+        assertThat(users.create("frank").user().canonicalId())
+                .isNotEqualTo(created.user().canonicalId());
     }
 
     @Test
@@ -167,7 +172,8 @@ class UserDirectoryTest {
         UserDirectory reopened = open(records, KEY);
         assertThat(reopened.list()).isEqualTo(users.list());
         assertThat(reopened.lookup(alice.accessKey())).isEqualTo(users.lookup(alice.accessKey()));
-        assertThat(reopened.lookup(second.accessKey()).orElseThrow().secretKey()).isEqualTo(second.secretKey());
+        assertThat(reopened.lookup(second.accessKey()).orElseThrow().secretKey())
+                .isEqualTo(second.secretKey());
         assertThat(reopened.lookup(bob.accessKey()).orElseThrow().enabled()).isFalse();
     }
 

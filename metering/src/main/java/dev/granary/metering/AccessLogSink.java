@@ -39,13 +39,15 @@ import org.slf4j.LoggerFactory;
 public final class AccessLogSink implements UsageSink {
     private static final Logger LOG = LoggerFactory.getLogger(AccessLogSink.class);
     private static final Logger LINES = LoggerFactory.getLogger("granary.access");
-    private static final DateTimeFormatter TIME =
-            DateTimeFormatter.ofPattern("'['dd/MMM/yyyy:HH:mm:ss Z']'", Locale.ROOT).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern(
+                    "'['dd/MMM/yyyy:HH:mm:ss Z']'", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter STAMP =
             DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS", Locale.ROOT).withZone(ZoneOffset.UTC);
     private static final int QUEUE_LIMIT = 100_000;
     /** Queue length at which a request wakes the writer instead of waiting for its next poll. */
     private static final int WAKE_AT = QUEUE_LIMIT / 4;
+
     private static final int KEEP = 30;
 
     /** AWS's access-log operation names: REST.<method>.<resource>. */
@@ -210,7 +212,9 @@ public final class AccessLogSink implements UsageSink {
 
     /** Keys are logged URL-encoded, as AWS does, so a key with spaces keeps the fields apart. */
     private static String encodeKey(String key) {
-        return java.net.URLEncoder.encode(key, StandardCharsets.UTF_8).replace("+", "%20").replace("%2F", "/");
+        return java.net.URLEncoder.encode(key, StandardCharsets.UTF_8)
+                .replace("+", "%20")
+                .replace("%2F", "/");
     }
 
     private static String ip(String address) {

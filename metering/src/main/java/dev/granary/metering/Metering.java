@@ -94,7 +94,9 @@ public final class Metering implements AutoCloseable {
         MeteringMetrics metrics = new MeteringMetrics(source);
         UsageSink accessLog = options.accessLogToLogger()
                 ? AccessLogSink.toLogger()
-                : options.accessLogDir() == null ? null : AccessLogSink.toFile(options.accessLogDir(), options.accessLogMaxBytes());
+                : options.accessLogDir() == null
+                        ? null
+                        : AccessLogSink.toFile(options.accessLogDir(), options.accessLogMaxBytes());
         ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "granary-metering-flush");
             t.setDaemon(true);

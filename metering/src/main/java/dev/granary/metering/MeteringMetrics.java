@@ -52,7 +52,11 @@ public final class MeteringMetrics implements UsageSink, AutoCloseable {
 
     /** An operation's meters; its request counters by status are made on first use. */
     private record OperationMeters(
-            String operation, Counter bytesIn, Counter bytesOut, Timer duration, AtomicReferenceArray<Counter> byStatus) {}
+            String operation,
+            Counter bytesIn,
+            Counter bytesOut,
+            Timer duration,
+            AtomicReferenceArray<Counter> byStatus) {}
 
     public MeteringMetrics(StorageSource storage) {
         this.storage = storage;

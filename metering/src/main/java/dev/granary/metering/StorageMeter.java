@@ -49,11 +49,13 @@ public final class StorageMeter {
             double total = previous == null ? 0 : previous.at(now);
             Sample s = new Sample(total, now, b.bytes() + b.partBytes());
             next.put(b.bucket(), s);
-            writes.put(PREFIX + b.bucket(), ByteBuffer.allocate(24)
-                    .putDouble(s.byteHours())
-                    .putLong(s.millis())
-                    .putLong(s.bytes())
-                    .array());
+            writes.put(
+                    PREFIX + b.bucket(),
+                    ByteBuffer.allocate(24)
+                            .putDouble(s.byteHours())
+                            .putLong(s.millis())
+                            .putLong(s.bytes())
+                            .array());
         }
         for (String gone : samples.keySet()) {
             if (!next.containsKey(gone)) {

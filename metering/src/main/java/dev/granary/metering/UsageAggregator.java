@@ -183,9 +183,10 @@ public final class UsageAggregator implements UsageSink {
         });
         live.forEach((minute, window) -> {
             if (minute >= fromMinute && minute < toMinute) {
-                window.cells().forEach((key, counters) -> result.put(
-                        minuteKey(minute, writer, key),
-                        new UsageRow(Instant.ofEpochSecond(minute * 60), 1, key, counters.snapshot())));
+                window.cells()
+                        .forEach((key, counters) -> result.put(
+                                minuteKey(minute, writer, key),
+                                new UsageRow(Instant.ofEpochSecond(minute * 60), 1, key, counters.snapshot())));
             }
         });
         return new ArrayList<>(result.values());

@@ -67,8 +67,8 @@ public record UsageReport(Instant from, Instant to, List<String> groupBy, List<R
             grouped.merge(key, r.counts(), UsageCounts::plus);
         }
         List<Row> result = new ArrayList<>();
-        grouped.forEach((k, c) ->
-                result.add(new Row(k.hour(), k.account(), k.bucket(), k.operation(), k.requestClass(), c)));
+        grouped.forEach(
+                (k, c) -> result.add(new Row(k.hour(), k.account(), k.bucket(), k.operation(), k.requestClass(), c)));
         result.sort((a, b) -> sortKey(a).compareTo(sortKey(b)));
         return new UsageReport(from, to, List.copyOf(groupBy), result);
     }
@@ -118,19 +118,28 @@ public record UsageReport(Instant from, Instant to, List<String> groupBy, List<R
     public String toCsv() {
         StringBuilder b = new StringBuilder();
         boolean hour = groupBy.contains("hour");
-        b.append(hour ? "hour," : "").append("account,bucket,operation,requestClass,requests,errors,bytesIn,bytesOut\n");
+        b.append(hour ? "hour," : "")
+                .append("account,bucket,operation,requestClass,requests,errors,bytesIn,bytesOut\n");
         for (Row r : rows) {
             if (hour) {
                 b.append(r.hour()).append(',');
             }
-            b.append(csv(r.account())).append(',')
-                    .append(csv(r.bucket())).append(',')
-                    .append(csv(r.operation())).append(',')
-                    .append(csv(r.requestClass())).append(',')
-                    .append(r.counts().requests()).append(',')
-                    .append(r.counts().errors()).append(',')
-                    .append(r.counts().bytesIn()).append(',')
-                    .append(r.counts().bytesOut()).append('\n');
+            b.append(csv(r.account()))
+                    .append(',')
+                    .append(csv(r.bucket()))
+                    .append(',')
+                    .append(csv(r.operation()))
+                    .append(',')
+                    .append(csv(r.requestClass()))
+                    .append(',')
+                    .append(r.counts().requests())
+                    .append(',')
+                    .append(r.counts().errors())
+                    .append(',')
+                    .append(r.counts().bytesIn())
+                    .append(',')
+                    .append(r.counts().bytesOut())
+                    .append('\n');
         }
         return b.toString();
     }

@@ -33,14 +33,16 @@ class MeteringJsonTest {
                 row("2030-01-01T11:59:00Z", "acct", null, "ListBuckets", 1),
                 row("2030-01-01T10:02:00Z", "ac\u0001ct\n\u00e9", "b\"1", "PutObject", 3));
 
-        assertThat(UsageReport.of(FROM, TO, List.of("account", "bucket", "hour"), null, null, rows).toJson())
+        assertThat(UsageReport.of(FROM, TO, List.of("account", "bucket", "hour"), null, null, rows)
+                        .toJson())
                 .isEqualTo("""
                 {"from":"2030-01-01T00:00:00Z","to":"2030-01-02T00:00:00Z","groupBy":["account","bucket","hour"],"rows":[
                 {"hour":"2030-01-01T10:00:00Z","account":"ac\\u0001ct\\n\u00e9","bucket":"b\\"1","operation":null,"requestClass":null,"requests":3,"errors":1,"bytesIn":300,"bytesOut":7},
                 {"hour":"2030-01-01T10:00:00Z","account":"acct","bucket":"b\\"1","operation":null,"requestClass":null,"requests":2,"errors":1,"bytesIn":200,"bytesOut":7},
                 {"hour":"2030-01-01T11:00:00Z","account":"acct","bucket":null,"operation":null,"requestClass":null,"requests":1,"errors":1,"bytesIn":100,"bytesOut":7}]}
                 """);
-        assertThat(UsageReport.of(FROM, TO, List.of("operation"), "nobody", null, rows).toJson())
+        assertThat(UsageReport.of(FROM, TO, List.of("operation"), "nobody", null, rows)
+                        .toJson())
                 .isEqualTo("""
                 {"from":"2030-01-01T00:00:00Z","to":"2030-01-02T00:00:00Z","groupBy":["operation"],"rows":[]}
                 """);
@@ -62,7 +64,10 @@ class MeteringJsonTest {
 
             @Override
             public BucketStorage rebuild(String bucket) {
-                return buckets.stream().filter(b -> b.bucket().equals(bucket)).findFirst().orElseThrow();
+                return buckets.stream()
+                        .filter(b -> b.bucket().equals(bucket))
+                        .findFirst()
+                        .orElseThrow();
             }
 
             @Override

@@ -61,8 +61,27 @@ class UsageAggregatorTest {
     }
 
     static UsageRecord record(String bucket, String op, int status, long in, long out) {
-        return new UsageRecord("id", T0, "acct", "acct", bucket, "k", op, RequestClass.WRITE, status, null, in, out,
-                1_000_000, "/127.0.0.1:1", "PUT /b/k HTTP/1.1", null, null, null, "AuthHeader", false);
+        return new UsageRecord(
+                "id",
+                T0,
+                "acct",
+                "acct",
+                bucket,
+                "k",
+                op,
+                RequestClass.WRITE,
+                status,
+                null,
+                in,
+                out,
+                1_000_000,
+                "/127.0.0.1:1",
+                "PUT /b/k HTTP/1.1",
+                null,
+                null,
+                null,
+                "AuthHeader",
+                false);
     }
 
     static UsageCounts total(UsageAggregator a) {
@@ -83,7 +102,8 @@ class UsageAggregatorTest {
         a.record(record("b", "GetObject", 404, 0, 300));
         assertThat(total(a)).isEqualTo(new UsageCounts(2, 1, 10, 300));
         a.flush();
-        assertThat(total(new UsageAggregator(rows, clock, Duration.ofHours(2)))).isEqualTo(new UsageCounts(2, 1, 10, 300));
+        assertThat(total(new UsageAggregator(rows, clock, Duration.ofHours(2))))
+                .isEqualTo(new UsageCounts(2, 1, 10, 300));
     }
 
     @Test
@@ -115,7 +135,8 @@ class UsageAggregatorTest {
         rows.failing = false;
         a.flush(); // writes and forgets the old window
         assertThat(total(a)).isEqualTo(new UsageCounts(1, 0, 10, 0));
-        assertThat(total(new UsageAggregator(rows, clock, Duration.ofHours(2)))).isEqualTo(new UsageCounts(1, 0, 10, 0));
+        assertThat(total(new UsageAggregator(rows, clock, Duration.ofHours(2))))
+                .isEqualTo(new UsageCounts(1, 0, 10, 0));
     }
 
     @Test
@@ -133,18 +154,20 @@ class UsageAggregatorTest {
         a.rollUp();
         assertThat(rows.rows.keySet()).allMatch(k -> k.startsWith("u/h/"));
         assertThat(total(a)).isEqualTo(new UsageCounts(2, 1, 30, 7));
-        UsageReport report = UsageReport.of(Instant.EPOCH, clock.now, List.of("hour", "bucket"), null, null,
-                a.query(Instant.EPOCH, clock.now));
+        UsageReport report = UsageReport.of(
+                Instant.EPOCH, clock.now, List.of("hour", "bucket"), null, null, a.query(Instant.EPOCH, clock.now));
         assertThat(report.rows()).hasSize(1);
         assertThat(report.rows().get(0).hour()).isEqualTo(Instant.parse("2030-01-01T10:00:00Z"));
-        assertThat(report.toCsv()).isEqualTo("hour,account,bucket,operation,requestClass,requests,errors,bytesIn,bytesOut\n"
-                + "2030-01-01T10:00:00Z,,b,,,2,1,30,7\n");
+        assertThat(report.toCsv())
+                .isEqualTo("hour,account,bucket,operation,requestClass,requests,errors,bytesIn,bytesOut\n"
+                        + "2030-01-01T10:00:00Z,,b,,,2,1,30,7\n");
     }
 
     @Test
     void accessLogLinesFollowTheAwsFieldOrder() {
         String line = AccessLogSink.format(record("photos", "PutObject", 200, 10, 0));
-        assertThat(line).matches("acct photos \\[01/Jan/2030:10:00:05 \\+0000\\] 127\\.0\\.0\\.1 acct id REST\\.PUT\\.OBJECT k"
-                + " \"PUT /b/k HTTP/1\\.1\" 200 - - - 1 - \"-\" \"-\" - id SigV4 - AuthHeader - - - -");
+        assertThat(line)
+                .matches("acct photos \\[01/Jan/2030:10:00:05 \\+0000\\] 127\\.0\\.0\\.1 acct id REST\\.PUT\\.OBJECT k"
+                        + " \"PUT /b/k HTTP/1\\.1\" 200 - - - 1 - \"-\" \"-\" - id SigV4 - AuthHeader - - - -");
     }
 }

@@ -11,4 +11,5 @@ import java.util.List;
  * @param nextStartAfter when truncated, the last key or common prefix of this page: the {@code startAfter}
  *     of the next page; null otherwise
  */
-public record ListPage(List<ObjectMeta> objects, List<String> commonPrefixes, boolean truncated, String nextStartAfter) {}
+public record ListPage(
+        List<ObjectMeta> objects, List<String> commonPrefixes, boolean truncated, String nextStartAfter) {}

@@ -11,4 +11,5 @@ import java.time.Instant;
  * @param owner canonical id of the account that created it
  * @param attributes the headers and metadata the object will get
  */
-public record MultipartUpload(ObjectKey key, String uploadId, Instant initiated, String owner, ObjectAttributes attributes) {}
+public record MultipartUpload(
+        ObjectKey key, String uploadId, Instant initiated, String owner, ObjectAttributes attributes) {}

@@ -32,7 +32,12 @@ public record ObjectMeta(
 
     /** The state of an object of a bucket that was never versioned. */
     public ObjectMeta(
-            ObjectKey key, long size, String etag, Instant lastModified, ObjectAttributes attributes, List<Long> partSizes) {
+            ObjectKey key,
+            long size,
+            String etag,
+            Instant lastModified,
+            ObjectAttributes attributes,
+            List<Long> partSizes) {
         this(key, size, etag, lastModified, attributes, partSizes, null, false);
     }
 

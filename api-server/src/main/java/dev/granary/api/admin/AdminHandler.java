@@ -209,7 +209,8 @@ final class AdminHandler implements HttpHandler {
         if (auth.payloadMode() == PayloadMode.SIGNED_HEX) {
             String actual;
             try {
-                actual = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+                actual = HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("SHA-256").digest(body));
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException(e);
             }

@@ -63,17 +63,19 @@ final class UsersApi {
         List<String> segments = segments(rawPath.substring(PREFIX.length()));
         try {
             return switch (segments.size()) {
-                case 0 -> switch (method) {
-                    case "POST" -> create(body);
-                    case "GET" -> new Reply(200, list());
-                    default -> throw notAllowed(method, rawPath);
-                };
-                case 1 -> switch (method) {
-                    case "GET" -> new Reply(200, json(get(segments.get(0))));
-                    case "PUT" -> update(segments.get(0), body);
-                    case "DELETE" -> delete(segments.get(0));
-                    default -> throw notAllowed(method, rawPath);
-                };
+                case 0 ->
+                    switch (method) {
+                        case "POST" -> create(body);
+                        case "GET" -> new Reply(200, list());
+                        default -> throw notAllowed(method, rawPath);
+                    };
+                case 1 ->
+                    switch (method) {
+                        case "GET" -> new Reply(200, json(get(segments.get(0))));
+                        case "PUT" -> update(segments.get(0), body);
+                        case "DELETE" -> delete(segments.get(0));
+                        default -> throw notAllowed(method, rawPath);
+                    };
                 case 2 -> {
                     requireKeys(segments, rawPath);
                     if (!method.equals("POST")) {
@@ -124,8 +126,7 @@ final class UsersApi {
     }
 
     private User get(String name) {
-        return users.get(name)
-                .orElseThrow(() -> new Failure(404, "NoSuchEntity", "no user named '" + name + "'"));
+        return users.get(name).orElseThrow(() -> new Failure(404, "NoSuchEntity", "no user named '" + name + "'"));
     }
 
     private Reply update(String name, String body) {
@@ -143,8 +144,9 @@ final class UsersApi {
      */
     private Reply delete(String name) {
         User user = get(name);
-        List<String> owned =
-                store.listBuckets(user.canonicalId()).stream().map(BucketInfo::name).toList();
+        List<String> owned = store.listBuckets(user.canonicalId()).stream()
+                .map(BucketInfo::name)
+                .toList();
         if (!owned.isEmpty()) {
             throw new Failure(
                     409,

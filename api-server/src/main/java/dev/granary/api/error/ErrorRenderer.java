@@ -22,9 +22,7 @@ public final class ErrorRenderer {
             response.empty(e.status());
             return;
         }
-        XmlWriter xml = XmlWriter.errorDocument()
-                .element("Code", e.code())
-                .element("Message", e.getMessage());
+        XmlWriter xml = XmlWriter.errorDocument().element("Code", e.code()).element("Message", e.getMessage());
         for (Map.Entry<String, String> extra : e.extraElements().entrySet()) {
             xml.element(extra.getKey(), extra.getValue());
         }

@@ -30,7 +30,10 @@ public enum S3Error {
             400,
             "The unspecified location constraint is incompatible for the region specific endpoint this request was"
                     + " sent to."),
-    INCOMPLETE_BODY("IncompleteBody", 400, "You did not provide the number of bytes specified by the Content-Length HTTP header."),
+    INCOMPLETE_BODY(
+            "IncompleteBody",
+            400,
+            "You did not provide the number of bytes specified by the Content-Length HTTP header."),
     INTERNAL_ERROR("InternalError", 500, "We encountered an internal error. Please try again."),
     INVALID_ACCESS_KEY_ID(
             "InvalidAccessKeyId", 403, "The AWS Access Key Id you provided does not exist in our records."),
@@ -66,8 +69,7 @@ public enum S3Error {
             "MaxPostPreDataLengthExceededError",
             400,
             "Your POST request fields preceding the upload file were too large."),
-    METADATA_TOO_LARGE(
-            "MetadataTooLarge", 400, "Your metadata headers exceed the maximum allowed metadata size."),
+    METADATA_TOO_LARGE("MetadataTooLarge", 400, "Your metadata headers exceed the maximum allowed metadata size."),
     METHOD_NOT_ALLOWED("MethodNotAllowed", 405, "The specified method is not allowed against this resource."),
     MISSING_SECURITY_HEADER("MissingSecurityHeader", 400, "Your request was missing a required header"),
     MISSING_CONTENT_LENGTH("MissingContentLength", 411, "You must provide the Content-Length HTTP header."),
@@ -78,8 +80,7 @@ public enum S3Error {
     NO_SUCH_CORS_CONFIGURATION("NoSuchCORSConfiguration", 404, "The CORS configuration does not exist"),
     NO_SUCH_KEY("NoSuchKey", 404, "The specified key does not exist."),
     NO_SUCH_TAG_SET("NoSuchTagSet", 404, "The TagSet does not exist"),
-    NO_SUCH_LIFECYCLE_CONFIGURATION(
-            "NoSuchLifecycleConfiguration", 404, "The lifecycle configuration does not exist"),
+    NO_SUCH_LIFECYCLE_CONFIGURATION("NoSuchLifecycleConfiguration", 404, "The lifecycle configuration does not exist"),
     SSE_CONFIGURATION_NOT_FOUND(
             "ServerSideEncryptionConfigurationNotFoundError",
             404,

@@ -96,15 +96,13 @@ final class Acls {
      *
      * @param owner the resource's owner (the ACL keeps it; S3 does not let a PUT change the owner)
      */
-    static Acl fromRequest(
-            S3Request request, AccessControl access, Owner owner, Owner bucketOwner, boolean forBucket)
+    static Acl fromRequest(S3Request request, AccessControl access, Owner owner, Owner bucketOwner, boolean forBucket)
             throws IOException {
         Optional<Acl> headers = fromHeaders(request, access, owner, bucketOwner, forBucket);
         byte[] body = request.hasBody() ? request.body().readNBytes(XmlReader.MAX_BYTES + 1) : new byte[0];
         if (headers.isPresent()) {
             if (body.length > 0) {
-                throw new S3Exception(
-                        S3Error.UNEXPECTED_CONTENT, "This request does not support content");
+                throw new S3Exception(S3Error.UNEXPECTED_CONTENT, "This request does not support content");
             }
             return headers.get();
         }
@@ -191,13 +189,20 @@ final class Acls {
     static XmlWriter toXml(Acl acl, AccessControl access) {
         XmlWriter xml = XmlWriter.document("AccessControlPolicy");
         Owner owner = access.owner(acl.owner().id());
-        xml.start("Owner").element("ID", owner.id()).element("DisplayName", owner.displayName()).end();
+        xml.start("Owner")
+                .element("ID", owner.id())
+                .element("DisplayName", owner.displayName())
+                .end();
         xml.start("AccessControlList");
         // Group and e-mail grants first, then grants to users, each in their stored order: the order S3-compatible
         // servers answer in and tools such as ceph's s3-tests expect (grant order means nothing to S3 itself).
         List<Grant> ordered = new ArrayList<>();
-        acl.grants().stream().filter(g -> !(g.grantee() instanceof Grantee.CanonicalUser)).forEach(ordered::add);
-        acl.grants().stream().filter(g -> g.grantee() instanceof Grantee.CanonicalUser).forEach(ordered::add);
+        acl.grants().stream()
+                .filter(g -> !(g.grantee() instanceof Grantee.CanonicalUser))
+                .forEach(ordered::add);
+        acl.grants().stream()
+                .filter(g -> g.grantee() instanceof Grantee.CanonicalUser)
+                .forEach(ordered::add);
         for (Grant g : ordered) {
             xml.start("Grant");
             if (g.grantee() instanceof Grantee.CanonicalUser u) {

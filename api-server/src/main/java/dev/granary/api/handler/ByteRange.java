@@ -82,7 +82,8 @@ record ByteRange(long first, long last) {
                                 .with("ActualObjectSize", Long.toString(size));
                     }
                     throw new S3Exception(
-                            S3Error.INVALID_ARGUMENT, "Range specified is not valid for source object of size: " + size)
+                                    S3Error.INVALID_ARGUMENT,
+                                    "Range specified is not valid for source object of size: " + size)
                             .with("ArgumentName", AmzHeaders.X_AMZ_COPY_SOURCE_RANGE)
                             .with("ArgumentValue", header);
                 } catch (NumberFormatException e) {

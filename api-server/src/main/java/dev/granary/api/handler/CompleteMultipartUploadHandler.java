@@ -41,7 +41,8 @@ record CompleteMultipartUploadHandler(ObjectStore store, LifecycleConfigs lifecy
         try {
             upload = store.getUpload(request.objectKey(), uploadId);
         } catch (StorageException e) {
-            ObjectMeta done = e.reason() == StorageException.Reason.NO_SUCH_UPLOAD ? completedBy(request, uploadId) : null;
+            ObjectMeta done =
+                    e.reason() == StorageException.Reason.NO_SUCH_UPLOAD ? completedBy(request, uploadId) : null;
             if (done == null) {
                 throw e;
             }
@@ -93,7 +94,8 @@ record CompleteMultipartUploadHandler(ObjectStore store, LifecycleConfigs lifecy
                 listed.add(part);
             }
         }
-        MultipartChecksum declared = MultipartChecksum.decode(upload.attributes().checksumType());
+        MultipartChecksum declared =
+                MultipartChecksum.decode(upload.attributes().checksumType());
         Map<String, String> checksums = new TreeMap<>();
         String checksumType = null;
         if (declared != null && listed.size() == parts.size()) {
@@ -117,7 +119,8 @@ record CompleteMultipartUploadHandler(ObjectStore store, LifecycleConfigs lifecy
     /** The system properties the completed object gets: its upload id (for retries) and encryption's. */
     private static Map<String, String> completionProperties(
             MultipartUpload upload, String uploadId, List<PartMeta> parts) {
-        Map<String, String> properties = new TreeMap<>(Encryption.completion(upload.attributes().system(), parts));
+        Map<String, String> properties =
+                new TreeMap<>(Encryption.completion(upload.attributes().system(), parts));
         properties.put(COMPLETED_UPLOAD, uploadId);
         return properties;
     }
@@ -126,7 +129,8 @@ record CompleteMultipartUploadHandler(ObjectStore store, LifecycleConfigs lifecy
     private ObjectMeta completedBy(S3Request request, String uploadId) {
         try {
             ObjectMeta current = store.headObject(request.objectKey());
-            return uploadId != null && uploadId.equals(current.attributes().system().get(COMPLETED_UPLOAD))
+            return uploadId != null
+                            && uploadId.equals(current.attributes().system().get(COMPLETED_UPLOAD))
                     ? current
                     : null;
         } catch (StorageException e) {
@@ -157,7 +161,9 @@ record CompleteMultipartUploadHandler(ObjectStore store, LifecycleConfigs lifecy
             if (n instanceof Element e) {
                 String name = XmlReader.localName(e);
                 if (name.startsWith("Checksum") && !name.equals("ChecksumType")) {
-                    found.put(name.substring("Checksum".length()).toUpperCase(Locale.ROOT), e.getTextContent().trim());
+                    found.put(
+                            name.substring("Checksum".length()).toUpperCase(Locale.ROOT),
+                            e.getTextContent().trim());
                 }
             }
         }

@@ -51,7 +51,9 @@ final class CopySource {
             }
             if (e.reason() == StorageException.Reason.DELETE_MARKER && versionId != null) {
                 // AWS: a delete marker is no copy source, named or current.
-                throw new S3Exception(S3Error.INVALID_REQUEST, "The source of a copy request may not specifically refer to a delete marker by version id.");
+                throw new S3Exception(
+                        S3Error.INVALID_REQUEST,
+                        "The source of a copy request may not specifically refer to a delete marker by version id.");
             }
             throw StorageErrors.toS3(e, source.bucket(), source.key(), versionId);
         }
@@ -62,7 +64,9 @@ final class CopySource {
     /** The version the header names ({@code ?versionId=}), or null for the current one. */
     static String versionId(String header) {
         int q = header.indexOf('?');
-        return q < 0 ? null : UrlCodec.parseQuery(header.substring(q + 1).trim()).get("versionId");
+        return q < 0
+                ? null
+                : UrlCodec.parseQuery(header.substring(q + 1).trim()).get("versionId");
     }
 
     static ObjectKey parse(String header) {

@@ -30,7 +30,7 @@ record CorsPreflightHandler(Cors cors) implements OperationHandler {
         }
         CorsConfiguration configuration = cors.configuration(request.bucket())
                 .orElseThrow(() -> new S3Exception(
-                        S3Error.ACCESS_FORBIDDEN, "CORSResponse: CORS is not enabled for this bucket.")
+                                S3Error.ACCESS_FORBIDDEN, "CORSResponse: CORS is not enabled for this bucket.")
                         .with("Method", method)
                         .with("ResourceType", resourceType(request)));
         List<String> headers = Cors.requestHeaders(request.header(Cors.ACCESS_CONTROL_REQUEST_HEADERS));

@@ -60,7 +60,9 @@ record CreateBucketHandler(ObjectStore store, String region, AccessControl acces
         access.invalidate(request.bucket());
         if (acl.isPresent() && !acl.get().equals(Acl.privateAcl(owner))) {
             store.putBucketConfig(
-                    request.bucket(), AccessControl.ACL_DOCUMENT, acl.get().toJson().getBytes(StandardCharsets.UTF_8));
+                    request.bucket(),
+                    AccessControl.ACL_DOCUMENT,
+                    acl.get().toJson().getBytes(StandardCharsets.UTF_8));
             access.invalidate(request.bucket());
         }
         response.header(AmzHeaders.LOCATION, "/" + request.bucket()).empty(200);

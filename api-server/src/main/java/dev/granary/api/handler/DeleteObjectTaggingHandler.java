@@ -16,7 +16,10 @@ record DeleteObjectTaggingHandler(ObjectStore store) implements OperationHandler
         ObjectHeaders.writeVersion(response, meta);
         if (!meta.attributes().tags().isEmpty()) {
             store.replaceAttributes(
-                    request.objectKey(), versionId, meta.etag(), meta.attributes().withTags(new TreeMap<>()));
+                    request.objectKey(),
+                    versionId,
+                    meta.etag(),
+                    meta.attributes().withTags(new TreeMap<>()));
         }
         response.empty(204);
     }

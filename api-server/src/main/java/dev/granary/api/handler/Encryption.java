@@ -331,8 +331,9 @@ final class Encryption {
     static void writeHeaders(S3Response response, SortedMap<String, String> system) {
         switch (mode(system)) {
             case S3 -> response.header(AmzHeaders.X_AMZ_SSE, AES256);
-            case C -> response.header(AmzHeaders.X_AMZ_SSE_CUSTOMER_ALGORITHM, AES256)
-                    .header(AmzHeaders.X_AMZ_SSE_CUSTOMER_KEY_MD5, system.get(KEY_MD5));
+            case C ->
+                response.header(AmzHeaders.X_AMZ_SSE_CUSTOMER_ALGORITHM, AES256)
+                        .header(AmzHeaders.X_AMZ_SSE_CUSTOMER_KEY_MD5, system.get(KEY_MD5));
             case NONE -> {}
         }
     }
@@ -378,8 +379,12 @@ final class Encryption {
         return switch (mode) {
             case NONE -> Params.NONE;
             case S3 -> new Params(mode, keys.unwrap(system.get(WRAPPED_KEY)), unb64(system.get(NONCE)), own);
-            case C -> new Params(
-                    mode, SseKeys.customerDataKey(customerKey, unb64(system.get(SALT))), unb64(system.get(NONCE)), own);
+            case C ->
+                new Params(
+                        mode,
+                        SseKeys.customerDataKey(customerKey, unb64(system.get(SALT))),
+                        unb64(system.get(NONCE)),
+                        own);
         };
     }
 
@@ -525,8 +530,8 @@ final class Encryption {
         }
         String[] entries = text.split(",", -1);
         if (entries.length != count) {
-            throw new IllegalStateException("the object has " + count + " parts but records " + entries.length
-                    + " part nonces");
+            throw new IllegalStateException(
+                    "the object has " + count + " parts but records " + entries.length + " part nonces");
         }
         for (String entry : entries) {
             nonces.add(entry.isEmpty() ? upload : unb64(entry));

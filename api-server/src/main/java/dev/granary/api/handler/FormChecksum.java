@@ -27,10 +27,10 @@ final class FormChecksum {
                 continue;
             }
             ChecksumAlgorithm algorithm = ChecksumAlgorithm.fromHeaderName(f.getKey())
-                    .orElseThrow(() -> new S3Exception(S3Error.INVALID_REQUEST, "Invalid checksum field " + f.getKey()));
+                    .orElseThrow(
+                            () -> new S3Exception(S3Error.INVALID_REQUEST, "Invalid checksum field " + f.getKey()));
             if (found != null || algorithm.decode(f.getValue()).isEmpty()) {
-                throw new S3Exception(
-                        S3Error.INVALID_REQUEST, "Value for " + f.getKey() + " header is invalid.");
+                throw new S3Exception(S3Error.INVALID_REQUEST, "Value for " + f.getKey() + " header is invalid.");
             }
             found = Map.entry(algorithm, f.getValue());
         }

@@ -13,8 +13,8 @@ record GetBucketCorsHandler(Cors cors) implements OperationHandler {
     @Override
     public void handle(S3Request request, S3Response response) {
         CorsConfiguration configuration = cors.configuration(request.bucket())
-                .orElseThrow(() -> new S3Exception(S3Error.NO_SUCH_CORS_CONFIGURATION)
-                        .with("BucketName", request.bucket()));
+                .orElseThrow(
+                        () -> new S3Exception(S3Error.NO_SUCH_CORS_CONFIGURATION).with("BucketName", request.bucket()));
         response.xml(configuration.toXml());
     }
 }

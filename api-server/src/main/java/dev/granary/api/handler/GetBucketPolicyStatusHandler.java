@@ -16,7 +16,8 @@ record GetBucketPolicyStatusHandler(AccessControl access) implements OperationHa
     @Override
     public void handle(S3Request request, S3Response response) {
         AccessEvaluator.BucketState bucket = access.bucket(request.bucket());
-        boolean isPublic = (bucket.policy() != null && bucket.policy().isPublic()) || bucket.acl().isPublic();
+        boolean isPublic = (bucket.policy() != null && bucket.policy().isPublic())
+                || bucket.acl().isPublic();
         response.xml(XmlWriter.document("PolicyStatus").element("IsPublic", isPublic));
     }
 }

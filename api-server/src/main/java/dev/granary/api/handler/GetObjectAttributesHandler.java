@@ -83,7 +83,10 @@ record GetObjectAttributesHandler(ObjectStore store, Encryption encryption) impl
                 .element("MaxParts", maxParts)
                 .element("IsTruncated", last < sizes.size());
         for (int n = marker + 1; n <= last; n++) {
-            xml.start("Part").element("PartNumber", n).element("Size", sizes.get(n - 1)).end();
+            xml.start("Part")
+                    .element("PartNumber", n)
+                    .element("Size", sizes.get(n - 1))
+                    .end();
         }
         xml.end();
     }

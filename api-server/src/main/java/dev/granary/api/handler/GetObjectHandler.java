@@ -42,15 +42,18 @@ record GetObjectHandler(ObjectStore store, boolean headOnly, Encryption encrypti
         }
         // On an I/O thread only an object kept whole in its record is served (nothing there may block on disk); a
         // larger one moves to a worker, which opens it again and decides on what it opened there.
-        ObjectContent opened = read(request, () -> response.onIoThread()
-                ? store.getObjectIfInMemory(request.objectKey(), Limits.versionId(request))
-                        .orElseThrow(response::moveToWorker)
-                : store.getObject(request.objectKey(), Limits.versionId(request), 0, -1));
+        ObjectContent opened = read(
+                request,
+                () -> response.onIoThread()
+                        ? store.getObjectIfInMemory(request.objectKey(), Limits.versionId(request))
+                                .orElseThrow(response::moveToWorker)
+                        : store.getObject(request.objectKey(), Limits.versionId(request), 0, -1));
         try (ObjectContent content = opened) {
             // Decided on the version opened, whose bytes are sent: an overwrite since cannot change either. First,
             // so that a caller who may not read the object does not learn that it needs an SSE-C key.
             request.checkObjectAccess(content.meta());
-            Encryption.Params sse = encryption.forRead(request, content.meta().attributes().system(), false);
+            Encryption.Params sse =
+                    encryption.forRead(request, content.meta().attributes().system(), false);
             ByteRange range = answer(request, response, content.meta());
             expiration(response, content.meta(), request.query("versionId"));
             InputStream in = sse.decrypt(content.stream(), content.meta(), 0);
@@ -95,7 +98,8 @@ record GetObjectHandler(ObjectStore store, boolean headOnly, Encryption encrypti
         // partNumber=1 of an object stored by a single PUT is the whole object, answered like a plain GET.
         boolean partial = range != null && !(partParam != null && meta.partCount() == 0);
         if (!partial && "ENABLED".equalsIgnoreCase(request.header(AmzHeaders.X_AMZ_CHECKSUM_MODE))) {
-            ObjectHeaders.writeChecksums(response, meta.attributes().checksums(), meta.attributes().checksumType());
+            ObjectHeaders.writeChecksums(
+                    response, meta.attributes().checksums(), meta.attributes().checksumType());
         }
         if (partial) {
             response.status(206).header(AmzHeaders.CONTENT_RANGE, range.contentRange(meta.size()));

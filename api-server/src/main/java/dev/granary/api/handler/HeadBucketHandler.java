@@ -10,7 +10,9 @@ import dev.granary.storage.ObjectStore;
 record HeadBucketHandler(ObjectStore store) implements OperationHandler {
     @Override
     public void handle(S3Request request, S3Response response) {
-        response.header(AmzHeaders.X_AMZ_BUCKET_REGION, store.getBucket(request.bucket()).region())
+        response.header(
+                        AmzHeaders.X_AMZ_BUCKET_REGION,
+                        store.getBucket(request.bucket()).region())
                 .empty(200);
     }
 }

@@ -61,8 +61,7 @@ final class Limits {
         } catch (NumberFormatException e) {
             // fall through to the S3 error
         }
-        throw new S3Exception(
-                        S3Error.INVALID_ARGUMENT, "Part number must be an integer between 1 and 10000, inclusive")
+        throw new S3Exception(S3Error.INVALID_ARGUMENT, "Part number must be an integer between 1 and 10000, inclusive")
                 .with("ArgumentName", "partNumber")
                 .with("ArgumentValue", value);
     }

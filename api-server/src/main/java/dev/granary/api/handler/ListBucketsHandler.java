@@ -26,7 +26,8 @@ record ListBucketsHandler(ObjectStore store, Owners owners) implements Operation
         int count = 0;
         boolean truncated = false;
         for (BucketInfo b : buckets) {
-            if ((prefix != null && !b.name().startsWith(prefix)) || (after != null && b.name().compareTo(after) <= 0)) {
+            if ((prefix != null && !b.name().startsWith(prefix))
+                    || (after != null && b.name().compareTo(after) <= 0)) {
                 continue;
             }
             if (count == max) {

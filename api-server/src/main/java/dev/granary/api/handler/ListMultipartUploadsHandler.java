@@ -36,7 +36,9 @@ record ListMultipartUploadsHandler(ObjectStore store, Owners owners) implements 
             xml.start("Upload").element("Key", enc.apply(u.key().key())).element("UploadId", u.uploadId());
             owners.write(xml, "Initiator", u.owner());
             owners.write(xml, "Owner", u.owner());
-            xml.element("StorageClass", "STANDARD").element("Initiated", u.initiated()).end();
+            xml.element("StorageClass", "STANDARD")
+                    .element("Initiated", u.initiated())
+                    .end();
         }
         for (String p : listing.commonPrefixes()) {
             xml.start("CommonPrefixes").element("Prefix", enc.apply(p)).end();

@@ -35,20 +35,22 @@ record ListObjectsHandler(ObjectStore store, Owners owners, boolean v2) implemen
         // the bucket owner's.
         String owner = fetchOwner ? store.getBucket(request.bucket()).owner() : null;
 
-        ListPage page = store.listObjects(
-                request.bucket(), new ListQuery(prefix, emptyToNull(delimiter), from, maxKeys));
+        ListPage page =
+                store.listObjects(request.bucket(), new ListQuery(prefix, emptyToNull(delimiter), from, maxKeys));
 
         XmlWriter xml = XmlWriter.document("ListBucketResult")
                 .element("Name", request.bucket())
                 .element("Prefix", enc.apply(prefix));
         if (v2) {
             xml.element("ContinuationToken", token).element("StartAfter", enc.apply(startAfter));
-            xml.element("KeyCount", page.objects().size() + page.commonPrefixes().size());
+            xml.element(
+                    "KeyCount", page.objects().size() + page.commonPrefixes().size());
         } else {
             xml.element("Marker", enc.apply(orEmpty(startAfter)));
         }
         // An empty delimiter is no delimiter, and is not echoed (clients read an empty element as one).
-        xml.element("MaxKeys", maxKeys).element("Delimiter", enc.apply(delimiter == null || delimiter.isEmpty() ? null : delimiter));
+        xml.element("MaxKeys", maxKeys)
+                .element("Delimiter", enc.apply(delimiter == null || delimiter.isEmpty() ? null : delimiter));
         xml.element("EncodingType", encodingType).element("IsTruncated", page.truncated());
         if (page.truncated()) {
             if (v2) {

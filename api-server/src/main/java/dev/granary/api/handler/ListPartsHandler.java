@@ -28,10 +28,13 @@ record ListPartsHandler(ObjectStore store, Owners owners) implements OperationHa
         owners.write(xml, "Owner", upload.owner());
         xml.element("StorageClass", "STANDARD")
                 .element("PartNumberMarker", marker)
-                .element("NextPartNumberMarker", page.isEmpty() ? 0 : page.get(page.size() - 1).partNumber())
+                .element(
+                        "NextPartNumberMarker",
+                        page.isEmpty() ? 0 : page.get(page.size() - 1).partNumber())
                 .element("MaxParts", maxParts)
                 .element("IsTruncated", truncated);
-        MultipartChecksum checksum = MultipartChecksum.decode(upload.attributes().checksumType());
+        MultipartChecksum checksum =
+                MultipartChecksum.decode(upload.attributes().checksumType());
         if (checksum != null) {
             xml.element("ChecksumAlgorithm", checksum.algorithm()).element("ChecksumType", checksum.type());
         }

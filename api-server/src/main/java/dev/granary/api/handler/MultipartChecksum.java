@@ -27,7 +27,8 @@ record MultipartChecksum(String algorithm, String type) {
         } catch (IllegalArgumentException e) {
             throw new S3Exception(S3Error.INVALID_REQUEST, "Checksum algorithm provided is unsupported.");
         }
-        String t = type == null ? (alg.equals("CRC64NVME") ? "FULL_OBJECT" : "COMPOSITE") : type.toUpperCase(Locale.ROOT);
+        String t =
+                type == null ? (alg.equals("CRC64NVME") ? "FULL_OBJECT" : "COMPOSITE") : type.toUpperCase(Locale.ROOT);
         if (!t.equals("COMPOSITE") && !t.equals("FULL_OBJECT")) {
             throw new S3Exception(S3Error.INVALID_REQUEST, "Value for x-amz-checksum-type header is invalid.");
         }

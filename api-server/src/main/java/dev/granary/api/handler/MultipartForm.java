@@ -15,6 +15,7 @@ import java.util.Map;
 final class MultipartForm {
     /** Longest header line of a part. */
     private static final int MAX_HEADER_LINE = 8 * 1024;
+
     private static final int MAX_HEADERS = 16;
 
     /** A malformed body; mapped to S3's MalformedPOSTRequest by the caller. */
@@ -32,12 +33,14 @@ final class MultipartForm {
     private final InputStream in;
     /** {@code CRLF -- boundary}: what ends a part's content. */
     private final byte[] delimiter;
+
     private final byte[] buf;
     private int pos;
     private int lim;
     private boolean eof;
     /** True while the current part's content has not been read to its delimiter. */
     private boolean inPart;
+
     private boolean done;
 
     MultipartForm(InputStream in, String boundary) {
@@ -100,7 +103,9 @@ final class MultipartForm {
             if (colon <= 0 || headers.size() >= MAX_HEADERS) {
                 throw new MalformedException("bad part header");
             }
-            headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+            headers.put(
+                    line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                    line.substring(colon + 1).trim());
         }
         String disposition = headers.get("content-disposition");
         if (disposition == null) {

@@ -36,8 +36,8 @@ final class ObjectHeaders {
                 String key = name.substring(AmzHeaders.X_AMZ_META_PREFIX.length());
                 String value = String.join(",", values);
                 meta.put(key, value);
-                metaBytes += key.getBytes(StandardCharsets.UTF_8).length
-                        + value.getBytes(StandardCharsets.UTF_8).length;
+                metaBytes +=
+                        key.getBytes(StandardCharsets.UTF_8).length + value.getBytes(StandardCharsets.UTF_8).length;
             }
         }
         if (metaBytes > Limits.MAX_USER_METADATA_BYTES) {
@@ -67,12 +67,19 @@ final class ObjectHeaders {
                 .header(AmzHeaders.ACCEPT_RANGES, "bytes")
                 .header(
                         AmzHeaders.CONTENT_TYPE,
-                        override(request, "response-content-type", a.contentType() == null ? DEFAULT_CONTENT_TYPE : a.contentType()))
-                .header(AmzHeaders.CONTENT_ENCODING, override(request, "response-content-encoding", a.contentEncoding()))
+                        override(
+                                request,
+                                "response-content-type",
+                                a.contentType() == null ? DEFAULT_CONTENT_TYPE : a.contentType()))
+                .header(
+                        AmzHeaders.CONTENT_ENCODING,
+                        override(request, "response-content-encoding", a.contentEncoding()))
                 .header(
                         AmzHeaders.CONTENT_DISPOSITION,
                         override(request, "response-content-disposition", a.contentDisposition()))
-                .header(AmzHeaders.CONTENT_LANGUAGE, override(request, "response-content-language", a.contentLanguage()))
+                .header(
+                        AmzHeaders.CONTENT_LANGUAGE,
+                        override(request, "response-content-language", a.contentLanguage()))
                 .header(AmzHeaders.CACHE_CONTROL, override(request, "response-cache-control", a.cacheControl()))
                 .header(AmzHeaders.EXPIRES, override(request, "response-expires", a.expires()));
         for (Map.Entry<String, String> m : a.userMetadata().entrySet()) {
@@ -80,7 +87,8 @@ final class ObjectHeaders {
         }
         writeVersion(response, meta);
         if (!a.tags().isEmpty()) {
-            response.header(AmzHeaders.X_AMZ_TAGGING_COUNT, Integer.toString(a.tags().size()));
+            response.header(
+                    AmzHeaders.X_AMZ_TAGGING_COUNT, Integer.toString(a.tags().size()));
         }
         if (meta.partCount() > 0 && request.hasQuery("partNumber")) {
             response.header(AmzHeaders.X_AMZ_MP_PARTS_COUNT, Integer.toString(meta.partCount()));

@@ -27,6 +27,9 @@ public final class Owners {
 
     /** Writes {@code <element><ID>id</ID><DisplayName>name</DisplayName></element>}. */
     void write(XmlWriter xml, String element, String accountId) {
-        xml.start(element).element("ID", accountId).element("DisplayName", displayName(accountId)).end();
+        xml.start(element)
+                .element("ID", accountId)
+                .element("DisplayName", displayName(accountId))
+                .end();
     }
 }

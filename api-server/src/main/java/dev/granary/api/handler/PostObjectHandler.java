@@ -101,9 +101,12 @@ record PostObjectHandler(ObjectStore store, PostPolicyVerifier verifier, Encrypt
             InputStream content = body;
             Optional<Map.Entry<ChecksumAlgorithm, String>> checksum = FormChecksum.of(fields);
             if (checksum.isPresent()) {
-                content = FormChecksum.verifying(body, checksum.get().getKey(), checksum.get().getValue());
+                content = FormChecksum.verifying(
+                        body, checksum.get().getKey(), checksum.get().getValue());
                 attributes = attributes.withChecksums(
-                        new TreeMap<>(Map.of(checksum.get().getKey().name(), checksum.get().getValue())), null);
+                        new TreeMap<>(Map.of(
+                                checksum.get().getKey().name(), checksum.get().getValue())),
+                        null);
             }
             Encryption.StoredBody stored = sse.prepare(content, null, 0);
             meta = store.putObject(objectKey, attributes, stored.body(), -1, stored.contentMd5(), stored.form());
@@ -244,11 +247,13 @@ record PostObjectHandler(ObjectStore store, PostPolicyVerifier verifier, Encrypt
         if ("200".equals(status)) {
             response.empty(200);
         } else if ("201".equals(status)) {
-            response.xml(201, XmlWriter.plainDocument("PostResponse")
-                    .element("Location", location)
-                    .element("Bucket", key.bucket())
-                    .element("Key", key.key())
-                    .element("ETag", etag));
+            response.xml(
+                    201,
+                    XmlWriter.plainDocument("PostResponse")
+                            .element("Location", location)
+                            .element("Bucket", key.bucket())
+                            .element("Key", key.key())
+                            .element("ETag", etag));
         } else {
             response.empty(204);
         }
@@ -258,7 +263,8 @@ record PostObjectHandler(ObjectStore store, PostPolicyVerifier verifier, Encrypt
         try {
             URI uri = new URI(s);
             return uri.getScheme() != null
-                    && (uri.getScheme().equalsIgnoreCase("http") || uri.getScheme().equalsIgnoreCase("https"))
+                    && (uri.getScheme().equalsIgnoreCase("http")
+                            || uri.getScheme().equalsIgnoreCase("https"))
                     && uri.getHost() != null;
         } catch (URISyntaxException e) {
             return false;

@@ -15,7 +15,10 @@ record PutBucketCorsHandler(ObjectStore store) implements OperationHandler {
         store.getBucket(request.bucket()); // NoSuchBucket before a body is judged
         CorsConfiguration configuration = CorsConfiguration.parse(XmlReader.parse(request.body()));
         // Stored in normalised form: what GetBucketCors answers and the pipeline parses again.
-        store.putBucketConfig(request.bucket(), CorsConfiguration.CONFIG_NAME, configuration.toXml().toBytes());
+        store.putBucketConfig(
+                request.bucket(),
+                CorsConfiguration.CONFIG_NAME,
+                configuration.toXml().toBytes());
         response.empty(200);
     }
 }

@@ -42,7 +42,8 @@ record PutBucketEncryptionHandler(ObjectStore store) implements OperationHandler
         if (!Encryption.AES256.equals(algorithm)) {
             throw new S3Exception(S3Error.MALFORMED_XML);
         }
-        store.putBucketConfig(request.bucket(), Encryption.CONFIG_NAME, configuration().toBytes());
+        store.putBucketConfig(
+                request.bucket(), Encryption.CONFIG_NAME, configuration().toBytes());
         response.empty(200);
     }
 

@@ -3,8 +3,8 @@ package dev.granary.api.handler;
 import dev.granary.api.http.OperationHandler;
 import dev.granary.api.http.S3Request;
 import dev.granary.api.http.S3Response;
-import dev.granary.api.lifecycle.LifecycleConfiguration;
 import dev.granary.api.lifecycle.LifecycleConfigs;
+import dev.granary.api.lifecycle.LifecycleConfiguration;
 import dev.granary.api.xml.XmlReader;
 import java.io.IOException;
 

@@ -17,7 +17,8 @@ record PutBucketTaggingHandler(ObjectStore store) implements OperationHandler {
         if (tags.isEmpty()) {
             store.deleteBucketConfig(request.bucket(), Tagging.CONFIG_NAME);
         } else {
-            store.putBucketConfig(request.bucket(), Tagging.CONFIG_NAME, Tagging.toXml(tags).toBytes());
+            store.putBucketConfig(
+                    request.bucket(), Tagging.CONFIG_NAME, Tagging.toXml(tags).toBytes());
         }
         response.empty(204);
     }

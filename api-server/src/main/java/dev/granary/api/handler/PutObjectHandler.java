@@ -41,7 +41,8 @@ record PutObjectHandler(ObjectStore store, Encryption encryption, LifecycleConfi
         Encryption.writeHeaders(response, meta.attributes().system());
         ObjectHeaders.writeWrittenVersion(response, meta);
         lifecycle.writeExpiration(response, meta);
-        ObjectHeaders.writeChecksums(response, meta.attributes().checksums(), meta.attributes().checksumType());
+        ObjectHeaders.writeChecksums(
+                response, meta.attributes().checksums(), meta.attributes().checksumType());
         response.empty(200);
     }
 
@@ -71,7 +72,8 @@ record PutObjectHandler(ObjectStore store, Encryption encryption, LifecycleConfi
             current = store.headObject(key);
         } catch (StorageException e) {
             // A delete marker as the current version is no object, as a missing key is.
-            if (e.reason() != StorageException.Reason.NO_SUCH_KEY && e.reason() != StorageException.Reason.DELETE_MARKER) {
+            if (e.reason() != StorageException.Reason.NO_SUCH_KEY
+                    && e.reason() != StorageException.Reason.DELETE_MARKER) {
                 throw e;
             }
             current = null;

@@ -16,7 +16,8 @@ record PutObjectTaggingHandler(ObjectStore store) implements OperationHandler {
         String versionId = Limits.versionId(request);
         ObjectMeta meta = store.headObject(request.objectKey(), versionId); // NoSuchKey before the body is judged
         SortedMap<String, String> tags = Tagging.parseXml(XmlReader.parse(request.body()), false);
-        store.replaceAttributes(request.objectKey(), versionId, meta.etag(), meta.attributes().withTags(tags));
+        store.replaceAttributes(
+                request.objectKey(), versionId, meta.etag(), meta.attributes().withTags(tags));
         ObjectHeaders.writeVersion(response, meta);
         response.empty(200);
     }

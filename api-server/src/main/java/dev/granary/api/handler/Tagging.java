@@ -40,7 +40,8 @@ final class Tagging {
         List<Element> tagElements = XmlReader.children(tagSets.get(0), "Tag");
         checkCount(tagElements.size(), bucket);
         for (Element tag : tagElements) {
-            if (XmlReader.children(tag, "Key").size() != 1 || XmlReader.children(tag, "Value").size() != 1) {
+            if (XmlReader.children(tag, "Key").size() != 1
+                    || XmlReader.children(tag, "Value").size() != 1) {
                 throw new S3Exception(S3Error.MALFORMED_XML);
             }
             add(tags, XmlReader.childText(tag, "Key"), XmlReader.childText(tag, "Value"), bucket);
@@ -86,7 +87,10 @@ final class Tagging {
     static XmlWriter toXml(Map<String, String> tags) {
         XmlWriter xml = XmlWriter.document("Tagging").start("TagSet");
         for (Map.Entry<String, String> t : tags.entrySet()) {
-            xml.start("Tag").element("Key", t.getKey()).element("Value", t.getValue()).end();
+            xml.start("Tag")
+                    .element("Key", t.getKey())
+                    .element("Value", t.getValue())
+                    .end();
         }
         return xml.end();
     }

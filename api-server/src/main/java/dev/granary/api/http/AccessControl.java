@@ -114,14 +114,15 @@ public final class AccessControl {
 
     /** The stored form of Block Public Access settings: four 0/1 flags in the XML's order. */
     public static String encodeBlock(BlockPublicAccess b) {
-        return (b.blockPublicAcls() ? "1" : "0") + (b.ignorePublicAcls() ? "1" : "0")
-                + (b.blockPublicPolicy() ? "1" : "0") + (b.restrictPublicBuckets() ? "1" : "0");
+        return (b.blockPublicAcls() ? "1" : "0")
+                + (b.ignorePublicAcls() ? "1" : "0")
+                + (b.blockPublicPolicy() ? "1" : "0")
+                + (b.restrictPublicBuckets() ? "1" : "0");
     }
 
     /** Reads {@link #encodeBlock}'s form. */
     public static BlockPublicAccess decodeBlock(String s) {
-        return new BlockPublicAccess(
-                s.charAt(0) == '1', s.charAt(1) == '1', s.charAt(2) == '1', s.charAt(3) == '1');
+        return new BlockPublicAccess(s.charAt(0) == '1', s.charAt(1) == '1', s.charAt(2) == '1', s.charAt(3) == '1');
     }
 
     /** Whether a bucket has a PublicAccessBlock configuration of its own. */
@@ -170,7 +171,8 @@ public final class AccessControl {
                 if (principal.isAnonymous()) {
                     throw new S3Exception(S3Error.ACCESS_DENIED);
                 }
-                if (route.bucket() != null && !bucket(route.bucket()).owner().id().equals(principal.accountId())) {
+                if (route.bucket() != null
+                        && !bucket(route.bucket()).owner().id().equals(principal.accountId())) {
                     throw new S3Exception(S3Error.ACCESS_DENIED);
                 }
                 return;
@@ -215,16 +217,19 @@ public final class AccessControl {
         if (meta != null && bucket.policy() == null && !who.anonymous()) {
             // The hot path: without a bucket policy nothing can deny an object's owner its own object, which spares
             // the ACL's JSON and the evaluator (an object belongs to its uploader, else to the bucket owner).
-            String uploader = meta.attributes().system().getOrDefault(SYSTEM_OWNER, bucket.owner().id());
+            String uploader = meta.attributes()
+                    .system()
+                    .getOrDefault(SYSTEM_OWNER, bucket.owner().id());
             if (uploader.equals(who.canonicalId())) {
                 return;
             }
         }
         ObjectState object = meta == null ? null : objectState(meta, bucket);
-        AccessEvaluator.Request asked = request(
-                request, who, route.operation().awsName(), route.bucket(), route.key(), versionId, false);
+        AccessEvaluator.Request asked =
+                request(request, who, route.operation().awsName(), route.bucket(), route.key(), versionId, false);
         require(evaluator.evaluate(asked, bucket, object));
-        boolean bucketOwner = !who.anonymous() && who.canonicalId().equals(bucket.owner().id());
+        boolean bucketOwner =
+                !who.anonymous() && who.canonicalId().equals(bucket.owner().id());
         if (meta == null && !bucketOwner) {
             // As S3: a missing key is NoSuchKey only to a caller who may list the bucket, AccessDenied to others
             // (so that nobody learns which keys exist without s3:ListBucket).

@@ -44,7 +44,8 @@ public final class AmzHeaders {
     public static final String X_AMZ_METADATA_DIRECTIVE = "x-amz-metadata-directive";
     public static final String X_AMZ_MP_PARTS_COUNT = "x-amz-mp-parts-count";
     public static final String X_AMZ_REQUEST_ID = "x-amz-request-id";
-    public static final io.undertow.util.HttpString X_AMZ_REQUEST_ID_H = new io.undertow.util.HttpString(X_AMZ_REQUEST_ID);
+    public static final io.undertow.util.HttpString X_AMZ_REQUEST_ID_H =
+            new io.undertow.util.HttpString(X_AMZ_REQUEST_ID);
     public static final io.undertow.util.HttpString X_AMZ_ID_2_H = new io.undertow.util.HttpString(X_AMZ_ID_2);
     public static final String X_AMZ_SDK_CHECKSUM_ALGORITHM = "x-amz-sdk-checksum-algorithm";
     public static final String X_AMZ_STORAGE_CLASS = "x-amz-storage-class";

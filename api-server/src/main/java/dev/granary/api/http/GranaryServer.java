@@ -55,6 +55,7 @@ public final class GranaryServer implements AutoCloseable {
      * moved to a worker, was freed and the next one allocated and zeroed again.
      */
     private static final int POOLED_BUFFERS = 256;
+
     private static final int BUFFERS_PER_THREAD = 4;
     /** Undertow's limit on the request line and headers together; beyond it, a bare 400 (see above). */
     private static final int MAX_HEADER_BYTES = 64 * 1024;
@@ -85,7 +86,8 @@ public final class GranaryServer implements AutoCloseable {
             AccessControl access,
             Map<S3Operation, OperationHandler> handlers,
             UsageSink usage) {
-        RootHandler root = new RootHandler(router, new Authenticator(verifier, decoder), store, access, handlers, usage);
+        RootHandler root =
+                new RootHandler(router, new Authenticator(verifier, decoder), store, access, handlers, usage);
         // HttpContinueReadHandler answers "Expect: 100-continue" only when the handler starts reading the body,
         // so a request refused before that (bad signature, missing bucket) never makes the client send it. The
         // root handler moves what must block to worker threads itself.

@@ -148,7 +148,9 @@ public final class RootHandler implements HttpHandler {
                 cors.decorate(
                         route.bucket(),
                         request.header(Cors.ORIGIN),
-                        requested != null ? requested : exchange.getRequestMethod().toString(),
+                        requested != null
+                                ? requested
+                                : exchange.getRequestMethod().toString(),
                         response);
             }
             SignableRequest signable = Authenticator.signable(exchange);
@@ -157,7 +159,8 @@ public final class RootHandler implements HttpHandler {
             boolean unsigned = route.operation() == S3Operation.HEALTH
                     || preflight
                     || route.operation() == S3Operation.POST_OBJECT;
-            String hostBucket = router.virtualHostBucket(exchange.getRequestHeaders().getFirst(Headers.HOST));
+            String hostBucket =
+                    router.virtualHostBucket(exchange.getRequestHeaders().getFirst(Headers.HOST));
             AuthResult auth = unsigned ? null : authenticator.verify(signable, hostBucket);
             if (auth != null) {
                 principal = auth.principal();
@@ -187,7 +190,13 @@ public final class RootHandler implements HttpHandler {
             // A body that failed verification may reach us wrapped by the store.
             PayloadException payload = PayloadException.find(e).orElse(null);
             String versionId = UrlCodec.parseQuery(exchange.getQueryString()).get("versionId");
-            fail(exchange, wire, response, payload != null ? fromAuth(payload) : storageError(e, route, versionId), route, requestId);
+            fail(
+                    exchange,
+                    wire,
+                    response,
+                    payload != null ? fromAuth(payload) : storageError(e, route, versionId),
+                    route,
+                    requestId);
         } catch (PayloadException e) {
             fail(exchange, wire, response, fromAuth(e), route, requestId);
         } catch (IOException e) {
@@ -297,7 +306,8 @@ public final class RootHandler implements HttpHandler {
     private static final AttachmentKey<Authorized> AUTHORIZED = AttachmentKey.create(Authorized.class);
 
     /** Operations that may run on the I/O thread: reads of one object, answered from memory or moved. */
-    private static final Set<S3Operation> IO_THREAD_OPERATIONS = EnumSet.of(S3Operation.GET_OBJECT, S3Operation.HEAD_OBJECT);
+    private static final Set<S3Operation> IO_THREAD_OPERATIONS =
+            EnumSet.of(S3Operation.GET_OBJECT, S3Operation.HEAD_OBJECT);
 
     /**
      * A GET or HEAD whose request has no body (Undertow has seen all of it) may start on the I/O thread; one from
@@ -413,7 +423,12 @@ public final class RootHandler implements HttpHandler {
             String requestId) {
         response.errorCode(e.status() == 304 ? null : e.code());
         if (e.status() >= 500) {
-            LOG.warn("request {} failed: {} {}", requestId, exchange.getRequestMethod(), exchange.getRequestPath(), e.getCause() != null ? e.getCause() : e);
+            LOG.warn(
+                    "request {} failed: {} {}",
+                    requestId,
+                    exchange.getRequestMethod(),
+                    exchange.getRequestPath(),
+                    e.getCause() != null ? e.getCause() : e);
         }
         if (response.isCommitted()) {
             // Headers are gone; the only honest signal left is to cut the connection.

@@ -5,8 +5,8 @@ import dev.granary.api.error.S3Exception;
 import dev.granary.api.route.Route;
 import dev.granary.auth.Principal;
 import dev.granary.auth.SignableRequest;
-import dev.granary.storage.ObjectMeta;
 import dev.granary.storage.ObjectKey;
+import dev.granary.storage.ObjectMeta;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.HttpString;
@@ -50,7 +50,9 @@ public final class S3Request {
     /** The client's IP address (aws:SourceIp). */
     public String sourceIp() {
         InetSocketAddress address = exchange.getSourceAddress();
-        return address == null || address.getAddress() == null ? null : address.getAddress().getHostAddress();
+        return address == null || address.getAddress() == null
+                ? null
+                : address.getAddress().getHostAddress();
     }
 
     /** Whether the request came over TLS (aws:SecureTransport). */
@@ -142,7 +144,8 @@ public final class S3Request {
             }
             return Math.min(n, max);
         } catch (NumberFormatException e) {
-            throw new S3Exception(S3Error.INVALID_ARGUMENT, "Provided " + name + " not an integer or within integer range")
+            throw new S3Exception(
+                            S3Error.INVALID_ARGUMENT, "Provided " + name + " not an integer or within integer range")
                     .with("ArgumentName", name)
                     .with("ArgumentValue", v);
         }

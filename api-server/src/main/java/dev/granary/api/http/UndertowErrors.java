@@ -69,9 +69,9 @@ final class UndertowErrors implements HttpHandler {
 
     /** The S3 error for a status Undertow chose: its own code where S3 has one for it, and the status kept. */
     private static S3Exception error(int status) {
-        S3Error error = status == 503 ? S3Error.SERVICE_UNAVAILABLE
-                : status >= 500 ? S3Error.INTERNAL_ERROR
-                : S3Error.BAD_REQUEST;
+        S3Error error = status == 503
+                ? S3Error.SERVICE_UNAVAILABLE
+                : status >= 500 ? S3Error.INTERNAL_ERROR : S3Error.BAD_REQUEST;
         return new S3Exception(error, error.code(), status, error.message(), null);
     }
 

@@ -51,8 +51,8 @@ public final class LifecycleConfigs {
         if (config.isEmpty()) {
             return null;
         }
-        LifecycleConfiguration.Expiry expiry = config.get()
-                .expiryOf(meta.key().key(), meta.attributes().tags(), meta.size(), meta.lastModified());
+        LifecycleConfiguration.Expiry expiry =
+                config.get().expiryOf(meta.key().key(), meta.attributes().tags(), meta.size(), meta.lastModified());
         return expiry == null
                 ? null
                 : "expiry-date=\"" + HttpDates.format(expiry.at()) + "\", rule-id=\"" + expiry.ruleId() + "\"";
@@ -68,7 +68,10 @@ public final class LifecycleConfigs {
 
     /** Stores (replacing) the bucket's configuration. */
     public void put(String bucket, LifecycleConfiguration configuration) {
-        store.putBucketConfig(bucket, LifecycleConfiguration.CONFIG_NAME, configuration.toXml().toBytes());
+        store.putBucketConfig(
+                bucket,
+                LifecycleConfiguration.CONFIG_NAME,
+                configuration.toXml().toBytes());
         cache.remove(bucket);
     }
 

@@ -104,12 +104,13 @@ public record LifecycleConfiguration(List<LifecycleRule> rules) {
         Element noncurrent = single(rule, "NoncurrentVersionExpiration");
         if (noncurrent != null) {
             noncurrentDays = positive(
-                    XmlReader.childText(noncurrent, "NoncurrentDays"), "'NoncurrentDays' for NoncurrentVersionExpiration action");
+                    XmlReader.childText(noncurrent, "NoncurrentDays"),
+                    "'NoncurrentDays' for NoncurrentVersionExpiration action");
             if (noncurrentDays == null) {
                 throw new S3Exception(S3Error.MALFORMED_XML);
             }
-            newerNoncurrent = positive(
-                    XmlReader.childText(noncurrent, "NewerNoncurrentVersions"), "'NewerNoncurrentVersions'");
+            newerNoncurrent =
+                    positive(XmlReader.childText(noncurrent, "NewerNoncurrentVersions"), "'NewerNoncurrentVersions'");
         }
         Integer abortDays = null;
         Element abort = single(rule, "AbortIncompleteMultipartUpload");
@@ -153,7 +154,8 @@ public record LifecycleConfiguration(List<LifecycleRule> rules) {
                     legacyPrefix == null ? "" : legacyPrefix, new TreeMap<>(), null, null, legacyPrefix != null);
         }
         Element and = single(filter, "And");
-        int parts = XmlReader.children(filter, "Prefix").size() + XmlReader.children(filter, "Tag").size()
+        int parts = XmlReader.children(filter, "Prefix").size()
+                + XmlReader.children(filter, "Tag").size()
                 + XmlReader.children(filter, "ObjectSizeGreaterThan").size()
                 + XmlReader.children(filter, "ObjectSizeLessThan").size();
         if (and != null && parts > 0 || parts > 1) {
@@ -176,7 +178,8 @@ public record LifecycleConfiguration(List<LifecycleRule> rules) {
         Long less = size(XmlReader.childText(source, "ObjectSizeLessThan"));
         if (greater != null && less != null && less <= greater) {
             throw new S3Exception(
-                    S3Error.INVALID_ARGUMENT, "ObjectSizeGreaterThan must be less than ObjectSizeLessThan in a filter.");
+                    S3Error.INVALID_ARGUMENT,
+                    "ObjectSizeGreaterThan must be less than ObjectSizeLessThan in a filter.");
         }
         return new LifecycleRule.Filter(prefix == null ? "" : prefix, tags, greater, less, false);
     }
@@ -206,7 +209,8 @@ public record LifecycleConfiguration(List<LifecycleRule> rules) {
 
     private static void nonNegative(String text) {
         if (text != null && (size(text) > Integer.MAX_VALUE)) {
-            throw new S3Exception(S3Error.INVALID_ARGUMENT, "'Days' in the Transition action must be a non-negative integer");
+            throw new S3Exception(
+                    S3Error.INVALID_ARGUMENT, "'Days' in the Transition action must be a non-negative integer");
         }
     }
 
@@ -234,7 +238,9 @@ public record LifecycleConfiguration(List<LifecycleRule> rules) {
             date = OffsetDateTime.parse(text.trim()).toInstant();
         } catch (DateTimeParseException e) {
             try {
-                date = java.time.LocalDate.parse(text.trim()).atStartOfDay(ZoneOffset.UTC).toInstant();
+                date = java.time.LocalDate.parse(text.trim())
+                        .atStartOfDay(ZoneOffset.UTC)
+                        .toInstant();
             } catch (DateTimeParseException again) {
                 throw new S3Exception(S3Error.INVALID_ARGUMENT, "Invalid date format: " + text);
             }
@@ -278,7 +284,9 @@ public record LifecycleConfiguration(List<LifecycleRule> rules) {
                 xml.end();
             }
             if (r.abortDays() != null) {
-                xml.start("AbortIncompleteMultipartUpload").element("DaysAfterInitiation", r.abortDays()).end();
+                xml.start("AbortIncompleteMultipartUpload")
+                        .element("DaysAfterInitiation", r.abortDays())
+                        .end();
             }
             xml.end();
         }
@@ -287,7 +295,9 @@ public record LifecycleConfiguration(List<LifecycleRule> rules) {
 
     private static void filterXml(XmlWriter xml, LifecycleRule.Filter f) {
         xml.start("Filter");
-        int conditions = (f.prefix().isEmpty() ? 0 : 1) + f.tags().size() + (f.sizeGreaterThan() == null ? 0 : 1)
+        int conditions = (f.prefix().isEmpty() ? 0 : 1)
+                + f.tags().size()
+                + (f.sizeGreaterThan() == null ? 0 : 1)
                 + (f.sizeLessThan() == null ? 0 : 1);
         if (conditions > 1) {
             xml.start("And");
@@ -295,7 +305,9 @@ public record LifecycleConfiguration(List<LifecycleRule> rules) {
         if (conditions == 0 || !f.prefix().isEmpty()) {
             xml.element("Prefix", f.prefix());
         }
-        f.tags().forEach((k, v) -> xml.start("Tag").element("Key", k).element("Value", v).end());
+        f.tags()
+                .forEach((k, v) ->
+                        xml.start("Tag").element("Key", k).element("Value", v).end());
         if (f.sizeGreaterThan() != null) {
             xml.element("ObjectSizeGreaterThan", f.sizeGreaterThan());
         }

@@ -101,16 +101,20 @@ public final class LifecycleWorker implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        scheduler.scheduleWithFixedDelay(() -> {
-            try {
-                Result r = run(Integer.MAX_VALUE);
-                if (r.expired() + r.versionsRemoved() + r.uploadsAborted() > 0) {
-                    LOG.info("lifecycle pass: {}", r);
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("lifecycle pass failed, will retry: {}", e.toString());
-            }
-        }, Math.min(interval.toMillis(), 60_000), interval.toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        Result r = run(Integer.MAX_VALUE);
+                        if (r.expired() + r.versionsRemoved() + r.uploadsAborted() > 0) {
+                            LOG.info("lifecycle pass: {}", r);
+                        }
+                    } catch (RuntimeException e) {
+                        LOG.warn("lifecycle pass failed, will retry: {}", e.toString());
+                    }
+                },
+                Math.min(interval.toMillis(), 60_000),
+                interval.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     /** Runs (or resumes) a pass to its end. */
@@ -182,12 +186,18 @@ public final class LifecycleWorker implements AutoCloseable {
                 return true; // the bucket went away
             }
             for (ObjectVersion v : page.versions()) {
-                if (!group.isEmpty() && !group.get(0).meta().key().key().equals(v.meta().key().key())) {
+                if (!group.isEmpty()
+                        && !group.get(0)
+                                .meta()
+                                .key()
+                                .key()
+                                .equals(v.meta().key().key())) {
                     if (budget[0]-- <= 0) {
                         return false;
                     }
                     apply(config, group, start.now(), counts);
-                    save(new Position(start.now(), bucket, 0, group.get(0).meta().key().key()));
+                    save(new Position(
+                            start.now(), bucket, 0, group.get(0).meta().key().key()));
                     group.clear();
                 }
                 group.add(v);
@@ -222,7 +232,8 @@ public final class LifecycleWorker implements AutoCloseable {
             Instant becameNoncurrent = versions.get(i - 1).meta().lastModified();
             int index = noncurrentIndex++;
             for (LifecycleRule r : config.rules()) {
-                if (r.noncurrentDays() == null || !r.appliesTo(key, v.attributes().tags(), v.size())) {
+                if (r.noncurrentDays() == null
+                        || !r.appliesTo(key, v.attributes().tags(), v.size())) {
                     continue;
                 }
                 boolean old = !now.isBefore(LifecycleRule.afterDays(becameNoncurrent, r.noncurrentDays()));
@@ -245,8 +256,11 @@ public final class LifecycleWorker implements AutoCloseable {
                 for (LifecycleRule r : config.rules()) {
                     // Asked for explicitly, or implied by a rule that expires current versions (as S3 does).
                     Instant expiry = r.expiryOf(latest.lastModified());
-                    boolean implied = expiry != null && !now.isBefore(expiry) && r.filter().tags().isEmpty();
-                    if (r.enabled() && (r.expiredObjectDeleteMarker() || implied)
+                    boolean implied = expiry != null
+                            && !now.isBefore(expiry)
+                            && r.filter().tags().isEmpty();
+                    if (r.enabled()
+                            && (r.expiredObjectDeleteMarker() || implied)
                             && key.startsWith(r.filter().prefix())) {
                         if (expire(latest, latest.versionId())) {
                             counts[1]++;
@@ -301,7 +315,9 @@ public final class LifecycleWorker implements AutoCloseable {
                     return false;
                 }
                 for (LifecycleRule r : config.rules()) {
-                    if (r.enabled() && r.abortDays() != null && upload.key().key().startsWith(r.filter().prefix())
+                    if (r.enabled()
+                            && r.abortDays() != null
+                            && upload.key().key().startsWith(r.filter().prefix())
                             && !start.now().isBefore(LifecycleRule.afterDays(upload.initiated(), r.abortDays()))) {
                         try {
                             store.abortUpload(upload.key(), upload.uploadId());

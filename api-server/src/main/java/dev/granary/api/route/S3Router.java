@@ -11,10 +11,30 @@ import java.util.Set;
 public final class S3Router {
     /** Bucket subresources recognised but not implemented: answered NotImplemented, never treated as objects. */
     private static final Set<String> BUCKET_SUBRESOURCES = Set.of(
-            "accelerate", "analytics", "cors", "encryption", "intelligent-tiering", "inventory", "lifecycle",
-            "logging", "metrics", "notification", "object-lock", "ownershipControls", "policy", "policyStatus",
-            "publicAccessBlock", "replication", "requestPayment", "tagging", "website", "versions", "versioning",
-            "acl", "metadataTable", "session");
+            "accelerate",
+            "analytics",
+            "cors",
+            "encryption",
+            "intelligent-tiering",
+            "inventory",
+            "lifecycle",
+            "logging",
+            "metrics",
+            "notification",
+            "object-lock",
+            "ownershipControls",
+            "policy",
+            "policyStatus",
+            "publicAccessBlock",
+            "replication",
+            "requestPayment",
+            "tagging",
+            "website",
+            "versions",
+            "versioning",
+            "acl",
+            "metadataTable",
+            "session");
 
     private static final Set<String> OBJECT_SUBRESOURCES =
             Set.of("tagging", "retention", "legal-hold", "torrent", "restore", "select", "attributes", "acl");

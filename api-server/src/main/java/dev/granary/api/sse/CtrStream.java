@@ -137,7 +137,8 @@ public final class CtrStream extends InputStream {
         // Segments before the position are skipped from the start each time: repositioning is rare (a skip).
         segment = 0;
         segmentStart = 0;
-        while (segment < segments.size() && position - segmentStart >= segments.get(segment).length()) {
+        while (segment < segments.size()
+                && position - segmentStart >= segments.get(segment).length()) {
             segmentStart += segments.get(segment).length();
             segment++;
         }
@@ -147,7 +148,10 @@ public final class CtrStream extends InputStream {
         long within = position - segmentStart;
         try {
             Cipher c = Cipher.getInstance("AES/CTR/NoPadding");
-            c.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(counter(segments.get(segment).iv(), within / BLOCK)));
+            c.init(
+                    Cipher.ENCRYPT_MODE,
+                    key,
+                    new IvParameterSpec(counter(segments.get(segment).iv(), within / BLOCK)));
             int drop = (int) (within % BLOCK);
             if (drop > 0) {
                 c.update(new byte[drop]);

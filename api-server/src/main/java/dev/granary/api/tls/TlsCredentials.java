@@ -80,7 +80,8 @@ record TlsCredentials(List<X509Certificate> chain, PrivateKey key) {
             }
             return chain;
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("cannot read the TLS certificates in " + file + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "cannot read the TLS certificates in " + file + ": " + e.getMessage(), e);
         }
     }
 

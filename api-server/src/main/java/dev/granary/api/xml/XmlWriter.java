@@ -2,8 +2,8 @@ package dev.granary.api.xml;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
@@ -96,12 +96,24 @@ public final class XmlWriter {
     }
 
     public XmlWriter element(String name, long value) {
-        out.append('<').append(name).append('>').append(value).append("</").append(name).append('>');
+        out.append('<')
+                .append(name)
+                .append('>')
+                .append(value)
+                .append("</")
+                .append(name)
+                .append('>');
         return this;
     }
 
     public XmlWriter element(String name, boolean value) {
-        out.append('<').append(name).append('>').append(value).append("</").append(name).append('>');
+        out.append('<')
+                .append(name)
+                .append('>')
+                .append(value)
+                .append("</")
+                .append(name)
+                .append('>');
         return this;
     }
 
@@ -145,7 +157,9 @@ public final class XmlWriter {
                         // LF among them even as references, so a listing holding others parses only leniently, as
                         // AWS's does; SDKs ask for encoding-type=url and never see them. CR and LF as references
                         // survive parsers' newline normalizing.
-                        out.append("&#x").append(Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT)).append(';');
+                        out.append("&#x")
+                                .append(Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT))
+                                .append(';');
                     } else if (wellFormed && Character.isHighSurrogate(c)) {
                         out.append(c).append(s.charAt(++i)); // a pair: isXmlChar checked the low half
                     } else {

@@ -34,7 +34,9 @@ class CorsConfigurationTest {
     void firstMatchingRuleWins() {
         CorsConfiguration c = parse(DOC);
 
-        assertThat(c.match("https://a.example.com", "PUT", List.of("content-type")).id()).isEqualTo("r1");
+        assertThat(c.match("https://a.example.com", "PUT", List.of("content-type"))
+                        .id())
+                .isEqualTo("r1");
         assertThat(c.match("https://a.example.com", "GET", List.of()).id()).isNull();
         assertThat(c.match("https://example.com", "PUT", List.of())).isNull();
         assertThat(c.match("http://a.example.com", "PUT", List.of())).isNull();
@@ -43,8 +45,10 @@ class CorsConfigurationTest {
 
     @Test
     void wildcardsMatchOnePatternEachSide() {
-        assertThat(CorsRule.wildcardMatch("https://*.example.com", "https://a.b.example.com", false)).isTrue();
-        assertThat(CorsRule.wildcardMatch("https://*.example.com", "https://.example.co", false)).isFalse();
+        assertThat(CorsRule.wildcardMatch("https://*.example.com", "https://a.b.example.com", false))
+                .isTrue();
+        assertThat(CorsRule.wildcardMatch("https://*.example.com", "https://.example.co", false))
+                .isFalse();
         assertThat(CorsRule.wildcardMatch("x-amz-*", "X-Amz-Meta-A", true)).isTrue();
         assertThat(CorsRule.wildcardMatch("ab*ba", "aba", false)).isFalse();
         assertThat(CorsRule.wildcardMatch("*", "", false)).isTrue();
@@ -52,21 +56,27 @@ class CorsConfigurationTest {
 
     @Test
     void invalidDocumentsFailAsAwsDoes() {
-        assertThatThrownBy(() -> parse("<CORSConfiguration/>")).isInstanceOfSatisfying(S3Exception.class,
-                e -> assertThat(e.code()).isEqualTo("MalformedXML"));
-        assertThatThrownBy(() -> parse("<Other><CORSRule/></Other>")).isInstanceOfSatisfying(S3Exception.class,
-                e -> assertThat(e.code()).isEqualTo("MalformedXML"));
+        assertThatThrownBy(() -> parse("<CORSConfiguration/>"))
+                .isInstanceOfSatisfying(
+                        S3Exception.class, e -> assertThat(e.code()).isEqualTo("MalformedXML"));
+        assertThatThrownBy(() -> parse("<Other><CORSRule/></Other>"))
+                .isInstanceOfSatisfying(
+                        S3Exception.class, e -> assertThat(e.code()).isEqualTo("MalformedXML"));
         assertThatThrownBy(() -> parse("<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin>"
                         + "<AllowedMethod>OPTIONS</AllowedMethod></CORSRule></CORSConfiguration>"))
-                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.code()).isEqualTo("InvalidRequest"));
+                .isInstanceOfSatisfying(
+                        S3Exception.class, e -> assertThat(e.code()).isEqualTo("InvalidRequest"));
         assertThatThrownBy(() -> parse("<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin>"
                         + "<AllowedMethod>GET</AllowedMethod><AllowedHeader>a*b*</AllowedHeader></CORSRule>"
                         + "</CORSConfiguration>"))
-                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.getMessage())
-                        .isEqualTo("AllowedHeader \"a*b*\" can not have more than one wildcard."));
-        String tooMany = "<CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>GET</AllowedMethod></CORSRule>"
-                .repeat(101);
+                .isInstanceOfSatisfying(
+                        S3Exception.class,
+                        e -> assertThat(e.getMessage())
+                                .isEqualTo("AllowedHeader \"a*b*\" can not have more than one wildcard."));
+        String tooMany =
+                "<CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>GET</AllowedMethod></CORSRule>".repeat(101);
         assertThatThrownBy(() -> parse("<CORSConfiguration>" + tooMany + "</CORSConfiguration>"))
-                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.code()).isEqualTo("MalformedXML"));
+                .isInstanceOfSatisfying(
+                        S3Exception.class, e -> assertThat(e.code()).isEqualTo("MalformedXML"));
     }
 }

@@ -9,9 +9,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** The streaming multipart/form-data reader, fed in pieces of every size so boundaries fall across reads. */
 class MultipartFormTest {
@@ -102,7 +102,8 @@ class MultipartFormTest {
     @Test
     void boundaryComesFromAMultipartFormDataContentType() {
         assertThat(MultipartForm.boundary("multipart/form-data; boundary=abc")).isEqualTo("abc");
-        assertThat(MultipartForm.boundary("Multipart/Form-Data;charset=utf-8; boundary=\"a b\"")).isEqualTo("a b");
+        assertThat(MultipartForm.boundary("Multipart/Form-Data;charset=utf-8; boundary=\"a b\""))
+                .isEqualTo("a b");
         assertThat(MultipartForm.boundary("multipart/mixed; boundary=abc")).isNull();
         assertThat(MultipartForm.boundary("multipart/form-data")).isNull();
         assertThat(MultipartForm.boundary(null)).isNull();

@@ -17,17 +17,18 @@ class TaggingTest {
 
     private static void assertCode(Runnable call, String code) {
         assertThatThrownBy(call::run)
-                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.code()).isEqualTo(code));
+                .isInstanceOfSatisfying(
+                        S3Exception.class, e -> assertThat(e.code()).isEqualTo(code));
     }
 
     @Test
     void parsesATagSetAndWritesItBack() {
-        SortedMap<String, String> tags =
-                parse("<Tagging><TagSet><Tag><Key>a</Key><Value>1</Value></Tag>"
-                        + "<Tag><Key>b</Key><Value/></Tag></TagSet></Tagging>");
+        SortedMap<String, String> tags = parse("<Tagging><TagSet><Tag><Key>a</Key><Value>1</Value></Tag>"
+                + "<Tag><Key>b</Key><Value/></Tag></TagSet></Tagging>");
 
         assertThat(tags).containsExactly(Map.entry("a", "1"), Map.entry("b", ""));
-        assertThat(parse(new String(Tagging.toXml(tags).toBytes(), StandardCharsets.UTF_8))).isEqualTo(tags);
+        assertThat(parse(new String(Tagging.toXml(tags).toBytes(), StandardCharsets.UTF_8)))
+                .isEqualTo(tags);
     }
 
     @Test

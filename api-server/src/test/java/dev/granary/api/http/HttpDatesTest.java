@@ -10,8 +10,9 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class HttpDatesTest {
-    private static final DateTimeFormatter JDK =
-            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter JDK = DateTimeFormatter.ofPattern(
+                    "EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
+            .withZone(ZoneOffset.UTC);
 
     @Test
     void formatsLikeTheJdkFormatterAndParsesBack() {
@@ -23,8 +24,10 @@ class HttpDatesTest {
             assertThat(text).isEqualTo(JDK.format(t));
             assertThat(HttpDates.parse(text)).isEqualTo(Instant.ofEpochSecond(t.getEpochSecond()));
         }
-        assertThat(HttpDates.format(Instant.parse("2026-02-28T23:59:59.999Z"))).isEqualTo("Sat, 28 Feb 2026 23:59:59 GMT");
+        assertThat(HttpDates.format(Instant.parse("2026-02-28T23:59:59.999Z")))
+                .isEqualTo("Sat, 28 Feb 2026 23:59:59 GMT");
         assertThat(HttpDates.format(Instant.EPOCH)).isEqualTo("Thu, 01 Jan 1970 00:00:00 GMT");
-        assertThat(HttpDates.format(Instant.parse("+12000-01-01T00:00:00Z"))).isEqualTo(JDK.format(Instant.parse("+12000-01-01T00:00:00Z")));
+        assertThat(HttpDates.format(Instant.parse("+12000-01-01T00:00:00Z")))
+                .isEqualTo(JDK.format(Instant.parse("+12000-01-01T00:00:00Z")));
     }
 }

@@ -98,9 +98,13 @@ class LifecycleWorkerTest {
         assertThat(written).hasSize(1);
         assertThat(get("doc")).isEqualTo("fresh upload");
         assertThat(pass.expired()).isZero();
-        assertThat(store.headObject(new ObjectKey(BUCKET, "doc")).etag()).isEqualTo(written.get(0).etag());
+        assertThat(store.headObject(new ObjectKey(BUCKET, "doc")).etag())
+                .isEqualTo(written.get(0).etag());
         // The next pass judges the new object on its own age: too young.
-        assertThat(new LifecycleWorker(store, store.system(), Clock.systemUTC()).run().expired()).isZero();
+        assertThat(new LifecycleWorker(store, store.system(), Clock.systemUTC())
+                        .run()
+                        .expired())
+                .isZero();
         assertThat(get("doc")).isEqualTo("fresh upload");
     }
 
@@ -116,7 +120,8 @@ class LifecycleWorkerTest {
         assertThat(get("doc")).isEqualTo("fresh upload");
         assertThat(pass.expired()).isZero();
         // No delete marker went on top of the new version: it is current and served.
-        List<ObjectVersion> versions = store.listVersions(BUCKET, "", null, null, null, 100).versions();
+        List<ObjectVersion> versions =
+                store.listVersions(BUCKET, "", null, null, null, 100).versions();
         assertThat(versions).extracting(v -> v.meta().deleteMarker()).containsExactly(false, false);
         assertThat(versions.get(0).meta().versionId()).isEqualTo(written.get(0).versionId());
     }
@@ -137,7 +142,8 @@ class LifecycleWorkerTest {
         assertThat(written).hasSize(1);
         assertThat(get("doc")).isEqualTo("fresh upload");
         assertThat(pass.versionsRemoved()).isZero();
-        assertThat(store.headObject(new ObjectKey(BUCKET, "doc"), ObjectMeta.NULL_VERSION).etag())
+        assertThat(store.headObject(new ObjectKey(BUCKET, "doc"), ObjectMeta.NULL_VERSION)
+                        .etag())
                 .isEqualTo(written.get(0).etag());
     }
 }

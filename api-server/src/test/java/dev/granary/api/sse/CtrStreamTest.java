@@ -48,7 +48,8 @@ class CtrStreamTest {
         byte[] iv = SseKeys.segmentIv(bytes(8), 0);
         byte[] cipher = readAll(CtrStream.of(new ByteArrayInputStream(plain), KEY, iv));
         assertThat(cipher).isEqualTo(reference(plain, iv)).isNotEqualTo(plain);
-        assertThat(readAll(CtrStream.of(new ByteArrayInputStream(cipher), KEY, iv))).isEqualTo(plain);
+        assertThat(readAll(CtrStream.of(new ByteArrayInputStream(cipher), KEY, iv)))
+                .isEqualTo(plain);
     }
 
     @Test

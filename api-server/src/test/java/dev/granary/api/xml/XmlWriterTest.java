@@ -35,7 +35,9 @@ class XmlWriterTest {
     @Test
     void listingsWriteControlCharactersAsReferencesAsAwsDoes() {
         // Not XML 1.0 for U+0001, as AWS's listings are not: SDKs ask for encoding-type=url instead.
-        assertThat(XmlWriter.document("ListBucketResult").element("Key", "a\u0001b\r\n").toString())
+        assertThat(XmlWriter.document("ListBucketResult")
+                        .element("Key", "a\u0001b\r\n")
+                        .toString())
                 .endsWith("<Key>a&#x1;b&#xD;&#xA;</Key>");
     }
 

@@ -168,7 +168,8 @@ public final class AccessEvaluator {
      *     operation without a bucket
      */
     public Decision evaluate(Request request, BucketState bucket, ObjectState object) {
-        S3Operations.OperationAccess access = S3Operations.forOperation(request.operation()).orElse(null);
+        S3Operations.OperationAccess access =
+                S3Operations.forOperation(request.operation()).orElse(null);
         if (access == null) {
             return new Decision(true, Reason.UNCHECKED, null);
         }
@@ -204,12 +205,13 @@ public final class AccessEvaluator {
             return new Decision(false, Reason.EXPLICIT_DENY, action);
         }
         BlockPublicAccess bpa = bucket.publicAccessBlock();
-        boolean policyAllows = byPolicy == PolicyDecision.ALLOW
-                && !(bpa.restrictPublicBuckets() && policy.isPublic() && !bucketOwner);
+        boolean policyAllows =
+                byPolicy == PolicyDecision.ALLOW && !(bpa.restrictPublicBuckets() && policy.isPublic() && !bucketOwner);
 
         if (access.scope() == S3Operations.Scope.OBJECT && access.aclTarget() != S3Operations.AclTarget.BUCKET) {
             Acl objectAcl = object == null ? null : object.acl();
-            String objectOwner = objectAcl == null ? bucket.owner().id() : objectAcl.owner().id();
+            String objectOwner =
+                    objectAcl == null ? bucket.owner().id() : objectAcl.owner().id();
             if (owns(who, objectOwner)) {
                 return new Decision(true, objectAcl == null ? Reason.BUCKET_OWNER : Reason.OBJECT_OWNER, action);
             }

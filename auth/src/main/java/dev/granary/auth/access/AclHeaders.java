@@ -23,7 +23,10 @@ public final class AclHeaders {
             "x-amz-grant-write-acp", Permission.WRITE_ACP);
     /** S3 lists explicit grants in this order whatever order the headers came in. */
     private static final List<String> HEADER_ORDER = List.of(
-            "x-amz-grant-full-control", "x-amz-grant-read", "x-amz-grant-write", "x-amz-grant-read-acp",
+            "x-amz-grant-full-control",
+            "x-amz-grant-read",
+            "x-amz-grant-write",
+            "x-amz-grant-read-acp",
             "x-amz-grant-write-acp");
 
     private AclHeaders() {}

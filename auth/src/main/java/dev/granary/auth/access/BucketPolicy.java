@@ -28,10 +28,19 @@ public final class BucketPolicy {
     private static final JsonReader JSON = JsonReader.lastDuplicateKeyWins(MAX_SIZE);
     /** Beyond this many digits of scale a number condition value keeps its exponent (see {@link #numberText}). */
     private static final int MAX_PLAIN_SCALE = 1000;
+
     private static final String ARN_PREFIX = "arn:aws:s3:::";
     private static final Set<String> TOP_LEVEL = Set.of("Version", "Id", "Statement");
     private static final Set<String> STATEMENT_FIELDS = Set.of(
-            "Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition");
+            "Sid",
+            "Effect",
+            "Principal",
+            "NotPrincipal",
+            "Action",
+            "NotAction",
+            "Resource",
+            "NotResource",
+            "Condition");
 
     private final String text;
     private final String version;
@@ -191,8 +200,16 @@ public final class BucketPolicy {
             }
         }
         return new PolicyStatement(
-                sid, "Allow".equals(effect), principal, notPrincipal, actions, notAction, resources, notResource,
-                conditions, variables);
+                sid,
+                "Allow".equals(effect),
+                principal,
+                notPrincipal,
+                actions,
+                notAction,
+                resources,
+                notResource,
+                conditions,
+                variables);
     }
 
     /** Whether the statement uses the Not form of a field; exactly one of the pair must be present. */

@@ -69,8 +69,8 @@ public enum CannedAcl {
                 grants.add(new Grant(new Grantee.Group(Grantee.ALL_USERS), Permission.READ));
                 grants.add(new Grant(new Grantee.Group(Grantee.ALL_USERS), Permission.WRITE));
             }
-            case AUTHENTICATED_READ -> grants.add(
-                    new Grant(new Grantee.Group(Grantee.AUTHENTICATED_USERS), Permission.READ));
+            case AUTHENTICATED_READ ->
+                grants.add(new Grant(new Grantee.Group(Grantee.AUTHENTICATED_USERS), Permission.READ));
             case BUCKET_OWNER_READ, BUCKET_OWNER_FULL_CONTROL -> {
                 if (!forBucket && !bucketOwner.id().equals(owner.id())) {
                     grants.add(new Grant(

@@ -30,7 +30,8 @@ final class Glob {
                 star = p++;
                 resume = t;
             } else if (p < pattern.length()
-                    && (pattern.charAt(p) == '?' && !isLiteral(literal, p) || same(pattern.charAt(p), text.charAt(t), ignoreCase))) {
+                    && (pattern.charAt(p) == '?' && !isLiteral(literal, p)
+                            || same(pattern.charAt(p), text.charAt(t), ignoreCase))) {
                 p++;
                 t++;
             } else if (star >= 0) {

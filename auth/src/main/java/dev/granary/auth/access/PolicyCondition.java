@@ -36,9 +36,19 @@ public record PolicyCondition(
 
     /** Keys whose fixed values confine a statement to known parties, per AWS's definition of "public". */
     private static final Set<String> RESTRICTING_KEYS = Set.of(
-            "aws:sourceip", "aws:sourcearn", "aws:sourcevpc", "aws:sourcevpce", "aws:sourceowner",
-            "aws:sourceaccount", "aws:userid", "aws:principalorgid", "aws:principalaccount", "aws:principalarn",
-            "aws:principalorgpaths", "s3:x-amz-server-side-encryption-aws-kms-key-id", "s3:dataaccesspointarn",
+            "aws:sourceip",
+            "aws:sourcearn",
+            "aws:sourcevpc",
+            "aws:sourcevpce",
+            "aws:sourceowner",
+            "aws:sourceaccount",
+            "aws:userid",
+            "aws:principalorgid",
+            "aws:principalaccount",
+            "aws:principalarn",
+            "aws:principalorgpaths",
+            "s3:x-amz-server-side-encryption-aws-kms-key-id",
+            "s3:dataaccesspointarn",
             "s3:dataaccesspointaccount");
 
     /** The set qualifier of a multi-valued key. */
@@ -124,7 +134,7 @@ public record PolicyCondition(
                 case STRING_EQUALS, STRING_NOT_EQUALS, BINARY_EQUALS -> actual.equals(expected);
                 case STRING_EQUALS_IGNORE_CASE, STRING_NOT_EQUALS_IGNORE_CASE -> actual.equalsIgnoreCase(expected);
                 case STRING_LIKE, STRING_NOT_LIKE, ARN_EQUALS, ARN_LIKE, ARN_NOT_EQUALS, ARN_NOT_LIKE ->
-                        Glob.matches(expected, actual, false);
+                    Glob.matches(expected, actual, false);
                 case NUMERIC_EQUALS, NUMERIC_NOT_EQUALS -> compareNumbers(actual, expected, c -> c == 0);
                 case NUMERIC_LESS_THAN -> compareNumbers(actual, expected, c -> c < 0);
                 case NUMERIC_LESS_THAN_EQUALS -> compareNumbers(actual, expected, c -> c <= 0);
@@ -226,9 +236,10 @@ public record PolicyCondition(
         return switch (qualifier) {
             case FOR_ALL_VALUES -> actual.stream().allMatch(v -> kind.negated() != matchesAny(v, request));
             case FOR_ANY_VALUE -> actual.stream().anyMatch(v -> kind.negated() != matchesAny(v, request));
-            case NONE -> kind.negated()
-                    ? actual.stream().noneMatch(v -> matchesAny(v, request))
-                    : actual.stream().anyMatch(v -> matchesAny(v, request));
+            case NONE ->
+                kind.negated()
+                        ? actual.stream().noneMatch(v -> matchesAny(v, request))
+                        : actual.stream().anyMatch(v -> matchesAny(v, request));
         };
     }
 
@@ -262,11 +273,15 @@ public record PolicyCondition(
      */
     boolean restrictsPrincipal() {
         String lowerKey = key.toLowerCase(Locale.ROOT);
-        if (kind.negated() || ifExists || qualifier == Qualifier.FOR_ALL_VALUES || !RESTRICTING_KEYS.contains(lowerKey)) {
+        if (kind.negated()
+                || ifExists
+                || qualifier == Qualifier.FOR_ALL_VALUES
+                || !RESTRICTING_KEYS.contains(lowerKey)) {
             return false;
         }
         if (lowerKey.equals("aws:sourceip")) {
-            return kind == Kind.IP_ADDRESS && values.stream().map(IpRange::parse).allMatch(r -> r != null && r.isNarrow());
+            return kind == Kind.IP_ADDRESS
+                    && values.stream().map(IpRange::parse).allMatch(r -> r != null && r.isNarrow());
         }
         return switch (kind) {
             case STRING_EQUALS, STRING_EQUALS_IGNORE_CASE, ARN_EQUALS -> true;

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  */
 public record PolicyPrincipal(boolean everyone, List<String> accounts, List<String> users) {
 
-    private static final Pattern IAM_ARN = Pattern.compile("arn:aws:iam::([^:\\s]+):(root|user/(.+)|role/.+|assumed-role/.+)");
+    private static final Pattern IAM_ARN =
+            Pattern.compile("arn:aws:iam::([^:\\s]+):(root|user/(.+)|role/.+|assumed-role/.+)");
     private static final Pattern ID = Pattern.compile("[^\\s:/*]+");
 
     /** Copies the lists. */

@@ -134,22 +134,47 @@ public final class S3Operations {
         }
         // Object writes: WRITE on the bucket.
         for (String op : new String[] {
-            "PutObject", "PostObject", "CopyObject", "CreateMultipartUpload", "UploadPart", "UploadPartCopy",
+            "PutObject",
+            "PostObject",
+            "CopyObject",
+            "CreateMultipartUpload",
+            "UploadPart",
+            "UploadPartCopy",
             "CompleteMultipartUpload"
         }) {
             put(new OperationAccess(op, "s3:PutObject", null, Scope.OBJECT, AclTarget.BUCKET, Permission.WRITE, false));
         }
         put(new OperationAccess(
-                "DeleteObject", "s3:DeleteObject", "s3:DeleteObjectVersion", Scope.OBJECT, AclTarget.BUCKET,
-                Permission.WRITE, false));
+                "DeleteObject",
+                "s3:DeleteObject",
+                "s3:DeleteObjectVersion",
+                Scope.OBJECT,
+                AclTarget.BUCKET,
+                Permission.WRITE,
+                false));
         put(new OperationAccess(
-                "DeleteObjects", "s3:DeleteObject", "s3:DeleteObjectVersion", Scope.OBJECT, AclTarget.BUCKET,
-                Permission.WRITE, false));
+                "DeleteObjects",
+                "s3:DeleteObject",
+                "s3:DeleteObjectVersion",
+                Scope.OBJECT,
+                AclTarget.BUCKET,
+                Permission.WRITE,
+                false));
         put(new OperationAccess(
-                "AbortMultipartUpload", "s3:AbortMultipartUpload", null, Scope.OBJECT, AclTarget.BUCKET,
-                Permission.WRITE, false));
+                "AbortMultipartUpload",
+                "s3:AbortMultipartUpload",
+                null,
+                Scope.OBJECT,
+                AclTarget.BUCKET,
+                Permission.WRITE,
+                false));
         put(new OperationAccess(
-                "ListParts", "s3:ListMultipartUploadParts", null, Scope.OBJECT, AclTarget.BUCKET, Permission.READ,
+                "ListParts",
+                "s3:ListMultipartUploadParts",
+                null,
+                Scope.OBJECT,
+                AclTarget.BUCKET,
+                Permission.READ,
                 false));
         // Object reads: the object's ACL.
         object("GetObject", "s3:GetObject", "s3:GetObjectVersion", Permission.READ);

@@ -38,7 +38,8 @@ class AccessEvaluatorTest {
     }
 
     private static AccessEvaluator.BucketState bucket(Acl acl, String policy, BlockPublicAccess bpa) {
-        return new AccessEvaluator.BucketState(ALICE, acl, policy == null ? null : BucketPolicy.parse(policy, "b"), bpa);
+        return new AccessEvaluator.BucketState(
+                ALICE, acl, policy == null ? null : BucketPolicy.parse(policy, "b"), bpa);
     }
 
     private static AccessEvaluator.BucketState privateBucket() {
@@ -57,16 +58,32 @@ class AccessEvaluatorTest {
 
     @Test
     void bucketOwnerMayDoEverythingOnAPrivateBucketOthersNothing() {
-        for (String op : List.of("ListObjectsV2", "PutObject", "DeleteObject", "GetBucketAcl", "PutBucketTagging",
-                "DeleteBucket", "GetBucketPolicy")) {
-            assertThat(evaluator.evaluate(request(ALICE_R, op, "k"), privateBucket(), null).allowed())
-                    .as(op).isTrue();
-            assertThat(evaluator.evaluate(request(BOB_R, op, "k"), privateBucket(), null).allowed())
-                    .as(op).isFalse();
-            assertThat(evaluator.evaluate(request(Requester.ANONYMOUS, op, "k"), privateBucket(), null).allowed())
-                    .as(op).isFalse();
+        for (String op : List.of(
+                "ListObjectsV2",
+                "PutObject",
+                "DeleteObject",
+                "GetBucketAcl",
+                "PutBucketTagging",
+                "DeleteBucket",
+                "GetBucketPolicy")) {
+            assertThat(evaluator
+                            .evaluate(request(ALICE_R, op, "k"), privateBucket(), null)
+                            .allowed())
+                    .as(op)
+                    .isTrue();
+            assertThat(evaluator
+                            .evaluate(request(BOB_R, op, "k"), privateBucket(), null)
+                            .allowed())
+                    .as(op)
+                    .isFalse();
+            assertThat(evaluator
+                            .evaluate(request(Requester.ANONYMOUS, op, "k"), privateBucket(), null)
+                            .allowed())
+                    .as(op)
+                    .isFalse();
         }
-        assertThat(evaluator.evaluate(request(ALICE_R, "GetObject", "k"), privateBucket(), object(Acl.privateAcl(ALICE))))
+        assertThat(evaluator.evaluate(
+                        request(ALICE_R, "GetObject", "k"), privateBucket(), object(Acl.privateAcl(ALICE))))
                 .isEqualTo(new AccessEvaluator.Decision(true, AccessEvaluator.Reason.OBJECT_OWNER, "s3:GetObject"));
     }
 
@@ -83,10 +100,17 @@ class AccessEvaluatorTest {
 
     @Test
     void serviceOperationsNeedOnlyASignature() {
-        assertThat(evaluator.evaluate(request(BOB_R, "ListBuckets", null), null, null).allowed()).isTrue();
-        assertThat(evaluator.evaluate(request(Requester.ANONYMOUS, "CreateBucket", null), null, null).allowed())
+        assertThat(evaluator
+                        .evaluate(request(BOB_R, "ListBuckets", null), null, null)
+                        .allowed())
+                .isTrue();
+        assertThat(evaluator
+                        .evaluate(request(Requester.ANONYMOUS, "CreateBucket", null), null, null)
+                        .allowed())
                 .isFalse();
-        assertThat(evaluator.evaluate(request(Requester.ANONYMOUS, "PreflightRequest", null), null, null).reason())
+        assertThat(evaluator
+                        .evaluate(request(Requester.ANONYMOUS, "PreflightRequest", null), null, null)
+                        .reason())
                 .isEqualTo(AccessEvaluator.Reason.UNCHECKED);
         assertThatThrownBy(() -> evaluator.evaluate(request(BOB_R, "FlyToTheMoon", null), null, null))
                 .isInstanceOf(IllegalArgumentException.class);
@@ -94,32 +118,57 @@ class AccessEvaluatorTest {
 
     @Test
     void bucketAclGrantsListingAndObjectWrites() {
-        Acl acl = new Acl(ALICE, List.of(
-                new Grant(ALICE.asGrantee(), Permission.FULL_CONTROL),
-                new Grant(BOB.asGrantee(), Permission.WRITE),
-                new Grant(new Grantee.Group(Grantee.ALL_USERS), Permission.READ)));
+        Acl acl = new Acl(
+                ALICE,
+                List.of(
+                        new Grant(ALICE.asGrantee(), Permission.FULL_CONTROL),
+                        new Grant(BOB.asGrantee(), Permission.WRITE),
+                        new Grant(new Grantee.Group(Grantee.ALL_USERS), Permission.READ)));
         AccessEvaluator.BucketState b = bucket(acl, null, null);
 
         assertThat(evaluator.evaluate(request(BOB_R, "PutObject", "k"), b, null).reason())
                 .isEqualTo(AccessEvaluator.Reason.BUCKET_ACL);
-        assertThat(evaluator.evaluate(request(BOB_R, "DeleteObjects", "k"), b, null).allowed()).isTrue();
-        assertThat(evaluator.evaluate(request(Requester.ANONYMOUS, "ListObjects", null), b, null).allowed()).isTrue();
-        assertThat(evaluator.evaluate(request(Requester.ANONYMOUS, "PutObject", "k"), b, null).allowed()).isFalse();
-        assertThat(evaluator.evaluate(request(BOB_R, "PutBucketAcl", null), b, null).allowed()).isFalse();
-        assertThat(evaluator.evaluate(request(BOB_R, "GetBucketTagging", null), b, null).allowed()).isFalse();
+        assertThat(evaluator
+                        .evaluate(request(BOB_R, "DeleteObjects", "k"), b, null)
+                        .allowed())
+                .isTrue();
+        assertThat(evaluator
+                        .evaluate(request(Requester.ANONYMOUS, "ListObjects", null), b, null)
+                        .allowed())
+                .isTrue();
+        assertThat(evaluator
+                        .evaluate(request(Requester.ANONYMOUS, "PutObject", "k"), b, null)
+                        .allowed())
+                .isFalse();
+        assertThat(evaluator
+                        .evaluate(request(BOB_R, "PutBucketAcl", null), b, null)
+                        .allowed())
+                .isFalse();
+        assertThat(evaluator
+                        .evaluate(request(BOB_R, "GetBucketTagging", null), b, null)
+                        .allowed())
+                .isFalse();
     }
 
     @Test
     void ignorePublicAclsMakesPublicGrantsCountAsAbsent() {
-        AccessEvaluator.BucketState open = bucket(CannedAcl.PUBLIC_READ.toAcl(ALICE, ALICE, true), null,
+        AccessEvaluator.BucketState open = bucket(
+                CannedAcl.PUBLIC_READ.toAcl(ALICE, ALICE, true),
+                null,
                 new BlockPublicAccess(false, true, false, false));
         Acl publicObject = CannedAcl.PUBLIC_READ.toAcl(ALICE, ALICE, false);
 
-        assertThat(evaluator.evaluate(request(Requester.ANONYMOUS, "ListObjectsV2", null), open, null).allowed())
+        assertThat(evaluator
+                        .evaluate(request(Requester.ANONYMOUS, "ListObjectsV2", null), open, null)
+                        .allowed())
                 .isFalse();
-        assertThat(evaluator.evaluate(request(Requester.ANONYMOUS, "GetObject", "k"), open, object(publicObject)).allowed())
+        assertThat(evaluator
+                        .evaluate(request(Requester.ANONYMOUS, "GetObject", "k"), open, object(publicObject))
+                        .allowed())
                 .isFalse();
-        assertThat(evaluator.evaluate(request(Requester.ANONYMOUS, "GetObject", "k"), privateBucket(), object(publicObject)).reason())
+        assertThat(evaluator
+                        .evaluate(request(Requester.ANONYMOUS, "GetObject", "k"), privateBucket(), object(publicObject))
+                        .reason())
                 .isEqualTo(AccessEvaluator.Reason.OBJECT_ACL);
     }
 
@@ -127,18 +176,29 @@ class AccessEvaluatorTest {
     void objectsBelongToTheirUploader() {
         Acl bobsObject = Acl.privateAcl(BOB);
 
-        assertThat(evaluator.evaluate(request(BOB_R, "GetObject", "k"), privateBucket(), object(bobsObject)).reason())
+        assertThat(evaluator
+                        .evaluate(request(BOB_R, "GetObject", "k"), privateBucket(), object(bobsObject))
+                        .reason())
                 .isEqualTo(AccessEvaluator.Reason.OBJECT_OWNER);
         // The bucket owner may delete it (a bucket write) but not read it without a grant, as in S3.
-        assertThat(evaluator.evaluate(request(ALICE_R, "DeleteObject", "k"), privateBucket(), object(bobsObject)).allowed())
+        assertThat(evaluator
+                        .evaluate(request(ALICE_R, "DeleteObject", "k"), privateBucket(), object(bobsObject))
+                        .allowed())
                 .isTrue();
-        assertThat(evaluator.evaluate(request(ALICE_R, "GetObject", "k"), privateBucket(), object(bobsObject)).allowed())
+        assertThat(evaluator
+                        .evaluate(request(ALICE_R, "GetObject", "k"), privateBucket(), object(bobsObject))
+                        .allowed())
                 .isFalse();
         Acl shared = CannedAcl.BUCKET_OWNER_READ.toAcl(BOB, ALICE, false);
-        assertThat(evaluator.evaluate(request(ALICE_R, "GetObject", "k"), privateBucket(), object(shared)).reason())
+        assertThat(evaluator
+                        .evaluate(request(ALICE_R, "GetObject", "k"), privateBucket(), object(shared))
+                        .reason())
                 .isEqualTo(AccessEvaluator.Reason.OBJECT_ACL);
         // A missing object (the handler answers 404) is the bucket owner's to ask about.
-        assertThat(evaluator.evaluate(request(ALICE_R, "HeadObject", "k"), privateBucket(), null).allowed()).isTrue();
+        assertThat(evaluator
+                        .evaluate(request(ALICE_R, "HeadObject", "k"), privateBucket(), null)
+                        .allowed())
+                .isTrue();
     }
 
     @Test
@@ -150,42 +210,66 @@ class AccessEvaluatorTest {
                         + "{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:*\",\"Resource\":\"arn:aws:s3:::b/locked/*\"}]}",
                 null);
 
-        assertThat(evaluator.evaluate(request(BOB_R, "GetObject", "k"), b, object(Acl.privateAcl(ALICE))).reason())
+        assertThat(evaluator
+                        .evaluate(request(BOB_R, "GetObject", "k"), b, object(Acl.privateAcl(ALICE)))
+                        .reason())
                 .isEqualTo(AccessEvaluator.Reason.BUCKET_POLICY);
-        assertThat(evaluator.evaluate(request(CAROL_R, "GetObject", "k"), b, object(Acl.privateAcl(ALICE))).allowed())
+        assertThat(evaluator
+                        .evaluate(request(CAROL_R, "GetObject", "k"), b, object(Acl.privateAcl(ALICE)))
+                        .allowed())
                 .isFalse();
-        assertThat(evaluator.evaluate(request(ALICE_R, "PutObject", "locked/x"), b, null).reason())
+        assertThat(evaluator
+                        .evaluate(request(ALICE_R, "PutObject", "locked/x"), b, null)
+                        .reason())
                 .isEqualTo(AccessEvaluator.Reason.EXPLICIT_DENY);
-        assertThat(evaluator.evaluate(request(Requester.ANONYMOUS, "PutObject", "locked/x"), b, null).allowed()).isFalse();
-        assertThat(evaluator.evaluate(request(Requester.ANONYMOUS, "PutObject", "open/x"), b, null).reason())
+        assertThat(evaluator
+                        .evaluate(request(Requester.ANONYMOUS, "PutObject", "locked/x"), b, null)
+                        .allowed())
+                .isFalse();
+        assertThat(evaluator
+                        .evaluate(request(Requester.ANONYMOUS, "PutObject", "open/x"), b, null)
+                        .reason())
                 .isEqualTo(AccessEvaluator.Reason.BUCKET_ACL);
     }
 
     @Test
     void bucketPolicyDoesNotReachObjectsOfOtherOwners() {
-        AccessEvaluator.BucketState b = bucket(Acl.privateAcl(ALICE),
-                policy("Allow", "\"*\"", "s3:GetObject", "arn:aws:s3:::b/*", null), null);
+        AccessEvaluator.BucketState b =
+                bucket(Acl.privateAcl(ALICE), policy("Allow", "\"*\"", "s3:GetObject", "arn:aws:s3:::b/*", null), null);
 
-        assertThat(evaluator.evaluate(request(CAROL_R, "GetObject", "k"), b, object(Acl.privateAcl(ALICE))).allowed())
+        assertThat(evaluator
+                        .evaluate(request(CAROL_R, "GetObject", "k"), b, object(Acl.privateAcl(ALICE)))
+                        .allowed())
                 .isTrue();
-        assertThat(evaluator.evaluate(request(CAROL_R, "GetObject", "k"), b, object(Acl.privateAcl(BOB))).allowed())
+        assertThat(evaluator
+                        .evaluate(request(CAROL_R, "GetObject", "k"), b, object(Acl.privateAcl(BOB)))
+                        .allowed())
                 .isFalse();
     }
 
     @Test
     void rootOfOwnerAccountKeepsPolicyOperationsOthersNeverGetThem() {
-        AccessEvaluator.BucketState b = bucket(Acl.privateAcl(ALICE),
+        AccessEvaluator.BucketState b = bucket(
+                Acl.privateAcl(ALICE),
                 "{\"Statement\":[{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:*\",\"Resource\":\"arn:aws:s3:::b\"},"
                         + "{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:PutBucketPolicy\",\"Resource\":\"arn:aws:s3:::b\"}]}",
                 null);
 
-        assertThat(evaluator.evaluate(request(ALICE_R, "PutBucketPolicy", null), b, null).allowed()).isTrue();
-        assertThat(evaluator.evaluate(request(ALICE_R, "GetBucketTagging", null), b, null).reason())
-                .isEqualTo(AccessEvaluator.Reason.EXPLICIT_DENY);
-        assertThat(evaluator.evaluate(request(new Requester("alice-id", "dev", false), "DeleteBucketPolicy", null), b, null)
+        assertThat(evaluator
+                        .evaluate(request(ALICE_R, "PutBucketPolicy", null), b, null)
+                        .allowed())
+                .isTrue();
+        assertThat(evaluator
+                        .evaluate(request(ALICE_R, "GetBucketTagging", null), b, null)
                         .reason())
                 .isEqualTo(AccessEvaluator.Reason.EXPLICIT_DENY);
-        assertThat(evaluator.evaluate(request(BOB_R, "PutBucketPolicy", null), b, null).reason())
+        assertThat(evaluator
+                        .evaluate(request(new Requester("alice-id", "dev", false), "DeleteBucketPolicy", null), b, null)
+                        .reason())
+                .isEqualTo(AccessEvaluator.Reason.EXPLICIT_DENY);
+        assertThat(evaluator
+                        .evaluate(request(BOB_R, "PutBucketPolicy", null), b, null)
+                        .reason())
                 .isEqualTo(AccessEvaluator.Reason.OWNER_ACCOUNT_ONLY);
     }
 
@@ -196,59 +280,139 @@ class AccessEvaluatorTest {
                 bucket(Acl.privateAcl(ALICE), publicRead, new BlockPublicAccess(false, false, false, true));
         AccessEvaluator.BucketState open = bucket(Acl.privateAcl(ALICE), publicRead, null);
 
-        assertThat(evaluator.evaluate(request(Requester.ANONYMOUS, "ListObjectsV2", null), open, null).allowed()).isTrue();
-        assertThat(evaluator.evaluate(request(Requester.ANONYMOUS, "ListObjectsV2", null), restricted, null).allowed())
+        assertThat(evaluator
+                        .evaluate(request(Requester.ANONYMOUS, "ListObjectsV2", null), open, null)
+                        .allowed())
+                .isTrue();
+        assertThat(evaluator
+                        .evaluate(request(Requester.ANONYMOUS, "ListObjectsV2", null), restricted, null)
+                        .allowed())
                 .isFalse();
-        assertThat(evaluator.evaluate(request(BOB_R, "ListObjectsV2", null), restricted, null).allowed()).isFalse();
+        assertThat(evaluator
+                        .evaluate(request(BOB_R, "ListObjectsV2", null), restricted, null)
+                        .allowed())
+                .isFalse();
         // A non-public policy naming another account is unaffected.
-        AccessEvaluator.BucketState named = bucket(Acl.privateAcl(ALICE),
+        AccessEvaluator.BucketState named = bucket(
+                Acl.privateAcl(ALICE),
                 policy("Allow", "{\"AWS\":\"bob-id\"}", "s3:ListBucket", "arn:aws:s3:::b", null),
                 new BlockPublicAccess(false, false, false, true));
-        assertThat(evaluator.evaluate(request(BOB_R, "ListObjectsV2", null), named, null).allowed()).isTrue();
+        assertThat(evaluator
+                        .evaluate(request(BOB_R, "ListObjectsV2", null), named, null)
+                        .allowed())
+                .isTrue();
     }
 
     @Test
     void conditionContextComesFromTheRequest() {
-        String p = "{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:ListBucket\",\"Resource\":\"arn:aws:s3:::b\","
-                + "\"Condition\":{\"StringEquals\":{\"s3:prefix\":\"public/\",\"s3:signatureversion\":\"AWS4-HMAC-SHA256\"},"
-                + "\"IpAddress\":{\"aws:SourceIp\":\"192.0.2.0/24\"},\"Bool\":{\"aws:SecureTransport\":\"true\"},"
-                + "\"DateLessThan\":{\"aws:CurrentTime\":\"2031-01-01T00:00:00Z\"}}}]}";
+        String p =
+                "{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:ListBucket\",\"Resource\":\"arn:aws:s3:::b\","
+                        + "\"Condition\":{\"StringEquals\":{\"s3:prefix\":\"public/\",\"s3:signatureversion\":\"AWS4-HMAC-SHA256\"},"
+                        + "\"IpAddress\":{\"aws:SourceIp\":\"192.0.2.0/24\"},\"Bool\":{\"aws:SecureTransport\":\"true\"},"
+                        + "\"DateLessThan\":{\"aws:CurrentTime\":\"2031-01-01T00:00:00Z\"}}}]}";
         AccessEvaluator.BucketState b = bucket(Acl.privateAcl(ALICE), p, null);
-        SignableRequest signedList = http("list-type=2&prefix=public%2F",
-                "authorization", "AWS4-HMAC-SHA256 Credential=x");
+        SignableRequest signedList =
+                http("list-type=2&prefix=public%2F", "authorization", "AWS4-HMAC-SHA256 Credential=x");
         AccessEvaluator.Request ok = new AccessEvaluator.Request(
                 BOB_R, "ListObjectsV2", "b", null, null, signedList, "192.0.2.99", true, false, null);
 
         assertThat(evaluator.evaluate(ok, b, null).allowed()).isTrue();
-        assertThat(evaluator.evaluate(new AccessEvaluator.Request(
-                                BOB_R, "ListObjectsV2", "b", null, null, signedList, "198.51.100.1", true, false, null), b, null)
+        assertThat(evaluator
+                        .evaluate(
+                                new AccessEvaluator.Request(
+                                        BOB_R,
+                                        "ListObjectsV2",
+                                        "b",
+                                        null,
+                                        null,
+                                        signedList,
+                                        "198.51.100.1",
+                                        true,
+                                        false,
+                                        null),
+                                b,
+                                null)
                         .allowed())
                 .isFalse();
-        assertThat(evaluator.evaluate(new AccessEvaluator.Request(
-                                BOB_R, "ListObjectsV2", "b", null, null, signedList, "192.0.2.99", false, false, null), b, null)
+        assertThat(evaluator
+                        .evaluate(
+                                new AccessEvaluator.Request(
+                                        BOB_R,
+                                        "ListObjectsV2",
+                                        "b",
+                                        null,
+                                        null,
+                                        signedList,
+                                        "192.0.2.99",
+                                        false,
+                                        false,
+                                        null),
+                                b,
+                                null)
                         .allowed())
                 .isFalse();
-        assertThat(evaluator.evaluate(new AccessEvaluator.Request(
-                                BOB_R, "ListObjectsV2", "b", null, null, http("prefix=private%2F",
-                                        "authorization", "AWS4-HMAC-SHA256 Credential=x"), "192.0.2.99", true, false, null), b, null)
+        assertThat(evaluator
+                        .evaluate(
+                                new AccessEvaluator.Request(
+                                        BOB_R,
+                                        "ListObjectsV2",
+                                        "b",
+                                        null,
+                                        null,
+                                        http("prefix=private%2F", "authorization", "AWS4-HMAC-SHA256 Credential=x"),
+                                        "192.0.2.99",
+                                        true,
+                                        false,
+                                        null),
+                                b,
+                                null)
                         .allowed())
                 .isFalse();
-        assertThat(evaluator.evaluate(new AccessEvaluator.Request(
-                                BOB_R, "ListObjectsV2", "b", null, null, http("prefix=public%2F",
-                                        "authorization", "AWS AKID:sig"), "192.0.2.99", true, false, null), b, null)
+        assertThat(evaluator
+                        .evaluate(
+                                new AccessEvaluator.Request(
+                                        BOB_R,
+                                        "ListObjectsV2",
+                                        "b",
+                                        null,
+                                        null,
+                                        http("prefix=public%2F", "authorization", "AWS AKID:sig"),
+                                        "192.0.2.99",
+                                        true,
+                                        false,
+                                        null),
+                                b,
+                                null)
                         .allowed())
                 .isFalse();
     }
 
     @Test
     void contextCarriesPrincipalHeadersTagsAndExtras() {
-        SignableRequest put = http("versionId=v1",
-                "x-amz-acl", "public-read", "x-amz-tagging", "team=a%20b&env=prod", "user-agent", "aws-cli",
-                "referer", "https://example.com/");
-        AccessEvaluator.Request r = new AccessEvaluator.Request(new Requester("bob-id", "dev", false), "PutObject", "b",
-                "k", "v1", put, "2001:db8::1", false, false, Map.of("Custom:Key", List.of("v")));
+        SignableRequest put = http(
+                "versionId=v1",
+                "x-amz-acl",
+                "public-read",
+                "x-amz-tagging",
+                "team=a%20b&env=prod",
+                "user-agent",
+                "aws-cli",
+                "referer",
+                "https://example.com/");
+        AccessEvaluator.Request r = new AccessEvaluator.Request(
+                new Requester("bob-id", "dev", false),
+                "PutObject",
+                "b",
+                "k",
+                "v1",
+                put,
+                "2001:db8::1",
+                false,
+                false,
+                Map.of("Custom:Key", List.of("v")));
 
-        Map<String, List<String>> ctx = evaluator.context(r, new AccessEvaluator.ObjectState(Acl.privateAcl(BOB), Map.of("old", "1")));
+        Map<String, List<String>> ctx =
+                evaluator.context(r, new AccessEvaluator.ObjectState(Acl.privateAcl(BOB), Map.of("old", "1")));
 
         assertThat(ctx)
                 .containsEntry("aws:username", List.of("dev"))
@@ -271,14 +435,22 @@ class AccessEvaluatorTest {
 
     @Test
     void versionIdSelectsTheVersionedAction() {
-        AccessEvaluator.BucketState b = bucket(Acl.privateAcl(ALICE),
-                policy("Allow", "\"*\"", "s3:GetObjectVersion", "arn:aws:s3:::b/*", null), null);
+        AccessEvaluator.BucketState b = bucket(
+                Acl.privateAcl(ALICE), policy("Allow", "\"*\"", "s3:GetObjectVersion", "arn:aws:s3:::b/*", null), null);
         AccessEvaluator.Request versioned = new AccessEvaluator.Request(
                 CAROL_R, "GetObject", "b", "k", "3", http("versionId=3"), "192.0.2.1", true, false, null);
 
-        assertThat(evaluator.evaluate(versioned, b, object(Acl.privateAcl(ALICE))).action()).isEqualTo("s3:GetObjectVersion");
-        assertThat(evaluator.evaluate(versioned, b, object(Acl.privateAcl(ALICE))).allowed()).isTrue();
-        assertThat(evaluator.evaluate(request(CAROL_R, "GetObject", "k"), b, object(Acl.privateAcl(ALICE))).allowed())
+        assertThat(evaluator
+                        .evaluate(versioned, b, object(Acl.privateAcl(ALICE)))
+                        .action())
+                .isEqualTo("s3:GetObjectVersion");
+        assertThat(evaluator
+                        .evaluate(versioned, b, object(Acl.privateAcl(ALICE)))
+                        .allowed())
+                .isTrue();
+        assertThat(evaluator
+                        .evaluate(request(CAROL_R, "GetObject", "k"), b, object(Acl.privateAcl(ALICE)))
+                        .allowed())
                 .isFalse();
     }
 
@@ -286,7 +458,8 @@ class AccessEvaluatorTest {
     void theRequestsVersionIdNotItsQueryDecidesTheActionAndS3VersionId() {
         // A DeleteObjects entry or a copy source names a version its request line (POST /b?delete, PUT /b/k) does
         // not; and a check that names none is not about the version a query might carry.
-        AccessEvaluator.BucketState b = bucket(Acl.privateAcl(ALICE),
+        AccessEvaluator.BucketState b = bucket(
+                Acl.privateAcl(ALICE),
                 "{\"Version\":\"2012-10-17\",\"Statement\":["
                         + "{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:*\",\"Resource\":\"arn:aws:s3:::b/*\"},"
                         + "{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:DeleteObjectVersion\","
@@ -313,36 +486,79 @@ class AccessEvaluatorTest {
 
     @Test
     void operationTableMapsOperationsToActionsAndAclPermissions() {
-        S3Operations.OperationAccess list = S3Operations.forOperation("ListObjectsV2").orElseThrow();
+        S3Operations.OperationAccess list =
+                S3Operations.forOperation("ListObjectsV2").orElseThrow();
         assertThat(list.action()).isEqualTo("s3:ListBucket");
         assertThat(list.aclTarget()).isEqualTo(S3Operations.AclTarget.BUCKET);
         assertThat(list.aclPermission()).isEqualTo(Permission.READ);
-        assertThat(S3Operations.forOperation("ListObjectVersions").orElseThrow().action()).isEqualTo("s3:ListBucketVersions");
-        assertThat(S3Operations.forOperation("DeleteObjects").orElseThrow().action()).isEqualTo("s3:DeleteObject");
-        for (String op : List.of("CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload", "CopyObject", "PostObject")) {
+        assertThat(S3Operations.forOperation("ListObjectVersions").orElseThrow().action())
+                .isEqualTo("s3:ListBucketVersions");
+        assertThat(S3Operations.forOperation("DeleteObjects").orElseThrow().action())
+                .isEqualTo("s3:DeleteObject");
+        for (String op :
+                List.of("CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload", "CopyObject", "PostObject")) {
             S3Operations.OperationAccess a = S3Operations.forOperation(op).orElseThrow();
             assertThat(a.action()).as(op).isEqualTo("s3:PutObject");
             assertThat(a.aclPermission()).as(op).isEqualTo(Permission.WRITE);
         }
-        assertThat(S3Operations.forOperation("AbortMultipartUpload").orElseThrow().action()).isEqualTo("s3:AbortMultipartUpload");
-        assertThat(S3Operations.forOperation("ListParts").orElseThrow().action()).isEqualTo("s3:ListMultipartUploadParts");
-        assertThat(S3Operations.forOperation("GetObjectTagging").orElseThrow().aclPermission()).isEqualTo(Permission.READ);
-        assertThat(S3Operations.forOperation("GetBucketAcl").orElseThrow().aclPermission()).isEqualTo(Permission.READ_ACP);
-        assertThat(S3Operations.forOperation("PutObjectAcl").orElseThrow().aclPermission()).isEqualTo(Permission.WRITE_ACP);
-        assertThat(S3Operations.forOperation("PutBucketPolicy").orElseThrow().ownerAccountOnly()).isTrue();
-        assertThat(S3Operations.forOperation("DeleteBucketTagging").orElseThrow().action()).isEqualTo("s3:PutBucketTagging");
+        assertThat(S3Operations.forOperation("AbortMultipartUpload")
+                        .orElseThrow()
+                        .action())
+                .isEqualTo("s3:AbortMultipartUpload");
+        assertThat(S3Operations.forOperation("ListParts").orElseThrow().action())
+                .isEqualTo("s3:ListMultipartUploadParts");
+        assertThat(S3Operations.forOperation("GetObjectTagging").orElseThrow().aclPermission())
+                .isEqualTo(Permission.READ);
+        assertThat(S3Operations.forOperation("GetBucketAcl").orElseThrow().aclPermission())
+                .isEqualTo(Permission.READ_ACP);
+        assertThat(S3Operations.forOperation("PutObjectAcl").orElseThrow().aclPermission())
+                .isEqualTo(Permission.WRITE_ACP);
+        assertThat(S3Operations.forOperation("PutBucketPolicy").orElseThrow().ownerAccountOnly())
+                .isTrue();
+        assertThat(S3Operations.forOperation("DeleteBucketTagging")
+                        .orElseThrow()
+                        .action())
+                .isEqualTo("s3:PutBucketTagging");
         assertThat(S3Operations.forOperation("Health")).isEmpty();
     }
 
     @Test
     void everyTableActionIsAnActionPoliciesMayName() {
-        for (String op : List.of("ListBuckets", "CreateBucket", "HeadBucket", "DeleteBucket", "GetBucketLocation",
-                "GetBucketVersioning", "GetBucketAcl", "PutBucketCors", "GetBucketCors", "DeleteBucketCors",
-                "PutBucketTagging", "GetBucketTagging", "DeleteBucketTagging", "ListObjects", "ListObjectVersions",
-                "ListMultipartUploads", "PutObject", "CopyObject", "GetObject", "HeadObject", "DeleteObject",
-                "DeleteObjects", "GetObjectAcl", "GetObjectAttributes", "PutObjectTagging", "GetObjectTagging",
-                "DeleteObjectTagging", "CreateMultipartUpload", "UploadPart", "UploadPartCopy",
-                "CompleteMultipartUpload", "AbortMultipartUpload", "ListParts", "PostObject")) {
+        for (String op : List.of(
+                "ListBuckets",
+                "CreateBucket",
+                "HeadBucket",
+                "DeleteBucket",
+                "GetBucketLocation",
+                "GetBucketVersioning",
+                "GetBucketAcl",
+                "PutBucketCors",
+                "GetBucketCors",
+                "DeleteBucketCors",
+                "PutBucketTagging",
+                "GetBucketTagging",
+                "DeleteBucketTagging",
+                "ListObjects",
+                "ListObjectVersions",
+                "ListMultipartUploads",
+                "PutObject",
+                "CopyObject",
+                "GetObject",
+                "HeadObject",
+                "DeleteObject",
+                "DeleteObjects",
+                "GetObjectAcl",
+                "GetObjectAttributes",
+                "PutObjectTagging",
+                "GetObjectTagging",
+                "DeleteObjectTagging",
+                "CreateMultipartUpload",
+                "UploadPart",
+                "UploadPartCopy",
+                "CompleteMultipartUpload",
+                "AbortMultipartUpload",
+                "ListParts",
+                "PostObject")) {
             S3Operations.OperationAccess a = S3Operations.forOperation(op).orElseThrow();
             assertThat(S3Actions.typeOf(a.action())).as(op).isNotNull();
             if (a.versionedAction() != null) {

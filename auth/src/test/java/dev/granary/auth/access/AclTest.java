@@ -58,9 +58,12 @@ class AclTest {
                 .containsExactly(ownerFull(BOB), grant(ALICE.asGrantee(), Permission.READ));
         assertThat(CannedAcl.BUCKET_OWNER_FULL_CONTROL.toAcl(BOB, ALICE, false).grants())
                 .containsExactly(ownerFull(BOB), ownerFull(ALICE));
-        assertThat(CannedAcl.BUCKET_OWNER_FULL_CONTROL.toAcl(ALICE, ALICE, false).grants())
+        assertThat(CannedAcl.BUCKET_OWNER_FULL_CONTROL
+                        .toAcl(ALICE, ALICE, false)
+                        .grants())
                 .containsExactly(ownerFull(ALICE));
-        assertThat(CannedAcl.BUCKET_OWNER_READ.toAcl(ALICE, ALICE, true).grants()).containsExactly(ownerFull(ALICE));
+        assertThat(CannedAcl.BUCKET_OWNER_READ.toAcl(ALICE, ALICE, true).grants())
+                .containsExactly(ownerFull(ALICE));
         assertThat(CannedAcl.LOG_DELIVERY_WRITE.toAcl(ALICE, ALICE, true).grants())
                 .containsExactly(ownerFull(ALICE), grant(LOG, Permission.WRITE), grant(LOG, Permission.READ_ACP));
         assertThat(CannedAcl.fromHeader("public-read")).isEqualTo(CannedAcl.PUBLIC_READ);
@@ -90,8 +93,11 @@ class AclTest {
 
     @Test
     void noAclHeadersMeansNoAcl() {
-        assertThat(AclHeaders.parse(headers("content-type", "text/plain"), ALICE, ALICE, false)).isEmpty();
-        assertThat(AclHeaders.parse(headers("x-amz-acl", "public-read"), ALICE, ALICE, true).orElseThrow().isPublic())
+        assertThat(AclHeaders.parse(headers("content-type", "text/plain"), ALICE, ALICE, false))
+                .isEmpty();
+        assertThat(AclHeaders.parse(headers("x-amz-acl", "public-read"), ALICE, ALICE, true)
+                        .orElseThrow()
+                        .isPublic())
                 .isTrue();
     }
 
@@ -131,10 +137,12 @@ class AclTest {
         assertThat(acl.allows(Requester.ANONYMOUS, Permission.WRITE, false)).isFalse();
         assertThat(acl.allows(carol, Permission.WRITE, false)).isTrue();
         assertThat(acl.allows(carol, Permission.WRITE, true)).isFalse();
-        assertThat(acl.allows(Requester.account("bob-id"), Permission.READ_ACP, true)).isTrue();
+        assertThat(acl.allows(Requester.account("bob-id"), Permission.READ_ACP, true))
+                .isTrue();
         assertThat(acl.allows(carol, Permission.READ_ACP, false)).isFalse();
         assertThat(acl.allows(carol, Permission.WRITE_ACP, false)).isFalse();
-        assertThat(acl.allows(Requester.account("alice-id"), Permission.WRITE_ACP, true)).isTrue();
+        assertThat(acl.allows(Requester.account("alice-id"), Permission.WRITE_ACP, true))
+                .isTrue();
         assertThat(acl.isPublic()).isTrue();
     }
 
@@ -146,9 +154,11 @@ class AclTest {
         assertThat(acl.allows(alice, Permission.READ_ACP, false)).isTrue();
         assertThat(acl.allows(alice, Permission.WRITE_ACP, false)).isTrue();
         assertThat(acl.allows(alice, Permission.READ, false)).isFalse();
-        assertThat(acl.allows(Requester.account("bob-id"), Permission.WRITE, false)).isTrue();
+        assertThat(acl.allows(Requester.account("bob-id"), Permission.WRITE, false))
+                .isTrue();
         assertThat(acl.isPublic()).isFalse();
-        assertThat(new Acl(ALICE, List.of(grant(LOG, Permission.WRITE))).isPublic()).isFalse();
+        assertThat(new Acl(ALICE, List.of(grant(LOG, Permission.WRITE))).isPublic())
+                .isFalse();
     }
 
     @Test
@@ -165,12 +175,14 @@ class AclTest {
 
         assertThat(json)
                 .startsWith("{\"v\":1,\"owner\":{\"id\":\"id\\\"1\",\"displayName\":\"Ålice\"},\"grants\":[")
-                .contains("{\"type\":\"Group\",\"uri\":\"http://acs.amazonaws.com/groups/global/AllUsers\",\"permission\":\"READ\"}");
+                .contains(
+                        "{\"type\":\"Group\",\"uri\":\"http://acs.amazonaws.com/groups/global/AllUsers\",\"permission\":\"READ\"}");
         assertThat(Acl.fromJson(json)).isEqualTo(acl);
         assertThat(Acl.fromJson(json).toJson()).isEqualTo(json);
         assertThatThrownBy(() -> Acl.fromJson(json.replace("\"v\":1", "\"v\":2")))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Acl.fromJson("{\"v\":1,\"owner\":\"x\"}")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Acl.fromJson("{\"v\":1,\"owner\":\"x\"}"))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Acl.fromJson("{\"v\":1}")).isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -188,7 +200,8 @@ class AclTest {
                 .isEqualTo(AuthError.ACCESS_DENIED);
         assertThat(errorOf(() -> new BlockPublicAccess(false, false, true, false).checkNewPolicy(publicPolicy)))
                 .isEqualTo(AuthError.ACCESS_DENIED);
-        assertThat(new BlockPublicAccess(true, false, false, false).merge(new BlockPublicAccess(false, false, false, true)))
+        assertThat(new BlockPublicAccess(true, false, false, false)
+                        .merge(new BlockPublicAccess(false, false, false, true)))
                 .isEqualTo(new BlockPublicAccess(true, false, false, true));
     }
 }

@@ -43,8 +43,7 @@ class BucketPolicyTest {
 
     @Test
     void awsPublicReadExampleAllowsAnonymousGetObjectOnly() {
-        BucketPolicy p = BucketPolicy.parse(
-                """
+        BucketPolicy p = BucketPolicy.parse("""
                 {
                   "Version": "2012-10-17",
                   "Id": "PublicRead",
@@ -56,8 +55,7 @@ class BucketPolicyTest {
                     "Resource": "arn:aws:s3:::examplebucket/*"
                   }
                 }
-                """,
-                BUCKET);
+                """, BUCKET);
 
         assertThat(p.id()).isEqualTo("PublicRead");
         assertThat(p.statements()).hasSize(1);
@@ -77,7 +75,8 @@ class BucketPolicyTest {
                         + "\"Resource\":\"arn:aws:s3:::examplebucket/*\"}}",
                 BUCKET);
         assertThat(p.version()).isEqualTo("2008-10-17");
-        assertThat(BucketPolicy.parse(p.text().replace("{\"Statement\"", "{\"Version\":\"2008-10-17\",\"Statement\""), BUCKET)
+        assertThat(BucketPolicy.parse(
+                                p.text().replace("{\"Statement\"", "{\"Version\":\"2008-10-17\",\"Statement\""), BUCKET)
                         .version())
                 .isEqualTo("2008-10-17");
     }
@@ -102,11 +101,13 @@ class BucketPolicyTest {
                         + "{\"Sid\":\"d\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"111122223333\"},\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::examplebucket/d/*\"}");
 
         assertThat(p.evaluate(get(ALICE, "a/1"))).isEqualTo(PolicyDecision.ALLOW);
-        assertThat(p.evaluate(get(new Requester("111122223333", "anyuser", false), "a/1"))).isEqualTo(PolicyDecision.ALLOW);
+        assertThat(p.evaluate(get(new Requester("111122223333", "anyuser", false), "a/1")))
+                .isEqualTo(PolicyDecision.ALLOW);
         assertThat(p.evaluate(get(BOB, "a/1"))).isEqualTo(PolicyDecision.NONE);
         assertThat(p.evaluate(get(BOB_DEV, "b/1"))).isEqualTo(PolicyDecision.ALLOW);
         assertThat(p.evaluate(get(BOB, "b/1"))).isEqualTo(PolicyDecision.NONE);
-        assertThat(p.evaluate(get(new Requester("444455556666", "ops", false), "b/1"))).isEqualTo(PolicyDecision.NONE);
+        assertThat(p.evaluate(get(new Requester("444455556666", "ops", false), "b/1")))
+                .isEqualTo(PolicyDecision.NONE);
         assertThat(p.evaluate(get(BOB, "c/1"))).isEqualTo(PolicyDecision.ALLOW);
         assertThat(p.evaluate(get(ALICE, "d/1"))).isEqualTo(PolicyDecision.ALLOW);
         assertThat(p.evaluate(get(Requester.ANONYMOUS, "a/1"))).isEqualTo(PolicyDecision.NONE);
@@ -118,10 +119,14 @@ class BucketPolicyTest {
         BucketPolicy p = policy(
                 "{\"Effect\":\"Deny\",\"NotPrincipal\":{\"AWS\":\"arn:aws:iam::111122223333:root\"},\"NotAction\":[\"s3:Get*\",\"s3:List*\"],\"NotResource\":\"arn:aws:s3:::examplebucket/public/*\"}");
 
-        assertThat(p.evaluate(request(BOB, "s3:PutObject", "private/x", Map.of()))).isEqualTo(PolicyDecision.DENY);
-        assertThat(p.evaluate(request(ALICE, "s3:PutObject", "private/x", Map.of()))).isEqualTo(PolicyDecision.NONE);
-        assertThat(p.evaluate(request(BOB, "s3:GetObject", "private/x", Map.of()))).isEqualTo(PolicyDecision.NONE);
-        assertThat(p.evaluate(request(BOB, "s3:PutObject", "public/x", Map.of()))).isEqualTo(PolicyDecision.NONE);
+        assertThat(p.evaluate(request(BOB, "s3:PutObject", "private/x", Map.of())))
+                .isEqualTo(PolicyDecision.DENY);
+        assertThat(p.evaluate(request(ALICE, "s3:PutObject", "private/x", Map.of())))
+                .isEqualTo(PolicyDecision.NONE);
+        assertThat(p.evaluate(request(BOB, "s3:GetObject", "private/x", Map.of())))
+                .isEqualTo(PolicyDecision.NONE);
+        assertThat(p.evaluate(request(BOB, "s3:PutObject", "public/x", Map.of())))
+                .isEqualTo(PolicyDecision.NONE);
     }
 
     @Test
@@ -134,7 +139,8 @@ class BucketPolicyTest {
         assertThat(p.evaluate(get(BOB, "Logs/2024/a"))).isEqualTo(PolicyDecision.NONE);
         assertThat(p.evaluate(request(BOB, "s3:GETOBJECTTAGGING", "logs/2024/a", Map.of())))
                 .isEqualTo(PolicyDecision.ALLOW);
-        assertThat(policy("{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"*\",\"Resource\":\"arn:aws:s3:::examplebucket*\"}")
+        assertThat(policy(
+                                "{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"*\",\"Resource\":\"arn:aws:s3:::examplebucket*\"}")
                         .evaluate(request(BOB, "s3:ListBucket", null, Map.of())))
                 .isEqualTo(PolicyDecision.ALLOW);
     }
@@ -145,7 +151,8 @@ class BucketPolicyTest {
         assertMalformed("[]", "Policies must be valid JSON and the first byte must be '{'");
         assertMalformed("{\"Version\":\"2012-10-17\"}", "Missing required field Statement");
         assertMalformed("{\"Version\":\"2012-10-17\",\"Statement\":[]}", "Missing required field Statement");
-        assertMalformed("{\"Version\":\"2020-01-01\",\"Statement\":[]}", "The policy must contain a valid version string");
+        assertMalformed(
+                "{\"Version\":\"2020-01-01\",\"Statement\":[]}", "The policy must contain a valid version string");
         assertMalformed("{\"Statement\":[], \"Extra\": 1}", "Unknown field Extra");
         assertMalformed("{\"Statement\":[\"x\"]}", "Invalid policy syntax.");
         assertStatementMalformed(
@@ -161,7 +168,8 @@ class BucketPolicyTest {
                 "{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Resource\":\"arn:aws:s3:::examplebucket/*\"}",
                 "Missing required field Action");
         assertStatementMalformed(
-                "{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\"}", "Missing required field Resource");
+                "{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\"}",
+                "Missing required field Resource");
         assertStatementMalformed(
                 "{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::otherbucket/*\"}",
                 "Policy has invalid resource");
@@ -209,7 +217,8 @@ class BucketPolicyTest {
         String json = "{\"Statement\":{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":[\"111122223333\","
                 + "\"arn:aws:iam::444455556666:user/dev\"]},\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::examplebucket/*\"}}";
 
-        assertThat(BucketPolicy.parse(json, BUCKET, Set.of("111122223333", "444455556666")::contains).statements())
+        assertThat(BucketPolicy.parse(json, BUCKET, Set.of("111122223333", "444455556666")::contains)
+                        .statements())
                 .hasSize(1);
         assertThatThrownBy(() -> BucketPolicy.parse(json, BUCKET, Set.of("111122223333")::contains))
                 .isInstanceOf(MalformedPolicyException.class)
@@ -274,7 +283,8 @@ class BucketPolicyTest {
 
     @Test
     void wildcardBucketPartMustStillMatchTheBucket() {
-        assertThat(policy("{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::example*/*\"}")
+        assertThat(policy(
+                                "{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::example*/*\"}")
                         .statements())
                 .hasSize(1);
         assertStatementMalformed(
@@ -284,23 +294,33 @@ class BucketPolicyTest {
 
     @Test
     void policyStatusFollowsAwsDefinitionOfPublic() {
-        String allowAll = "{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::examplebucket/*\"";
+        String allowAll =
+                "{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::examplebucket/*\"";
         assertThat(policy(allowAll + "}").isPublic()).isTrue();
-        assertThat(policy(allowAll + ",\"Condition\":{\"IpAddress\":{\"aws:SourceIp\":\"10.0.0.0/8\"}}}").isPublic())
+        assertThat(policy(allowAll + ",\"Condition\":{\"IpAddress\":{\"aws:SourceIp\":\"10.0.0.0/8\"}}}")
+                        .isPublic())
                 .isFalse();
-        assertThat(policy(allowAll + ",\"Condition\":{\"IpAddress\":{\"aws:SourceIp\":[\"10.0.0.0/8\",\"0.0.0.0/1\"]}}}").isPublic())
+        assertThat(policy(allowAll
+                                + ",\"Condition\":{\"IpAddress\":{\"aws:SourceIp\":[\"10.0.0.0/8\",\"0.0.0.0/1\"]}}}")
+                        .isPublic())
                 .isTrue();
-        assertThat(policy(allowAll + ",\"Condition\":{\"IpAddress\":{\"aws:SourceIp\":\"2001:db8::/32\"}}}").isPublic())
+        assertThat(policy(allowAll + ",\"Condition\":{\"IpAddress\":{\"aws:SourceIp\":\"2001:db8::/32\"}}}")
+                        .isPublic())
                 .isFalse();
-        assertThat(policy(allowAll + ",\"Condition\":{\"NotIpAddress\":{\"aws:SourceIp\":\"10.0.0.0/8\"}}}").isPublic())
+        assertThat(policy(allowAll + ",\"Condition\":{\"NotIpAddress\":{\"aws:SourceIp\":\"10.0.0.0/8\"}}}")
+                        .isPublic())
                 .isTrue();
-        assertThat(policy(allowAll + ",\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"111122223333\"}}}").isPublic())
+        assertThat(policy(allowAll + ",\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"111122223333\"}}}")
+                        .isPublic())
                 .isFalse();
-        assertThat(policy(allowAll + ",\"Condition\":{\"StringEquals\":{\"aws:PrincipalOrgID\":\"o-abc\"}}}").isPublic())
+        assertThat(policy(allowAll + ",\"Condition\":{\"StringEquals\":{\"aws:PrincipalOrgID\":\"o-abc\"}}}")
+                        .isPublic())
                 .isFalse();
-        assertThat(policy(allowAll + ",\"Condition\":{\"StringLike\":{\"aws:userid\":\"AIDA*\"}}}").isPublic())
+        assertThat(policy(allowAll + ",\"Condition\":{\"StringLike\":{\"aws:userid\":\"AIDA*\"}}}")
+                        .isPublic())
                 .isTrue();
-        assertThat(policy(allowAll + ",\"Condition\":{\"StringEquals\":{\"aws:Referer\":\"http://x\"}}}").isPublic())
+        assertThat(policy(allowAll + ",\"Condition\":{\"StringEquals\":{\"aws:Referer\":\"http://x\"}}}")
+                        .isPublic())
                 .isTrue();
         assertThat(policy(allowAll.replace("Allow", "Deny") + "}").isPublic()).isFalse();
     }
@@ -313,49 +333,95 @@ class BucketPolicyTest {
                         + "\"NumericLessThanEquals\":{\"s3:max-keys\":100}}}");
 
         Map<String, List<String>> ok = Map.of(
-                "s3:prefix", List.of("home/alice/"), "aws:securetransport", List.of("true"), "s3:max-keys", List.of("50"));
+                "s3:prefix",
+                List.of("home/alice/"),
+                "aws:securetransport",
+                List.of("true"),
+                "s3:max-keys",
+                List.of("50"));
         assertThat(p.evaluate(request(BOB, "s3:ListBucket", null, ok))).isEqualTo(PolicyDecision.ALLOW);
-        assertThat(p.evaluate(request(BOB, "s3:ListBucket", null, Map.of(
-                        "s3:prefix", List.of("etc/"), "aws:SecureTransport", List.of("true"), "s3:max-keys", List.of("50")))))
+        assertThat(p.evaluate(request(
+                        BOB,
+                        "s3:ListBucket",
+                        null,
+                        Map.of(
+                                "s3:prefix",
+                                List.of("etc/"),
+                                "aws:SecureTransport",
+                                List.of("true"),
+                                "s3:max-keys",
+                                List.of("50")))))
                 .isEqualTo(PolicyDecision.NONE);
-        assertThat(p.evaluate(request(BOB, "s3:ListBucket", null, Map.of(
-                        "s3:prefix", List.of("home/"), "aws:SecureTransport", List.of("false"), "s3:max-keys", List.of("50")))))
+        assertThat(p.evaluate(request(
+                        BOB,
+                        "s3:ListBucket",
+                        null,
+                        Map.of(
+                                "s3:prefix",
+                                List.of("home/"),
+                                "aws:SecureTransport",
+                                List.of("false"),
+                                "s3:max-keys",
+                                List.of("50")))))
                 .isEqualTo(PolicyDecision.NONE);
-        assertThat(p.evaluate(request(BOB, "s3:ListBucket", null, Map.of(
-                        "s3:prefix", List.of("home/"), "aws:SecureTransport", List.of("true"), "s3:max-keys", List.of("1000")))))
+        assertThat(p.evaluate(request(
+                        BOB,
+                        "s3:ListBucket",
+                        null,
+                        Map.of(
+                                "s3:prefix",
+                                List.of("home/"),
+                                "aws:SecureTransport",
+                                List.of("true"),
+                                "s3:max-keys",
+                                List.of("1000")))))
                 .isEqualTo(PolicyDecision.NONE);
         // s3:max-keys absent: a positive numeric condition fails.
-        assertThat(p.evaluate(request(BOB, "s3:ListBucket", null, Map.of(
-                        "s3:prefix", List.of("home/"), "aws:SecureTransport", List.of("true")))))
+        assertThat(p.evaluate(request(
+                        BOB,
+                        "s3:ListBucket",
+                        null,
+                        Map.of("s3:prefix", List.of("home/"), "aws:SecureTransport", List.of("true")))))
                 .isEqualTo(PolicyDecision.NONE);
     }
 
     @Test
     void policyVariablesAreSubstitutedInResourcesAndConditionsOf2012Policies() {
-        String statements = "{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"444455556666\"},\"Action\":\"s3:GetObject\","
-                + "\"Resource\":\"arn:aws:s3:::examplebucket/home/${aws:username}/*\"},"
-                + "{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"444455556666\"},\"Action\":\"s3:ListBucket\","
-                + "\"Resource\":\"arn:aws:s3:::examplebucket\","
-                + "\"Condition\":{\"StringLike\":{\"s3:prefix\":\"home/${aws:username}/*\"}}}";
+        String statements =
+                "{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"444455556666\"},\"Action\":\"s3:GetObject\","
+                        + "\"Resource\":\"arn:aws:s3:::examplebucket/home/${aws:username}/*\"},"
+                        + "{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"444455556666\"},\"Action\":\"s3:ListBucket\","
+                        + "\"Resource\":\"arn:aws:s3:::examplebucket\","
+                        + "\"Condition\":{\"StringLike\":{\"s3:prefix\":\"home/${aws:username}/*\"}}}";
         BucketPolicy p = policy(statements);
         Map<String, List<String>> dev = Map.of("aws:username", List.of("dev"));
 
-        assertThat(p.evaluate(request(BOB_DEV, "s3:GetObject", "home/dev/a.txt", dev))).isEqualTo(PolicyDecision.ALLOW);
-        assertThat(p.evaluate(request(BOB_DEV, "s3:GetObject", "home/ops/a.txt", dev))).isEqualTo(PolicyDecision.NONE);
-        assertThat(p.evaluate(request(BOB, "s3:GetObject", "home/dev/a.txt", Map.of()))).isEqualTo(PolicyDecision.NONE);
-        assertThat(p.evaluate(request(BOB_DEV, "s3:ListBucket", null,
+        assertThat(p.evaluate(request(BOB_DEV, "s3:GetObject", "home/dev/a.txt", dev)))
+                .isEqualTo(PolicyDecision.ALLOW);
+        assertThat(p.evaluate(request(BOB_DEV, "s3:GetObject", "home/ops/a.txt", dev)))
+                .isEqualTo(PolicyDecision.NONE);
+        assertThat(p.evaluate(request(BOB, "s3:GetObject", "home/dev/a.txt", Map.of())))
+                .isEqualTo(PolicyDecision.NONE);
+        assertThat(p.evaluate(request(
+                        BOB_DEV,
+                        "s3:ListBucket",
+                        null,
                         Map.of("aws:username", List.of("dev"), "s3:prefix", List.of("home/dev/docs/")))))
                 .isEqualTo(PolicyDecision.ALLOW);
-        assertThat(p.evaluate(request(BOB_DEV, "s3:ListBucket", null,
+        assertThat(p.evaluate(request(
+                        BOB_DEV,
+                        "s3:ListBucket",
+                        null,
                         Map.of("aws:username", List.of("dev"), "s3:prefix", List.of("home/ops/")))))
                 .isEqualTo(PolicyDecision.NONE);
         // A substituted value is literal: a user named "*" gets no wildcard.
         assertThat(p.evaluate(request(BOB_DEV, "s3:GetObject", "home/dev/a.txt", Map.of("aws:username", List.of("*")))))
                 .isEqualTo(PolicyDecision.NONE);
 
-        BucketPolicy old = BucketPolicy.parse(
-                "{\"Version\":\"2008-10-17\",\"Statement\":[" + statements + "]}", BUCKET);
-        assertThat(old.evaluate(request(BOB_DEV, "s3:GetObject", "home/dev/a.txt", dev))).isEqualTo(PolicyDecision.NONE);
+        BucketPolicy old =
+                BucketPolicy.parse("{\"Version\":\"2008-10-17\",\"Statement\":[" + statements + "]}", BUCKET);
+        assertThat(old.evaluate(request(BOB_DEV, "s3:GetObject", "home/dev/a.txt", dev)))
+                .isEqualTo(PolicyDecision.NONE);
         assertThat(old.evaluate(request(BOB_DEV, "s3:GetObject", "home/${aws:username}/a.txt", dev)))
                 .isEqualTo(PolicyDecision.ALLOW);
     }

@@ -32,7 +32,8 @@ class PolicyConditionTest {
         assertThat(holds("StringNotEquals", List.of("a", "b"), "c")).isTrue();
         assertThat(holds("StringNotEquals", List.of("a", "b"), "b")).isFalse();
         assertThat(holds("StringNotEqualsIgnoreCase", List.of("a"), "A")).isFalse();
-        assertThat(holds("StringLike", List.of("home/*/docs", "x?z"), "home/al/ice/docs")).isTrue();
+        assertThat(holds("StringLike", List.of("home/*/docs", "x?z"), "home/al/ice/docs"))
+                .isTrue();
         assertThat(holds("StringLike", List.of("x?z"), "xyz")).isTrue();
         assertThat(holds("StringLike", List.of("x?z"), "xz")).isFalse();
         assertThat(holds("StringNotLike", List.of("tmp/*"), "tmp/1")).isFalse();
@@ -65,12 +66,18 @@ class PolicyConditionTest {
 
     @Test
     void dateOperatorsTakeIsoDatesAndEpochSeconds() {
-        assertThat(holds("DateLessThan", List.of("2030-01-01T00:00:00Z"), "2029-12-31T23:59:59Z")).isTrue();
-        assertThat(holds("DateGreaterThan", List.of("2030-01-01"), "2030-01-01T00:00:01Z")).isTrue();
-        assertThat(holds("DateEquals", List.of("2030-01-01T00:00:00Z"), "1893456000")).isTrue();
-        assertThat(holds("DateNotEquals", List.of("2030-01-01T00:00:00+01:00"), "2030-01-01T00:00:00Z")).isTrue();
-        assertThat(holds("DateLessThanEquals", List.of("2030-01-01T00:00:00Z"), "2030-01-01T00:00:00Z")).isTrue();
-        assertThat(holds("DateGreaterThanEquals", List.of("2030-01-01T00:00:00Z"), "not a date")).isFalse();
+        assertThat(holds("DateLessThan", List.of("2030-01-01T00:00:00Z"), "2029-12-31T23:59:59Z"))
+                .isTrue();
+        assertThat(holds("DateGreaterThan", List.of("2030-01-01"), "2030-01-01T00:00:01Z"))
+                .isTrue();
+        assertThat(holds("DateEquals", List.of("2030-01-01T00:00:00Z"), "1893456000"))
+                .isTrue();
+        assertThat(holds("DateNotEquals", List.of("2030-01-01T00:00:00+01:00"), "2030-01-01T00:00:00Z"))
+                .isTrue();
+        assertThat(holds("DateLessThanEquals", List.of("2030-01-01T00:00:00Z"), "2030-01-01T00:00:00Z"))
+                .isTrue();
+        assertThat(holds("DateGreaterThanEquals", List.of("2030-01-01T00:00:00Z"), "not a date"))
+                .isFalse();
     }
 
     @Test
@@ -78,10 +85,14 @@ class PolicyConditionTest {
         assertThat(holds("Bool", List.of("true"), "TRUE")).isTrue();
         assertThat(holds("Bool", List.of("false"), "true")).isFalse();
         assertThat(holds("BinaryEquals", List.of("QmluYXJ5"), "QmluYXJ5")).isTrue();
-        assertThat(holds("ArnLike", List.of("arn:aws:s3:::b/*"), "arn:aws:s3:::b/k")).isTrue();
-        assertThat(holds("ArnEquals", List.of("arn:aws:s3:::b"), "arn:aws:s3:::c")).isFalse();
-        assertThat(holds("ArnNotLike", List.of("arn:aws:s3:::b/*"), "arn:aws:s3:::c/k")).isTrue();
-        assertThat(holds("ArnNotEquals", List.of("arn:aws:s3:::b"), "arn:aws:s3:::b")).isFalse();
+        assertThat(holds("ArnLike", List.of("arn:aws:s3:::b/*"), "arn:aws:s3:::b/k"))
+                .isTrue();
+        assertThat(holds("ArnEquals", List.of("arn:aws:s3:::b"), "arn:aws:s3:::c"))
+                .isFalse();
+        assertThat(holds("ArnNotLike", List.of("arn:aws:s3:::b/*"), "arn:aws:s3:::c/k"))
+                .isTrue();
+        assertThat(holds("ArnNotEquals", List.of("arn:aws:s3:::b"), "arn:aws:s3:::b"))
+                .isFalse();
     }
 
     @Test
@@ -89,11 +100,13 @@ class PolicyConditionTest {
         assertThat(holds("IpAddress", List.of("192.0.2.0/24"), "192.0.2.17")).isTrue();
         assertThat(holds("IpAddress", List.of("192.0.2.0/24"), "192.0.3.1")).isFalse();
         assertThat(holds("IpAddress", List.of("203.0.113.5"), "203.0.113.5")).isTrue();
-        assertThat(holds("IpAddress", List.of("2001:db8::/32"), "2001:db8:1::7")).isTrue();
+        assertThat(holds("IpAddress", List.of("2001:db8::/32"), "2001:db8:1::7"))
+                .isTrue();
         assertThat(holds("IpAddress", List.of("2001:db8::/32"), "2001:db9::1")).isFalse();
         assertThat(holds("IpAddress", List.of("2001:db8::/32"), "192.0.2.1")).isFalse();
         assertThat(holds("IpAddress", List.of("0.0.0.0/0"), "8.8.8.8")).isTrue();
-        assertThat(holds("NotIpAddress", List.of("192.0.2.0/24", "10.0.0.0/8"), "10.1.2.3")).isFalse();
+        assertThat(holds("NotIpAddress", List.of("192.0.2.0/24", "10.0.0.0/8"), "10.1.2.3"))
+                .isFalse();
         assertThat(holds("NotIpAddress", List.of("192.0.2.0/24"), "10.1.2.3")).isTrue();
         assertThat(holds("IpAddress", List.of("10.0.0.0/8"), "example.com")).isFalse();
         assertThat(holds("IpAddress", List.of("0.0.0.0/0"), "999.1.1.1")).isFalse();
@@ -104,13 +117,18 @@ class PolicyConditionTest {
 
     @Test
     void setQualifiersCompareEveryValue() {
-        assertThat(holds("ForAnyValue:StringEquals", List.of("a", "b"), "x", "b")).isTrue();
-        assertThat(holds("ForAnyValue:StringEquals", List.of("a", "b"), "x", "y")).isFalse();
+        assertThat(holds("ForAnyValue:StringEquals", List.of("a", "b"), "x", "b"))
+                .isTrue();
+        assertThat(holds("ForAnyValue:StringEquals", List.of("a", "b"), "x", "y"))
+                .isFalse();
         assertThat(holds("ForAnyValue:StringEquals", List.of("a"))).isFalse();
-        assertThat(holds("ForAllValues:StringEquals", List.of("a", "b"), "a", "b")).isTrue();
-        assertThat(holds("ForAllValues:StringEquals", List.of("a", "b"), "a", "c")).isFalse();
+        assertThat(holds("ForAllValues:StringEquals", List.of("a", "b"), "a", "b"))
+                .isTrue();
+        assertThat(holds("ForAllValues:StringEquals", List.of("a", "b"), "a", "c"))
+                .isFalse();
         assertThat(holds("ForAllValues:StringEquals", List.of("a"))).isTrue();
-        assertThat(holds("ForAllValues:StringNotLike", List.of("tmp*"), "a", "b")).isTrue();
+        assertThat(holds("ForAllValues:StringNotLike", List.of("tmp*"), "a", "b"))
+                .isTrue();
         assertThat(holds("ForAnyValue:StringLikeIfExists", List.of("a*"))).isTrue();
     }
 

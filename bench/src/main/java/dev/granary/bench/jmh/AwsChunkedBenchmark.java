@@ -93,8 +93,8 @@ public class AwsChunkedBenchmark {
             crc.update(payload, 0, payload.length);
             trailers = Map.of("x-amz-checksum-crc32c", Base64.getEncoder().encodeToString(crc.digest()));
         }
-        SignableRequest signed = signer.sign(
-                new SignableRequest("PUT", "/bucket/upload.bin", "", headers), contentSha256, TIME);
+        SignableRequest signed =
+                signer.sign(new SignableRequest("PUT", "/bucket/upload.bin", "", headers), contentSha256, TIME);
         wire = SigV4Signer.awsChunked(payload, CHUNK, signedChunks ? signer.signingContext(signed) : null, trailers);
         request = signed;
         auth = verifier.verify(signed);

@@ -84,7 +84,9 @@ public class ChunkServeBenchmark {
                 random.nextBytes(bytes);
                 CRC32C crc = new CRC32C();
                 crc.update(bytes);
-                ByteBuffer[] stored = {ByteBuffer.allocate(4).putInt((int) crc.getValue()).flip(), ByteBuffer.wrap(bytes)};
+                ByteBuffer[] stored = {
+                    ByteBuffer.allocate(4).putInt((int) crc.getValue()).flip(), ByteBuffer.wrap(bytes)
+                };
                 while (stored[1].hasRemaining()) {
                     writer.write(stored);
                 }

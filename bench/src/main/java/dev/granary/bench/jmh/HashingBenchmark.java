@@ -56,16 +56,7 @@ public class HashingBenchmark {
     private static final int SIZE = 1 << 20;
     private static final int READ = 64 << 10;
 
-    @Param({
-        "granary-unsigned",
-        "granary-signed",
-        "copy",
-        "md5",
-        "crc32c",
-        "sha256",
-        "md5+crc32c",
-        "md5+crc32c+sha256"
-    })
+    @Param({"granary-unsigned", "granary-signed", "copy", "md5", "crc32c", "sha256", "md5+crc32c", "md5+crc32c+sha256"})
     public String pipeline;
 
     private final byte[] data = new byte[SIZE];

@@ -54,7 +54,8 @@ public class ListingMergeBenchmark {
     public void setUp() throws IOException {
         dir = TempDirs.create("granary-listing-bench");
         // Unsynced: populating is setup, not the thing measured, and 100,000 fsyncs would take minutes.
-        store = RocksObjectStore.open(dir, EngineOptions.defaults().withPartitions(partitions).withSyncWrites(false));
+        store = RocksObjectStore.open(
+                dir, EngineOptions.defaults().withPartitions(partitions).withSyncWrites(false));
         store.createBucket(BUCKET, "bench", "us-east-1");
         byte[] body = new byte[64];
         for (int i = 0; i < OBJECTS; i++) {

@@ -80,7 +80,10 @@ public class MeteringBenchmark {
             }
         };
         pipeline = metering.equals("on")
-                ? Metering.start(rows, source, Clock.systemUTC(),
+                ? Metering.start(
+                        rows,
+                        source,
+                        Clock.systemUTC(),
                         new Metering.Options(Duration.ofSeconds(10), Duration.ofHours(24), null, false, 0))
                 : Metering.off();
         sink = pipeline.sink();

@@ -71,8 +71,7 @@ public class SigV4Benchmark {
     @Setup
     public void setUp() throws GeneralSecurityException {
         Credentials credentials = new Credentials("AKIDBENCHMARK", "secret/benchmark/key", "1", "bench", true);
-        verifier = new SigV4Verifier(
-                StaticCredentialStore.of(credentials), REGION, Clock.fixed(TIME, ZoneOffset.UTC));
+        verifier = new SigV4Verifier(StaticCredentialStore.of(credentials), REGION, Clock.fixed(TIME, ZoneOffset.UTC));
         signer = new SigV4Signer(credentials.accessKey(), credentials.secretKey(), REGION);
         Map<String, List<String>> headers = new TreeMap<>();
         headers.put("host", List.of("127.0.0.1:9000"));
@@ -91,7 +90,11 @@ public class SigV4Benchmark {
                 canonical.append(name).append(':').append(values.get(0)).append('\n');
             }
         });
-        canonical.append('\n').append(String.join(";", signed.headers().keySet())).append('\n').append(EMPTY_SHA256);
+        canonical
+                .append('\n')
+                .append(String.join(";", signed.headers().keySet()))
+                .append('\n')
+                .append(EMPTY_SHA256);
         canonicalRequest = canonical.toString().getBytes(StandardCharsets.UTF_8);
         stringToSignPrefix = ("AWS4-HMAC-SHA256\n20260115T123000Z\n20260115/us-east-1/s3/aws4_request\n")
                 .getBytes(StandardCharsets.UTF_8);

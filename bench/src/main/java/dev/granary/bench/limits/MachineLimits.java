@@ -58,8 +58,7 @@ public final class MachineLimits {
             }
         }
         if (args.length % 2 != 0) {
-            throw new IllegalArgumentException(
-                    "every flag needs a value; flags: --dir --size --seconds --json --tsv");
+            throw new IllegalArgumentException("every flag needs a value; flags: --dir --size --seconds --json --tsv");
         }
         long budget = (long) (seconds * 1e9);
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -109,8 +108,8 @@ public final class MachineLimits {
         long ops = 0;
         long start = System.nanoTime();
         long elapsed;
-        try (FileChannel ch = FileChannel.open(
-                dir.resolve("appends"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        try (FileChannel ch =
+                FileChannel.open(dir.resolve("appends"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             do {
                 block.rewind();
                 while (block.hasRemaining()) {
@@ -214,8 +213,10 @@ public final class MachineLimits {
             for (Map.Entry<String, Object> e : row.entrySet()) {
                 out.append(j++ == 0 ? "" : ", ").append('"').append(e.getKey()).append("\": ");
                 Object v = e.getValue();
-                out.append(v instanceof String ? "\"" + v + "\"" : v instanceof Double d
-                        ? String.format(Locale.ROOT, "%.3f", d) : String.valueOf(v));
+                out.append(
+                        v instanceof String
+                                ? "\"" + v + "\""
+                                : v instanceof Double d ? String.format(Locale.ROOT, "%.3f", d) : String.valueOf(v));
             }
             out.append(i + 1 < rows.size() ? "},\n" : "}\n");
         }

@@ -49,6 +49,7 @@ final class HttpConnection implements Closeable {
     static final int MAX_COLLECTED = 4 << 20;
     /** Bodies up to this size are sent in one write with the request head (one segment for a small PUT). */
     private static final int INLINE_BODY = 64 << 10;
+
     private static final int READ_BUFFER = 256 << 10;
     private static final int TIMEOUT_MS = 60_000;
 

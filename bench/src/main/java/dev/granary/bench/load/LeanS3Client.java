@@ -63,8 +63,7 @@ final class LeanS3Client implements S3Ops {
     public void stat(String bucket, String key, long expectedSize) throws IOException {
         HttpConnection.Response r = send("HEAD", path(bucket, key), "", null, null);
         if (!r.ok() || r.contentLength() != expectedSize) {
-            throw new OpException(
-                    "HEAD " + key + ": status " + r.status() + ", Content-Length " + r.contentLength());
+            throw new OpException("HEAD " + key + ": status " + r.status() + ", Content-Length " + r.contentLength());
         }
     }
 

@@ -68,9 +68,10 @@ public final class LoadDriver {
         List<S3Ops> clients = new ArrayList<>();
         SigV4Signer signer = new SigV4Signer(options.accessKey(), options.secretKey(), options.region());
         for (int i = 0; i < options.concurrency(); i++) {
-            clients.add(sdk != null
-                    ? SdkS3Client.over(sdk)
-                    : new LeanS3Client(options.endpoint().getHost(), options.port(), signer));
+            clients.add(
+                    sdk != null
+                            ? SdkS3Client.over(sdk)
+                            : new LeanS3Client(options.endpoint().getHost(), options.port(), signer));
         }
         System.out.printf(
                 "load: %s (%s client) %s, %d workers, %s warm-up + %s measured per run%n",
@@ -89,10 +90,7 @@ public final class LoadDriver {
                     results.add(r);
                     if (options.tsv() != null) {
                         Files.writeString(
-                                options.tsv(),
-                                r.toTsv() + "\n",
-                                StandardOpenOption.CREATE,
-                                StandardOpenOption.APPEND);
+                                options.tsv(), r.toTsv() + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                     }
                 }
             }

@@ -126,10 +126,12 @@ record LoadOptions(
             try {
                 switch (name) {
                     case "--endpoint" -> endpoint = URI.create(value);
-                    case "--workload", "--workloads" -> workloads =
-                            split(value).stream().map(Workload::parse).toList();
-                    case "--size", "--sizes" -> sizes =
-                            split(value).stream().map(LoadOptions::parseSize).toList();
+                    case "--workload", "--workloads" ->
+                        workloads = split(value).stream().map(Workload::parse).toList();
+                    case "--size", "--sizes" ->
+                        sizes = split(value).stream()
+                                .map(LoadOptions::parseSize)
+                                .toList();
                     case "--concurrency" -> concurrency = positive(Integer.parseInt(value));
                     case "--duration" -> duration = parseDuration(value);
                     case "--warmup" -> warmup = parseDuration(value);
@@ -223,8 +225,7 @@ record LoadOptions(
             default -> n * 1_000_000_000; // gb
         };
         if (bytes < ObjectBody.MIN_SIZE || bytes > MAX_SIZE) {
-            throw new IllegalArgumentException(
-                    "size must be " + ObjectBody.MIN_SIZE + " bytes to 1 GiB, not " + text);
+            throw new IllegalArgumentException("size must be " + ObjectBody.MIN_SIZE + " bytes to 1 GiB, not " + text);
         }
         return (int) bytes;
     }

@@ -42,8 +42,7 @@ final class ObjectPool {
             int slot = random.nextInt(states.length);
             if (locks.compareAndSet(slot, 0, 1)) {
                 byte state = states[slot]; // read after the CAS: sees the last holder's writes
-                boolean usable =
-                        state != RETIRED && (wantPresent == null || wantPresent == (state == PRESENT));
+                boolean usable = state != RETIRED && (wantPresent == null || wantPresent == (state == PRESENT));
                 if (usable) {
                     return slot;
                 }

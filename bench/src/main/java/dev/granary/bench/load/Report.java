@@ -6,8 +6,7 @@ import java.util.Map;
 
 /** Prints results as a table, one row per workload and size, with a row per operation for the mixed workload. */
 final class Report {
-    private static final String FORMAT =
-            "%-14s %-7s %5s %9s %10s %9s %9s %9s %9s %7s %10s %10s %6s%n";
+    private static final String FORMAT = "%-14s %-7s %5s %9s %10s %9s %9s %9s %9s %7s %10s %10s %6s%n";
 
     private Report() {}
 

@@ -41,8 +41,7 @@ final class SdkS3Client implements S3Ops {
                 .endpointOverride(endpoint)
                 .region(Region.of(region))
                 .forcePathStyle(true)
-                .credentialsProvider(
-                        StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
                 .httpClientBuilder(ApacheHttpClient.builder().maxConnections(connections))
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
@@ -87,7 +86,8 @@ final class SdkS3Client implements S3Ops {
     @Override
     public void get(String bucket, String key, ObjectBody expected) throws IOException {
         ObjectBody.Verifier verifier = expected.verifier();
-        try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(bucket).key(key))) {
+        try (ResponseInputStream<GetObjectResponse> in =
+                s3.getObject(b -> b.bucket(bucket).key(key))) {
             for (int n; (n = in.read(buffer)) >= 0; ) {
                 verifier.accept(buffer, 0, n);
             }

@@ -44,15 +44,24 @@ class LoadDriverTest {
     @EnumSource(Workload.class)
     void everyWorkloadMeasuresOperationsWithoutErrors(Workload workload) throws Exception {
         LoadOptions options = LoadOptions.parse(new String[] {
-            "--endpoint", "http://127.0.0.1:" + granary.port(),
-            "--access-key", ACCESS_KEY,
-            "--secret-key", SECRET_KEY,
-            "--workload", workload.name().toLowerCase(Locale.ROOT),
-            "--concurrency", "4",
-            "--objects", "400",
-            "--warmup", "1s",
-            "--duration", "1s",
-            "--prefix", "test-" + workload.name().toLowerCase(Locale.ROOT)
+            "--endpoint",
+            "http://127.0.0.1:" + granary.port(),
+            "--access-key",
+            ACCESS_KEY,
+            "--secret-key",
+            SECRET_KEY,
+            "--workload",
+            workload.name().toLowerCase(Locale.ROOT),
+            "--concurrency",
+            "4",
+            "--objects",
+            "400",
+            "--warmup",
+            "1s",
+            "--duration",
+            "1s",
+            "--prefix",
+            "test-" + workload.name().toLowerCase(Locale.ROOT)
         });
         List<S3Ops> clients = new ArrayList<>();
         SigV4Signer signer = new SigV4Signer(ACCESS_KEY, SECRET_KEY, "us-east-1");

@@ -3,7 +3,6 @@ package dev.granary.bench.load;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
-
 import org.junit.jupiter.api.Test;
 
 /** A GET counts as verified only when exactly the expected object's bytes arrive, in whatever pieces. */

@@ -141,7 +141,8 @@ final class Buckets {
     List<String> pendingMigrations() {
         List<String> result = new ArrayList<>();
         for (BucketInfo b : byName.values()) {
-            if (b.versioning() != Versioning.UNVERSIONED && getConfig(b.name(), MIGRATION).isPresent()) {
+            if (b.versioning() != Versioning.UNVERSIONED
+                    && getConfig(b.name(), MIGRATION).isPresent()) {
                 result.add(b.name());
             }
         }
@@ -193,7 +194,8 @@ final class Buckets {
                     batch.put(p.cf(Cf.BUCKET_CONFIG), key, document);
                 }
             });
-            configs.put(new ConfigKey(bucket, name), Optional.ofNullable(document).map(byte[]::clone));
+            configs.put(
+                    new ConfigKey(bucket, name), Optional.ofNullable(document).map(byte[]::clone));
         } finally {
             lock.readLock().unlock();
         }

@@ -39,13 +39,16 @@ final class ChunkInputStream extends InputStream {
      * wrapped, or this stream's direct buffer when the chunk came from a data file. Null when there is none.
      */
     private ByteBuffer chunk;
+
     private long chunkStart;
     private int chunkLength;
     /** The open data file of segment {@code fileSegment}, when the current chunk came from a file. */
     private FileChannel file;
+
     private int fileSegment = -1;
     /** Direct buffer for file chunks, from {@link DataFiles#acquire}; returned on close. */
     private ByteBuffer direct;
+
     private boolean closed;
 
     /** Takes ownership of {@code snapshot} and {@code readOptions} and registers in {@code openStreams}. */

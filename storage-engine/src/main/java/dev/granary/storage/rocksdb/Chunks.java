@@ -14,6 +14,7 @@ import org.rocksdb.WriteBatch;
 final class Chunks {
     /** Bytes before the chunk's data in a stored value: its CRC32C. */
     static final int CRC_LENGTH = 4;
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private Chunks() {}

@@ -143,8 +143,7 @@ final class Codec {
         writeAttributes(out, a, false);
     }
 
-    private static void writeAttributes(DataOutputStream out, ObjectAttributes a, boolean withTags)
-            throws IOException {
+    private static void writeAttributes(DataOutputStream out, ObjectAttributes a, boolean withTags) throws IOException {
         writeString(out, a.contentType());
         writeString(out, a.contentEncoding());
         writeString(out, a.contentDisposition());

@@ -12,9 +12,11 @@ package dev.granary.storage.rocksdb;
  * @param fileThreshold bodies of at least this many bytes, when their length is known up front, are written to a
  *     data file of their own (once, one fsync) rather than to RocksDB (WAL, then blob file); at least 1
  */
-public record EngineOptions(int partitions, boolean syncWrites, int inlineThreshold, int chunkSize, long fileThreshold) {
+public record EngineOptions(
+        int partitions, boolean syncWrites, int inlineThreshold, int chunkSize, long fileThreshold) {
     /** Bodies from 1 MiB up: below it the WAL's group commit is cheaper than a file and its fsync per body. */
     public static final long DEFAULT_FILE_THRESHOLD = 1L << 20;
+
     private static final int MAX_INLINE = 64 << 10;
     private static final int MIN_CHUNK = 1 << 10;
     private static final int MAX_CHUNK = 64 << 20;

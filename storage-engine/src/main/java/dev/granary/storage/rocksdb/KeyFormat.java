@@ -16,6 +16,7 @@ import org.rocksdb.RocksIterator;
 final class KeyFormat {
     /** The record's name in CF {@code system}; in every partition (partition 0's also holds the system records). */
     static final String RECORD = "engine/key-format";
+
     static final byte CURRENT = 2;
     /** The bytes after the key in a layout 1 version key: 0x00 and the version id. */
     private static final int VERSION_SUFFIX = 1 + VersionIds.LENGTH;

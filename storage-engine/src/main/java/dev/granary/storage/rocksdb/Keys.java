@@ -164,7 +164,8 @@ final class Keys {
 
     /** {@code uploadKey 0x00 partNumber} with the part number big-endian, so parts sort by number. */
     static byte[] partKey(byte[] uploadKey, int partNumber) {
-        return concat(partPrefix(uploadKey), ByteBuffer.allocate(4).putInt(partNumber).array());
+        return concat(
+                partPrefix(uploadKey), ByteBuffer.allocate(4).putInt(partNumber).array());
     }
 
     static int partNumber(byte[] partKey) {
@@ -173,7 +174,10 @@ final class Keys {
 
     /** {@code dataId chunkIndex} with the index big-endian, so an object's chunks are adjacent and in order. */
     static byte[] chunkKey(byte[] dataId, int chunkIndex) {
-        return ByteBuffer.allocate(DATA_ID_LENGTH + 4).put(dataId).putInt(chunkIndex).array();
+        return ByteBuffer.allocate(DATA_ID_LENGTH + 4)
+                .put(dataId)
+                .putInt(chunkIndex)
+                .array();
     }
 
     /**
@@ -181,7 +185,11 @@ final class Keys {
      * {@code dataId index} and below every key of the next data id, with no carry to handle.
      */
     static byte[] chunkRangeEnd(byte[] dataId) {
-        return ByteBuffer.allocate(DATA_ID_LENGTH + 5).put(dataId).putInt(-1).put((byte) 0).array();
+        return ByteBuffer.allocate(DATA_ID_LENGTH + 5)
+                .put(dataId)
+                .putInt(-1)
+                .put((byte) 0)
+                .array();
     }
 
     /**

@@ -6,8 +6,8 @@ import dev.granary.storage.ObjectAttributes;
 import dev.granary.storage.ObjectKey;
 import dev.granary.storage.ObjectMeta;
 import dev.granary.storage.PartMeta;
-import dev.granary.storage.StorageException.Reason;
 import dev.granary.storage.StorageException;
+import dev.granary.storage.StorageException.Reason;
 import dev.granary.storage.StoredForm;
 import dev.granary.storage.UploadListing;
 import java.io.IOException;
@@ -67,10 +67,14 @@ final class Multipart {
         String uploadId = newUploadId();
         UploadRecord upload = new UploadRecord(owner, System.currentTimeMillis(), attributes);
         byte[] uploadKey = Keys.uploadKey(key.bucket(), key.key(), uploadId);
-        locks.withKey(key, () -> { // for its bucket check: the bucket cannot be deleted meanwhile
-            p.commit("create upload of " + key, batch -> batch.put(p.cf(Cf.UPLOADS), uploadKey, upload.encode()));
-            return null;
-        });
+        locks.withKey(
+                key,
+                () -> { // for its bucket check: the bucket cannot be deleted meanwhile
+                    p.commit(
+                            "create upload of " + key,
+                            batch -> batch.put(p.cf(Cf.UPLOADS), uploadKey, upload.encode()));
+                    return null;
+                });
         return upload.toUpload(key, uploadId);
     }
 
@@ -106,25 +110,30 @@ final class Multipart {
                 written.segment(),
                 system == null ? Map.of() : new TreeMap<>(system));
         byte[] partKey = Keys.partKey(Keys.uploadKey(key.bucket(), key.key(), uploadId), partNumber);
-        PartRecord replaced = BodyWriter.commit(p, written, what, () -> locks.withKey(key, () -> {
-            require(p, key, uploadId); // aborted or completed while the body streamed?
-            byte[] oldValue = p.get(Cf.PARTS, partKey, "read " + what);
-            PartRecord old = oldValue == null ? null : PartRecord.decode(oldValue, what);
-            p.commit(what, batch -> {
-                batch.put(p.cf(Cf.PARTS), partKey, part.encode());
-                Chunks.clearPending(batch, p, part.segment().dataId());
-                if (old != null) {
-                    Chunks.enqueueGc(batch, p, old.segment());
-                }
-                Stats.parts(
-                        batch,
-                        p,
-                        key.bucket(),
-                        part.segment().length() - (old == null ? 0 : old.segment().length()),
-                        old == null ? 1 : 0);
-            });
-            return old;
-        }));
+        PartRecord replaced = BodyWriter.commit(
+                p,
+                written,
+                what,
+                () -> locks.withKey(key, () -> {
+                    require(p, key, uploadId); // aborted or completed while the body streamed?
+                    byte[] oldValue = p.get(Cf.PARTS, partKey, "read " + what);
+                    PartRecord old = oldValue == null ? null : PartRecord.decode(oldValue, what);
+                    p.commit(what, batch -> {
+                        batch.put(p.cf(Cf.PARTS), partKey, part.encode());
+                        Chunks.clearPending(batch, p, part.segment().dataId());
+                        if (old != null) {
+                            Chunks.enqueueGc(batch, p, old.segment());
+                        }
+                        Stats.parts(
+                                batch,
+                                p,
+                                key.bucket(),
+                                part.segment().length()
+                                        - (old == null ? 0 : old.segment().length()),
+                                old == null ? 1 : 0);
+                    });
+                    return old;
+                }));
         if (replaced != null) {
             reclaimer.wakeUp();
         }
@@ -162,8 +171,8 @@ final class Multipart {
             String etag = HexFormat.of().formatHex(md5s.digest()) + "-" + chosen.size();
             ObjectAttributes attributes = upload.attributes()
                     .withChecksums(checksums == null ? Map.of() : new TreeMap<>(checksums), checksumType);
-            Map<String, String> added = system.apply(
-                    chosen.stream().map(PartRecord::toMeta).toList());
+            Map<String, String> added =
+                    system.apply(chosen.stream().map(PartRecord::toMeta).toList());
             if (!added.isEmpty()) {
                 TreeMap<String, String> merged = new TreeMap<>(attributes.system());
                 merged.putAll(added);
@@ -171,7 +180,8 @@ final class Multipart {
             }
             ObjectRecord next = new ObjectRecord(
                     size, etag, System.currentTimeMillis(), attributes, true, null, List.copyOf(segments));
-            Versions.Change change = Versions.put(p, key, buckets.get(key.bucket()).versioning(), next);
+            Versions.Change change =
+                    Versions.put(p, key, buckets.get(key.bucket()).versioning(), next);
             p.commit(what, batch -> {
                 change.writes().addTo(batch);
                 removeUpload(batch, p, uploadKey, stored.values()); // what is left in stored was not listed
@@ -357,7 +367,8 @@ final class Multipart {
                 return new UploadListing(uploads, commonPrefixes, false, null, null);
             }
             PrefixListing.Entry last = page.entries().get(page.entries().size() - 1);
-            String nextUploadId = last.isPrefix() ? null : uploads.get(uploads.size() - 1).uploadId();
+            String nextUploadId =
+                    last.isPrefix() ? null : uploads.get(uploads.size() - 1).uploadId();
             return new UploadListing(uploads, commonPrefixes, true, last.name(), nextUploadId);
         }
     }

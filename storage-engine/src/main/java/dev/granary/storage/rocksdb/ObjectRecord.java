@@ -56,7 +56,16 @@ record ObjectRecord(
     /** A delete marker. */
     static ObjectRecord deleteMarker(String versionId, boolean nullVersion, long lastModified) {
         return new ObjectRecord(
-                0, "", lastModified, ObjectAttributes.empty(), false, new byte[0], List.of(), versionId, nullVersion, true);
+                0,
+                "",
+                lastModified,
+                ObjectAttributes.empty(),
+                false,
+                new byte[0],
+                List.of(),
+                versionId,
+                nullVersion,
+                true);
     }
 
     ObjectMeta toMeta(ObjectKey key) {
@@ -82,7 +91,15 @@ record ObjectRecord(
 
     ObjectRecord withAttributes(ObjectAttributes newAttributes, long newLastModified) {
         return new ObjectRecord(
-                size, etag, newLastModified, newAttributes, multipart, inline, segments, versionId, nullVersion,
+                size,
+                etag,
+                newLastModified,
+                newAttributes,
+                multipart,
+                inline,
+                segments,
+                versionId,
+                nullVersion,
                 deleteMarker);
     }
 

@@ -24,8 +24,7 @@ record PartRecord(
         Map<String, String> system) {
 
     PartMeta toMeta() {
-        return new PartMeta(
-                partNumber, segment.length(), etag, Instant.ofEpochMilli(lastModified), checksums, system);
+        return new PartMeta(partNumber, segment.length(), etag, Instant.ofEpochMilli(lastModified), checksums, system);
     }
 
     byte[] encode() {

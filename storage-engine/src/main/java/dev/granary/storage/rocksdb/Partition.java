@@ -36,6 +36,7 @@ final class Partition implements AutoCloseable {
     private static final long SMALL_WRITE_BUFFER = 4L << 20;
     /** Chunk tails below this stay in the SST files; full chunks go to blob files. */
     private static final long MIN_BLOB_SIZE = 4096;
+
     private static final long BLOB_FILE_SIZE = 256L << 20;
     /** Bounds WAL growth: forces flushes of rarely written column families that would pin old WAL files. */
     private static final long MAX_TOTAL_WAL_SIZE = 128L << 20;

@@ -10,11 +10,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.Properties;
 
 /**
  * The P partitions of a store and the placement of records on them. The partition count is fixed when the data
@@ -97,7 +97,8 @@ final class Partitions implements AutoCloseable {
         Properties stored = new Properties();
         try (InputStream in = Files.newInputStream(manifest)) {
             stored.load(in);
-            return java.util.OptionalInt.of(Integer.parseInt(stored.getProperty("partitions", "").trim()));
+            return java.util.OptionalInt.of(
+                    Integer.parseInt(stored.getProperty("partitions", "").trim()));
         } catch (IOException | NumberFormatException e) {
             throw new StorageException(StorageException.Reason.IO, "cannot read " + manifest, e);
         }

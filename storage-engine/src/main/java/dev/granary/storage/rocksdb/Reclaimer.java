@@ -30,6 +30,7 @@ final class Reclaimer implements AutoCloseable {
     private static final int BATCH = 256;
     /** How long the thread sleeps when nothing woke it: a safety net, commits wake it anyway. */
     private static final long IDLE_MILLIS = 1_000;
+
     private static final long ERROR_BACKOFF_MILLIS = 5_000;
 
     /** How often queued files waiting for old snapshots are looked at again. */
@@ -41,6 +42,7 @@ final class Reclaimer implements AutoCloseable {
      * (by hex id); its thread only. The id's queuing commit is at or before it.
      */
     private final Map<String, Long> firstSeen = new HashMap<>();
+
     private final Thread thread;
     private final Object signal = new Object();
     private boolean woken;

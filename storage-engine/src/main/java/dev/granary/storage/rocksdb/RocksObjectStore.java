@@ -14,8 +14,8 @@ import dev.granary.storage.ObjectMeta;
 import dev.granary.storage.ObjectStore;
 import dev.granary.storage.ObjectVersion;
 import dev.granary.storage.PartMeta;
-import dev.granary.storage.StorageException.Reason;
 import dev.granary.storage.StorageException;
+import dev.granary.storage.StorageException.Reason;
 import dev.granary.storage.StorageUsage;
 import dev.granary.storage.StoredForm;
 import dev.granary.storage.SystemStore;
@@ -36,12 +36,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Snapshot;
@@ -257,22 +257,28 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
                 false,
                 written.inline(),
                 written.segment() == null ? List.of() : List.of(written.segment()));
-        Versions.Change change = BodyWriter.commit(p, written, what, () -> locks.withKey(key, () -> {
-            if (condition != WriteCondition.NONE) {
-                ObjectRecord current = Versions.read(p, key);
-                if (!condition.allows(current == null ? null : current.toMeta(key))) {
-                    throw new StorageException(Reason.PRECONDITION_FAILED, "the condition of " + what + " failed");
-                }
-            }
-            Versions.Change planned = Versions.put(p, key, buckets.get(key.bucket()).versioning(), next);
-            p.commit(what, batch -> {
-                planned.writes().addTo(batch);
-                if (written.segment() != null) {
-                    Chunks.clearPending(batch, p, written.segment().dataId());
-                }
-            });
-            return planned;
-        }));
+        Versions.Change change = BodyWriter.commit(
+                p,
+                written,
+                what,
+                () -> locks.withKey(key, () -> {
+                    if (condition != WriteCondition.NONE) {
+                        ObjectRecord current = Versions.read(p, key);
+                        if (!condition.allows(current == null ? null : current.toMeta(key))) {
+                            throw new StorageException(
+                                    Reason.PRECONDITION_FAILED, "the condition of " + what + " failed");
+                        }
+                    }
+                    Versions.Change planned =
+                            Versions.put(p, key, buckets.get(key.bucket()).versioning(), next);
+                    p.commit(what, batch -> {
+                        planned.writes().addTo(batch);
+                        if (written.segment() != null) {
+                            Chunks.clearPending(batch, p, written.segment().dataId());
+                        }
+                    });
+                    return planned;
+                }));
         if (change.leavesGarbage()) {
             reclaimer.wakeUp();
         }
@@ -294,7 +300,8 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
         if (record.inline() == null) {
             return Optional.empty();
         }
-        return Optional.of(new ObjectContent(record.toMeta(key), 0, record.size(), new ByteArrayInputStream(record.inline())));
+        return Optional.of(
+                new ObjectContent(record.toMeta(key), 0, record.size(), new ByteArrayInputStream(record.inline())));
     }
 
     @Override
@@ -306,7 +313,8 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
         if (latest.inline() != null) {
             long count = count(latest, key, offset, length);
             return new ObjectContent(
-                    latest.toMeta(key), offset, count, new ByteArrayInputStream(latest.inline(), (int) offset, (int) count));
+                    latest.toMeta(key), offset, count, new ByteArrayInputStream(latest.inline(), (int) offset, (int)
+                            count));
         }
         Snapshot snapshot = p.snapshot();
         ReadOptions readOptions = new ReadOptions().setSnapshot(snapshot);
@@ -367,11 +375,12 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
             }
             // Same data, so nothing to reclaim: only the record changes. A change of tags or of system properties
             // (an ACL) alone is not a modification of the object (as in S3, tagging keeps Last-Modified).
-            boolean onlyTags = attributes.withTags(target.attributes().tags())
+            boolean onlyTags = attributes
+                    .withTags(target.attributes().tags())
                     .withSystem(target.attributes().system())
                     .equals(target.attributes());
-            ObjectRecord next = target.withAttributes(
-                    attributes, onlyTags ? target.lastModified() : System.currentTimeMillis());
+            ObjectRecord next =
+                    target.withAttributes(attributes, onlyTags ? target.lastModified() : System.currentTimeMillis());
             boolean isCurrent = current != null && Objects.equals(current.versionId(), target.versionId());
             p.commit("replace attributes of " + key, batch -> Versions.rewrite(batch, p, key, next, isCurrent));
             return next.toMeta(key);
@@ -424,9 +433,8 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
         String startAfter = query.startAfter() == null ? "" : query.startAfter();
         byte[] bucketPrefix = Keys.bucketPrefix(bucket);
         byte[] lower = Keys.keyPrefix(bucket, prefix);
-        byte[] from = startAfter.isEmpty()
-                ? lower
-                : Keys.max(lower, Keys.keySuccessor(Keys.objectKey(bucket, startAfter)));
+        byte[] from =
+                startAfter.isEmpty() ? lower : Keys.max(lower, Keys.keySuccessor(Keys.objectKey(bucket, startAfter)));
         try (MergedCursor cursor = new MergedCursor(partitions.all(), Cf.META, lower, "list " + bucket)) {
             cursor.seek(from);
             PrefixListing.Page page = new PrefixListing(
@@ -444,7 +452,8 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
                     commonPrefixes.add(entry.commonPrefix());
                 } else {
                     ObjectKey key = new ObjectKey(bucket, entry.key());
-                    objects.add(ObjectRecord.decode(entry.value(), "object " + key).toMeta(key));
+                    objects.add(
+                            ObjectRecord.decode(entry.value(), "object " + key).toMeta(key));
                 }
             }
             String next = page.truncated()
@@ -470,11 +479,19 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
             List<ObjectVersion> versions = new ArrayList<>();
             for (ObjectMeta m : page.objects()) {
                 versions.add(new ObjectVersion(
-                        new ObjectMeta(m.key(), m.size(), m.etag(), m.lastModified(), m.attributes(), m.partSizes(),
-                                ObjectMeta.NULL_VERSION, false),
+                        new ObjectMeta(
+                                m.key(),
+                                m.size(),
+                                m.etag(),
+                                m.lastModified(),
+                                m.attributes(),
+                                m.partSizes(),
+                                ObjectMeta.NULL_VERSION,
+                                false),
                         true));
             }
-            boolean endsWithVersion = page.truncated() && !versions.isEmpty()
+            boolean endsWithVersion = page.truncated()
+                    && !versions.isEmpty()
                     && versions.get(versions.size() - 1).meta().key().key().equals(page.nextStartAfter());
             return new VersionPage(
                     versions,
@@ -508,7 +525,8 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
             }
             from = Keys.max(lower, after);
         }
-        try (MergedCursor cursor = new MergedCursor(partitions.all(), Cf.VERSIONS, lower, "list versions of " + bucket)) {
+        try (MergedCursor cursor =
+                new MergedCursor(partitions.all(), Cf.VERSIONS, lower, "list versions of " + bucket)) {
             cursor.seek(from);
             PrefixListing.Page page = new PrefixListing(
                             cursor,
@@ -538,7 +556,8 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
                 PrefixListing.Entry last = page.entries().get(page.entries().size() - 1);
                 nextKeyMarker = last.name();
                 if (!last.isPrefix()) {
-                    nextVersionIdMarker = versions.get(versions.size() - 1).meta().versionId();
+                    nextVersionIdMarker =
+                            versions.get(versions.size() - 1).meta().versionId();
                 }
             }
             return new VersionPage(versions, commonPrefixes, page.truncated(), nextKeyMarker, nextVersionIdMarker);
@@ -549,7 +568,8 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
     public boolean isEmpty(String bucket) {
         byte[] bucketPrefix = Keys.bucketPrefix(bucket);
         return partitions.all().stream()
-                .allMatch(p -> p.noKeyWithPrefix(Cf.META, bucketPrefix) && p.noKeyWithPrefix(Cf.VERSIONS, bucketPrefix));
+                .allMatch(
+                        p -> p.noKeyWithPrefix(Cf.META, bucketPrefix) && p.noKeyWithPrefix(Cf.VERSIONS, bucketPrefix));
     }
 
     private static ObjectRecord requireObject(ObjectRecord record, ObjectKey key) {
@@ -769,7 +789,10 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
         byte[] dataId = Chunks.newDataId();
         p.commit("simulate crash", batch -> Chunks.markPending(batch, p, dataId));
         try (DataFiles.Writer file = p.files().create(dataId)) {
-            file.append(ByteBuffer.allocateDirect(Chunks.CRC_LENGTH + 3).putInt(0).put(new byte[] {1, 2, 3}).flip());
+            file.append(ByteBuffer.allocateDirect(Chunks.CRC_LENGTH + 3)
+                    .putInt(0)
+                    .put(new byte[] {1, 2, 3})
+                    .flip());
         }
     }
 

@@ -52,7 +52,10 @@ final class Stats {
     }
 
     static byte[] encode(long value) {
-        return ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(value).array();
+        return ByteBuffer.allocate(8)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(value)
+                .array();
     }
 
     static long decode(byte[] value) {
@@ -118,7 +121,9 @@ final class Stats {
         }
         try (RocksIterator it = p.iterator(Cf.PARTS, options)) {
             for (it.seek(prefix); it.isValid() && Keys.startsWith(it.key(), prefix); it.next()) {
-                values[PART_BYTES] += PartRecord.decode(it.value(), "part in " + bucket).segment().length();
+                values[PART_BYTES] += PartRecord.decode(it.value(), "part in " + bucket)
+                        .segment()
+                        .length();
                 values[PARTS]++;
             }
             p.checkStatus(it, "count parts of " + bucket);

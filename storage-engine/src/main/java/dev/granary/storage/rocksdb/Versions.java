@@ -2,8 +2,8 @@ package dev.granary.storage.rocksdb;
 
 import dev.granary.storage.ObjectKey;
 import dev.granary.storage.ObjectMeta;
-import dev.granary.storage.StorageException.Reason;
 import dev.granary.storage.StorageException;
+import dev.granary.storage.StorageException.Reason;
 import dev.granary.storage.Versioning;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,7 +64,9 @@ final class Versions {
             if (value != null) {
                 return ObjectRecord.decode(value, "object " + key);
             }
-            ObjectRecord newest = state == Versioning.UNVERSIONED ? null : History.load(p, options, key, 1).newest();
+            ObjectRecord newest = state == Versioning.UNVERSIONED
+                    ? null
+                    : History.load(p, options, key, 1).newest();
             if (newest != null && newest.deleteMarker()) {
                 throw new StorageException(newest.toMeta(key), "the current version of " + key + " is a delete marker");
             }
@@ -75,14 +77,16 @@ final class Versions {
             found = History.load(p, options, key).nullVersion();
         } else {
             VersionIds.check(versionId);
-            byte[] value = p.get(Cf.VERSIONS, options, Keys.versionKey(key.bucket(), key.key(), versionId), "read " + key);
+            byte[] value =
+                    p.get(Cf.VERSIONS, options, Keys.versionKey(key.bucket(), key.key(), versionId), "read " + key);
             found = value == null ? null : ObjectRecord.decode(value, "version " + versionId + " of " + key);
         }
         if (found == null) {
             throw new StorageException(Reason.NO_SUCH_VERSION, "no version " + versionId + " of " + key);
         }
         if (found.deleteMarker()) {
-            throw new StorageException(found.toMeta(key), "version " + versionId + " of " + key + " is a delete marker");
+            throw new StorageException(
+                    found.toMeta(key), "version " + versionId + " of " + key + " is a delete marker");
         }
         return found;
     }
@@ -225,7 +229,8 @@ final class Versions {
         }
         ObjectRecord version = current.asVersion(VersionIds.forMillis(current.lastModified()), true);
         p.commit("keep " + key + " as its null version", batch -> {
-            batch.put(p.cf(Cf.VERSIONS), Keys.versionKey(key.bucket(), key.key(), version.versionId()), version.encode());
+            batch.put(
+                    p.cf(Cf.VERSIONS), Keys.versionKey(key.bucket(), key.key(), version.versionId()), version.encode());
             batch.put(p.cf(Cf.META), Keys.objectKey(key.bucket(), key.key()), version.encode());
         });
         return true;
@@ -317,7 +322,8 @@ final class Versions {
             List<ObjectRecord> versions = new ArrayList<>();
             try (ReadOptions own = options == null ? new ReadOptions() : null;
                     RocksIterator it = p.iterator(Cf.VERSIONS, options == null ? own : options)) {
-                for (it.seek(prefix); it.isValid() && Keys.startsWith(it.key(), prefix) && versions.size() < limit;
+                for (it.seek(prefix);
+                        it.isValid() && Keys.startsWith(it.key(), prefix) && versions.size() < limit;
                         it.next()) {
                     if (Keys.isVersionOf(it.key(), prefix)) {
                         versions.add(ObjectRecord.decode(it.value(), "a version of " + key));
@@ -383,7 +389,10 @@ final class Versions {
         /** Writes the object from before versioning into CF {@code versions}, if there is one. */
         void materializeLegacy(WriteBatch batch, Partition p, ObjectKey key) throws RocksDBException {
             if (legacy != null) {
-                batch.put(p.cf(Cf.VERSIONS), Keys.versionKey(key.bucket(), key.key(), legacy.versionId()), legacy.encode());
+                batch.put(
+                        p.cf(Cf.VERSIONS),
+                        Keys.versionKey(key.bucket(), key.key(), legacy.versionId()),
+                        legacy.encode());
             }
         }
     }

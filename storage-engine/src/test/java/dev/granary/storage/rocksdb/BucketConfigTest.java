@@ -20,8 +20,10 @@ class BucketConfigTest extends StoreTestSupport {
         store.putBucketConfig(BUCKET, "policy", "p".getBytes(UTF_8));
         reopen();
 
-        assertThat(store.getBucketConfig(BUCKET, "cors")).hasValueSatisfying(v -> assertThat(v).isEqualTo("two".getBytes(UTF_8)));
-        assertThat(store.getBucketConfig(BUCKET, "policy")).hasValueSatisfying(v -> assertThat(v).isEqualTo("p".getBytes(UTF_8)));
+        assertThat(store.getBucketConfig(BUCKET, "cors"))
+                .hasValueSatisfying(v -> assertThat(v).isEqualTo("two".getBytes(UTF_8)));
+        assertThat(store.getBucketConfig(BUCKET, "policy"))
+                .hasValueSatisfying(v -> assertThat(v).isEqualTo("p".getBytes(UTF_8)));
     }
 
     @Test
@@ -49,7 +51,8 @@ class BucketConfigTest extends StoreTestSupport {
 
         store.deleteBucket(BUCKET);
         assertThatThrownBy(() -> store.getBucketConfig(BUCKET, "cors"))
-                .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.reason()).isEqualTo(Reason.NO_SUCH_BUCKET));
+                .isInstanceOfSatisfying(
+                        StorageException.class, e -> assertThat(e.reason()).isEqualTo(Reason.NO_SUCH_BUCKET));
         store.createBucket(BUCKET, OWNER, "us-east-1");
 
         assertThat(store.getBucketConfig(BUCKET, "cors")).isEmpty();
@@ -60,6 +63,7 @@ class BucketConfigTest extends StoreTestSupport {
     @Test
     void missingBucketFailsWithNoSuchBucket() {
         assertThatThrownBy(() -> store.putBucketConfig("nope", "cors", new byte[] {1}))
-                .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.reason()).isEqualTo(Reason.NO_SUCH_BUCKET));
+                .isInstanceOfSatisfying(
+                        StorageException.class, e -> assertThat(e.reason()).isEqualTo(Reason.NO_SUCH_BUCKET));
     }
 }

@@ -50,7 +50,8 @@ class ConcurrencyTest extends StoreTestSupport {
         ObjectMeta shared = store.headObject(key("shared"));
         assertThat(writtenEtags).contains(shared.etag());
         assertThat(md5Hex(get("shared"))).isEqualTo(shared.etag());
-        List<ObjectMeta> live = store.listObjects(BUCKET, new ListQuery("", null, "", 100)).objects();
+        List<ObjectMeta> live =
+                store.listObjects(BUCKET, new ListQuery("", null, "", 100)).objects();
         assertThat(live).hasSize(THREADS + 1);
         long liveChunks = 0;
         for (ObjectMeta meta : live) {

@@ -76,7 +76,8 @@ class ConditionalDeleteTest extends StoreTestSupport {
     @Test
     void aChangeOfTagsMakesTheVersionAnotherOneToTheCondition() throws IOException {
         ObjectMeta seen = put("k", SAME);
-        store.replaceAttributes(key("k"), seen.etag(), seen.attributes().withTags(new TreeMap<>(Map.of("keep", "yes"))));
+        store.replaceAttributes(
+                key("k"), seen.etag(), seen.attributes().withTags(new TreeMap<>(Map.of("keep", "yes"))));
 
         assertThatThrownBy(() -> store.deleteObject(key("k"), null, WriteCondition.sameVersion(seen)))
                 .is(reason(Reason.PRECONDITION_FAILED));
@@ -120,8 +121,8 @@ class ConditionalDeleteTest extends StoreTestSupport {
         ObjectMeta second = put("k", SAME); // replaces the null version
         assertThat(first.versionId()).isEqualTo(second.versionId()).isEqualTo(ObjectMeta.NULL_VERSION);
 
-        assertThatThrownBy(() -> store.deleteObject(
-                        key("k"), ObjectMeta.NULL_VERSION, WriteCondition.sameVersion(first)))
+        assertThatThrownBy(
+                        () -> store.deleteObject(key("k"), ObjectMeta.NULL_VERSION, WriteCondition.sameVersion(first)))
                 .is(reason(Reason.PRECONDITION_FAILED));
         assertThat(store.headObject(key("k"), ObjectMeta.NULL_VERSION)).isEqualTo(second);
 

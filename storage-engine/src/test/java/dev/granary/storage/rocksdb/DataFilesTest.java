@@ -38,7 +38,10 @@ class DataFilesTest extends StoreTestSupport {
     private List<Path> dataFiles() throws IOException {
         List<Path> files = new ArrayList<>();
         try (Stream<Path> partitions = Files.list(dir.resolve("partitions"))) {
-            for (Path objects : partitions.map(p -> p.resolve("objects")).filter(Files::isDirectory).toList()) {
+            for (Path objects : partitions
+                    .map(p -> p.resolve("objects"))
+                    .filter(Files::isDirectory)
+                    .toList()) {
                 try (Stream<Path> walk = Files.walk(objects)) {
                     walk.filter(Files::isRegularFile).forEach(files::add);
                 }
@@ -89,7 +92,8 @@ class DataFilesTest extends StoreTestSupport {
                         key("digest"), ObjectAttributes.empty(), new ByteArrayInputStream(data), LARGE, new byte[16]))
                 .is(reason(Reason.BAD_DIGEST));
 
-        assertThat(store.listObjects(BUCKET, new ListQuery("", null, "", 10)).objects()).isEmpty();
+        assertThat(store.listObjects(BUCKET, new ListQuery("", null, "", 10)).objects())
+                .isEmpty();
         awaitReclaimed();
         assertThat(dataFiles()).isEmpty();
         assertThat(store.countKeys(Cf.PENDING)).isZero();
@@ -107,7 +111,8 @@ class DataFilesTest extends StoreTestSupport {
 
         assertThatThrownBy(() -> put("k", data)).is(reason(Reason.IO));
 
-        assertThat(store.listObjects(BUCKET, new ListQuery("", null, "", 10)).objects()).isEmpty();
+        assertThat(store.listObjects(BUCKET, new ListQuery("", null, "", 10)).objects())
+                .isEmpty();
         assertThat(store.countKeys(Cf.PENDING)).isZero();
         put("small", random(100, 1)); // bodies below the threshold do not need the folder
         assertThat(get("small")).isEqualTo(random(100, 1));
@@ -185,7 +190,8 @@ class DataFilesTest extends StoreTestSupport {
                 .filter(p -> p.getFileName().toString().equals(idOfA))
                 .findFirst()
                 .orElseThrow();
-        Path fileOfB = dataFiles().stream().filter(p -> !p.equals(fileOfA)).findFirst().orElseThrow();
+        Path fileOfB =
+                dataFiles().stream().filter(p -> !p.equals(fileOfA)).findFirst().orElseThrow();
 
         try (ObjectContent downloadOfA = store.getObject(key("a"), 0, -1)) {
             put("b", random(LARGE, 7)); // replaces b while a's (older) snapshot is held
@@ -206,7 +212,8 @@ class DataFilesTest extends StoreTestSupport {
 
     private String hexIdOf(String key) {
         Partition p = store.partitionsForTest().forObject(key(key));
-        return HexFormat.of().formatHex(Versions.read(p, key(key)).segments().get(0).dataId());
+        return HexFormat.of()
+                .formatHex(Versions.read(p, key(key)).segments().get(0).dataId());
     }
 
     @Test
@@ -240,7 +247,8 @@ class DataFilesTest extends StoreTestSupport {
         byte[] p1 = random(THRESHOLD + 5, 1);
         byte[] p2 = random(2 * CHUNK, 2); // below the threshold: chunks in RocksDB
         byte[] p3 = random(THRESHOLD, 3);
-        String id = store.createUpload(key("mp"), OWNER, ObjectAttributes.empty()).uploadId();
+        String id =
+                store.createUpload(key("mp"), OWNER, ObjectAttributes.empty()).uploadId();
         PartMeta m1 = part("mp", id, 1, p1);
         PartMeta m2 = part("mp", id, 2, p2);
         PartMeta m3 = part("mp", id, 3, p3);
@@ -262,7 +270,8 @@ class DataFilesTest extends StoreTestSupport {
         int boundary = p1.length + p2.length;
         assertThat(get("mp", boundary - 7, 14)).isEqualTo(Arrays.copyOfRange(whole, boundary - 7, boundary + 7));
 
-        String aborted = store.createUpload(key("other"), OWNER, ObjectAttributes.empty()).uploadId();
+        String aborted = store.createUpload(key("other"), OWNER, ObjectAttributes.empty())
+                .uploadId();
         part("other", aborted, 1, random(THRESHOLD, 9));
         assertThat(dataFiles()).hasSize(3);
         store.abortUpload(key("other"), aborted);
@@ -289,17 +298,18 @@ class DataFilesTest extends StoreTestSupport {
             try (ObjectContent content = big.getObject(key("trickle"), chunk - 5, 10)) {
                 assertThat(content.stream().readAllBytes()).isEqualTo(Arrays.copyOfRange(data, chunk - 5, chunk + 5));
             }
-            assertThatThrownBy(() -> big.putObject(
-                            key("short"), ObjectAttributes.empty(), trickle(data), data.length + 1, null))
+            assertThatThrownBy(() ->
+                            big.putObject(key("short"), ObjectAttributes.empty(), trickle(data), data.length + 1, null))
                     .is(reason(Reason.INCOMPLETE_BODY));
-            assertThatThrownBy(() -> big.putObject(
-                            key("long"), ObjectAttributes.empty(), trickle(data), data.length - 1, null))
+            assertThatThrownBy(() ->
+                            big.putObject(key("long"), ObjectAttributes.empty(), trickle(data), data.length - 1, null))
                     .is(reason(Reason.INCOMPLETE_BODY));
         }
         try (Stream<Path> walk = Files.walk(dir.resolve("big"))) {
             // Each chunk's CRC32C, then its bytes (the failed uploads' files may not be reclaimed yet).
             List<Long> sizes = new ArrayList<>();
-            for (Path f : walk.filter(f -> f.getParent().getParent().getFileName().toString().equals("objects"))
+            for (Path f : walk.filter(f ->
+                            f.getParent().getParent().getFileName().toString().equals("objects"))
                     .toList()) {
                 sizes.add(Files.size(f));
             }

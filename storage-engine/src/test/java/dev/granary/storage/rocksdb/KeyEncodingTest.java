@@ -33,8 +33,19 @@ import org.rocksdb.RocksIterator;
 class KeyEncodingTest extends StoreTestSupport {
     /** In UTF-8 binary order (all ASCII, so Java's order of strings too). */
     static final List<String> KEYS = List.of(
-            "a", "a\u0000", "a\u0000\u0000", "a\u0000\u0001", "a\u0000b", "a\u0001", "a\u0001\u0000", "a\u0001\u0001",
-            "a\u0001b", "a\u0002", "a/", "ab", "b\u0000");
+            "a",
+            "a\u0000",
+            "a\u0000\u0000",
+            "a\u0000\u0001",
+            "a\u0000b",
+            "a\u0001",
+            "a\u0001\u0000",
+            "a\u0001\u0001",
+            "a\u0001b",
+            "a\u0002",
+            "a/",
+            "ab",
+            "b\u0000");
 
     @Override
     EngineOptions options() {
@@ -108,9 +119,11 @@ class KeyEncodingTest extends StoreTestSupport {
         assertThat(listAll("a\u0001", null)).containsExactly("a\u0001", "a\u0001\u0000", "a\u0001\u0001", "a\u0001b");
         ListPage byNul = store.listObjects(BUCKET, new ListQuery("a", "\u0000", null, 1000));
         assertThat(byNul.commonPrefixes()).containsExactly("a\u0000", "a\u0001\u0000");
-        assertThat(byNul.objects()).extracting(m -> m.key().key())
+        assertThat(byNul.objects())
+                .extracting(m -> m.key().key())
                 .containsExactly("a", "a\u0001", "a\u0001\u0001", "a\u0001b", "a\u0002", "a/", "ab");
-        assertThat(store.listObjects(BUCKET, new ListQuery("", null, "a\u0000\u0001", 3)).objects())
+        assertThat(store.listObjects(BUCKET, new ListQuery("", null, "a\u0000\u0001", 3))
+                        .objects())
                 .extracting(m -> m.key().key())
                 .containsExactly("a\u0000b", "a\u0001", "a\u0001\u0000");
         reopen();
@@ -164,12 +177,21 @@ class KeyEncodingTest extends StoreTestSupport {
         // After all versions of a key: the next key, even one that extends it by U+0000.
         assertThat(describe(store.listVersions(BUCKET, "", null, "a", null, 2).versions()))
                 .containsExactly("a\u0000@2", "a\u0000@1");
-        assertThat(describe(store.listVersions(BUCKET, "a\u0000", null, null, null, 1000).versions()))
-                .containsExactly("a\u0000@2", "a\u0000@1", "a\u0000\u0000@2", "a\u0000\u0000@1", "a\u0000\u0001@2",
-                        "a\u0000\u0001@1", "a\u0000b@2", "a\u0000b@1");
+        assertThat(describe(store.listVersions(BUCKET, "a\u0000", null, null, null, 1000)
+                        .versions()))
+                .containsExactly(
+                        "a\u0000@2",
+                        "a\u0000@1",
+                        "a\u0000\u0000@2",
+                        "a\u0000\u0000@1",
+                        "a\u0000\u0001@2",
+                        "a\u0000\u0001@1",
+                        "a\u0000b@2",
+                        "a\u0000b@1");
 
         // Removing every version of "a" leaves the versions of the keys it prefixes.
-        for (ObjectVersion v : store.listVersions(BUCKET, "a", null, null, null, 2).versions()) {
+        for (ObjectVersion v :
+                store.listVersions(BUCKET, "a", null, null, null, 2).versions()) {
             store.deleteObject(key("a"), v.meta().versionId());
         }
         assertThat(describe(store.listVersions(BUCKET, "a", null, null, null, 2).versions()))
@@ -178,7 +200,9 @@ class KeyEncodingTest extends StoreTestSupport {
     }
 
     private static List<String> describe(List<ObjectVersion> versions) {
-        return versions.stream().map(v -> v.meta().key().key() + "@" + v.meta().size()).toList();
+        return versions.stream()
+                .map(v -> v.meta().key().key() + "@" + v.meta().size())
+                .toList();
     }
 
     @Test
@@ -220,8 +244,12 @@ class KeyEncodingTest extends StoreTestSupport {
         for (String key : KEYS) {
             put(key, key.getBytes(UTF_8));
             for (int size = 1; size <= 2; size++) {
-                store.putObject(new ObjectKey("versioned", key), ObjectAttributes.empty(),
-                        new ByteArrayInputStream(new byte[size]), size, null);
+                store.putObject(
+                        new ObjectKey("versioned", key),
+                        ObjectAttributes.empty(),
+                        new ByteArrayInputStream(new byte[size]),
+                        size,
+                        null);
             }
         }
         String idOfA = start("a");
@@ -231,7 +259,8 @@ class KeyEncodingTest extends StoreTestSupport {
         PartMeta partOfOther = part(other, idOfOther, 3, random(CHUNK, 2));
         String idOfEscape = start("a\u0001");
         PartMeta partOfEscape = part("a\u0001", idOfEscape, 2, random(CHUNK, 3));
-        List<String> versions = describe(store.listVersions("versioned", "", null, null, null, 1000).versions());
+        List<String> versions = describe(
+                store.listVersions("versioned", "", null, null, null, 1000).versions());
         assertThat(versions).hasSize(2 * KEYS.size());
 
         int rewritten = toLayoutWithoutEscapes();
@@ -246,7 +275,8 @@ class KeyEncodingTest extends StoreTestSupport {
             assertThat(get(key)).isEqualTo(key.getBytes(UTF_8));
         }
         assertThat(listAll("", null)).containsExactlyElementsOf(KEYS);
-        assertThat(describe(store.listVersions("versioned", "", null, null, null, 1000).versions()))
+        assertThat(describe(store.listVersions("versioned", "", null, null, null, 1000)
+                        .versions()))
                 .containsExactlyElementsOf(versions);
         assertThat(store.listUploads(BUCKET, "", null, null, null, 1000).uploads())
                 .extracting(u -> u.key().key())
@@ -272,9 +302,9 @@ class KeyEncodingTest extends StoreTestSupport {
                 for (it.seekToFirst(); it.isValid(); it.next()) {
                     byte[] raw = it.key();
                     int start = Keys.keyEnd(raw, 0) + 1;
-                    int end = cf == Cf.META ? raw.length
-                            : cf == Cf.VERSIONS ? raw.length - VersionIds.LENGTH - 1
-                            : Keys.keyEnd(raw, start);
+                    int end = cf == Cf.META
+                            ? raw.length
+                            : cf == Cf.VERSIONS ? raw.length - VersionIds.LENGTH - 1 : Keys.keyEnd(raw, start);
                     byte[] plain = Keys.concat(
                             Arrays.copyOfRange(raw, 0, start),
                             Keys.utf8(Keys.decodeKey(raw, start, end)),

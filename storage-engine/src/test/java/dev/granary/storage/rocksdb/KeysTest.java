@@ -9,7 +9,8 @@ class KeysTest {
     @Test
     void prefixSuccessorIncrementsTheLastByteBelow0xFfAndDropsTheRest() {
         assertThat(Keys.prefixSuccessor(new byte[] {'a', 'b'})).containsExactly('a', 'c');
-        assertThat(Keys.prefixSuccessor(new byte[] {'a', (byte) 0xFF, (byte) 0xFF})).containsExactly('b');
+        assertThat(Keys.prefixSuccessor(new byte[] {'a', (byte) 0xFF, (byte) 0xFF}))
+                .containsExactly('b');
         assertThat(Keys.prefixSuccessor(new byte[] {'a', (byte) 0x7F})).containsExactly('a', (byte) 0x80);
         assertThat(Keys.prefixSuccessor(new byte[] {(byte) 0xFF})).isNull();
         assertThat(Keys.prefixSuccessor(new byte[0])).isNull();
@@ -21,7 +22,8 @@ class KeysTest {
         byte[] past = Keys.prefixSuccessor(prefix);
         assertThat(Keys.compare(Keys.utf8("a/\uD83D\uDE00\uD83D\uDE00"), past)).isNegative();
         assertThat(Keys.compare(Keys.utf8("a0"), past)).isZero();
-        assertThat(Keys.compare(Keys.keySuccessor(prefix), Keys.utf8("a/\u0001"))).isNegative();
+        assertThat(Keys.compare(Keys.keySuccessor(prefix), Keys.utf8("a/\u0001")))
+                .isNegative();
     }
 
     @Test
@@ -35,15 +37,18 @@ class KeysTest {
         assertThat(Keys.compare(Keys.chunkKey(id, -1), end)).isNegative();
         byte[] before = id.clone();
         before[15] = (byte) 0xFE;
-        assertThat(Keys.compare(Keys.chunkRangeEnd(before), Keys.chunkKey(id, 0))).isNegative();
+        assertThat(Keys.compare(Keys.chunkRangeEnd(before), Keys.chunkKey(id, 0)))
+                .isNegative();
     }
 
     @Test
     void partKeysSortByPartNumber() {
         byte[] upload = Keys.uploadKey("b", "k", "id");
-        assertThat(Keys.compare(Keys.partKey(upload, 2), Keys.partKey(upload, 10))).isNegative();
+        assertThat(Keys.compare(Keys.partKey(upload, 2), Keys.partKey(upload, 10)))
+                .isNegative();
         assertThat(Keys.partNumber(Keys.partKey(upload, 10_000))).isEqualTo(10_000);
-        assertThat(Keys.startsWith(Keys.partKey(upload, 1), Keys.partPrefix(upload))).isTrue();
+        assertThat(Keys.startsWith(Keys.partKey(upload, 1), Keys.partPrefix(upload)))
+                .isTrue();
     }
 
     @Test
@@ -68,7 +73,8 @@ class KeysTest {
             String a = keys.get(i);
             String b = keys.get(i + 1);
             int plain = Integer.signum(Keys.compare(Keys.utf8(a), Keys.utf8(b)));
-            assertThat(Integer.signum(Keys.compare(Keys.encodeKey(a), Keys.encodeKey(b)))).isEqualTo(plain);
+            assertThat(Integer.signum(Keys.compare(Keys.encodeKey(a), Keys.encodeKey(b))))
+                    .isEqualTo(plain);
             // A key's entries (key 0x00 ...) sort with the key: after smaller keys, before larger ones.
             byte[] entryOfA = Keys.concat(Keys.encodeKey(a), new byte[] {Keys.SEPARATOR, (byte) 0xFF});
             if (plain < 0) {
@@ -88,9 +94,11 @@ class KeysTest {
         byte[] prefix = Keys.versionPrefix("b", "a");
         String id = VersionIds.next(null);
         assertThat(Keys.startsWith(Keys.versionKey("b", "a", id), prefix)).isTrue();
-        assertThat(Keys.startsWith(Keys.versionKey("b", "a\u0000" + id.substring(1), id), prefix)).isFalse();
+        assertThat(Keys.startsWith(Keys.versionKey("b", "a\u0000" + id.substring(1), id), prefix))
+                .isFalse();
         byte[] partOfOther = Keys.partKey(Keys.uploadKey("b", "a\u0000u", "v"), 1);
-        assertThat(Keys.startsWith(partOfOther, Keys.partPrefix(Keys.uploadKey("b", "a", "u")))).isFalse();
+        assertThat(Keys.startsWith(partOfOther, Keys.partPrefix(Keys.uploadKey("b", "a", "u"))))
+                .isFalse();
         // Placement is by the plain key, as before the escaping: objects stay in their partitions.
         assertThat(Keys.objectHash("b", "a\u0000")).isEqualTo(Keys.hash(new byte[] {'b', 0, 'a', 0}));
     }

@@ -97,8 +97,15 @@ class ListingTest extends StoreTestSupport {
         putAll(keys);
 
         String[][] queries = {
-            {"", null, ""}, {"", "/", ""}, {"dir3/", "/", ""}, {"dir3/sub1", "/", ""}, {"dir", "/", "dir2/"},
-            {"", "/", "dir3/sub4/file-1000"}, {"dir5/", null, "dir5/sub2/"}, {"dir1", "-", ""}, {"nothing", "/", ""}
+            {"", null, ""},
+            {"", "/", ""},
+            {"dir3/", "/", ""},
+            {"dir3/sub1", "/", ""},
+            {"dir", "/", "dir2/"},
+            {"", "/", "dir3/sub4/file-1000"},
+            {"dir5/", null, "dir5/sub2/"},
+            {"dir1", "-", ""},
+            {"nothing", "/", ""}
         };
         for (String[] q : queries) {
             List<String> expected = expected(q[0], q[1], q[2]);
@@ -198,7 +205,8 @@ class ListingTest extends StoreTestSupport {
         }
         putAll(List.of("k"));
 
-        assertThat(merge(store.listObjects(BUCKET, new ListQuery("", null, "", 10)))).containsExactly("k");
+        assertThat(merge(store.listObjects(BUCKET, new ListQuery("", null, "", 10))))
+                .containsExactly("k");
         assertThat(store.isEmpty("bucket-2")).isFalse();
         store.deleteObject(key("k"));
         assertThat(store.isEmpty(BUCKET)).isTrue();

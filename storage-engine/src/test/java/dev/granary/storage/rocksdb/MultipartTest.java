@@ -35,7 +35,9 @@ class MultipartTest extends StoreTestSupport {
     }
 
     private static List<CompletedPart> completed(PartMeta... parts) {
-        return Arrays.stream(parts).map(p -> new CompletedPart(p.partNumber(), p.etag())).toList();
+        return Arrays.stream(parts)
+                .map(p -> new CompletedPart(p.partNumber(), p.etag()))
+                .toList();
     }
 
     private ObjectMeta complete(String key, String uploadId, List<CompletedPart> parts) {
@@ -152,8 +154,8 @@ class MultipartTest extends StoreTestSupport {
         String id = start("k");
         Map<String, String> checksums = new TreeMap<>();
         byte[] data = random(100, 1);
-        PartMeta part = store.uploadPart(
-                key("k"), id, 7, withTrailer(data, checksums, "SHA256", "abc="), -1, null, checksums);
+        PartMeta part =
+                store.uploadPart(key("k"), id, 7, withTrailer(data, checksums, "SHA256", "abc="), -1, null, checksums);
 
         assertThat(part.checksums()).containsEntry("SHA256", "abc=");
         assertThat(store.listParts(key("k"), id, 0, 10).get(0).checksums()).containsEntry("SHA256", "abc=");
@@ -166,9 +168,15 @@ class MultipartTest extends StoreTestSupport {
             part("k", id, n, new byte[] {(byte) n});
         }
 
-        assertThat(store.listParts(key("k"), id, 0, 2)).extracting(PartMeta::partNumber).containsExactly(1, 2, 3);
-        assertThat(store.listParts(key("k"), id, 2, 2)).extracting(PartMeta::partNumber).containsExactly(3, 4, 5);
-        assertThat(store.listParts(key("k"), id, 4, 2)).extracting(PartMeta::partNumber).containsExactly(5);
+        assertThat(store.listParts(key("k"), id, 0, 2))
+                .extracting(PartMeta::partNumber)
+                .containsExactly(1, 2, 3);
+        assertThat(store.listParts(key("k"), id, 2, 2))
+                .extracting(PartMeta::partNumber)
+                .containsExactly(3, 4, 5);
+        assertThat(store.listParts(key("k"), id, 4, 2))
+                .extracting(PartMeta::partNumber)
+                .containsExactly(5);
         assertThat(store.listParts(key("k"), id, 5, 2)).isEmpty();
         assertThat(store.listParts(key("k"), id, 0, 10).get(0).size()).isEqualTo(1);
     }
@@ -235,11 +243,25 @@ class MultipartTest extends StoreTestSupport {
         String id = start("sys");
         byte[] body = random((int) MIN_PART, 7);
         store.uploadPart(
-                key("sys"), id, 1, new ByteArrayInputStream(body), body.length, null, Map.of(),
-                dev.granary.storage.StoredForm.IDENTITY, Map.of("iv", "first"));
+                key("sys"),
+                id,
+                1,
+                new ByteArrayInputStream(body),
+                body.length,
+                null,
+                Map.of(),
+                dev.granary.storage.StoredForm.IDENTITY,
+                Map.of("iv", "first"));
         PartMeta again = store.uploadPart(
-                key("sys"), id, 1, new ByteArrayInputStream(body), body.length, null, Map.of(),
-                dev.granary.storage.StoredForm.IDENTITY, Map.of("iv", "second"));
+                key("sys"),
+                id,
+                1,
+                new ByteArrayInputStream(body),
+                body.length,
+                null,
+                Map.of(),
+                dev.granary.storage.StoredForm.IDENTITY,
+                Map.of("iv", "second"));
         PartMeta last = part("sys", id, 2, random(10, 8));
         assertThat(again.system()).containsExactly(Map.entry("iv", "second"));
         assertThat(store.listParts(key("sys"), id, 0, 10))
@@ -247,10 +269,11 @@ class MultipartTest extends StoreTestSupport {
                 .containsExactly(Map.of("iv", "second"), Map.of());
 
         List<List<PartMeta>> seen = new ArrayList<>();
-        ObjectMeta meta = store.completeUpload(key("sys"), id, completed(again, last), MIN_PART, Map.of(), null, parts -> {
-            seen.add(parts);
-            return Map.of("made-of", parts.get(0).system().get("iv"));
-        });
+        ObjectMeta meta =
+                store.completeUpload(key("sys"), id, completed(again, last), MIN_PART, Map.of(), null, parts -> {
+                    seen.add(parts);
+                    return Map.of("made-of", parts.get(0).system().get("iv"));
+                });
         assertThat(seen).hasSize(1);
         assertThat(seen.get(0)).extracting(PartMeta::partNumber).containsExactly(1, 2);
         assertThat(meta.attributes().system()).containsEntry("made-of", "second");

@@ -49,7 +49,8 @@ class RocksObjectStoreTest extends StoreTestSupport {
         put("in-record", small);
         put("chunked", random(INLINE + 1, 5));
 
-        try (ObjectContent content = store.getObjectIfInMemory(key("in-record"), null).orElseThrow()) {
+        try (ObjectContent content =
+                store.getObjectIfInMemory(key("in-record"), null).orElseThrow()) {
             assertThat(content.meta().size()).isEqualTo(INLINE);
             assertThat(content.stream().readAllBytes()).isEqualTo(small);
         }
@@ -89,8 +90,16 @@ class RocksObjectStoreTest extends StoreTestSupport {
         byte[] data = random(5 * CHUNK + 100, 4);
         put("k", data);
         long[][] ranges = {
-            {0, 1}, {0, CHUNK}, {CHUNK - 1, 2}, {CHUNK - 3, 2 * CHUNK + 6}, {CHUNK, CHUNK}, {5 * CHUNK, 100},
-            {5 * CHUNK + 99, 1}, {3 * CHUNK + 5, -1}, {data.length, -1}, {7, 0}
+            {0, 1},
+            {0, CHUNK},
+            {CHUNK - 1, 2},
+            {CHUNK - 3, 2 * CHUNK + 6},
+            {CHUNK, CHUNK},
+            {5 * CHUNK, 100},
+            {5 * CHUNK + 99, 1},
+            {3 * CHUNK + 5, -1},
+            {data.length, -1},
+            {7, 0}
         };
         for (long[] r : ranges) {
             int from = (int) r[0];
@@ -315,7 +324,8 @@ class RocksObjectStoreTest extends StoreTestSupport {
         assertThat(replaced.etag()).isEqualTo(meta.etag());
         assertThat(store.headObject(key("k")).attributes().userMetadata()).containsEntry("x", "y");
         assertThat(get("k")).isEqualTo(data);
-        assertThatThrownBy(() -> store.replaceAttributes(key("k"), "0123", attributes)).is(reason(Reason.NO_SUCH_KEY));
+        assertThatThrownBy(() -> store.replaceAttributes(key("k"), "0123", attributes))
+                .is(reason(Reason.NO_SUCH_KEY));
     }
 
     // ---- buckets ----
@@ -342,7 +352,8 @@ class RocksObjectStoreTest extends StoreTestSupport {
     @Test
     void deleteBucketRequiresItEmptyAndAbortsItsUploads() throws Exception {
         put("k", new byte[] {1});
-        String uploadId = store.createUpload(key("u"), OWNER, ObjectAttributes.empty()).uploadId();
+        String uploadId =
+                store.createUpload(key("u"), OWNER, ObjectAttributes.empty()).uploadId();
         store.uploadPart(key("u"), uploadId, 1, new ByteArrayInputStream(random(CHUNK, 1)), CHUNK, null, Map.of());
 
         assertThatThrownBy(() -> store.deleteBucket(BUCKET)).is(reason(Reason.BUCKET_NOT_EMPTY));

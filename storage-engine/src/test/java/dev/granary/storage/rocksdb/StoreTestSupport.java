@@ -80,7 +80,9 @@ abstract class StoreTestSupport {
     }
 
     void awaitReclaimed() throws InterruptedException {
-        assertThat(store.awaitReclaimed(Duration.ofSeconds(10))).as("reclaimer drained").isTrue();
+        assertThat(store.awaitReclaimed(Duration.ofSeconds(10)))
+                .as("reclaimer drained")
+                .isTrue();
     }
 
     /** Chunks a non-inline object of {@code size} bytes occupies. */

@@ -64,7 +64,8 @@ class StoredFormTest extends StoreTestSupport {
     @Test
     void partsAreTransformedAndCompletionAddsSystemProperties() throws IOException {
         TreeMap<String, String> system = new TreeMap<>(Map.of("sse.mode", "S3", "acl", "private"));
-        String uploadId = store.createUpload(key("m"), OWNER, ObjectAttributes.empty().withSystem(system))
+        String uploadId = store.createUpload(
+                        key("m"), OWNER, ObjectAttributes.empty().withSystem(system))
                 .uploadId();
         byte[] p1 = random(2 * CHUNK, 4);
         PartMeta part = store.uploadPart(

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 class UsageStatsTest extends StoreTestSupport {
 
     private PartMeta part(String key, String uploadId, int number, byte[] data) throws Exception {
-        return store.uploadPart(key(key), uploadId, number, new ByteArrayInputStream(data), data.length, null, Map.of());
+        return store.uploadPart(
+                key(key), uploadId, number, new ByteArrayInputStream(data), data.length, null, Map.of());
     }
 
     private void assertUsage(long bytes, long objects, long partBytes, long parts) {
@@ -36,7 +37,8 @@ class UsageStatsTest extends StoreTestSupport {
         store.deleteObject(key("missing"));
         assertUsage(40, 1, 0, 0);
 
-        String id = store.createUpload(key("m"), OWNER, ObjectAttributes.empty()).uploadId();
+        String id =
+                store.createUpload(key("m"), OWNER, ObjectAttributes.empty()).uploadId();
         PartMeta p1 = part("m", id, 1, random(2 * CHUNK, 4));
         part("m", id, 2, random(5, 5));
         PartMeta p2 = part("m", id, 2, random(9, 6)); // replaces part 2
@@ -51,7 +53,8 @@ class UsageStatsTest extends StoreTestSupport {
                 null);
         assertUsage(40 + 2 * CHUNK + 9, 2, 0, 0);
 
-        String aborted = store.createUpload(key("x"), OWNER, ObjectAttributes.empty()).uploadId();
+        String aborted =
+                store.createUpload(key("x"), OWNER, ObjectAttributes.empty()).uploadId();
         part("x", aborted, 1, random(33, 8));
         assertUsage(40 + 2 * CHUNK + 9, 2, 33, 1);
         store.abortUpload(key("x"), aborted);
@@ -71,20 +74,26 @@ class UsageStatsTest extends StoreTestSupport {
         assertThat(store.usage(BUCKET).bytes()).isEqualTo(3000 + 12345);
         assertThat(store.rebuildUsage(BUCKET)).isEqualTo(new BucketUsage(BUCKET, OWNER, 3000, 2, 0, 0));
         assertUsage(3000, 2, 0, 0);
-        assertThatThrownBy(() -> store.usage("nope")).is(reason(dev.granary.storage.StorageException.Reason.NO_SUCH_BUCKET));
+        assertThatThrownBy(() -> store.usage("nope"))
+                .is(reason(dev.granary.storage.StorageException.Reason.NO_SUCH_BUCKET));
     }
 
     @Test
     void engineStatsNameThePartitionsAndRocksDbSizes() throws Exception {
         put("a", random(3 * CHUNK, 1));
         Map<String, Long> stats = store.engineStats();
-        assertThat(stats).containsEntry("partitions", 4L).containsKeys(
-                "rocksdb.total-sst-files-size", "rocksdb.total-blob-file-size", "rocksdb.estimate-pending-compaction-bytes");
+        assertThat(stats)
+                .containsEntry("partitions", 4L)
+                .containsKeys(
+                        "rocksdb.total-sst-files-size",
+                        "rocksdb.total-blob-file-size",
+                        "rocksdb.estimate-pending-compaction-bytes");
     }
 
     @Test
     void systemRecordsAreDurableAndScannedInOrder() {
-        store.system().apply(new TreeMap<>(Map.of("m/2", new byte[] {2}, "m/1", new byte[] {1}, "n/1", new byte[] {3})));
+        store.system()
+                .apply(new TreeMap<>(Map.of("m/2", new byte[] {2}, "m/1", new byte[] {1}, "n/1", new byte[] {3})));
         reopen();
         List<String> keys = new java.util.ArrayList<>();
         store.system().scan("m/", "m0", (k, v) -> keys.add(k));

@@ -21,8 +21,8 @@ class VersioningTest extends StoreTestSupport {
         List<String> out = new ArrayList<>();
         VersionPage page = store.listVersions(BUCKET, "", null, null, null, 1000);
         for (ObjectVersion v : page.versions()) {
-            out.add(v.meta().key().key() + "@" + (v.meta().deleteMarker() ? "marker" : v.meta().size())
-                    + (v.latest() ? "*" : ""));
+            out.add(v.meta().key().key() + "@"
+                    + (v.meta().deleteMarker() ? "marker" : v.meta().size()) + (v.latest() ? "*" : ""));
         }
         return out;
     }
@@ -36,7 +36,8 @@ class VersioningTest extends StoreTestSupport {
         assertThat(VersionIds.isValid("null")).isFalse();
         assertThat(VersionIds.isValid(newer.toUpperCase())).isFalse();
         assertThatThrownBy(() -> store.headObject(key("k"), "nonsense"))
-                .isInstanceOfSatisfying(StorageException.class,
+                .isInstanceOfSatisfying(
+                        StorageException.class,
                         e -> assertThat(e.reason()).isEqualTo(StorageException.Reason.INVALID_VERSION_ID));
     }
 
@@ -51,11 +52,10 @@ class VersioningTest extends StoreTestSupport {
         assertThat(marker.deleteMarker()).isTrue();
 
         assertThat(listed()).containsExactly("a@2*", "a@1", "b@marker*", "b@2", "b@1", "c@2*", "c@1");
-        assertThatThrownBy(() -> store.headObject(key("b")))
-                .isInstanceOfSatisfying(StorageException.class, e -> {
-                    assertThat(e.reason()).isEqualTo(StorageException.Reason.DELETE_MARKER);
-                    assertThat(e.deleteMarker().versionId()).isEqualTo(marker.versionId());
-                });
+        assertThatThrownBy(() -> store.headObject(key("b"))).isInstanceOfSatisfying(StorageException.class, e -> {
+            assertThat(e.reason()).isEqualTo(StorageException.Reason.DELETE_MARKER);
+            assertThat(e.deleteMarker().versionId()).isEqualTo(marker.versionId());
+        });
         // Usage counts the versions, not the marker.
         assertThat(store.usage(BUCKET).objects()).isEqualTo(6);
         assertThat(store.rebuildUsage(BUCKET).bytes()).isEqualTo(9);
