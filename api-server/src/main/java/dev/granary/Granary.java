@@ -26,6 +26,7 @@ import dev.granary.metering.MeteringMetrics;
 import dev.granary.metering.RowStore;
 import dev.granary.metering.StorageSource;
 import dev.granary.storage.BucketUsage;
+import dev.granary.storage.DiskStatus;
 import dev.granary.storage.rocksdb.EngineOptions;
 import dev.granary.storage.rocksdb.RocksObjectStore;
 import java.security.SecureRandom;
@@ -90,7 +91,12 @@ public final class Granary implements AutoCloseable {
     public static Granary start(GranaryConfig config) {
         EngineOptions defaults = EngineOptions.defaults();
         EngineOptions options = new EngineOptions(
-                partitions(config), config.syncWrites(), defaults.inlineThreshold(), defaults.chunkSize());
+                partitions(config),
+                config.syncWrites(),
+                defaults.inlineThreshold(),
+                defaults.chunkSize(),
+                defaults.fileThreshold(),
+                config.diskReserve());
         // Start-up is mostly opening partitions and loading classes: the store opens in the background while this
         // thread loads the classes of the servers and of metering.
         CompletableFuture<RocksObjectStore> opening =
@@ -151,7 +157,8 @@ public final class Granary implements AutoCloseable {
                             owners,
                             // SSE-S3's key-encryption key is derived from the master key, never the key itself.
                             new SseKeys(Base64.getDecoder().decode(masterKey.toBase64()), random),
-                            access),
+                            access,
+                            store::disk),
                     metering.sink());
             AdminServer admin = new AdminServer(
                     config.address(),
@@ -162,7 +169,8 @@ public final class Granary implements AutoCloseable {
                     metering,
                     Clock.systemUTC(),
                     users,
-                    store);
+                    store,
+                    store::disk);
             try {
                 admin.start();
                 server.start();
@@ -233,6 +241,11 @@ public final class Granary implements AutoCloseable {
 
     public GranaryConfig config() {
         return config;
+    }
+
+    /** The disk of the data folder: free space, reserve, whether writes are taken. */
+    public DiskStatus disk() {
+        return store.disk();
     }
 
     /** Graceful stop: finish requests in flight (up to 30 s), then close the store cleanly. */

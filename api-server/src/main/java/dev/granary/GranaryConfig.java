@@ -1,6 +1,7 @@
 package dev.granary;
 
 import dev.granary.auth.MasterKey;
+import dev.granary.storage.DiskReserve;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -45,6 +46,11 @@ import java.util.Map;
  * @param readTimeout how long the S3 port waits for a client that sends nothing while a request is expected or
  *     its body is being read: {@code --read-timeout SECONDS} / {@code GRANARY_READ_TIMEOUT}, default 30. The
  *     connection is then closed, so a client that stalls mid-upload holds a worker thread no longer than this
+ * @param diskReserve the free space writes leave on the data folder's filesystem, for deletes and the database's
+ *     own work: a write that would leave less is refused (507 InsufficientStorage) until space is freed.
+ *     {@code --disk-reserve} / {@code GRANARY_DISK_RESERVE}: a size ({@code 512MiB}, {@code 2GB}, bytes) or a share
+ *     of the filesystem ({@code 5%}); default 1 GiB or 1%, whichever is larger; 0 for none (writes then go on until
+ *     the disk itself is full, and fail then)
  */
 public record GranaryConfig(
         String address,
@@ -65,7 +71,8 @@ public record GranaryConfig(
         Path tlsCert,
         Path tlsKey,
         Duration tlsWatch,
-        Duration readTimeout) {
+        Duration readTimeout,
+        DiskReserve diskReserve) {
 
     public static final String DEFAULT_ROOT_USER = "granaryadmin";
     public static final String DEFAULT_ROOT_PASSWORD = "granaryadmin";
@@ -93,6 +100,7 @@ public record GranaryConfig(
         require(
                 readTimeout != null && readTimeout.compareTo(Duration.ofSeconds(1)) >= 0,
                 "--read-timeout must be at least 1 second");
+        require(diskReserve != null, "--disk-reserve must be a size or a share of the disk, 0 for none");
         if (masterKey != null) {
             try {
                 MasterKey.fromBase64(masterKey);
@@ -132,7 +140,8 @@ public record GranaryConfig(
                 null,
                 null,
                 Duration.ofSeconds(5),
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30),
+                DiskReserve.DEFAULT);
     }
 
     /** This configuration serving HTTPS with the given PEM files (see {@link #tlsCert()}), watched every {@code watch}. */
@@ -156,7 +165,8 @@ public record GranaryConfig(
                 cert,
                 key,
                 watch,
-                readTimeout);
+                readTimeout,
+                diskReserve);
     }
 
     /** This configuration with another {@link #readTimeout()}. */
@@ -180,7 +190,8 @@ public record GranaryConfig(
                 tlsCert,
                 tlsKey,
                 tlsWatch,
-                timeout);
+                timeout,
+                diskReserve);
     }
 
     /** Whether both ports serve HTTPS. */
@@ -207,7 +218,7 @@ public record GranaryConfig(
                 + metering + ", meteringFlush=" + meteringFlush + ", accessLog=" + accessLog + ", masterKey="
                 + (masterKey == null ? "(key file)" : "****") + ", lifecycleInterval=" + lifecycleInterval
                 + ", tlsCert=" + tlsCert + ", tlsKey=" + tlsKey + ", tlsWatch=" + tlsWatch + ", readTimeout="
-                + readTimeout + "]";
+                + readTimeout + ", diskReserve=" + diskReserve + "]";
     }
 
     /** The folder of the access log file, or null when there is none. */
@@ -264,7 +275,8 @@ public record GranaryConfig(
                             "tls-cert",
                             "tls-key",
                             "tls-watch",
-                            "read-timeout")
+                            "read-timeout",
+                            "disk-reserve")
                     .contains(name)) {
                 throw new IllegalArgumentException("unknown flag --" + name);
             }
@@ -289,7 +301,20 @@ public record GranaryConfig(
                 pathSetting(flags, env, "tls-cert"),
                 pathSetting(flags, env, "tls-key"),
                 Duration.ofSeconds(intSetting(flags, env, "tls-watch", 5)),
-                Duration.ofSeconds(intSetting(flags, env, "read-timeout", 30)));
+                Duration.ofSeconds(intSetting(flags, env, "read-timeout", 30)),
+                diskReserve(flags, env));
+    }
+
+    private static DiskReserve diskReserve(Map<String, String> flags, Map<String, String> env) {
+        String v = setting(flags, env, "disk-reserve", null);
+        if (v == null) {
+            return DiskReserve.DEFAULT;
+        }
+        try {
+            return DiskReserve.parse(v);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--disk-reserve / GRANARY_DISK_RESERVE " + e.getMessage(), e);
+        }
     }
 
     private static boolean onOff(Map<String, String> flags, Map<String, String> env, String name, boolean dflt) {

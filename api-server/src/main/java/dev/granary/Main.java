@@ -1,6 +1,8 @@
 package dev.granary;
 
 import dev.granary.api.tls.TlsContext;
+import dev.granary.storage.DiskReserve;
+import dev.granary.storage.DiskStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -78,6 +80,13 @@ public final class Main {
                 config.dataDir().toAbsolutePath(),
                 Granary.partitions(config),
                 startMillis);
+        DiskStatus disk = granary.disk();
+        LOG.info(
+                "disk: {} free of {}; writes leave {} free (--disk-reserve {})",
+                DiskReserve.describe(disk.freeBytes()),
+                DiskReserve.describe(disk.totalBytes()),
+                DiskReserve.describe(disk.reserveBytes()),
+                config.diskReserve());
         if (config.defaultCredentials()) {
             // The secret is never logged, not even the documented default: logs travel further than a console.
             LOG.warn(
@@ -156,6 +165,8 @@ public final class Main {
                                    or its body is awaited (GRANARY_READ_TIMEOUT, default 30)
                   --tls-watch SECONDS  how often both files are checked for a change (GRANARY_TLS_WATCH,
                                    default 5; 0 = only on SIGHUP)
+                  --disk-reserve SIZE|PCT  free space writes leave on the data disk, e.g. 512MiB, 2GB, 5%
+                                   (GRANARY_DISK_RESERVE, default 1GiB or 1%, whichever is larger; 0 = none)
                 root credentials: GRANARY_ROOT_USER / GRANARY_ROOT_PASSWORD (default granaryadmin / granaryadmin)""";
     }
 }

@@ -3,13 +3,14 @@ package dev.granary;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.granary.storage.DiskReserve;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The master key setting: flag over environment, validated at start, never printed. */
+/** Settings read from flags over the environment, validated at start; secrets never printed. */
 class GranaryConfigTest {
     private static final String KEY = Base64.getEncoder().encodeToString(new byte[32]);
 
@@ -56,5 +57,33 @@ class GranaryConfigTest {
                 .doesNotContain(KEY)
                 .doesNotContain("root-password-1")
                 .contains("****");
+    }
+
+    @Test
+    void diskReserveIsASizeOrAShareOfTheDiskFromTheFlagOrTheEnvironment() {
+        assertThat(GranaryConfig.parse(new String[0], Map.of()).diskReserve()).isEqualTo(DiskReserve.DEFAULT);
+        assertThat(GranaryConfig.parse(new String[] {"--disk-reserve", "512MiB"}, Map.of())
+                        .diskReserve())
+                .isEqualTo(new DiskReserve(512L << 20, 0));
+        assertThat(GranaryConfig.parse(new String[] {"--disk-reserve=0"}, Map.of())
+                        .diskReserve())
+                .isEqualTo(DiskReserve.NONE);
+        assertThat(GranaryConfig.parse(new String[0], Map.of("GRANARY_DISK_RESERVE", "5%"))
+                        .diskReserve())
+                .isEqualTo(new DiskReserve(0, 5));
+        assertThat(GranaryConfig.parse(new String[] {"--disk-reserve", "2GB"}, Map.of("GRANARY_DISK_RESERVE", "5%"))
+                        .diskReserve())
+                .isEqualTo(new DiskReserve(2_000_000_000L, 0));
+    }
+
+    @Test
+    void badDiskReserveFailsAtStartNamingTheFlag() {
+        assertThatThrownBy(() -> GranaryConfig.parse(new String[] {"--disk-reserve", "lots"}, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--disk-reserve / GRANARY_DISK_RESERVE must be a size (512MiB, 2GB, 1073741824) or a share"
+                        + " of the disk (5%), got 'lots'");
+        assertThatThrownBy(() -> GranaryConfig.parse(new String[0], Map.of("GRANARY_DISK_RESERVE", "150%")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--disk-reserve / GRANARY_DISK_RESERVE must be a share of the disk below 100%, got '150%'");
     }
 }

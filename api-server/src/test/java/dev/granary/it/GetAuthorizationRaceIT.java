@@ -108,7 +108,8 @@ class GetAuthorizationRaceIT {
                         new PostPolicyVerifier(credentials, REGION, Clock.systemUTC()),
                         new Owners(names),
                         new SseKeys(new byte[32], new SecureRandom()),
-                        access),
+                        access,
+                        null),
                 UsageSink.NONE);
         server.start();
         URI uri = URI.create("http://127.0.0.1:" + server.port());

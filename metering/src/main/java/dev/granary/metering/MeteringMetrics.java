@@ -1,6 +1,7 @@
 package dev.granary.metering;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -40,6 +41,25 @@ public final class MeteringMetrics implements UsageSink, AutoCloseable {
             "rocksdb.estimate-pending-compaction-bytes", "granary.rocksdb.pending.compaction.bytes",
             "rocksdb.estimate-num-keys", "granary.rocksdb.estimated.keys",
             "rocksdb.cur-size-all-mem-tables", "granary.rocksdb.memtables.bytes");
+    /** The data folder's disk, from the engine figures. */
+    private static final List<DiskGauge> DISK = List.of(
+            new DiskGauge("disk.free-bytes", "granary.disk.free.bytes", "Free space of the data folder's filesystem"),
+            new DiskGauge("disk.total-bytes", "granary.disk.total.bytes", "Size of the data folder's filesystem"),
+            new DiskGauge(
+                    "disk.reserve-bytes",
+                    "granary.disk.reserve.bytes",
+                    "Free space writes leave for deletes and the database (--disk-reserve)"),
+            new DiskGauge(
+                    "disk.accepting-writes",
+                    "granary.disk.accepting.writes",
+                    "1 while writes are taken, 0 while the disk is full"),
+            new DiskGauge(
+                    "disk.stopped-partitions",
+                    "granary.disk.stopped.partitions",
+                    "Partitions whose database stopped writes after running out of space, until it resumes them"));
+
+    /** A gauge of an engine figure about the disk. */
+    private record DiskGauge(String figure, String metric, String description) {}
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final StorageSource storage;
@@ -80,6 +100,14 @@ public final class MeteringMetrics implements UsageSink, AutoCloseable {
         ENGINE.forEach((property, name) -> Gauge.builder(name, () -> engine.getOrDefault(property, 0L))
                 .description("RocksDB " + property + ", summed over partitions")
                 .register(registry));
+        for (DiskGauge disk : DISK) {
+            Gauge.builder(disk.metric(), () -> engine.getOrDefault(disk.figure(), 0L))
+                    .description(disk.description())
+                    .register(registry);
+        }
+        FunctionCounter.builder("granary.writes.refused", this, m -> m.engine.getOrDefault("disk.writes-refused", 0L))
+                .description("Writes refused because the disk was full (below the reserve, or out of space)")
+                .register(registry);
     }
 
     @Override

@@ -26,7 +26,13 @@ public final class StorageException extends RuntimeException {
         INCOMPLETE_BODY,
         BAD_DIGEST,
         CORRUPT_DATA,
-        IO
+        IO,
+        /**
+         * The disk is too full to take the write: its free space, less what the write brings, would fall below the
+         * reserve, or the write ran out of space. Nothing was stored. Unlike the other reasons' messages, this one's
+         * is worded for the client (free space, reserve, what still works) and names nothing internal.
+         */
+        INSUFFICIENT_STORAGE
     }
 
     private final Reason reason;

@@ -25,7 +25,12 @@ public interface StorageUsage {
     /**
      * Engine figures for monitoring, by name: {@code partitions} and RocksDB properties summed over partitions
      * ({@code rocksdb.total-sst-files-size}, {@code rocksdb.total-blob-file-size},
-     * {@code rocksdb.estimate-pending-compaction-bytes}, {@code rocksdb.estimate-num-keys}...).
+     * {@code rocksdb.estimate-pending-compaction-bytes}, {@code rocksdb.estimate-num-keys}...), and the
+     * figures of {@link #disk()} as {@code disk.free-bytes}, {@code disk.total-bytes}, {@code disk.reserve-bytes},
+     * {@code disk.accepting-writes} (1 or 0), {@code disk.stopped-partitions} and {@code disk.writes-refused}.
      */
     Map<String, Long> engineStats();
+
+    /** The disk the store writes to: free space, the reserve, whether writes are taken. Cheap: no I/O. */
+    DiskStatus disk();
 }

@@ -1,5 +1,6 @@
 package dev.granary.api.admin;
 
+import dev.granary.api.handler.HealthReport;
 import dev.granary.auth.AuthError;
 import dev.granary.auth.AuthException;
 import dev.granary.auth.AuthResult;
@@ -10,6 +11,7 @@ import dev.granary.auth.SignableRequest;
 import dev.granary.metering.Metering;
 import dev.granary.metering.MeteringMetrics;
 import dev.granary.metering.UsageReport;
+import dev.granary.storage.DiskStatus;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderValues;
@@ -30,6 +32,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * Routes of the admin listener:
  *
  * <pre>
- * GET  /health                          200, no credentials
+ * GET  /health                          200, no credentials: the disk's free space, whether it takes writes
  * GET  /metrics                         Prometheus text, no credentials (keep the admin port private)
  * GET  /admin/v1/usage?from&amp;to&amp;groupBy&amp;format=json|csv&amp;account&amp;bucket
  * GET  /admin/v1/usage/storage          bytes, objects, byte-hours per bucket and account
@@ -59,13 +62,21 @@ final class AdminHandler implements HttpHandler {
     private final Metering metering;
     private final Clock clock;
     private final UsersApi users;
+    private final Supplier<DiskStatus> disk;
 
-    AdminHandler(SigV4Verifier verifier, String rootAccountId, Metering metering, Clock clock, UsersApi users) {
+    AdminHandler(
+            SigV4Verifier verifier,
+            String rootAccountId,
+            Metering metering,
+            Clock clock,
+            UsersApi users,
+            Supplier<DiskStatus> disk) {
         this.verifier = verifier;
         this.rootAccountId = rootAccountId;
         this.metering = metering;
         this.clock = clock;
         this.users = users;
+        this.disk = disk;
     }
 
     /** An answer: status, content type, body. */
@@ -113,7 +124,7 @@ final class AdminHandler implements HttpHandler {
         String method = exchange.getRequestMethod().toString();
         String path = exchange.getRequestPath();
         if (path.equals("/health")) {
-            return new Answer(200, "text/plain", "ok\n");
+            return new Answer(200, "application/json", HealthReport.json(disk.get()));
         }
         if (path.equals("/metrics") && method.equals("GET")) {
             return metering.enabled()

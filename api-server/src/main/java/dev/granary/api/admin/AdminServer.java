@@ -4,6 +4,7 @@ import dev.granary.api.tls.TlsContext;
 import dev.granary.auth.SigV4Verifier;
 import dev.granary.auth.UserDirectory;
 import dev.granary.metering.Metering;
+import dev.granary.storage.DiskStatus;
 import dev.granary.storage.ObjectStore;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
@@ -11,6 +12,7 @@ import io.undertow.server.handlers.BlockingHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 
 /** The admin listener: its own small Undertow server next to the S3 one. */
@@ -25,6 +27,7 @@ public final class AdminServer implements AutoCloseable {
      * @param rootAccountId the account whose credentials may call the admin API
      * @param users the users the users API manages
      * @param store the store, for the buckets a user owns
+     * @param disk the store's disk, for {@code /health}
      */
     public AdminServer(
             String address,
@@ -35,9 +38,10 @@ public final class AdminServer implements AutoCloseable {
             Metering metering,
             Clock clock,
             UserDirectory users,
-            ObjectStore store) {
+            ObjectStore store,
+            Supplier<DiskStatus> disk) {
         this.graceful = new GracefulShutdownHandler(new BlockingHandler(
-                new AdminHandler(verifier, rootAccountId, metering, clock, new UsersApi(users, store))));
+                new AdminHandler(verifier, rootAccountId, metering, clock, new UsersApi(users, store), disk)));
         this.undertow = TlsContext.listener(Undertow.builder(), address, port, tls)
                 .setIoThreads(1)
                 .setWorkerThreads(4)

@@ -30,6 +30,19 @@ public enum S3Error {
             400,
             "The unspecified location constraint is incompatible for the region specific endpoint this request was"
                     + " sent to."),
+    /**
+     * A write refused because the server's disk is full (free space below the reserve, or the write ran out of
+     * space); the message says how full and what still works. AWS has no such error; 507 Insufficient Storage
+     * (RFC 4918) says what happened, and MinIO answers a full disk with it too ({@code XMinioStorageFull}). Every S3
+     * SDK shows the code and message of an XML error of any status, and none retries a 507 (they retry 500, 502,
+     * 503, 504 and throttling codes): right for a disk that deletes must free, not seconds of waiting, and a retry
+     * would send the body again. 503 {@code SlowDown} was the other candidate: SDKs would back off and resend the
+     * body up to their attempt limit before reporting it, and its name points at the request rate, not the disk.
+     */
+    INSUFFICIENT_STORAGE(
+            "InsufficientStorage",
+            507,
+            "The server's disk is full. Writes resume once space is freed; reads, listings and deletes still work."),
     INCOMPLETE_BODY(
             "IncompleteBody",
             400,

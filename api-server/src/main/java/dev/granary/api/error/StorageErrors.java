@@ -35,6 +35,10 @@ public final class StorageErrors {
                     .with("Key", key)
                     .with("VersionId", versionId);
         }
+        if (e.reason() == StorageException.Reason.INSUFFICIENT_STORAGE) {
+            // The engine words this message for the client: how full the disk is, the reserve, what still works.
+            return new S3Exception(S3Error.INSUFFICIENT_STORAGE, e.getMessage(), e);
+        }
         if (e.reason() == StorageException.Reason.INVALID_VERSION_ID) {
             return new S3Exception(S3Error.INVALID_ARGUMENT, "Invalid version id specified", e)
                     .with("ArgumentName", "versionId")
@@ -57,6 +61,7 @@ public final class StorageErrors {
             case DELETE_MARKER -> S3Error.NO_SUCH_KEY;
             case PRECONDITION_FAILED -> S3Error.PRECONDITION_FAILED;
             case CORRUPT_DATA, IO -> S3Error.INTERNAL_ERROR;
+            case INSUFFICIENT_STORAGE -> S3Error.INSUFFICIENT_STORAGE;
         };
         S3Exception s3 = new S3Exception(error, error.message(), e);
         return switch (error) {

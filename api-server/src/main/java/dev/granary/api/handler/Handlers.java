@@ -8,21 +8,27 @@ import dev.granary.api.lifecycle.LifecycleConfigs;
 import dev.granary.api.route.S3Operation;
 import dev.granary.api.sse.SseKeys;
 import dev.granary.auth.PostPolicyVerifier;
+import dev.granary.storage.DiskStatus;
 import dev.granary.storage.ObjectStore;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** The operation table: one handler per {@link S3Operation}, unsupported ones on purpose. */
 public final class Handlers {
     private Handlers() {}
 
+    /**
+     * The table over {@code store}; {@code disk} is the store's disk as the health checks report it (null for none).
+     */
     public static Map<S3Operation, OperationHandler> create(
             ObjectStore store,
             String region,
             PostPolicyVerifier postPolicies,
             Owners owners,
             SseKeys sseKeys,
-            AccessControl access) {
+            AccessControl access,
+            Supplier<DiskStatus> disk) {
         Map<S3Operation, OperationHandler> h = new EnumMap<>(S3Operation.class);
         Encryption encryption = new Encryption(sseKeys, store);
         h.put(S3Operation.LIST_BUCKETS, new ListBucketsHandler(store, owners));
@@ -78,7 +84,7 @@ public final class Handlers {
         h.put(S3Operation.COMPLETE_MULTIPART_UPLOAD, new CompleteMultipartUploadHandler(store, lifecycle));
         h.put(S3Operation.ABORT_MULTIPART_UPLOAD, new AbortMultipartUploadHandler(store));
         h.put(S3Operation.LIST_PARTS, new ListPartsHandler(store, owners));
-        h.put(S3Operation.HEALTH, new HealthHandler());
+        h.put(S3Operation.HEALTH, new HealthHandler(disk == null ? () -> null : disk));
         h.put(S3Operation.UNSUPPORTED_BUCKET_SUBRESOURCE, new NotImplementedHandler(S3Error.NOT_IMPLEMENTED));
         h.put(S3Operation.UNSUPPORTED_OBJECT_SUBRESOURCE, new NotImplementedHandler(S3Error.NOT_IMPLEMENTED));
         h.put(S3Operation.POST_OBJECT, new PostObjectHandler(store, postPolicies, encryption, access));

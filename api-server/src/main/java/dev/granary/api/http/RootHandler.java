@@ -422,7 +422,9 @@ public final class RootHandler implements HttpHandler {
             Route route,
             String requestId) {
         response.errorCode(e.status() == 304 ? null : e.code());
-        if (e.status() >= 500) {
+        // Writes refused for a full disk are expected while it is full, and the engine logs when that starts and
+        // ends: a line per refused request would only flood the log (on the very disk that is full, often).
+        if (e.status() >= 500 && e.error() != S3Error.INSUFFICIENT_STORAGE) {
             LOG.warn(
                     "request {} failed: {} {}",
                     requestId,

@@ -207,13 +207,17 @@ final class BodyWriter {
      * Runs {@code commit}, which claims the written data by clearing its pending marker in its batch. When the
      * commit is refused (a {@link StorageException} other than {@code IO}: the bucket or upload is gone), the
      * data is deleted at once. After an {@code IO} failure it is left alone: the batch may or may not have
-     * landed, and if it did not, the pending marker makes recovery reclaim the data.
+     * landed, and if it did not, the pending marker makes recovery reclaim the data. A commit that ran out of space
+     * ({@code INSUFFICIENT_STORAGE}) is such a failure too: RocksDB's WAL may hold the batch (appended, then its sync
+     * failed), so deleting the data could leave an object whose data is gone.
      */
     static <T> T commit(Partition p, Written written, String what, Supplier<T> commit) {
         try {
             return commit.get();
         } catch (StorageException e) {
-            if (e.reason() != StorageException.Reason.IO && written.segment() != null) {
+            if (e.reason() != StorageException.Reason.IO
+                    && e.reason() != StorageException.Reason.INSUFFICIENT_STORAGE
+                    && written.segment() != null) {
                 discard(p, written.segment().dataId(), e, what);
             }
             throw e;

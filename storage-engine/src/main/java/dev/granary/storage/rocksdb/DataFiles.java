@@ -57,9 +57,10 @@ final class DataFiles {
 
     /**
      * Creates the file of a new data id, failing if it exists; its folder is created (durably) if needed. The
-     * writer's failures are the store's ({@code IO}: a full disk, say), never mistaken for the client's.
+     * writer's failures are the store's ({@code IO}, or {@code INSUFFICIENT_STORAGE} for a full disk), never mistaken
+     * for the client's.
      *
-     * @throws StorageException {@code IO}
+     * @throws StorageException {@code IO}, {@code INSUFFICIENT_STORAGE}
      */
     Writer create(byte[] dataId) {
         Path file = path(dataId);
@@ -74,8 +75,16 @@ final class DataFiles {
         }
     }
 
+    /**
+     * The store's failure for a data file's: {@code INSUFFICIENT_STORAGE} when the disk is full (the caller deletes
+     * what was written, and the client learns why), else {@code IO}.
+     */
     private static StorageException failed(String action, Path file, IOException e) {
-        return new StorageException(StorageException.Reason.IO, action + " data file " + file + " failed", e);
+        String detail = action + " data file " + file + " failed";
+        if (DiskGuard.isOutOfSpace(e)) {
+            return DiskGuard.ranOut(new IOException(detail, e));
+        }
+        return new StorageException(StorageException.Reason.IO, detail, e);
     }
 
     /**

@@ -40,6 +40,11 @@ final class Partition implements AutoCloseable {
     private static final long BLOB_FILE_SIZE = 256L << 20;
     /** Bounds WAL growth: forces flushes of rarely written column families that would pin old WAL files. */
     private static final long MAX_TOTAL_WAL_SIZE = 128L << 20;
+    /**
+     * The most disk a partition's RocksDB may take at once on its own, beyond the bytes written to it: a memtable
+     * flushed into SST and blob files, and the next WAL, which RocksDB preallocates (1.1 memtables).
+     */
+    static final long SPACE_BURST = DATA_WRITE_BUFFER + DATA_WRITE_BUFFER * 11 / 10;
 
     private final int index;
     private final Path dir;
@@ -51,6 +56,8 @@ final class Partition implements AutoCloseable {
     private final List<ColumnFamilyHandle> handleList;
     private final Map<Cf, ColumnFamilyHandle> handles;
     private final DataFiles files;
+    /** Whether RocksDB stopped this partition's writes for want of space (it resumes them by itself). */
+    private final SpaceRecovery space;
     /**
      * The snapshots held (by identity), for the reclaimer's decision on data files; while {@link #snapshot} takes
      * one, its {@link SnapshotUse} stands in for it under its own key.
@@ -69,7 +76,8 @@ final class Partition implements AutoCloseable {
             WriteOptions commitOptions,
             WriteOptions unsyncedOptions,
             RocksDB db,
-            List<ColumnFamilyHandle> handleList) {
+            List<ColumnFamilyHandle> handleList,
+            SpaceRecovery space) {
         this.index = index;
         this.dir = dir;
         this.dbOptions = dbOptions;
@@ -78,6 +86,7 @@ final class Partition implements AutoCloseable {
         this.unsyncedOptions = unsyncedOptions;
         this.db = db;
         this.handleList = handleList;
+        this.space = space;
         this.files = new DataFiles(dir.resolve("objects"), commitOptions.sync());
         this.handles = new EnumMap<>(Cf.class);
         // handleList[0] is the default column family, unused but required by RocksDB.
@@ -92,6 +101,7 @@ final class Partition implements AutoCloseable {
         DBOptions dbOptions = null;
         WriteOptions commit = null;
         WriteOptions unsynced = null;
+        SpaceRecovery space = new SpaceRecovery(index);
         try {
             Files.createDirectories(dir);
             dbOptions = new DBOptions()
@@ -103,7 +113,8 @@ final class Partition implements AutoCloseable {
                     .setBytesPerSync(1L << 20)
                     .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
                     .setKeepLogFileNum(2)
-                    .setMaxLogFileSize(1L << 20);
+                    .setMaxLogFileSize(1L << 20)
+                    .setListeners(List.of(space));
             List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
             ColumnFamilyOptions defaults = smallCfOptions(shared, SMALL_WRITE_BUFFER);
             cfOptions.add(defaults);
@@ -125,10 +136,10 @@ final class Partition implements AutoCloseable {
             unsynced = new WriteOptions().setSync(false);
             List<ColumnFamilyHandle> handleList = new ArrayList<>();
             RocksDB db = RocksDB.open(dbOptions, dir.toString(), descriptors, handleList);
-            return new Partition(index, dir, dbOptions, cfOptions, commit, unsynced, db, handleList);
+            return new Partition(index, dir, dbOptions, cfOptions, commit, unsynced, db, handleList, space);
         } catch (RocksDBException | java.io.IOException e) {
             cfOptions.forEach(ColumnFamilyOptions::close);
-            for (AutoCloseable c : new AutoCloseable[] {dbOptions, commit, unsynced}) {
+            for (AutoCloseable c : new AutoCloseable[] {dbOptions, commit, unsynced, space}) {
                 closeQuietly(c);
             }
             throw new StorageException(StorageException.Reason.IO, "cannot open partition " + index + " in " + dir, e);
@@ -206,9 +217,18 @@ final class Partition implements AutoCloseable {
         try (WriteBatch batch = new WriteBatch()) {
             mutation.addTo(batch);
             db.write(options, batch);
+            space.tookWrite();
         } catch (RocksDBException e) {
+            if (SpaceRecovery.isNoSpace(e)) {
+                space.stopped(e);
+            }
             throw io(what, e);
         }
+    }
+
+    /** Whether RocksDB refuses this partition's writes since one ran out of space, until it recovers by itself. */
+    boolean writesStopped() {
+        return space.isStopped();
     }
 
     byte[] get(Cf cf, byte[] key, String what) {
@@ -340,6 +360,9 @@ final class Partition implements AutoCloseable {
     }
 
     StorageException io(String what, RocksDBException e) {
+        if (SpaceRecovery.isNoSpace(e)) {
+            return DiskGuard.ranOut(e);
+        }
         return new StorageException(
                 StorageException.Reason.IO, "partition " + index + " (" + dir + "): " + what + " failed", e);
     }
@@ -377,6 +400,7 @@ final class Partition implements AutoCloseable {
             commitOptions.close();
             unsyncedOptions.close();
             latest.close();
+            space.close(); // after the database: RocksDB may call it until then
         }
         if (failure != null) {
             throw io("close", failure);

@@ -4,6 +4,7 @@ import dev.granary.storage.BucketInfo;
 import dev.granary.storage.BucketUsage;
 import dev.granary.storage.CompletedPart;
 import dev.granary.storage.DeleteResult;
+import dev.granary.storage.DiskStatus;
 import dev.granary.storage.ListPage;
 import dev.granary.storage.ListQuery;
 import dev.granary.storage.MultipartUpload;
@@ -42,6 +43,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Snapshot;
@@ -55,6 +57,10 @@ import org.slf4j.LoggerFactory;
  * <p>A PUT streams its body into chunks under a fresh data id, then commits the object's record with one
  * synced WriteBatch that also queues the replaced version's data for the background reclaimer. Reads go
  * through a RocksDB snapshot, so an object read while it is overwritten is the old or the new one, whole.
+ *
+ * <p>Writes that take space (objects, parts, records) pass the {@link DiskGuard} first and fail with
+ * {@code INSUFFICIENT_STORAGE}, before reading a body, when they would leave less than the disk reserve free; deletes
+ * and aborts never do, which is what the reserve is kept for.
  */
 public final class RocksObjectStore implements ObjectStore, StorageUsage {
     /** The system record saying the usage counters are complete (absent in data folders made before them). */
@@ -80,11 +86,13 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
     private final Reclaimer reclaimer;
     private final Multipart multipart;
     private final SystemRecords system;
+    private final DiskGuard disk;
     private final Set<ChunkInputStream> openStreams = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private RocksObjectStore(Partitions partitions, EngineOptions options) {
+    private RocksObjectStore(Partitions partitions, EngineOptions options, DiskGuard disk) {
         this.partitions = partitions;
+        this.disk = disk;
         this.buckets = new Buckets(partitions);
         this.locks = new KeyLocks(buckets);
         this.bodies = new BodyWriter(options.chunkSize(), options.inlineThreshold(), options.fileThreshold());
@@ -113,6 +121,7 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(options, "options");
         Partitions partitions = Partitions.open(dataDir, options);
+        DiskGuard disk = null;
         try {
             int escaped = 0;
             for (Partition p : partitions.all()) {
@@ -121,6 +130,13 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
             if (escaped > 0) {
                 LOG.info("upgrade: {} entries of keys with U+0000 or U+0001 rewritten escaped in {}", escaped, dataDir);
             }
+            disk = DiskGuard.forFolder(
+                    dataDir,
+                    options.diskReserve(),
+                    partitions.all().size() * Partition.SPACE_BURST,
+                    () -> (int) partitions.all().stream()
+                            .filter(Partition::writesStopped)
+                            .count());
             int recovered = 0;
             for (Partition p : partitions.all()) {
                 recovered += Reclaimer.recoverPending(p);
@@ -128,14 +144,18 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
             if (recovered > 0) {
                 LOG.info("recovery: {} interrupted uploads queued for reclamation in {}", recovered, dataDir);
             }
-            RocksObjectStore store = new RocksObjectStore(partitions, options);
+            RocksObjectStore store = new RocksObjectStore(partitions, options, disk);
             store.countUsageOnce();
             for (String bucket : store.buckets.pendingMigrations()) {
                 store.migrate(bucket);
             }
             store.reclaimer.start();
+            disk.start();
             return store;
         } catch (RuntimeException e) {
+            if (disk != null) {
+                disk.close();
+            }
             partitions.close();
             throw e;
         }
@@ -145,7 +165,7 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
 
     @Override
     public BucketInfo createBucket(String bucket, String owner, String region) {
-        return buckets.create(bucket, owner, region == null ? "" : region);
+        return withSpace(0, () -> buckets.create(bucket, owner, region == null ? "" : region));
     }
 
     @Override
@@ -168,10 +188,12 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
         if (state == Versioning.UNVERSIONED) {
             throw new IllegalArgumentException("a bucket cannot go back to unversioned");
         }
-        if (buckets.setVersioning(bucket, state) == Versioning.UNVERSIONED) {
-            migrate(bucket);
-        }
-        return buckets.get(bucket);
+        return withSpace(0, () -> {
+            if (buckets.setVersioning(bucket, state) == Versioning.UNVERSIONED) {
+                migrate(bucket);
+            }
+            return buckets.get(bucket);
+        });
     }
 
     /** The bucket records (tests that stop a change of versioning half-way, as a crash would). */
@@ -218,7 +240,11 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
 
     @Override
     public void putBucketConfig(String bucket, String name, byte[] document) {
-        buckets.putConfig(bucket, name, Objects.requireNonNull(document, "document"));
+        Objects.requireNonNull(document, "document");
+        withSpace(document.length, () -> {
+            buckets.putConfig(bucket, name, document);
+            return null;
+        });
     }
 
     @Override
@@ -245,6 +271,18 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
             throws IOException {
         Objects.requireNonNull(attributes, "attributes");
         buckets.get(key.bucket()); // fail before reading a body that could not be stored
+        return withSpaceForBody(length, () -> put(key, attributes, body, length, contentMd5, form, condition));
+    }
+
+    private ObjectMeta put(
+            ObjectKey key,
+            ObjectAttributes attributes,
+            InputStream body,
+            long length,
+            byte[] contentMd5,
+            StoredForm form,
+            WriteCondition condition)
+            throws IOException {
         Partition p = partitions.forObject(key);
         String what = "put " + key;
         BodyWriter.Written written = bodies.write(p, body, length, contentMd5, form, true, what);
@@ -358,33 +396,38 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
     public ObjectMeta replaceAttributes(
             ObjectKey key, String versionId, String expectedEtag, ObjectAttributes attributes) {
         Partition p = partitions.forObject(key);
-        return locks.withKey(key, () -> {
-            Versioning state = buckets.get(key.bucket()).versioning();
-            ObjectRecord current = Versions.read(p, key);
-            ObjectRecord target;
-            try (ReadOptions options = new ReadOptions()) {
-                target = Versions.find(p, options, key, state, versionId);
-            } catch (StorageException e) {
-                if (e.reason() == Reason.DELETE_MARKER || e.reason() == Reason.NO_SUCH_VERSION) {
-                    throw new StorageException(Reason.NO_SUCH_KEY, "no object " + key + " with ETag " + expectedEtag);
-                }
-                throw e;
-            }
-            if (!target.etag().equals(expectedEtag)) {
-                throw new StorageException(Reason.NO_SUCH_KEY, "no object " + key + " with ETag " + expectedEtag);
-            }
-            // Same data, so nothing to reclaim: only the record changes. A change of tags or of system properties
-            // (an ACL) alone is not a modification of the object (as in S3, tagging keeps Last-Modified).
-            boolean onlyTags = attributes
-                    .withTags(target.attributes().tags())
-                    .withSystem(target.attributes().system())
-                    .equals(target.attributes());
-            ObjectRecord next =
-                    target.withAttributes(attributes, onlyTags ? target.lastModified() : System.currentTimeMillis());
-            boolean isCurrent = current != null && Objects.equals(current.versionId(), target.versionId());
-            p.commit("replace attributes of " + key, batch -> Versions.rewrite(batch, p, key, next, isCurrent));
-            return next.toMeta(key);
-        });
+        return withSpace(
+                0,
+                () -> locks.withKey(key, () -> {
+                    Versioning state = buckets.get(key.bucket()).versioning();
+                    ObjectRecord current = Versions.read(p, key);
+                    ObjectRecord target;
+                    try (ReadOptions options = new ReadOptions()) {
+                        target = Versions.find(p, options, key, state, versionId);
+                    } catch (StorageException e) {
+                        if (e.reason() == Reason.DELETE_MARKER || e.reason() == Reason.NO_SUCH_VERSION) {
+                            throw new StorageException(
+                                    Reason.NO_SUCH_KEY, "no object " + key + " with ETag " + expectedEtag);
+                        }
+                        throw e;
+                    }
+                    if (!target.etag().equals(expectedEtag)) {
+                        throw new StorageException(
+                                Reason.NO_SUCH_KEY, "no object " + key + " with ETag " + expectedEtag);
+                    }
+                    // Same data, so nothing to reclaim: only the record changes. A change of tags or of system
+                    // properties
+                    // (an ACL) alone is not a modification of the object (as in S3, tagging keeps Last-Modified).
+                    boolean onlyTags = attributes
+                            .withTags(target.attributes().tags())
+                            .withSystem(target.attributes().system())
+                            .equals(target.attributes());
+                    ObjectRecord next = target.withAttributes(
+                            attributes, onlyTags ? target.lastModified() : System.currentTimeMillis());
+                    boolean isCurrent = current != null && Objects.equals(current.versionId(), target.versionId());
+                    p.commit("replace attributes of " + key, batch -> Versions.rewrite(batch, p, key, next, isCurrent));
+                    return next.toMeta(key);
+                }));
     }
 
     @Override
@@ -583,7 +626,7 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
 
     @Override
     public MultipartUpload createUpload(ObjectKey key, String owner, ObjectAttributes attributes) {
-        return multipart.create(key, owner, attributes);
+        return withSpace(0, () -> multipart.create(key, owner, attributes));
     }
 
     @Override
@@ -603,7 +646,10 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
             StoredForm form,
             Map<String, String> system)
             throws IOException {
-        return multipart.uploadPart(key, uploadId, partNumber, body, length, contentMd5, checksums, form, system);
+        return withSpaceForBody(
+                length,
+                () -> multipart.uploadPart(
+                        key, uploadId, partNumber, body, length, contentMd5, checksums, form, system));
     }
 
     @Override
@@ -615,7 +661,8 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
             Map<String, String> checksums,
             String checksumType,
             Function<List<PartMeta>, Map<String, String>> system) {
-        return multipart.complete(key, uploadId, parts, minPartSize, checksums, checksumType, system);
+        return withSpace(
+                0, () -> multipart.complete(key, uploadId, parts, minPartSize, checksums, checksumType, system));
     }
 
     @Override
@@ -633,6 +680,50 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
             String bucket, String prefix, String delimiter, String keyMarker, String uploadIdMarker, int maxUploads) {
         buckets.get(bucket);
         return multipart.listUploads(bucket, prefix, delimiter, keyMarker, uploadIdMarker, maxUploads);
+    }
+
+    // ---- disk space ----
+
+    /** A write that reads a body. */
+    @FunctionalInterface
+    private interface BodyWrite<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * Runs a write of {@code bytes} (-1 when unknown) once the disk guard admits it; a failure for want of space
+     * after that (the disk filled meanwhile) is noted with the guard.
+     *
+     * @throws StorageException {@code INSUFFICIENT_STORAGE} when refused or out of space
+     */
+    private <T> T withSpaceForBody(long bytes, BodyWrite<T> write) throws IOException {
+        disk.admit(bytes);
+        try {
+            return write.run();
+        } catch (StorageException e) {
+            if (e.reason() == Reason.INSUFFICIENT_STORAGE) {
+                disk.ranOut(e);
+            }
+            throw e;
+        }
+    }
+
+    /** {@link #withSpaceForBody} for a write of records only: {@code bytes} is about their size. */
+    private <T> T withSpace(long bytes, Supplier<T> write) {
+        disk.admit(bytes);
+        try {
+            return write.get();
+        } catch (StorageException e) {
+            if (e.reason() == Reason.INSUFFICIENT_STORAGE) {
+                disk.ranOut(e);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public DiskStatus disk() {
+        return disk.status();
     }
 
     // ---- usage ----
@@ -696,6 +787,13 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
             }
             stats.put(property, total);
         }
+        DiskStatus status = disk.status();
+        stats.put("disk.free-bytes", status.freeBytes());
+        stats.put("disk.total-bytes", status.totalBytes());
+        stats.put("disk.reserve-bytes", status.reserveBytes());
+        stats.put("disk.accepting-writes", status.acceptingWrites() ? 1L : 0L);
+        stats.put("disk.stopped-partitions", (long) status.stoppedPartitions());
+        stats.put("disk.writes-refused", status.writesRefused());
         return stats;
     }
 
@@ -728,6 +826,7 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        disk.close();
         reclaimer.close();
         for (ChunkInputStream stream : List.copyOf(openStreams)) {
             stream.close();
