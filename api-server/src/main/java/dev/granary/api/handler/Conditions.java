@@ -66,7 +66,7 @@ record Conditions(String ifMatch, String ifNoneMatch, Instant ifModifiedSince, I
 
     /** Whether a comma-separated list of entity tags (quoted or not, "*" for any) contains {@code etag}. */
     static boolean matches(String header, String etag) {
-        for (String candidate : header.split(",")) {
+        for (String candidate : header.split(",", -1)) {
             String c = candidate.trim();
             if (c.startsWith("W/")) {
                 c = c.substring(2);

@@ -81,7 +81,8 @@ public final class MachineLimits {
         System.out.printf(Locale.ROOT, "%-34s %10s %12s%n", "limit", "MiB/s", "ops/s");
         for (Map<String, Object> row : rows) {
             System.out.printf(
-                    Locale.ROOT, "%-34s %10.1f %12.1f%n", row.get("name"), row.get("mibPerSec"), row.get("opsPerSec"));
+                    Locale.ROOT, "%-34s %10.1f %12.1f%n", row.get("name"), (Double) row.get("mibPerSec"), (Double)
+                            row.get("opsPerSec"));
         }
         if (json != null) {
             Files.writeString(json, toJson(dir, rows));
@@ -95,8 +96,8 @@ public final class MachineLimits {
                         row.get("kind"),
                         formatSize((Integer) row.get("sizeBytes")),
                         row.get("name"),
-                        row.get("mibPerSec"),
-                        row.get("opsPerSec")));
+                        (Double) row.get("mibPerSec"),
+                        (Double) row.get("opsPerSec")));
             }
             Files.writeString(tsv, lines);
         }
@@ -192,8 +193,11 @@ public final class MachineLimits {
 
     private static List<Integer> parseSizes(String list) {
         List<Integer> sizes = new ArrayList<>();
-        for (String s : list.split(",")) {
+        for (String s : list.split(",", -1)) {
             String t = s.strip().toLowerCase(Locale.ROOT);
+            if (t.isEmpty()) {
+                continue;
+            }
             int unit = t.endsWith("mib") || t.endsWith("m") ? MIB : t.endsWith("kib") || t.endsWith("k") ? 1024 : 1;
             sizes.add(Integer.parseInt(t.replaceAll("[a-z]", "")) * unit);
         }

@@ -12,6 +12,7 @@ import dev.granary.storage.Versioning;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /** Versions in the engine: ids, history order across partitions, the migration of older objects. */
@@ -34,7 +35,7 @@ class VersioningTest extends StoreTestSupport {
         assertThat(newer).hasSize(VersionIds.LENGTH).isLessThan(older);
         assertThat(VersionIds.isValid(newer)).isTrue();
         assertThat(VersionIds.isValid("null")).isFalse();
-        assertThat(VersionIds.isValid(newer.toUpperCase())).isFalse();
+        assertThat(VersionIds.isValid(newer.toUpperCase(Locale.ROOT))).isFalse();
         assertThatThrownBy(() -> store.headObject(key("k"), "nonsense"))
                 .isInstanceOfSatisfying(
                         StorageException.class,
