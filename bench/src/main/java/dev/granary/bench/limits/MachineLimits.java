@@ -1,5 +1,6 @@
 package dev.granary.bench.limits;
 
+import dev.granary.bench.load.JsonResults;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -208,22 +209,10 @@ public final class MachineLimits {
         return size >= MIB ? size / MIB + "MiB" : size >= 1024 ? size / 1024 + "KiB" : size + "B";
     }
 
-    private static String toJson(Path dir, List<Map<String, Object>> rows) {
-        StringBuilder out = new StringBuilder("{\n  \"dir\": \"").append(dir).append("\",\n  \"limits\": [\n");
-        for (int i = 0; i < rows.size(); i++) {
-            Map<String, Object> row = rows.get(i);
-            out.append("    {");
-            int j = 0;
-            for (Map.Entry<String, Object> e : row.entrySet()) {
-                out.append(j++ == 0 ? "" : ", ").append('"').append(e.getKey()).append("\": ");
-                Object v = e.getValue();
-                out.append(
-                        v instanceof String
-                                ? "\"" + v + "\""
-                                : v instanceof Double d ? String.format(Locale.ROOT, "%.3f", d) : String.valueOf(v));
-            }
-            out.append(i + 1 < rows.size() ? "},\n" : "}\n");
-        }
-        return out.append("  ]\n}\n").toString();
+    static String toJson(Path dir, List<Map<String, Object>> rows) {
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("dir", dir.toString());
+        document.put("limits", rows);
+        return JsonResults.write(document);
     }
 }
