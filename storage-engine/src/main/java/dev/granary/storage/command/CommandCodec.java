@@ -219,7 +219,7 @@ public final class CommandCodec {
     }
 
     private static void writeCondition(DataOutputStream out, WriteCondition condition) throws IOException {
-        if (condition instanceof WriteCondition.None c) {
+        if (condition instanceof WriteCondition.None) {
             out.writeByte(NONE);
         } else if (condition instanceof WriteCondition.IfMatch c) {
             out.writeByte(IF_MATCH);

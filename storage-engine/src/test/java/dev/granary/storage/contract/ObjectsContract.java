@@ -6,66 +6,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.granary.storage.BucketInfo;
 import dev.granary.storage.ListQuery;
 import dev.granary.storage.ObjectAttributes;
-import dev.granary.storage.ObjectContent;
-import dev.granary.storage.ObjectKey;
 import dev.granary.storage.ObjectMeta;
-import dev.granary.storage.ObjectStore;
-import dev.granary.storage.StorageException;
 import dev.granary.storage.StorageException.Reason;
-import java.io.ByteArrayInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
-import org.assertj.core.api.Condition;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The {@link ObjectStore} contract for objects and buckets, through the SPI only: every implementation (the
- * standalone engine, a cluster's node) runs it through its {@link StoreFixture}.
+ * The {@link dev.granary.storage.ObjectStore} contract for objects and buckets, through the SPI only: every
+ * implementation (the standalone engine, a cluster's node) runs it through its {@link StoreFixture}.
  */
-public abstract class ObjectsContract {
-    protected static final String BUCKET = "bucket";
-    protected static final String OWNER = "alice";
-
-    @TempDir
-    protected Path dir;
-
-    protected ObjectStore store;
-    private int chunk;
-
-    /** The store under test. */
-    protected abstract StoreFixture fixture();
-
-    @BeforeEach
-    void openStore() {
-        chunk = fixture().chunkSize();
-        store = fixture().open(dir);
-        store.createBucket(BUCKET, OWNER, "us-east-1");
-    }
-
-    @AfterEach
-    void closeStore() throws Exception {
-        if (store != null) {
-            store.close();
-        }
-    }
-
-    private void reopen() throws Exception {
-        store.close();
-        store = fixture().open(dir);
-    }
-
+public abstract class ObjectsContract extends StoreContract {
     @Test
     void emptyObjectRoundTrips() throws IOException {
         ObjectMeta meta = put("empty", new byte[0]);
@@ -177,63 +131,5 @@ public abstract class ObjectsContract {
                 .containsExactly("alpha", "beta", "beta-1", BUCKET, "mid", "zeta");
         assertThat(store.listBuckets("bob")).extracting(BucketInfo::name).containsExactly("beta", "beta-1");
         assertThat(store.getBucket("mid").region()).isEqualTo("eu-west-1");
-    }
-
-    // ---- helpers ----
-
-    protected static ObjectKey key(String key) {
-        return new ObjectKey(BUCKET, key);
-    }
-
-    protected ObjectMeta put(String key, byte[] data) throws IOException {
-        return store.putObject(key(key), ObjectAttributes.empty(), new ByteArrayInputStream(data), data.length, null);
-    }
-
-    protected byte[] get(String key) throws IOException {
-        return get(key, 0, -1);
-    }
-
-    protected byte[] get(String key, long offset, long length) throws IOException {
-        try (ObjectContent content = store.getObject(key(key), offset, length)) {
-            byte[] bytes = content.stream().readAllBytes();
-            assertThat(bytes).hasSize((int) content.length());
-            return bytes;
-        }
-    }
-
-    protected static byte[] random(int size, long seed) {
-        byte[] bytes = new byte[size];
-        new Random(seed).nextBytes(bytes);
-        return bytes;
-    }
-
-    protected static String md5Hex(byte[] data) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(data));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has MD5", e);
-        }
-    }
-
-    /**
-     * Yields {@code data} and puts {@code name -> value} into {@code checksums} when it reaches the end, as a
-     * verifying aws-chunked stream does when it reads the trailer.
-     */
-    protected static InputStream withTrailer(byte[] data, Map<String, String> checksums, String name, String value) {
-        return new FilterInputStream(new ByteArrayInputStream(data)) {
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                int n = super.read(b, off, len);
-                if (n < 0) {
-                    checksums.put(name, value);
-                }
-                return n;
-            }
-        };
-    }
-
-    protected static Condition<Throwable> reason(Reason reason) {
-        return new Condition<>(
-                t -> t instanceof StorageException e && e.reason() == reason, "StorageException(%s)", reason);
     }
 }
