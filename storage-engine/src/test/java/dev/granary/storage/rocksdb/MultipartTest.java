@@ -125,6 +125,32 @@ class MultipartTest extends StoreTestSupport {
     }
 
     @Test
+    void aCompletionWhosePartsKeepChangingGivesUpAfterThreeReadsAndChangesNothing() throws Exception {
+        String id = start("k");
+        byte[] body = random((int) MIN_PART, 3);
+        PartMeta only = part("k", id, 1, body);
+        int[] reads = {0};
+
+        assertThatThrownBy(() -> store.completeUpload(
+                        key("k"), id, List.of(new CompletedPart(1, only.etag())), MIN_PART, Map.of(), null, parts -> {
+                            reads[0]++;
+                            try {
+                                part("k", id, 1, body); // uploaded again each time, under the completion
+                            } catch (IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            }
+                            return Map.of();
+                        }))
+                .is(reason(Reason.INVALID_PART));
+
+        assertThat(reads[0]).isEqualTo(3);
+        assertThat(store.getUpload(key("k"), id).uploadId()).isEqualTo(id);
+        assertThatThrownBy(() -> store.headObject(key("k"))).is(reason(Reason.NO_SUCH_KEY));
+        assertThat(complete("k", id, List.of(new CompletedPart(1, only.etag()))).size())
+                .isEqualTo(MIN_PART);
+    }
+
+    @Test
     void aPartRecordOfFormat3HasNoSystemProperties() {
         Segment segment = new Segment(new byte[16], 5, 1024, false);
         byte[] old = Codec.encode(Codec.VERSION_WITH_VERSIONS, out -> {
