@@ -99,7 +99,7 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
         this.partitions = partitions;
         this.ids = ids;
         this.disk = disk;
-        this.buckets = new Buckets(partitions);
+        this.buckets = new Buckets(partitions, ids);
         this.locks = new KeyLocks(buckets);
         this.bodies = new BodyWriter(options.chunkSize(), options.inlineThreshold(), options.fileThreshold(), ids);
         this.reclaimer = new Reclaimer(partitions.all());
