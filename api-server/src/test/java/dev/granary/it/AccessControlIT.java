@@ -20,6 +20,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.AccessControlPolicy;
 import software.amazon.awssdk.services.s3.model.BucketCannedACL;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.GetBucketAclResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectAclResponse;
@@ -31,6 +32,7 @@ import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.Permission;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.Tag;
 import software.amazon.awssdk.services.s3.model.Type;
 
 /**
@@ -562,7 +564,8 @@ class AccessControlIT {
         root.completeMultipartUpload(b -> b.bucket("ac-multipart")
                 .key("big")
                 .uploadId(uploadId)
-                .multipartUpload(m -> m.parts(p -> p.partNumber(1).eTag(etag))));
+                .multipartUpload(m ->
+                        m.parts(CompletedPart.builder().partNumber(1).eTag(etag).build())));
         assertThat(get(anonymous, "ac-multipart", "big")).isEqualTo("part one");
         assertThat(root.getObjectAcl(b -> b.bucket("ac-multipart").key("big")).grants())
                 .hasSize(2);
@@ -650,16 +653,17 @@ class AccessControlIT {
                 () -> bob.putObjectTagging(b -> b.bucket("ac-ver-tags")
                         .key("k")
                         .versionId(v1)
-                        .tagging(t -> t.tagSet(s -> s.key("team").value("bob")))),
+                        .tagging(t ->
+                                t.tagSet(Tag.builder().key("team").value("bob").build()))),
                 403,
                 "AccessDenied");
         bob.putObjectTagging(b -> b.bucket("ac-ver-tags")
                 .key("k")
-                .tagging(t -> t.tagSet(s -> s.key("team").value("bob"))));
+                .tagging(t -> t.tagSet(Tag.builder().key("team").value("bob").build())));
         root.putObjectTagging(b -> b.bucket("ac-ver-tags")
                 .key("k")
                 .versionId(v1)
-                .tagging(t -> t.tagSet(s -> s.key("team").value("root"))));
+                .tagging(t -> t.tagSet(Tag.builder().key("team").value("root").build())));
 
         setPolicy("ac-ver-tags", allowBobAllBut("ac-ver-tags", "s3:GetObjectVersionTagging", null));
         assertS3Error(

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -173,7 +173,7 @@ class AuthIT {
                 .forcePathStyle(true)
                 .credentialsProvider(server.credentials())
                 .httpClient(
-                        ApacheHttpClient.builder().expectContinueEnabled(true).build())
+                        Apache5HttpClient.builder().expectContinueEnabled(true).build())
                 .build();
         byte[] data = ObjectIT.randomBytes(2_000_000, 77);
         apache.putObject(b -> b.bucket(BUCKET).key("continued"), RequestBody.fromBytes(data));

@@ -141,8 +141,8 @@ class BucketIT {
                 .endpointOverride(URI.create("http://localhost:" + server.uri().getPort()))
                 .region(software.amazon.awssdk.regions.Region.US_EAST_1)
                 .credentialsProvider(server.credentials())
-                .httpClient(software.amazon.awssdk.http.apache.ApacheHttpClient.builder()
-                        .dnsResolver(host -> new java.net.InetAddress[] {java.net.InetAddress.getLoopbackAddress()})
+                .httpClient(software.amazon.awssdk.http.apache5.Apache5HttpClient.builder()
+                        .dnsResolver(new LoopbackDns())
                         .build())
                 .build();
         String body = vhost.getObjectAsBytes(b -> b.bucket("vhost-bucket").key("dir/file.txt"))

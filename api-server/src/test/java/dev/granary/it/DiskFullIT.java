@@ -39,7 +39,7 @@ import org.junit.jupiter.api.function.Executable;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
@@ -303,7 +303,7 @@ class DiskFullIT {
                 .forcePathStyle(true)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
                         GranaryServerExtension.ACCESS_KEY, GranaryServerExtension.SECRET_KEY)))
-                .httpClient(ApacheHttpClient.builder()
+                .httpClient(Apache5HttpClient.builder()
                         .socketTimeout(Duration.ofSeconds(60))
                         .build())
                 .build();

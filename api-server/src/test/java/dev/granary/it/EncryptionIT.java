@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -30,6 +31,7 @@ import software.amazon.awssdk.services.s3.model.ObjectAttributes;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryptionRule;
 
 /** Server-side encryption: SSE-C, SSE-S3, default bucket encryption, ranges, multipart, copies, bytes on disk. */
 class EncryptionIT {
@@ -204,7 +206,8 @@ class EncryptionIT {
                                 .sseCustomerAlgorithm("AES256")
                                 .sseCustomerKey(ck.key())
                                 .sseCustomerKeyMD5(ck.md5())
-                                .contentMD5(Base64.getEncoder().encodeToString(md5("other".getBytes()))),
+                                .contentMD5(Base64.getEncoder()
+                                        .encodeToString(md5("other".getBytes(StandardCharsets.UTF_8)))),
                         RequestBody.fromBytes(data)),
                 400,
                 "BadDigest");
@@ -468,8 +471,9 @@ class EncryptionIT {
                 404,
                 "ServerSideEncryptionConfigurationNotFoundError");
         s3.putBucketEncryption(b -> b.bucket(bucket)
-                .serverSideEncryptionConfiguration(c -> c.rules(
-                        r -> r.applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AES256)))));
+                .serverSideEncryptionConfiguration(c -> c.rules(ServerSideEncryptionRule.builder()
+                        .applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AES256))
+                        .build())));
         var config = s3.getBucketEncryption(b -> b.bucket(bucket)).serverSideEncryptionConfiguration();
         assertThat(config.rules()).hasSize(1);
         assertThat(config.rules().get(0).applyServerSideEncryptionByDefault().sseAlgorithm())
@@ -495,8 +499,9 @@ class EncryptionIT {
         assertThat(c.sseCustomerKeyMD5()).isEqualTo(ck.md5());
         assertS3Error(
                 () -> s3.putBucketEncryption(b -> b.bucket(bucket)
-                        .serverSideEncryptionConfiguration(cfg -> cfg.rules(r -> r.applyServerSideEncryptionByDefault(
-                                d -> d.sseAlgorithm(ServerSideEncryption.AWS_KMS))))),
+                        .serverSideEncryptionConfiguration(cfg -> cfg.rules(ServerSideEncryptionRule.builder()
+                                .applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AWS_KMS))
+                                .build()))),
                 501,
                 "NotImplemented");
 

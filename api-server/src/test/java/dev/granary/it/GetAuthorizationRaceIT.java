@@ -75,7 +75,7 @@ class GetAuthorizationRaceIT {
     private static S3Client root;
     private static S3Client bob;
 
-    /** Runs once, at the next open of {@link #target} (before or after the engine's own open). */
+    /** Runs once, at the next open of {@link Hook#target} (before or after the engine's own open). */
     private static final AtomicReference<Hook> hook = new AtomicReference<>();
 
     private static final AtomicInteger hooksRun = new AtomicInteger();

@@ -76,7 +76,7 @@ class LaunchSafetyIT {
 
     /** The native library of {@code size} bytes in RocksDB's jar on the class path (the server caches it). */
     private static byte[] jarEntry(long size) throws Exception {
-        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator, -1)) {
             if (entry.contains("rocksdbjni")) {
                 try (JarFile jar = new JarFile(entry)) {
                     JarEntry library = jar.stream()

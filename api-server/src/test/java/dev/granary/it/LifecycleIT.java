@@ -22,6 +22,7 @@ import software.amazon.awssdk.services.s3.model.ObjectVersion;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.model.Tag;
+import software.amazon.awssdk.services.s3.model.Transition;
 import software.amazon.awssdk.services.s3.model.TransitionStorageClass;
 
 /**
@@ -140,7 +141,10 @@ class LifecycleIT {
                                 .id("glacier")
                                 .status(ExpirationStatus.ENABLED)
                                 .filter(LifecycleRuleFilter.builder().prefix("").build())
-                                .transitions(t -> t.days(30).storageClass(TransitionStorageClass.GLACIER))
+                                .transitions(Transition.builder()
+                                        .days(30)
+                                        .storageClass(TransitionStorageClass.GLACIER)
+                                        .build())
                                 .build()),
                 501,
                 "NotImplemented");
@@ -153,18 +157,20 @@ class LifecycleIT {
                 .endsWith("rule-id=\"logs\"");
 
         // The older form, a rule's own Prefix, is shown back as given.
-        lifecycle(
-                "lc-config",
-                LifecycleRule.builder()
-                        .id("legacy")
-                        .status(ExpirationStatus.ENABLED)
-                        .prefix("old/")
-                        .expiration(e -> e.days(3))
-                        .build());
+        @SuppressWarnings("deprecation") // the rule's own Prefix, deprecated in the SDK, is the form under test
+        LifecycleRule legacyRule = LifecycleRule.builder()
+                .id("legacy")
+                .status(ExpirationStatus.ENABLED)
+                .prefix("old/")
+                .expiration(e -> e.days(3))
+                .build();
+        lifecycle("lc-config", legacyRule);
         LifecycleRule legacy = s3.getBucketLifecycleConfiguration(b -> b.bucket("lc-config"))
                 .rules()
                 .get(0);
-        assertThat(legacy.prefix()).isEqualTo("old/");
+        @SuppressWarnings("deprecation") // as above
+        String legacyPrefix = legacy.prefix();
+        assertThat(legacyPrefix).isEqualTo("old/");
         assertThat(legacy.filter()).isNull();
         // A transition with a date that is not midnight is a 400 before transitions are refused.
         assertError(
@@ -174,8 +180,10 @@ class LifecycleIT {
                                 .id("bad-date")
                                 .status(ExpirationStatus.ENABLED)
                                 .filter(LifecycleRuleFilter.builder().prefix("").build())
-                                .transitions(t -> t.date(Instant.parse("2030-01-01T03:00:00Z"))
-                                        .storageClass(TransitionStorageClass.GLACIER))
+                                .transitions(Transition.builder()
+                                        .date(Instant.parse("2030-01-01T03:00:00Z"))
+                                        .storageClass(TransitionStorageClass.GLACIER)
+                                        .build())
                                 .build()),
                 400,
                 "InvalidArgument");

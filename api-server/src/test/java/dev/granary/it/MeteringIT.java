@@ -302,7 +302,7 @@ class MeteringIT {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain; version=0.0.4");
         Map<String, Double> samples = new HashMap<>();
-        for (String line : r.body().split("\n")) {
+        for (String line : r.body().lines().toList()) {
             if (line.isEmpty() || line.startsWith("# HELP ") || line.startsWith("# TYPE ")) {
                 continue;
             }

@@ -58,7 +58,7 @@ final class MeteringSupport {
     static Map<String, Counts> usageByOperation(URI admin, String bucket) throws Exception {
         String csv = admin(admin, "/admin/v1/usage?groupBy=operation&format=csv&bucket=" + bucket)
                 .body();
-        String[] lines = csv.split("\n");
+        String[] lines = csv.lines().toArray(String[]::new);
         assertThat(lines[0]).isEqualTo("account,bucket,operation,requestClass,requests,errors,bytesIn,bytesOut");
         Map<String, Counts> result = new TreeMap<>();
         for (int i = 1; i < lines.length; i++) {

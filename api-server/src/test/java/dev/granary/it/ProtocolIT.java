@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -123,7 +124,7 @@ class ProtocolIT {
     /** Sends a signed request line and headers on a raw socket and returns what the server answered. */
     private String raw(String method, String path, Map<String, String> headers, byte[] body) throws Exception {
         int port = server.uri().getPort();
-        try (Socket socket = new Socket("127.0.0.1", port)) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
             out.write(SignedHttp.rawHead(port, method, path, headers, "Connection: close\r\n"));

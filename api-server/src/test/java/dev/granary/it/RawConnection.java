@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
@@ -28,7 +29,7 @@ final class RawConnection implements AutoCloseable {
     private final OutputStream out;
 
     RawConnection(int port) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        socket = new Socket(InetAddress.getLoopbackAddress(), port);
         socket.setSoTimeout(READ_TIMEOUT_MILLIS);
         in = socket.getInputStream();
         out = socket.getOutputStream();
@@ -71,7 +72,7 @@ final class RawConnection implements AutoCloseable {
         }
         String[] status = statusLine.split(" ", 3);
         Map<String, List<String>> headers = new LinkedHashMap<>();
-        for (String line; !(line = line()).isEmpty(); ) {
+        for (String line = line(); !line.isEmpty(); line = line()) {
             int colon = line.indexOf(':');
             headers.computeIfAbsent(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
                     .add(line.substring(colon + 1).trim());
@@ -80,7 +81,7 @@ final class RawConnection implements AutoCloseable {
         byte[] body;
         if ("chunked".equalsIgnoreCase(head.header("transfer-encoding"))) {
             ByteArrayOutputStream chunks = new ByteArrayOutputStream();
-            for (int size; (size = Integer.parseInt(line().split(";")[0].trim(), 16)) > 0; ) {
+            for (int size; (size = Integer.parseInt(line().split(";", -1)[0].trim(), 16)) > 0; ) {
                 chunks.write(in.readNBytes(size));
                 line();
             }
@@ -127,6 +128,7 @@ final class RawConnection implements AutoCloseable {
     }
 
     /** One HTTP answer; header names lower-cased. */
+    @SuppressWarnings("ArrayRecordComponent") // an answer to assert on, never compared or hashed as a whole
     record Answer(int status, String reason, Map<String, List<String>> headers, byte[] body) {
         String header(String name) {
             List<String> values = headers.get(name.toLowerCase(Locale.ROOT));

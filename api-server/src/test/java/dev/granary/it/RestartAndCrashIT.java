@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
@@ -81,9 +82,10 @@ class RestartAndCrashIT {
             s3.createBucket(b -> b.bucket("crash"));
             AtomicBoolean stop = new AtomicBoolean();
             ExecutorService writers = Executors.newFixedThreadPool(4);
+            List<Future<?>> running = new ArrayList<>();
             for (int w = 0; w < 4; w++) {
                 int writer = w;
-                writers.submit(() -> {
+                running.add(writers.submit(() -> {
                     for (int i = 0; i < 100_000 && !stop.get(); i++) {
                         String key = "w" + writer + "/" + i;
                         try {
@@ -93,7 +95,7 @@ class RestartAndCrashIT {
                             return; // the server died under us
                         }
                     }
-                });
+                }));
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (acknowledged.size() < 40 && System.nanoTime() < deadline) {
@@ -103,6 +105,9 @@ class RestartAndCrashIT {
             stop.set(true);
             writers.shutdown();
             assertThat(writers.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+            for (Future<?> writer : running) {
+                writer.get(); // a writer that failed otherwise than by the server's death fails the test
+            }
         } finally {
             first.destroyForcibly();
         }

@@ -99,7 +99,10 @@ class S3ClientsIT {
     }
 
     static String onPath(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator, -1)) {
+            if (dir.isEmpty()) {
+                continue;
+            }
             Path candidate = Path.of(dir, tool);
             if (Files.isExecutable(candidate)) {
                 return candidate.toString();

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.GetObjectTaggingResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.Tag;
@@ -108,7 +109,8 @@ class TaggingIT {
         s3.completeMultipartUpload(b -> b.bucket(BUCKET)
                 .key("mp")
                 .uploadId(uploadId)
-                .multipartUpload(m -> m.parts(p -> p.partNumber(1).eTag(etag))));
+                .multipartUpload(m ->
+                        m.parts(CompletedPart.builder().partNumber(1).eTag(etag).build())));
 
         assertThat(tags("mp")).containsExactly(Map.entry("stage", "upload"));
     }

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -70,10 +70,9 @@ class TlsIT {
                 .region(Region.US_EAST_1)
                 .forcePathStyle(false)
                 .credentialsProvider(server.credentials())
-                .httpClient(ApacheHttpClient.builder()
+                .httpClient(Apache5HttpClient.builder()
                         .tlsTrustManagersProvider(server.certificates()::trustManagers)
-                        .dnsResolver(host ->
-                                new InetAddress[] {InetAddress.getByAddress(host, new byte[] {127, 0, 0, 1})})
+                        .dnsResolver(new LoopbackDns())
                         .build())
                 .build()) {
             s3.putObject(b -> b.bucket(BUCKET).key("vhost.txt"), RequestBody.fromString("virtual host"));
@@ -125,7 +124,8 @@ class TlsIT {
             assertThat(output).as(output).doesNotContain("BEGIN CERTIFICATE");
         }
         // Plain HTTP on the HTTPS port gets no S3 answer.
-        try (Socket plain = new Socket("127.0.0.1", server.granary().port())) {
+        try (Socket plain =
+                new Socket(InetAddress.getLoopbackAddress(), server.granary().port())) {
             plain.setSoTimeout(10_000);
             plain.getOutputStream()
                     .write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));

@@ -118,7 +118,7 @@ final class AwsChunkedInputStream extends InputStream {
         long size = parseSize(sizeText);
         chunkSignature = null;
         if (semicolon >= 0) {
-            for (String extension : header.substring(semicolon + 1).split(";")) {
+            for (String extension : header.substring(semicolon + 1).split(";", -1)) {
                 int eq = extension.indexOf('=');
                 if (eq > 0 && extension.substring(0, eq).strip().equals("chunk-signature")) {
                     chunkSignature = extension.substring(eq + 1).strip();

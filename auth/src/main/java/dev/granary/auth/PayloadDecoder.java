@@ -79,6 +79,7 @@ public final class PayloadDecoder {
     }
 
     /** The flexible checksum a request asks for; algorithm null when none. */
+    @SuppressWarnings("ArrayRecordComponent") // a parsed header value, never compared or hashed
     private record DeclaredChecksum(ChecksumAlgorithm algorithm, byte[] value, boolean inTrailer) {}
 
     private static DeclaredChecksum declaredChecksum(SignableRequest request, PayloadMode mode) {
@@ -128,7 +129,7 @@ public final class PayloadDecoder {
                     "x-amz-trailer requires x-amz-content-sha256 STREAMING-UNSIGNED-PAYLOAD-TRAILER or"
                             + " STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER.");
         }
-        for (String name : trailer.split(",")) {
+        for (String name : trailer.split(",", -1)) {
             if (!name.isBlank()) {
                 algorithms.add(ChecksumAlgorithm.fromHeaderName(name)
                         .orElseThrow(() -> new AuthException(

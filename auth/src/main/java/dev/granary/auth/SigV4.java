@@ -126,7 +126,7 @@ final class SigV4 {
             String raw, int from, int to, boolean decodeEscapes, boolean path, boolean plusAsSpace) {
         StringBuilder out = new StringBuilder(to - from + 16);
         forEachByte(raw, from, to, decodeEscapes, plusAsSpace, (b, escaped) -> {
-            if (b < 0x80 && UNRESERVED[b] || path && b == '/' && !escaped) {
+            if ((b < 0x80 && UNRESERVED[b]) || (path && b == '/' && !escaped)) {
                 out.append((char) b);
             } else {
                 out.append('%').append(UPPER_HEX[b >> 4]).append(UPPER_HEX[b & 0xf]);

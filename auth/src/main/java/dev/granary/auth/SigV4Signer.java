@@ -20,6 +20,7 @@ import org.apache.commons.codec.binary.Hex;
  * round trips, while the AWS vectors prove the canonicalization itself.
  */
 public final class SigV4Signer {
+    @SuppressWarnings("ArrayRecordComponent") // a private cache entry, never compared or hashed
     private record DayKey(String date, byte[] key) {}
 
     private volatile DayKey dayKey;

@@ -387,7 +387,7 @@ public final class SigV4Verifier {
 
     private static List<String> signedHeaderNames(String signedHeaders, AuthError error) {
         List<String> names = new ArrayList<>();
-        for (String name : signedHeaders.split(";")) {
+        for (String name : signedHeaders.split(";", -1)) {
             String lower = name.strip().toLowerCase(Locale.ROOT);
             if (!lower.isEmpty()) {
                 names.add(lower);

@@ -11,6 +11,7 @@ import java.util.Objects;
  * @param scope the credential scope, date/region/service/aws4_request
  * @param seedSignature the request's signature, which the first chunk's signature chains from
  */
+@SuppressWarnings("ArrayRecordComponent") // copies the key in and out; never compared or hashed
 public record SigningContext(byte[] signingKey, String amzDate, String scope, String seedSignature) {
 
     /** Checks that no component is null and keeps a private copy of the key. */

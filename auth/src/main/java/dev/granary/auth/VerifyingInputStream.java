@@ -18,6 +18,7 @@ import org.apache.commons.codec.binary.Hex;
 final class VerifyingInputStream extends InputStream {
 
     /** What to check at end of stream; null fields are not checked. */
+    @SuppressWarnings("ArrayRecordComponent") // expected values to check, never compared or hashed
     record Checks(
             long expectedLength,
             String expectedSha256Hex,

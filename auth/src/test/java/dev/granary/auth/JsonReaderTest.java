@@ -113,7 +113,7 @@ class JsonReaderTest {
         assertThatThrownBy(() -> JsonReader.duplicateKeysRefused(1024).parse(repeated))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("Duplicate field 'Effect'");
-        // Repeated in a nested object too, and after unescaping ("\u0061" is "a").
+        // Repeated in a nested object too, and after unescaping (JSON's "\\u0061" is "a").
         assertThatThrownBy(() -> JsonReader.duplicateKeysRefused(1024).parse("[{\"a\":1,\"\\u0061\":2}]"))
                 .isInstanceOf(IllegalArgumentException.class);
     }

@@ -104,7 +104,9 @@ public final class Metering implements AutoCloseable {
         });
         Metering metering = new Metering(usage, storage, metrics, accessLog, flusher);
         long millis = options.flushInterval().toMillis();
-        flusher.scheduleWithFixedDelay(metering::flushQuietly, millis, millis, TimeUnit.MILLISECONDS);
+        // Runs until close() shuts the executor down; flushQuietly logs its own failures, so the future has nothing
+        // to report.
+        var unused = flusher.scheduleWithFixedDelay(metering::flushQuietly, millis, millis, TimeUnit.MILLISECONDS);
         return metering;
     }
 

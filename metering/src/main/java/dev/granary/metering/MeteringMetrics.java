@@ -116,8 +116,8 @@ public final class MeteringMetrics implements UsageSink, AutoCloseable {
         if (op == null) {
             op = byOperation.computeIfAbsent(r.operation(), this::operationMeters);
         }
-        op.bytesIn.increment(r.bytesIn());
-        op.bytesOut.increment(r.bytesOut());
+        op.bytesIn.increment((double) r.bytesIn());
+        op.bytesOut.increment((double) r.bytesOut());
         op.duration.record(r.durationNanos(), TimeUnit.NANOSECONDS);
         int status = r.status() >= 100 && r.status() < 600 ? r.status() : 599;
         Counter counter = op.byStatus.get(status);
@@ -147,7 +147,7 @@ public final class MeteringMetrics implements UsageSink, AutoCloseable {
                         .tag("operation", operation)
                         .publishPercentileHistogram()
                         .minimumExpectedValue(Duration.ofNanos(100_000))
-                        .maximumExpectedValue(Duration.ofSeconds(120))
+                        .maximumExpectedValue(Duration.ofMinutes(2))
                         .register(registry),
                 new AtomicReferenceArray<>(600));
     }

@@ -160,7 +160,7 @@ public record UsageReport(Instant from, Instant to, List<String> groupBy, List<R
             return List.of("account", "bucket", "operation", "class");
         }
         List<String> result = new ArrayList<>();
-        for (String part : value.split(",")) {
+        for (String part : value.split(",", -1)) {
             String g = part.trim().toLowerCase(Locale.ROOT);
             if (!g.isEmpty() && !result.contains(g)) {
                 result.add(g);

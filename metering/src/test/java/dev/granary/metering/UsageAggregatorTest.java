@@ -158,9 +158,10 @@ class UsageAggregatorTest {
                 Instant.EPOCH, clock.now, List.of("hour", "bucket"), null, null, a.query(Instant.EPOCH, clock.now));
         assertThat(report.rows()).hasSize(1);
         assertThat(report.rows().get(0).hour()).isEqualTo(Instant.parse("2030-01-01T10:00:00Z"));
-        assertThat(report.toCsv())
-                .isEqualTo("hour,account,bucket,operation,requestClass,requests,errors,bytesIn,bytesOut\n"
-                        + "2030-01-01T10:00:00Z,,b,,,2,1,30,7\n");
+        assertThat(report.toCsv()).isEqualTo("""
+                hour,account,bucket,operation,requestClass,requests,errors,bytesIn,bytesOut
+                2030-01-01T10:00:00Z,,b,,,2,1,30,7
+                """);
     }
 
     @Test

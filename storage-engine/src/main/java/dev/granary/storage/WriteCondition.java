@@ -166,7 +166,7 @@ public sealed interface WriteCondition
      */
     static List<String> etags(String header) {
         List<String> etags = new ArrayList<>();
-        for (String candidate : header.split(",")) {
+        for (String candidate : header.split(",", -1)) {
             String c = candidate.trim();
             if (c.startsWith("W/")) {
                 c = c.substring(2);

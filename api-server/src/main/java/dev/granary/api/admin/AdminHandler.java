@@ -241,7 +241,10 @@ final class AdminHandler implements HttpHandler {
         if (query == null || query.isEmpty()) {
             return result;
         }
-        for (String pair : query.split("&")) {
+        for (String pair : query.split("&", -1)) {
+            if (pair.isEmpty()) {
+                continue;
+            }
             int eq = pair.indexOf('=');
             String name = decode(eq < 0 ? pair : pair.substring(0, eq));
             result.putIfAbsent(name, eq < 0 ? "" : decode(pair.substring(eq + 1)));

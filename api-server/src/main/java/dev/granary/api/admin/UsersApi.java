@@ -100,10 +100,10 @@ final class UsersApi {
 
     private Reply create(String body) {
         Object name = BODY_JSON.parseObject(body).get("name");
-        if (!(name instanceof String)) {
+        if (!(name instanceof String text)) {
             throw new Failure(400, "ValidationError", "the body must be {\"name\": \"...\"}");
         }
-        User.NewKey created = users.create((String) name);
+        User.NewKey created = users.create(text);
         return new Reply(201, JsonWriter.write(json -> {
             writeUser(json, created.user());
             json.writeStringField("accessKey", created.accessKey());
@@ -132,10 +132,10 @@ final class UsersApi {
     private Reply update(String name, String body) {
         Map<String, Object> fields = BODY_JSON.parseObject(body);
         Object enabled = fields.get("enabled");
-        if (!(enabled instanceof Boolean) || fields.size() != 1) {
+        if (!(enabled instanceof Boolean on) || fields.size() != 1) {
             throw new Failure(400, "ValidationError", "the body must be {\"enabled\": true} or {\"enabled\": false}");
         }
-        return new Reply(200, json(users.setEnabled(name, (Boolean) enabled)));
+        return new Reply(200, json(users.setEnabled(name, on)));
     }
 
     /**

@@ -38,6 +38,7 @@ public final class Cors {
     /** Parsed configurations by bucket, reused while the stored bytes are unchanged. */
     private final Map<String, Parsed> parsed = new ConcurrentHashMap<>();
 
+    @SuppressWarnings("ArrayRecordComponent") // only raw is compared, with Arrays.equals
     private record Parsed(byte[] raw, CorsConfiguration configuration) {}
 
     public Cors(ObjectStore store) {
@@ -114,7 +115,7 @@ public final class Cors {
     public static List<String> requestHeaders(String value) {
         List<String> result = new ArrayList<>();
         if (value != null) {
-            for (String h : value.split(",")) {
+            for (String h : value.split(",", -1)) {
                 String name = h.trim().toLowerCase(Locale.ROOT);
                 if (!name.isEmpty()) {
                     result.add(name);

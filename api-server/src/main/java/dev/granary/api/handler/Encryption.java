@@ -80,6 +80,7 @@ final class Encryption {
      *
      * @param system its {@code sse.*} system properties (empty for NONE); for a part, what is stored with the part
      */
+    @SuppressWarnings("ArrayRecordComponent") // key material in hand, never compared or hashed
     record Params(Mode mode, byte[] dataKey, byte[] nonce, SortedMap<String, String> system) {
         static final Params NONE = new Params(Mode.NONE, null, null, new TreeMap<>());
 
@@ -140,6 +141,7 @@ final class Encryption {
      *
      * @param contentMd5 what the store checks the body against (null when checked here)
      */
+    @SuppressWarnings("ArrayRecordComponent") // a hand-off to the store, never compared or hashed
     record StoredBody(InputStream body, byte[] contentMd5, StoredForm form) {}
 
     private final SseKeys keys;
@@ -505,7 +507,7 @@ final class Encryption {
             }
             return numbers;
         }
-        for (String run : text.split(",")) {
+        for (String run : text.split(",", -1)) {
             int dash = run.indexOf('-');
             int from = Integer.parseInt(dash < 0 ? run : run.substring(0, dash));
             int to = dash < 0 ? from : Integer.parseInt(run.substring(dash + 1));

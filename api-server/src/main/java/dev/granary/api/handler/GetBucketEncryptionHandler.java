@@ -15,9 +15,9 @@ import dev.granary.storage.ObjectStore;
 record GetBucketEncryptionHandler(ObjectStore store) implements OperationHandler {
     @Override
     public void handle(S3Request request, S3Response response) {
-        store.getBucketConfig(request.bucket(), Encryption.CONFIG_NAME)
-                .orElseThrow(() ->
-                        new S3Exception(S3Error.SSE_CONFIGURATION_NOT_FOUND).with("BucketName", request.bucket()));
+        if (store.getBucketConfig(request.bucket(), Encryption.CONFIG_NAME).isEmpty()) {
+            throw new S3Exception(S3Error.SSE_CONFIGURATION_NOT_FOUND).with("BucketName", request.bucket());
+        }
         response.xml(PutBucketEncryptionHandler.configuration());
     }
 }

@@ -30,7 +30,7 @@ record GetObjectAttributesHandler(ObjectStore store, Encryption encryption) impl
         String header = request.header("x-amz-object-attributes");
         Set<String> wanted = new TreeSet<>();
         if (header != null) {
-            for (String name : header.split(",")) {
+            for (String name : header.split(",", -1)) {
                 String n = name.trim().toLowerCase(Locale.ROOT);
                 if (!n.isEmpty()) {
                     if (!KNOWN.contains(n)) {

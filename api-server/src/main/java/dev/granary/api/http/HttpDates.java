@@ -37,7 +37,7 @@ public final class HttpDates {
             return IMF_FIXDATE.format(instant);
         }
         char[] c = new char[29];
-        DAYS[t.getDayOfWeek().ordinal()].getChars(0, 3, c, 0);
+        DAYS[t.getDayOfWeek().getValue() - 1].getChars(0, 3, c, 0);
         c[3] = ',';
         c[4] = ' ';
         two(c, 5, t.getDayOfMonth());

@@ -11,4 +11,5 @@ import java.util.Map;
  * @param checksums declared checksums by algorithm, complete once the stream reached its end
  * @param contentMd5 the Content-MD5 the client declared, or null
  */
+@SuppressWarnings("ArrayRecordComponent") // a hand-off to a handler, never compared or hashed
 record RequestBody(InputStream stream, long length, Map<String, String> checksums, byte[] contentMd5) {}

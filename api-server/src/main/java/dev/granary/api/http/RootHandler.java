@@ -183,9 +183,9 @@ public final class RootHandler implements HttpHandler {
             }
             onWorker.handleRequest(exchange); // dispatches: it runs once this method has returned
         } catch (S3Exception e) {
-            fail(exchange, wire, response, e, route, requestId);
+            fail(exchange, wire, response, e, requestId);
         } catch (AuthException e) {
-            fail(exchange, wire, response, fromAuth(e), route, requestId);
+            fail(exchange, wire, response, fromAuth(e), requestId);
         } catch (StorageException e) {
             // A body that failed verification may reach us wrapped by the store.
             PayloadException payload = PayloadException.find(e).orElse(null);
@@ -195,10 +195,9 @@ public final class RootHandler implements HttpHandler {
                     wire,
                     response,
                     payload != null ? fromAuth(payload) : storageError(e, route, versionId),
-                    route,
                     requestId);
         } catch (PayloadException e) {
-            fail(exchange, wire, response, fromAuth(e), route, requestId);
+            fail(exchange, wire, response, fromAuth(e), requestId);
         } catch (IOException e) {
             // The client went away or sent less than it announced; nothing useful can be written back.
             cut = true;
@@ -206,10 +205,10 @@ public final class RootHandler implements HttpHandler {
             response.errorCode(S3Error.INCOMPLETE_BODY.code());
             exchange.setPersistent(false);
             if (!response.isCommitted()) {
-                fail(exchange, wire, response, new S3Exception(S3Error.INCOMPLETE_BODY), route, requestId);
+                fail(exchange, wire, response, new S3Exception(S3Error.INCOMPLETE_BODY), requestId);
             }
         } catch (RuntimeException e) {
-            fail(exchange, wire, response, S3Exception.internal(e), route, requestId);
+            fail(exchange, wire, response, S3Exception.internal(e), requestId);
         } finally {
             // On the I/O thread a send may still be in progress; Undertow ends the exchange when it is done.
             if (!onIoThread && !exchange.isComplete()) {
@@ -419,7 +418,6 @@ public final class RootHandler implements HttpHandler {
             CountingInputStream wire,
             S3Response response,
             S3Exception e,
-            Route route,
             String requestId) {
         response.errorCode(e.status() == 304 ? null : e.code());
         // Writes refused for a full disk are expected while it is full, and the engine logs when that starts and
@@ -449,7 +447,7 @@ public final class RootHandler implements HttpHandler {
             // Undertow closed the connection while the body was drained (a malformed chunk): nothing can be sent.
             return;
         }
-        String resource = route == null ? exchange.getRequestPath() : exchange.getRequestPath();
+        String resource = exchange.getRequestPath();
         ErrorRenderer.render(response, e, exchange.getRequestMethod().equalToString("HEAD"), requestId, resource);
     }
 

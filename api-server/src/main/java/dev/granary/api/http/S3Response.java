@@ -229,6 +229,9 @@ public final class S3Response {
      * route is not one served there, or the body is too large. Caught by {@link RootHandler} alone.
      */
     static final class MoveToWorker extends RuntimeException {
+        // One shared instance without stack trace or suppression: it is control flow on the request path, never
+        // thrown to a caller that keeps or logs it, so allocating one per request would buy nothing.
+        @SuppressWarnings("StaticAssignmentOfThrowable")
         static final MoveToWorker INSTANCE = new MoveToWorker();
 
         private MoveToWorker() {

@@ -69,7 +69,7 @@ public final class UrlCodec {
         if (raw == null || raw.isEmpty()) {
             return params;
         }
-        for (String pair : raw.split("&")) {
+        for (String pair : raw.split("&", -1)) {
             if (pair.isEmpty()) {
                 continue;
             }

@@ -158,7 +158,7 @@ public record LifecycleConfiguration(List<LifecycleRule> rules) {
                 + XmlReader.children(filter, "Tag").size()
                 + XmlReader.children(filter, "ObjectSizeGreaterThan").size()
                 + XmlReader.children(filter, "ObjectSizeLessThan").size();
-        if (and != null && parts > 0 || parts > 1) {
+        if ((and != null && parts > 0) || parts > 1) {
             throw new S3Exception(S3Error.MALFORMED_XML); // several conditions must be inside And
         }
         Element source = and != null ? and : filter;

@@ -101,7 +101,8 @@ public final class LifecycleWorker implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        scheduler.scheduleWithFixedDelay(
+        // Runs until the scheduler is shut down; a failed pass is logged below, so the future has nothing to report.
+        var unused = scheduler.scheduleWithFixedDelay(
                 () -> {
                     try {
                         Result r = run(Integer.MAX_VALUE);

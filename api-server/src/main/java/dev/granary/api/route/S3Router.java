@@ -133,7 +133,7 @@ public final class S3Router {
 
     private static S3Operation bucketOperation(String method, Map<String, String> q) {
         switch (method) {
-            case "GET":
+            case "GET" -> {
                 if (q.containsKey("location")) {
                     return S3Operation.GET_BUCKET_LOCATION;
                 }
@@ -174,7 +174,8 @@ public final class S3Router {
                     return S3Operation.UNSUPPORTED_BUCKET_SUBRESOURCE;
                 }
                 return "2".equals(q.get("list-type")) ? S3Operation.LIST_OBJECTS_V2 : S3Operation.LIST_OBJECTS;
-            case "PUT":
+            }
+            case "PUT" -> {
                 if (q.containsKey("cors")) {
                     return S3Operation.PUT_BUCKET_CORS;
                 }
@@ -202,9 +203,11 @@ public final class S3Router {
                 return hasAny(q, BUCKET_SUBRESOURCES)
                         ? S3Operation.UNSUPPORTED_BUCKET_SUBRESOURCE
                         : S3Operation.CREATE_BUCKET;
-            case "HEAD":
+            }
+            case "HEAD" -> {
                 return S3Operation.HEAD_BUCKET;
-            case "DELETE":
+            }
+            case "DELETE" -> {
                 if (q.containsKey("cors")) {
                     return S3Operation.DELETE_BUCKET_CORS;
                 }
@@ -226,16 +229,19 @@ public final class S3Router {
                 return hasAny(q, BUCKET_SUBRESOURCES)
                         ? S3Operation.UNSUPPORTED_BUCKET_SUBRESOURCE
                         : S3Operation.DELETE_BUCKET;
-            case "POST":
+            }
+            case "POST" -> {
                 return q.containsKey("delete") ? S3Operation.DELETE_OBJECTS : S3Operation.POST_OBJECT;
-            default:
+            }
+            default -> {
                 return S3Operation.METHOD_NOT_ALLOWED;
+            }
         }
     }
 
     private static S3Operation objectOperation(String method, Map<String, String> q, boolean hasCopySource) {
         switch (method) {
-            case "PUT":
+            case "PUT" -> {
                 if (q.containsKey("uploadId") || q.containsKey("partNumber")) {
                     return hasCopySource ? S3Operation.UPLOAD_PART_COPY : S3Operation.UPLOAD_PART;
                 }
@@ -249,7 +255,8 @@ public final class S3Router {
                     return S3Operation.UNSUPPORTED_OBJECT_SUBRESOURCE;
                 }
                 return hasCopySource ? S3Operation.COPY_OBJECT : S3Operation.PUT_OBJECT;
-            case "GET":
+            }
+            case "GET" -> {
                 if (q.containsKey("uploadId")) {
                     return S3Operation.LIST_PARTS;
                 }
@@ -265,9 +272,11 @@ public final class S3Router {
                 return hasAny(q, OBJECT_SUBRESOURCES)
                         ? S3Operation.UNSUPPORTED_OBJECT_SUBRESOURCE
                         : S3Operation.GET_OBJECT;
-            case "HEAD":
+            }
+            case "HEAD" -> {
                 return S3Operation.HEAD_OBJECT;
-            case "POST":
+            }
+            case "POST" -> {
                 if (q.containsKey("uploads")) {
                     return S3Operation.CREATE_MULTIPART_UPLOAD;
                 }
@@ -277,7 +286,8 @@ public final class S3Router {
                 return hasAny(q, OBJECT_SUBRESOURCES)
                         ? S3Operation.UNSUPPORTED_OBJECT_SUBRESOURCE
                         : S3Operation.METHOD_NOT_ALLOWED;
-            case "DELETE":
+            }
+            case "DELETE" -> {
                 if (q.containsKey("uploadId")) {
                     return S3Operation.ABORT_MULTIPART_UPLOAD;
                 }
@@ -287,8 +297,10 @@ public final class S3Router {
                 return hasAny(q, OBJECT_SUBRESOURCES)
                         ? S3Operation.UNSUPPORTED_OBJECT_SUBRESOURCE
                         : S3Operation.DELETE_OBJECT;
-            default:
+            }
+            default -> {
                 return S3Operation.METHOD_NOT_ALLOWED;
+            }
         }
     }
 

@@ -27,6 +27,7 @@ public final class CtrStream extends InputStream {
      * @param length its length in bytes
      * @param iv its initial counter block (16 bytes)
      */
+    @SuppressWarnings("ArrayRecordComponent") // a layout entry, never compared or hashed
     public record Segment(long length, byte[] iv) {
         public Segment {
             if (iv.length != BLOCK) {

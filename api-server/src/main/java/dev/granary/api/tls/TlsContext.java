@@ -70,7 +70,9 @@ public final class TlsContext implements AutoCloseable {
                 return t;
             });
             long millis = watchEvery.toMillis();
-            watcher.scheduleWithFixedDelay(this::reloadIfChanged, millis, millis, TimeUnit.MILLISECONDS);
+            // Runs until close(); reload() logs a pair that fails to load and keeps the current one, so the future has
+            // nothing to report.
+            var unused = watcher.scheduleWithFixedDelay(this::reloadIfChanged, millis, millis, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -143,7 +145,7 @@ public final class TlsContext implements AutoCloseable {
     }
 
     private Generation generation(TlsCredentials credentials) {
-        String alias = "granary-" + (generations++);
+        String alias = "granary-" + generations++;
         return new Generation(alias, credentials, credentials.keyManager(alias));
     }
 

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LifecycleWorkerTest {
     private static final String BUCKET = "lc";
-    private static final Clock DAYS_AHEAD = Clock.fixed(Instant.now().plus(Duration.ofDays(3)), ZoneOffset.UTC);
+    private final Clock daysAhead = Clock.fixed(Instant.now().plus(Duration.ofDays(3)), ZoneOffset.UTC);
 
     @TempDir
     Path dir;
@@ -84,7 +84,7 @@ class LifecycleWorkerTest {
                 written.add(put(key, body));
             }
         };
-        return new LifecycleWorker(store, store.system(), DAYS_AHEAD, overwrite).run();
+        return new LifecycleWorker(store, store.system(), daysAhead, overwrite).run();
     }
 
     @Test

@@ -292,7 +292,7 @@ public final class AccessEvaluator {
         String tagging = http.header("x-amz-tagging");
         if (tagging != null) {
             List<String> keys = new ArrayList<>();
-            for (String pair : tagging.split("&")) {
+            for (String pair : tagging.split("&", -1)) {
                 if (pair.isEmpty()) {
                     continue;
                 }

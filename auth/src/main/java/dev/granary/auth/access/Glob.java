@@ -30,7 +30,7 @@ final class Glob {
                 star = p++;
                 resume = t;
             } else if (p < pattern.length()
-                    && (pattern.charAt(p) == '?' && !isLiteral(literal, p)
+                    && ((pattern.charAt(p) == '?' && !isLiteral(literal, p))
                             || same(pattern.charAt(p), text.charAt(t), ignoreCase))) {
                 p++;
                 t++;
@@ -58,6 +58,6 @@ final class Glob {
     }
 
     private static boolean same(char a, char b, boolean ignoreCase) {
-        return a == b || ignoreCase && Character.toLowerCase(a) == Character.toLowerCase(b);
+        return a == b || (ignoreCase && Character.toLowerCase(a) == Character.toLowerCase(b));
     }
 }

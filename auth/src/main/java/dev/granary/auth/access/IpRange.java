@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
  * @param address the network address bytes (4 or 16)
  * @param prefix the prefix length
  */
+@SuppressWarnings("ArrayRecordComponent") // matched against addresses, never compared or hashed
 record IpRange(byte[] address, int prefix) {
 
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
@@ -48,7 +49,7 @@ record IpRange(byte[] address, int prefix) {
     static byte[] literal(String text) {
         if (IPV4.matcher(text).matches()) {
             // Built by hand: an out-of-range octet must not make InetAddress fall back to a name lookup.
-            String[] octets = text.split("\\.");
+            String[] octets = text.split("\\.", -1);
             byte[] bytes = new byte[4];
             for (int i = 0; i < 4; i++) {
                 int octet = Integer.parseInt(octets[i]);

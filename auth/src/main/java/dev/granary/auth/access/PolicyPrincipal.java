@@ -98,7 +98,8 @@ public record PolicyPrincipal(boolean everyone, List<String> accounts, List<Stri
             return false;
         }
         return accounts.contains(requester.canonicalId())
-                || requester.userName() != null && users.contains(requester.canonicalId() + "/" + requester.userName());
+                || (requester.userName() != null
+                        && users.contains(requester.canonicalId() + "/" + requester.userName()));
     }
 
     /** Every account id the principal names, users' accounts included. */

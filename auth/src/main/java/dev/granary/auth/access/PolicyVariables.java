@@ -17,6 +17,7 @@ final class PolicyVariables {
      * @param text the substituted text
      * @param literal per character, whether it came from a variable (and so is never a wildcard)
      */
+    @SuppressWarnings("ArrayRecordComponent") // a pattern to match with, never compared or hashed
     record Resolved(String text, boolean[] literal) {
         boolean matches(String value, boolean ignoreCase) {
             return Glob.matches(text, literal, value, ignoreCase);

@@ -96,7 +96,7 @@ public class SigV4Benchmark {
                 .append('\n')
                 .append(EMPTY_SHA256);
         canonicalRequest = canonical.toString().getBytes(StandardCharsets.UTF_8);
-        stringToSignPrefix = ("AWS4-HMAC-SHA256\n20260115T123000Z\n20260115/us-east-1/s3/aws4_request\n")
+        stringToSignPrefix = "AWS4-HMAC-SHA256\n20260115T123000Z\n20260115/us-east-1/s3/aws4_request\n"
                 .getBytes(StandardCharsets.UTF_8);
         sha256 = MessageDigest.getInstance("SHA-256");
         hmac = Mac.getInstance("HmacSHA256");

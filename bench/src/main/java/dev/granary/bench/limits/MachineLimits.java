@@ -1,5 +1,6 @@
 package dev.granary.bench.limits;
 
+import dev.granary.bench.load.JsonResults;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -81,7 +82,8 @@ public final class MachineLimits {
         System.out.printf(Locale.ROOT, "%-34s %10s %12s%n", "limit", "MiB/s", "ops/s");
         for (Map<String, Object> row : rows) {
             System.out.printf(
-                    Locale.ROOT, "%-34s %10.1f %12.1f%n", row.get("name"), row.get("mibPerSec"), row.get("opsPerSec"));
+                    Locale.ROOT, "%-34s %10.1f %12.1f%n", row.get("name"), (Double) row.get("mibPerSec"), (Double)
+                            row.get("opsPerSec"));
         }
         if (json != null) {
             Files.writeString(json, toJson(dir, rows));
@@ -95,8 +97,8 @@ public final class MachineLimits {
                         row.get("kind"),
                         formatSize((Integer) row.get("sizeBytes")),
                         row.get("name"),
-                        row.get("mibPerSec"),
-                        row.get("opsPerSec")));
+                        (Double) row.get("mibPerSec"),
+                        (Double) row.get("opsPerSec")));
             }
             Files.writeString(tsv, lines);
         }
@@ -192,8 +194,11 @@ public final class MachineLimits {
 
     private static List<Integer> parseSizes(String list) {
         List<Integer> sizes = new ArrayList<>();
-        for (String s : list.split(",")) {
+        for (String s : list.split(",", -1)) {
             String t = s.strip().toLowerCase(Locale.ROOT);
+            if (t.isEmpty()) {
+                continue;
+            }
             int unit = t.endsWith("mib") || t.endsWith("m") ? MIB : t.endsWith("kib") || t.endsWith("k") ? 1024 : 1;
             sizes.add(Integer.parseInt(t.replaceAll("[a-z]", "")) * unit);
         }
@@ -204,22 +209,10 @@ public final class MachineLimits {
         return size >= MIB ? size / MIB + "MiB" : size >= 1024 ? size / 1024 + "KiB" : size + "B";
     }
 
-    private static String toJson(Path dir, List<Map<String, Object>> rows) {
-        StringBuilder out = new StringBuilder("{\n  \"dir\": \"").append(dir).append("\",\n  \"limits\": [\n");
-        for (int i = 0; i < rows.size(); i++) {
-            Map<String, Object> row = rows.get(i);
-            out.append("    {");
-            int j = 0;
-            for (Map.Entry<String, Object> e : row.entrySet()) {
-                out.append(j++ == 0 ? "" : ", ").append('"').append(e.getKey()).append("\": ");
-                Object v = e.getValue();
-                out.append(
-                        v instanceof String
-                                ? "\"" + v + "\""
-                                : v instanceof Double d ? String.format(Locale.ROOT, "%.3f", d) : String.valueOf(v));
-            }
-            out.append(i + 1 < rows.size() ? "},\n" : "}\n");
-        }
-        return out.append("  ]\n}\n").toString();
+    static String toJson(Path dir, List<Map<String, Object>> rows) {
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("dir", dir.toString());
+        document.put("limits", rows);
+        return JsonResults.write(document);
     }
 }

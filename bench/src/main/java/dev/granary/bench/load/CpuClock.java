@@ -22,7 +22,7 @@ final class CpuClock {
     static long processCpuNanos(long pid) {
         String stat = read(Path.of("/proc", Long.toString(pid), "stat"));
         // The command name (field 2) may hold spaces and parentheses: count fields after its closing ')'.
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ", -1);
         long utime = Long.parseLong(fields[11]); // field 14
         long stime = Long.parseLong(fields[12]); // field 15
         return (utime + stime) * NANOS_PER_TICK;
@@ -51,7 +51,7 @@ final class CpuClock {
     /** The first line of {@code /proc/stat}: user nice system idle iowait irq softirq steal ... */
     static HostTicks host() {
         String line = read(Path.of("/proc/stat")).lines().findFirst().orElseThrow();
-        String[] f = line.trim().split("\\s+");
+        String[] f = line.trim().split("\\s+", -1);
         long total = 0;
         for (int i = 1; i < Math.min(f.length, 9); i++) { // guest times are already counted in user
             total += Long.parseLong(f[i]);

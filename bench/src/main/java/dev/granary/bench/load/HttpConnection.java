@@ -35,6 +35,7 @@ final class HttpConnection implements Closeable {
      * @param contentLength the Content-Length header, or -1
      * @param body the body when no sink took it (errors, listings): at most {@link #MAX_COLLECTED} bytes
      */
+    @SuppressWarnings("ArrayRecordComponent") // a response to check, never compared or hashed
     record Response(int status, long contentLength, byte[] body) {
         boolean ok() {
             return status / 100 == 2;

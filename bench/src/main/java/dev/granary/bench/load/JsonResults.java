@@ -16,12 +16,13 @@ import java.io.IOException;
  * Writes the driver's results (maps, lists, strings, numbers, booleans, nulls) as JSON through Jackson, laid out
  * as earlier result files are: two-space indents, {@code "name": value}, one array element per line.
  */
-final class JsonResults {
+public final class JsonResults {
     private static final ObjectWriter WRITER = writer();
 
     private JsonResults() {}
 
-    static String write(Object value) {
+    /** {@code value} (maps, lists, strings, numbers) as indented JSON, doubles rounded to the thousandth. */
+    public static String write(Object value) {
         try {
             return WRITER.writeValueAsString(value) + "\n";
         } catch (JsonProcessingException e) {

@@ -258,7 +258,7 @@ record LoadOptions(
 
     private static List<String> split(String value) {
         List<String> parts = new ArrayList<>();
-        for (String part : value.split(",")) {
+        for (String part : value.split(",", -1)) {
             if (!part.isBlank()) {
                 parts.add(part.strip());
             }

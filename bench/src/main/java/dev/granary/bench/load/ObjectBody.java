@@ -12,6 +12,7 @@ import java.util.SplittableRandom;
  * with a vectorized compare instead of a digest; the stamp catches a server that answers with another object's
  * body or with an overwritten (older) version of this one.
  */
+@SuppressWarnings("ArrayRecordComponent") // the buffers are the point (copy-free PUTs); never compared or hashed
 record ObjectBody(byte[] stamp, byte[] shared) {
 
     /** Bytes of the stamp: object id (8), generation (4), size (4). */

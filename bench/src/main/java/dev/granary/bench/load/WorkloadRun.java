@@ -45,7 +45,8 @@ final class WorkloadRun {
         this.workload = workload;
         this.size = size;
         this.clients = clients;
-        this.content = ObjectBody.sharedContent(size, size * 31L + workload.ordinal());
+        this.content =
+                ObjectBody.sharedContent(size, size * 31L + workload.label().hashCode());
         this.pool = new ObjectPool(workload.needsObjects() ? options.objectsFor(workload, size) : 0);
         String runPrefix = options.prefix() + "/" + workload.label() + "-" + LoadOptions.formatSize(size) + "/";
         this.objectPrefix = runPrefix + "o/";

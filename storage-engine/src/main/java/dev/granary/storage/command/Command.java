@@ -38,6 +38,7 @@ public sealed interface Command
      *
      * @param bytes the body; not copied, so callers must not change it
      */
+    @SuppressWarnings("ArrayRecordComponent") // equals and hashCode below compare the bytes
     record Inline(byte[] bytes) implements Body {
         /** Checks that there are bytes. */
         public Inline {

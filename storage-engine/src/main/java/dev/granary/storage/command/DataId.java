@@ -8,6 +8,7 @@ import java.util.HexFormat;
  *
  * @param bytes the id; not copied, so callers must not change it
  */
+@SuppressWarnings("ArrayRecordComponent") // equals and hashCode below compare the bytes
 public record DataId(byte[] bytes) {
     /** Checks the length. */
     public DataId {

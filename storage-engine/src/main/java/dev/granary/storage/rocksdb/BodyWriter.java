@@ -52,6 +52,7 @@ final class BodyWriter {
      * @param inline the bytes, for a small body kept in the record; else null
      * @param segment where the chunks are when not inline; else null
      */
+    @SuppressWarnings("ArrayRecordComponent") // a hand-off of bytes just written, never compared or hashed
     record Written(long size, byte[] md5, byte[] inline, Segment segment) {
         String etag() {
             return HexFormat.of().formatHex(md5);

@@ -4,6 +4,7 @@ import dev.granary.storage.BucketInfo;
 import dev.granary.storage.StorageException;
 import dev.granary.storage.Versioning;
 import dev.granary.storage.command.IdSource;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -155,6 +156,7 @@ final class Buckets {
     }
 
     /** The bucket's configuration document {@code name}, or empty. @throws StorageException {@code NO_SUCH_BUCKET} */
+    @SuppressWarnings("ReferenceEquality") // the same cached instance, not an equal one: see below
     Optional<byte[]> getConfig(String bucket, String name) {
         ConfigKey key = new ConfigKey(bucket, name);
         // A cached answer needs no lock (requests on an I/O thread read these and must not wait behind a bucket
@@ -243,7 +245,7 @@ final class Buckets {
             Codec.writeString(out, info.owner());
             out.writeLong(info.created().toEpochMilli());
             Codec.writeString(out, info.region());
-            out.writeByte(info.versioning().ordinal());
+            out.writeByte(versioningCode(info.versioning()));
         });
     }
 
@@ -257,7 +259,25 @@ final class Buckets {
                         Instant.ofEpochMilli(in.readLong()),
                         Codec.readString(in),
                         in.version >= Codec.VERSION_WITH_VERSIONS
-                                ? Versioning.values()[in.readByte()]
+                                ? versioning(in.readByte())
                                 : Versioning.UNVERSIONED));
+    }
+
+    // Versioning's stored codes, spelled out: reordering the enum must not change what a stored bucket means.
+    private static int versioningCode(Versioning versioning) {
+        return switch (versioning) {
+            case UNVERSIONED -> 0;
+            case ENABLED -> 1;
+            case SUSPENDED -> 2;
+        };
+    }
+
+    private static Versioning versioning(int code) throws IOException {
+        return switch (code) {
+            case 0 -> Versioning.UNVERSIONED;
+            case 1 -> Versioning.ENABLED;
+            case 2 -> Versioning.SUSPENDED;
+            default -> throw new IOException("unknown versioning code " + code);
+        };
     }
 }

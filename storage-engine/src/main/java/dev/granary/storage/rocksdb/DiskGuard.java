@@ -125,7 +125,9 @@ final class DiskGuard implements AutoCloseable {
 
     /** Starts the looks once a second. */
     void start() {
-        looker.scheduleWithFixedDelay(this::tick, LOOK_EVERY_MILLIS, LOOK_EVERY_MILLIS, TimeUnit.MILLISECONDS);
+        // tick() catches and logs its own failures, so the future has nothing to report.
+        var unused =
+                looker.scheduleWithFixedDelay(this::tick, LOOK_EVERY_MILLIS, LOOK_EVERY_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /**

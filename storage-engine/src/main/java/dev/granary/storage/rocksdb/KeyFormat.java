@@ -26,6 +26,7 @@ final class KeyFormat {
     private KeyFormat() {}
 
     /** One stored entry to move to another key. */
+    @SuppressWarnings("ArrayRecordComponent") // RocksDB keys and values in transit, never compared or hashed
     private record Move(Cf cf, byte[] from, byte[] to, byte[] value) {}
 
     /**

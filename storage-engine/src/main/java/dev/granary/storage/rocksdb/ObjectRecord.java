@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The stored form of an object version (CF {@code meta} holds the current one, CF {@code versions} every version
+ * The stored form of an object version (CF {@code meta} holds the current one, CF {@link Cf#VERSIONS versions} every version
  * of a versioned bucket). Its bytes are either inline (small objects, one read) or a list of segments: one for a
  * PUT, one per part for a completed multipart upload, which is how completion avoids copying bytes.
  *
@@ -19,11 +19,12 @@ import java.util.List;
  * @param multipart whether it was made by a multipart upload (then each segment is a part)
  * @param inline the bytes when stored inline, else null
  * @param segments the data segments when not inline, else empty
- * @param versionId the version's id in CF {@code versions} (see {@link VersionIds}), or null for an object of a
+ * @param versionId the version's id in CF {@link Cf#VERSIONS versions} (see {@link VersionIds}), or null for an object of a
  *     bucket that was never versioned
  * @param nullVersion whether this is the key's null version (S3 shows its id as {@code null})
  * @param deleteMarker whether this version is a delete marker (no content)
  */
+@SuppressWarnings("ArrayRecordComponent") // decoded stored form, never compared or hashed (inline bytes stay unshared)
 record ObjectRecord(
         long size,
         String etag,

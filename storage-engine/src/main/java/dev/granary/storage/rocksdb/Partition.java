@@ -89,9 +89,11 @@ final class Partition implements AutoCloseable {
         this.space = space;
         this.files = new DataFiles(dir.resolve("objects"), commitOptions.sync());
         this.handles = new EnumMap<>(Cf.class);
-        // handleList[0] is the default column family, unused but required by RocksDB.
+        // handleList is in the order of open's descriptors: the default column family (unused but required by
+        // RocksDB), then one per Cf in values() order.
+        int next = 1;
         for (Cf cf : Cf.values()) {
-            handles.put(cf, handleList.get(cf.ordinal() + 1));
+            handles.put(cf, handleList.get(next++));
         }
     }
 

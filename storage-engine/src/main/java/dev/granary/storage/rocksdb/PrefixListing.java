@@ -20,6 +20,7 @@ final class PrefixListing {
      * @param value the record's RocksDB value
      * @param commonPrefix the common prefix
      */
+    @SuppressWarnings("ArrayRecordComponent") // RocksDB key and value as read, never compared or hashed
     record Entry(String key, byte[] rawKey, byte[] value, String commonPrefix) {
         boolean isPrefix() {
             return commonPrefix != null;

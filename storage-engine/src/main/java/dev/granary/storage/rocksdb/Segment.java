@@ -11,6 +11,7 @@ package dev.granary.storage.rocksdb;
  * @param file whether the chunks are in the data id's file ({@link DataFiles}) rather than in the {@code data}
  *     column family
  */
+@SuppressWarnings("ArrayRecordComponent") // decoded from a record and passed on, never compared or hashed
 record Segment(byte[] dataId, long length, int chunkSize, boolean file) {
     int chunkCount() {
         return (int) ((length + chunkSize - 1) / chunkSize);

@@ -34,7 +34,7 @@ final class Stats {
     static void objectReplaced(WriteBatch batch, Partition p, String bucket, ObjectRecord old, ObjectRecord next)
             throws RocksDBException {
         long bytes = (next == null ? 0 : next.size()) - (old == null ? 0 : old.size());
-        long objects = (next == null ? 0 : 1) - (old == null ? 0 : 1);
+        long objects = (next == null ? 0L : 1L) - (old == null ? 0L : 1L);
         add(batch, p, bucket, BYTES, bytes);
         add(batch, p, bucket, OBJECTS, objects);
     }

@@ -180,6 +180,7 @@ final class Versions {
      *
      * @throws StorageException {@code INVALID_VERSION_ID}
      */
+    @SuppressWarnings("ReferenceEquality") // which entry of this history, not an equal record (see History)
     static Change deleteVersion(Partition p, ObjectKey key, Versioning state, String versionId) {
         boolean isNull = versionId.equals(ObjectMeta.NULL_VERSION);
         if (!isNull) {
@@ -213,7 +214,7 @@ final class Versions {
     }
 
     /**
-     * Replaces a version's record in place (its attributes changed): in CF {@code versions} and, when it is the
+     * Replaces a version's record in place (its attributes changed): in CF {@link Cf#VERSIONS versions} and, when it is the
      * current version, in CF {@code meta}.
      */
     static void rewrite(WriteBatch batch, Partition p, ObjectKey key, ObjectRecord version, boolean current)
@@ -309,6 +310,9 @@ final class Versions {
      * Every version of one key, newest first, with an object from before versioning (in CF {@code meta} only)
      * shown as the null version it becomes.
      */
+    // Versions are compared by identity: the question is which entry of this list (or the legacy object) a record
+    // is, and two entries of one key may hold equal values.
+    @SuppressWarnings("ReferenceEquality")
     static final class History {
         private final List<ObjectRecord> versions;
         private final ObjectRecord legacy;
@@ -390,7 +394,7 @@ final class Versions {
             return null;
         }
 
-        /** Whether {@code version} is the object from before versioning, not yet in CF {@code versions}. */
+        /** Whether {@code version} is the object from before versioning, not yet in CF {@link Cf#VERSIONS versions}. */
         boolean isLegacy(ObjectRecord version) {
             return version != null && version == legacy;
         }

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
@@ -43,7 +44,7 @@ class CommandCodecTest {
                 new TreeMap<>(Map.of("acl", "private", "sse.algorithm", "AES256")));
     }
 
-    private static TreeMap<String, String> sorted(String... keysAndValues) {
+    private static SortedMap<String, String> sorted(String... keysAndValues) {
         TreeMap<String, String> map = new TreeMap<>();
         for (int i = 0; i < keysAndValues.length; i += 2) {
             map.put(keysAndValues[i], keysAndValues[i + 1]);

@@ -38,11 +38,11 @@ public abstract class ObjectsContract extends StoreContract {
             {0, 1},
             {0, chunk},
             {chunk - 1, 2},
-            {chunk - 3, 2 * chunk + 6},
+            {chunk - 3, 2L * chunk + 6},
             {chunk, chunk},
-            {5 * chunk, 100},
-            {5 * chunk + 99, 1},
-            {3 * chunk + 5, -1},
+            {5L * chunk, 100},
+            {5L * chunk + 99, 1},
+            {3L * chunk + 5, -1},
             {data.length, -1},
             {7, 0}
         };

@@ -13,6 +13,7 @@ import dev.granary.storage.command.IdSource;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /** Versions in the engine: ids, history order across partitions, the migration of older objects. */
@@ -37,7 +38,7 @@ class VersioningTest extends StoreTestSupport {
         assertThat(newer).hasSize(VersionIds.LENGTH).isLessThan(older);
         assertThat(VersionIds.isValid(newer)).isTrue();
         assertThat(VersionIds.isValid("null")).isFalse();
-        assertThat(VersionIds.isValid(newer.toUpperCase())).isFalse();
+        assertThat(VersionIds.isValid(newer.toUpperCase(Locale.ROOT))).isFalse();
         assertThatThrownBy(() -> store.headObject(key("k"), "nonsense"))
                 .isInstanceOfSatisfying(
                         StorageException.class,
