@@ -6,6 +6,7 @@ import dev.granary.api.http.AmzHeaders;
 import dev.granary.api.http.HttpDates;
 import dev.granary.api.http.S3Request;
 import dev.granary.storage.ObjectMeta;
+import dev.granary.storage.WriteCondition;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
@@ -66,22 +67,8 @@ record Conditions(String ifMatch, String ifNoneMatch, Instant ifModifiedSince, I
 
     /** Whether a comma-separated list of entity tags (quoted or not, "*" for any) contains {@code etag}. */
     static boolean matches(String header, String etag) {
-        for (String candidate : header.split(",", -1)) {
-            String c = candidate.trim();
-            if (c.startsWith("W/")) {
-                c = c.substring(2);
-            }
-            if (c.equals("*")) {
-                return true;
-            }
-            if (c.length() >= 2 && c.startsWith("\"") && c.endsWith("\"")) {
-                c = c.substring(1, c.length() - 1);
-            }
-            if (c.equals(etag)) {
-                return true;
-            }
-        }
-        return false;
+        // One reading of S3's ETag lists for reads and conditional writes alike: the store's.
+        return WriteCondition.matches(header, etag);
     }
 
     private static S3Exception preconditionFailed(String condition) {

@@ -15,6 +15,8 @@ import dev.granary.storage.ObjectStore;
 import dev.granary.storage.StorageException;
 import dev.granary.storage.WriteCondition;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * PutObject: streams the body into the store, which commits only after the body, its payload hash, chunk
@@ -56,8 +58,14 @@ record PutObjectHandler(ObjectStore store, Encryption encryption, LifecycleConfi
         if (ifNoneMatch == null && ifMatch == null) {
             return WriteCondition.NONE;
         }
-        return current -> (ifNoneMatch == null || current == null || !Conditions.matches(ifNoneMatch, current.etag()))
-                && (ifMatch == null || (current != null && Conditions.matches(ifMatch, current.etag())));
+        List<WriteCondition> conditions = new ArrayList<>();
+        if (ifNoneMatch != null) {
+            conditions.add(WriteCondition.ifNoneMatch(ifNoneMatch));
+        }
+        if (ifMatch != null) {
+            conditions.add(WriteCondition.ifMatch(ifMatch));
+        }
+        return new WriteCondition.AllOf(conditions);
     }
 
     /** S3's conditional writes, checked first before the body is read (so a refused one need not be sent). */

@@ -2,6 +2,7 @@ package dev.granary.storage.rocksdb;
 
 import dev.granary.storage.StorageException;
 import dev.granary.storage.StoredForm;
+import dev.granary.storage.command.IdSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -34,8 +35,10 @@ final class BodyWriter {
     private final int chunkSize;
     private final int inlineThreshold;
     private final long fileThreshold;
+    private final IdSource ids;
 
-    BodyWriter(int chunkSize, int inlineThreshold, long fileThreshold) {
+    BodyWriter(int chunkSize, int inlineThreshold, long fileThreshold, IdSource ids) {
+        this.ids = ids;
         this.chunkSize = chunkSize;
         this.inlineThreshold = inlineThreshold;
         this.fileThreshold = fileThreshold;
@@ -99,7 +102,7 @@ final class BodyWriter {
                     return new Written(n, verify(md5, contentMd5, what), Arrays.copyOf(buffer, n), null);
                 }
                 if (dataId == null) {
-                    dataId = Chunks.newDataId();
+                    dataId = ids.dataId();
                 }
                 if (n > 0) {
                     byte[] id = dataId;
@@ -137,7 +140,7 @@ final class BodyWriter {
     private Written writeFile(
             Partition p, InputStream source, long length, MessageDigest md5, byte[] contentMd5, String what)
             throws IOException {
-        byte[] dataId = Chunks.newDataId();
+        byte[] dataId = ids.dataId();
         p.commit(what + ": mark pending", batch -> Chunks.markPending(batch, p, dataId));
         CRC32C crc = new CRC32C();
         long total = 0;

@@ -3,6 +3,7 @@ package dev.granary.storage.rocksdb;
 import dev.granary.storage.BucketInfo;
 import dev.granary.storage.StorageException;
 import dev.granary.storage.Versioning;
+import dev.granary.storage.command.IdSource;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,6 +28,9 @@ final class Buckets {
     static final String MIGRATION = "granary:versioning-migration";
 
     private final Partitions partitions;
+    /** The clock of bucket creation times (bucket commands come in a later slice). */
+    private final IdSource ids;
+
     private final Map<String, BucketInfo> byName = new ConcurrentHashMap<>();
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     /**
@@ -38,8 +42,9 @@ final class Buckets {
 
     private record ConfigKey(String bucket, String name) {}
 
-    Buckets(Partitions partitions) {
+    Buckets(Partitions partitions, IdSource ids) {
         this.partitions = partitions;
+        this.ids = ids;
         for (Partition p : partitions.all()) {
             scan(p).forEach(b -> byName.put(b.name(), b));
         }
@@ -57,7 +62,7 @@ final class Buckets {
                                 : StorageException.Reason.BUCKET_ALREADY_EXISTS,
                         "bucket " + bucket + " already exists" + (mine ? " and is yours" : ""));
             }
-            BucketInfo info = new BucketInfo(bucket, owner, Instant.ofEpochMilli(System.currentTimeMillis()), region);
+            BucketInfo info = new BucketInfo(bucket, owner, Instant.ofEpochMilli(ids.millis()), region);
             Partition p = partitions.forBucket(bucket);
             p.commit("create bucket " + bucket, batch -> batch.put(p.cf(Cf.BUCKETS), Keys.utf8(bucket), encode(info)));
             byName.put(bucket, info);

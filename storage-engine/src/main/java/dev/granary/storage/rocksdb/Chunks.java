@@ -2,7 +2,6 @@ package dev.granary.storage.rocksdb;
 
 import dev.granary.storage.StorageException;
 import java.nio.ByteBuffer;
-import java.security.SecureRandom;
 import java.util.zip.CRC32C;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
@@ -15,23 +14,7 @@ final class Chunks {
     /** Bytes before the chunk's data in a stored value: its CRC32C. */
     static final int CRC_LENGTH = 4;
 
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     private Chunks() {}
-
-    /**
-     * A fresh data id: 6 bytes of the clock, so chunks written close in time sit close in the key space, and 10
-     * random bytes, so ids never collide across processes or restarts.
-     */
-    static byte[] newDataId() {
-        byte[] id = new byte[Keys.DATA_ID_LENGTH];
-        RANDOM.nextBytes(id);
-        long millis = System.currentTimeMillis();
-        for (int i = 0; i < 6; i++) {
-            id[i] = (byte) (millis >>> (8 * (5 - i)));
-        }
-        return id;
-    }
 
     static byte[] encode(byte[] buffer, int length) {
         CRC32C crc = new CRC32C();

@@ -10,17 +10,16 @@ import dev.granary.storage.StorageException;
 import dev.granary.storage.StorageException.Reason;
 import dev.granary.storage.StoredForm;
 import dev.granary.storage.UploadListing;
+import dev.granary.storage.command.Command;
+import dev.granary.storage.command.DataId;
+import dev.granary.storage.command.IdSource;
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDBException;
@@ -35,16 +34,24 @@ import org.rocksdb.WriteBatch;
  */
 final class Multipart {
     private static final int MAX_PART_NUMBER = 10_000;
-    private static final SecureRandom RANDOM = new SecureRandom();
-    private static final AtomicLong SEQUENCE = new AtomicLong();
+    /** Times a completion is tried while its parts keep being uploaded again under it. */
+    private static final int COMPLETE_ATTEMPTS = 3;
 
     private final Partitions partitions;
     private final Buckets buckets;
     private final KeyLocks locks;
     private final BodyWriter bodies;
     private final Reclaimer reclaimer;
+    private final IdSource ids;
 
-    Multipart(Partitions partitions, Buckets buckets, KeyLocks locks, BodyWriter bodies, Reclaimer reclaimer) {
+    Multipart(
+            Partitions partitions,
+            Buckets buckets,
+            KeyLocks locks,
+            BodyWriter bodies,
+            Reclaimer reclaimer,
+            IdSource ids) {
+        this.ids = ids;
         this.buckets = buckets;
         this.partitions = partitions;
         this.locks = locks;
@@ -52,30 +59,12 @@ final class Multipart {
         this.reclaimer = reclaimer;
     }
 
-    /**
-     * A new upload id: 13 hex digits of epoch millis, then a sequence number and random bits, so the ids of one
-     * key sort in creation order and never collide. Hex only: URL-safe and free of the 0x00 separator.
-     */
-    static String newUploadId() {
-        return String.format(
-                "%013x%08x%016x",
-                System.currentTimeMillis(), SEQUENCE.incrementAndGet() & 0xFFFF_FFFFL, RANDOM.nextLong());
-    }
-
     MultipartUpload create(ObjectKey key, String owner, ObjectAttributes attributes) {
         Partition p = partitions.forObject(key);
-        String uploadId = newUploadId();
-        UploadRecord upload = new UploadRecord(owner, System.currentTimeMillis(), attributes);
-        byte[] uploadKey = Keys.uploadKey(key.bucket(), key.key(), uploadId);
-        locks.withKey(
-                key,
-                () -> { // for its bucket check: the bucket cannot be deleted meanwhile
-                    p.commit(
-                            "create upload of " + key,
-                            batch -> batch.put(p.cf(Cf.UPLOADS), uploadKey, upload.encode()));
-                    return null;
-                });
-        return upload.toUpload(key, uploadId);
+        Command.CreateUpload command = new Command.CreateUpload(key, ids.uploadId(), owner, attributes, ids.millis());
+        // Under the key's lock for its bucket check: the bucket cannot be deleted meanwhile.
+        locks.withKey(key, () -> new PartitionService(p).apply(command, null));
+        return new UploadRecord(owner, command.initiatedMillis(), attributes).toUpload(key, command.uploadId());
     }
 
     MultipartUpload get(ObjectKey key, String uploadId) {
@@ -101,43 +90,29 @@ final class Multipart {
         String what = "upload part " + partNumber + " of " + uploadId + " of " + key;
         BodyWriter.Written written = bodies.write(p, body, length, contentMd5, form, false, what);
         // The body has ended, so the caller's stream has filled the checksums it verified.
-        Map<String, String> sums = checksums == null ? Map.of() : new TreeMap<>(checksums);
-        PartRecord part = new PartRecord(
+        Segment segment = written.segment();
+        Command.PutPart command = new Command.PutPart(
+                key,
+                uploadId,
                 partNumber,
                 written.etag(),
-                System.currentTimeMillis(),
-                sums,
-                written.segment(),
-                system == null ? Map.of() : new TreeMap<>(system));
-        byte[] partKey = Keys.partKey(Keys.uploadKey(key.bucket(), key.key(), uploadId), partNumber);
-        PartRecord replaced = BodyWriter.commit(
-                p,
-                written,
-                what,
-                () -> locks.withKey(key, () -> {
-                    require(p, key, uploadId); // aborted or completed while the body streamed?
-                    byte[] oldValue = p.get(Cf.PARTS, partKey, "read " + what);
-                    PartRecord old = oldValue == null ? null : PartRecord.decode(oldValue, what);
-                    p.commit(what, batch -> {
-                        batch.put(p.cf(Cf.PARTS), partKey, part.encode());
-                        Chunks.clearPending(batch, p, part.segment().dataId());
-                        if (old != null) {
-                            Chunks.enqueueGc(batch, p, old.segment());
-                        }
-                        Stats.parts(
-                                batch,
-                                p,
-                                key.bucket(),
-                                part.segment().length()
-                                        - (old == null ? 0 : old.segment().length()),
-                                old == null ? 1 : 0);
-                    });
-                    return old;
-                }));
-        if (replaced != null) {
+                checksums == null ? null : new TreeMap<>(checksums),
+                system == null ? null : new TreeMap<>(system),
+                new Command.Stored(new DataId(segment.dataId()), segment.length(), segment.chunkSize(), segment.file()),
+                ids.millis());
+        PartitionService.Applied applied = BodyWriter.commit(
+                p, written, what, () -> locks.withKey(key, () -> new PartitionService(p).apply(command, null)));
+        if (applied.leavesGarbage()) {
             reclaimer.wakeUp();
         }
-        return part.toMeta();
+        return new PartRecord(
+                        partNumber,
+                        written.etag(),
+                        command.proposedMillis(),
+                        command.checksums(),
+                        segment,
+                        command.system())
+                .toMeta();
     }
 
     ObjectMeta complete(
@@ -148,53 +123,46 @@ final class Multipart {
             Map<String, String> checksums,
             String checksumType,
             Function<List<PartMeta>, Map<String, String>> system) {
+        buckets.get(key.bucket()); // a bucket deleted meanwhile is no such bucket, not no such upload
         Partition p = partitions.forObject(key);
-        byte[] uploadKey = Keys.uploadKey(key.bucket(), key.key(), uploadId);
         String what = "complete upload " + uploadId + " of " + key;
-        ObjectMeta meta = locks.withKey(key, () -> {
-            UploadRecord upload = require(p, key, uploadId);
-            Map<Integer, PartRecord> stored = new TreeMap<>();
-            readParts(p, uploadKey, 1, Integer.MAX_VALUE).forEach(r -> stored.put(r.partNumber(), r));
-            List<PartRecord> chosen = choose(parts, stored, minPartSize, what);
-            long storedBytes = partBytes(stored.values());
-            int storedCount = stored.size();
-            MessageDigest md5s = BodyWriter.md5();
-            List<Segment> segments = new ArrayList<>();
-            long size = 0;
-            for (PartRecord part : chosen) {
-                md5s.update(HexFormat.of().parseHex(part.etag()));
-                segments.add(part.segment());
-                size += part.segment().length();
-                stored.remove(part.partNumber());
+        // Optimistic: the parts are read and the system properties chosen from them outside the key's lock; the
+        // command carries the data ids it read and fails without a change if a part was uploaded again meanwhile.
+        for (int attempt = 1; ; attempt++) {
+            List<DataId> dataIds = new ArrayList<>();
+            List<PartMeta> chosen = PartitionService.chosenParts(p, key, uploadId, parts, minPartSize, dataIds, what);
+            Map<String, String> added = system.apply(chosen);
+            Command.CompleteUpload command = new Command.CompleteUpload(
+                    key,
+                    uploadId,
+                    parts,
+                    dataIds,
+                    minPartSize,
+                    checksums == null ? null : new TreeMap<>(checksums),
+                    checksumType,
+                    added == null ? null : new TreeMap<>(added),
+                    ids.millis(),
+                    ids.micros(),
+                    ids.versionSuffix());
+            try {
+                ObjectMeta meta = locks.withKey(
+                        key,
+                        () -> new PartitionService(p)
+                                .apply(command, buckets.get(key.bucket()).versioning())
+                                .record()
+                                .toMeta(key));
+                reclaimer.wakeUp();
+                return meta;
+            } catch (PartitionService.PartsChanged e) {
+                if (attempt == COMPLETE_ATTEMPTS) {
+                    throw new StorageException(Reason.INVALID_PART, e.getMessage() + ", " + attempt + " times");
+                }
             }
-            // AWS's multipart ETag: MD5 of the concatenated binary part MD5s, then "-" and the part count.
-            String etag = HexFormat.of().formatHex(md5s.digest()) + "-" + chosen.size();
-            ObjectAttributes attributes = upload.attributes()
-                    .withChecksums(checksums == null ? Map.of() : new TreeMap<>(checksums), checksumType);
-            Map<String, String> added =
-                    system.apply(chosen.stream().map(PartRecord::toMeta).toList());
-            if (!added.isEmpty()) {
-                TreeMap<String, String> merged = new TreeMap<>(attributes.system());
-                merged.putAll(added);
-                attributes = attributes.withSystem(merged);
-            }
-            ObjectRecord next = new ObjectRecord(
-                    size, etag, System.currentTimeMillis(), attributes, true, null, List.copyOf(segments));
-            Versions.Change change =
-                    Versions.put(p, key, buckets.get(key.bucket()).versioning(), next);
-            p.commit(what, batch -> {
-                change.writes().addTo(batch);
-                removeUpload(batch, p, uploadKey, stored.values()); // what is left in stored was not listed
-                Stats.parts(batch, p, key.bucket(), -storedBytes, -storedCount); // all parts stop being parts
-            });
-            return change.result().toMeta(key);
-        });
-        reclaimer.wakeUp();
-        return meta;
+        }
     }
 
     /** The stored parts named by the request, checked in the order AWS checks them. */
-    private static List<PartRecord> choose(
+    static List<PartRecord> choose(
             List<CompletedPart> parts, Map<Integer, PartRecord> stored, long minPartSize, String what) {
         if (parts == null || parts.isEmpty()) {
             throw new StorageException(Reason.INVALID_PART, what + ": no parts listed");
@@ -236,16 +204,7 @@ final class Multipart {
 
     void abort(ObjectKey key, String uploadId) {
         Partition p = partitions.forObject(key);
-        byte[] uploadKey = Keys.uploadKey(key.bucket(), key.key(), uploadId);
-        locks.withKey(key, () -> {
-            require(p, key, uploadId);
-            List<PartRecord> parts = readParts(p, uploadKey, 1, Integer.MAX_VALUE);
-            p.commit("abort upload " + uploadId + " of " + key, batch -> {
-                removeUpload(batch, p, uploadKey, parts);
-                Stats.parts(batch, p, key.bucket(), -partBytes(parts), -parts.size());
-            });
-            return null;
-        });
+        locks.withKey(key, () -> new PartitionService(p).apply(new Command.AbortUpload(key, uploadId), null));
         reclaimer.wakeUp();
     }
 
@@ -279,7 +238,7 @@ final class Multipart {
         return keys;
     }
 
-    private static long partBytes(Collection<PartRecord> parts) {
+    static long partBytes(Collection<PartRecord> parts) {
         long total = 0;
         for (PartRecord part : parts) {
             total += part.segment().length();
@@ -288,7 +247,7 @@ final class Multipart {
     }
 
     /** Adds to {@code batch}: the upload and all its part records go; the data of {@code garbage} is queued. */
-    private static void removeUpload(WriteBatch batch, Partition p, byte[] uploadKey, Collection<PartRecord> garbage)
+    static void removeUpload(WriteBatch batch, Partition p, byte[] uploadKey, Collection<PartRecord> garbage)
             throws RocksDBException {
         batch.delete(p.cf(Cf.UPLOADS), uploadKey);
         byte[] partPrefix = Keys.partPrefix(uploadKey);
@@ -312,8 +271,15 @@ final class Multipart {
                 .toList();
     }
 
+    /** Every part record of the upload, by number. */
+    static Map<Integer, PartRecord> storedParts(Partition p, byte[] uploadKey) {
+        Map<Integer, PartRecord> stored = new TreeMap<>();
+        readParts(p, uploadKey, 1, Integer.MAX_VALUE).forEach(r -> stored.put(r.partNumber(), r));
+        return stored;
+    }
+
     /** Up to {@code limit} part records of the upload, from part number {@code from} on, by number. */
-    private static List<PartRecord> readParts(Partition p, byte[] uploadKey, int from, int limit) {
+    static List<PartRecord> readParts(Partition p, byte[] uploadKey, int from, int limit) {
         byte[] prefix = Keys.partPrefix(uploadKey);
         List<PartRecord> parts = new ArrayList<>();
         try (ReadOptions options = new ReadOptions();
@@ -373,7 +339,7 @@ final class Multipart {
         }
     }
 
-    private static UploadRecord require(Partition p, ObjectKey key, String uploadId) {
+    static UploadRecord require(Partition p, ObjectKey key, String uploadId) {
         byte[] value = p.get(Cf.UPLOADS, Keys.uploadKey(key.bucket(), key.key(), uploadId), "read upload");
         if (value == null) {
             throw new StorageException(Reason.NO_SUCH_UPLOAD, "no upload " + uploadId + " of " + key);

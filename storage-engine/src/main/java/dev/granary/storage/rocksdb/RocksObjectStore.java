@@ -24,6 +24,9 @@ import dev.granary.storage.UploadListing;
 import dev.granary.storage.VersionPage;
 import dev.granary.storage.Versioning;
 import dev.granary.storage.WriteCondition;
+import dev.granary.storage.command.Command;
+import dev.granary.storage.command.DataId;
+import dev.granary.storage.command.IdSource;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -90,14 +93,17 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
     private final Set<ChunkInputStream> openStreams = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private RocksObjectStore(Partitions partitions, EngineOptions options, DiskGuard disk) {
+    private final IdSource ids;
+
+    private RocksObjectStore(Partitions partitions, EngineOptions options, DiskGuard disk, IdSource ids) {
         this.partitions = partitions;
+        this.ids = ids;
         this.disk = disk;
-        this.buckets = new Buckets(partitions);
+        this.buckets = new Buckets(partitions, ids);
         this.locks = new KeyLocks(buckets);
-        this.bodies = new BodyWriter(options.chunkSize(), options.inlineThreshold(), options.fileThreshold());
+        this.bodies = new BodyWriter(options.chunkSize(), options.inlineThreshold(), options.fileThreshold(), ids);
         this.reclaimer = new Reclaimer(partitions.all());
-        this.multipart = new Multipart(partitions, buckets, locks, bodies, reclaimer);
+        this.multipart = new Multipart(partitions, buckets, locks, bodies, reclaimer, ids);
         this.system = new SystemRecords(partitions.all().get(0));
     }
 
@@ -118,7 +124,13 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
     }
 
     public static RocksObjectStore open(Path dataDir, EngineOptions options) {
+        return open(dataDir, options, IdSource.system());
+    }
+
+    /** {@link #open(Path, EngineOptions)} with the clock and random ids of writes from {@code ids} (tests). */
+    static RocksObjectStore open(Path dataDir, EngineOptions options, IdSource ids) {
         Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(ids, "ids");
         Objects.requireNonNull(options, "options");
         Partitions partitions = Partitions.open(dataDir, options);
         DiskGuard disk = null;
@@ -144,7 +156,7 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
             if (recovered > 0) {
                 LOG.info("recovery: {} interrupted uploads queued for reclamation in {}", recovered, dataDir);
             }
-            RocksObjectStore store = new RocksObjectStore(partitions, options, disk);
+            RocksObjectStore store = new RocksObjectStore(partitions, options, disk, ids);
             store.countUsageOnce();
             for (String bucket : store.buckets.pendingMigrations()) {
                 store.migrate(bucket);
@@ -287,40 +299,31 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
         String what = "put " + key;
         BodyWriter.Written written = bodies.write(p, body, length, contentMd5, form, true, what);
         // Built only now: the caller's verifying stream fills the checksums when the body ends.
-        ObjectRecord next = new ObjectRecord(
-                written.size(),
-                written.etag(),
-                System.currentTimeMillis(),
+        Segment segment = written.segment();
+        Command.PutObject command = new Command.PutObject(
+                key,
                 attributes,
-                false,
-                written.inline(),
-                written.segment() == null ? List.of() : List.of(written.segment()));
-        Versions.Change change = BodyWriter.commit(
+                condition,
+                segment == null
+                        ? new Command.Inline(written.inline())
+                        : new Command.Stored(
+                                new DataId(segment.dataId()), segment.length(), segment.chunkSize(), segment.file()),
+                written.etag(),
+                ids.millis(),
+                ids.micros(),
+                ids.versionSuffix());
+        PartitionService.Applied change = BodyWriter.commit(
                 p,
                 written,
                 what,
-                () -> locks.withKey(key, () -> {
-                    if (condition != WriteCondition.NONE) {
-                        ObjectRecord current = Versions.read(p, key);
-                        if (!condition.allows(current == null ? null : current.toMeta(key))) {
-                            throw new StorageException(
-                                    Reason.PRECONDITION_FAILED, "the condition of " + what + " failed");
-                        }
-                    }
-                    Versions.Change planned =
-                            Versions.put(p, key, buckets.get(key.bucket()).versioning(), next);
-                    p.commit(what, batch -> {
-                        planned.writes().addTo(batch);
-                        if (written.segment() != null) {
-                            Chunks.clearPending(batch, p, written.segment().dataId());
-                        }
-                    });
-                    return planned;
-                }));
+                () -> locks.withKey(
+                        key,
+                        () -> new PartitionService(p)
+                                .apply(command, buckets.get(key.bucket()).versioning())));
         if (change.leavesGarbage()) {
             reclaimer.wakeUp();
         }
-        return change.result().toMeta(key);
+        return change.record().toMeta(key);
     }
 
     @Override
@@ -399,34 +402,12 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
         return withSpace(
                 0,
                 () -> locks.withKey(key, () -> {
-                    Versioning state = buckets.get(key.bucket()).versioning();
-                    ObjectRecord current = Versions.read(p, key);
-                    ObjectRecord target;
-                    try (ReadOptions options = new ReadOptions()) {
-                        target = Versions.find(p, options, key, state, versionId);
-                    } catch (StorageException e) {
-                        if (e.reason() == Reason.DELETE_MARKER || e.reason() == Reason.NO_SUCH_VERSION) {
-                            throw new StorageException(
-                                    Reason.NO_SUCH_KEY, "no object " + key + " with ETag " + expectedEtag);
-                        }
-                        throw e;
-                    }
-                    if (!target.etag().equals(expectedEtag)) {
-                        throw new StorageException(
-                                Reason.NO_SUCH_KEY, "no object " + key + " with ETag " + expectedEtag);
-                    }
-                    // Same data, so nothing to reclaim: only the record changes. A change of tags or of system
-                    // properties
-                    // (an ACL) alone is not a modification of the object (as in S3, tagging keeps Last-Modified).
-                    boolean onlyTags = attributes
-                            .withTags(target.attributes().tags())
-                            .withSystem(target.attributes().system())
-                            .equals(target.attributes());
-                    ObjectRecord next = target.withAttributes(
-                            attributes, onlyTags ? target.lastModified() : System.currentTimeMillis());
-                    boolean isCurrent = current != null && Objects.equals(current.versionId(), target.versionId());
-                    p.commit("replace attributes of " + key, batch -> Versions.rewrite(batch, p, key, next, isCurrent));
-                    return next.toMeta(key);
+                    Command.ReplaceAttributes command =
+                            new Command.ReplaceAttributes(key, versionId, expectedEtag, attributes, ids.millis());
+                    return new PartitionService(p)
+                            .apply(command, buckets.get(key.bucket()).versioning())
+                            .record()
+                            .toMeta(key);
                 }));
     }
 
@@ -435,29 +416,16 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
         Objects.requireNonNull(condition, "condition");
         Partition p = partitions.forObject(key);
         buckets.get(key.bucket());
-        Versions.Change change = locks.withKey(key, () -> {
-            Versioning state = buckets.get(key.bucket()).versioning();
-            if (condition != WriteCondition.NONE) {
-                ObjectRecord target = Versions.target(p, key, state, versionId);
-                if (!condition.allows(target == null ? null : target.toMeta(key))) {
-                    throw new StorageException(
-                            Reason.PRECONDITION_FAILED,
-                            "the condition of delete " + key + (versionId == null ? "" : " version " + versionId)
-                                    + " failed");
-                }
-            }
-            Versions.Change planned = versionId == null
-                    ? Versions.deleteCurrent(p, key, state, System.currentTimeMillis())
-                    : Versions.deleteVersion(p, key, state, versionId);
-            if (planned.result() != null) {
-                p.commit("delete " + key + (versionId == null ? "" : " version " + versionId), planned.writes()::addTo);
-            }
-            return planned;
-        });
+        Command.DeleteObject command =
+                new Command.DeleteObject(key, versionId, condition, ids.millis(), ids.micros(), ids.versionSuffix());
+        PartitionService.Applied change = locks.withKey(
+                key,
+                () -> new PartitionService(p)
+                        .apply(command, buckets.get(key.bucket()).versioning()));
         if (change.leavesGarbage()) {
             reclaimer.wakeUp();
         }
-        ObjectRecord result = change.result();
+        ObjectRecord result = change.record();
         if (versionId == null) {
             return result == null || result.versionId() == null
                     ? DeleteResult.UNVERSIONED
@@ -885,7 +853,7 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
     /** Writes a durable pending marker and part of a data file, as a crash in a large upload would leave them. */
     void simulateCrashedFileUpload(ObjectKey key) {
         Partition p = partitions.forObject(key);
-        byte[] dataId = Chunks.newDataId();
+        byte[] dataId = ids.dataId();
         p.commit("simulate crash", batch -> Chunks.markPending(batch, p, dataId));
         try (DataFiles.Writer file = p.files().create(dataId)) {
             file.append(ByteBuffer.allocateDirect(Chunks.CRC_LENGTH + 3)
@@ -898,7 +866,7 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
     /** Writes a pending marker and a chunk, as an upload the process crashed in would have left them. */
     void simulateCrashedUpload(ObjectKey key) {
         Partition p = partitions.forObject(key);
-        byte[] dataId = Chunks.newDataId();
+        byte[] dataId = ids.dataId();
         byte[] value = Chunks.encode(new byte[] {1, 2, 3}, 3);
         p.commit("simulate crash", batch -> {
             Chunks.markPending(batch, p, dataId);

@@ -25,6 +25,9 @@ import org.rocksdb.WriteBatch;
  * whose {@link Change#writes} the caller commits in one batch.
  */
 final class Versions {
+    /** The suffix passed where no version id is made (a bucket that was never versioned). */
+    private static final String UNUSED_SUFFIX = "0".repeat(16);
+
     private Versions() {}
 
     /** The writes of a change, added to the caller's batch. */
@@ -115,8 +118,12 @@ final class Versions {
 
     // ---- writes ----
 
-    /** Makes {@code next} the current version of the object. */
-    static Change put(Partition p, ObjectKey key, Versioning state, ObjectRecord next) {
+    /**
+     * Makes {@code next} the current version of the object; a new version id is made of {@code proposedMicros}
+     * and {@code suffix} ({@link VersionIds#next}).
+     */
+    static Change put(
+            Partition p, ObjectKey key, Versioning state, ObjectRecord next, long proposedMicros, String suffix) {
         if (state == Versioning.UNVERSIONED) {
             ObjectRecord current = read(p, key);
             ObjectRecord stamped = laterThan(current, next);
@@ -125,7 +132,7 @@ final class Versions {
         // Enabled needs only the newest version's id; Suspended must find the null version among them all.
         History history = History.load(p, null, key, state == Versioning.ENABLED ? 1 : Integer.MAX_VALUE);
         ObjectRecord version = laterThan(history.newest(), next)
-                .asVersion(VersionIds.next(history.newestId()), state == Versioning.SUSPENDED);
+                .asVersion(VersionIds.next(history.newestId(), proposedMicros, suffix), state == Versioning.SUSPENDED);
         ObjectRecord replaced = state == Versioning.SUSPENDED ? history.nullVersion() : null;
         return new Change(version, leavesGarbage(replaced), batch -> {
             history.materializeLegacy(batch, p, key);
@@ -141,7 +148,8 @@ final class Versions {
      * Deletes the object the way its bucket's state says: the current version goes (never versioned), or a
      * delete marker becomes current (enabled; suspended replaces the null version with it).
      */
-    static Change deleteCurrent(Partition p, ObjectKey key, Versioning state, long now) {
+    static Change deleteCurrent(
+            Partition p, ObjectKey key, Versioning state, long now, long proposedMicros, String suffix) {
         if (state == Versioning.UNVERSIONED) {
             ObjectRecord current = read(p, key);
             return new Change(
@@ -153,7 +161,8 @@ final class Versions {
         History history = History.load(p, null, key, suspended ? Integer.MAX_VALUE : 1);
         ObjectRecord newest = history.newest();
         long modified = newest == null ? now : Math.max(now, newest.lastModified() + 1); // as laterThan
-        ObjectRecord marker = ObjectRecord.deleteMarker(VersionIds.next(history.newestId()), suspended, modified);
+        ObjectRecord marker = ObjectRecord.deleteMarker(
+                VersionIds.next(history.newestId(), proposedMicros, suffix), suspended, modified);
         ObjectRecord replaced = suspended ? history.nullVersion() : null;
         return new Change(marker, leavesGarbage(replaced), batch -> {
             history.materializeLegacy(batch, p, key);
@@ -178,7 +187,7 @@ final class Versions {
             VersionIds.check(versionId);
         }
         if (state == Versioning.UNVERSIONED) {
-            return isNull ? deleteCurrent(p, key, state, 0) : new Change(null, false, batch -> {});
+            return isNull ? deleteCurrent(p, key, state, 0, 0, UNUSED_SUFFIX) : new Change(null, false, batch -> {});
         }
         History history = History.load(p, null, key);
         ObjectRecord target = isNull ? history.nullVersion() : history.byId(versionId);
@@ -228,7 +237,7 @@ final class Versions {
         if (current == null || current.versionId() != null) {
             return false;
         }
-        ObjectRecord version = current.asVersion(VersionIds.forMillis(current.lastModified()), true);
+        ObjectRecord version = current.asVersion(VersionIds.forLegacy(key, current.lastModified()), true);
         p.commit("keep " + key + " as its null version", batch -> {
             batch.put(
                     p.cf(Cf.VERSIONS), Keys.versionKey(key.bucket(), key.key(), version.versionId()), version.encode());
@@ -342,7 +351,7 @@ final class Versions {
                         : p.get(Cf.META, options, Keys.objectKey(key.bucket(), key.key()), "read " + key);
                 ObjectRecord current = value == null ? null : ObjectRecord.decode(value, "object " + key);
                 if (current != null && current.versionId() == null) {
-                    legacy = current.asVersion(VersionIds.forMillis(current.lastModified()), true);
+                    legacy = current.asVersion(VersionIds.forLegacy(key, current.lastModified()), true);
                     versions.add(legacy);
                 }
             }

@@ -2,6 +2,7 @@ package dev.granary.storage.rocksdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.granary.storage.command.IdSource;
 import org.junit.jupiter.api.Test;
 
 class KeysTest {
@@ -92,7 +93,8 @@ class KeysTest {
     @Test
     void theVersionPrefixOfAKeyMatchesNoVersionOfAnotherKey() {
         byte[] prefix = Keys.versionPrefix("b", "a");
-        String id = VersionIds.next(null);
+        String id = VersionIds.next(
+                null, IdSource.system().micros(), IdSource.system().versionSuffix());
         assertThat(Keys.startsWith(Keys.versionKey("b", "a", id), prefix)).isTrue();
         assertThat(Keys.startsWith(Keys.versionKey("b", "a\u0000" + id.substring(1), id), prefix))
                 .isFalse();

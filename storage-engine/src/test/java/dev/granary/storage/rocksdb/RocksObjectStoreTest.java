@@ -3,7 +3,6 @@ package dev.granary.storage.rocksdb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.granary.storage.BucketInfo;
 import dev.granary.storage.ListQuery;
 import dev.granary.storage.ObjectAttributes;
 import dev.granary.storage.ObjectContent;
@@ -15,21 +14,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
-/** The {@link dev.granary.storage.ObjectStore} contract for objects and buckets, on the real engine. */
+/**
+ * The engine's side of objects and buckets: chunks, reclamation, recovery, corruption. The SPI-only part of the
+ * contract is {@link dev.granary.storage.contract.ObjectsContract} ({@link StandaloneObjectsContractTest}).
+ */
 class RocksObjectStoreTest extends StoreTestSupport {
-
-    @Test
-    void emptyObjectRoundTrips() throws IOException {
-        ObjectMeta meta = put("empty", new byte[0]);
-
-        assertThat(meta.size()).isZero();
-        assertThat(meta.etag()).isEqualTo("d41d8cd98f00b204e9800998ecf8427e");
-        assertThat(store.headObject(key("empty")).etag()).isEqualTo(meta.etag());
-        assertThat(get("empty")).isEmpty();
-    }
 
     @Test
     void smallObjectIsStoredInlineAndRoundTrips() throws IOException {
@@ -86,31 +77,6 @@ class RocksObjectStoreTest extends StoreTestSupport {
     }
 
     @Test
-    void rangesAcrossChunkBoundariesReturnExactlyThoseBytes() throws IOException {
-        byte[] data = random(5 * CHUNK + 100, 4);
-        put("k", data);
-        long[][] ranges = {
-            {0, 1},
-            {0, CHUNK},
-            {CHUNK - 1, 2},
-            {CHUNK - 3, 2 * CHUNK + 6},
-            {CHUNK, CHUNK},
-            {5 * CHUNK, 100},
-            {5 * CHUNK + 99, 1},
-            {3 * CHUNK + 5, -1},
-            {data.length, -1},
-            {7, 0}
-        };
-        for (long[] r : ranges) {
-            int from = (int) r[0];
-            int to = r[1] < 0 ? data.length : from + (int) r[1];
-            assertThat(get("k", r[0], r[1]))
-                    .as("range %s+%s", r[0], r[1])
-                    .isEqualTo(Arrays.copyOfRange(data, from, to));
-        }
-    }
-
-    @Test
     void skipJumpsWithoutReadingChunks() throws IOException {
         byte[] data = random(4 * CHUNK, 5);
         put("k", data);
@@ -122,30 +88,6 @@ class RocksObjectStoreTest extends StoreTestSupport {
             assertThat(in.skip(2L * CHUNK)).isEqualTo(2L * CHUNK);
             assertThat(in.readAllBytes()).isEqualTo(Arrays.copyOfRange(data, 2 * CHUNK + 1, data.length));
         }
-    }
-
-    @Test
-    void attributesAndChecksumsFilledAtEndOfBodyAreStored() throws IOException {
-        Map<String, String> checksums = new TreeMap<>();
-        TreeMap<String, String> metadata = new TreeMap<>(Map.of("colour", "blue", "note", "h\u00e9"));
-        ObjectAttributes attributes = new ObjectAttributes(
-                "text/plain", "gzip", "inline", "en", "no-cache", "tomorrow", metadata, checksums, "FULL_OBJECT");
-        byte[] data = random(2 * CHUNK, 6);
-        InputStream body = withTrailer(data, checksums, "CRC32C", "AAAAAA==");
-
-        store.putObject(key("k"), attributes, body, -1, null);
-        reopen();
-
-        ObjectAttributes stored = store.headObject(key("k")).attributes();
-        assertThat(stored.contentType()).isEqualTo("text/plain");
-        assertThat(stored.contentEncoding()).isEqualTo("gzip");
-        assertThat(stored.contentDisposition()).isEqualTo("inline");
-        assertThat(stored.contentLanguage()).isEqualTo("en");
-        assertThat(stored.cacheControl()).isEqualTo("no-cache");
-        assertThat(stored.expires()).isEqualTo("tomorrow");
-        assertThat(stored.userMetadata()).isEqualTo(metadata);
-        assertThat(stored.checksums()).containsExactly(Map.entry("CRC32C", "AAAAAA=="));
-        assertThat(stored.checksumType()).isEqualTo("FULL_OBJECT");
     }
 
     @Test
@@ -257,23 +199,6 @@ class RocksObjectStoreTest extends StoreTestSupport {
     }
 
     @Test
-    void everythingIsReadableAfterRestart() throws IOException {
-        byte[] small = random(10, 18);
-        byte[] large = random(3 * CHUNK + 5, 19);
-        put("a/small", small);
-        put("b/large", large);
-
-        reopen();
-
-        assertThat(store.getBucket(BUCKET).owner()).isEqualTo(OWNER);
-        assertThat(get("a/small")).isEqualTo(small);
-        assertThat(get("b/large")).isEqualTo(large);
-        assertThat(store.listObjects(BUCKET, new ListQuery("", null, "", 10)).objects())
-                .extracting(m -> m.key().key())
-                .containsExactly("a/small", "b/large");
-    }
-
-    @Test
     void recoveryReclaimsDataOfUploadsInterruptedByACrash() throws Exception {
         store.simulateCrashedUpload(key("k"));
         assertThat(store.countKeys(Cf.PENDING)).isEqualTo(1);
@@ -312,42 +237,7 @@ class RocksObjectStoreTest extends StoreTestSupport {
         assertThat(get("k2")).isEqualTo(next);
     }
 
-    @Test
-    void replaceAttributesKeepsDataAndChecksTheEtag() throws IOException {
-        byte[] data = random(2 * CHUNK, 20);
-        ObjectMeta meta = put("k", data);
-        ObjectAttributes attributes = ObjectAttributes.empty();
-        attributes.userMetadata().put("x", "y");
-
-        ObjectMeta replaced = store.replaceAttributes(key("k"), meta.etag(), attributes);
-
-        assertThat(replaced.etag()).isEqualTo(meta.etag());
-        assertThat(store.headObject(key("k")).attributes().userMetadata()).containsEntry("x", "y");
-        assertThat(get("k")).isEqualTo(data);
-        assertThatThrownBy(() -> store.replaceAttributes(key("k"), "0123", attributes))
-                .is(reason(Reason.NO_SUCH_KEY));
-    }
-
     // ---- buckets ----
-
-    @Test
-    void createBucketTwiceFailsByOwner() {
-        assertThatThrownBy(() -> store.createBucket(BUCKET, OWNER, "")).is(reason(Reason.BUCKET_ALREADY_OWNED_BY_YOU));
-        assertThatThrownBy(() -> store.createBucket(BUCKET, "bob", "")).is(reason(Reason.BUCKET_ALREADY_EXISTS));
-    }
-
-    @Test
-    void listBucketsMergesPartitionsByNameAndFiltersByOwner() {
-        for (String name : new String[] {"zeta", "alpha", "mid", "beta-1", "beta"}) {
-            store.createBucket(name, name.startsWith("b") ? "bob" : OWNER, "eu-west-1");
-        }
-
-        assertThat(store.listBuckets(null))
-                .extracting(BucketInfo::name)
-                .containsExactly("alpha", "beta", "beta-1", BUCKET, "mid", "zeta");
-        assertThat(store.listBuckets("bob")).extracting(BucketInfo::name).containsExactly("beta", "beta-1");
-        assertThat(store.getBucket("mid").region()).isEqualTo("eu-west-1");
-    }
 
     @Test
     void deleteBucketRequiresItEmptyAndAbortsItsUploads() throws Exception {

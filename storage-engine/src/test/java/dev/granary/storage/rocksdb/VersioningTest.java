@@ -9,6 +9,7 @@ import dev.granary.storage.ObjectVersion;
 import dev.granary.storage.StorageException;
 import dev.granary.storage.VersionPage;
 import dev.granary.storage.Versioning;
+import dev.granary.storage.command.IdSource;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,8 +31,10 @@ class VersioningTest extends StoreTestSupport {
 
     @Test
     void versionIdsSortNewestFirstAndAreChecked() {
-        String older = VersionIds.next(null);
-        String newer = VersionIds.next(older);
+        String older = VersionIds.next(
+                null, IdSource.system().micros(), IdSource.system().versionSuffix());
+        String newer = VersionIds.next(
+                older, IdSource.system().micros(), IdSource.system().versionSuffix());
         assertThat(newer).hasSize(VersionIds.LENGTH).isLessThan(older);
         assertThat(VersionIds.isValid(newer)).isTrue();
         assertThat(VersionIds.isValid("null")).isFalse();

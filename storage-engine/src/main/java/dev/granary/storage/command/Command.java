@@ -1,0 +1,305 @@
+package dev.granary.storage.command;
+
+import dev.granary.storage.CompletedPart;
+import dev.granary.storage.ObjectAttributes;
+import dev.granary.storage.ObjectKey;
+import dev.granary.storage.WriteCondition;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * A write to one partition, as data. Everything that is not a function of the partition's state is fixed by the
+ * proposer ({@link IdSource}): times, version-id suffixes, data ids, upload ids. Applying a command reads only the
+ * command and the partition, so the same sequence of commands leaves every replica in the same state. Maps are
+ * {@link TreeMap}s so that {@link CommandCodec} encodes a command one way only.
+ */
+public sealed interface Command
+        permits Command.PutObject,
+                Command.DeleteObject,
+                Command.ReplaceAttributes,
+                Command.CreateUpload,
+                Command.PutPart,
+                Command.CompleteUpload,
+                Command.AbortUpload,
+                Command.MarkPending {
+
+    /** Where a written body's bytes are. */
+    sealed interface Body permits Inline, Stored {
+        /** Number of bytes. */
+        long length();
+    }
+
+    /**
+     * A small body kept whole in the object's record.
+     *
+     * @param bytes the body; not copied, so callers must not change it
+     */
+    @SuppressWarnings("ArrayRecordComponent") // equals and hashCode below compare the bytes
+    record Inline(byte[] bytes) implements Body {
+        /** Checks that there are bytes. */
+        public Inline {
+            Objects.requireNonNull(bytes, "bytes");
+        }
+
+        @Override
+        public long length() {
+            return bytes.length;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Inline other && Arrays.equals(bytes, other.bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(bytes);
+        }
+
+        @Override
+        public String toString() {
+            return "Inline[" + bytes.length + " bytes]";
+        }
+    }
+
+    /**
+     * A body written as chunks under a data id before the command, marked pending until a command claims it.
+     *
+     * @param dataId the chunks' id
+     * @param length number of bytes
+     * @param chunkSize bytes per chunk
+     * @param file whether the chunks are in a data file rather than in the partition's {@code data} column family
+     */
+    record Stored(DataId dataId, long length, int chunkSize, boolean file) implements Body {
+        /** Checks the fields. */
+        public Stored {
+            Objects.requireNonNull(dataId, "dataId");
+            if (length < 0 || chunkSize <= 0) {
+                throw new IllegalArgumentException("bad segment: " + length + " bytes in chunks of " + chunkSize);
+            }
+        }
+    }
+
+    /**
+     * Makes a new version of {@code key} current.
+     *
+     * @param key the object
+     * @param attributes its attributes
+     * @param condition checked against the current version
+     * @param body its bytes
+     * @param etag hex MD5 of the bytes
+     * @param proposedMillis its modification time, unless the key's newest version is as new (then one later)
+     * @param proposedMicros the time part of its version id, unless the newest id's is as new
+     * @param versionSuffix the random part of its version id ({@value IdSource#SUFFIX_LENGTH} characters)
+     */
+    record PutObject(
+            ObjectKey key,
+            ObjectAttributes attributes,
+            WriteCondition condition,
+            Body body,
+            String etag,
+            long proposedMillis,
+            long proposedMicros,
+            String versionSuffix)
+            implements Command {
+        /** Checks that no field is missing. */
+        public PutObject {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(attributes, "attributes");
+            Objects.requireNonNull(condition, "condition");
+            Objects.requireNonNull(body, "body");
+            Objects.requireNonNull(etag, "etag");
+            checkSuffix(versionSuffix);
+        }
+    }
+
+    /**
+     * Deletes the current version ({@code versionId} null: by its bucket's versioning state) or one version.
+     *
+     * @param key the object
+     * @param versionId the version, {@code null} the string for the null version; null for the current one
+     * @param condition checked against the version acted on
+     * @param proposedMillis the modification time of a delete marker it makes
+     * @param proposedMicros the time part of a delete marker's version id
+     * @param versionSuffix the random part of a delete marker's version id
+     */
+    record DeleteObject(
+            ObjectKey key,
+            String versionId,
+            WriteCondition condition,
+            long proposedMillis,
+            long proposedMicros,
+            String versionSuffix)
+            implements Command {
+        /** Checks that no field is missing. */
+        public DeleteObject {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(condition, "condition");
+            checkSuffix(versionSuffix);
+        }
+    }
+
+    /**
+     * Replaces the attributes of a version in place, if its ETag is still {@code expectedEtag}.
+     *
+     * @param key the object
+     * @param versionId the version, or null for the current one
+     * @param expectedEtag the ETag the version must have
+     * @param attributes its new attributes
+     * @param proposedMillis its new modification time, unless only tags or system properties change
+     */
+    record ReplaceAttributes(
+            ObjectKey key, String versionId, String expectedEtag, ObjectAttributes attributes, long proposedMillis)
+            implements Command {
+        /** Checks that no field is missing. */
+        public ReplaceAttributes {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(expectedEtag, "expectedEtag");
+            Objects.requireNonNull(attributes, "attributes");
+        }
+    }
+
+    /**
+     * Starts a multipart upload.
+     *
+     * @param key the object it will make
+     * @param uploadId its id ({@link IdSource#uploadId})
+     * @param owner who started it
+     * @param attributes the attributes of the object it will make
+     * @param initiatedMillis when it started
+     */
+    record CreateUpload(ObjectKey key, String uploadId, String owner, ObjectAttributes attributes, long initiatedMillis)
+            implements Command {
+        /** Checks that no field is missing. */
+        public CreateUpload {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(uploadId, "uploadId");
+            Objects.requireNonNull(attributes, "attributes");
+        }
+    }
+
+    /**
+     * Stores (or replaces) a part of an upload.
+     *
+     * @param key the upload's object
+     * @param uploadId the upload
+     * @param partNumber 1 to 10,000
+     * @param etag hex MD5 of the part
+     * @param checksums the part's checksums by algorithm
+     * @param system the part's system properties
+     * @param body its chunks
+     * @param proposedMillis its modification time
+     */
+    record PutPart(
+            ObjectKey key,
+            String uploadId,
+            int partNumber,
+            String etag,
+            SortedMap<String, String> checksums,
+            SortedMap<String, String> system,
+            Stored body,
+            long proposedMillis)
+            implements Command {
+        /** Checks the fields; keeps sorted copies of the maps (null: empty). */
+        public PutPart {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(uploadId, "uploadId");
+            Objects.requireNonNull(etag, "etag");
+            Objects.requireNonNull(body, "body");
+            checksums = sorted(checksums);
+            system = sorted(system);
+        }
+    }
+
+    /**
+     * Completes an upload: the listed parts become the object's segments. The proposer read the parts and chose
+     * {@code systemAdded} from them; if any chosen part's data id is no longer the one it read (the part was
+     * uploaded again meanwhile), applying fails without a change and the proposer reads them again.
+     *
+     * @param key the upload's object
+     * @param uploadId the upload
+     * @param parts the parts as the request listed them
+     * @param expectedDataIds the data id of each listed part as the proposer read it, in the same order
+     * @param minPartSize the least size of every part but the last
+     * @param checksums the object's checksums, or null
+     * @param checksumType the checksum type, or null
+     * @param systemAdded system properties added to the upload's
+     * @param proposedMillis the object's modification time, unless the key's newest version is as new
+     * @param proposedMicros the time part of its version id
+     * @param versionSuffix the random part of its version id
+     */
+    record CompleteUpload(
+            ObjectKey key,
+            String uploadId,
+            List<CompletedPart> parts,
+            List<DataId> expectedDataIds,
+            long minPartSize,
+            SortedMap<String, String> checksums,
+            String checksumType,
+            SortedMap<String, String> systemAdded,
+            long proposedMillis,
+            long proposedMicros,
+            String versionSuffix)
+            implements Command {
+        /** Checks the fields; keeps immutable and sorted copies. */
+        public CompleteUpload {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(uploadId, "uploadId");
+            parts = List.copyOf(parts);
+            expectedDataIds = List.copyOf(expectedDataIds);
+            if (parts.size() != expectedDataIds.size()) {
+                throw new IllegalArgumentException(
+                        parts.size() + " parts listed but " + expectedDataIds.size() + " data ids expected");
+            }
+            checksums = checksums == null ? null : sorted(checksums);
+            systemAdded = sorted(systemAdded);
+            checkSuffix(versionSuffix);
+        }
+    }
+
+    /**
+     * Abandons an upload: it and its parts go, their data is queued for reclamation.
+     *
+     * @param key the upload's object
+     * @param uploadId the upload
+     */
+    record AbortUpload(ObjectKey key, String uploadId) implements Command {
+        /** Checks that no field is missing. */
+        public AbortUpload {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(uploadId, "uploadId");
+        }
+    }
+
+    /**
+     * Marks a data id as being written: its data is garbage unless a later command claims it.
+     *
+     * @param dataId the data id
+     * @param proposedMillis when the write began
+     */
+    record MarkPending(DataId dataId, long proposedMillis) implements Command {
+        /** Checks that no field is missing. */
+        public MarkPending {
+            Objects.requireNonNull(dataId, "dataId");
+        }
+    }
+
+    private static SortedMap<String, String> sorted(Map<String, String> map) {
+        return map == null ? new TreeMap<>() : new TreeMap<>(map);
+    }
+
+    private static void checkSuffix(String suffix) {
+        if (suffix == null || suffix.length() != IdSource.SUFFIX_LENGTH) {
+            throw new IllegalArgumentException("a version suffix has " + IdSource.SUFFIX_LENGTH + " characters");
+        }
+        for (int i = 0; i < suffix.length(); i++) {
+            if (IdSource.ALPHABET.indexOf(suffix.charAt(i)) < 0) {
+                throw new IllegalArgumentException("a version suffix has letters and digits only: " + suffix);
+            }
+        }
+    }
+}

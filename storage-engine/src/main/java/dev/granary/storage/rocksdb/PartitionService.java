@@ -1,0 +1,330 @@
+package dev.granary.storage.rocksdb;
+
+import dev.granary.storage.CompletedPart;
+import dev.granary.storage.ObjectAttributes;
+import dev.granary.storage.ObjectKey;
+import dev.granary.storage.PartMeta;
+import dev.granary.storage.StorageException;
+import dev.granary.storage.StorageException.Reason;
+import dev.granary.storage.Versioning;
+import dev.granary.storage.WriteCondition;
+import dev.granary.storage.command.Command;
+import dev.granary.storage.command.DataId;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksIterator;
+
+/**
+ * The one writer of a partition's object state: applies a {@link Command} by reading only the command and the
+ * partition, so that the same commands in the same order leave any two partitions equal ({@link #digest}). It
+ * checks the command's conditions against the state it acts on and commits all of the command's writes in one
+ * synced batch; a command that is refused throws the {@link StorageException} the store throws today and writes
+ * nothing.
+ *
+ * <p>Interim (until bucket views live in each partition): the caller holds the key's lock, which also keeps the
+ * bucket from being deleted, and passes the bucket's versioning state it read under that lock.
+ */
+final class PartitionService {
+    private final Partition p;
+
+    PartitionService(Partition p) {
+        this.p = Objects.requireNonNull(p, "p");
+    }
+
+    /**
+     * What a command did.
+     *
+     * @param record the version or delete marker written, or the version removed (object commands); else null
+     * @param leavesGarbage whether it queued data for reclamation
+     */
+    record Applied(ObjectRecord record, boolean leavesGarbage) {
+        static final Applied NOTHING = new Applied(null, false);
+    }
+
+    /**
+     * A {@link Command.CompleteUpload} found a chosen part's data id other than the one its proposer read: the part
+     * was uploaded again meanwhile, so the system properties the proposer chose may be stale. Nothing was written;
+     * the proposer reads the parts again and retries.
+     */
+    static final class PartsChanged extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        PartsChanged(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /**
+     * Applies {@code command}.
+     *
+     * @param versioning the bucket's versioning state, read by the caller under the key's lock (object commands)
+     * @throws StorageException when the command is refused (nothing is written) or the write fails
+     */
+    Applied apply(Command command, Versioning versioning) {
+        if (command instanceof Command.PutObject c) {
+            return putObject(c, versioning);
+        } else if (command instanceof Command.DeleteObject c) {
+            return deleteObject(c, versioning);
+        } else if (command instanceof Command.ReplaceAttributes c) {
+            return replaceAttributes(c, versioning);
+        } else if (command instanceof Command.CreateUpload c) {
+            UploadRecord upload = new UploadRecord(c.owner(), c.initiatedMillis(), c.attributes());
+            byte[] uploadKey = Keys.uploadKey(c.key().bucket(), c.key().key(), c.uploadId());
+            p.commit("create upload of " + c.key(), batch -> batch.put(p.cf(Cf.UPLOADS), uploadKey, upload.encode()));
+            return Applied.NOTHING;
+        } else if (command instanceof Command.PutPart c) {
+            return putPart(c);
+        } else if (command instanceof Command.CompleteUpload c) {
+            return completeUpload(c, versioning);
+        } else if (command instanceof Command.AbortUpload c) {
+            ObjectKey key = c.key();
+            byte[] uploadKey = Keys.uploadKey(key.bucket(), key.key(), c.uploadId());
+            Multipart.require(p, key, c.uploadId());
+            List<PartRecord> parts = Multipart.readParts(p, uploadKey, 1, Integer.MAX_VALUE);
+            p.commit("abort upload " + c.uploadId() + " of " + key, batch -> {
+                Multipart.removeUpload(batch, p, uploadKey, parts);
+                Stats.parts(batch, p, key.bucket(), -Multipart.partBytes(parts), -parts.size());
+            });
+            return new Applied(null, !parts.isEmpty());
+        } else if (command instanceof Command.MarkPending c) {
+            // The marker's value stays empty, as in folders written before commands: only its key is read.
+            p.commit(
+                    "mark " + c.dataId() + " pending",
+                    batch -> Chunks.markPending(batch, p, c.dataId().bytes()));
+            return Applied.NOTHING;
+        }
+        throw new IllegalArgumentException("not a partition command: " + command);
+    }
+
+    private Applied putObject(Command.PutObject c, Versioning versioning) {
+        ObjectKey key = c.key();
+        String what = "put " + key;
+        if (!(c.condition() instanceof WriteCondition.None)) {
+            checkCondition(c.condition(), Versions.read(p, key), key, what);
+        }
+        Segment segment = null;
+        byte[] inline = null;
+        if (c.body() instanceof Command.Stored stored) {
+            segment = segment(stored);
+            requirePending(stored.dataId(), what);
+        } else {
+            inline = ((Command.Inline) c.body()).bytes();
+        }
+        ObjectRecord next = new ObjectRecord(
+                c.body().length(),
+                c.etag(),
+                c.proposedMillis(),
+                c.attributes(),
+                false,
+                inline,
+                segment == null ? List.of() : List.of(segment));
+        Versions.Change change = Versions.put(p, key, versioning, next, c.proposedMicros(), c.versionSuffix());
+        Segment written = segment;
+        p.commit(what, batch -> {
+            change.writes().addTo(batch);
+            if (written != null) {
+                Chunks.clearPending(batch, p, written.dataId());
+            }
+        });
+        return new Applied(change.result(), change.leavesGarbage());
+    }
+
+    private Applied deleteObject(Command.DeleteObject c, Versioning versioning) {
+        ObjectKey key = c.key();
+        String versionId = c.versionId();
+        String what = "delete " + key + (versionId == null ? "" : " version " + versionId);
+        if (!(c.condition() instanceof WriteCondition.None)) {
+            checkCondition(c.condition(), Versions.target(p, key, versioning, versionId), key, what);
+        }
+        Versions.Change change = versionId == null
+                ? Versions.deleteCurrent(p, key, versioning, c.proposedMillis(), c.proposedMicros(), c.versionSuffix())
+                : Versions.deleteVersion(p, key, versioning, versionId);
+        if (change.result() != null) {
+            p.commit(what, change.writes()::addTo);
+        }
+        return new Applied(change.result(), change.leavesGarbage());
+    }
+
+    private Applied replaceAttributes(Command.ReplaceAttributes c, Versioning versioning) {
+        ObjectKey key = c.key();
+        ObjectRecord current = Versions.read(p, key);
+        ObjectRecord target;
+        try (ReadOptions options = new ReadOptions()) {
+            target = Versions.find(p, options, key, versioning, c.versionId());
+        } catch (StorageException e) {
+            if (e.reason() == Reason.DELETE_MARKER || e.reason() == Reason.NO_SUCH_VERSION) {
+                throw new StorageException(Reason.NO_SUCH_KEY, "no object " + key + " with ETag " + c.expectedEtag());
+            }
+            throw e;
+        }
+        if (!target.etag().equals(c.expectedEtag())) {
+            throw new StorageException(Reason.NO_SUCH_KEY, "no object " + key + " with ETag " + c.expectedEtag());
+        }
+        // Same data, so nothing to reclaim: only the record changes. A change of tags or of system properties (an
+        // ACL) alone is not a modification of the object (as in S3, tagging keeps Last-Modified).
+        ObjectAttributes attributes = c.attributes();
+        boolean onlyTags = attributes
+                .withTags(target.attributes().tags())
+                .withSystem(target.attributes().system())
+                .equals(target.attributes());
+        ObjectRecord next = target.withAttributes(attributes, onlyTags ? target.lastModified() : c.proposedMillis());
+        boolean isCurrent = current != null && Objects.equals(current.versionId(), target.versionId());
+        p.commit("replace attributes of " + key, batch -> Versions.rewrite(batch, p, key, next, isCurrent));
+        return new Applied(next, false);
+    }
+
+    private Applied putPart(Command.PutPart c) {
+        ObjectKey key = c.key();
+        String what = "upload part " + c.partNumber() + " of " + c.uploadId() + " of " + key;
+        Multipart.require(p, key, c.uploadId()); // aborted or completed while the body streamed?
+        Segment segment = segment(c.body());
+        requirePending(c.body().dataId(), what);
+        PartRecord part =
+                new PartRecord(c.partNumber(), c.etag(), c.proposedMillis(), c.checksums(), segment, c.system());
+        byte[] partKey = Keys.partKey(Keys.uploadKey(key.bucket(), key.key(), c.uploadId()), c.partNumber());
+        byte[] oldValue = p.get(Cf.PARTS, partKey, "read " + what);
+        PartRecord old = oldValue == null ? null : PartRecord.decode(oldValue, what);
+        p.commit(what, batch -> {
+            batch.put(p.cf(Cf.PARTS), partKey, part.encode());
+            Chunks.clearPending(batch, p, segment.dataId());
+            if (old != null) {
+                Chunks.enqueueGc(batch, p, old.segment());
+            }
+            Stats.parts(
+                    batch,
+                    p,
+                    key.bucket(),
+                    segment.length() - (old == null ? 0 : old.segment().length()),
+                    old == null ? 1 : 0);
+        });
+        return new Applied(null, old != null);
+    }
+
+    private Applied completeUpload(Command.CompleteUpload c, Versioning versioning) {
+        ObjectKey key = c.key();
+        String what = "complete upload " + c.uploadId() + " of " + key;
+        byte[] uploadKey = Keys.uploadKey(key.bucket(), key.key(), c.uploadId());
+        UploadRecord upload = Multipart.require(p, key, c.uploadId());
+        Map<Integer, PartRecord> stored = Multipart.storedParts(p, uploadKey);
+        List<PartRecord> chosen = Multipart.choose(c.parts(), stored, c.minPartSize(), what);
+        for (int i = 0; i < chosen.size(); i++) {
+            DataId expected = c.expectedDataIds().get(i);
+            if (!expected.equals(new DataId(chosen.get(i).segment().dataId()))) {
+                throw new PartsChanged(what + ": part " + chosen.get(i).partNumber() + " was uploaded again");
+            }
+        }
+        long storedBytes = Multipart.partBytes(stored.values());
+        int storedCount = stored.size();
+        MessageDigest md5s = BodyWriter.md5();
+        List<Segment> segments = new ArrayList<>();
+        long size = 0;
+        for (PartRecord part : chosen) {
+            md5s.update(HexFormat.of().parseHex(part.etag()));
+            segments.add(part.segment());
+            size += part.segment().length();
+            stored.remove(part.partNumber());
+        }
+        // AWS's multipart ETag: MD5 of the concatenated binary part MD5s, then "-" and the part count.
+        String etag = HexFormat.of().formatHex(md5s.digest()) + "-" + chosen.size();
+        ObjectAttributes attributes = upload.attributes()
+                .withChecksums(c.checksums() == null ? Map.of() : new TreeMap<>(c.checksums()), c.checksumType());
+        if (!c.systemAdded().isEmpty()) {
+            TreeMap<String, String> merged = new TreeMap<>(attributes.system());
+            merged.putAll(c.systemAdded());
+            attributes = attributes.withSystem(merged);
+        }
+        ObjectRecord next =
+                new ObjectRecord(size, etag, c.proposedMillis(), attributes, true, null, List.copyOf(segments));
+        Versions.Change change = Versions.put(p, key, versioning, next, c.proposedMicros(), c.versionSuffix());
+        p.commit(what, batch -> {
+            change.writes().addTo(batch);
+            Multipart.removeUpload(batch, p, uploadKey, stored.values()); // what is left in stored was not listed
+            Stats.parts(batch, p, key.bucket(), -storedBytes, -storedCount); // all parts stop being parts
+        });
+        return new Applied(change.result(), true);
+    }
+
+    /**
+     * The parts a proposer of {@link Command.CompleteUpload} reads: the listed ones, checked as apply checks them;
+     * their data ids are added to {@code dataIds}.
+     */
+    static List<PartMeta> chosenParts(
+            Partition p,
+            ObjectKey key,
+            String uploadId,
+            List<CompletedPart> parts,
+            long minPartSize,
+            List<DataId> dataIds,
+            String what) {
+        byte[] uploadKey = Keys.uploadKey(key.bucket(), key.key(), uploadId);
+        Multipart.require(p, key, uploadId);
+        List<PartRecord> chosen = Multipart.choose(parts, Multipart.storedParts(p, uploadKey), minPartSize, what);
+        List<PartMeta> metas = new ArrayList<>(chosen.size());
+        for (PartRecord part : chosen) {
+            dataIds.add(new DataId(part.segment().dataId()));
+            metas.add(part.toMeta());
+        }
+        return metas;
+    }
+
+    private static Segment segment(Command.Stored body) {
+        return new Segment(body.dataId().bytes(), body.length(), body.chunkSize(), body.file());
+    }
+
+    private static void checkCondition(WriteCondition condition, ObjectRecord acted, ObjectKey key, String what) {
+        if (!condition.allows(acted == null ? null : acted.toMeta(key))) {
+            throw new StorageException(Reason.PRECONDITION_FAILED, "the condition of " + what + " failed");
+        }
+    }
+
+    /**
+     * A stored body's data must still be pending: written before the command and claimed by nothing else. Without
+     * its marker it was abandoned (in a cluster, by a command that reclaims stale pending data), and committing a
+     * record that points to it would make an object whose data may be gone.
+     */
+    private void requirePending(DataId dataId, String what) {
+        if (p.get(Cf.PENDING, dataId.bytes(), what + ": read pending marker") == null) {
+            throw new StorageException(Reason.IO, what + ": data " + dataId + " was abandoned before its commit");
+        }
+    }
+
+    /**
+     * SHA-256 over every column family's keys and values, in column-family and key order: equal for partitions in
+     * equal states.
+     */
+    String digest() {
+        MessageDigest sha256;
+        try {
+            sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+        for (Cf cf : Cf.values()) {
+            sha256.update(cf.nameBytes());
+            try (ReadOptions options = new ReadOptions();
+                    RocksIterator it = p.iterator(cf, options)) {
+                for (it.seekToFirst(); it.isValid(); it.next()) {
+                    update(sha256, it.key());
+                    update(sha256, it.value());
+                }
+                p.checkStatus(it, "digest " + cf);
+            }
+        }
+        return HexFormat.of().formatHex(sha256.digest());
+    }
+
+    private static void update(MessageDigest digest, byte[] bytes) {
+        digest.update((byte) (bytes.length >>> 24));
+        digest.update((byte) (bytes.length >>> 16));
+        digest.update((byte) (bytes.length >>> 8));
+        digest.update((byte) bytes.length);
+        digest.update(bytes);
+    }
+}
