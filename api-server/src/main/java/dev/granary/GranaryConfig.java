@@ -146,6 +146,15 @@ public record GranaryConfig(
 
     /** This configuration serving HTTPS with the given PEM files (see {@link #tlsCert()}), watched every {@code watch}. */
     public GranaryConfig withTls(Path cert, Path key, Duration watch) {
+        return with(cert, key, watch, readTimeout);
+    }
+
+    /** This configuration with another {@link #readTimeout()}. */
+    public GranaryConfig withReadTimeout(Duration timeout) {
+        return with(tlsCert, tlsKey, tlsWatch, timeout);
+    }
+
+    private GranaryConfig with(Path cert, Path key, Duration watch, Duration timeout) {
         return new GranaryConfig(
                 address,
                 port,
@@ -165,31 +174,6 @@ public record GranaryConfig(
                 cert,
                 key,
                 watch,
-                readTimeout,
-                diskReserve);
-    }
-
-    /** This configuration with another {@link #readTimeout()}. */
-    public GranaryConfig withReadTimeout(Duration timeout) {
-        return new GranaryConfig(
-                address,
-                port,
-                dataDir,
-                partitions,
-                region,
-                domain,
-                rootUser,
-                rootPassword,
-                syncWrites,
-                adminPort,
-                metering,
-                meteringFlush,
-                accessLog,
-                masterKey,
-                lifecycleInterval,
-                tlsCert,
-                tlsKey,
-                tlsWatch,
                 timeout,
                 diskReserve);
     }
