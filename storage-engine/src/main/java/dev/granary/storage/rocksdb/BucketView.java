@@ -4,9 +4,11 @@ import dev.granary.storage.BucketInfo;
 import dev.granary.storage.Versioning;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksIterator;
@@ -53,52 +55,79 @@ record BucketView(long incarnation, Versioning versioning, long versioningEpoch)
     }
 
     /**
-     * Makes the partition's views agree with the bucket records, before it serves requests: a folder written before
-     * views has none, and a crash can stop a bucket's creation, deletion or change of versioning after some
-     * partitions' views were written. A missing or different view is written anew (with an epoch past the newest
-     * any partition holds for the bucket, so a late copy of an older view cannot win over it), a view of a bucket
-     * without a record is removed; all in one batch, so the partition holds the old views or the new ones. Running
-     * it again changes nothing.
+     * Makes the partitions' views agree with the bucket records, before the store serves requests: a folder written
+     * before views has none, and a crash can stop a bucket's creation, deletion or change of versioning after some
+     * partitions' views were written. A bucket whose views are not all the same, and of its record's incarnation and
+     * versioning state, gets its view written anew in every partition, with an epoch past the newest any partition
+     * holds for it (so a later change, whose epoch is past that, reaches every partition); a view of a bucket
+     * without a record is removed. One batch per partition; running it again changes nothing.
      *
      * @param buckets every bucket record of the store
-     * @param newestEpochs the newest epoch of each bucket's views over all partitions ({@link #newestEpochs})
      * @return how many views were written or removed
      */
-    static int upgrade(Partition p, List<BucketInfo> buckets, Map<String, Long> newestEpochs) {
-        Map<String, BucketView> stored = scan(p);
-        List<byte[]> removed = new ArrayList<>();
+    static int repair(List<Partition> partitions, List<BucketInfo> buckets) {
+        List<Map<String, BucketView>> stored = new ArrayList<>();
+        for (Partition p : partitions) {
+            stored.add(scan(p));
+        }
         Map<String, BucketView> written = new TreeMap<>();
+        Set<String> names = new HashSet<>();
         for (BucketInfo info : buckets) {
-            BucketView view = stored.remove(info.name());
-            if (view == null
-                    || view.incarnation() != info.created().toEpochMilli()
-                    || view.versioning() != info.versioning()) {
-                written.put(info.name(), of(info, newestEpochs.getOrDefault(info.name(), 0L) + 1));
+            names.add(info.name());
+            BucketView first = stored.get(0).get(info.name());
+            boolean agree = first != null
+                    && first.equals(of(info, first.versioningEpoch()))
+                    && stored.stream().allMatch(views -> first.equals(views.get(info.name())));
+            if (!agree) {
+                written.put(info.name(), of(info, newestStored(stored, info.name()) + 1));
             }
         }
-        stored.keySet().forEach(bucket -> removed.add(Keys.utf8(bucket)));
-        if (written.isEmpty() && removed.isEmpty()) {
-            return 0;
+        int changed = 0;
+        for (int i = 0; i < partitions.size(); i++) {
+            Partition p = partitions.get(i);
+            List<byte[]> removed = new ArrayList<>();
+            stored.get(i).keySet().stream()
+                    .filter(bucket -> !names.contains(bucket))
+                    .sorted()
+                    .forEach(bucket -> removed.add(Keys.utf8(bucket)));
+            if (written.isEmpty() && removed.isEmpty()) {
+                continue;
+            }
+            p.commit("write bucket views", batch -> {
+                for (Map.Entry<String, BucketView> e : written.entrySet()) {
+                    batch.put(
+                            p.cf(Cf.BUCKET_VIEW),
+                            Keys.utf8(e.getKey()),
+                            e.getValue().encode());
+                }
+                for (byte[] key : removed) {
+                    batch.delete(p.cf(Cf.BUCKET_VIEW), key);
+                }
+            });
+            changed += written.size() + removed.size();
         }
-        p.commit("write bucket views", batch -> {
-            for (Map.Entry<String, BucketView> e : written.entrySet()) {
-                batch.put(
-                        p.cf(Cf.BUCKET_VIEW),
-                        Keys.utf8(e.getKey()),
-                        e.getValue().encode());
-            }
-            for (byte[] key : removed) {
-                batch.delete(p.cf(Cf.BUCKET_VIEW), key);
-            }
-        });
-        return written.size() + removed.size();
+        return changed;
     }
 
-    /** The newest epoch of each bucket's views over {@code partitions}. */
-    static Map<String, Long> newestEpochs(List<Partition> partitions) {
-        Map<String, Long> newest = new HashMap<>();
+    /** The newest epoch of the bucket's views over {@code partitions}, 0 when none has one. */
+    static long newestEpoch(List<Partition> partitions, String bucket) {
+        long newest = 0;
         for (Partition p : partitions) {
-            scan(p).forEach((bucket, view) -> newest.merge(bucket, view.versioningEpoch(), Math::max));
+            BucketView view = read(p, bucket);
+            if (view != null) {
+                newest = Math.max(newest, view.versioningEpoch());
+            }
+        }
+        return newest;
+    }
+
+    private static long newestStored(List<Map<String, BucketView>> stored, String bucket) {
+        long newest = 0;
+        for (Map<String, BucketView> views : stored) {
+            BucketView view = views.get(bucket);
+            if (view != null) {
+                newest = Math.max(newest, view.versioningEpoch());
+            }
         }
         return newest;
     }

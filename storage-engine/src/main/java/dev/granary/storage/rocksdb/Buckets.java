@@ -146,8 +146,8 @@ final class Buckets {
             });
             // The record is the authority; a crash before every view has the new state leaves views that the next
             // open brings in line with it (repairViews).
-            BucketView current = BucketView.read(p, bucket);
-            long epoch = Math.max(ids.micros(), current == null ? 0 : current.versioningEpoch() + 1);
+            // Past every partition's epoch, not only the home partition's: a repair may have left one further on.
+            long epoch = Math.max(ids.micros(), BucketView.newestEpoch(partitions.all(), bucket) + 1);
             putViews(bucket, BucketView.of(next, epoch));
             byName.put(bucket, next);
             if (info.versioning() == Versioning.UNVERSIONED) {
@@ -169,19 +169,13 @@ final class Buckets {
     }
 
     /**
-     * Brings every partition's bucket views in line with the bucket records ({@link BucketView#upgrade}): a folder
+     * Brings every partition's bucket views in line with the bucket records ({@link BucketView#repair}): a folder
      * written before views gets them, a crash half-way through a bucket change is finished or undone.
      *
      * @return how many views were written or removed
      */
     int repairViews() {
-        List<BucketInfo> all = list(null);
-        Map<String, Long> newest = BucketView.newestEpochs(partitions.all());
-        int changed = 0;
-        for (Partition p : partitions.all()) {
-            changed += BucketView.upgrade(p, all, newest);
-        }
-        return changed;
+        return BucketView.repair(partitions.all(), list(null));
     }
 
     /** The buckets whose objects from before versioning may not all have moved to CF {@code versions} yet. */

@@ -37,7 +37,7 @@ enum Cf {
     /**
      * Per-bucket views ({@link BucketView}) by bucket name, in every partition: what the partition's commands know
      * of each bucket. Last, so the column families of existing data folders keep their order; RocksDB creates it
-     * when an older folder is opened, and {@link BucketView#upgrade} fills it.
+     * when an older folder is opened, and {@link BucketView#repair} fills it.
      */
     BUCKET_VIEW("bucket_view");
 

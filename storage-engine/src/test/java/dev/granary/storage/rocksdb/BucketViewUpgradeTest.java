@@ -11,6 +11,7 @@ import dev.granary.storage.ObjectMeta;
 import dev.granary.storage.ObjectVersion;
 import dev.granary.storage.StorageException;
 import dev.granary.storage.Versioning;
+import dev.granary.storage.command.Command;
 import dev.granary.storage.command.IdSource;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -115,6 +116,44 @@ class BucketViewUpgradeTest extends StoreTestSupport {
             }
             assertThat(epochs).containsOnly(epochs.get(0));
             assertThat(epochs.get(0)).as("two changes after the creation").isGreaterThan(created * 1000 + 1);
+        }
+    }
+
+    @Test
+    void viewsThatDisagreeWithTheBucketRecordsAsACrashLeavesThemAreRepairedAtOpen() throws Exception {
+        store.createBucket(VERSIONED, OWNER, "");
+        store.setVersioning(VERSIONED, Versioning.ENABLED);
+        long created = store.getBucket(VERSIONED).created().toEpochMilli();
+        long bucketCreated = store.getBucket(BUCKET).created().toEpochMilli();
+        store.close();
+        store = null;
+        long stale = Long.MAX_VALUE / 2;
+        try (Partitions partitions = Partitions.open(dir, options())) {
+            // A change of versioning that reached one partition only, a delete that dropped no view yet, a
+            // creation that wrote no view yet.
+            new PartitionService(partitions.all().get(1))
+                    .apply(new Command.PutBucketView(VERSIONED, created, Versioning.SUSPENDED, stale));
+            new PartitionService(partitions.all().get(2))
+                    .apply(new Command.PutBucketView(GONE, 1, Versioning.ENABLED, 1));
+            new PartitionService(partitions.all().get(3)).apply(new Command.DropBucketView(BUCKET, bucketCreated));
+        }
+
+        store = RocksObjectStore.open(dir, options());
+        for (int i = 0; i < 8; i++) { // writes to several partitions, each reading its own view
+            assertThat(write(VERSIONED, "k" + i, "v").versionId()).isNotEqualTo(ObjectMeta.NULL_VERSION);
+            assertThat(write(BUCKET, "k" + i, "v").versionId()).isNull();
+        }
+        store.close();
+        store = null;
+
+        try (Partitions partitions = Partitions.open(dir, options())) {
+            for (Partition p : partitions.all()) {
+                assertThat(BucketView.read(p, VERSIONED))
+                        .as("the record's state, with an epoch past the stale one")
+                        .isEqualTo(new BucketView(created, Versioning.ENABLED, stale + 1));
+                assertThat(BucketView.read(p, GONE)).isNull();
+                assertThat(BucketView.read(p, BUCKET)).isNotNull();
+            }
         }
     }
 
