@@ -3,6 +3,7 @@ package dev.granary.storage.command;
 import dev.granary.storage.CompletedPart;
 import dev.granary.storage.ObjectAttributes;
 import dev.granary.storage.ObjectKey;
+import dev.granary.storage.Versioning;
 import dev.granary.storage.WriteCondition;
 import java.util.Arrays;
 import java.util.List;
@@ -25,7 +26,9 @@ public sealed interface Command
                 Command.PutPart,
                 Command.CompleteUpload,
                 Command.AbortUpload,
-                Command.MarkPending {
+                Command.MarkPending,
+                Command.PutBucketView,
+                Command.DropBucketView {
 
     /** Where a written body's bytes are. */
     sealed interface Body permits Inline, Stored {
@@ -285,6 +288,39 @@ public sealed interface Command
         /** Checks that no field is missing. */
         public MarkPending {
             Objects.requireNonNull(dataId, "dataId");
+        }
+    }
+
+    /**
+     * Tells a partition a bucket's state as of {@code versioningEpoch}: object commands of the bucket are refused
+     * without a view, and read their versioning state from it. Ignored when the partition's view has an epoch as
+     * new or newer, so views sent again, or out of order, converge on the newest.
+     *
+     * @param bucket the bucket
+     * @param incarnation which creation of the bucket under that name
+     * @param versioning its versioning state
+     * @param versioningEpoch increases with every change of the bucket's state, across incarnations too
+     */
+    record PutBucketView(String bucket, long incarnation, Versioning versioning, long versioningEpoch)
+            implements Command {
+        /** Checks that no field is missing. */
+        public PutBucketView {
+            Objects.requireNonNull(bucket, "bucket");
+            Objects.requireNonNull(versioning, "versioning");
+        }
+    }
+
+    /**
+     * Removes a bucket's view from a partition, if it is of {@code incarnation}: object commands of the bucket are
+     * refused from then on.
+     *
+     * @param bucket the bucket
+     * @param incarnation the creation of the bucket being deleted
+     */
+    record DropBucketView(String bucket, long incarnation) implements Command {
+        /** Checks that no field is missing. */
+        public DropBucketView {
+            Objects.requireNonNull(bucket, "bucket");
         }
     }
 

@@ -3,6 +3,7 @@ package dev.granary.storage.command;
 import dev.granary.storage.CompletedPart;
 import dev.granary.storage.ObjectAttributes;
 import dev.granary.storage.ObjectKey;
+import dev.granary.storage.Versioning;
 import dev.granary.storage.WriteCondition;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -35,6 +36,8 @@ public final class CommandCodec {
     private static final int COMPLETE_UPLOAD = 6;
     private static final int ABORT_UPLOAD = 7;
     private static final int MARK_PENDING = 8;
+    private static final int PUT_BUCKET_VIEW = 9;
+    private static final int DROP_BUCKET_VIEW = 10;
 
     private static final int NONE = 0;
     private static final int IF_MATCH = 1;
@@ -149,6 +152,16 @@ public final class CommandCodec {
             out.writeByte(MARK_PENDING);
             out.write(c.dataId().bytes());
             out.writeLong(c.proposedMillis());
+        } else if (command instanceof Command.PutBucketView c) {
+            out.writeByte(PUT_BUCKET_VIEW);
+            writeString(out, c.bucket());
+            out.writeLong(c.incarnation());
+            out.writeByte(versioningCode(c.versioning()));
+            out.writeLong(c.versioningEpoch());
+        } else if (command instanceof Command.DropBucketView c) {
+            out.writeByte(DROP_BUCKET_VIEW);
+            writeString(out, c.bucket());
+            out.writeLong(c.incarnation());
         } else {
             throw new IllegalArgumentException("unknown " + command);
         }
@@ -214,7 +227,29 @@ public final class CommandCodec {
             }
             case ABORT_UPLOAD -> new Command.AbortUpload(readKey(in), readString(in));
             case MARK_PENDING -> new Command.MarkPending(readDataId(in), in.readLong());
+            case PUT_BUCKET_VIEW ->
+                new Command.PutBucketView(
+                        readString(in), in.readLong(), versioning(in.readUnsignedByte()), in.readLong());
+            case DROP_BUCKET_VIEW -> new Command.DropBucketView(readString(in), in.readLong());
             default -> throw new IllegalArgumentException("unknown command " + tag);
+        };
+    }
+
+    // Versioning's codes spelled out: reordering the enum must not change what an encoded command means.
+    private static int versioningCode(Versioning versioning) {
+        return switch (versioning) {
+            case UNVERSIONED -> 0;
+            case ENABLED -> 1;
+            case SUSPENDED -> 2;
+        };
+    }
+
+    private static Versioning versioning(int code) {
+        return switch (code) {
+            case 0 -> Versioning.UNVERSIONED;
+            case 1 -> Versioning.ENABLED;
+            case 2 -> Versioning.SUSPENDED;
+            default -> throw new IllegalArgumentException("unknown versioning code " + code);
         };
     }
 

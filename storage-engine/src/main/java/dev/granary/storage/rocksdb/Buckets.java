@@ -3,6 +3,7 @@ package dev.granary.storage.rocksdb;
 import dev.granary.storage.BucketInfo;
 import dev.granary.storage.StorageException;
 import dev.granary.storage.Versioning;
+import dev.granary.storage.command.Command;
 import dev.granary.storage.command.IdSource;
 import java.io.IOException;
 import java.time.Instant;
@@ -65,6 +66,10 @@ final class Buckets {
             BucketInfo info = new BucketInfo(bucket, owner, Instant.ofEpochMilli(ids.millis()), region);
             Partition p = partitions.forBucket(bucket);
             p.commit("create bucket " + bucket, batch -> batch.put(p.cf(Cf.BUCKETS), Keys.utf8(bucket), encode(info)));
+            // The record first, then the views: a crash in between leaves a bucket some partitions have no view
+            // of, which the next open repairs (repairViews); the creation time in microseconds is an epoch later
+            // than any of an earlier bucket of the name (whose views its deletion dropped anyway).
+            putViews(bucket, BucketView.of(info, info.created().toEpochMilli() * 1000));
             byName.put(bucket, info);
             return info;
         } finally {
@@ -99,8 +104,14 @@ final class Buckets {
     void delete(String bucket, Runnable beforeDelete) {
         lock.writeLock().lock();
         try {
-            get(bucket);
+            BucketInfo info = get(bucket);
             beforeDelete.run();
+            // The views first: from then on no partition takes an object command of the bucket. A crash before
+            // the record goes leaves the bucket existing, and the next open writes its views again.
+            for (Partition each : partitions.all()) {
+                new PartitionService(each)
+                        .apply(new Command.DropBucketView(bucket, info.created().toEpochMilli()));
+            }
             Partition p = partitions.forBucket(bucket);
             byte[] configs = Keys.bucketPrefix(bucket);
             p.commit("delete bucket " + bucket, batch -> {
@@ -133,6 +144,11 @@ final class Buckets {
                     batch.put(p.cf(Cf.BUCKET_CONFIG), configKey(bucket, MIGRATION), new byte[0]);
                 }
             });
+            // The record is the authority; a crash before every view has the new state leaves views that the next
+            // open brings in line with it (repairViews).
+            // Past every partition's epoch, not only the home partition's: a repair may have left one further on.
+            long epoch = Math.max(ids.micros(), BucketView.newestEpoch(partitions.all(), bucket) + 1);
+            putViews(bucket, BucketView.of(next, epoch));
             byName.put(bucket, next);
             if (info.versioning() == Versioning.UNVERSIONED) {
                 configs.put(new ConfigKey(bucket, MIGRATION), Optional.of(new byte[0]));
@@ -141,6 +157,25 @@ final class Buckets {
         } finally {
             lock.writeLock().unlock();
         }
+    }
+
+    /** Gives every partition {@code view} of {@code bucket}. */
+    private void putViews(String bucket, BucketView view) {
+        Command command =
+                new Command.PutBucketView(bucket, view.incarnation(), view.versioning(), view.versioningEpoch());
+        for (Partition p : partitions.all()) {
+            new PartitionService(p).apply(command);
+        }
+    }
+
+    /**
+     * Brings every partition's bucket views in line with the bucket records ({@link BucketView#repair}): a folder
+     * written before views gets them, a crash half-way through a bucket change is finished or undone.
+     *
+     * @return how many views were written or removed
+     */
+    int repairViews() {
+        return BucketView.repair(partitions.all(), list(null));
     }
 
     /** The buckets whose objects from before versioning may not all have moved to CF {@code versions} yet. */
@@ -264,7 +299,7 @@ final class Buckets {
     }
 
     // Versioning's stored codes, spelled out: reordering the enum must not change what a stored bucket means.
-    private static int versioningCode(Versioning versioning) {
+    static int versioningCode(Versioning versioning) {
         return switch (versioning) {
             case UNVERSIONED -> 0;
             case ENABLED -> 1;
@@ -272,7 +307,7 @@ final class Buckets {
         };
     }
 
-    private static Versioning versioning(int code) throws IOException {
+    static Versioning versioning(int code) throws IOException {
         return switch (code) {
             case 0 -> Versioning.UNVERSIONED;
             case 1 -> Versioning.ENABLED;

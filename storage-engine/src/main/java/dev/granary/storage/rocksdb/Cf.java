@@ -33,7 +33,13 @@ enum Cf {
      * home partition beside its record. Last, so the column families of existing data folders keep their order.
      */
     BUCKET_CONFIG("bucket_config"),
-    VERSIONS("versions");
+    VERSIONS("versions"),
+    /**
+     * Per-bucket views ({@link BucketView}) by bucket name, in every partition: what the partition's commands know
+     * of each bucket. Last, so the column families of existing data folders keep their order; RocksDB creates it
+     * when an older folder is opened, and {@link BucketView#repair} fills it.
+     */
+    BUCKET_VIEW("bucket_view");
 
     private final String name;
 

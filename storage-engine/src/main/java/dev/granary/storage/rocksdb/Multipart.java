@@ -63,7 +63,7 @@ final class Multipart {
         Partition p = partitions.forObject(key);
         Command.CreateUpload command = new Command.CreateUpload(key, ids.uploadId(), owner, attributes, ids.millis());
         // Under the key's lock for its bucket check: the bucket cannot be deleted meanwhile.
-        locks.withKey(key, () -> new PartitionService(p).apply(command, null));
+        locks.withKey(key, () -> new PartitionService(p).apply(command));
         return new UploadRecord(owner, command.initiatedMillis(), attributes).toUpload(key, command.uploadId());
     }
 
@@ -101,7 +101,7 @@ final class Multipart {
                 new Command.Stored(new DataId(segment.dataId()), segment.length(), segment.chunkSize(), segment.file()),
                 ids.millis());
         PartitionService.Applied applied = BodyWriter.commit(
-                p, written, what, () -> locks.withKey(key, () -> new PartitionService(p).apply(command, null)));
+                p, written, what, () -> locks.withKey(key, () -> new PartitionService(p).apply(command)));
         if (applied.leavesGarbage()) {
             reclaimer.wakeUp();
         }
@@ -147,10 +147,7 @@ final class Multipart {
             try {
                 ObjectMeta meta = locks.withKey(
                         key,
-                        () -> new PartitionService(p)
-                                .apply(command, buckets.get(key.bucket()).versioning())
-                                .record()
-                                .toMeta(key));
+                        () -> new PartitionService(p).apply(command).record().toMeta(key));
                 reclaimer.wakeUp();
                 return meta;
             } catch (PartitionService.PartsChanged e) {
@@ -204,7 +201,7 @@ final class Multipart {
 
     void abort(ObjectKey key, String uploadId) {
         Partition p = partitions.forObject(key);
-        locks.withKey(key, () -> new PartitionService(p).apply(new Command.AbortUpload(key, uploadId), null));
+        locks.withKey(key, () -> new PartitionService(p).apply(new Command.AbortUpload(key, uploadId)));
         reclaimer.wakeUp();
     }
 

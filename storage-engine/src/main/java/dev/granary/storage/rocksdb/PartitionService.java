@@ -28,8 +28,9 @@ import org.rocksdb.RocksIterator;
  * synced batch; a command that is refused throws the {@link StorageException} the store throws today and writes
  * nothing.
  *
- * <p>Interim (until bucket views live in each partition): the caller holds the key's lock, which also keeps the
- * bucket from being deleted, and passes the bucket's versioning state it read under that lock.
+ * <p>Object commands learn whether their bucket exists, and its versioning state, only from the partition's
+ * {@link BucketView}, written by the bucket commands in the same order as they are. Until the seal protocol, the
+ * caller still holds the key's lock, which keeps the bucket from being deleted or changed meanwhile.
  */
 final class PartitionService {
     private final Partition p;
@@ -64,17 +65,18 @@ final class PartitionService {
     /**
      * Applies {@code command}.
      *
-     * @param versioning the bucket's versioning state, read by the caller under the key's lock (object commands)
-     * @throws StorageException when the command is refused (nothing is written) or the write fails
+     * @throws StorageException when the command is refused (nothing is written) or the write fails; {@code
+     *     NO_SUCH_BUCKET} for a command on an object or a new upload of a bucket the partition has no view of
      */
-    Applied apply(Command command, Versioning versioning) {
+    Applied apply(Command command) {
         if (command instanceof Command.PutObject c) {
-            return putObject(c, versioning);
+            return putObject(c, versioning(c.key()));
         } else if (command instanceof Command.DeleteObject c) {
-            return deleteObject(c, versioning);
+            return deleteObject(c, versioning(c.key()));
         } else if (command instanceof Command.ReplaceAttributes c) {
-            return replaceAttributes(c, versioning);
+            return replaceAttributes(c, versioning(c.key()));
         } else if (command instanceof Command.CreateUpload c) {
+            versioning(c.key());
             UploadRecord upload = new UploadRecord(c.owner(), c.initiatedMillis(), c.attributes());
             byte[] uploadKey = Keys.uploadKey(c.key().bucket(), c.key().key(), c.uploadId());
             p.commit("create upload of " + c.key(), batch -> batch.put(p.cf(Cf.UPLOADS), uploadKey, upload.encode()));
@@ -82,7 +84,7 @@ final class PartitionService {
         } else if (command instanceof Command.PutPart c) {
             return putPart(c);
         } else if (command instanceof Command.CompleteUpload c) {
-            return completeUpload(c, versioning);
+            return completeUpload(c, versioning(c.key()));
         } else if (command instanceof Command.AbortUpload c) {
             ObjectKey key = c.key();
             byte[] uploadKey = Keys.uploadKey(key.bucket(), key.key(), c.uploadId());
@@ -99,8 +101,35 @@ final class PartitionService {
                     "mark " + c.dataId() + " pending",
                     batch -> Chunks.markPending(batch, p, c.dataId().bytes()));
             return Applied.NOTHING;
+        } else if (command instanceof Command.PutBucketView c) {
+            BucketView stored = BucketView.read(p, c.bucket());
+            if (stored == null || stored.versioningEpoch() < c.versioningEpoch()) {
+                BucketView view = new BucketView(c.incarnation(), c.versioning(), c.versioningEpoch());
+                p.commit(
+                        "put the view of bucket " + c.bucket(),
+                        batch -> batch.put(p.cf(Cf.BUCKET_VIEW), Keys.utf8(c.bucket()), view.encode()));
+            }
+            return Applied.NOTHING;
+        } else if (command instanceof Command.DropBucketView c) {
+            BucketView stored = BucketView.read(p, c.bucket());
+            if (stored != null && stored.incarnation() == c.incarnation()) {
+                p.commit(
+                        "drop the view of bucket " + c.bucket(),
+                        batch -> batch.delete(p.cf(Cf.BUCKET_VIEW), Keys.utf8(c.bucket())));
+            }
+            return Applied.NOTHING;
         }
         throw new IllegalArgumentException("not a partition command: " + command);
+    }
+
+    /** The versioning state of the key's bucket, from this partition's view of it. */
+    private Versioning versioning(ObjectKey key) {
+        BucketView view = BucketView.read(p, key.bucket());
+        if (view == null) {
+            throw new StorageException(
+                    Reason.NO_SUCH_BUCKET, "no bucket " + key.bucket() + " in partition " + p.index());
+        }
+        return view.versioning();
     }
 
     private Applied putObject(Command.PutObject c, Versioning versioning) {

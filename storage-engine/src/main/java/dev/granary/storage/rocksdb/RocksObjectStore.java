@@ -157,6 +157,10 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
                 LOG.info("recovery: {} interrupted uploads queued for reclamation in {}", recovered, dataDir);
             }
             RocksObjectStore store = new RocksObjectStore(partitions, options, disk, ids);
+            int views = store.buckets.repairViews();
+            if (views > 0) {
+                LOG.info("upgrade: {} bucket views written or removed in {}", views, dataDir);
+            }
             store.countUsageOnce();
             for (String bucket : store.buckets.pendingMigrations()) {
                 store.migrate(bucket);
@@ -313,13 +317,7 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
                 ids.micros(),
                 ids.versionSuffix());
         PartitionService.Applied change = BodyWriter.commit(
-                p,
-                written,
-                what,
-                () -> locks.withKey(
-                        key,
-                        () -> new PartitionService(p)
-                                .apply(command, buckets.get(key.bucket()).versioning())));
+                p, written, what, () -> locks.withKey(key, () -> new PartitionService(p).apply(command)));
         if (change.leavesGarbage()) {
             reclaimer.wakeUp();
         }
@@ -404,10 +402,7 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
                 () -> locks.withKey(key, () -> {
                     Command.ReplaceAttributes command =
                             new Command.ReplaceAttributes(key, versionId, expectedEtag, attributes, ids.millis());
-                    return new PartitionService(p)
-                            .apply(command, buckets.get(key.bucket()).versioning())
-                            .record()
-                            .toMeta(key);
+                    return new PartitionService(p).apply(command).record().toMeta(key);
                 }));
     }
 
@@ -418,10 +413,7 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
         buckets.get(key.bucket());
         Command.DeleteObject command =
                 new Command.DeleteObject(key, versionId, condition, ids.millis(), ids.micros(), ids.versionSuffix());
-        PartitionService.Applied change = locks.withKey(
-                key,
-                () -> new PartitionService(p)
-                        .apply(command, buckets.get(key.bucket()).versioning()));
+        PartitionService.Applied change = locks.withKey(key, () -> new PartitionService(p).apply(command));
         if (change.leavesGarbage()) {
             reclaimer.wakeUp();
         }

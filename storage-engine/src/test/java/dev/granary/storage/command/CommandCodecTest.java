@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.granary.storage.CompletedPart;
 import dev.granary.storage.ObjectAttributes;
 import dev.granary.storage.ObjectKey;
+import dev.granary.storage.Versioning;
 import dev.granary.storage.WriteCondition;
 import java.time.Clock;
 import java.time.Instant;
@@ -120,6 +121,12 @@ class CommandCodecTest {
         commands.add(new Command.AbortUpload(EMPTY_KEY, ""));
         commands.add(new Command.MarkPending(new DataId(IDS.dataId()), IDS.millis()));
         commands.add(new Command.MarkPending(new DataId(new byte[16]), Long.MIN_VALUE));
+        for (Versioning state : Versioning.values()) {
+            commands.add(new Command.PutBucketView("bucket", 1_780_000_000_000L, state, Long.MAX_VALUE));
+        }
+        commands.add(new Command.PutBucketView("", Long.MIN_VALUE, Versioning.UNVERSIONED, 0));
+        commands.add(new Command.DropBucketView("bucket", 1_780_000_000_000L));
+        commands.add(new Command.DropBucketView("", Long.MIN_VALUE));
         return commands;
     }
 

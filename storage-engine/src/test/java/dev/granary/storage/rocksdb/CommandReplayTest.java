@@ -39,10 +39,10 @@ class CommandReplayTest {
     @TempDir
     Path dir;
 
-    /** A step of the workload: a command applied under a versioning state, or body bytes written before one. */
+    /** A step of the workload: a command applied, or body bytes written before one. */
     private sealed interface Step permits Apply, WriteChunk {}
 
-    private record Apply(Command command, Versioning state) implements Step {}
+    private record Apply(Command command) implements Step {}
 
     /** Body transport in standalone mode: chunks land in CF {@code data} before the command that claims them. */
     @SuppressWarnings("ArrayRecordComponent") // a step to replay, never compared or hashed
@@ -79,9 +79,9 @@ class CommandReplayTest {
     }
 
     /** Marks a fresh data id pending and writes {@code bytes} as its one chunk; returns the id. */
-    private static Command.Stored body(IdSource ids, List<Step> steps, byte[] bytes, Versioning state) {
+    private static Command.Stored body(IdSource ids, List<Step> steps, byte[] bytes) {
         DataId id = new DataId(ids.dataId());
-        steps.add(new Apply(new Command.MarkPending(id, ids.millis()), state));
+        steps.add(new Apply(new Command.MarkPending(id, ids.millis())));
         steps.add(new WriteChunk(id, bytes));
         return new Command.Stored(id, bytes.length, CHUNK, false);
     }
@@ -93,78 +93,87 @@ class CommandReplayTest {
     /**
      * Versioning never enabled, then enabled, then suspended; overwrites within one millisecond, conditional
      * writes that pass and that are refused, a legacy object turned null version, delete markers, a multipart
-     * upload with a part uploaded again (and a completion that read the old one, refused), an abort.
+     * upload with a part uploaded again (and a completion that read the old one, refused), an abort. The state comes
+     * from bucket views, sent out of order once; a command before the first view and after the drop is refused.
      */
     private static List<Step> workload(long seed) {
         IdSource ids = ids(seed);
         List<Step> steps = new ArrayList<>();
-        Versioning off = Versioning.UNVERSIONED;
-        steps.add(new Apply(put(ids, "a", bytes("one"), WriteCondition.NONE), off));
-        steps.add(new Apply(
-                put(ids, "a", bytes("two"), WriteCondition.ifMatch("\"" + md5Hex(bytes("one")) + "\"")), off));
-        steps.add(new Apply(put(ids, "a", bytes("three"), WriteCondition.ifNoneMatch("*")), off)); // refused
+        long incarnation = ids.millis();
+        steps.add(new Apply(put(ids, "a", bytes("none"), WriteCondition.NONE))); // refused: no view of the bucket
+        steps.add(new Apply(view(incarnation, Versioning.UNVERSIONED, 1)));
+        steps.add(new Apply(put(ids, "a", bytes("one"), WriteCondition.NONE)));
+        steps.add(new Apply(put(ids, "a", bytes("two"), WriteCondition.ifMatch("\"" + md5Hex(bytes("one")) + "\""))));
+        steps.add(new Apply(put(ids, "a", bytes("three"), WriteCondition.ifNoneMatch("*")))); // refused
         byte[] large = new byte[CHUNK];
         new Random(seed).nextBytes(large);
-        Command.Stored stored = body(ids, steps, large, off);
-        steps.add(new Apply(
-                new Command.PutObject(
-                        key("b"),
-                        ObjectAttributes.empty(),
-                        WriteCondition.NONE,
-                        stored,
-                        md5Hex(large),
-                        ids.millis(),
-                        ids.micros(),
-                        ids.versionSuffix()),
-                off));
-        steps.add(new Apply(put(ids, "legacy", bytes("old"), WriteCondition.NONE), off));
-        steps.add(new Apply(delete(ids, "b", null, WriteCondition.ifMatch("\"" + md5Hex(large) + "\"")), off));
-        steps.add(new Apply(
-                new Command.ReplaceAttributes(
-                        key("a"),
-                        null,
-                        md5Hex(bytes("two")),
-                        ObjectAttributes.empty().withTags(new TreeMap<>(Map.of("t", "v"))),
-                        ids.millis()),
-                off));
+        Command.Stored stored = body(ids, steps, large);
+        steps.add(new Apply(new Command.PutObject(
+                key("b"),
+                ObjectAttributes.empty(),
+                WriteCondition.NONE,
+                stored,
+                md5Hex(large),
+                ids.millis(),
+                ids.micros(),
+                ids.versionSuffix())));
+        steps.add(new Apply(put(ids, "legacy", bytes("old"), WriteCondition.NONE)));
+        steps.add(new Apply(delete(ids, "b", null, WriteCondition.ifMatch("\"" + md5Hex(large) + "\""))));
+        steps.add(new Apply(new Command.ReplaceAttributes(
+                key("a"),
+                null,
+                md5Hex(bytes("two")),
+                ObjectAttributes.empty().withTags(new TreeMap<>(Map.of("t", "v"))),
+                ids.millis())));
 
-        Versioning on = Versioning.ENABLED;
-        steps.add(new Apply(put(ids, "legacy", bytes("new"), WriteCondition.NONE), on)); // legacy -> null version
-        steps.add(new Apply(put(ids, "c", bytes("c1"), WriteCondition.NONE), on));
-        steps.add(new Apply(put(ids, "c", bytes("c2"), WriteCondition.NONE), on));
-        steps.add(new Apply(delete(ids, "c", null, WriteCondition.NONE), on)); // a delete marker
-        steps.add(new Apply(delete(ids, "a", null, WriteCondition.NONE), on)); // legacy "a" kept as null version
-        steps.add(new Apply(delete(ids, "legacy", "null", WriteCondition.NONE), on));
-        steps.add(new Apply(delete(ids, "c", "nonsense", WriteCondition.NONE), on)); // refused: bad version id
+        steps.add(new Apply(view(incarnation, Versioning.ENABLED, 3)));
+        steps.add(new Apply(view(incarnation, Versioning.UNVERSIONED, 2))); // ignored: an older epoch
+        steps.add(new Apply(put(ids, "legacy", bytes("new"), WriteCondition.NONE))); // legacy -> null version
+        steps.add(new Apply(put(ids, "c", bytes("c1"), WriteCondition.NONE)));
+        steps.add(new Apply(put(ids, "c", bytes("c2"), WriteCondition.NONE)));
+        steps.add(new Apply(delete(ids, "c", null, WriteCondition.NONE))); // a delete marker
+        steps.add(new Apply(delete(ids, "a", null, WriteCondition.NONE))); // legacy "a" kept as null version
+        steps.add(new Apply(delete(ids, "legacy", "null", WriteCondition.NONE)));
+        steps.add(new Apply(delete(ids, "c", "nonsense", WriteCondition.NONE))); // refused: bad version id
 
         String uploadId = ids.uploadId();
         steps.add(new Apply(
-                new Command.CreateUpload(key("m"), uploadId, "alice", ObjectAttributes.empty(), ids.millis()), on));
+                new Command.CreateUpload(key("m"), uploadId, "alice", ObjectAttributes.empty(), ids.millis())));
         byte[] p1 = bytes("part one");
         byte[] p1Again = bytes("part one, again");
         byte[] p2 = bytes("part two");
-        Command.Stored first = body(ids, steps, p1, on);
-        steps.add(new Apply(part(ids, uploadId, 1, p1, first), on));
-        Command.Stored second = body(ids, steps, p2, on);
-        steps.add(new Apply(part(ids, uploadId, 2, p2, second), on));
-        Command.Stored again = body(ids, steps, p1Again, on);
-        steps.add(new Apply(part(ids, uploadId, 1, p1Again, again), on));
+        Command.Stored first = body(ids, steps, p1);
+        steps.add(new Apply(part(ids, uploadId, 1, p1, first)));
+        Command.Stored second = body(ids, steps, p2);
+        steps.add(new Apply(part(ids, uploadId, 2, p2, second)));
+        Command.Stored again = body(ids, steps, p1Again);
+        steps.add(new Apply(part(ids, uploadId, 1, p1Again, again)));
         List<CompletedPart> parts = List.of(new CompletedPart(1, md5Hex(p1Again)), new CompletedPart(2, md5Hex(p2)));
         // Read before part 1 was uploaded again: refused, and nothing written.
-        steps.add(new Apply(complete(ids, uploadId, parts, List.of(first.dataId(), second.dataId())), on));
-        steps.add(new Apply(complete(ids, uploadId, parts, List.of(again.dataId(), second.dataId())), on));
+        steps.add(new Apply(complete(ids, uploadId, parts, List.of(first.dataId(), second.dataId()))));
+        steps.add(new Apply(complete(ids, uploadId, parts, List.of(again.dataId(), second.dataId()))));
         String aborted = ids.uploadId();
-        steps.add(new Apply(
-                new Command.CreateUpload(key("n"), aborted, "bob", ObjectAttributes.empty(), ids.millis()), on));
-        Command.Stored lonely = body(ids, steps, p2, on);
-        steps.add(new Apply(part(ids, aborted, 1, p2, lonely), on));
-        steps.add(new Apply(new Command.AbortUpload(key("n"), aborted), on));
+        steps.add(
+                new Apply(new Command.CreateUpload(key("n"), aborted, "bob", ObjectAttributes.empty(), ids.millis())));
+        Command.Stored lonely = body(ids, steps, p2);
+        steps.add(new Apply(part(ids, aborted, 1, p2, lonely)));
+        steps.add(new Apply(new Command.AbortUpload(key("n"), aborted)));
 
-        Versioning suspended = Versioning.SUSPENDED;
-        steps.add(new Apply(put(ids, "d", bytes("d1"), WriteCondition.NONE), suspended));
-        steps.add(new Apply(put(ids, "d", bytes("d2"), WriteCondition.NONE), suspended)); // replaces null version
-        steps.add(new Apply(delete(ids, "d", null, WriteCondition.NONE), suspended));
+        steps.add(new Apply(view(incarnation, Versioning.SUSPENDED, 4)));
+        steps.add(new Apply(put(ids, "d", bytes("d1"), WriteCondition.NONE)));
+        steps.add(new Apply(put(ids, "d", bytes("d2"), WriteCondition.NONE))); // replaces null version
+        steps.add(new Apply(delete(ids, "d", null, WriteCondition.NONE)));
+        steps.add(new Apply(new Command.DropBucketView(BUCKET, incarnation - 1))); // ignored: another incarnation
+        steps.add(new Apply(put(ids, "e", bytes("e"), WriteCondition.NONE)));
+        steps.add(new Apply(new Command.DropBucketView(BUCKET, incarnation)));
+        steps.add(new Apply(put(ids, "e", bytes("e2"), WriteCondition.NONE))); // refused: the view is gone
+        steps.add(new Apply(view(incarnation + 1, Versioning.UNVERSIONED, 5))); // the bucket made again
+        steps.add(new Apply(put(ids, "f", bytes("f"), WriteCondition.NONE)));
         return steps;
+    }
+
+    private static Command view(long incarnation, Versioning state, long epoch) {
+        return new Command.PutBucketView(BUCKET, incarnation, state, epoch);
     }
 
     private static Command part(IdSource ids, String uploadId, int number, byte[] bytes, Command.Stored body) {
@@ -202,7 +211,7 @@ class CommandReplayTest {
                 }
                 Apply apply = (Apply) step;
                 try {
-                    PartitionService.Applied applied = service.apply(apply.command(), apply.state());
+                    PartitionService.Applied applied = service.apply(apply.command());
                     outcomes.add(
                             applied.record() == null
                                     ? "ok"
@@ -228,6 +237,7 @@ class CommandReplayTest {
         assertThat(second).isEqualTo(first);
         assertThat(first)
                 .contains("PRECONDITION_FAILED", "INVALID_VERSION_ID", "parts changed")
+                .containsSubsequence("NO_SUCH_BUCKET", "ok", "NO_SUCH_BUCKET")
                 .filteredOn(o -> o.startsWith("ok "))
                 .as("version ids were made")
                 .isNotEmpty();
