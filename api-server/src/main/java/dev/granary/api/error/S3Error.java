@@ -108,6 +108,12 @@ public enum S3Error {
     PRECONDITION_FAILED("PreconditionFailed", 412, "At least one of the pre-conditions you specified did not hold"),
     REQUEST_HEADER_SECTION_TOO_LARGE(
             "RequestHeaderSectionTooLarge", 400, "Your request header section exceeds the maximum allowed size."),
+    /** A client that sent nothing for the read timeout while the server waited for the rest of its request. */
+    REQUEST_TIMEOUT(
+            "RequestTimeout",
+            400,
+            "Your socket connection to the server was not read from or written to within the timeout period. Idle"
+                    + " connections will be closed."),
     REQUEST_TIME_TOO_SKEWED(
             "RequestTimeTooSkewed", 403, "The difference between the request time and the current time is too large."),
     SIGNATURE_DOES_NOT_MATCH(

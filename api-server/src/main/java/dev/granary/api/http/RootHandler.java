@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xnio.channels.ReadTimeoutException;
 
 /**
  * The one request pipeline: route, authenticate, authorize, handle; errors rendered once; exactly one usage
@@ -202,10 +203,13 @@ public final class RootHandler implements HttpHandler {
             // The client went away or sent less than it announced; nothing useful can be written back.
             cut = true;
             LOG.debug("request {} cut: {}", requestId, e.toString());
-            response.errorCode(S3Error.INCOMPLETE_BODY.code());
+            // A client that stalled past the read timeout is told so, as S3 tells it (RequestTimeout), when the
+            // connection still takes an answer; one that sent less than it announced and went away gets none.
+            S3Error error = timedOut(e) ? S3Error.REQUEST_TIMEOUT : S3Error.INCOMPLETE_BODY;
+            response.errorCode(error.code());
             exchange.setPersistent(false);
             if (!response.isCommitted()) {
-                fail(exchange, wire, response, new S3Exception(S3Error.INCOMPLETE_BODY), requestId);
+                fail(exchange, wire, response, new S3Exception(error), requestId);
             }
         } catch (RuntimeException e) {
             fail(exchange, wire, response, S3Exception.internal(e), requestId);
@@ -413,6 +417,15 @@ public final class RootHandler implements HttpHandler {
         return new S3Exception(S3Error.INVALID_REQUEST, error.code(), error.httpStatus(), message, cause);
     }
 
+    private static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ReadTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static void fail(
             HttpServerExchange exchange,
             CountingInputStream wire,
@@ -448,7 +461,14 @@ public final class RootHandler implements HttpHandler {
             return;
         }
         String resource = exchange.getRequestPath();
-        ErrorRenderer.render(response, e, exchange.getRequestMethod().equalToString("HEAD"), requestId, resource);
+        try {
+            ErrorRenderer.render(response, e, exchange.getRequestMethod().equalToString("HEAD"), requestId, resource);
+        } catch (IllegalStateException closed) {
+            // The I/O thread closed the connection after the checks above (a read timeout fires there): the
+            // exchange has ended, and there is no one left to answer.
+            exchange.setPersistent(false);
+            LOG.debug("request {}: connection closed before its error answer: {}", requestId, closed.toString());
+        }
     }
 
     private static void drainSmallBody(HttpServerExchange exchange, CountingInputStream wire) {
