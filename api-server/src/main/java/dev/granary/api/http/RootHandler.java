@@ -212,11 +212,30 @@ public final class RootHandler implements HttpHandler {
                 fail(exchange, wire, response, new S3Exception(error), requestId);
             }
         } catch (RuntimeException e) {
-            fail(exchange, wire, response, S3Exception.internal(e), requestId);
+            if (!exchange.getConnection().isOpen()) {
+                // Undertow tore the connection down under the worker (a read timeout fires on the I/O thread) and
+                // its streams fail with whatever they fail with: the client is gone, as with an IOException.
+                cut = true;
+                LOG.debug("request {} cut: connection closed: {}", requestId, e.toString());
+                response.errorCode(S3Error.REQUEST_TIMEOUT.code());
+                exchange.setPersistent(false);
+            } else {
+                fail(exchange, wire, response, S3Exception.internal(e), requestId);
+            }
         } finally {
             // On the I/O thread a send may still be in progress; Undertow ends the exchange when it is done.
             if (!onIoThread && !exchange.isComplete()) {
-                exchange.endExchange();
+                try {
+                    exchange.endExchange();
+                } catch (RuntimeException e) {
+                    // Undertow fails this way when the I/O thread closed the connection meanwhile; anything else
+                    // is logged, since throwing from here would hide what the request threw.
+                    if (exchange.getConnection().isOpen()) {
+                        LOG.warn("request {}: ending the exchange failed", requestId, e);
+                    } else {
+                        LOG.debug("request {}: connection closed as it ended: {}", requestId, e.toString());
+                    }
+                }
             }
             if (usage != UsageSink.NONE && !moved) {
                 Principal acting = request != null && request.principal() != null ? request.principal() : principal;
@@ -463,11 +482,14 @@ public final class RootHandler implements HttpHandler {
         String resource = exchange.getRequestPath();
         try {
             ErrorRenderer.render(response, e, exchange.getRequestMethod().equalToString("HEAD"), requestId, resource);
-        } catch (IllegalStateException closed) {
+        } catch (RuntimeException closing) {
+            if (exchange.getConnection().isOpen()) {
+                throw closing;
+            }
             // The I/O thread closed the connection after the checks above (a read timeout fires there): the
             // exchange has ended, and there is no one left to answer.
             exchange.setPersistent(false);
-            LOG.debug("request {}: connection closed before its error answer: {}", requestId, closed.toString());
+            LOG.debug("request {}: connection closed before its error answer: {}", requestId, closing.toString());
         }
     }
 

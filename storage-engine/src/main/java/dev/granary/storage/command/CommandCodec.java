@@ -3,6 +3,7 @@ package dev.granary.storage.command;
 import dev.granary.storage.CompletedPart;
 import dev.granary.storage.ObjectAttributes;
 import dev.granary.storage.ObjectKey;
+import dev.granary.storage.StorageException;
 import dev.granary.storage.Versioning;
 import dev.granary.storage.WriteCondition;
 import java.io.ByteArrayInputStream;
@@ -81,6 +82,52 @@ public final class CommandCodec {
             return command;
         } catch (IOException e) {
             throw new IllegalArgumentException("truncated command", e);
+        }
+    }
+
+    /** The bytes of {@code result}: the format byte, then its fields in declaration order. */
+    public static byte[] encode(CommandResult result) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(FORMAT);
+            writeString(out, result.status().name());
+            writeString(out, result.reason() == null ? null : result.reason().name());
+            writeString(out, result.message());
+            writeString(out, result.versionId());
+            out.writeBoolean(result.deleteMarker());
+            out.writeLong(result.lastModified());
+        } catch (IOException e) {
+            throw new UncheckedIOException("in-memory encoding cannot fail", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * The result {@code bytes} encode.
+     *
+     * @throws IllegalArgumentException when they are not a result of this format
+     */
+    public static CommandResult decodeResult(byte[] bytes) {
+        if (bytes.length == 0 || bytes[0] != FORMAT) {
+            throw new IllegalArgumentException("not a command result of format " + FORMAT);
+        }
+        ByteArrayInputStream stream = new ByteArrayInputStream(bytes, 1, bytes.length - 1);
+        try (DataInputStream in = new DataInputStream(stream)) {
+            CommandResult.Status status = CommandResult.Status.valueOf(readString(in));
+            String reason = readString(in);
+            CommandResult result = new CommandResult(
+                    status,
+                    reason == null ? null : StorageException.Reason.valueOf(reason),
+                    readString(in),
+                    readString(in),
+                    in.readBoolean(),
+                    in.readLong());
+            if (stream.available() > 0) {
+                throw new IllegalArgumentException(stream.available() + " bytes after the result");
+            }
+            return result;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("truncated command result", e);
         }
     }
 

@@ -16,6 +16,7 @@ import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompactRangeOptions;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.InfoLogLevel;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -65,6 +66,14 @@ final class Partition implements AutoCloseable {
     private final Map<Object, SnapshotUse> snapshots = new ConcurrentHashMap<>();
     /** Default read options for point reads of the latest state, shared: RocksDB only reads them. */
     private final ReadOptions latest = new ReadOptions();
+    /**
+     * Writes added to every batch while set ({@link #withTrailer}): a replica's applied log index, committed in the
+     * same batch as the writes of the entry it applies. Set and read only by the one thread that writes a replica.
+     */
+    private Mutation trailer;
+
+    private boolean trailerWritten;
+
     /** See {@link #onSnapshotTaken}; nothing outside tests. */
     private Runnable snapshotTaken = () -> {};
 
@@ -218,6 +227,11 @@ final class Partition implements AutoCloseable {
     private void apply(WriteOptions options, String what, Mutation mutation) {
         try (WriteBatch batch = new WriteBatch()) {
             mutation.addTo(batch);
+            Mutation trailing = trailer;
+            if (trailing != null) {
+                trailing.addTo(batch);
+                trailerWritten = true;
+            }
             db.write(options, batch);
             space.tookWrite();
         } catch (RocksDBException e) {
@@ -225,6 +239,46 @@ final class Partition implements AutoCloseable {
                 space.stopped(e);
             }
             throw io(what, e);
+        }
+    }
+
+    /**
+     * Runs {@code action} with {@code trailing} added to each batch it commits, and commits {@code trailing} alone
+     * if it commits none: whatever the action writes is atomic with the trailer. For a partition with one writer.
+     */
+    void withTrailer(Mutation trailing, String what, Runnable action) {
+        trailer = trailing;
+        trailerWritten = false;
+        try {
+            action.run();
+        } finally {
+            trailer = null;
+        }
+        if (!trailerWritten) {
+            write(what, trailing);
+        }
+    }
+
+    /** Reads a key of the default column family, which holds the partition's own bookkeeping. */
+    byte[] getOwn(byte[] key, String what) {
+        try {
+            return db.get(handleList.get(0), key);
+        } catch (RocksDBException e) {
+            throw io(what, e);
+        }
+    }
+
+    /** Puts a key of the default column family into a batch. */
+    void putOwn(WriteBatch batch, byte[] key, byte[] value) throws RocksDBException {
+        batch.put(handleList.get(0), key, value);
+    }
+
+    /** Flushes every column family's memtable to SST files and waits: what was written is then durable. */
+    void flush() {
+        try (FlushOptions options = new FlushOptions().setWaitForFlush(true)) {
+            db.flush(options, handleList);
+        } catch (RocksDBException e) {
+            throw io("flush", e);
         }
     }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.granary.storage.CompletedPart;
 import dev.granary.storage.ObjectAttributes;
 import dev.granary.storage.ObjectKey;
+import dev.granary.storage.StorageException;
 import dev.granary.storage.Versioning;
 import dev.granary.storage.WriteCondition;
 import java.time.Clock;
@@ -143,6 +144,24 @@ class CommandCodecTest {
             assertThat(decoded).as(command.getClass().getSimpleName()).isEqualTo(command);
             assertThat(CommandCodec.encode(decoded)).isEqualTo(bytes);
         }
+    }
+
+    @Test
+    void everyKindOfResultRoundTrips() {
+        List<CommandResult> results = List.of(
+                CommandResult.APPLIED,
+                CommandResult.SKIPPED,
+                CommandResult.applied("0000000001a2b3c4dEFGHIJKLMNOPQRSTUVWX", true, 1_777_000_000_123L),
+                CommandResult.applied("null", false, 1),
+                CommandResult.partsChanged("part 3 was uploaded again"),
+                CommandResult.refused(new StorageException(StorageException.Reason.PRECONDITION_FAILED, "k\u0000é")));
+        for (CommandResult result : results) {
+            assertThat(CommandCodec.decodeResult(CommandCodec.encode(result))).isEqualTo(result);
+        }
+        assertThatThrownBy(() -> CommandCodec.decodeResult(new byte[] {CommandCodec.FORMAT}))
+                .isInstanceOf(IllegalArgumentException.class);
+        byte[] longer = Arrays.copyOf(CommandCodec.encode(CommandResult.APPLIED), 40);
+        assertThatThrownBy(() -> CommandCodec.decodeResult(longer)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -1,0 +1,369 @@
+package dev.granary.cluster;
+
+import dev.granary.storage.StorageException;
+import dev.granary.storage.command.Command;
+import dev.granary.storage.command.CommandCodec;
+import dev.granary.storage.command.CommandResult;
+import dev.granary.storage.rocksdb.ReplicaHost;
+import dev.granary.storage.rocksdb.ReplicaPartition;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.GroupManagementRequest;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node of a cluster: a Ratis server hosting one Raft group per partition it holds a replica of, each group's
+ * state machine a {@link PartitionStateMachine} over this node's {@link ReplicaHost}; and the clients through which
+ * this node proposes commands to any partition's group, wherever its leader is.
+ *
+ * <p>Placement in this slice is fixed by the member list: partition {@code p}'s replicas are the members at
+ * positions {@code p, p+1, …, p+R-1} (mod N) of the list ordered by id, so every node computes the same groups
+ * without asking anyone. Membership changes (join, drain) replace it with a replicated partition map later.
+ *
+ * <p>Raft data lives in {@code <data>/raft} (one folder per group, reopened on restart), the partitions' databases
+ * in {@code <data>/partitions/NNN}, as a standalone node lays them out.
+ */
+public final class RaftNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RaftNode.class);
+
+    /** A member of the cluster: its id (stable across restarts) and the address its Raft server listens on. */
+    public record Member(String id, String host, int port) {
+        public Member {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(host, "host");
+            if (id.isEmpty() || port <= 0 || port > 65535) {
+                throw new IllegalArgumentException("bad member " + id + " at " + host + ":" + port);
+            }
+        }
+
+        RaftPeer peer() {
+            return RaftPeer.newBuilder()
+                    .setId(RaftPeerId.valueOf(id))
+                    .setAddress(host + ":" + port)
+                    .build();
+        }
+    }
+
+    /**
+     * How the cluster is laid out and how patient its Raft timers are.
+     *
+     * @param clusterName names the cluster's groups (two clusters on one network never mix)
+     * @param partitions the partition count, fixed for the cluster's life
+     * @param replicas replicas per partition (fewer while there are fewer members)
+     * @param electionTimeout the shortest election timeout; the longest is twice it. A loaded 2-core machine needs
+     *     seconds: a JVM pause longer than it costs an election
+     * @param requestTimeout how long a proposal waits for its commit before the client retries it
+     * @param snapshotEvery entries between automatic snapshots (flushes that let the log be purged)
+     */
+    public record Settings(
+            String clusterName,
+            int partitions,
+            int replicas,
+            Duration electionTimeout,
+            Duration requestTimeout,
+            long snapshotEvery) {
+        public Settings {
+            Objects.requireNonNull(clusterName, "clusterName");
+            if (partitions < 1 || replicas < 1 || snapshotEvery < 1) {
+                throw new IllegalArgumentException("partitions, replicas and snapshotEvery must be positive");
+            }
+        }
+
+        /** Defaults for a cluster named {@code clusterName}: 3 replicas, 2 s elections, a snapshot every 20,000. */
+        public static Settings defaults(String clusterName, int partitions) {
+            return new Settings(clusterName, partitions, 3, Duration.ofSeconds(2), Duration.ofSeconds(10), 20_000);
+        }
+    }
+
+    private final Member self;
+    private final List<Member> members;
+    private final Settings settings;
+    private final ReplicaHost host;
+    private final RaftServer server;
+    private final Map<Integer, RaftGroup> groups = new TreeMap<>();
+    private final Map<Integer, PartitionStateMachine> hosted = new ConcurrentHashMap<>();
+    private final Map<Integer, RaftClient> clients = new ConcurrentHashMap<>();
+    private final RaftProperties clientProperties;
+    private final ClientId adminClient = ClientId.randomId();
+    private final AtomicLong callIds = new AtomicLong();
+
+    private RaftNode(Member self, List<Member> members, Path dataDir, Settings settings) throws IOException {
+        this.self = self;
+        this.members = members;
+        this.settings = settings;
+        for (int p = 0; p < settings.partitions(); p++) {
+            groups.put(p, group(settings.clusterName(), p, placement(members, p, settings.replicas())));
+        }
+        this.host = ReplicaHost.open(dataDir);
+        RaftProperties properties = serverProperties(dataDir, self, settings);
+        this.server = RaftServer.newBuilder()
+                .setServerId(RaftPeerId.valueOf(self.id()))
+                .setProperties(properties)
+                .setStateMachineRegistry(this::stateMachine)
+                .setOption(RaftStorage.StartupOption.RECOVER)
+                .build();
+        this.clientProperties = clientProperties(settings);
+    }
+
+    /**
+     * Starts this node's Raft server and joins (or, on a restart, reopens) the group of every partition it holds a
+     * replica of. Returns once the groups exist locally; leaders are elected in the background.
+     *
+     * @param self this node, one of {@code members}
+     * @param members every member of the cluster, this node included
+     * @param dataDir this node's data folder
+     */
+    public static RaftNode start(Member self, List<Member> members, Path dataDir, Settings settings)
+            throws IOException {
+        List<Member> sorted = new ArrayList<>(members);
+        sorted.sort(Comparator.comparing(Member::id));
+        if (sorted.stream().map(Member::id).distinct().count() != sorted.size()) {
+            throw new IllegalArgumentException("member ids repeat: " + members);
+        }
+        if (!sorted.contains(self)) {
+            throw new IllegalArgumentException(self + " is not one of the members " + members);
+        }
+        RaftNode node = new RaftNode(self, List.copyOf(sorted), dataDir, settings);
+        try {
+            node.server.start();
+            node.joinGroups();
+        } catch (IOException | RuntimeException e) {
+            node.close();
+            throw e;
+        }
+        return node;
+    }
+
+    private void joinGroups() throws IOException {
+        Set<RaftGroupId> present = new HashSet<>();
+        server.getGroupIds().forEach(present::add);
+        for (Map.Entry<Integer, RaftGroup> entry : groups.entrySet()) {
+            RaftGroup group = entry.getValue();
+            boolean member =
+                    group.getPeers().stream().anyMatch(p -> p.getId().toString().equals(self.id()));
+            if (!member || present.contains(group.getGroupId())) {
+                continue;
+            }
+            RaftClientReply reply = server.groupManagement(GroupManagementRequest.newAdd(
+                    adminClient, RaftPeerId.valueOf(self.id()), callIds.incrementAndGet(), group, true));
+            if (!reply.isSuccess()) {
+                throw new IOException(
+                        "cannot join the group of partition " + entry.getKey() + ": " + reply.getException());
+            }
+        }
+    }
+
+    /** The state machine of a group this node is asked to host (a new group, or one reopened at start). */
+    private PartitionStateMachine stateMachine(RaftGroupId groupId) {
+        for (Map.Entry<Integer, RaftGroup> entry : groups.entrySet()) {
+            if (entry.getValue().getGroupId().equals(groupId)) {
+                int partition = entry.getKey();
+                return hosted.computeIfAbsent(partition, p -> new PartitionStateMachine(p, host));
+            }
+        }
+        throw new IllegalStateException(
+                "group " + groupId + " is not a partition of cluster " + settings.clusterName());
+    }
+
+    /** The members holding partition {@code p}'s replicas: {@code replicas} consecutive ones from position p. */
+    static List<Member> placement(List<Member> sortedMembers, int p, int replicas) {
+        int n = sortedMembers.size();
+        List<Member> chosen = new ArrayList<>();
+        for (int i = 0; i < Math.min(replicas, n); i++) {
+            chosen.add(sortedMembers.get((p + i) % n));
+        }
+        return chosen;
+    }
+
+    private static RaftGroup group(String clusterName, int p, List<Member> replicas) {
+        UUID id =
+                UUID.nameUUIDFromBytes(("granary/" + clusterName + "/partition/" + p).getBytes(StandardCharsets.UTF_8));
+        return RaftGroup.valueOf(
+                RaftGroupId.valueOf(id), replicas.stream().map(Member::peer).toList());
+    }
+
+    private static RaftProperties serverProperties(Path dataDir, Member self, Settings settings) {
+        RaftProperties properties = new RaftProperties();
+        RaftServerConfigKeys.setStorageDir(
+                properties, List.of(dataDir.resolve("raft").toFile()));
+        // Groups a node leaves go here rather than under /tmp (Ratis's default).
+        RaftServerConfigKeys.setRemovedGroupsDir(
+                properties, dataDir.resolve("raft-removed").toFile());
+        GrpcConfigKeys.Server.setHost(properties, self.host());
+        GrpcConfigKeys.Server.setPort(properties, self.port());
+        long election = settings.electionTimeout().toMillis();
+        RaftServerConfigKeys.Rpc.setTimeoutMin(properties, TimeDuration.valueOf(election, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(properties, TimeDuration.valueOf(2 * election, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setRequestTimeout(
+                properties, TimeDuration.valueOf(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        // A replica's state is a RocksDB database, not files Ratis could send: a replica behind a purged log installs
+        // a checkpoint instead. Every server must agree on this, or followers answer CONF_MISMATCH.
+        RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(properties, false);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties, settings.snapshotEvery());
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, true);
+        // Keep a tail of the log past the snapshot, so that a replica that was down briefly catches up from it.
+        RaftServerConfigKeys.Log.setPurgePreservationLogNum(properties, Math.max(4096, settings.snapshotEvery()));
+        RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf(16L << 20));
+        RaftServerConfigKeys.Log.setSegmentCacheNumMax(properties, 2);
+        // Each group's log worker holds a write buffer: the smallest Ratis accepts for 4 MB entries.
+        RaftServerConfigKeys.Log.setWriteBufferSize(properties, SizeInBytes.valueOf((4L << 20) + 8));
+        RaftServerConfigKeys.Read.setOption(properties, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+        return properties;
+    }
+
+    private static RaftProperties clientProperties(Settings settings) {
+        RaftProperties properties = new RaftProperties();
+        RaftClientConfigKeys.Rpc.setRequestTimeout(
+                properties, TimeDuration.valueOf(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        return properties;
+    }
+
+    private RaftClient client(int partition) {
+        return clients.computeIfAbsent(
+                partition,
+                p -> RaftClient.newBuilder()
+                        .setRaftGroup(groups.get(p))
+                        .setProperties(clientProperties)
+                        // Bounded: Ratis's default retries forever without sleeping. Long enough to ride out an
+                        // election.
+                        .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                                Math.toIntExact(Math.max(
+                                        20, 6 * settings.electionTimeout().toMillis() / 250)),
+                                TimeDuration.valueOf(250, TimeUnit.MILLISECONDS)))
+                        .build());
+    }
+
+    /** Which partition a command acts on is the caller's choice; this node proposes it to that partition's group. */
+    public CommandResult submit(int partition, Command command) {
+        checkPartition(partition);
+        RaftClientReply reply;
+        try {
+            reply = client(partition).io().send(Message.valueOf(ByteString.copyFrom(CommandCodec.encode(command))));
+        } catch (IOException e) {
+            throw new StorageException(
+                    StorageException.Reason.IO, "partition " + partition + ": the command was not committed", e);
+        }
+        if (!reply.isSuccess()) {
+            throw new StorageException(
+                    StorageException.Reason.IO,
+                    "partition " + partition + ": the command failed: " + reply.getException(),
+                    reply.getException());
+        }
+        return CommandCodec.decodeResult(reply.getMessage().getContent().toByteArray());
+    }
+
+    /** A linearizable read of partition {@code partition}'s applied mark, from its leader's state. */
+    public ReplicaPartition.Mark appliedMark(int partition) {
+        return Query.mark(query(partition, Query.APPLIED));
+    }
+
+    private byte[] query(int partition, Query query) {
+        checkPartition(partition);
+        try {
+            RaftClientReply reply =
+                    client(partition).io().sendReadOnly(Message.valueOf(ByteString.copyFrom(query.encode())));
+            if (!reply.isSuccess()) {
+                throw new UncheckedIOException(new IOException("query failed: " + reply.getException()));
+            }
+            return reply.getMessage().getContent().toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("partition " + partition + ": query " + query + " failed", e);
+        }
+    }
+
+    /** This node's own replica of {@code partition}, or null if it holds none (or has not opened it yet). */
+    public ReplicaPartition localReplica(int partition) {
+        PartitionStateMachine machine = hosted.get(partition);
+        return machine == null ? null : machine.replica();
+    }
+
+    /** Whether this node leads {@code partition}'s group now. */
+    public boolean leads(int partition) throws IOException {
+        PartitionStateMachine machine = hosted.get(partition);
+        return machine != null
+                && server.getDivision(groups.get(partition).getGroupId())
+                        .getInfo()
+                        .isLeader();
+    }
+
+    /** The members holding {@code partition}'s replicas. */
+    public List<String> replicasOf(int partition) {
+        checkPartition(partition);
+        return groups.get(partition).getPeers().stream()
+                .map(p -> p.getId().toString())
+                .toList();
+    }
+
+    public Member self() {
+        return self;
+    }
+
+    public List<Member> members() {
+        return members;
+    }
+
+    private void checkPartition(int partition) {
+        if (partition < 0 || partition >= settings.partitions()) {
+            throw new IllegalArgumentException("no partition " + partition + " of " + settings.partitions());
+        }
+    }
+
+    /** Closes the clients, then the Raft server (which closes the state machines), then the replicas' host. */
+    @Override
+    public void close() throws IOException {
+        IOException failure = null;
+        for (RaftClient client : clients.values()) {
+            try {
+                client.close();
+            } catch (IOException e) {
+                failure = e;
+            }
+        }
+        try {
+            server.close();
+        } catch (IOException e) {
+            failure = failure == null ? e : failure;
+        } finally {
+            host.close();
+        }
+        LOG.info("node {} stopped", self.id());
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}

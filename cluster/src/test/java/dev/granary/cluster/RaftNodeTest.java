@@ -1,0 +1,263 @@
+package dev.granary.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.granary.storage.ObjectAttributes;
+import dev.granary.storage.ObjectKey;
+import dev.granary.storage.StorageException;
+import dev.granary.storage.Versioning;
+import dev.granary.storage.WriteCondition;
+import dev.granary.storage.command.Command;
+import dev.granary.storage.command.CommandResult;
+import dev.granary.storage.command.IdSource;
+import dev.granary.storage.rocksdb.ReplicaPartition;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three nodes in this JVM, each a real Ratis server on a loopback port with its own data folder, replicating two
+ * partitions three ways: commands proposed on any node are applied by every replica alike (equal digests, equal
+ * results, refusals included), a partition keeps taking writes when its leader's node stops, and a node that comes
+ * back catches up from the log, also across snapshots and full restarts.
+ */
+class RaftNodeTest {
+    private static final String BUCKET = "bucket";
+    private static final int PARTITIONS = 2;
+    private static final Duration PATIENCE = Duration.ofSeconds(90);
+
+    @TempDir
+    Path dir;
+
+    private final IdSource ids = IdSource.system();
+    private final List<RaftNode.Member> members = new ArrayList<>();
+    private final Map<String, RaftNode> nodes = new TreeMap<>();
+    private RaftNode.Settings settings =
+            new RaftNode.Settings("test", PARTITIONS, 3, Duration.ofSeconds(1), Duration.ofSeconds(5), 20_000);
+
+    @AfterEach
+    void stopNodes() throws IOException {
+        for (RaftNode node : nodes.values()) {
+            node.close();
+        }
+    }
+
+    private void startCluster(int size) throws IOException {
+        for (int i = 0; i < size; i++) {
+            members.add(new RaftNode.Member("n" + i, "127.0.0.1", freePort()));
+        }
+        for (RaftNode.Member member : members) {
+            start(member);
+        }
+    }
+
+    private RaftNode start(RaftNode.Member member) throws IOException {
+        RaftNode node = RaftNode.start(member, members, dir.resolve(member.id()), settings);
+        nodes.put(member.id(), node);
+        return node;
+    }
+
+    private void stop(String id) throws IOException {
+        nodes.remove(id).close();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private RaftNode node(int i) {
+        return nodes.get("n" + i);
+    }
+
+    private Command put(String key, String body, WriteCondition condition) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        return new Command.PutObject(
+                new ObjectKey(BUCKET, key),
+                ObjectAttributes.empty(),
+                condition,
+                new Command.Inline(bytes),
+                md5(bytes),
+                ids.millis(),
+                ids.micros(),
+                ids.versionSuffix());
+    }
+
+    private static String md5(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void createBucket(Versioning versioning) {
+        for (int p = 0; p < PARTITIONS; p++) {
+            CommandResult result = node(0).submit(p, new Command.PutBucketView(BUCKET, 1, versioning, 1));
+            assertThat(result.status()).isEqualTo(CommandResult.Status.APPLIED);
+        }
+    }
+
+    /**
+     * Waits until every running replica of every partition has applied what its leader has, then returns the one
+     * digest they share per partition (failing if they differ).
+     */
+    private Map<Integer, String> agreedDigests() throws InterruptedException {
+        Map<Integer, String> digests = new TreeMap<>();
+        for (int p = 0; p < PARTITIONS; p++) {
+            RaftNode any = nodes.values().iterator().next();
+            long target = any.appliedMark(p).index();
+            long deadline = System.nanoTime() + PATIENCE.toNanos();
+            List<ReplicaPartition> replicas = new ArrayList<>();
+            while (true) {
+                replicas.clear();
+                boolean caughtUp = true;
+                for (RaftNode node : nodes.values()) {
+                    ReplicaPartition replica = node.localReplica(p);
+                    if (node.replicasOf(p).contains(node.self().id())) {
+                        caughtUp &= replica != null && replica.applied().index() >= target;
+                        replicas.add(replica);
+                    }
+                }
+                if (caughtUp) {
+                    break;
+                }
+                assertThat(System.nanoTime())
+                        .as("replicas of partition %d catch up", p)
+                        .isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            String digest = replicas.get(0).digest();
+            for (ReplicaPartition replica : replicas) {
+                assertThat(replica.digest()).as("partition %d", p).isEqualTo(digest);
+            }
+            digests.put(p, digest);
+        }
+        return digests;
+    }
+
+    @Test
+    void commandsProposedOnAnyNodeLeaveEveryReplicaEqual() throws Exception {
+        startCluster(3);
+        createBucket(Versioning.ENABLED);
+        List<CommandResult> results = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            results.add(node(i % 3).submit(i % PARTITIONS, put("k" + i % 5, "body " + i, WriteCondition.NONE)));
+        }
+        assertThat(results).allSatisfy(r -> {
+            assertThat(r.status()).isEqualTo(CommandResult.Status.APPLIED);
+            assertThat(r.versionId()).isNotNull();
+        });
+        assertThat(results.stream().map(CommandResult::versionId).distinct()).hasSize(30);
+
+        CommandResult refused = node(1).submit(0, put("k0", "guarded", new WriteCondition.IfMatch(List.of("nope"))));
+        assertThat(refused.status()).isEqualTo(CommandResult.Status.REFUSED);
+        assertThat(refused.reason()).isEqualTo(StorageException.Reason.PRECONDITION_FAILED);
+        CommandResult noBucket = node(2).submit(
+                        1,
+                        new Command.PutObject(
+                                new ObjectKey("absent", "k"),
+                                ObjectAttributes.empty(),
+                                WriteCondition.NONE,
+                                new Command.Inline(new byte[0]),
+                                md5(new byte[0]),
+                                ids.millis(),
+                                ids.micros(),
+                                ids.versionSuffix()));
+        assertThat(noBucket.reason()).isEqualTo(StorageException.Reason.NO_SUCH_BUCKET);
+
+        Map<Integer, String> digests = agreedDigests();
+        assertThat(digests).hasSize(PARTITIONS);
+        assertThat(digests.get(0)).isNotEqualTo(digests.get(1));
+    }
+
+    @Test
+    void aPartitionKeepsTakingWritesWhenItsLeadersNodeStopsAndTheNodeCatchesUpWhenBack() throws Exception {
+        startCluster(3);
+        createBucket(Versioning.UNVERSIONED);
+        for (int i = 0; i < 10; i++) {
+            node(0).submit(0, put("before-" + i, "x", WriteCondition.NONE));
+        }
+        String leader = leaderOf(0);
+        stop(leader);
+        RaftNode survivor = nodes.values().iterator().next();
+        for (int i = 0; i < 20; i++) {
+            CommandResult result = survivor.submit(0, put("during-" + i, "y" + i, WriteCondition.NONE));
+            assertThat(result.status()).isEqualTo(CommandResult.Status.APPLIED);
+        }
+        Map<Integer, String> withTwo = agreedDigests();
+
+        RaftNode back = start(
+                members.stream().filter(m -> m.id().equals(leader)).findFirst().orElseThrow());
+        Map<Integer, String> withThree = agreedDigests();
+        assertThat(withThree).isEqualTo(withTwo);
+        assertThat(back.localReplica(0).applied().index()).isGreaterThan(10);
+    }
+
+    @Test
+    void snapshotsAndAFullRestartKeepEveryReplicasState() throws Exception {
+        settings = new RaftNode.Settings("test", PARTITIONS, 3, Duration.ofSeconds(1), Duration.ofSeconds(5), 8);
+        startCluster(3);
+        createBucket(Versioning.ENABLED);
+        for (int i = 0; i < 40; i++) {
+            node(i % 3).submit(i % PARTITIONS, put("k" + i % 4, "v" + i, WriteCondition.NONE));
+        }
+        Map<Integer, String> before = agreedDigests();
+
+        // A follower down across more than one snapshot interval comes back from the log's kept tail.
+        String follower = followerOf(1);
+        stop(follower);
+        for (int i = 0; i < 20; i++) {
+            nodes.values().iterator().next().submit(1, put("late-" + i, "w" + i, WriteCondition.NONE));
+        }
+        start(members.stream().filter(m -> m.id().equals(follower)).findFirst().orElseThrow());
+        Map<Integer, String> caughtUp = agreedDigests();
+        assertThat(caughtUp.get(0)).isEqualTo(before.get(0));
+        assertThat(caughtUp.get(1)).isNotEqualTo(before.get(1));
+
+        for (String id : List.copyOf(nodes.keySet())) {
+            stop(id);
+        }
+        for (RaftNode.Member member : members) {
+            start(member);
+        }
+        assertThat(agreedDigests()).isEqualTo(caughtUp);
+        CommandResult after = node(2).submit(0, put("after-restart", "z", WriteCondition.NONE));
+        assertThat(after.status()).isEqualTo(CommandResult.Status.APPLIED);
+    }
+
+    private String leaderOf(int partition) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (RaftNode node : nodes.values()) {
+                if (node.leads(partition)) {
+                    return node.self().id();
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no leader of partition " + partition);
+    }
+
+    private String followerOf(int partition) throws IOException, InterruptedException {
+        String leader = leaderOf(partition);
+        return nodes.keySet().stream()
+                .filter(id -> !id.equals(leader))
+                .findFirst()
+                .orElseThrow();
+    }
+}

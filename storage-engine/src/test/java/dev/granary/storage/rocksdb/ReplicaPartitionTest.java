@@ -1,0 +1,155 @@
+package dev.granary.storage.rocksdb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.granary.storage.ObjectAttributes;
+import dev.granary.storage.ObjectKey;
+import dev.granary.storage.StorageException;
+import dev.granary.storage.Versioning;
+import dev.granary.storage.WriteCondition;
+import dev.granary.storage.command.Command;
+import dev.granary.storage.command.CommandResult;
+import dev.granary.storage.command.IdSource;
+import dev.granary.storage.rocksdb.ReplicaPartition.Mark;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A partition as a replica of a log: each entry's writes and its applied mark commit together, refusals are
+ * results that every replica computes alike, and entries at or below the mark are skipped, so a log replayed from
+ * an earlier point leaves the state as it was.
+ */
+class ReplicaPartitionTest {
+    private static final String BUCKET = "bucket";
+
+    @TempDir
+    Path dir;
+
+    private ReplicaHost host;
+    private ReplicaHost other;
+
+    @BeforeEach
+    void openHosts() {
+        host = ReplicaHost.open(dir.resolve("a"));
+        other = ReplicaHost.open(dir.resolve("b"));
+    }
+
+    @AfterEach
+    void closeHosts() {
+        host.close();
+        other.close();
+    }
+
+    private static List<Command> workload(long seed) {
+        IdSource ids =
+                new IdSource(Clock.fixed(Instant.parse("2026-05-01T00:00:00Z"), ZoneOffset.UTC), new Random(seed));
+        List<Command> commands = new ArrayList<>();
+        commands.add(new Command.PutBucketView(BUCKET, 1, Versioning.ENABLED, 1));
+        for (int i = 0; i < 20; i++) {
+            commands.add(put(ids, "k" + (i % 7), "body " + i, WriteCondition.NONE));
+        }
+        commands.add(put(ids, "k1", "refused", new WriteCondition.IfMatch(List.of("nope"))));
+        commands.add(new Command.DeleteObject(
+                new ObjectKey(BUCKET, "k2"),
+                null,
+                WriteCondition.NONE,
+                ids.millis(),
+                ids.micros(),
+                ids.versionSuffix()));
+        return commands;
+    }
+
+    private static Command put(IdSource ids, String key, String body, WriteCondition condition) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        return new Command.PutObject(
+                new ObjectKey(BUCKET, key),
+                ObjectAttributes.empty(),
+                condition,
+                new Command.Inline(bytes),
+                HexFormat.of().formatHex(BodyWriter.md5().digest(bytes)),
+                ids.millis(),
+                ids.micros(),
+                ids.versionSuffix());
+    }
+
+    private static List<CommandResult> applyAll(ReplicaPartition replica, List<Command> commands, long fromIndex) {
+        List<CommandResult> results = new ArrayList<>();
+        for (int i = 0; i < commands.size(); i++) {
+            results.add(replica.apply(new Mark(1, fromIndex + i), commands.get(i)));
+        }
+        return results;
+    }
+
+    @Test
+    void replicasFedTheSameEntriesAgreeOnResultsAndState() {
+        List<Command> commands = workload(7);
+        try (ReplicaPartition a = host.openPartition(0);
+                ReplicaPartition b = other.openPartition(0)) {
+            List<CommandResult> fromA = applyAll(a, commands, 1);
+            List<CommandResult> fromB = applyAll(b, commands, 1);
+            assertThat(fromA).isEqualTo(fromB);
+            assertThat(a.digest()).isEqualTo(b.digest());
+            assertThat(a.applied()).isEqualTo(new Mark(1, commands.size()));
+
+            CommandResult refused = fromA.get(commands.size() - 2);
+            assertThat(refused.status()).isEqualTo(CommandResult.Status.REFUSED);
+            assertThat(refused.reason()).isEqualTo(StorageException.Reason.PRECONDITION_FAILED);
+            assertThat(refused.toException()).isInstanceOf(StorageException.class);
+            CommandResult deleted = fromA.get(commands.size() - 1);
+            assertThat(deleted.status()).isEqualTo(CommandResult.Status.APPLIED);
+            assertThat(deleted.deleteMarker()).isTrue();
+            assertThat(deleted.versionId()).isNotNull().isNotEqualTo("null");
+        }
+    }
+
+    @Test
+    void anObjectCommandWithoutItsBucketIsRefusedAndStillAdvancesTheMark() {
+        IdSource ids = IdSource.system();
+        try (ReplicaPartition replica = host.openPartition(3)) {
+            String before = replica.digest();
+            CommandResult result = replica.apply(new Mark(2, 5), put(ids, "k", "x", WriteCondition.NONE));
+            assertThat(result.status()).isEqualTo(CommandResult.Status.REFUSED);
+            assertThat(result.reason()).isEqualTo(StorageException.Reason.NO_SUCH_BUCKET);
+            assertThat(replica.applied()).isEqualTo(new Mark(2, 5));
+            assertThat(replica.digest()).isEqualTo(before);
+        }
+        try (ReplicaPartition reopened = host.openPartition(3)) {
+            assertThat(reopened.applied()).isEqualTo(new Mark(2, 5));
+        }
+    }
+
+    @Test
+    void aReplayedLogChangesNothingAndTheMarkSurvivesReopening() {
+        List<Command> commands = workload(11);
+        String digest;
+        try (ReplicaPartition replica = host.openPartition(0)) {
+            applyAll(replica, commands, 1);
+            digest = replica.digest();
+            assertThat(replica.flush()).isEqualTo(new Mark(1, commands.size()));
+        }
+        try (ReplicaPartition reopened = host.openPartition(0)) {
+            assertThat(reopened.applied()).isEqualTo(new Mark(1, commands.size()));
+            assertThat(reopened.digest()).isEqualTo(digest);
+            // Ratis replays from its last snapshot: every entry up to the mark is skipped, not applied twice.
+            List<CommandResult> replayed = applyAll(reopened, commands, 1);
+            assertThat(replayed).allMatch(r -> r.status() == CommandResult.Status.SKIPPED);
+            assertThat(reopened.digest()).isEqualTo(digest);
+            // The next entry applies.
+            CommandResult next = reopened.apply(
+                    new Mark(2, commands.size() + 1), put(IdSource.system(), "after", "new", WriteCondition.NONE));
+            assertThat(next.status()).isEqualTo(CommandResult.Status.APPLIED);
+            assertThat(reopened.digest()).isNotEqualTo(digest);
+        }
+    }
+}
