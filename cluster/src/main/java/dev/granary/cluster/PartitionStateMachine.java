@@ -115,7 +115,8 @@ final class PartitionStateMachine extends BaseStateMachine {
     public CompletableFuture<Message> query(Message request) {
         try {
             Query query = Query.decode(request.getContent().toByteArray());
-            return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(query.answer(replica))));
+            return CompletableFuture.completedFuture(
+                    Message.valueOf(ByteString.copyFrom(query.answer(replica, lastApplied()))));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -182,6 +183,15 @@ final class PartitionStateMachine extends BaseStateMachine {
                 open.close();
             }
         }
+    }
+
+    /**
+     * The last log entry this replica applied, commands and the log's own entries (elections, configurations)
+     * alike: replicas that applied up to the same entry hold the same state.
+     */
+    Mark lastApplied() {
+        TermIndex last = getLastAppliedTermIndex();
+        return last == null ? Mark.NONE : new Mark(last.getTerm(), last.getIndex());
     }
 
     /** The replica, for this node's own reads and checks. */

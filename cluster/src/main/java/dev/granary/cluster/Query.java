@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 
 /** A read of a replica's state through Ratis (a read-only request): one byte naming it, answered as bytes. */
 enum Query {
-    /** The last entry applied: term and index, 8 bytes each. */
+    /** The last log entry applied, commands and the log's own entries alike: term and index, 8 bytes each. */
     APPLIED((byte) 1),
     /** The digest of the partition's object state, as ASCII hex. */
     DIGEST((byte) 2);
@@ -33,18 +33,16 @@ enum Query {
         throw new IllegalArgumentException("not a query: " + bytes.length + " bytes");
     }
 
-    byte[] answer(ReplicaPartition replica) {
+    byte[] answer(ReplicaPartition replica, Mark lastApplied) {
         if (replica == null) {
             throw new IllegalStateException("the replica is not open");
         }
         return switch (this) {
-            case APPLIED -> {
-                Mark mark = replica.applied();
-                yield ByteBuffer.allocate(16)
-                        .putLong(mark.term())
-                        .putLong(mark.index())
+            case APPLIED ->
+                ByteBuffer.allocate(16)
+                        .putLong(lastApplied.term())
+                        .putLong(lastApplied.index())
                         .array();
-            }
             case DIGEST -> replica.digest().getBytes(StandardCharsets.US_ASCII);
         };
     }

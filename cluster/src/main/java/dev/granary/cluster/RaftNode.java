@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.ClientId;
@@ -88,6 +89,7 @@ public final class RaftNode implements AutoCloseable {
      *     seconds: a JVM pause longer than it costs an election
      * @param requestTimeout how long a proposal waits for its commit before the client retries it
      * @param snapshotEvery entries between automatic snapshots (flushes that let the log be purged)
+     * @param secret the cluster's shared secret, from which its nodes' mutual TLS derives ({@link ClusterTls})
      */
     public record Settings(
             String clusterName,
@@ -95,17 +97,31 @@ public final class RaftNode implements AutoCloseable {
             int replicas,
             Duration electionTimeout,
             Duration requestTimeout,
-            long snapshotEvery) {
+            long snapshotEvery,
+            String secret) {
         public Settings {
             Objects.requireNonNull(clusterName, "clusterName");
+            Objects.requireNonNull(secret, "secret");
             if (partitions < 1 || replicas < 1 || snapshotEvery < 1) {
                 throw new IllegalArgumentException("partitions, replicas and snapshotEvery must be positive");
             }
         }
 
         /** Defaults for a cluster named {@code clusterName}: 3 replicas, 2 s elections, a snapshot every 20,000. */
-        public static Settings defaults(String clusterName, int partitions) {
-            return new Settings(clusterName, partitions, 3, Duration.ofSeconds(2), Duration.ofSeconds(10), 20_000);
+        public static Settings defaults(String clusterName, int partitions, String secret) {
+            return new Settings(
+                    clusterName, partitions, 3, Duration.ofSeconds(2), Duration.ofSeconds(10), 20_000, secret);
+        }
+
+        /** These settings with another secret. */
+        public Settings withSecret(String other) {
+            return new Settings(
+                    clusterName, partitions, replicas, electionTimeout, requestTimeout, snapshotEvery, other);
+        }
+
+        @Override
+        public String toString() {
+            return "Settings[" + clusterName + ", " + partitions + " partitions, " + replicas + " replicas]";
         }
     }
 
@@ -118,6 +134,7 @@ public final class RaftNode implements AutoCloseable {
     private final Map<Integer, PartitionStateMachine> hosted = new ConcurrentHashMap<>();
     private final Map<Integer, RaftClient> clients = new ConcurrentHashMap<>();
     private final RaftProperties clientProperties;
+    private final Parameters parameters;
     private final ClientId adminClient = ClientId.randomId();
     private final AtomicLong callIds = new AtomicLong();
 
@@ -128,11 +145,14 @@ public final class RaftNode implements AutoCloseable {
         for (int p = 0; p < settings.partitions(); p++) {
             groups.put(p, group(settings.clusterName(), p, placement(members, p, settings.replicas())));
         }
+        this.parameters =
+                tlsParameters(ClusterTls.create(settings.clusterName(), settings.secret(), self.id(), self.host()));
         this.host = ReplicaHost.open(dataDir);
         RaftProperties properties = serverProperties(dataDir, self, settings);
         this.server = RaftServer.newBuilder()
                 .setServerId(RaftPeerId.valueOf(self.id()))
                 .setProperties(properties)
+                .setParameters(parameters)
                 .setStateMachineRegistry(this::stateMachine)
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();
@@ -246,6 +266,16 @@ public final class RaftNode implements AutoCloseable {
         return properties;
     }
 
+    /** Every gRPC channel of Ratis (server, the clients, the admin clients) uses the cluster's mutual TLS. */
+    private static Parameters tlsParameters(ClusterTls tls) {
+        Parameters parameters = new Parameters();
+        GrpcConfigKeys.TLS.setConf(parameters, tls.grpc());
+        GrpcConfigKeys.Server.setTlsConf(parameters, tls.grpc());
+        GrpcConfigKeys.Client.setTlsConf(parameters, tls.grpc());
+        GrpcConfigKeys.Admin.setTlsConf(parameters, tls.grpc());
+        return parameters;
+    }
+
     private static RaftProperties clientProperties(Settings settings) {
         RaftProperties properties = new RaftProperties();
         RaftClientConfigKeys.Rpc.setRequestTimeout(
@@ -259,6 +289,7 @@ public final class RaftNode implements AutoCloseable {
                 p -> RaftClient.newBuilder()
                         .setRaftGroup(groups.get(p))
                         .setProperties(clientProperties)
+                        .setParameters(parameters)
                         // Bounded: Ratis's default retries forever without sleeping. Long enough to ride out an
                         // election.
                         .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
@@ -287,7 +318,10 @@ public final class RaftNode implements AutoCloseable {
         return CommandCodec.decodeResult(reply.getMessage().getContent().toByteArray());
     }
 
-    /** A linearizable read of partition {@code partition}'s applied mark, from its leader's state. */
+    /**
+     * A linearizable read of the last log entry partition {@code partition}'s leader applied: once a replica applied
+     * as far ({@link #localApplied}), it holds every write acknowledged before this call.
+     */
     public ReplicaPartition.Mark appliedMark(int partition) {
         return Query.mark(query(partition, Query.APPLIED));
     }
@@ -304,6 +338,12 @@ public final class RaftNode implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("partition " + partition + ": query " + query + " failed", e);
         }
+    }
+
+    /** The last log entry this node's replica of {@code partition} applied ({@link ReplicaPartition.Mark#NONE} if none). */
+    public ReplicaPartition.Mark localApplied(int partition) {
+        PartitionStateMachine machine = hosted.get(partition);
+        return machine == null ? ReplicaPartition.Mark.NONE : machine.lastApplied();
     }
 
     /** This node's own replica of {@code partition}, or null if it holds none (or has not opened it yet). */

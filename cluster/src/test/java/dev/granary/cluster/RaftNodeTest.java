@@ -1,6 +1,7 @@
 package dev.granary.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.granary.storage.ObjectAttributes;
 import dev.granary.storage.ObjectKey;
@@ -38,6 +39,7 @@ class RaftNodeTest {
     private static final String BUCKET = "bucket";
     private static final int PARTITIONS = 2;
     private static final Duration PATIENCE = Duration.ofSeconds(90);
+    private static final String SECRET = "a cluster secret for tests";
 
     @TempDir
     Path dir;
@@ -46,7 +48,7 @@ class RaftNodeTest {
     private final List<RaftNode.Member> members = new ArrayList<>();
     private final Map<String, RaftNode> nodes = new TreeMap<>();
     private RaftNode.Settings settings =
-            new RaftNode.Settings("test", PARTITIONS, 3, Duration.ofSeconds(1), Duration.ofSeconds(5), 20_000);
+            new RaftNode.Settings("test", PARTITIONS, 3, Duration.ofSeconds(1), Duration.ofSeconds(5), 20_000, SECRET);
 
     @AfterEach
     void stopNodes() throws IOException {
@@ -129,7 +131,7 @@ class RaftNodeTest {
                 for (RaftNode node : nodes.values()) {
                     ReplicaPartition replica = node.localReplica(p);
                     if (node.replicasOf(p).contains(node.self().id())) {
-                        caughtUp &= replica != null && replica.applied().index() >= target;
+                        caughtUp &= replica != null && node.localApplied(p).index() >= target;
                         replicas.add(replica);
                     }
                 }
@@ -205,12 +207,13 @@ class RaftNodeTest {
                 members.stream().filter(m -> m.id().equals(leader)).findFirst().orElseThrow());
         Map<Integer, String> withThree = agreedDigests();
         assertThat(withThree).isEqualTo(withTwo);
-        assertThat(back.localReplica(0).applied().index()).isGreaterThan(10);
+        assertThat(back.localApplied(0).index()).isGreaterThan(10);
     }
 
     @Test
     void snapshotsAndAFullRestartKeepEveryReplicasState() throws Exception {
-        settings = new RaftNode.Settings("test", PARTITIONS, 3, Duration.ofSeconds(1), Duration.ofSeconds(5), 8);
+        settings =
+                new RaftNode.Settings("test", PARTITIONS, 3, Duration.ofSeconds(1), Duration.ofSeconds(5), 8, SECRET);
         startCluster(3);
         createBucket(Versioning.ENABLED);
         for (int i = 0; i < 40; i++) {
@@ -238,6 +241,38 @@ class RaftNodeTest {
         assertThat(agreedDigests()).isEqualTo(caughtUp);
         CommandResult after = node(2).submit(0, put("after-restart", "z", WriteCondition.NONE));
         assertThat(after.status()).isEqualTo(CommandResult.Status.APPLIED);
+    }
+
+    @Test
+    void aNodeWithoutTheClustersSecretCanNeitherProposeNorTakePart() throws Exception {
+        startCluster(3);
+        createBucket(Versioning.UNVERSIONED);
+        // A fourth process that knows the members but not the secret: its handshakes fail, so its proposals do.
+        RaftNode.Member intruder = new RaftNode.Member("n9", "127.0.0.1", freePort());
+        List<RaftNode.Member> withIntruder = new ArrayList<>(members);
+        withIntruder.add(intruder);
+        RaftNode.Settings wrong = new RaftNode.Settings(
+                "test",
+                PARTITIONS,
+                3,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(2),
+                20_000,
+                "not the cluster's secret");
+        try (RaftNode outsider = RaftNode.start(intruder, withIntruder, dir.resolve("n9"), wrong)) {
+            // Placement over four members puts partition 1's replicas on n1, n2 and n9 in its eyes; the real
+            // replicas (n0, n1, n2 for three members) never hear from it.
+            assertThatThrownBy(() -> outsider.submit(0, put("intruded", "x", WriteCondition.NONE)))
+                    .isInstanceOf(StorageException.class);
+        }
+        // The cluster never saw the write and still works.
+        CommandResult after = node(1).submit(0, put("after", "y", WriteCondition.NONE));
+        assertThat(after.status()).isEqualTo(CommandResult.Status.APPLIED);
+        for (RaftNode node : nodes.values()) {
+            assertThat(node.localReplica(0).digest()).isNotNull();
+        }
+        Map<Integer, String> digests = agreedDigests();
+        assertThat(digests).hasSize(PARTITIONS);
     }
 
     private String leaderOf(int partition) throws IOException, InterruptedException {
