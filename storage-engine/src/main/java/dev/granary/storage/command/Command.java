@@ -28,7 +28,10 @@ public sealed interface Command
                 Command.AbortUpload,
                 Command.MarkPending,
                 Command.PutBucketView,
-                Command.DropBucketView {
+                Command.DropBucketView,
+                Command.WriteChunk,
+                Command.DiscardData,
+                Command.WriteRecords {
 
     /** Where a written body's bytes are. */
     sealed interface Body permits Inline, Stored {
@@ -321,6 +324,124 @@ public sealed interface Command
         /** Checks that no field is missing. */
         public DropBucketView {
             Objects.requireNonNull(bucket, "bucket");
+        }
+    }
+
+    /**
+     * Stores one chunk of a body being written under {@code dataId}; the first chunk also marks the id pending, so no
+     * chunk outlives a crash without the marker that gets it reclaimed unless a later command claims it.
+     *
+     * @param dataId the body's data id
+     * @param index the chunk's number, from 0
+     * @param value the chunk as stored (its CRC32C, then its bytes); not copied
+     */
+    @SuppressWarnings("ArrayRecordComponent") // equals and hashCode below compare the bytes
+    record WriteChunk(DataId dataId, int index, byte[] value) implements Command {
+        /** Checks that no field is missing. */
+        public WriteChunk {
+            Objects.requireNonNull(dataId, "dataId");
+            Objects.requireNonNull(value, "value");
+            if (index < 0) {
+                throw new IllegalArgumentException("negative chunk index " + index);
+            }
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof WriteChunk other
+                    && dataId.equals(other.dataId)
+                    && index == other.index
+                    && Arrays.equals(value, other.value);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(dataId, index, Arrays.hashCode(value));
+        }
+
+        @Override
+        public String toString() {
+            return "WriteChunk[" + dataId + " #" + index + ", " + value.length + " bytes]";
+        }
+    }
+
+    /**
+     * Drops what a body that will never be committed left under {@code dataId}: its chunks and its pending marker
+     * (a data file's deletion is the proposer's, beside the command).
+     */
+    record DiscardData(DataId dataId) implements Command {
+        /** Checks that no field is missing. */
+        public DiscardData {
+            Objects.requireNonNull(dataId, "dataId");
+        }
+    }
+
+    /** The tables of small records that {@link WriteRecords} writes. */
+    enum RecordTable {
+        /** Users, keys, metering rows, background progress (partition 0). */
+        SYSTEM,
+        /** Bucket records, in the bucket's home partition. */
+        BUCKETS,
+        /** Bucket configuration documents, in the bucket's home partition. */
+        BUCKET_CONFIG
+    }
+
+    /**
+     * A record of a {@link RecordTable} written (or, with a null value, deleted) by {@link WriteRecords}.
+     *
+     * @param table its table
+     * @param key its key
+     * @param value its value, or null to delete it
+     */
+    @SuppressWarnings("ArrayRecordComponent") // equals and hashCode below compare the bytes
+    record SmallRecord(RecordTable table, byte[] key, byte[] value) {
+        /** Checks that there is a table and a key. */
+        public SmallRecord {
+            Objects.requireNonNull(table, "table");
+            Objects.requireNonNull(key, "key");
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof SmallRecord other
+                    && table == other.table
+                    && Arrays.equals(key, other.key)
+                    && Arrays.equals(value, other.value);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(table, Arrays.hashCode(key), Arrays.hashCode(value));
+        }
+
+        @Override
+        public String toString() {
+            return "SmallRecord[" + table + ", " + key.length + " byte key, "
+                    + (value == null ? "deleted" : value.length + " bytes") + "]";
+        }
+    }
+
+    /**
+     * Writes small records in one batch, if every expectation holds: each {@code expected} record's key has exactly
+     * that value (or, with a null value, is absent). Refused with {@code PRECONDITION_FAILED} otherwise, so that a
+     * read-check-write of small records (a bucket created once) is atomic where the command applies.
+     *
+     * @param expected what must hold first
+     * @param writes the records to put or delete
+     * @param deletedPrefixes every record whose key starts with one of these keys (in its table) is deleted first
+     */
+    record WriteRecords(List<SmallRecord> expected, List<SmallRecord> writes, List<SmallRecord> deletedPrefixes)
+            implements Command {
+        /** Keeps immutable copies. */
+        public WriteRecords {
+            expected = List.copyOf(expected);
+            writes = List.copyOf(writes);
+            deletedPrefixes = List.copyOf(deletedPrefixes);
+        }
+
+        /** Unconditional writes. */
+        public static WriteRecords of(List<SmallRecord> writes) {
+            return new WriteRecords(List.of(), writes, List.of());
         }
     }
 

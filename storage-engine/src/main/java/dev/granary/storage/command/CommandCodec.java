@@ -39,6 +39,9 @@ public final class CommandCodec {
     private static final int MARK_PENDING = 8;
     private static final int PUT_BUCKET_VIEW = 9;
     private static final int DROP_BUCKET_VIEW = 10;
+    private static final int WRITE_CHUNK = 11;
+    private static final int DISCARD_DATA = 12;
+    private static final int WRITE_RECORDS = 13;
 
     private static final int NONE = 0;
     private static final int IF_MATCH = 1;
@@ -209,6 +212,19 @@ public final class CommandCodec {
             out.writeByte(DROP_BUCKET_VIEW);
             writeString(out, c.bucket());
             out.writeLong(c.incarnation());
+        } else if (command instanceof Command.WriteChunk c) {
+            out.writeByte(WRITE_CHUNK);
+            out.write(c.dataId().bytes());
+            out.writeInt(c.index());
+            writeBytes(out, c.value());
+        } else if (command instanceof Command.DiscardData c) {
+            out.writeByte(DISCARD_DATA);
+            out.write(c.dataId().bytes());
+        } else if (command instanceof Command.WriteRecords c) {
+            out.writeByte(WRITE_RECORDS);
+            writeRecords(out, c.expected());
+            writeRecords(out, c.writes());
+            writeRecords(out, c.deletedPrefixes());
         } else {
             throw new IllegalArgumentException("unknown " + command);
         }
@@ -278,6 +294,9 @@ public final class CommandCodec {
                 new Command.PutBucketView(
                         readString(in), in.readLong(), versioning(in.readUnsignedByte()), in.readLong());
             case DROP_BUCKET_VIEW -> new Command.DropBucketView(readString(in), in.readLong());
+            case WRITE_CHUNK -> new Command.WriteChunk(readDataId(in), in.readInt(), readBytes(in));
+            case DISCARD_DATA -> new Command.DiscardData(readDataId(in));
+            case WRITE_RECORDS -> new Command.WriteRecords(readRecords(in), readRecords(in), readRecords(in));
             default -> throw new IllegalArgumentException("unknown command " + tag);
         };
     }
@@ -419,6 +438,50 @@ public final class CommandCodec {
 
     private static ObjectKey readKey(DataInputStream in) throws IOException {
         return new ObjectKey(readString(in), readString(in));
+    }
+
+    /** Bytes with a length first; -1 for null. */
+    private static void writeBytes(DataOutputStream out, byte[] bytes) throws IOException {
+        if (bytes == null) {
+            out.writeInt(-1);
+            return;
+        }
+        out.writeInt(bytes.length);
+        out.write(bytes);
+    }
+
+    private static byte[] readBytes(DataInputStream in) throws IOException {
+        int length = in.readInt();
+        if (length == -1) {
+            return null;
+        }
+        checkCount(length);
+        byte[] bytes = new byte[length];
+        in.readFully(bytes);
+        return bytes;
+    }
+
+    private static void writeRecords(DataOutputStream out, List<Command.SmallRecord> records) throws IOException {
+        out.writeInt(records.size());
+        for (Command.SmallRecord record : records) {
+            writeString(out, record.table().name());
+            writeBytes(out, record.key());
+            writeBytes(out, record.value());
+        }
+    }
+
+    private static List<Command.SmallRecord> readRecords(DataInputStream in) throws IOException {
+        int count = readCount(in);
+        List<Command.SmallRecord> records = new ArrayList<>(Math.min(count, 1024));
+        for (int i = 0; i < count; i++) {
+            Command.RecordTable table = Command.RecordTable.valueOf(readString(in));
+            byte[] key = readBytes(in);
+            if (key == null) {
+                throw new IllegalArgumentException("a record without a key");
+            }
+            records.add(new Command.SmallRecord(table, key, readBytes(in)));
+        }
+        return records;
     }
 
     private static DataId readDataId(DataInputStream in) throws IOException {

@@ -2,6 +2,8 @@ package dev.granary.storage.rocksdb;
 
 import dev.granary.storage.StorageException;
 import dev.granary.storage.StoredForm;
+import dev.granary.storage.command.Command;
+import dev.granary.storage.command.DataId;
 import dev.granary.storage.command.IdSource;
 import java.io.IOException;
 import java.io.InputStream;
@@ -105,17 +107,10 @@ final class BodyWriter {
                     dataId = ids.dataId();
                 }
                 if (n > 0) {
-                    byte[] id = dataId;
-                    int index = chunkIndex++;
-                    byte[] value = Chunks.encode(buffer, n);
-                    p.write(what + ": write chunk " + index, batch -> {
-                        if (index == 0) {
-                            // The marker shares the first chunk's batch and the WAL keeps order, so no chunk can
-                            // survive a crash without its marker.
-                            Chunks.markPending(batch, p, id);
-                        }
-                        Chunks.putChunk(batch, p, id, index, value);
-                    });
+                    // The first chunk's command marks the id pending in the same batch, and the log keeps order,
+                    // so no chunk can survive a crash without its marker.
+                    new PartitionService(p)
+                            .apply(new Command.WriteChunk(new DataId(dataId), chunkIndex++, Chunks.encode(buffer, n)));
                 }
                 total += n;
                 if (end) {
@@ -141,7 +136,7 @@ final class BodyWriter {
             Partition p, InputStream source, long length, MessageDigest md5, byte[] contentMd5, String what)
             throws IOException {
         byte[] dataId = ids.dataId();
-        p.commit(what + ": mark pending", batch -> Chunks.markPending(batch, p, dataId));
+        new PartitionService(p).apply(new Command.MarkPending(new DataId(dataId), ids.millis()));
         CRC32C crc = new CRC32C();
         long total = 0;
         DataFiles.Writer created;
@@ -149,7 +144,7 @@ final class BodyWriter {
             created = p.files().create(dataId);
         } catch (RuntimeException e) {
             // No file: only the marker is left to clear.
-            unmark(p, dataId, e, what);
+            unmark(p, dataId, e);
             throw e;
         }
         ByteBuffer stored = DataFiles.acquire(Chunks.CRC_LENGTH + (int) Math.min(chunkSize, length));
@@ -234,15 +229,12 @@ final class BodyWriter {
         } catch (IOException e) {
             throw new StorageException(StorageException.Reason.IO, what + ": delete data file", e);
         }
-        p.write(what + ": discard data", batch -> {
-            Chunks.deleteChunks(batch, p, dataId);
-            Chunks.clearPending(batch, p, dataId);
-        });
+        new PartitionService(p).apply(new Command.DiscardData(new DataId(dataId)));
     }
 
-    private static void unmark(Partition p, byte[] dataId, Throwable failure, String what) {
+    private static void unmark(Partition p, byte[] dataId, Throwable failure) {
         try {
-            p.write(what + ": discard data", batch -> Chunks.clearPending(batch, p, dataId));
+            new PartitionService(p).apply(new Command.DiscardData(new DataId(dataId)));
         } catch (RuntimeException e) {
             failure.addSuppressed(e); // recovery finds the marker and reclaims nothing
         }

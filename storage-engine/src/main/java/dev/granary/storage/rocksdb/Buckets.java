@@ -65,7 +65,13 @@ final class Buckets {
             }
             BucketInfo info = new BucketInfo(bucket, owner, Instant.ofEpochMilli(ids.millis()), region);
             Partition p = partitions.forBucket(bucket);
-            p.commit("create bucket " + bucket, batch -> batch.put(p.cf(Cf.BUCKETS), Keys.utf8(bucket), encode(info)));
+            // Created only if absent where the command applies: atomic with any other creation of the name.
+            byte[] key = Keys.utf8(bucket);
+            new PartitionService(p)
+                    .apply(new Command.WriteRecords(
+                            List.of(new Command.SmallRecord(Command.RecordTable.BUCKETS, key, null)),
+                            List.of(new Command.SmallRecord(Command.RecordTable.BUCKETS, key, encode(info))),
+                            List.of()));
             // The record first, then the views: a crash in between leaves a bucket some partitions have no view
             // of, which the next open repairs (repairViews); the creation time in microseconds is an epoch later
             // than any of an earlier bucket of the name (whose views its deletion dropped anyway).
@@ -114,10 +120,11 @@ final class Buckets {
             }
             Partition p = partitions.forBucket(bucket);
             byte[] configs = Keys.bucketPrefix(bucket);
-            p.commit("delete bucket " + bucket, batch -> {
-                batch.delete(p.cf(Cf.BUCKETS), Keys.utf8(bucket));
-                batch.deleteRange(p.cf(Cf.BUCKET_CONFIG), configs, Keys.prefixSuccessor(configs));
-            });
+            new PartitionService(p)
+                    .apply(new Command.WriteRecords(
+                            List.of(),
+                            List.of(new Command.SmallRecord(Command.RecordTable.BUCKETS, Keys.utf8(bucket), null)),
+                            List.of(new Command.SmallRecord(Command.RecordTable.BUCKET_CONFIG, configs, null))));
             byName.remove(bucket);
             this.configs.keySet().removeIf(k -> k.bucket().equals(bucket));
         } finally {
@@ -138,12 +145,13 @@ final class Buckets {
             BucketInfo info = get(bucket);
             BucketInfo next = info.withVersioning(state);
             Partition p = partitions.forBucket(bucket);
-            p.commit("set versioning of " + bucket, batch -> {
-                batch.put(p.cf(Cf.BUCKETS), Keys.utf8(bucket), encode(next));
-                if (info.versioning() == Versioning.UNVERSIONED) {
-                    batch.put(p.cf(Cf.BUCKET_CONFIG), configKey(bucket, MIGRATION), new byte[0]);
-                }
-            });
+            List<Command.SmallRecord> writes = new ArrayList<>();
+            writes.add(new Command.SmallRecord(Command.RecordTable.BUCKETS, Keys.utf8(bucket), encode(next)));
+            if (info.versioning() == Versioning.UNVERSIONED) {
+                writes.add(new Command.SmallRecord(
+                        Command.RecordTable.BUCKET_CONFIG, configKey(bucket, MIGRATION), new byte[0]));
+            }
+            new PartitionService(p).apply(Command.WriteRecords.of(writes));
             // The record is the authority; a crash before every view has the new state leaves views that the next
             // open brings in line with it (repairViews).
             // Past every partition's epoch, not only the home partition's: a repair may have left one further on.
@@ -229,13 +237,9 @@ final class Buckets {
             get(bucket);
             Partition p = partitions.forBucket(bucket);
             byte[] key = configKey(bucket, name);
-            p.commit((document == null ? "delete " : "put ") + name + " of " + bucket, batch -> {
-                if (document == null) {
-                    batch.delete(p.cf(Cf.BUCKET_CONFIG), key);
-                } else {
-                    batch.put(p.cf(Cf.BUCKET_CONFIG), key, document);
-                }
-            });
+            new PartitionService(p)
+                    .apply(Command.WriteRecords.of(
+                            List.of(new Command.SmallRecord(Command.RecordTable.BUCKET_CONFIG, key, document))));
             configs.put(
                     new ConfigKey(bucket, name), Optional.ofNullable(document).map(byte[]::clone));
         } finally {

@@ -13,6 +13,7 @@ import dev.granary.storage.command.DataId;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -118,8 +119,60 @@ final class PartitionService {
                         batch -> batch.delete(p.cf(Cf.BUCKET_VIEW), Keys.utf8(c.bucket())));
             }
             return Applied.NOTHING;
+        } else if (command instanceof Command.WriteChunk c) {
+            // Unsynced: the command that claims the chunks (or, standalone, the synced commit after them) makes
+            // them durable, and until one does they are garbage anyway.
+            byte[] id = c.dataId().bytes();
+            p.write("write chunk " + c.index() + " of " + c.dataId(), batch -> {
+                if (c.index() == 0) {
+                    Chunks.markPending(batch, p, id);
+                }
+                Chunks.putChunk(batch, p, id, c.index(), c.value());
+            });
+            return Applied.NOTHING;
+        } else if (command instanceof Command.DiscardData c) {
+            byte[] id = c.dataId().bytes();
+            p.write("discard " + c.dataId(), batch -> {
+                Chunks.deleteChunks(batch, p, id);
+                Chunks.clearPending(batch, p, id);
+            });
+            return Applied.NOTHING;
+        } else if (command instanceof Command.WriteRecords c) {
+            return writeRecords(c);
         }
         throw new IllegalArgumentException("not a partition command: " + command);
+    }
+
+    private Applied writeRecords(Command.WriteRecords c) {
+        for (Command.SmallRecord expected : c.expected()) {
+            Cf cf = cf(expected.table());
+            byte[] actual = p.get(cf, expected.key(), "read " + cf + " record");
+            if (!Arrays.equals(actual, expected.value())) {
+                throw new StorageException(
+                        Reason.PRECONDITION_FAILED, "a record of " + cf + " is not as the write expected");
+            }
+        }
+        p.commit("write small records", batch -> {
+            for (Command.SmallRecord prefix : c.deletedPrefixes()) {
+                batch.deleteRange(p.cf(cf(prefix.table())), prefix.key(), Keys.prefixSuccessor(prefix.key()));
+            }
+            for (Command.SmallRecord write : c.writes()) {
+                if (write.value() == null) {
+                    batch.delete(p.cf(cf(write.table())), write.key());
+                } else {
+                    batch.put(p.cf(cf(write.table())), write.key(), write.value());
+                }
+            }
+        });
+        return Applied.NOTHING;
+    }
+
+    private static Cf cf(Command.RecordTable table) {
+        return switch (table) {
+            case SYSTEM -> Cf.SYSTEM;
+            case BUCKETS -> Cf.BUCKETS;
+            case BUCKET_CONFIG -> Cf.BUCKET_CONFIG;
+        };
     }
 
     /** The versioning state of the key's bucket, from this partition's view of it. */

@@ -1,6 +1,9 @@
 package dev.granary.storage.rocksdb;
 
 import dev.granary.storage.SystemStore;
+import dev.granary.storage.command.Command;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import org.rocksdb.ReadOptions;
@@ -20,15 +23,11 @@ final class SystemRecords implements SystemStore {
         if (writes.isEmpty()) {
             return;
         }
-        partition.commit("write system records", batch -> {
-            for (Map.Entry<String, byte[]> e : writes.entrySet()) {
-                if (e.getValue() == null) {
-                    batch.delete(partition.cf(Cf.SYSTEM), Keys.utf8(e.getKey()));
-                } else {
-                    batch.put(partition.cf(Cf.SYSTEM), Keys.utf8(e.getKey()), e.getValue());
-                }
-            }
-        });
+        List<Command.SmallRecord> records = new ArrayList<>(writes.size());
+        for (Map.Entry<String, byte[]> e : writes.entrySet()) {
+            records.add(new Command.SmallRecord(Command.RecordTable.SYSTEM, Keys.utf8(e.getKey()), e.getValue()));
+        }
+        new PartitionService(partition).apply(Command.WriteRecords.of(records));
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.granary.storage.ObjectKey;
 import dev.granary.storage.StorageException;
 import dev.granary.storage.Versioning;
 import dev.granary.storage.WriteCondition;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -128,6 +129,20 @@ class CommandCodecTest {
         commands.add(new Command.PutBucketView("", Long.MIN_VALUE, Versioning.UNVERSIONED, 0));
         commands.add(new Command.DropBucketView("bucket", 1_780_000_000_000L));
         commands.add(new Command.DropBucketView("", Long.MIN_VALUE));
+        DataId chunked = new DataId(new byte[IdSource.DATA_ID_LENGTH]);
+        commands.add(new Command.WriteChunk(chunked, 0, new byte[] {1, 2, 3, 4, 5}));
+        commands.add(new Command.WriteChunk(chunked, Integer.MAX_VALUE, new byte[0]));
+        commands.add(new Command.DiscardData(chunked));
+        byte[] zeroKey = {0, 'k', 0};
+        commands.add(Command.WriteRecords.of(List.of()));
+        commands.add(new Command.WriteRecords(
+                List.of(new Command.SmallRecord(
+                        Command.RecordTable.BUCKETS, "b".getBytes(StandardCharsets.UTF_8), null)),
+                List.of(
+                        new Command.SmallRecord(Command.RecordTable.BUCKETS, zeroKey, new byte[0]),
+                        new Command.SmallRecord(
+                                Command.RecordTable.SYSTEM, "iam/u".getBytes(StandardCharsets.UTF_8), null)),
+                List.of(new Command.SmallRecord(Command.RecordTable.BUCKET_CONFIG, zeroKey, null))));
         return commands;
     }
 
