@@ -10,8 +10,10 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
+import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.server.RaftServer;
@@ -71,9 +73,13 @@ final class PartitionStateMachine extends BaseStateMachine {
         }
     };
 
-    PartitionStateMachine(int partition, ReplicaHost host) {
+    /** Whether a log entry's client is one of this node's own (its proposer here waits for the outcome). */
+    private final Predicate<ClientId> ownClient;
+
+    PartitionStateMachine(int partition, ReplicaHost host, Predicate<ClientId> ownClient) {
         this.partition = partition;
         this.host = Objects.requireNonNull(host, "host");
+        this.ownClient = Objects.requireNonNull(ownClient, "ownClient");
     }
 
     @Override
@@ -100,7 +106,9 @@ final class PartitionStateMachine extends BaseStateMachine {
         try {
             Command command = CommandCodec.decode(
                     entry.getStateMachineLogEntry().getLogData().toByteArray());
-            CommandResult result = replica.apply(mark, command);
+            boolean own = ownClient.test(
+                    ClientId.valueOf(entry.getStateMachineLogEntry().getClientId()));
+            CommandResult result = replica.apply(mark, command, own);
             updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
             return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(CommandCodec.encode(result))));
         } catch (RuntimeException e) {

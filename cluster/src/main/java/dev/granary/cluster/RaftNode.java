@@ -1,9 +1,11 @@
 package dev.granary.cluster;
 
+import dev.granary.storage.ObjectStore;
 import dev.granary.storage.StorageException;
 import dev.granary.storage.command.Command;
 import dev.granary.storage.command.CommandCodec;
 import dev.granary.storage.command.CommandResult;
+import dev.granary.storage.rocksdb.EngineOptions;
 import dev.granary.storage.rocksdb.ReplicaHost;
 import dev.granary.storage.rocksdb.ReplicaPartition;
 import java.io.IOException;
@@ -133,6 +135,9 @@ public final class RaftNode implements AutoCloseable {
     private final Map<Integer, RaftGroup> groups = new TreeMap<>();
     private final Map<Integer, PartitionStateMachine> hosted = new ConcurrentHashMap<>();
     private final Map<Integer, RaftClient> clients = new ConcurrentHashMap<>();
+    /** This node's clients' ids: entries they proposed keep their outcome for the proposer here. */
+    private final Map<ClientId, Integer> clientIds = new ConcurrentHashMap<>();
+
     private final RaftProperties clientProperties;
     private final Parameters parameters;
     private final ClientId adminClient = ClientId.randomId();
@@ -212,7 +217,8 @@ public final class RaftNode implements AutoCloseable {
         for (Map.Entry<Integer, RaftGroup> entry : groups.entrySet()) {
             if (entry.getValue().getGroupId().equals(groupId)) {
                 int partition = entry.getKey();
-                return hosted.computeIfAbsent(partition, p -> new PartitionStateMachine(p, host));
+                return hosted.computeIfAbsent(
+                        partition, p -> new PartitionStateMachine(p, host, clientIds::containsKey));
             }
         }
         throw new IllegalStateException(
@@ -284,23 +290,65 @@ public final class RaftNode implements AutoCloseable {
     }
 
     private RaftClient client(int partition) {
-        return clients.computeIfAbsent(
-                partition,
-                p -> RaftClient.newBuilder()
-                        .setRaftGroup(groups.get(p))
-                        .setProperties(clientProperties)
-                        .setParameters(parameters)
-                        // Bounded: Ratis's default retries forever without sleeping. Long enough to ride out an
-                        // election.
-                        .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-                                Math.toIntExact(Math.max(
-                                        20, 6 * settings.electionTimeout().toMillis() / 250)),
-                                TimeDuration.valueOf(250, TimeUnit.MILLISECONDS)))
-                        .build());
+        return clients.computeIfAbsent(partition, p -> {
+            ClientId id = ClientId.randomId();
+            clientIds.put(id, p);
+            return RaftClient.newBuilder()
+                    .setClientId(id)
+                    .setRaftGroup(groups.get(p))
+                    .setProperties(clientProperties)
+                    .setParameters(parameters)
+                    // Bounded: Ratis's default retries forever without sleeping. Long enough to ride out an election.
+                    .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                            Math.toIntExact(
+                                    Math.max(20, 6 * settings.electionTimeout().toMillis() / 250)),
+                            TimeDuration.valueOf(250, TimeUnit.MILLISECONDS)))
+                    .build();
+        });
     }
 
     /** Which partition a command acts on is the caller's choice; this node proposes it to that partition's group. */
     public CommandResult submit(int partition, Command command) {
+        return CommandCodec.decodeResult(
+                send(partition, command).getMessage().getContent().toByteArray());
+    }
+
+    /**
+     * An object store over this node's replicas, whose writes are proposed through this node's clients; every
+     * partition must have a replica here (a cluster of at most as many nodes as replicas per partition).
+     */
+    public ObjectStore openStore(EngineOptions options) throws InterruptedException {
+        List<ReplicaPartition> replicas = new ArrayList<>();
+        for (int p = 0; p < settings.partitions(); p++) {
+            if (!replicasOf(p).contains(self.id())) {
+                throw new UnsupportedOperationException("node " + self.id() + " holds no replica of partition " + p
+                        + ": serving a partition from other nodes' replicas is not built yet");
+            }
+            replicas.add(awaitReplica(p));
+        }
+        return host.openStore(
+                replicas,
+                (partition, command) -> send(partition, command).getLogIndex(),
+                options,
+                settings.requestTimeout().multipliedBy(6));
+    }
+
+    private ReplicaPartition awaitReplica(int partition) throws InterruptedException {
+        long deadline =
+                System.nanoTime() + settings.requestTimeout().multipliedBy(6).toNanos();
+        while (true) {
+            ReplicaPartition replica = localReplica(partition);
+            if (replica != null) {
+                return replica;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the replica of partition " + partition + " did not open");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private RaftClientReply send(int partition, Command command) {
         checkPartition(partition);
         RaftClientReply reply;
         try {
@@ -315,7 +363,7 @@ public final class RaftNode implements AutoCloseable {
                     "partition " + partition + ": the command failed: " + reply.getException(),
                     reply.getException());
         }
-        return CommandCodec.decodeResult(reply.getMessage().getContent().toByteArray());
+        return reply;
     }
 
     /**
@@ -337,6 +385,30 @@ public final class RaftNode implements AutoCloseable {
             return reply.getMessage().getContent().toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException("partition " + partition + ": query " + query + " failed", e);
+        }
+    }
+
+    /**
+     * Waits until this node's replicas have applied every entry their leaders had applied when this was called: a
+     * read of the local replicas after it sees every write acknowledged before it, wherever it was made.
+     *
+     * @throws IllegalStateException when a replica does not catch up within six request timeouts
+     */
+    public void catchUp() throws InterruptedException {
+        for (int p = 0; p < settings.partitions(); p++) {
+            if (!replicasOf(p).contains(self.id())) {
+                continue;
+            }
+            long target = appliedMark(p).index();
+            long deadline = System.nanoTime()
+                    + settings.requestTimeout().multipliedBy(6).toNanos();
+            while (localApplied(p).index() < target) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(
+                            "the replica of partition " + p + " did not catch up with entry " + target);
+                }
+                Thread.sleep(5);
+            }
         }
     }
 

@@ -31,7 +31,10 @@ public sealed interface Command
                 Command.DropBucketView,
                 Command.WriteChunk,
                 Command.DiscardData,
-                Command.WriteRecords {
+                Command.WriteRecords,
+                Command.KeepNullVersion,
+                Command.AbortUploads,
+                Command.CorrectUsage {
 
     /** Where a written body's bytes are. */
     sealed interface Body permits Inline, Stored {
@@ -442,6 +445,41 @@ public sealed interface Command
         /** Unconditional writes. */
         public static WriteRecords of(List<SmallRecord> writes) {
             return new WriteRecords(List.of(), writes, List.of());
+        }
+    }
+
+    /**
+     * Moves an object written before its bucket was versioned into the versions as the key's null version (its id
+     * derived from the key and its modification time, alike on every replica), if it is still such an object.
+     */
+    record KeepNullVersion(ObjectKey key) implements Command {
+        /** Checks that no field is missing. */
+        public KeepNullVersion {
+            Objects.requireNonNull(key, "key");
+        }
+    }
+
+    /** Aborts every multipart upload of a bucket the partition holds (the bucket is being deleted). */
+    record AbortUploads(String bucket) implements Command {
+        /** Checks that no field is missing. */
+        public AbortUploads {
+            Objects.requireNonNull(bucket, "bucket");
+        }
+    }
+
+    /**
+     * Adds {@code deltas} to a bucket's usage counters in the partition: the difference its proposer found between
+     * a recount and the counters at one consistent state of the partition (writes after that state carry their own
+     * deltas, so the correction is exact whenever it applies).
+     *
+     * @param bucket the bucket
+     * @param deltas one per counter, in the counters' order
+     */
+    record CorrectUsage(String bucket, List<Long> deltas) implements Command {
+        /** Keeps an immutable copy. */
+        public CorrectUsage {
+            Objects.requireNonNull(bucket, "bucket");
+            deltas = List.copyOf(deltas);
         }
     }
 

@@ -42,6 +42,9 @@ public final class CommandCodec {
     private static final int WRITE_CHUNK = 11;
     private static final int DISCARD_DATA = 12;
     private static final int WRITE_RECORDS = 13;
+    private static final int KEEP_NULL_VERSION = 14;
+    private static final int ABORT_UPLOADS = 15;
+    private static final int CORRECT_USAGE = 16;
 
     private static final int NONE = 0;
     private static final int IF_MATCH = 1;
@@ -225,6 +228,19 @@ public final class CommandCodec {
             writeRecords(out, c.expected());
             writeRecords(out, c.writes());
             writeRecords(out, c.deletedPrefixes());
+        } else if (command instanceof Command.KeepNullVersion c) {
+            out.writeByte(KEEP_NULL_VERSION);
+            writeKey(out, c.key());
+        } else if (command instanceof Command.AbortUploads c) {
+            out.writeByte(ABORT_UPLOADS);
+            writeString(out, c.bucket());
+        } else if (command instanceof Command.CorrectUsage c) {
+            out.writeByte(CORRECT_USAGE);
+            writeString(out, c.bucket());
+            out.writeInt(c.deltas().size());
+            for (long delta : c.deltas()) {
+                out.writeLong(delta);
+            }
         } else {
             throw new IllegalArgumentException("unknown " + command);
         }
@@ -297,6 +313,20 @@ public final class CommandCodec {
             case WRITE_CHUNK -> new Command.WriteChunk(readDataId(in), in.readInt(), readBytes(in));
             case DISCARD_DATA -> new Command.DiscardData(readDataId(in));
             case WRITE_RECORDS -> new Command.WriteRecords(readRecords(in), readRecords(in), readRecords(in));
+            case KEEP_NULL_VERSION -> new Command.KeepNullVersion(readKey(in));
+            case ABORT_UPLOADS -> new Command.AbortUploads(readString(in));
+            case CORRECT_USAGE -> {
+                String bucket = readString(in);
+                int count = readCount(in);
+                List<Long> deltas = new ArrayList<>();
+                for (int i = 0; i < Math.min(count, 64); i++) {
+                    deltas.add(in.readLong());
+                }
+                if (count > 64) {
+                    throw new IllegalArgumentException(count + " usage counters");
+                }
+                yield new Command.CorrectUsage(bucket, deltas);
+            }
             default -> throw new IllegalArgumentException("unknown command " + tag);
         };
     }

@@ -109,8 +109,7 @@ final class BodyWriter {
                 if (n > 0) {
                     // The first chunk's command marks the id pending in the same batch, and the log keeps order,
                     // so no chunk can survive a crash without its marker.
-                    new PartitionService(p)
-                            .apply(new Command.WriteChunk(new DataId(dataId), chunkIndex++, Chunks.encode(buffer, n)));
+                    p.propose(new Command.WriteChunk(new DataId(dataId), chunkIndex++, Chunks.encode(buffer, n)));
                 }
                 total += n;
                 if (end) {
@@ -136,7 +135,7 @@ final class BodyWriter {
             Partition p, InputStream source, long length, MessageDigest md5, byte[] contentMd5, String what)
             throws IOException {
         byte[] dataId = ids.dataId();
-        new PartitionService(p).apply(new Command.MarkPending(new DataId(dataId), ids.millis()));
+        p.propose(new Command.MarkPending(new DataId(dataId), ids.millis()));
         CRC32C crc = new CRC32C();
         long total = 0;
         DataFiles.Writer created;
@@ -229,12 +228,12 @@ final class BodyWriter {
         } catch (IOException e) {
             throw new StorageException(StorageException.Reason.IO, what + ": delete data file", e);
         }
-        new PartitionService(p).apply(new Command.DiscardData(new DataId(dataId)));
+        p.propose(new Command.DiscardData(new DataId(dataId)));
     }
 
     private static void unmark(Partition p, byte[] dataId, Throwable failure) {
         try {
-            new PartitionService(p).apply(new Command.DiscardData(new DataId(dataId)));
+            p.propose(new Command.DiscardData(new DataId(dataId)));
         } catch (RuntimeException e) {
             failure.addSuppressed(e); // recovery finds the marker and reclaims nothing
         }

@@ -8,6 +8,7 @@ import dev.granary.storage.command.IdSource;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +52,31 @@ final class Buckets {
         }
     }
 
+    /**
+     * Brings the in-memory copies in line with small records a command wrote, wherever it was proposed: in a
+     * cluster, another node's bucket changes reach this node's caches this way (its replica applied them).
+     */
+    void onRecords(Command.WriteRecords records) {
+        for (Command.SmallRecord prefix : records.deletedPrefixes()) {
+            if (prefix.table() == Command.RecordTable.BUCKET_CONFIG) {
+                configs.keySet().removeIf(k -> Keys.startsWith(configKey(k.bucket(), k.name()), prefix.key()));
+            }
+        }
+        for (Command.SmallRecord write : records.writes()) {
+            if (write.table() == Command.RecordTable.BUCKETS) {
+                String name = Keys.string(write.key(), 0, write.key().length);
+                if (write.value() == null) {
+                    byName.remove(name);
+                    configs.keySet().removeIf(k -> k.bucket().equals(name));
+                } else {
+                    byName.put(name, decode(name, write.value()));
+                }
+            } else if (write.table() == Command.RecordTable.BUCKET_CONFIG) {
+                configs.keySet().removeIf(k -> Arrays.equals(configKey(k.bucket(), k.name()), write.key()));
+            }
+        }
+    }
+
     BucketInfo create(String bucket, String owner, String region) {
         lock.writeLock().lock();
         try {
@@ -67,11 +93,7 @@ final class Buckets {
             Partition p = partitions.forBucket(bucket);
             // Created only if absent where the command applies: atomic with any other creation of the name.
             byte[] key = Keys.utf8(bucket);
-            new PartitionService(p)
-                    .apply(new Command.WriteRecords(
-                            List.of(new Command.SmallRecord(Command.RecordTable.BUCKETS, key, null)),
-                            List.of(new Command.SmallRecord(Command.RecordTable.BUCKETS, key, encode(info))),
-                            List.of()));
+            proposeCreation(p, owner, key, info);
             // The record first, then the views: a crash in between leaves a bucket some partitions have no view
             // of, which the next open repairs (repairViews); the creation time in microseconds is an epoch later
             // than any of an earlier bucket of the name (whose views its deletion dropped anyway).
@@ -80,6 +102,30 @@ final class Buckets {
             return info;
         } finally {
             lock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Creates the bucket's record if there is none where the command applies; one created meanwhile elsewhere (by
+     * another node of a cluster) makes this creation fail as S3 fails the second of two.
+     */
+    private static void proposeCreation(Partition p, String owner, byte[] key, BucketInfo info) {
+        try {
+            p.propose(new Command.WriteRecords(
+                    List.of(new Command.SmallRecord(Command.RecordTable.BUCKETS, key, null)),
+                    List.of(new Command.SmallRecord(Command.RecordTable.BUCKETS, key, encode(info))),
+                    List.of()));
+        } catch (StorageException e) {
+            if (e.reason() != StorageException.Reason.PRECONDITION_FAILED) {
+                throw e;
+            }
+            byte[] stored = p.get(Cf.BUCKETS, key, "read bucket " + info.name());
+            boolean mine = stored != null && decode(info.name(), stored).owner().equals(owner);
+            throw new StorageException(
+                    mine
+                            ? StorageException.Reason.BUCKET_ALREADY_OWNED_BY_YOU
+                            : StorageException.Reason.BUCKET_ALREADY_EXISTS,
+                    "bucket " + info.name() + " was created meanwhile" + (mine ? " by you" : ""));
         }
     }
 
@@ -115,16 +161,14 @@ final class Buckets {
             // The views first: from then on no partition takes an object command of the bucket. A crash before
             // the record goes leaves the bucket existing, and the next open writes its views again.
             for (Partition each : partitions.all()) {
-                new PartitionService(each)
-                        .apply(new Command.DropBucketView(bucket, info.created().toEpochMilli()));
+                each.propose(new Command.DropBucketView(bucket, info.created().toEpochMilli()));
             }
             Partition p = partitions.forBucket(bucket);
             byte[] configs = Keys.bucketPrefix(bucket);
-            new PartitionService(p)
-                    .apply(new Command.WriteRecords(
-                            List.of(),
-                            List.of(new Command.SmallRecord(Command.RecordTable.BUCKETS, Keys.utf8(bucket), null)),
-                            List.of(new Command.SmallRecord(Command.RecordTable.BUCKET_CONFIG, configs, null))));
+            p.propose(new Command.WriteRecords(
+                    List.of(),
+                    List.of(new Command.SmallRecord(Command.RecordTable.BUCKETS, Keys.utf8(bucket), null)),
+                    List.of(new Command.SmallRecord(Command.RecordTable.BUCKET_CONFIG, configs, null))));
             byName.remove(bucket);
             this.configs.keySet().removeIf(k -> k.bucket().equals(bucket));
         } finally {
@@ -151,7 +195,7 @@ final class Buckets {
                 writes.add(new Command.SmallRecord(
                         Command.RecordTable.BUCKET_CONFIG, configKey(bucket, MIGRATION), new byte[0]));
             }
-            new PartitionService(p).apply(Command.WriteRecords.of(writes));
+            p.propose(Command.WriteRecords.of(writes));
             // The record is the authority; a crash before every view has the new state leaves views that the next
             // open brings in line with it (repairViews).
             // Past every partition's epoch, not only the home partition's: a repair may have left one further on.
@@ -172,7 +216,7 @@ final class Buckets {
         Command command =
                 new Command.PutBucketView(bucket, view.incarnation(), view.versioning(), view.versioningEpoch());
         for (Partition p : partitions.all()) {
-            new PartitionService(p).apply(command);
+            p.propose(command);
         }
     }
 
@@ -237,9 +281,8 @@ final class Buckets {
             get(bucket);
             Partition p = partitions.forBucket(bucket);
             byte[] key = configKey(bucket, name);
-            new PartitionService(p)
-                    .apply(Command.WriteRecords.of(
-                            List.of(new Command.SmallRecord(Command.RecordTable.BUCKET_CONFIG, key, document))));
+            p.propose(Command.WriteRecords.of(
+                    List.of(new Command.SmallRecord(Command.RecordTable.BUCKET_CONFIG, key, document))));
             configs.put(
                     new ConfigKey(bucket, name), Optional.ofNullable(document).map(byte[]::clone));
         } finally {

@@ -63,7 +63,7 @@ final class Multipart {
         Partition p = partitions.forObject(key);
         Command.CreateUpload command = new Command.CreateUpload(key, ids.uploadId(), owner, attributes, ids.millis());
         // Under the key's lock for its bucket check: the bucket cannot be deleted meanwhile.
-        locks.withKey(key, () -> new PartitionService(p).apply(command));
+        locks.withKey(key, () -> p.propose(command));
         return new UploadRecord(owner, command.initiatedMillis(), attributes).toUpload(key, command.uploadId());
     }
 
@@ -100,8 +100,8 @@ final class Multipart {
                 system == null ? null : new TreeMap<>(system),
                 new Command.Stored(new DataId(segment.dataId()), segment.length(), segment.chunkSize(), segment.file()),
                 ids.millis());
-        PartitionService.Applied applied = BodyWriter.commit(
-                p, written, what, () -> locks.withKey(key, () -> new PartitionService(p).apply(command)));
+        PartitionService.Applied applied =
+                BodyWriter.commit(p, written, what, () -> locks.withKey(key, () -> p.propose(command)));
         if (applied.leavesGarbage()) {
             reclaimer.wakeUp();
         }
@@ -145,9 +145,8 @@ final class Multipart {
                     ids.micros(),
                     ids.versionSuffix());
             try {
-                ObjectMeta meta = locks.withKey(
-                        key,
-                        () -> new PartitionService(p).apply(command).record().toMeta(key));
+                ObjectMeta meta =
+                        locks.withKey(key, () -> p.propose(command).record().toMeta(key));
                 reclaimer.wakeUp();
                 return meta;
             } catch (PartitionService.PartsChanged e) {
@@ -201,7 +200,7 @@ final class Multipart {
 
     void abort(ObjectKey key, String uploadId) {
         Partition p = partitions.forObject(key);
-        locks.withKey(key, () -> new PartitionService(p).apply(new Command.AbortUpload(key, uploadId)));
+        locks.withKey(key, () -> p.propose(new Command.AbortUpload(key, uploadId)));
         reclaimer.wakeUp();
     }
 
@@ -210,17 +209,35 @@ final class Multipart {
      * commit on the bucket's keys runs meanwhile and the key locks are not needed.
      */
     void abortAll(String bucket) {
-        byte[] bucketPrefix = Keys.bucketPrefix(bucket);
         for (Partition p : partitions.all()) {
-            for (byte[] uploadKey : uploadKeys(p, bucketPrefix)) {
-                List<PartRecord> parts = readParts(p, uploadKey, 1, Integer.MAX_VALUE);
-                p.commit("abort uploads of " + bucket, batch -> {
-                    removeUpload(batch, p, uploadKey, parts);
-                    Stats.parts(batch, p, bucket, -partBytes(parts), -parts.size());
-                });
-            }
+            p.propose(new Command.AbortUploads(bucket));
         }
         reclaimer.wakeUp();
+    }
+
+    /**
+     * Applies {@link Command.AbortUploads}: removes every upload of the bucket in the partition with its parts, in
+     * one batch. Returns whether any part's data was queued for reclamation.
+     */
+    static boolean abortAllIn(Partition p, String bucket) {
+        byte[] bucketPrefix = Keys.bucketPrefix(bucket);
+        List<byte[]> uploadKeys = uploadKeys(p, bucketPrefix);
+        if (uploadKeys.isEmpty()) {
+            return false;
+        }
+        List<List<PartRecord>> parts = new ArrayList<>(uploadKeys.size());
+        for (byte[] uploadKey : uploadKeys) {
+            parts.add(readParts(p, uploadKey, 1, Integer.MAX_VALUE));
+        }
+        boolean garbage = parts.stream().anyMatch(list -> !list.isEmpty());
+        p.commit("abort uploads of " + bucket, batch -> {
+            for (int i = 0; i < uploadKeys.size(); i++) {
+                List<PartRecord> uploadParts = parts.get(i);
+                removeUpload(batch, p, uploadKeys.get(i), uploadParts);
+                Stats.parts(batch, p, bucket, -partBytes(uploadParts), -uploadParts.size());
+            }
+        });
+        return garbage;
     }
 
     private static List<byte[]> uploadKeys(Partition p, byte[] bucketPrefix) {

@@ -1,6 +1,7 @@
 package dev.granary.storage.rocksdb;
 
 import dev.granary.storage.StorageException;
+import dev.granary.storage.command.Command;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,7 +9,9 @@ import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
@@ -73,6 +76,12 @@ final class Partition implements AutoCloseable {
     private Mutation trailer;
 
     private boolean trailerWritten;
+
+    /** Who applies this partition's commands: here, at once (standalone), or through its replicas' log. */
+    private volatile Proposer proposer = Proposer.LOCAL;
+
+    /** Hears of small records written to this partition (by a command applied here, whoever proposed it). */
+    private volatile Consumer<Command.WriteRecords> recordsWritten = records -> {};
 
     /** See {@link #onSnapshotTaken}; nothing outside tests. */
     private Runnable snapshotTaken = () -> {};
@@ -207,6 +216,38 @@ final class Partition implements AutoCloseable {
     @FunctionalInterface
     interface Mutation {
         void addTo(WriteBatch batch) throws RocksDBException;
+    }
+
+    /**
+     * Applies {@code command} to this partition and every replica of it, as the partition's proposer does: returns
+     * once it is applied here.
+     *
+     * @throws StorageException as {@link PartitionService#apply} throws for a refused command
+     */
+    PartitionService.Applied propose(Command command) {
+        return proposer.propose(this, command);
+    }
+
+    /** How the commands of a partition reach it. */
+    @FunctionalInterface
+    interface Proposer {
+        /** Applies commands directly, under the caller's locks: a standalone store. */
+        Proposer LOCAL = (p, command) -> new PartitionService(p).apply(command);
+
+        PartitionService.Applied propose(Partition p, Command command);
+    }
+
+    void useProposer(Proposer proposer) {
+        this.proposer = Objects.requireNonNull(proposer, "proposer");
+    }
+
+    /** Sets what hears of small records written here (one listener: the store's caches of them). */
+    void onRecordsWritten(Consumer<Command.WriteRecords> listener) {
+        this.recordsWritten = Objects.requireNonNull(listener, "listener");
+    }
+
+    void recordsWritten(Command.WriteRecords records) {
+        recordsWritten.accept(records);
     }
 
     /** Applies a committing mutation atomically, durable on return when the store syncs writes. */

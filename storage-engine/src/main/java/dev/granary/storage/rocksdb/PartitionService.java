@@ -139,6 +139,18 @@ final class PartitionService {
             return Applied.NOTHING;
         } else if (command instanceof Command.WriteRecords c) {
             return writeRecords(c);
+        } else if (command instanceof Command.KeepNullVersion c) {
+            Versions.migrate(p, c.key());
+            return Applied.NOTHING;
+        } else if (command instanceof Command.AbortUploads c) {
+            return new Applied(null, Multipart.abortAllIn(p, c.bucket()));
+        } else if (command instanceof Command.CorrectUsage c) {
+            p.commit("correct usage of " + c.bucket(), batch -> {
+                for (int i = 0; i < c.deltas().size(); i++) {
+                    Stats.add(batch, p, c.bucket(), i, c.deltas().get(i));
+                }
+            });
+            return Applied.NOTHING;
         }
         throw new IllegalArgumentException("not a partition command: " + command);
     }
@@ -164,6 +176,7 @@ final class PartitionService {
                 }
             }
         });
+        p.recordsWritten(c);
         return Applied.NOTHING;
     }
 

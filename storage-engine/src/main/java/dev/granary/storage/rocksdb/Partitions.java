@@ -75,6 +75,14 @@ final class Partitions implements AutoCloseable {
         return new Partitions(shared, opened);
     }
 
+    /**
+     * Partitions opened and closed by someone else (a cluster node's replicas, which its Raft groups own): closing
+     * these closes nothing.
+     */
+    static Partitions borrowed(List<Partition> partitions) {
+        return new Partitions(null, partitions);
+    }
+
     /** The partition that owns the object and the uploads and parts of its key. */
     Partition forObject(ObjectKey key) {
         return partitions.get(Keys.objectHash(key.bucket(), key.key()) % partitions.size());
@@ -141,6 +149,9 @@ final class Partitions implements AutoCloseable {
     /** Closes every partition, then the resources they share. */
     @Override
     public void close() {
+        if (shared == null) {
+            return; // borrowed
+        }
         RuntimeException failure = null;
         for (Partition p : partitions) {
             try {

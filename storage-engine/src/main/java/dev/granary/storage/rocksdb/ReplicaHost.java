@@ -1,6 +1,10 @@
 package dev.granary.storage.rocksdb;
 
+import dev.granary.storage.ObjectStore;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -27,6 +31,28 @@ public final class ReplicaHost implements AutoCloseable {
     public ReplicaPartition openPartition(int index) {
         return ReplicaPartition.open(
                 shared, index, dataDir.resolve("partitions").resolve(String.format("%03d", index)));
+    }
+
+    /**
+     * An object store over {@code replicas}, one of every partition in partition order, whose writes go through
+     * {@code replication} and return once the local replica applied them (waiting at most {@code applyTimeout}).
+     *
+     * @see RocksObjectStore#openReplicated
+     */
+    public ObjectStore openStore(
+            List<ReplicaPartition> replicas, Replication replication, EngineOptions options, Duration applyTimeout) {
+        List<Partition> partitions = new ArrayList<>();
+        for (int i = 0; i < replicas.size(); i++) {
+            ReplicaPartition replica = replicas.get(i);
+            if (replica.index() != i) {
+                throw new IllegalArgumentException("replica " + replica.index() + " at position " + i);
+            }
+            Partition p = replica.partition();
+            p.useProposer((partition, command) ->
+                    replica.awaitOutcome(replication.replicate(partition.index(), command), applyTimeout));
+            partitions.add(p);
+        }
+        return RocksObjectStore.openReplicated(dataDir, partitions, options.withPartitions(replicas.size()));
     }
 
     @Override

@@ -6,6 +6,9 @@ import dev.granary.storage.command.CommandResult;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -45,9 +48,25 @@ public final class ReplicaPartition implements AutoCloseable {
         }
     }
 
+    /** How many outcomes of this node's own proposals are kept for their proposers to collect. */
+    private static final int KEPT_OUTCOMES = 4096;
+
     private final Partition partition;
     private final PartitionService service;
     private volatile Mark applied;
+
+    /**
+     * What applying an entry proposed on this node did, by log index, until its proposer collects it ({@link
+     * #awaitOutcome}): the version written, or the refusal to throw. Bounded; the oldest go first.
+     */
+    private final Map<Long, Object> outcomes = new LinkedHashMap<>() {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Object> eldest) {
+            return size() > KEPT_OUTCOMES;
+        }
+    };
 
     private ReplicaPartition(Partition partition) {
         this.partition = partition;
@@ -82,7 +101,15 @@ public final class ReplicaPartition implements AutoCloseable {
      *
      * @throws StorageException when the partition cannot be read or written: the replica cannot go on
      */
-    public synchronized CommandResult apply(Mark mark, Command command) {
+    public CommandResult apply(Mark mark, Command command) {
+        return apply(mark, command, false);
+    }
+
+    /**
+     * {@link #apply(Mark, Command)}, keeping what it did for the proposer on this node when {@code keepOutcome}
+     * (the entry was proposed here), to collect with {@link #awaitOutcome}.
+     */
+    public synchronized CommandResult apply(Mark mark, Command command, boolean keepOutcome) {
         Objects.requireNonNull(command, "command");
         if (mark.index() <= applied.index()) {
             return CommandResult.SKIPPED;
@@ -92,6 +119,9 @@ public final class ReplicaPartition implements AutoCloseable {
         partition.withTrailer(batch -> partition.putOwn(batch, APPLIED_KEY, encoded), "apply entry " + mark, () -> {
             try {
                 PartitionService.Applied done = service.apply(command);
+                if (keepOutcome) {
+                    outcomes.put(mark.index(), done);
+                }
                 ObjectRecord record = done.record();
                 result[0] = record == null
                         ? CommandResult.APPLIED
@@ -100,6 +130,9 @@ public final class ReplicaPartition implements AutoCloseable {
                                 record.deleteMarker(),
                                 record.lastModified());
             } catch (PartitionService.PartsChanged e) {
+                if (keepOutcome) {
+                    outcomes.put(mark.index(), e);
+                }
                 result[0] = CommandResult.partsChanged(e.getMessage());
             } catch (StorageException e) {
                 if (e.reason() == StorageException.Reason.IO
@@ -107,11 +140,54 @@ public final class ReplicaPartition implements AutoCloseable {
                         || e.reason() == StorageException.Reason.INSUFFICIENT_STORAGE) {
                     throw e; // not a refusal: this replica failed, and must not record the entry as applied
                 }
+                if (keepOutcome) {
+                    outcomes.put(mark.index(), e);
+                }
                 result[0] = CommandResult.refused(e);
             }
         });
         applied = mark;
+        notifyAll();
         return result[0];
+    }
+
+    /**
+     * Waits until this replica applied the entry at {@code index}, which this node proposed, and returns what
+     * applying it did, or throws the refusal it met, as a standalone partition's apply would have.
+     *
+     * @throws StorageException {@code IO} when the replica did not get that far within {@code timeout}, or the
+     *     outcome was not kept (the entry was applied before a restart)
+     */
+    synchronized PartitionService.Applied awaitOutcome(long index, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            while (applied.index() < index) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new StorageException(
+                            StorageException.Reason.IO,
+                            "partition " + index() + ": entry " + index + " committed but not applied here in "
+                                    + timeout);
+                }
+                wait(Math.max(1, left / 1_000_000));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageException(StorageException.Reason.IO, "interrupted waiting for entry " + index, e);
+        }
+        Object outcome = outcomes.remove(index);
+        if (outcome instanceof PartitionService.Applied done) {
+            return done;
+        } else if (outcome instanceof RuntimeException refusal) {
+            throw refusal;
+        }
+        throw new StorageException(
+                StorageException.Reason.IO, "partition " + index() + ": the outcome of entry " + index + " is unknown");
+    }
+
+    /** The partition, for a store over this node's replicas. */
+    Partition partition() {
+        return partition;
     }
 
     /**

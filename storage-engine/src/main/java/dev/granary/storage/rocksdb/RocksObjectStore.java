@@ -105,6 +105,9 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
         this.reclaimer = new Reclaimer(partitions.all());
         this.multipart = new Multipart(partitions, buckets, locks, bodies, reclaimer, ids);
         this.system = new SystemRecords(partitions.all().get(0));
+        for (Partition p : partitions.all()) {
+            p.onRecordsWritten(buckets::onRecords);
+        }
     }
 
     /**
@@ -177,6 +180,28 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
         }
     }
 
+    /**
+     * A store over a cluster node's replicas of every partition: reads are served from the replicas, and every write
+     * is a command proposed through {@code replication}, returning once this node's replica applied it. The node's
+     * Raft groups own the replicas; closing the store leaves them open.
+     *
+     * <p>What a standalone store does at open by writing to its partitions directly (key-format upgrade, recovery of
+     * interrupted uploads, repair of bucket views, usage counts, versioning migrations) and the reclaimer's
+     * background deletes are not done here: each would have to be a command of the partition's leader, which a
+     * later slice adds. Until then garbage of replaced bodies stays on disk. Bodies are never written to data files
+     * (their bytes travel in the log as chunk commands).
+     */
+    static RocksObjectStore openReplicated(Path dataDir, List<Partition> replicas, EngineOptions options) {
+        Partitions partitions = Partitions.borrowed(replicas);
+        DiskGuard disk =
+                DiskGuard.forFolder(dataDir, options.diskReserve(), replicas.size() * Partition.SPACE_BURST, () ->
+                        (int) replicas.stream().filter(Partition::writesStopped).count());
+        RocksObjectStore store =
+                new RocksObjectStore(partitions, options.withFileThreshold(Long.MAX_VALUE), disk, IdSource.system());
+        disk.start();
+        return store;
+    }
+
     // ---- buckets ----
 
     @Override
@@ -238,9 +263,8 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
             }
             for (String key : keys) {
                 ObjectKey objectKey = new ObjectKey(bucket, key);
-                if (locks.withKey(objectKey, () -> Versions.migrate(p, objectKey))) {
-                    moved++;
-                }
+                locks.withKey(objectKey, () -> p.propose(new Command.KeepNullVersion(objectKey)));
+                moved++;
             }
         }
         buckets.putConfig(bucket, Buckets.MIGRATION, null);
@@ -316,8 +340,8 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
                 ids.millis(),
                 ids.micros(),
                 ids.versionSuffix());
-        PartitionService.Applied change = BodyWriter.commit(
-                p, written, what, () -> locks.withKey(key, () -> new PartitionService(p).apply(command)));
+        PartitionService.Applied change =
+                BodyWriter.commit(p, written, what, () -> locks.withKey(key, () -> p.propose(command)));
         if (change.leavesGarbage()) {
             reclaimer.wakeUp();
         }
@@ -402,7 +426,7 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
                 () -> locks.withKey(key, () -> {
                     Command.ReplaceAttributes command =
                             new Command.ReplaceAttributes(key, versionId, expectedEtag, attributes, ids.millis());
-                    return new PartitionService(p).apply(command).record().toMeta(key);
+                    return p.propose(command).record().toMeta(key);
                 }));
     }
 
@@ -413,7 +437,7 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
         buckets.get(key.bucket());
         Command.DeleteObject command =
                 new Command.DeleteObject(key, versionId, condition, ids.millis(), ids.micros(), ids.versionSuffix());
-        PartitionService.Applied change = locks.withKey(key, () -> new PartitionService(p).apply(command));
+        PartitionService.Applied change = locks.withKey(key, () -> p.propose(command));
         if (change.leavesGarbage()) {
             reclaimer.wakeUp();
         }

@@ -1,7 +1,10 @@
 package dev.granary.storage.rocksdb;
 
+import dev.granary.storage.command.Command;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
@@ -83,11 +86,11 @@ final class Stats {
         try (ReadOptions options = new ReadOptions().setSnapshot(snapshot)) {
             long[] counted = count(p, options, bucket);
             long[] kept = read(p, options, bucket);
-            p.commit("correct usage of " + bucket, batch -> {
-                for (int i = 0; i < counted.length; i++) {
-                    add(batch, p, bucket, i, counted[i] - kept[i]);
-                }
-            });
+            List<Long> deltas = new ArrayList<>(counted.length);
+            for (int i = 0; i < counted.length; i++) {
+                deltas.add(counted[i] - kept[i]);
+            }
+            p.propose(new Command.CorrectUsage(bucket, deltas));
             return counted;
         } finally {
             p.release(snapshot);

@@ -27,7 +27,7 @@ final class SystemRecords implements SystemStore {
         for (Map.Entry<String, byte[]> e : writes.entrySet()) {
             records.add(new Command.SmallRecord(Command.RecordTable.SYSTEM, Keys.utf8(e.getKey()), e.getValue()));
         }
-        new PartitionService(partition).apply(Command.WriteRecords.of(records));
+        partition.propose(Command.WriteRecords.of(records));
     }
 
     @Override

@@ -129,6 +129,10 @@ class CommandCodecTest {
         commands.add(new Command.PutBucketView("", Long.MIN_VALUE, Versioning.UNVERSIONED, 0));
         commands.add(new Command.DropBucketView("bucket", 1_780_000_000_000L));
         commands.add(new Command.DropBucketView("", Long.MIN_VALUE));
+        commands.add(new Command.KeepNullVersion(new ObjectKey("bucket", "k\u0000ey")));
+        commands.add(new Command.AbortUploads("bucket"));
+        commands.add(new Command.CorrectUsage("bucket", List.of(1L, -2L, Long.MIN_VALUE, 0L)));
+        commands.add(new Command.CorrectUsage("", List.of()));
         DataId chunked = new DataId(new byte[IdSource.DATA_ID_LENGTH]);
         commands.add(new Command.WriteChunk(chunked, 0, new byte[] {1, 2, 3, 4, 5}));
         commands.add(new Command.WriteChunk(chunked, Integer.MAX_VALUE, new byte[0]));

@@ -1,0 +1,239 @@
+package dev.granary.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.granary.storage.BucketInfo;
+import dev.granary.storage.CompletedPart;
+import dev.granary.storage.ObjectAttributes;
+import dev.granary.storage.ObjectContent;
+import dev.granary.storage.ObjectKey;
+import dev.granary.storage.ObjectMeta;
+import dev.granary.storage.ObjectStore;
+import dev.granary.storage.PartMeta;
+import dev.granary.storage.StorageException;
+import dev.granary.storage.Versioning;
+import dev.granary.storage.rocksdb.EngineOptions;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The object store over replicated partitions: three nodes in this JVM, each with a store over its own replicas,
+ * every write proposed through Ratis. What one node's store writes, the others' stores read (after catching up
+ * with the leaders, the read barrier a request will take), bodies of several chunks included; two nodes creating
+ * one bucket name at once leave exactly one owner; a node that was down serves the writes it missed.
+ */
+class ReplicatedStoreTest {
+    private static final int PARTITIONS = 4;
+    private static final String SECRET = "a cluster secret for tests";
+
+    @TempDir
+    Path dir;
+
+    private final List<RaftNode.Member> members = new ArrayList<>();
+    private final Map<String, RaftNode> nodes = new TreeMap<>();
+    private final Map<String, ObjectStore> stores = new TreeMap<>();
+    private final RaftNode.Settings settings = new RaftNode.Settings(
+            "stores", PARTITIONS, 3, Duration.ofSeconds(1), Duration.ofSeconds(5), 20_000, SECRET);
+
+    @AfterEach
+    void stop() throws IOException {
+        for (String id : List.copyOf(nodes.keySet())) {
+            stop(id);
+        }
+    }
+
+    private void start(RaftNode.Member member) throws Exception {
+        RaftNode node = RaftNode.start(member, members, dir.resolve(member.id()), settings);
+        nodes.put(member.id(), node);
+        stores.put(member.id(), node.openStore(EngineOptions.defaults().withPartitions(PARTITIONS)));
+    }
+
+    private void stop(String id) throws IOException {
+        ObjectStore store = stores.remove(id);
+        if (store != null) {
+            store.close();
+        }
+        nodes.remove(id).close();
+    }
+
+    private void startCluster() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                members.add(new RaftNode.Member("n" + i, "127.0.0.1", socket.getLocalPort()));
+            }
+        }
+        for (RaftNode.Member member : members) {
+            start(member);
+        }
+    }
+
+    /** Node {@code i}'s store, once its replicas have caught up with their leaders. */
+    private ObjectStore caughtUp(int i) throws InterruptedException {
+        nodes.get("n" + i).catchUp();
+        return stores.get("n" + i);
+    }
+
+    private static byte[] random(int size, long seed) {
+        byte[] bytes = new byte[size];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    private static ObjectMeta put(ObjectStore store, ObjectKey key, byte[] body) throws IOException {
+        return store.putObject(key, ObjectAttributes.empty(), new ByteArrayInputStream(body), body.length, null);
+    }
+
+    private static byte[] read(ObjectStore store, ObjectKey key) throws IOException {
+        ObjectMeta meta = store.headObject(key);
+        try (ObjectContent content = store.getObject(key, 0, meta.size());
+                InputStream in = content.stream()) {
+            return in.readAllBytes();
+        }
+    }
+
+    @Test
+    void whatOneNodeWritesEveryNodeReads() throws Exception {
+        startCluster();
+        BucketInfo created = stores.get("n0").createBucket("shared", "alice", "us-east-1");
+        assertThat(caughtUp(1).getBucket("shared").owner()).isEqualTo("alice");
+        assertThat(caughtUp(2).listBuckets(null)).extracting(BucketInfo::name).containsExactly("shared");
+        assertThat(stores.get("n2").getBucket("shared").created()).isEqualTo(created.created());
+
+        byte[] small = "a small body".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] large = random(3 * 1024 * 1024 + 17, 1); // several 1 MiB chunk entries
+        ObjectKey smallKey = new ObjectKey("shared", "small");
+        ObjectKey largeKey = new ObjectKey("shared", "dir/large");
+        ObjectMeta smallMeta = put(stores.get("n1"), smallKey, small);
+        ObjectMeta largeMeta = put(stores.get("n2"), largeKey, large);
+        for (int i = 0; i < 3; i++) {
+            ObjectStore store = caughtUp(i);
+            assertThat(read(store, smallKey)).isEqualTo(small);
+            assertThat(read(store, largeKey)).isEqualTo(large);
+            assertThat(store.headObject(largeKey).etag()).isEqualTo(largeMeta.etag());
+            assertThat(store.headObject(smallKey).lastModified()).isEqualTo(smallMeta.lastModified());
+        }
+
+        // Versioning set on one node governs writes proposed on another.
+        stores.get("n2").setVersioning("shared", Versioning.ENABLED);
+        ObjectKey versioned = new ObjectKey("shared", "versioned");
+        ObjectMeta first = put(caughtUp(0), versioned, new byte[] {1});
+        ObjectMeta second = put(stores.get("n0"), versioned, new byte[] {2});
+        assertThat(first.versionId()).isNotEqualTo(second.versionId());
+        assertThat(caughtUp(1).headObject(versioned, first.versionId()).size()).isEqualTo(1);
+        assertThat(read(stores.get("n1"), versioned)).containsExactly(2);
+
+        // A multipart upload begun, continued and completed on three nodes.
+        ObjectKey assembled = new ObjectKey("shared", "assembled");
+        String uploadId = stores.get("n0")
+                .createUpload(assembled, "alice", ObjectAttributes.empty())
+                .uploadId();
+        byte[] part1 = random(5 * 1024 * 1024, 2);
+        byte[] part2 = random(1000, 3);
+        PartMeta meta1 = caughtUp(1)
+                .uploadPart(assembled, uploadId, 1, new ByteArrayInputStream(part1), part1.length, null, Map.of());
+        PartMeta meta2 = caughtUp(2)
+                .uploadPart(assembled, uploadId, 2, new ByteArrayInputStream(part2), part2.length, null, Map.of());
+        caughtUp(0)
+                .completeUpload(
+                        assembled,
+                        uploadId,
+                        List.of(new CompletedPart(1, meta1.etag()), new CompletedPart(2, meta2.etag())),
+                        5 * 1024 * 1024,
+                        null,
+                        null);
+        byte[] whole = new byte[part1.length + part2.length];
+        System.arraycopy(part1, 0, whole, 0, part1.length);
+        System.arraycopy(part2, 0, whole, part1.length, part2.length);
+        assertThat(read(caughtUp(1), assembled)).isEqualTo(whole);
+
+        // Nothing any store did wrote around the log: every replica of every partition holds the same state.
+        stores.get("n1").deleteObject(smallKey);
+        assertReplicasEqual();
+    }
+
+    private void assertReplicasEqual() throws InterruptedException {
+        for (RaftNode node : nodes.values()) {
+            node.catchUp();
+        }
+        for (int p = 0; p < PARTITIONS; p++) {
+            String digest = nodes.get("n0").localReplica(p).digest();
+            for (RaftNode node : nodes.values()) {
+                assertThat(node.localReplica(p).digest())
+                        .as("partition %d on %s", p, node.self().id())
+                        .isEqualTo(digest);
+            }
+        }
+    }
+
+    @Test
+    void twoNodesCreatingOneBucketNameLeaveExactlyOneOwner() throws Exception {
+        startCluster();
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<BucketInfo>> attempts = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                ObjectStore store = stores.get("n" + i);
+                String owner = "owner" + i;
+                attempts.add(pool.submit((Callable<BucketInfo>) () -> store.createBucket("contested", owner, "")));
+            }
+            List<String> winners = new ArrayList<>();
+            for (Future<BucketInfo> attempt : attempts) {
+                try {
+                    winners.add(attempt.get().owner());
+                } catch (java.util.concurrent.ExecutionException e) {
+                    assertThat(e.getCause()).isInstanceOf(StorageException.class);
+                    assertThat(((StorageException) e.getCause()).reason())
+                            .isIn(StorageException.Reason.BUCKET_ALREADY_EXISTS);
+                }
+            }
+            assertThat(winners).hasSize(1);
+            for (int i = 0; i < 3; i++) {
+                assertThat(caughtUp(i).getBucket("contested").owner()).isEqualTo(winners.get(0));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aNodeThatWasDownServesTheWritesItMissed() throws Exception {
+        startCluster();
+        stores.get("n0").createBucket("b", "alice", "");
+        caughtUp(2);
+        RaftNode.Member down = members.get(2);
+        stop(down.id());
+        ObjectKey key = new ObjectKey("b", "written-while-n2-was-down");
+        byte[] body = random(2 * 1024 * 1024, 4);
+        put(stores.get("n1"), key, body);
+        stores.get("n0").deleteObject(new ObjectKey("b", "never-there"));
+        start(down);
+        assertThat(read(caughtUp(2), key)).isEqualTo(body);
+        assertThatThrownBy(() -> stores.get("n2").headObject(new ObjectKey("b", "never-there")))
+                .isInstanceOf(StorageException.class);
+        // A bucket with an unfinished upload is deleted from another node: its uploads go on every replica.
+        ObjectKey pending = new ObjectKey("b", "pending");
+        stores.get("n2").createUpload(pending, "alice", ObjectAttributes.empty());
+        stores.get("n2").deleteObject(key);
+        caughtUp(0).deleteBucket("b");
+        assertThatThrownBy(() -> caughtUp(1).getBucket("b")).isInstanceOf(StorageException.class);
+        assertReplicasEqual();
+    }
+}
