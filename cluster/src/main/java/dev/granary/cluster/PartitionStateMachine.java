@@ -96,7 +96,7 @@ final class PartitionStateMachine extends BaseStateMachine {
         if (durable != null) {
             setLastAppliedTermIndex(durable);
         }
-        LOG.info("partition {} replica opened at {}", partition, mark);
+        LOG.debug("partition {} replica opened at {}", partition, mark);
     }
 
     @Override

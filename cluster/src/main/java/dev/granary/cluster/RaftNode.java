@@ -473,7 +473,7 @@ public final class RaftNode implements AutoCloseable {
         } finally {
             host.close();
         }
-        LOG.info("node {} stopped", self.id());
+        LOG.debug("node {} stopped", self.id());
         if (failure != null) {
             throw failure;
         }
