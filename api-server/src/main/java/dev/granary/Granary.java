@@ -21,6 +21,7 @@ import dev.granary.auth.SigV4Verifier;
 import dev.granary.auth.StaticCredentialStore;
 import dev.granary.auth.UserDirectory;
 import dev.granary.auth.UserRecords;
+import dev.granary.cluster.RaftNode;
 import dev.granary.metering.Metering;
 import dev.granary.metering.MeteringMetrics;
 import dev.granary.metering.RowStore;
@@ -61,6 +62,9 @@ public final class Granary implements AutoCloseable {
 
     private final GranaryConfig config;
     private final RocksObjectStore store;
+    /** This server's node of a cluster, or null when it is standalone. */
+    private final RaftNode node;
+
     private final Metering metering;
     private final GranaryServer server;
     private final AdminServer admin;
@@ -71,6 +75,7 @@ public final class Granary implements AutoCloseable {
     private Granary(
             GranaryConfig config,
             RocksObjectStore store,
+            RaftNode node,
             Metering metering,
             GranaryServer server,
             AdminServer admin,
@@ -78,6 +83,7 @@ public final class Granary implements AutoCloseable {
         this.config = config;
         this.tls = tls;
         this.store = store;
+        this.node = node;
         this.metering = metering;
         this.server = server;
         this.admin = admin;
@@ -99,15 +105,18 @@ public final class Granary implements AutoCloseable {
                 config.diskReserve());
         // Start-up is mostly opening partitions and loading classes: the store opens in the background while this
         // thread loads the classes of the servers and of metering.
-        CompletableFuture<RocksObjectStore> opening =
-                CompletableFuture.supplyAsync(() -> RocksObjectStore.open(config.dataDir(), options));
+        CompletableFuture<Opened> opening = CompletableFuture.supplyAsync(() -> config.cluster() == null
+                ? new Opened(RocksObjectStore.open(config.dataDir(), options), null)
+                : openNode(config, options));
         warmUp();
-        RocksObjectStore store;
+        Opened opened;
         try {
-            store = opening.join();
+            opened = opening.join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }
+        RocksObjectStore store = opened.store();
+        RaftNode node = opened.node();
         TlsContext tls = null;
         try {
             tls = config.tls() ? TlsContext.load(config.tlsCert(), config.tlsKey(), config.tlsWatch()) : null;
@@ -117,6 +126,22 @@ public final class Granary implements AutoCloseable {
             SecureRandom random = new SecureRandom();
             MasterKey masterKey = masterKey(config, random);
             UserDirectory users = users(store, root, masterKey, random);
+            // Users changed on another node reach this one as its replica applies their records (IAM's changes
+            // propagate eventually in AWS too); bucket documents likewise, forgetting what is cached of them.
+            // The listener runs where the records are applied: in a cluster, on the thread that applies the log,
+            // which a proposer (a user being created here, holding the directory's lock) waits for. So the reload,
+            // which takes that lock, runs elsewhere.
+            store.onSystemRecordsChanged(keys -> {
+                if (keys.stream().anyMatch(k -> k.startsWith(USERS_PREFIX))) {
+                    java.util.concurrent.ForkJoinPool.commonPool().execute(() -> {
+                        try {
+                            users.reload();
+                        } catch (RuntimeException e) {
+                            LOG.warn("reloading the users after a change failed", e);
+                        }
+                    });
+                }
+            });
             // Root first: its key is never handed out to a user, so the order only saves a lookup.
             CredentialStore credentials = StaticCredentialStore.of(root).or(users);
             Function<String, String> displayNames = id -> id.equals(ROOT_ACCOUNT_ID)
@@ -124,6 +149,7 @@ public final class Granary implements AutoCloseable {
                     : users.displayName(id).orElse(null);
             Owners owners = new Owners(displayNames);
             AccessControl access = new AccessControl(store, Clock.systemUTC(), displayNames);
+            store.onBucketChanged(access::invalidate);
             SigV4Verifier verifier =
                     new SigV4Verifier(credentials, config.region(), Clock.systemUTC(), Duration.ofMinutes(15));
             RequestVerifier requests = new RequestVerifier(
@@ -179,13 +205,62 @@ public final class Granary implements AutoCloseable {
                 metering.close();
                 throw e;
             }
-            return new Granary(config, store, metering, server, admin, tls);
+            return new Granary(config, store, node, metering, server, admin, tls);
         } catch (RuntimeException e) {
             if (tls != null) {
                 tls.close();
             }
             store.close();
+            closeNode(node);
             throw e;
+        }
+    }
+
+    /** A store, and the cluster node it is one of (null when standalone). */
+    private record Opened(RocksObjectStore store, RaftNode node) {}
+
+    /**
+     * Starts this node of a cluster (its Raft server and the groups of the partitions it holds) and opens the store
+     * over its replicas. The partition count is the flag's, else 8; every node must be started with the same.
+     */
+    private static Opened openNode(GranaryConfig config, EngineOptions options) {
+        ClusterConfig cluster = config.cluster();
+        int partitions = config.partitions() > 0
+                ? config.partitions()
+                : EngineOptions.defaults().partitions();
+        RaftNode.Settings settings = RaftNode.Settings.defaults(cluster.name(), partitions, cluster.secret());
+        RaftNode node = null;
+        try {
+            node = RaftNode.start(cluster.self(), cluster.members(), config.dataDir(), settings);
+            // Requests wait (in the read barrier) for the partitions' leaders: the other members may start later.
+            RocksObjectStore store = node.openStore(options.withPartitions(partitions));
+            LOG.info(
+                    "node {} of cluster {} ({} members, {} partitions)",
+                    cluster.nodeId(),
+                    cluster.name(),
+                    cluster.members().size(),
+                    partitions);
+            return new Opened(store, node);
+        } catch (java.io.IOException e) {
+            closeNode(node);
+            throw new java.io.UncheckedIOException("cannot start the cluster node", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closeNode(node);
+            throw new IllegalStateException("interrupted while starting the cluster node", e);
+        } catch (RuntimeException e) {
+            closeNode(node);
+            throw e;
+        }
+    }
+
+    private static void closeNode(RaftNode node) {
+        if (node != null) {
+            try {
+                node.close();
+            } catch (java.io.IOException e) {
+                LOG.warn("stopping the cluster node failed", e);
+            }
         }
     }
 
@@ -265,11 +340,22 @@ public final class Granary implements AutoCloseable {
         }
         metering.close(); // the last flush, into the store: before it closes
         store.close();
+        closeNode(node);
+    }
+
+    /** This server's node of a cluster, or null when it is standalone. */
+    public RaftNode node() {
+        return node;
     }
 
     /** The configured master key or the data folder's key file (generated on first start). */
     private static MasterKey masterKey(GranaryConfig config, SecureRandom random) {
         MasterKey key = config.configuredMasterKey();
+        if (key == null && config.cluster() != null) {
+            // Every node must open every user's sealed secrets and every SSE-S3 object: one key for the cluster,
+            // derived from its secret unless one is configured (then the same on every node).
+            return clusterMasterKey(config.cluster());
+        }
         if (key == null) {
             MasterKey.Loaded loaded = MasterKey.loadOrCreate(config.masterKeyFile(), random);
             if (loaded.generated()) {
@@ -281,6 +367,20 @@ public final class Granary implements AutoCloseable {
             key = loaded.key();
         }
         return key;
+    }
+
+    /** The master key of a cluster without a configured one: SHA-256 of its name under its secret (HMAC). */
+    private static MasterKey clusterMasterKey(ClusterConfig cluster) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(
+                    cluster.secret().getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+            byte[] key = mac.doFinal(
+                    ("granary master key/" + cluster.name()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return MasterKey.fromBase64(Base64.getEncoder().encodeToString(key));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("every Java platform has HmacSHA256", e);
+        }
     }
 
     /**

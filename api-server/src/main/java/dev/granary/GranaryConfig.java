@@ -51,6 +51,7 @@ import java.util.Map;
  *     {@code --disk-reserve} / {@code GRANARY_DISK_RESERVE}: a size ({@code 512MiB}, {@code 2GB}, bytes) or a share
  *     of the filesystem ({@code 5%}); default 1 GiB or 1%, whichever is larger; 0 for none (writes then go on until
  *     the disk itself is full, and fail then)
+ * @param cluster this node's place in a cluster ({@link ClusterConfig}), or null for a standalone server
  */
 public record GranaryConfig(
         String address,
@@ -72,7 +73,8 @@ public record GranaryConfig(
         Path tlsKey,
         Duration tlsWatch,
         Duration readTimeout,
-        DiskReserve diskReserve) {
+        DiskReserve diskReserve,
+        ClusterConfig cluster) {
 
     public static final String DEFAULT_ROOT_USER = "granaryadmin";
     public static final String DEFAULT_ROOT_PASSWORD = "granaryadmin";
@@ -141,20 +143,26 @@ public record GranaryConfig(
                 null,
                 Duration.ofSeconds(5),
                 Duration.ofSeconds(30),
-                DiskReserve.DEFAULT);
+                DiskReserve.DEFAULT,
+                null);
     }
 
     /** This configuration serving HTTPS with the given PEM files (see {@link #tlsCert()}), watched every {@code watch}. */
     public GranaryConfig withTls(Path cert, Path key, Duration watch) {
-        return with(cert, key, watch, readTimeout);
+        return with(cert, key, watch, readTimeout, cluster);
     }
 
     /** This configuration with another {@link #readTimeout()}. */
     public GranaryConfig withReadTimeout(Duration timeout) {
-        return with(tlsCert, tlsKey, tlsWatch, timeout);
+        return with(tlsCert, tlsKey, tlsWatch, timeout, cluster);
     }
 
-    private GranaryConfig with(Path cert, Path key, Duration watch, Duration timeout) {
+    /** This configuration as a node of a cluster. */
+    public GranaryConfig withCluster(ClusterConfig node) {
+        return with(tlsCert, tlsKey, tlsWatch, readTimeout, node);
+    }
+
+    private GranaryConfig with(Path cert, Path key, Duration watch, Duration timeout, ClusterConfig node) {
         return new GranaryConfig(
                 address,
                 port,
@@ -175,7 +183,8 @@ public record GranaryConfig(
                 key,
                 watch,
                 timeout,
-                diskReserve);
+                diskReserve,
+                node);
     }
 
     /** Whether both ports serve HTTPS. */
@@ -260,7 +269,10 @@ public record GranaryConfig(
                             "tls-key",
                             "tls-watch",
                             "read-timeout",
-                            "disk-reserve")
+                            "disk-reserve",
+                            "node-id",
+                            "members",
+                            "cluster-name")
                     .contains(name)) {
                 throw new IllegalArgumentException("unknown flag --" + name);
             }
@@ -286,7 +298,25 @@ public record GranaryConfig(
                 pathSetting(flags, env, "tls-key"),
                 Duration.ofSeconds(intSetting(flags, env, "tls-watch", 5)),
                 Duration.ofSeconds(intSetting(flags, env, "read-timeout", 30)),
-                diskReserve(flags, env));
+                diskReserve(flags, env),
+                cluster(flags, env));
+    }
+
+    private static ClusterConfig cluster(Map<String, String> flags, Map<String, String> env) {
+        String members = setting(flags, env, "members", null);
+        String nodeId = setting(flags, env, "node-id", null);
+        if (members == null && nodeId == null) {
+            return null;
+        }
+        require(
+                members != null && nodeId != null,
+                "--node-id and --members (GRANARY_NODE_ID, GRANARY_MEMBERS) go "
+                        + "together: give both for a node of a cluster, neither for a standalone server");
+        return new ClusterConfig(
+                nodeId,
+                ClusterConfig.parseMembers(members),
+                setting(flags, env, "cluster-name", "granary"),
+                env.get("GRANARY_CLUSTER_SECRET"));
     }
 
     private static DiskReserve diskReserve(Map<String, String> flags, Map<String, String> env) {

@@ -27,6 +27,34 @@ class GranaryConfigTest {
     }
 
     @Test
+    void aNodeOfAClusterNamesItselfItsMembersAndTakesTheSecretFromTheEnvironmentOnly() {
+        assertThat(GranaryConfig.parse(new String[0], Map.of()).cluster()).isNull();
+        GranaryConfig node = GranaryConfig.parse(
+                new String[] {"--node-id", "b", "--members", "a=10.0.0.1:7100, b=10.0.0.2:7100,c=[::1]:7101"},
+                Map.of("GRANARY_CLUSTER_SECRET", "sixteen characters!"));
+        assertThat(node.cluster().self().host()).isEqualTo("10.0.0.2");
+        assertThat(node.cluster().members()).hasSize(3);
+        assertThat(node.cluster().members().get(2).host()).isEqualTo("::1");
+        assertThat(node.cluster().name()).isEqualTo("granary");
+        assertThat(node.cluster().toString()).doesNotContain("sixteen");
+
+        assertThatThrownBy(() -> GranaryConfig.parse(new String[] {"--node-id", "a", "--members", "a=h:1"}, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("GRANARY_CLUSTER_SECRET");
+        assertThatThrownBy(() -> GranaryConfig.parse(
+                        new String[] {"--node-id", "z", "--members", "a=h:1"},
+                        Map.of("GRANARY_CLUSTER_SECRET", "sixteen characters!")))
+                .hasMessageContaining("not one of --members");
+        assertThatThrownBy(() -> GranaryConfig.parse(
+                        new String[] {"--members", "a=h:1"}, Map.of("GRANARY_CLUSTER_SECRET", "sixteen characters!")))
+                .hasMessageContaining("go together");
+        assertThatThrownBy(() -> GranaryConfig.parse(
+                        new String[] {"--node-id", "a", "--members", "a=h"},
+                        Map.of("GRANARY_CLUSTER_SECRET", "sixteen characters!")))
+                .hasMessageContaining("id=host:port");
+    }
+
+    @Test
     void lifecycleIntervalDefaultsToAnHourAndZeroTurnsItOff() {
         assertThat(GranaryConfig.parse(new String[0], Map.of()).lifecycleInterval())
                 .isEqualTo(Duration.ofHours(1));

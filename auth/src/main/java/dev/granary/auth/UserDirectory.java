@@ -103,6 +103,35 @@ public final class UserDirectory implements CredentialStore {
         return directory;
     }
 
+    /**
+     * Reads every user's record again and brings the directory in line with them: the records were changed by
+     * another process (another node of a cluster) that shares them. A record that does not load is skipped and
+     * logged by the caller's next full open; the users before it stay as they were.
+     */
+    public synchronized void reload() {
+        Map<String, Entry> loaded = new java.util.HashMap<>();
+        records.forEach((key, value) -> {
+            if (key.startsWith(USER_PREFIX)) {
+                try {
+                    Entry entry = decode(new String(value, StandardCharsets.UTF_8));
+                    loaded.put(fold(entry.user().name()), entry);
+                } catch (IllegalArgumentException | ClassCastException | NullPointerException e) {
+                    // Kept as it was: a damaged record must not drop a working user from memory.
+                    Entry kept = users.get(key.substring(USER_PREFIX.length()));
+                    if (kept != null) {
+                        loaded.put(key.substring(USER_PREFIX.length()), kept);
+                    }
+                }
+            }
+        });
+        for (Entry old : List.copyOf(users.values())) {
+            if (!loaded.containsKey(fold(old.user().name()))) {
+                publish(old, null);
+            }
+        }
+        loaded.forEach((name, entry) -> publish(users.get(name), entry));
+    }
+
     /** How many users there are. */
     public int size() {
         return users.size();

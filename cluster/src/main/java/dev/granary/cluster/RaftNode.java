@@ -1,6 +1,5 @@
 package dev.granary.cluster;
 
-import dev.granary.storage.ObjectStore;
 import dev.granary.storage.StorageException;
 import dev.granary.storage.command.Command;
 import dev.granary.storage.command.CommandCodec;
@@ -8,6 +7,7 @@ import dev.granary.storage.command.CommandResult;
 import dev.granary.storage.rocksdb.EngineOptions;
 import dev.granary.storage.rocksdb.ReplicaHost;
 import dev.granary.storage.rocksdb.ReplicaPartition;
+import dev.granary.storage.rocksdb.RocksObjectStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -317,7 +317,7 @@ public final class RaftNode implements AutoCloseable {
      * An object store over this node's replicas, whose writes are proposed through this node's clients; every
      * partition must have a replica here (a cluster of at most as many nodes as replicas per partition).
      */
-    public ObjectStore openStore(EngineOptions options) throws InterruptedException {
+    public RocksObjectStore openStore(EngineOptions options) throws InterruptedException {
         List<ReplicaPartition> replicas = new ArrayList<>();
         for (int p = 0; p < settings.partitions(); p++) {
             if (!replicasOf(p).contains(self.id())) {
@@ -329,6 +329,7 @@ public final class RaftNode implements AutoCloseable {
         return host.openStore(
                 replicas,
                 (partition, command) -> send(partition, command).getLogIndex(),
+                this::catchUp,
                 options,
                 settings.requestTimeout().multipliedBy(6));
     }
@@ -395,20 +396,67 @@ public final class RaftNode implements AutoCloseable {
      * @throws IllegalStateException when a replica does not catch up within six request timeouts
      */
     public void catchUp() throws InterruptedException {
+        Set<Integer> all = new java.util.TreeSet<>();
         for (int p = 0; p < settings.partitions(); p++) {
-            if (!replicasOf(p).contains(self.id())) {
-                continue;
-            }
-            long target = appliedMark(p).index();
-            long deadline = System.nanoTime()
-                    + settings.requestTimeout().multipliedBy(6).toNanos();
-            while (localApplied(p).index() < target) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(
-                            "the replica of partition " + p + " did not catch up with entry " + target);
+            all.add(p);
+        }
+        catchUp(all);
+    }
+
+    /**
+     * {@link #catchUp()} for some partitions: their leaders are asked at once (linearizable reads, in parallel),
+     * then this node waits for its replicas.
+     *
+     * @throws StorageException {@code IO} when a leader does not answer or a replica does not catch up in time
+     */
+    public void catchUp(Set<Integer> partitions) {
+        long deadline =
+                System.nanoTime() + settings.requestTimeout().multipliedBy(6).toNanos();
+        try {
+            for (int p : partitions) {
+                checkPartition(p);
+                if (!replicasOf(p).contains(self.id())) {
+                    continue;
                 }
-                Thread.sleep(5);
+                long target = leaderApplied(p, deadline);
+                while (localApplied(p).index() < target) {
+                    if (System.nanoTime() > deadline) {
+                        throw new StorageException(
+                                StorageException.Reason.IO,
+                                "the replica of partition " + p + " did not catch up with entry " + target);
+                    }
+                    Thread.sleep(1);
+                }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageException(StorageException.Reason.IO, "interrupted while catching up", e);
+        }
+    }
+
+    /**
+     * The last entry partition {@code p}'s leader applied, by a linearizable read; while there is no leader to
+     * answer (an election, members still starting), asked again until {@code deadline}.
+     */
+    private long leaderApplied(int p, long deadline) throws InterruptedException {
+        while (true) {
+            Exception failure;
+            try {
+                RaftClientReply reply =
+                        client(p).io().sendReadOnly(Message.valueOf(ByteString.copyFrom(Query.APPLIED.encode())));
+                if (reply.isSuccess()) {
+                    return Query.mark(reply.getMessage().getContent().toByteArray())
+                            .index();
+                }
+                failure = reply.getException();
+            } catch (IOException e) {
+                failure = e;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new StorageException(
+                        StorageException.Reason.IO, "partition " + p + ": no leader answered: " + failure, failure);
+            }
+            Thread.sleep(100);
         }
     }
 

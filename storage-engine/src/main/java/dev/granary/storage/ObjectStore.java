@@ -343,6 +343,21 @@ public interface ObjectStore extends AutoCloseable {
     UploadListing listUploads(
             String bucket, String prefix, String delimiter, String keyMarker, String uploadIdMarker, int maxUploads);
 
+    /**
+     * Waits until this store holds every write acknowledged anywhere before the call that a request on {@code key}
+     * of {@code bucket} (or, with a null key, on the bucket as a whole; with a null bucket, on all buckets) can read:
+     * the read barrier of a store that is one of several serving the same data. A standalone store holds every write
+     * already and returns at once.
+     *
+     * @throws StorageException {@code IO} when the store cannot tell (its replicas are cut off)
+     */
+    default void awaitCurrent(String bucket, String key) {}
+
+    /** Whether {@link #awaitCurrent} may wait (on the network): callers then keep it off threads that must not block. */
+    default boolean hasReadBarrier() {
+        return false;
+    }
+
     /** Closes the store: waits for background work and closes every partition cleanly. */
     @Override
     void close();

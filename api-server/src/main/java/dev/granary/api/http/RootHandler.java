@@ -63,6 +63,9 @@ public final class RootHandler implements HttpHandler {
     private final S3Router router;
     private final Authenticator authenticator;
     private final ObjectStore store;
+    /** Whether the store is one node's of a cluster: requests then take its read barrier first. */
+    private final boolean clustered;
+
     private final AccessControl access;
     private final Map<S3Operation, OperationHandler> handlers;
     private final UsageSink usage;
@@ -79,6 +82,7 @@ public final class RootHandler implements HttpHandler {
         this.router = router;
         this.authenticator = authenticator;
         this.store = store;
+        this.clustered = store.hasReadBarrier();
         this.access = access;
         this.handlers = handlers;
         this.usage = usage;
@@ -136,8 +140,13 @@ public final class RootHandler implements HttpHandler {
                     path,
                     query,
                     request.hasHeader(AmzHeaders.X_AMZ_COPY_SOURCE));
-            if (onIoThread && !IO_THREAD_OPERATIONS.contains(route.operation())) {
+            if (onIoThread && (clustered || !IO_THREAD_OPERATIONS.contains(route.operation()))) {
+                // A node of a cluster waits for its replicas below (a network round trip): never on an I/O thread.
                 throw S3Response.MoveToWorker.INSTANCE;
+            }
+            if (clustered && route.operation() != S3Operation.HEALTH) {
+                // What this request reads includes every write acknowledged before it, on any node.
+                store.awaitCurrent(route.bucket(), route.key());
             }
             boolean preflight = route.operation() == S3Operation.CORS_PREFLIGHT;
             if (!preflight) {

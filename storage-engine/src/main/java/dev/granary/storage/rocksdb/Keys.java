@@ -50,6 +50,15 @@ final class Keys {
         return concat(utf8(bucket), new byte[] {SEPARATOR});
     }
 
+    /** The bucket named by a key that starts with {@link #bucketPrefix} (the whole key if it has no separator). */
+    static String bucketOf(byte[] key) {
+        int end = 0;
+        while (end < key.length && key[end] != SEPARATOR) {
+            end++;
+        }
+        return string(key, 0, end);
+    }
+
     /** {@code bucket 0x00 key}, the key escaped. */
     static byte[] objectKey(String bucket, String key) {
         return concat(bucketPrefix(bucket), encodeKey(key));

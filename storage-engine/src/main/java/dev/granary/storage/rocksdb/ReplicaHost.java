@@ -1,6 +1,5 @@
 package dev.granary.storage.rocksdb;
 
-import dev.granary.storage.ObjectStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,8 +38,12 @@ public final class ReplicaHost implements AutoCloseable {
      *
      * @see RocksObjectStore#openReplicated
      */
-    public ObjectStore openStore(
-            List<ReplicaPartition> replicas, Replication replication, EngineOptions options, Duration applyTimeout) {
+    public RocksObjectStore openStore(
+            List<ReplicaPartition> replicas,
+            Replication replication,
+            ReadBarrier barrier,
+            EngineOptions options,
+            Duration applyTimeout) {
         List<Partition> partitions = new ArrayList<>();
         for (int i = 0; i < replicas.size(); i++) {
             ReplicaPartition replica = replicas.get(i);
@@ -52,7 +55,7 @@ public final class ReplicaHost implements AutoCloseable {
                     replica.awaitOutcome(replication.replicate(partition.index(), command), applyTimeout));
             partitions.add(p);
         }
-        return RocksObjectStore.openReplicated(dataDir, partitions, options.withPartitions(replicas.size()));
+        return RocksObjectStore.openReplicated(dataDir, partitions, options.withPartitions(replicas.size()), barrier);
     }
 
     @Override

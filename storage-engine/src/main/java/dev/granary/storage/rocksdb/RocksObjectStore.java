@@ -45,6 +45,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.rocksdb.ReadOptions;
@@ -94,6 +95,11 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private final IdSource ids;
+    /** Null for a standalone store; else how this node's replicas catch up with their leaders. */
+    private volatile ReadBarrier barrier;
+
+    private volatile Consumer<String> bucketChanged = bucket -> {};
+    private volatile Consumer<List<String>> systemChanged = keys -> {};
 
     private RocksObjectStore(Partitions partitions, EngineOptions options, DiskGuard disk, IdSource ids) {
         this.partitions = partitions;
@@ -106,8 +112,67 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
         this.multipart = new Multipart(partitions, buckets, locks, bodies, reclaimer, ids);
         this.system = new SystemRecords(partitions.all().get(0));
         for (Partition p : partitions.all()) {
-            p.onRecordsWritten(buckets::onRecords);
+            p.onRecordsWritten(this::onRecords);
         }
+    }
+
+    /** Small records a command wrote here, whoever proposed it: the caches of them learn of it. */
+    private void onRecords(Command.WriteRecords records) {
+        buckets.onRecords(records);
+        Set<String> changedBuckets = new java.util.TreeSet<>();
+        List<String> systemKeys = new ArrayList<>();
+        for (List<Command.SmallRecord> list : List.of(records.writes(), records.deletedPrefixes())) {
+            for (Command.SmallRecord record : list) {
+                switch (record.table()) {
+                    case SYSTEM -> systemKeys.add(Keys.string(record.key(), 0, record.key().length));
+                    case BUCKETS -> changedBuckets.add(Keys.string(record.key(), 0, record.key().length));
+                    case BUCKET_CONFIG -> changedBuckets.add(Keys.bucketOf(record.key()));
+                }
+            }
+        }
+        changedBuckets.forEach(bucketChanged);
+        if (!systemKeys.isEmpty()) {
+            systemChanged.accept(systemKeys);
+        }
+    }
+
+    /**
+     * Sets what hears that a bucket's record or configuration documents changed, by a write on this node or, in a
+     * cluster, on any: the caches of bucket documents above the store forget the bucket.
+     */
+    public void onBucketChanged(Consumer<String> listener) {
+        this.bucketChanged = Objects.requireNonNull(listener, "listener");
+    }
+
+    /**
+     * Sets what hears the keys of system records that changed (users, in a cluster written on another node).
+     *
+     * <p>Both listeners run where the records are applied, which in a cluster is the thread that applies the log and
+     * that every proposer of this node waits for: they must not block, nor take a lock a proposer may hold.
+     */
+    public void onSystemRecordsChanged(Consumer<List<String>> listener) {
+        this.systemChanged = Objects.requireNonNull(listener, "listener");
+    }
+
+    @Override
+    public boolean hasReadBarrier() {
+        return barrier != null;
+    }
+
+    @Override
+    public void awaitCurrent(String bucket, String key) {
+        ReadBarrier current = barrier;
+        if (current == null) {
+            return;
+        }
+        Set<Integer> touched = new java.util.TreeSet<>();
+        if (bucket != null && key != null) {
+            touched.add(partitions.forObject(new ObjectKey(bucket, key)).index());
+            touched.add(partitions.forBucket(bucket).index());
+        } else {
+            partitions.all().forEach(p -> touched.add(p.index()));
+        }
+        current.await(touched);
     }
 
     /**
@@ -191,13 +256,15 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
      * later slice adds. Until then garbage of replaced bodies stays on disk. Bodies are never written to data files
      * (their bytes travel in the log as chunk commands).
      */
-    static RocksObjectStore openReplicated(Path dataDir, List<Partition> replicas, EngineOptions options) {
+    static RocksObjectStore openReplicated(
+            Path dataDir, List<Partition> replicas, EngineOptions options, ReadBarrier barrier) {
         Partitions partitions = Partitions.borrowed(replicas);
         DiskGuard disk =
                 DiskGuard.forFolder(dataDir, options.diskReserve(), replicas.size() * Partition.SPACE_BURST, () ->
                         (int) replicas.stream().filter(Partition::writesStopped).count());
         RocksObjectStore store =
                 new RocksObjectStore(partitions, options.withFileThreshold(Long.MAX_VALUE), disk, IdSource.system());
+        store.barrier = Objects.requireNonNull(barrier, "barrier");
         disk.start();
         return store;
     }

@@ -1,0 +1,264 @@
+package dev.granary.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.granary.ClusterConfig;
+import dev.granary.Granary;
+import dev.granary.GranaryConfig;
+import dev.granary.cluster.RaftNode;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
+import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * Three Granary servers in this JVM, each a node of one cluster (its own data folder, S3 port and Raft port, the
+ * partitions replicated three ways), driven with the AWS SDK: whatever one node is told, every node serves at once
+ * (read-after-write and list-after-write across nodes), users and bucket policies made through one node hold on the
+ * others, and the cluster keeps serving every acknowledged object with a node stopped, which catches up when back.
+ */
+class ClusterIT {
+    private static final String SECRET = "a cluster secret for ClusterIT";
+
+    @TempDir
+    Path dir;
+
+    private final List<RaftNode.Member> members = new ArrayList<>();
+    private final Granary[] nodes = new Granary[3];
+    private final S3Client[] clients = new S3Client[3];
+
+    @AfterEach
+    void stopAll() {
+        for (int i = 0; i < nodes.length; i++) {
+            stop(i);
+        }
+    }
+
+    private void startCluster() throws IOException {
+        for (int i = 0; i < 3; i++) {
+            members.add(new RaftNode.Member("n" + i, "127.0.0.1", freePort()));
+        }
+        for (int i = 0; i < 3; i++) {
+            start(i);
+        }
+    }
+
+    private void start(int i) {
+        GranaryConfig config = new GranaryConfig(
+                        "127.0.0.1",
+                        0,
+                        dir.resolve("n" + i),
+                        4,
+                        "us-east-1",
+                        "",
+                        GranaryServerExtension.ACCESS_KEY,
+                        GranaryServerExtension.SECRET_KEY,
+                        true)
+                .withCluster(new ClusterConfig("n" + i, members, "it", SECRET));
+        nodes[i] = Granary.start(config);
+        clients[i] = UsersIT.client(
+                URI.create("http://127.0.0.1:" + nodes[i].port()),
+                GranaryServerExtension.ACCESS_KEY,
+                GranaryServerExtension.SECRET_KEY);
+    }
+
+    private void stop(int i) {
+        if (clients[i] != null) {
+            clients[i].close();
+            clients[i] = null;
+        }
+        if (nodes[i] != null) {
+            nodes[i].close();
+            nodes[i] = null;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static byte[] random(int size, long seed) {
+        byte[] bytes = new byte[size];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    private static byte[] get(S3Client client, String bucket, String key) {
+        ResponseBytes<GetObjectResponse> bytes =
+                client.getObjectAsBytes(b -> b.bucket(bucket).key(key));
+        return bytes.asByteArray();
+    }
+
+    @Test
+    void everyNodeServesWhatAnyNodeWasToldAtOnce() throws Exception {
+        startCluster();
+        clients[0].createBucket(b -> b.bucket("shared"));
+        // Read-after-write and list-after-write across nodes: no waiting between the calls.
+        for (int i = 0; i < 30; i++) {
+            String key = "k" + i;
+            byte[] body = ("object " + i).getBytes(StandardCharsets.UTF_8);
+            clients[i % 3].putObject(b -> b.bucket("shared").key(key), RequestBody.fromBytes(body));
+            assertThat(get(clients[(i + 1) % 3], "shared", key)).isEqualTo(body);
+        }
+        for (S3Client client : clients) {
+            assertThat(client.listObjectsV2Paginator(b -> b.bucket("shared")).contents().stream()
+                            .map(S3Object::key)
+                            .count())
+                    .isEqualTo(30);
+        }
+        clients[2].deleteObject(b -> b.bucket("shared").key("k7"));
+        assertThatThrownBy(() -> clients[1].headObject(b -> b.bucket("shared").key("k7")))
+                .isInstanceOf(NoSuchKeyException.class);
+
+        // A body of several chunks, and a multipart upload begun, continued and completed on different nodes.
+        byte[] large = random(3 * 1024 * 1024 + 5, 1);
+        clients[1].putObject(b -> b.bucket("shared").key("large"), RequestBody.fromBytes(large));
+        assertThat(get(clients[2], "shared", "large")).isEqualTo(large);
+        String upload = clients[0]
+                .createMultipartUpload(b -> b.bucket("shared").key("parts"))
+                .uploadId();
+        byte[] part1 = random(5 * 1024 * 1024, 2);
+        byte[] part2 = random(1234, 3);
+        String etag1 = clients[1]
+                .uploadPart(
+                        b -> b.bucket("shared").key("parts").uploadId(upload).partNumber(1),
+                        RequestBody.fromBytes(part1))
+                .eTag();
+        String etag2 = clients[2]
+                .uploadPart(
+                        b -> b.bucket("shared").key("parts").uploadId(upload).partNumber(2),
+                        RequestBody.fromBytes(part2))
+                .eTag();
+        clients[0].completeMultipartUpload(b -> b.bucket("shared")
+                .key("parts")
+                .uploadId(upload)
+                .multipartUpload(CompletedMultipartUpload.builder()
+                        .parts(
+                                CompletedPart.builder()
+                                        .partNumber(1)
+                                        .eTag(etag1)
+                                        .build(),
+                                CompletedPart.builder()
+                                        .partNumber(2)
+                                        .eTag(etag2)
+                                        .build())
+                        .build()));
+        byte[] whole = new byte[part1.length + part2.length];
+        System.arraycopy(part1, 0, whole, 0, part1.length);
+        System.arraycopy(part2, 0, whole, part1.length, part2.length);
+        assertThat(get(clients[1], "shared", "parts")).isEqualTo(whole);
+
+        // Versioning set through one node governs writes through another.
+        clients[2].putBucketVersioning(
+                b -> b.bucket("shared").versioningConfiguration(c -> c.status(BucketVersioningStatus.ENABLED)));
+        String v1 = clients[0]
+                .putObject(b -> b.bucket("shared").key("v"), RequestBody.fromString("one"))
+                .versionId();
+        String v2 = clients[1]
+                .putObject(b -> b.bucket("shared").key("v"), RequestBody.fromString("two"))
+                .versionId();
+        assertThat(v1).isNotNull().isNotEqualTo(v2);
+        assertThat(clients[2]
+                        .listObjectVersions(b -> b.bucket("shared").prefix("v"))
+                        .versions())
+                .hasSize(2);
+
+        // The same bucket name created again through another node by its owner: us-east-1 answers 200, and the
+        // bucket keeps what it holds.
+        clients[1].createBucket(b -> b.bucket("shared"));
+        assertThat(clients[2].listObjectsV2(b -> b.bucket("shared").prefix("k")).keyCount())
+                .isEqualTo(29);
+    }
+
+    @Test
+    void usersAndPoliciesMadeThroughOneNodeHoldOnTheOthers() throws Exception {
+        startCluster();
+        clients[0].createBucket(b -> b.bucket("guarded"));
+        clients[0].putObject(b -> b.bucket("guarded").key("k"), RequestBody.fromString("secret"));
+        UsersIT.Created bob = UsersIT.createUser(URI.create("http://127.0.0.1:" + nodes[0].adminPort()), "bob");
+        String policy = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":[\""
+                + bob.canonicalId() + "\"]},\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::guarded/*\"}]}";
+        clients[1].putBucketPolicy(b -> b.bucket("guarded").policy(policy));
+        // Users and bucket documents propagate as the other nodes apply them (as in AWS, eventually): give it a
+        // moment, bounded.
+        try (S3Client bobOnNode2 =
+                UsersIT.client(URI.create("http://127.0.0.1:" + nodes[2].port()), bob.accessKey(), bob.secretKey())) {
+            byte[] read = null;
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (read == null) {
+                try {
+                    read = get(bobOnNode2, "guarded", "k");
+                } catch (S3Exception e) {
+                    assertThat(System.nanoTime())
+                            .as("bob allowed on node 2: " + e)
+                            .isLessThan(deadline);
+                    Thread.sleep(100);
+                }
+            }
+            assertThat(new String(read, StandardCharsets.UTF_8)).isEqualTo("secret");
+            clients[2].deleteBucketPolicy(b -> b.bucket("guarded"));
+            long until = System.nanoTime() + 10_000_000_000L;
+            boolean denied = false;
+            while (!denied) {
+                try {
+                    get(bobOnNode2, "guarded", "k");
+                    assertThat(System.nanoTime())
+                            .as("bob denied once the policy is gone")
+                            .isLessThan(until);
+                    Thread.sleep(100);
+                } catch (S3Exception e) {
+                    assertThat(e.statusCode()).isEqualTo(403);
+                    denied = true;
+                }
+            }
+        }
+    }
+
+    @Test
+    void aStoppedNodeLosesNoAcknowledgedObjectAndCatchesUpWhenBack() throws Exception {
+        startCluster();
+        clients[0].createBucket(b -> b.bucket("durable"));
+        for (int i = 0; i < 10; i++) {
+            int n = i;
+            clients[n % 3].putObject(b -> b.bucket("durable").key("before-" + n), RequestBody.fromString("b" + n));
+        }
+        stop(1);
+        for (int i = 0; i < 10; i++) {
+            int n = i;
+            clients[n % 2 == 0 ? 0 : 2].putObject(
+                    b -> b.bucket("durable").key("during-" + n), RequestBody.fromString("d" + n));
+        }
+        for (int i = 0; i < 10; i++) {
+            assertThat(new String(get(clients[2], "durable", "before-" + i), StandardCharsets.UTF_8))
+                    .isEqualTo("b" + i);
+        }
+        start(1);
+        for (int i = 0; i < 10; i++) {
+            assertThat(new String(get(clients[1], "durable", "during-" + i), StandardCharsets.UTF_8))
+                    .isEqualTo("d" + i);
+        }
+        assertThat(clients[1].listObjectsV2(b -> b.bucket("durable")).keyCount())
+                .isEqualTo(20);
+    }
+}
