@@ -1,5 +1,6 @@
 package dev.granary.api.admin;
 
+import dev.granary.api.http.Draining;
 import dev.granary.api.tls.TlsContext;
 import dev.granary.auth.SigV4Verifier;
 import dev.granary.auth.UserDirectory;
@@ -9,7 +10,6 @@ import dev.granary.storage.ObjectStore;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.handlers.BlockingHandler;
-import io.undertow.server.handlers.GracefulShutdownHandler;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.function.Supplier;
@@ -18,7 +18,7 @@ import javax.net.ssl.SSLContext;
 /** The admin listener: its own small Undertow server next to the S3 one. */
 public final class AdminServer implements AutoCloseable {
     private final Undertow undertow;
-    private final GracefulShutdownHandler graceful;
+    private final Draining graceful;
 
     /**
      * Builds (but does not start) the admin server.
@@ -40,7 +40,7 @@ public final class AdminServer implements AutoCloseable {
             UserDirectory users,
             ObjectStore store,
             Supplier<DiskStatus> disk) {
-        this.graceful = new GracefulShutdownHandler(new BlockingHandler(
+        this.graceful = new Draining(new BlockingHandler(
                 new AdminHandler(verifier, rootAccountId, metering, clock, new UsersApi(users, store), disk)));
         this.undertow = TlsContext.listener(Undertow.builder(), address, port, tls)
                 .setIoThreads(1)
@@ -64,7 +64,7 @@ public final class AdminServer implements AutoCloseable {
     public void close() {
         graceful.shutdown();
         try {
-            graceful.awaitShutdown(5_000);
+            graceful.awaitDrained(5_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -10,7 +10,6 @@ import dev.granary.storage.ObjectStore;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.DefaultByteBufferPool;
-import io.undertow.server.handlers.GracefulShutdownHandler;
 import io.undertow.server.handlers.HttpContinueReadHandler;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -64,7 +63,7 @@ public final class GranaryServer implements AutoCloseable {
 
     private final DefaultByteBufferPool buffers;
     private final Undertow undertow;
-    private final GracefulShutdownHandler graceful;
+    private final Draining graceful;
 
     /**
      * Builds (but does not start) the server.
@@ -91,7 +90,7 @@ public final class GranaryServer implements AutoCloseable {
         // HttpContinueReadHandler answers "Expect: 100-continue" only when the handler starts reading the body,
         // so a request refused before that (bad signature, missing bucket) never makes the client send it. The
         // root handler moves what must block to worker threads itself.
-        this.graceful = new GracefulShutdownHandler(new HttpContinueReadHandler(root));
+        this.graceful = new Draining(new HttpContinueReadHandler(root));
         int cores = Runtime.getRuntime().availableProcessors();
         this.buffers = new DefaultByteBufferPool(true, BUFFER_SIZE, POOLED_BUFFERS, BUFFERS_PER_THREAD);
         this.undertow = TlsContext.listener(Undertow.builder(), address, port, tls)
@@ -119,7 +118,7 @@ public final class GranaryServer implements AutoCloseable {
                 .setSocketOption(Options.READ_TIMEOUT, Math.toIntExact(readTimeout.toMillis()))
                 .setSocketOption(Options.TCP_NODELAY, true)
                 .setSocketOption(Options.REUSE_ADDRESSES, true)
-                // Outermost, so that GracefulShutdownHandler's 503 gets an S3 body and a request id too.
+                // Outermost, so that Draining's 503 (while stopping) gets an S3 body and a request id too.
                 .setHandler(new UndertowErrors(graceful))
                 .build();
     }
@@ -137,7 +136,7 @@ public final class GranaryServer implements AutoCloseable {
     public void shutdown(long millis) {
         graceful.shutdown();
         try {
-            graceful.awaitShutdown(millis);
+            graceful.awaitDrained(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -14,7 +14,7 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * The outermost handler: gives each request its id, and answers the errors Undertow raises itself once a request
  * has been parsed with AWS's XML error and that id, as every other error is answered: a bare status is what SDKs
- * report as an unknown error. These are GracefulShutdownHandler's 503 while the server stops, the 503 of a request
+ * report as an unknown error. These are Draining's 503 while the server stops, the 503 of a request
  * the worker pool refused, and the 500 Undertow sends when something escapes the pipeline. The pipeline never ran
  * for them, so they leave no usage record.
  *
