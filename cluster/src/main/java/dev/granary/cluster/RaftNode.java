@@ -330,6 +330,13 @@ public final class RaftNode implements AutoCloseable {
                 replicas,
                 (partition, command) -> send(partition, command).getLogIndex(),
                 this::catchUp,
+                p -> {
+                    try {
+                        return leads(p);
+                    } catch (IOException e) {
+                        return false;
+                    }
+                },
                 options,
                 settings.requestTimeout().multipliedBy(6));
     }

@@ -184,6 +184,34 @@ class ReplicatedStoreTest {
     }
 
     @Test
+    void replacedBodiesAreReclaimedOnEveryReplicaByTheLeadersCommands() throws Exception {
+        startCluster();
+        stores.get("n0").createBucket("churn", "alice", "");
+        ObjectKey key = new ObjectKey("churn", "k");
+        for (int i = 0; i < 6; i++) {
+            put(stores.get("n" + (i % 3)), key, random(200_000, i)); // a chunked body each time: the old one is garbage
+        }
+        stores.get("n1").deleteObject(key);
+        // Each partition's leader proposes its reclamation; every replica applies it, so all drain alike.
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        boolean drained = false;
+        while (!drained) {
+            assertThat(System.nanoTime())
+                    .as("every replica reclaimed its garbage")
+                    .isLessThan(deadline);
+            Thread.sleep(100);
+            drained = true;
+            for (RaftNode node : nodes.values()) {
+                node.catchUp();
+                for (int p = 0; p < PARTITIONS; p++) {
+                    drained &= !node.localReplica(p).hasQueuedGarbage();
+                }
+            }
+        }
+        assertReplicasEqual();
+    }
+
+    @Test
     void twoNodesCreatingOneBucketNameLeaveExactlyOneOwner() throws Exception {
         startCluster();
         ExecutorService pool = Executors.newFixedThreadPool(3);

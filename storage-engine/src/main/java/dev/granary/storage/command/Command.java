@@ -34,7 +34,8 @@ public sealed interface Command
                 Command.WriteRecords,
                 Command.KeepNullVersion,
                 Command.AbortUploads,
-                Command.CorrectUsage {
+                Command.CorrectUsage,
+                Command.Reclaim {
 
     /** Where a written body's bytes are. */
     sealed interface Body permits Inline, Stored {
@@ -480,6 +481,19 @@ public sealed interface Command
         public CorrectUsage {
             Objects.requireNonNull(bucket, "bucket");
             deltas = List.copyOf(deltas);
+        }
+    }
+
+    /**
+     * Drops the chunks of data ids queued for reclamation, and their queue records; ids no longer queued (reclaimed
+     * by an earlier command) are skipped. Data files are deleted by each node beside the command, not by it.
+     *
+     * @param dataIds the ids, in order
+     */
+    record Reclaim(List<DataId> dataIds) implements Command {
+        /** Keeps an immutable copy. */
+        public Reclaim {
+            dataIds = List.copyOf(dataIds);
         }
     }
 

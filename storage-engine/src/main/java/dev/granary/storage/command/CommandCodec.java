@@ -45,6 +45,7 @@ public final class CommandCodec {
     private static final int KEEP_NULL_VERSION = 14;
     private static final int ABORT_UPLOADS = 15;
     private static final int CORRECT_USAGE = 16;
+    private static final int RECLAIM = 17;
 
     private static final int NONE = 0;
     private static final int IF_MATCH = 1;
@@ -234,6 +235,12 @@ public final class CommandCodec {
         } else if (command instanceof Command.AbortUploads c) {
             out.writeByte(ABORT_UPLOADS);
             writeString(out, c.bucket());
+        } else if (command instanceof Command.Reclaim c) {
+            out.writeByte(RECLAIM);
+            out.writeInt(c.dataIds().size());
+            for (DataId id : c.dataIds()) {
+                out.write(id.bytes());
+            }
         } else if (command instanceof Command.CorrectUsage c) {
             out.writeByte(CORRECT_USAGE);
             writeString(out, c.bucket());
@@ -315,6 +322,14 @@ public final class CommandCodec {
             case WRITE_RECORDS -> new Command.WriteRecords(readRecords(in), readRecords(in), readRecords(in));
             case KEEP_NULL_VERSION -> new Command.KeepNullVersion(readKey(in));
             case ABORT_UPLOADS -> new Command.AbortUploads(readString(in));
+            case RECLAIM -> {
+                int count = readCount(in);
+                List<DataId> ids = new ArrayList<>();
+                for (int i = 0; i < count; i++) {
+                    ids.add(readDataId(in));
+                }
+                yield new Command.Reclaim(ids);
+            }
             case CORRECT_USAGE -> {
                 String bucket = readString(in);
                 int count = readCount(in);

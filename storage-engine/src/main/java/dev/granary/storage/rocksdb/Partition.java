@@ -237,6 +237,20 @@ final class Partition implements AutoCloseable {
         PartitionService.Applied propose(Partition p, Command command);
     }
 
+    /**
+     * Whether this process's reclaimer proposes this partition's reclamation: always standalone; in a cluster only
+     * on the node that leads the partition (the others' replicas apply its commands), so the work is done once.
+     */
+    private volatile java.util.function.BooleanSupplier reclaimsHere = () -> true;
+
+    boolean reclaimsHere() {
+        return reclaimsHere.getAsBoolean();
+    }
+
+    void reclaimOnlyWhen(java.util.function.BooleanSupplier condition) {
+        this.reclaimsHere = Objects.requireNonNull(condition, "condition");
+    }
+
     void useProposer(Proposer proposer) {
         this.proposer = Objects.requireNonNull(proposer, "proposer");
     }

@@ -144,6 +144,23 @@ final class PartitionService {
             return Applied.NOTHING;
         } else if (command instanceof Command.AbortUploads c) {
             return new Applied(null, Multipart.abortAllIn(p, c.bucket()));
+        } else if (command instanceof Command.Reclaim c) {
+            List<byte[]> queued = new ArrayList<>();
+            for (DataId id : c.dataIds()) {
+                if (p.get(Cf.GC, id.bytes(), "read reclamation queue") != null) {
+                    queued.add(id.bytes());
+                }
+            }
+            if (!queued.isEmpty()) {
+                // Unsynced, as before commands: losing it to a crash only leaves the ids queued for the next pass.
+                p.write("reclaim data", batch -> {
+                    for (byte[] id : queued) {
+                        Chunks.deleteChunks(batch, p, id);
+                        batch.delete(p.cf(Cf.GC), id);
+                    }
+                });
+            }
+            return Applied.NOTHING;
         } else if (command instanceof Command.CorrectUsage c) {
             p.commit("correct usage of " + c.bucket(), batch -> {
                 for (int i = 0; i < c.deltas().size(); i++) {

@@ -1,6 +1,8 @@
 package dev.granary.storage.rocksdb;
 
 import dev.granary.storage.StorageException;
+import dev.granary.storage.command.Command;
+import dev.granary.storage.command.DataId;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -117,12 +119,7 @@ final class Reclaimer implements AutoCloseable {
             } catch (IOException e) {
                 throw new StorageException(StorageException.Reason.IO, "delete data files", e);
             }
-            p.write("reclaim data", batch -> {
-                for (byte[] id : ids) {
-                    Chunks.deleteChunks(batch, p, id);
-                    batch.delete(p.cf(Cf.GC), id);
-                }
-            });
+            p.propose(new Command.Reclaim(ids.stream().map(DataId::new).toList()));
             // Ids come sorted and start with their creation time, so one range covers the batch's tombstones.
             p.compactRange(Cf.DATA, ids.get(0), Keys.chunkRangeEnd(ids.get(ids.size() - 1)));
         }
@@ -150,7 +147,9 @@ final class Reclaimer implements AutoCloseable {
                     if (isStopping()) {
                         return;
                     }
-                    reclaimed += reclaim(p);
+                    if (p.reclaimsHere()) {
+                        reclaimed += reclaim(p);
+                    }
                 }
                 if (reclaimed > 0) {
                     continue;

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.IntPredicate;
 
 /**
  * The replicas one node holds, in its data folder ({@code <data>/partitions/NNN}, as a standalone store lays
@@ -34,7 +35,8 @@ public final class ReplicaHost implements AutoCloseable {
 
     /**
      * An object store over {@code replicas}, one of every partition in partition order, whose writes go through
-     * {@code replication} and return once the local replica applied them (waiting at most {@code applyTimeout}).
+     * {@code replication} and return once the local replica applied them (waiting at most {@code applyTimeout}). Its
+     * reclaimer proposes the reclamation of a partition while {@code leads} says this node leads it.
      *
      * @see RocksObjectStore#openReplicated
      */
@@ -42,6 +44,7 @@ public final class ReplicaHost implements AutoCloseable {
             List<ReplicaPartition> replicas,
             Replication replication,
             ReadBarrier barrier,
+            IntPredicate leads,
             EngineOptions options,
             Duration applyTimeout) {
         List<Partition> partitions = new ArrayList<>();
@@ -53,6 +56,7 @@ public final class ReplicaHost implements AutoCloseable {
             Partition p = replica.partition();
             p.useProposer((partition, command) ->
                     replica.awaitOutcome(replication.replicate(partition.index(), command), applyTimeout));
+            p.reclaimOnlyWhen(() -> leads.test(replica.index()));
             partitions.add(p);
         }
         return RocksObjectStore.openReplicated(dataDir, partitions, options.withPartitions(replicas.size()), barrier);

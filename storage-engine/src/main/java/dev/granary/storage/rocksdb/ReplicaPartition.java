@@ -214,6 +214,11 @@ public final class ReplicaPartition implements AutoCloseable {
         return flush();
     }
 
+    /** Whether data is queued for reclamation in this replica (replaced or deleted bodies not yet dropped). */
+    public boolean hasQueuedGarbage() {
+        return !partition.noKeyWithPrefix(Cf.GC, new byte[0]);
+    }
+
     /** SHA-256 over the partition's object state (not its applied mark): equal for replicas in equal states. */
     public String digest() {
         return service.digest();

@@ -251,10 +251,10 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
      * Raft groups own the replicas; closing the store leaves them open.
      *
      * <p>What a standalone store does at open by writing to its partitions directly (key-format upgrade, recovery of
-     * interrupted uploads, repair of bucket views, usage counts, versioning migrations) and the reclaimer's
-     * background deletes are not done here: each would have to be a command of the partition's leader, which a
-     * later slice adds. Until then garbage of replaced bodies stays on disk. Bodies are never written to data files
-     * (their bytes travel in the log as chunk commands).
+     * interrupted uploads, repair of bucket views, usage counts, versioning migrations) and the abandonment of
+     * pending data are not done here: each would have to be a command of the partition's leader,
+     * which a later slice adds. The reclaimer runs, proposing {@code Reclaim} commands for the partitions this node
+     * leads. Bodies are never written to data files (their bytes travel in the log as chunk commands).
      */
     static RocksObjectStore openReplicated(
             Path dataDir, List<Partition> replicas, EngineOptions options, ReadBarrier barrier) {
@@ -265,6 +265,7 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
         RocksObjectStore store =
                 new RocksObjectStore(partitions, options.withFileThreshold(Long.MAX_VALUE), disk, IdSource.system());
         store.barrier = Objects.requireNonNull(barrier, "barrier");
+        store.reclaimer.start();
         disk.start();
         return store;
     }

@@ -131,6 +131,8 @@ class CommandCodecTest {
         commands.add(new Command.DropBucketView("", Long.MIN_VALUE));
         commands.add(new Command.KeepNullVersion(new ObjectKey("bucket", "k\u0000ey")));
         commands.add(new Command.AbortUploads("bucket"));
+        commands.add(new Command.Reclaim(List.of()));
+        commands.add(new Command.Reclaim(List.of(new DataId(new byte[IdSource.DATA_ID_LENGTH]))));
         commands.add(new Command.CorrectUsage("bucket", List.of(1L, -2L, Long.MIN_VALUE, 0L)));
         commands.add(new Command.CorrectUsage("", List.of()));
         DataId chunked = new DataId(new byte[IdSource.DATA_ID_LENGTH]);
