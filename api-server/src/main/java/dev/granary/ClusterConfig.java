@@ -9,24 +9,42 @@ import java.util.Objects;
  * A node's place in a cluster: {@code --node-id} / {@code GRANARY_NODE_ID}, {@code --members} /
  * {@code GRANARY_MEMBERS} ({@code id=host:port,...}, every member with its Raft address, this node included),
  * {@code --cluster-name} / {@code GRANARY_CLUSTER_NAME} (default {@code granary}) and the secret its nodes' mutual TLS
- * derives from, {@code GRANARY_CLUSTER_SECRET} (at least 16 characters; a flag would show in process lists).
+ * derives from, {@code GRANARY_CLUSTER_SECRET} (at least 16 characters; a flag would show in process lists), and
+ * {@code --replicas} / {@code GRANARY_REPLICAS}, each partition's replica count (default 3, at most the members).
  *
  * @param nodeId this node's member id
  * @param members every member
  * @param name the cluster's name
  * @param secret the cluster's shared secret
+ * @param replicas replicas per partition, at most one per member
  */
-public record ClusterConfig(String nodeId, List<RaftNode.Member> members, String name, String secret) {
+public record ClusterConfig(String nodeId, List<RaftNode.Member> members, String name, String secret, int replicas) {
+    /** Replicas per partition unless {@code --replicas} says otherwise. */
+    public static final int DEFAULT_REPLICAS = 3;
+
     public ClusterConfig {
         Objects.requireNonNull(nodeId, "nodeId");
         members = List.copyOf(members);
         Objects.requireNonNull(name, "name");
+        if (replicas < 1) {
+            throw new IllegalArgumentException("--replicas must be at least 1, got " + replicas);
+        }
         if (secret == null || secret.length() < 16) {
             throw new IllegalArgumentException("GRANARY_CLUSTER_SECRET must be set, with at least 16 characters");
         }
         if (members.stream().noneMatch(m -> m.id().equals(nodeId))) {
             throw new IllegalArgumentException("--node-id " + nodeId + " is not one of --members");
         }
+    }
+
+    /** A member of a cluster with {@link #DEFAULT_REPLICAS} replicas per partition. */
+    public ClusterConfig(String nodeId, List<RaftNode.Member> members, String name, String secret) {
+        this(nodeId, members, name, secret, DEFAULT_REPLICAS);
+    }
+
+    /** Replicas each partition has: {@link #replicas()}, fewer while there are fewer members. */
+    public int effectiveReplicas() {
+        return Math.min(replicas, members.size());
     }
 
     /** This node's member entry. */
@@ -64,6 +82,6 @@ public record ClusterConfig(String nodeId, List<RaftNode.Member> members, String
 
     @Override
     public String toString() {
-        return "ClusterConfig[" + nodeId + " of " + members + " in " + name + "]";
+        return "ClusterConfig[" + nodeId + " of " + members + " in " + name + ", " + replicas + " replicas]";
     }
 }

@@ -28,6 +28,7 @@ import dev.granary.metering.RowStore;
 import dev.granary.metering.StorageSource;
 import dev.granary.storage.BucketUsage;
 import dev.granary.storage.DiskStatus;
+import dev.granary.storage.StorageException;
 import dev.granary.storage.rocksdb.EngineOptions;
 import dev.granary.storage.rocksdb.RocksObjectStore;
 import java.security.SecureRandom;
@@ -62,6 +63,9 @@ public final class Granary implements AutoCloseable {
 
     private final GranaryConfig config;
     private final RocksObjectStore store;
+    /** How long {@code /admin/v1/cluster} waits for the partitions' leaders to answer. */
+    private static final java.time.Duration CLUSTER_STATUS_WAIT = java.time.Duration.ofSeconds(2);
+
     /** This server's node of a cluster, or null when it is standalone. */
     private final RaftNode node;
 
@@ -117,6 +121,11 @@ public final class Granary implements AutoCloseable {
         }
         RocksObjectStore store = opened.store();
         RaftNode node = opened.node();
+        java.util.concurrent.atomic.AtomicBoolean caughtUp =
+                new java.util.concurrent.atomic.AtomicBoolean(node == null);
+        if (node != null) {
+            catchUpInBackground(node, caughtUp);
+        }
         TlsContext tls = null;
         try {
             tls = config.tls() ? TlsContext.load(config.tlsCert(), config.tlsKey(), config.tlsWatch()) : null;
@@ -196,7 +205,9 @@ public final class Granary implements AutoCloseable {
                     Clock.systemUTC(),
                     users,
                     store,
-                    store::disk);
+                    store::disk,
+                    node == null ? null : () -> node.status(CLUSTER_STATUS_WAIT),
+                    caughtUp::get);
             try {
                 admin.start();
                 server.start();
@@ -225,10 +236,9 @@ public final class Granary implements AutoCloseable {
      */
     private static Opened openNode(GranaryConfig config, EngineOptions options) {
         ClusterConfig cluster = config.cluster();
-        int partitions = config.partitions() > 0
-                ? config.partitions()
-                : EngineOptions.defaults().partitions();
-        RaftNode.Settings settings = RaftNode.Settings.defaults(cluster.name(), partitions, cluster.secret());
+        int partitions = options.partitions();
+        RaftNode.Settings settings = RaftNode.Settings.defaults(cluster.name(), partitions, cluster.secret())
+                .withReplicas(cluster.replicas());
         RaftNode node = null;
         try {
             node = RaftNode.start(cluster.self(), cluster.members(), config.dataDir(), settings);
@@ -252,6 +262,38 @@ public final class Granary implements AutoCloseable {
             closeNode(node);
             throw e;
         }
+    }
+
+    /**
+     * Ready ({@code /health/ready}) once this node's replicas hold everything their leaders had applied when it
+     * started: a node that was down serves requests meanwhile, but each waits in the read barrier for its partition
+     * to catch up, so a load balancer should send them elsewhere until then.
+     */
+    private static void catchUpInBackground(RaftNode node, java.util.concurrent.atomic.AtomicBoolean caughtUp) {
+        Thread thread = new Thread(
+                () -> {
+                    long began = System.nanoTime();
+                    while (!caughtUp.get()) {
+                        try {
+                            node.catchUp();
+                            caughtUp.set(true);
+                            LOG.info(
+                                    "node {} caught up with the cluster in {} ms",
+                                    node.self().id(),
+                                    (System.nanoTime() - began) / 1_000_000);
+                        } catch (StorageException e) {
+                            LOG.info(
+                                    "node {}: still catching up: {}",
+                                    node.self().id(),
+                                    e.getMessage());
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                },
+                "granary-catch-up");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     private static void closeNode(RaftNode node) {
@@ -284,6 +326,14 @@ public final class Granary implements AutoCloseable {
     static int partitions(GranaryConfig config) {
         if (config.partitions() > 0) {
             return config.partitions();
+        }
+        if (config.cluster() != null) {
+            try {
+                return RaftNode.storedPartitions(config.dataDir())
+                        .orElse(EngineOptions.defaults().partitions());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot read " + config.dataDir(), e);
+            }
         }
         return RocksObjectStore.storedPartitions(config.dataDir())
                 .orElse(EngineOptions.defaults().partitions());

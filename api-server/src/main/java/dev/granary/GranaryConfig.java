@@ -272,7 +272,8 @@ public record GranaryConfig(
                             "disk-reserve",
                             "node-id",
                             "members",
-                            "cluster-name")
+                            "cluster-name",
+                            "replicas")
                     .contains(name)) {
                 throw new IllegalArgumentException("unknown flag --" + name);
             }
@@ -316,7 +317,8 @@ public record GranaryConfig(
                 nodeId,
                 ClusterConfig.parseMembers(members),
                 setting(flags, env, "cluster-name", "granary"),
-                env.get("GRANARY_CLUSTER_SECRET"));
+                env.get("GRANARY_CLUSTER_SECRET"),
+                intSetting(flags, env, "replicas", ClusterConfig.DEFAULT_REPLICAS));
     }
 
     private static DiskReserve diskReserve(Map<String, String> flags, Map<String, String> env) {

@@ -30,13 +30,28 @@ public final class Main {
             warmup();
             return;
         }
+        if (args.length > 0 && args[0].equals("cluster")) {
+            int status = ClusterLauncher.run(Arrays.copyOfRange(args, 1, args.length), System.getenv());
+            if (status != ClusterLauncher.SERVING) {
+                System.exit(status);
+            }
+            return;
+        }
         if (args.length == 0 || !args[0].equals("server")) {
             System.err.println(usage());
             System.exit(args.length == 0 ? 2 : (args[0].equals("--help") || args[0].equals("help") ? 0 : 2));
         }
+        serve(Arrays.copyOfRange(args, 1, args.length), System.getenv());
+    }
+
+    /**
+     * Runs a server with flags {@code args} over the environment {@code env} until the process is told to stop;
+     * exits the process with status 2 on bad flags, 1 when it cannot start.
+     */
+    static void serve(String[] args, Map<String, String> env) {
         GranaryConfig config;
         try {
-            config = GranaryConfig.parse(Arrays.copyOfRange(args, 1, args.length), System.getenv());
+            config = GranaryConfig.parse(args, env);
         } catch (IllegalArgumentException e) {
             System.err.println("granary: " + e.getMessage());
             System.err.println(usage());
@@ -67,6 +82,7 @@ public final class Main {
             return;
         }
         running.set(granary);
+        exitWithParent(env.get(ClusterLauncher.PARENT_PID));
         if (granary.tls() != null) {
             reloadOnHangup(granary.tls());
         }
@@ -107,6 +123,32 @@ public final class Main {
                 !config.metering()
                         ? "off"
                         : config.accessLog().equals("on") ? config.accessLogDir() : config.accessLog());
+    }
+
+    /**
+     * A node started by {@code granary cluster} stops (cleanly) when the launcher is gone, even if it was killed
+     * without the chance to stop its nodes: no orphaned servers holding ports and data folders.
+     */
+    private static void exitWithParent(String parentPid) {
+        if (parentPid == null || parentPid.isEmpty()) {
+            return;
+        }
+        ProcessHandle parent = ProcessHandle.of(Long.parseLong(parentPid)).orElse(null);
+        Thread watcher = new Thread(
+                () -> {
+                    while (parent != null && parent.isAlive()) {
+                        try {
+                            Thread.sleep(1_000);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                    LOG.warn("the launcher (pid {}) is gone: stopping", parentPid);
+                    System.exit(0);
+                },
+                "granary-parent-watch");
+        watcher.setDaemon(true);
+        watcher.start();
     }
 
     /**
@@ -166,6 +208,7 @@ public final class Main {
     private static String usage() {
         return """
                 usage: granary server [flags]
+                       granary cluster --nodes N [--data DIR] [--port P] [--replicas R] [--only I]  (see --help there)
                   --address A      bind address (GRANARY_ADDRESS, default 0.0.0.0)
                   --port N         S3 port (GRANARY_PORT, default 9000)
                   --data DIR       data folder (GRANARY_DATA, default ./data)
@@ -191,6 +234,11 @@ public final class Main {
                                    default 5; 0 = only on SIGHUP)
                   --disk-reserve SIZE|PCT  free space writes leave on the data disk, e.g. 512MiB, 2GB, 5%
                                    (GRANARY_DISK_RESERVE, default 1GiB or 1%, whichever is larger; 0 = none)
+                  --node-id ID     this node's id in a cluster (GRANARY_NODE_ID; with --members)
+                  --members LIST   every member of the cluster as id=host:raftPort,... (GRANARY_MEMBERS); the cluster's
+                                   secret comes from GRANARY_CLUSTER_SECRET (at least 16 characters)
+                  --replicas R     replicas per partition in a cluster (GRANARY_REPLICAS, default 3)
+                  --cluster-name N (GRANARY_CLUSTER_NAME, default granary)
                 root credentials: GRANARY_ROOT_USER / GRANARY_ROOT_PASSWORD (default granaryadmin / granaryadmin)""";
     }
 }

@@ -50,6 +50,8 @@ final class PartitionStateMachine extends BaseStateMachine {
     private volatile ReplicaPartition replica;
     /** The latest mark known durable: reported as the snapshot, the point a restart replays from. */
     private volatile TermIndex durable;
+    /** The last command (not Ratis's own entry) applied: what the read barrier waits for ({@link Query#LAST_COMMAND}). */
+    private volatile Mark lastCommand = Mark.NONE;
 
     private final StateMachineStorage storage = new StateMachineStorage() {
         @Override
@@ -92,6 +94,7 @@ final class PartitionStateMachine extends BaseStateMachine {
         ReplicaPartition opened = host.openPartition(partition);
         replica = opened;
         Mark mark = opened.applied();
+        lastCommand = mark;
         durable = mark.index() < 0 ? null : TermIndex.valueOf(mark.term(), mark.index());
         if (durable != null) {
             setLastAppliedTermIndex(durable);
@@ -109,6 +112,7 @@ final class PartitionStateMachine extends BaseStateMachine {
             boolean own = ownClient.test(
                     ClientId.valueOf(entry.getStateMachineLogEntry().getClientId()));
             CommandResult result = replica.apply(mark, command, own);
+            lastCommand = mark;
             updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
             return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(CommandCodec.encode(result))));
         } catch (RuntimeException e) {
@@ -123,8 +127,13 @@ final class PartitionStateMachine extends BaseStateMachine {
     public CompletableFuture<Message> query(Message request) {
         try {
             Query query = Query.decode(request.getContent().toByteArray());
-            return CompletableFuture.completedFuture(
-                    Message.valueOf(ByteString.copyFrom(query.answer(replica, lastApplied()))));
+            byte[] answer = query == Query.STATUS
+                    ? PartitionStatus.of(partition, getServer().join().getDivision(getGroupId()))
+                            .encode()
+                    : query.answer(replica, lastApplied(), lastCommand);
+            return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(answer)));
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

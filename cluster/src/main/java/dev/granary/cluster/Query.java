@@ -10,7 +10,16 @@ enum Query {
     /** The last log entry applied, commands and the log's own entries alike: term and index, 8 bytes each. */
     APPLIED((byte) 1),
     /** The digest of the partition's object state, as ASCII hex. */
-    DIGEST((byte) 2);
+    DIGEST((byte) 2),
+    /** The group as the answering replica sees it ({@link PartitionStatus}), asked of the leader. */
+    STATUS((byte) 3),
+    /**
+     * The last command applied (Ratis's own entries, such as the commit-index records a leader appends after every
+     * commit, left out), as {@link #APPLIED}: the read barrier's target. A leader's own entries are committed on
+     * followers only at its next message, which, with no write following, is the next heartbeat: a barrier that
+     * waited for them would make an idle follower's reads wait up to a heartbeat interval.
+     */
+    LAST_COMMAND((byte) 4);
 
     private final byte code;
 
@@ -33,18 +42,23 @@ enum Query {
         throw new IllegalArgumentException("not a query: " + bytes.length + " bytes");
     }
 
-    byte[] answer(ReplicaPartition replica, Mark lastApplied) {
+    byte[] answer(ReplicaPartition replica, Mark lastApplied, Mark lastCommand) {
         if (replica == null) {
             throw new IllegalStateException("the replica is not open");
         }
         return switch (this) {
-            case APPLIED ->
-                ByteBuffer.allocate(16)
-                        .putLong(lastApplied.term())
-                        .putLong(lastApplied.index())
-                        .array();
+            case APPLIED -> encode(lastApplied);
+            case LAST_COMMAND -> encode(lastCommand);
             case DIGEST -> replica.digest().getBytes(StandardCharsets.US_ASCII);
+            case STATUS -> throw new IllegalStateException("the state machine answers STATUS from its division");
         };
+    }
+
+    private static byte[] encode(Mark mark) {
+        return ByteBuffer.allocate(16)
+                .putLong(mark.term())
+                .putLong(mark.index())
+                .array();
     }
 
     static Mark mark(byte[] answer) {

@@ -34,10 +34,13 @@ import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.GroupManagementRequest;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.LeaderSteppingDownException;
+import org.apache.ratis.protocol.exceptions.TransferLeadershipException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
@@ -73,10 +76,11 @@ public final class RaftNode implements AutoCloseable {
             }
         }
 
-        RaftPeer peer() {
+        RaftPeer peer(int priority) {
             return RaftPeer.newBuilder()
                     .setId(RaftPeerId.valueOf(id))
                     .setAddress(host + ":" + port)
+                    .setPriority(priority)
                     .build();
         }
     }
@@ -109,10 +113,18 @@ public final class RaftNode implements AutoCloseable {
             }
         }
 
-        /** Defaults for a cluster named {@code clusterName}: 3 replicas, 2 s elections, a snapshot every 20,000. */
+        /**
+         * Defaults for a cluster named {@code clusterName}: 3 replicas, elections after 1.5-3 s without a leader, a
+         * snapshot every 20,000 entries. A JVM stalled past 1.5 s (a loaded machine) costs an election, not data.
+         */
         public static Settings defaults(String clusterName, int partitions, String secret) {
             return new Settings(
-                    clusterName, partitions, 3, Duration.ofSeconds(2), Duration.ofSeconds(10), 20_000, secret);
+                    clusterName, partitions, 3, Duration.ofMillis(1500), Duration.ofSeconds(10), 20_000, secret);
+        }
+
+        /** These settings with {@code count} replicas per partition. */
+        public Settings withReplicas(int count) {
+            return new Settings(clusterName, partitions, count, electionTimeout, requestTimeout, snapshotEvery, secret);
         }
 
         /** These settings with another secret. */
@@ -127,6 +139,11 @@ public final class RaftNode implements AutoCloseable {
         }
     }
 
+    /** Between a client's attempts: while a group elects a leader, and to find the new one after. */
+    private static final long RETRY_SLEEP_MILLIS = 100;
+    /** How long one attempt of a read barrier waits before it asks again. */
+    private static final Duration READ_ATTEMPT = Duration.ofSeconds(2);
+
     private final Member self;
     private final List<Member> members;
     private final Settings settings;
@@ -135,12 +152,19 @@ public final class RaftNode implements AutoCloseable {
     private final Map<Integer, RaftGroup> groups = new TreeMap<>();
     private final Map<Integer, PartitionStateMachine> hosted = new ConcurrentHashMap<>();
     private final Map<Integer, RaftClient> clients = new ConcurrentHashMap<>();
+    /** Clients of {@link #status}: few retries, so that a question nobody answers ends soon. */
+    private final Map<Integer, RaftClient> statusClients = new ConcurrentHashMap<>();
+    /** Threads that ask leaders for {@link #status}, at most one per partition at a time. */
+    private final java.util.concurrent.ExecutorService statusAsking;
     /** This node's clients' ids: entries they proposed keep their outcome for the proposer here. */
     private final Map<ClientId, Integer> clientIds = new ConcurrentHashMap<>();
 
     private final RaftProperties clientProperties;
     private final Parameters parameters;
     private final ClientId adminClient = ClientId.randomId();
+    /** The client id of this node's in-process reads ({@link #localRead}). */
+    private final ClientId localReader = ClientId.randomId();
+
     private final AtomicLong callIds = new AtomicLong();
 
     private RaftNode(Member self, List<Member> members, Path dataDir, Settings settings) throws IOException {
@@ -162,6 +186,12 @@ public final class RaftNode implements AutoCloseable {
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();
         this.clientProperties = clientProperties(settings);
+        this.statusAsking =
+                java.util.concurrent.Executors.newFixedThreadPool(Math.min(8, settings.partitions()), runnable -> {
+                    Thread thread = new Thread(runnable, "granary-status-" + self.id());
+                    thread.setDaemon(true);
+                    return thread;
+                });
     }
 
     /**
@@ -182,6 +212,7 @@ public final class RaftNode implements AutoCloseable {
         if (!sorted.contains(self)) {
             throw new IllegalArgumentException(self + " is not one of the members " + members);
         }
+        ClusterManifest.check(dataDir, self.id(), sorted, settings);
         RaftNode node = new RaftNode(self, List.copyOf(sorted), dataDir, settings);
         try {
             node.server.start();
@@ -191,6 +222,11 @@ public final class RaftNode implements AutoCloseable {
             throw e;
         }
         return node;
+    }
+
+    /** The partition count {@code dataDir} was made with as a node of a cluster, if it was. */
+    public static java.util.OptionalInt storedPartitions(Path dataDir) throws IOException {
+        return ClusterManifest.storedPartitions(dataDir);
     }
 
     private void joinGroups() throws IOException {
@@ -238,8 +274,13 @@ public final class RaftNode implements AutoCloseable {
     private static RaftGroup group(String clusterName, int p, List<Member> replicas) {
         UUID id =
                 UUID.nameUUIDFromBytes(("granary/" + clusterName + "/partition/" + p).getBytes(StandardCharsets.UTF_8));
-        return RaftGroup.valueOf(
-                RaftGroupId.valueOf(id), replicas.stream().map(Member::peer).toList());
+        // The first replica is the preferred leader (a leader yields to a caught-up peer of higher priority): leaders
+        // spread over the nodes as the partitions do, instead of gathering on whichever node started first.
+        List<RaftPeer> peers = new ArrayList<>();
+        for (int i = 0; i < replicas.size(); i++) {
+            peers.add(replicas.get(i).peer(i == 0 ? 1 : 0));
+        }
+        return RaftGroup.valueOf(RaftGroupId.valueOf(id), peers);
     }
 
     private static RaftProperties serverProperties(Path dataDir, Member self, Settings settings) {
@@ -269,6 +310,10 @@ public final class RaftNode implements AutoCloseable {
         // Each group's log worker holds a write buffer: the smallest Ratis accepts for 4 MB entries.
         RaftServerConfigKeys.Log.setWriteBufferSize(properties, SizeInBytes.valueOf((4L << 20) + 8));
         RaftServerConfigKeys.Read.setOption(properties, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+        // A leader that heard from a majority within (0.9 of) the shortest election timeout answers a linearizable
+        // read at once, without a round of heartbeats: no other leader can have been elected meanwhile, as long as
+        // the nodes' clocks run at about the same rate.
+        RaftServerConfigKeys.Read.setLeaderLeaseEnabled(properties, true);
         return properties;
     }
 
@@ -301,10 +346,22 @@ public final class RaftNode implements AutoCloseable {
                     // Bounded: Ratis's default retries forever without sleeping. Long enough to ride out an election.
                     .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
                             Math.toIntExact(
-                                    Math.max(20, 6 * settings.electionTimeout().toMillis() / 250)),
-                            TimeDuration.valueOf(250, TimeUnit.MILLISECONDS)))
+                                    Math.max(50, 6 * settings.electionTimeout().toMillis() / RETRY_SLEEP_MILLIS)),
+                            TimeDuration.valueOf(RETRY_SLEEP_MILLIS, TimeUnit.MILLISECONDS)))
                     .build();
         });
+    }
+
+    private RaftClient statusClient(int partition) {
+        return statusClients.computeIfAbsent(
+                partition,
+                p -> RaftClient.newBuilder()
+                        .setRaftGroup(groups.get(p))
+                        .setProperties(clientProperties)
+                        .setParameters(parameters)
+                        .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                                8, TimeDuration.valueOf(250, TimeUnit.MILLISECONDS)))
+                        .build());
     }
 
     /** Which partition a command acts on is the caller's choice; this node proposes it to that partition's group. */
@@ -358,12 +415,27 @@ public final class RaftNode implements AutoCloseable {
 
     private RaftClientReply send(int partition, Command command) {
         checkPartition(partition);
+        Message message = Message.valueOf(ByteString.copyFrom(CommandCodec.encode(command)));
+        long deadline =
+                System.nanoTime() + settings.requestTimeout().multipliedBy(2).toNanos();
         RaftClientReply reply;
-        try {
-            reply = client(partition).io().send(Message.valueOf(ByteString.copyFrom(CommandCodec.encode(command))));
-        } catch (IOException e) {
-            throw new StorageException(
-                    StorageException.Reason.IO, "partition " + partition + ": the command was not committed", e);
+        while (true) {
+            try {
+                reply = client(partition).io().send(message);
+                break;
+            } catch (LeaderSteppingDownException | TransferLeadershipException e) {
+                // The leader refused the command before it appended it (it is handing leadership to a preferred
+                // replica): sending it again, under a new call id, cannot apply it twice. Ratis's client does not
+                // retry these itself.
+                if (System.nanoTime() > deadline) {
+                    throw new StorageException(
+                            StorageException.Reason.IO, "partition " + partition + ": leadership did not settle", e);
+                }
+                sleepBeforeRetry();
+            } catch (IOException e) {
+                throw new StorageException(
+                        StorageException.Reason.IO, "partition " + partition + ": the command was not committed", e);
+            }
         }
         if (!reply.isSuccess()) {
             throw new StorageException(
@@ -372,6 +444,15 @@ public final class RaftNode implements AutoCloseable {
                     reply.getException());
         }
         return reply;
+    }
+
+    private static void sleepBeforeRetry() {
+        try {
+            Thread.sleep(RETRY_SLEEP_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageException(StorageException.Reason.IO, "interrupted while waiting for a leader", e);
+        }
     }
 
     /**
@@ -442,28 +523,54 @@ public final class RaftNode implements AutoCloseable {
     }
 
     /**
-     * The last entry partition {@code p}'s leader applied, by a linearizable read; while there is no leader to
+     * The last command partition {@code p}'s leader applied, by a linearizable read; while there is no leader to
      * answer (an election, members still starting), asked again until {@code deadline}.
+     *
+     * <p>A partition this node holds a replica of is asked in-process: the local replica, follower or leader, takes
+     * the read index from its leader over the servers' own connections (a leader holding its lease answers at once)
+     * and answers once it applied that far. A Raft client would do the same over a gRPC channel of its own, and when a
+     * leader dies, Ratis's client closes the channels of the requests it had pending, each close waiting up to 3 s
+     * for them (measured: reads stalled 3 s past the election).
      */
     private long leaderApplied(int p, long deadline) throws InterruptedException {
         while (true) {
             Exception failure;
             try {
-                RaftClientReply reply =
-                        client(p).io().sendReadOnly(Message.valueOf(ByteString.copyFrom(Query.APPLIED.encode())));
+                RaftClientReply reply = hosted.containsKey(p)
+                        ? localRead(p).get(READ_ATTEMPT.toMillis(), TimeUnit.MILLISECONDS)
+                        : client(p)
+                                .io()
+                                .sendReadOnly(Message.valueOf(ByteString.copyFrom(Query.LAST_COMMAND.encode())));
                 if (reply.isSuccess()) {
                     return Query.mark(reply.getMessage().getContent().toByteArray())
                             .index();
                 }
                 failure = reply.getException();
-            } catch (IOException e) {
+            } catch (IOException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
                 failure = e;
             }
             if (System.nanoTime() > deadline) {
                 throw new StorageException(
                         StorageException.Reason.IO, "partition " + p + ": no leader answered: " + failure, failure);
             }
-            Thread.sleep(100);
+            Thread.sleep(RETRY_SLEEP_MILLIS);
+        }
+    }
+
+    /** A linearizable {@link Query#LAST_COMMAND} of this node's replica of {@code p}, submitted in-process. */
+    private java.util.concurrent.CompletableFuture<RaftClientReply> localRead(int p) {
+        RaftClientRequest request = RaftClientRequest.newBuilder()
+                .setClientId(localReader)
+                .setServerId(RaftPeerId.valueOf(self.id()))
+                .setGroupId(groups.get(p).getGroupId())
+                .setCallId(callIds.incrementAndGet())
+                .setMessage(Message.valueOf(ByteString.copyFrom(Query.LAST_COMMAND.encode())))
+                .setType(RaftClientRequest.readRequestType())
+                .build();
+        try {
+            return server.submitClientRequestAsync(request);
+        } catch (IOException e) {
+            return java.util.concurrent.CompletableFuture.failedFuture(e);
         }
     }
 
@@ -486,6 +593,112 @@ public final class RaftNode implements AutoCloseable {
                 && server.getDivision(groups.get(partition).getGroupId())
                         .getInfo()
                         .isLeader();
+    }
+
+    /**
+     * The cluster as this node finds it now: every partition's group asked of its leader, all at once, waiting at most
+     * {@code wait} for the answers; a partition whose leader does not answer in time is shown as this node's replica
+     * sees it (no leader, or one that is not answering). A member is up when it is this node, leads a group that
+     * answered, or a leader heard from it within three election timeouts.
+     */
+    public ClusterStatus status(Duration wait) {
+        Map<Integer, java.util.concurrent.CompletableFuture<RaftClientReply>> asked = new TreeMap<>();
+        for (int p = 0; p < settings.partitions(); p++) {
+            int partition = p;
+            // A replica that leads answers for itself; others ask the leader, through the blocking API on a thread of
+            // their own (an asynchronous Ratis client orders its requests, and one that failed can hold up the rest).
+            asked.put(
+                    p,
+                    leadsQuietly(p)
+                            ? java.util.concurrent.CompletableFuture.completedFuture(null)
+                            : java.util.concurrent.CompletableFuture.supplyAsync(
+                                    () -> askLeader(partition), statusAsking));
+        }
+        long deadline = System.nanoTime() + wait.toNanos();
+        List<PartitionStatus> partitions = new ArrayList<>();
+        for (Map.Entry<Integer, java.util.concurrent.CompletableFuture<RaftClientReply>> entry : asked.entrySet()) {
+            PartitionStatus status = null;
+            try {
+                RaftClientReply reply =
+                        entry.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (reply == null) {
+                    status = localStatus(entry.getKey());
+                } else if (reply.isSuccess()) {
+                    status = PartitionStatus.decode(
+                            reply.getMessage().getContent().toByteArray());
+                }
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                LOG.debug("partition {}: no status from a leader: {}", entry.getKey(), e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StorageException(StorageException.Reason.IO, "interrupted while asking for status", e);
+            }
+            partitions.add(status != null ? status : localStatus(entry.getKey()));
+        }
+        long recent = 3 * settings.electionTimeout().toMillis();
+        List<ClusterStatus.Node> nodes = new ArrayList<>();
+        for (Member member : members) {
+            long contact = member.equals(self) ? 0 : -1;
+            boolean leads = false;
+            for (PartitionStatus status : partitions) {
+                if (!status.fromLeader()) {
+                    continue;
+                }
+                leads |= status.leader().equals(member.id());
+                for (PartitionStatus.Replica replica : status.replicas()) {
+                    if (replica.node().equals(member.id()) && replica.lastContactMillis() >= 0) {
+                        contact = contact < 0
+                                ? replica.lastContactMillis()
+                                : Math.min(contact, replica.lastContactMillis());
+                    }
+                }
+            }
+            boolean up = member.equals(self) || leads || (contact >= 0 && contact <= recent);
+            nodes.add(new ClusterStatus.Node(
+                    member.id(), member.host() + ":" + member.port(), up ? "up" : "unreachable", contact));
+        }
+        return new ClusterStatus(
+                settings.clusterName(), self.id(), Math.min(settings.replicas(), members.size()), nodes, partitions);
+    }
+
+    private boolean leadsQuietly(int p) {
+        try {
+            return leads(p);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private RaftClientReply askLeader(int p) {
+        try {
+            return statusClient(p)
+                    .io()
+                    .sendReadOnlyNonLinearizable(Message.valueOf(ByteString.copyFrom(Query.STATUS.encode())));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Partition {@code p} as this node's replica sees it, or with nothing known when it holds none. */
+    private PartitionStatus localStatus(int p) {
+        if (hosted.containsKey(p)) {
+            try {
+                return PartitionStatus.of(p, server.getDivision(groups.get(p).getGroupId()));
+            } catch (IOException e) {
+                LOG.debug("partition {}: no local division: {}", p, e.toString());
+            }
+        }
+        return new PartitionStatus(
+                p,
+                self.id(),
+                null,
+                -1,
+                -1,
+                -1,
+                -1,
+                replicasOf(p).stream()
+                        .map(id -> new PartitionStatus.Replica(id, -1, -1))
+                        .toList());
     }
 
     /** The members holding {@code partition}'s replicas. */
@@ -514,7 +727,10 @@ public final class RaftNode implements AutoCloseable {
     @Override
     public void close() throws IOException {
         IOException failure = null;
-        for (RaftClient client : clients.values()) {
+        statusAsking.shutdownNow();
+        List<RaftClient> all = new ArrayList<>(clients.values());
+        all.addAll(statusClients.values());
+        for (RaftClient client : all) {
             try {
                 client.close();
             } catch (IOException e) {

@@ -8,6 +8,7 @@ import dev.granary.auth.JsonWriter;
 import dev.granary.auth.PayloadMode;
 import dev.granary.auth.SigV4Verifier;
 import dev.granary.auth.SignableRequest;
+import dev.granary.cluster.ClusterStatus;
 import dev.granary.metering.Metering;
 import dev.granary.metering.MeteringMetrics;
 import dev.granary.metering.UsageReport;
@@ -41,11 +42,14 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * GET  /health                          200, no credentials: the disk's free space, whether it takes writes
+ * GET  /health/ready                    200 once the server serves current data; 503 while a cluster node that
+ *                                       (re)started catches up with its partitions' leaders (a readiness check)
  * GET  /metrics                         Prometheus text, no credentials (keep the admin port private)
  * GET  /admin/v1/usage?from&amp;to&amp;groupBy&amp;format=json|csv&amp;account&amp;bucket
  * GET  /admin/v1/usage/storage          bytes, objects, byte-hours per bucket and account
  * POST /admin/v1/usage/storage/check    the consistency check: recount from the engine, then as above
  * ...  /admin/v1/users...               users and access keys, see {@link UsersApi}
+ * GET  /admin/v1/cluster                a cluster's nodes and partitions ({@link ClusterView}); 404 when standalone
  * </pre>
  *
  * The {@code /admin} routes need a SigV4 signature (service {@code s3}, the server's region) by the root
@@ -63,6 +67,10 @@ final class AdminHandler implements HttpHandler {
     private final Clock clock;
     private final UsersApi users;
     private final Supplier<DiskStatus> disk;
+    /** The cluster this server is a node of, as it finds it now; null when standalone. */
+    private final Supplier<ClusterStatus> cluster;
+
+    private final java.util.function.BooleanSupplier ready;
 
     AdminHandler(
             SigV4Verifier verifier,
@@ -70,13 +78,17 @@ final class AdminHandler implements HttpHandler {
             Metering metering,
             Clock clock,
             UsersApi users,
-            Supplier<DiskStatus> disk) {
+            Supplier<DiskStatus> disk,
+            Supplier<ClusterStatus> cluster,
+            java.util.function.BooleanSupplier ready) {
         this.verifier = verifier;
+        this.ready = ready;
         this.rootAccountId = rootAccountId;
         this.metering = metering;
         this.clock = clock;
         this.users = users;
         this.disk = disk;
+        this.cluster = cluster;
     }
 
     /** An answer: status, content type, body. */
@@ -123,13 +135,23 @@ final class AdminHandler implements HttpHandler {
     private Answer route(HttpServerExchange exchange) {
         String method = exchange.getRequestMethod().toString();
         String path = exchange.getRequestPath();
+        if (path.equals("/health/ready")) {
+            return ready.getAsBoolean()
+                    ? new Answer(200, "application/json", "{\"status\":\"ready\"}\n")
+                    : new Answer(503, "application/json", "{\"status\":\"catching-up\"}\n");
+        }
         if (path.equals("/health")) {
             return new Answer(200, "application/json", HealthReport.json(disk.get()));
         }
         if (path.equals("/metrics") && method.equals("GET")) {
-            return metering.enabled()
-                    ? new Answer(200, MeteringMetrics.contentType(), metering.scrapeMetrics())
-                    : off();
+            if (!metering.enabled()) {
+                return off();
+            }
+            String metrics = metering.scrapeMetrics();
+            if (cluster != null) {
+                metrics += ClusterView.metrics(cluster.get());
+            }
+            return new Answer(200, MeteringMetrics.contentType(), metrics);
         }
         if (!path.startsWith("/admin/")) {
             return Answer.error(404, "NotFound", "no such admin resource: " + path);
@@ -138,6 +160,14 @@ final class AdminHandler implements HttpHandler {
         if (path.equals(UsersApi.PREFIX) || path.startsWith(UsersApi.PREFIX + "/")) {
             UsersApi.Reply reply = users.handle(method, path, body(exchange, auth));
             return new Answer(reply.status(), "application/json", reply.json() == null ? null : reply.json() + "\n");
+        }
+        if (path.equals("/admin/v1/cluster")) {
+            if (!method.equals("GET")) {
+                return Answer.error(405, "MethodNotAllowed", "/admin/v1/cluster takes GET");
+            }
+            return cluster == null
+                    ? Answer.error(404, "NotACluster", "this server is standalone, not a node of a cluster")
+                    : Answer.json(ClusterView.json(cluster.get()));
         }
         if (!metering.enabled()) {
             return off();

@@ -4,6 +4,7 @@ import dev.granary.api.http.Draining;
 import dev.granary.api.tls.TlsContext;
 import dev.granary.auth.SigV4Verifier;
 import dev.granary.auth.UserDirectory;
+import dev.granary.cluster.ClusterStatus;
 import dev.granary.metering.Metering;
 import dev.granary.storage.DiskStatus;
 import dev.granary.storage.ObjectStore;
@@ -28,6 +29,8 @@ public final class AdminServer implements AutoCloseable {
      * @param users the users the users API manages
      * @param store the store, for the buckets a user owns
      * @param disk the store's disk, for {@code /health}
+     * @param cluster the cluster as this node finds it, for {@code /admin/v1/cluster}; null when standalone
+     * @param ready whether the server serves current data yet, for {@code /health/ready}
      */
     public AdminServer(
             String address,
@@ -39,9 +42,11 @@ public final class AdminServer implements AutoCloseable {
             Clock clock,
             UserDirectory users,
             ObjectStore store,
-            Supplier<DiskStatus> disk) {
-        this.graceful = new Draining(new BlockingHandler(
-                new AdminHandler(verifier, rootAccountId, metering, clock, new UsersApi(users, store), disk)));
+            Supplier<DiskStatus> disk,
+            Supplier<ClusterStatus> cluster,
+            java.util.function.BooleanSupplier ready) {
+        this.graceful = new Draining(new BlockingHandler(new AdminHandler(
+                verifier, rootAccountId, metering, clock, new UsersApi(users, store), disk, cluster, ready)));
         this.undertow = TlsContext.listener(Undertow.builder(), address, port, tls)
                 .setIoThreads(1)
                 .setWorkerThreads(4)

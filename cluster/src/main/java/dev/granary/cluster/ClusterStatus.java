@@ -1,0 +1,34 @@
+package dev.granary.cluster;
+
+import java.util.List;
+
+/**
+ * The cluster as one node finds it ({@link RaftNode#status}): its members and whether they answer, and every
+ * partition's group as its leader tells it (or, when no leader answers, as the asking node's own replica sees it).
+ *
+ * @param clusterName the cluster's name
+ * @param self the node that asked
+ * @param replicasPerPartition replicas each partition has
+ * @param nodes every member
+ * @param partitions every partition, in order
+ */
+public record ClusterStatus(
+        String clusterName, String self, int replicasPerPartition, List<Node> nodes, List<PartitionStatus> partitions) {
+
+    /**
+     * A member.
+     *
+     * @param id its id
+     * @param raftAddress where its Raft server listens
+     * @param state {@code up} (itself, or a leader heard from it lately, or it leads a group that answered) or
+     *     {@code unreachable}
+     * @param lastContactMillis how long ago a leader last heard from it, the least any leader reports; 0 for the node
+     *     that asked; -1 when no leader reported it
+     */
+    public record Node(String id, String raftAddress, String state, long lastContactMillis) {}
+
+    public ClusterStatus {
+        nodes = List.copyOf(nodes);
+        partitions = List.copyOf(partitions);
+    }
+}
