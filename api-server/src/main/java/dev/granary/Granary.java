@@ -207,6 +207,7 @@ public final class Granary implements AutoCloseable {
                     store,
                     store::disk,
                     node == null ? null : () -> node.status(CLUSTER_STATUS_WAIT),
+                    node == null ? null : node::localDigests,
                     caughtUp::get);
             try {
                 admin.start();

@@ -24,7 +24,7 @@ final class MeteringSupport {
     static HttpResponse<String> admin(URI admin, String method, String pathAndQuery, String secret) throws Exception {
         SigV4Signer signer = new SigV4Signer(GranaryServerExtension.ACCESS_KEY, secret, "us-east-1");
         Map<String, List<String>> headers = new TreeMap<>();
-        headers.put("host", List.of("127.0.0.1:" + admin.getPort()));
+        headers.put("host", List.of(admin.getHost() + ":" + admin.getPort()));
         int q = pathAndQuery.indexOf('?');
         String path = q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
         String query = q < 0 ? null : pathAndQuery.substring(q + 1);

@@ -27,9 +27,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.client.retry.RequestTypeDependentRetryPolicy;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.proto.RaftProtos.RaftClientRequestProto;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.GroupManagementRequest;
 import org.apache.ratis.protocol.Message;
@@ -42,6 +44,7 @@ import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.exceptions.LeaderSteppingDownException;
 import org.apache.ratis.protocol.exceptions.TransferLeadershipException;
 import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -141,6 +144,14 @@ public final class RaftNode implements AutoCloseable {
 
     /** Between a client's attempts: while a group elects a leader, and to find the new one after. */
     private static final long RETRY_SLEEP_MILLIS = 100;
+    /**
+     * How long a command or a read barrier waits for its partition's leader before it fails as
+     * {@link StorageException.Reason#UNAVAILABLE}: an election takes 1.5-3 s, so only a node cut off from a majority,
+     * or a partition with most of its replicas down, waits this long.
+     */
+    private static final Duration UNAVAILABLE_AFTER = Duration.ofSeconds(15);
+    /** How long one attempt of a Raft client waits for its answer before it tries again. */
+    private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(3);
     /** How long one attempt of a read barrier waits before it asks again. */
     private static final Duration READ_ATTEMPT = Duration.ofSeconds(2);
 
@@ -330,7 +341,10 @@ public final class RaftNode implements AutoCloseable {
     private static RaftProperties clientProperties(Settings settings) {
         RaftProperties properties = new RaftProperties();
         RaftClientConfigKeys.Rpc.setRequestTimeout(
-                properties, TimeDuration.valueOf(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS));
+                properties,
+                TimeDuration.valueOf(
+                        Math.min(settings.requestTimeout().toMillis(), ATTEMPT_TIMEOUT.toMillis()),
+                        TimeUnit.MILLISECONDS));
         return properties;
     }
 
@@ -343,13 +357,26 @@ public final class RaftNode implements AutoCloseable {
                     .setRaftGroup(groups.get(p))
                     .setProperties(clientProperties)
                     .setParameters(parameters)
-                    // Bounded: Ratis's default retries forever without sleeping. Long enough to ride out an election.
-                    .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-                            Math.toIntExact(
-                                    Math.max(50, 6 * settings.electionTimeout().toMillis() / RETRY_SLEEP_MILLIS)),
-                            TimeDuration.valueOf(RETRY_SLEEP_MILLIS, TimeUnit.MILLISECONDS)))
+                    // Bounded in time: Ratis's default retries forever without sleeping. Long enough to ride out an
+                    // election; then the request fails (503) instead of hanging on a node cut off from a majority.
+                    .setRetryPolicy(retryPolicy())
                     .build();
         });
+    }
+
+    /** Every 100 ms until {@link #UNAVAILABLE_AFTER} has passed since the request was made. */
+    private static RetryPolicy retryPolicy() {
+        RetryPolicy sleep =
+                RetryPolicies.retryForeverWithSleep(TimeDuration.valueOf(RETRY_SLEEP_MILLIS, TimeUnit.MILLISECONDS));
+        TimeDuration limit = TimeDuration.valueOf(UNAVAILABLE_AFTER.toMillis(), TimeUnit.MILLISECONDS);
+        RequestTypeDependentRetryPolicy.Builder policy = RequestTypeDependentRetryPolicy.newBuilder();
+        for (RaftClientRequestProto.TypeCase type : List.of(
+                RaftClientRequestProto.TypeCase.WRITE,
+                RaftClientRequestProto.TypeCase.READ,
+                RaftClientRequestProto.TypeCase.STALEREAD)) {
+            policy.setRetryPolicy(type, sleep).setTimeout(type, limit);
+        }
+        return policy.build();
     }
 
     private RaftClient statusClient(int partition) {
@@ -395,7 +422,7 @@ public final class RaftNode implements AutoCloseable {
                     }
                 },
                 options,
-                settings.requestTimeout().multipliedBy(6));
+                UNAVAILABLE_AFTER);
     }
 
     private ReplicaPartition awaitReplica(int partition) throws InterruptedException {
@@ -416,8 +443,7 @@ public final class RaftNode implements AutoCloseable {
     private RaftClientReply send(int partition, Command command) {
         checkPartition(partition);
         Message message = Message.valueOf(ByteString.copyFrom(CommandCodec.encode(command)));
-        long deadline =
-                System.nanoTime() + settings.requestTimeout().multipliedBy(2).toNanos();
+        long deadline = System.nanoTime() + UNAVAILABLE_AFTER.toNanos();
         RaftClientReply reply;
         while (true) {
             try {
@@ -429,12 +455,17 @@ public final class RaftNode implements AutoCloseable {
                 // retry these itself.
                 if (System.nanoTime() > deadline) {
                     throw new StorageException(
-                            StorageException.Reason.IO, "partition " + partition + ": leadership did not settle", e);
+                            StorageException.Reason.UNAVAILABLE,
+                            "partition " + partition + ": leadership did not settle",
+                            e);
                 }
                 sleepBeforeRetry();
             } catch (IOException e) {
                 throw new StorageException(
-                        StorageException.Reason.IO, "partition " + partition + ": the command was not committed", e);
+                        StorageException.Reason.UNAVAILABLE,
+                        "partition " + partition + ": no leader committed the command within " + UNAVAILABLE_AFTER
+                                + " (it may still take effect)",
+                        e);
             }
         }
         if (!reply.isSuccess()) {
@@ -495,11 +526,11 @@ public final class RaftNode implements AutoCloseable {
      * {@link #catchUp()} for some partitions: their leaders are asked at once (linearizable reads, in parallel),
      * then this node waits for its replicas.
      *
-     * @throws StorageException {@code IO} when a leader does not answer or a replica does not catch up in time
+     * @throws StorageException {@code UNAVAILABLE} when a leader does not answer or a replica does not catch up
+     *     within 15 s
      */
     public void catchUp(Set<Integer> partitions) {
-        long deadline =
-                System.nanoTime() + settings.requestTimeout().multipliedBy(6).toNanos();
+        long deadline = System.nanoTime() + UNAVAILABLE_AFTER.toNanos();
         try {
             for (int p : partitions) {
                 checkPartition(p);
@@ -510,7 +541,7 @@ public final class RaftNode implements AutoCloseable {
                 while (localApplied(p).index() < target) {
                     if (System.nanoTime() > deadline) {
                         throw new StorageException(
-                                StorageException.Reason.IO,
+                                StorageException.Reason.UNAVAILABLE,
                                 "the replica of partition " + p + " did not catch up with entry " + target);
                     }
                     Thread.sleep(1);
@@ -551,7 +582,9 @@ public final class RaftNode implements AutoCloseable {
             }
             if (System.nanoTime() > deadline) {
                 throw new StorageException(
-                        StorageException.Reason.IO, "partition " + p + ": no leader answered: " + failure, failure);
+                        StorageException.Reason.UNAVAILABLE,
+                        "partition " + p + ": no leader answered: " + failure,
+                        failure);
             }
             Thread.sleep(RETRY_SLEEP_MILLIS);
         }
@@ -699,6 +732,41 @@ public final class RaftNode implements AutoCloseable {
                 replicasOf(p).stream()
                         .map(id -> new PartitionStatus.Replica(id, -1, -1))
                         .toList());
+    }
+
+    /**
+     * A replica's state in one line: the digest of its object state and the last log entry applied to it.
+     *
+     * @param appliedIndex the last entry applied when the digest was taken (nothing was applied while it was)
+     * @param digest SHA-256 of the replica's object state, hex
+     */
+    public record ReplicaDigest(long appliedIndex, String digest) {}
+
+    /**
+     * The digest of each replica this node holds, with the entry it is of: replicas of one partition in the same state
+     * at the same entry have equal digests. A digest taken while entries were applied is taken again (up to five
+     * times; then the last is reported with index -1).
+     */
+    public Map<Integer, ReplicaDigest> localDigests() {
+        Map<Integer, ReplicaDigest> digests = new TreeMap<>();
+        for (int p = 0; p < settings.partitions(); p++) {
+            ReplicaPartition replica = localReplica(p);
+            if (replica == null) {
+                continue;
+            }
+            ReplicaDigest taken = null;
+            for (int attempt = 0; attempt < 5 && taken == null; attempt++) {
+                long before = localApplied(p).index();
+                String digest = replica.digest();
+                if (localApplied(p).index() == before) {
+                    taken = new ReplicaDigest(before, digest);
+                } else if (attempt == 4) {
+                    taken = new ReplicaDigest(-1, digest);
+                }
+            }
+            digests.put(p, taken);
+        }
+        return digests;
     }
 
     /** The members holding {@code partition}'s replicas. */

@@ -28,6 +28,12 @@ public final class StorageException extends RuntimeException {
         CORRUPT_DATA,
         IO,
         /**
+         * A cluster could not commit the write, or confirm what a read must see, in time: no leader of the partition
+         * is reachable from this node (an election, or this node cut off from a majority). A write that fails so may
+         * still take effect; nothing was lost or half-written.
+         */
+        UNAVAILABLE,
+        /**
          * The disk is too full to take the write: its free space, less what the write brings, would fall below the
          * reserve, or the write ran out of space. Nothing was stored. Unlike the other reasons' messages, this one's
          * is worded for the client (free space, reserve, what still works) and names nothing internal.

@@ -9,6 +9,7 @@ import dev.granary.auth.PayloadMode;
 import dev.granary.auth.SigV4Verifier;
 import dev.granary.auth.SignableRequest;
 import dev.granary.cluster.ClusterStatus;
+import dev.granary.cluster.RaftNode;
 import dev.granary.metering.Metering;
 import dev.granary.metering.MeteringMetrics;
 import dev.granary.metering.UsageReport;
@@ -50,6 +51,7 @@ import org.slf4j.LoggerFactory;
  * POST /admin/v1/usage/storage/check    the consistency check: recount from the engine, then as above
  * ...  /admin/v1/users...               users and access keys, see {@link UsersApi}
  * GET  /admin/v1/cluster                a cluster's nodes and partitions ({@link ClusterView}); 404 when standalone
+ * GET  /admin/v1/cluster/replicas       this node's replicas: each one's applied index and state digest
  * </pre>
  *
  * The {@code /admin} routes need a SigV4 signature (service {@code s3}, the server's region) by the root
@@ -69,7 +71,9 @@ final class AdminHandler implements HttpHandler {
     private final Supplier<DiskStatus> disk;
     /** The cluster this server is a node of, as it finds it now; null when standalone. */
     private final Supplier<ClusterStatus> cluster;
-
+    /** This node's replicas' digests; null when standalone. */
+    private final Supplier<Map<Integer, RaftNode.ReplicaDigest>> replicas;
+    /** Whether the server serves current data yet (a cluster node that started has caught up). */
     private final java.util.function.BooleanSupplier ready;
 
     AdminHandler(
@@ -80,8 +84,10 @@ final class AdminHandler implements HttpHandler {
             UsersApi users,
             Supplier<DiskStatus> disk,
             Supplier<ClusterStatus> cluster,
+            Supplier<Map<Integer, RaftNode.ReplicaDigest>> replicas,
             java.util.function.BooleanSupplier ready) {
         this.verifier = verifier;
+        this.replicas = replicas;
         this.ready = ready;
         this.rootAccountId = rootAccountId;
         this.metering = metering;
@@ -160,6 +166,11 @@ final class AdminHandler implements HttpHandler {
         if (path.equals(UsersApi.PREFIX) || path.startsWith(UsersApi.PREFIX + "/")) {
             UsersApi.Reply reply = users.handle(method, path, body(exchange, auth));
             return new Answer(reply.status(), "application/json", reply.json() == null ? null : reply.json() + "\n");
+        }
+        if (path.equals("/admin/v1/cluster/replicas") && method.equals("GET")) {
+            return replicas == null
+                    ? Answer.error(404, "NotACluster", "this server is standalone, not a node of a cluster")
+                    : Answer.json(ClusterView.replicasJson(replicas.get()));
         }
         if (path.equals("/admin/v1/cluster")) {
             if (!method.equals("GET")) {

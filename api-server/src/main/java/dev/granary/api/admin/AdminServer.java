@@ -30,6 +30,7 @@ public final class AdminServer implements AutoCloseable {
      * @param store the store, for the buckets a user owns
      * @param disk the store's disk, for {@code /health}
      * @param cluster the cluster as this node finds it, for {@code /admin/v1/cluster}; null when standalone
+     * @param replicas this node's replicas' digests, for {@code /admin/v1/cluster/replicas}; null when standalone
      * @param ready whether the server serves current data yet, for {@code /health/ready}
      */
     public AdminServer(
@@ -44,9 +45,10 @@ public final class AdminServer implements AutoCloseable {
             ObjectStore store,
             Supplier<DiskStatus> disk,
             Supplier<ClusterStatus> cluster,
+            Supplier<java.util.Map<Integer, dev.granary.cluster.RaftNode.ReplicaDigest>> replicas,
             java.util.function.BooleanSupplier ready) {
         this.graceful = new Draining(new BlockingHandler(new AdminHandler(
-                verifier, rootAccountId, metering, clock, new UsersApi(users, store), disk, cluster, ready)));
+                verifier, rootAccountId, metering, clock, new UsersApi(users, store), disk, cluster, replicas, ready)));
         this.undertow = TlsContext.listener(Undertow.builder(), address, port, tls)
                 .setIoThreads(1)
                 .setWorkerThreads(4)

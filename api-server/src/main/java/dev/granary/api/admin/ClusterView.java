@@ -90,6 +90,25 @@ final class ClusterView {
                 + "\n";
     }
 
+    /** {@code {"partitions":[{"id":0,"appliedIndex":N,"digest":"hex"},...]}}: this node's replicas. */
+    static String replicasJson(java.util.Map<Integer, dev.granary.cluster.RaftNode.ReplicaDigest> digests) {
+        return JsonWriter.write(json -> {
+                    json.writeStartObject();
+                    json.writeArrayFieldStart("partitions");
+                    for (java.util.Map.Entry<Integer, dev.granary.cluster.RaftNode.ReplicaDigest> entry :
+                            digests.entrySet()) {
+                        json.writeStartObject();
+                        json.writeNumberField("id", entry.getKey());
+                        json.writeNumberField("appliedIndex", entry.getValue().appliedIndex());
+                        json.writeStringField("digest", entry.getValue().digest());
+                        json.writeEndObject();
+                    }
+                    json.writeEndArray();
+                    json.writeEndObject();
+                })
+                + "\n";
+    }
+
     /** Prometheus text (format 0.0.4) of the partitions and nodes, appended to the metering's metrics. */
     static String metrics(ClusterStatus status) {
         StringBuilder out = new StringBuilder();

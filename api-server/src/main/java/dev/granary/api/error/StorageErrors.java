@@ -61,6 +61,7 @@ public final class StorageErrors {
             case DELETE_MARKER -> S3Error.NO_SUCH_KEY;
             case PRECONDITION_FAILED -> S3Error.PRECONDITION_FAILED;
             case CORRUPT_DATA, IO -> S3Error.INTERNAL_ERROR;
+            case UNAVAILABLE -> S3Error.SERVICE_UNAVAILABLE;
             case INSUFFICIENT_STORAGE -> S3Error.INSUFFICIENT_STORAGE;
         };
         S3Exception s3 = new S3Exception(error, error.message(), e);

@@ -165,7 +165,7 @@ public final class ReplicaPartition implements AutoCloseable {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     throw new StorageException(
-                            StorageException.Reason.IO,
+                            StorageException.Reason.UNAVAILABLE,
                             "partition " + index() + ": entry " + index + " committed but not applied here in "
                                     + timeout);
                 }

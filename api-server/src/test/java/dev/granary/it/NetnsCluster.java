@@ -1,0 +1,263 @@
+package dev.granary.it;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.protocols.jsoncore.JsonNode;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Three node processes, each in a network namespace of its own, joined by veth pairs to a bridge in the root
+ * namespace (address {@code 10.77.S.254}, which is how this JVM reaches them): node {@code i} has address
+ * {@code 10.77.S.(i+1)}, S3 on port 9000 and its admin API on 9100 there. {@link #isolate} cuts one node off from
+ * the other two (blackhole routes on both sides, so this JVM still reaches it), {@link #heal} restores the links.
+ * Needs root and {@code ip}; everything it made is removed by {@link #close} (and by a shutdown hook if the JVM
+ * ends first). Output of node {@code i} goes to {@code node-i.log} in the data folder.
+ */
+final class NetnsCluster {
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    final Path data;
+    private final String tag;
+    private final int subnet;
+    private final List<Process> nodes = new ArrayList<>();
+    private final Thread cleanup;
+
+    private NetnsCluster(Path data) {
+        this.data = data;
+        long pid = ProcessHandle.current().pid();
+        this.tag = "gr" + (pid % 100_000);
+        this.subnet = 20 + (int) (pid % 200);
+        this.cleanup = new Thread(this::teardown, "netns-cleanup");
+    }
+
+    /** Whether this machine lets a test make namespaces: root, and {@code ip} present. */
+    static boolean available() {
+        try {
+            Process probe = new ProcessBuilder("ip", "netns", "list")
+                    .redirectErrorStream(true)
+                    .start();
+            return probe.waitFor(10, TimeUnit.SECONDS)
+                    && probe.exitValue() == 0
+                    && "root".equals(System.getProperty("user.name"));
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    static NetnsCluster start(Path data, String... extraArgs) throws Exception {
+        NetnsCluster cluster = new NetnsCluster(data);
+        Runtime.getRuntime().addShutdownHook(cluster.cleanup);
+        try {
+            cluster.network();
+            cluster.launch(extraArgs);
+        } catch (Exception | AssertionError e) {
+            cluster.close();
+            throw e;
+        }
+        return cluster;
+    }
+
+    String address(int i) {
+        return "10.77." + subnet + "." + (i + 1);
+    }
+
+    URI s3(int i) {
+        return URI.create("http://" + address(i) + ":9000");
+    }
+
+    URI admin(int i) {
+        return URI.create("http://" + address(i) + ":9100");
+    }
+
+    private String ns(int i) {
+        return tag + "-n" + i;
+    }
+
+    private String bridge() {
+        return tag + "br";
+    }
+
+    private void network() throws Exception {
+        ip("link", "add", bridge(), "type", "bridge");
+        ip("addr", "add", "10.77." + subnet + ".254/24", "dev", bridge());
+        ip("link", "set", bridge(), "up");
+        for (int i = 0; i < 3; i++) {
+            String host = tag + "h" + i;
+            String inside = tag + "v" + i;
+            ip("netns", "add", ns(i));
+            ip("link", "add", host, "type", "veth", "peer", "name", inside);
+            ip("link", "set", inside, "netns", ns(i));
+            ip("link", "set", host, "master", bridge());
+            ip("link", "set", host, "up");
+            ip("-n", ns(i), "addr", "add", address(i) + "/24", "dev", inside);
+            ip("-n", ns(i), "link", "set", inside, "up");
+            ip("-n", ns(i), "link", "set", "lo", "up");
+        }
+    }
+
+    private void launch(String... extraArgs) throws Exception {
+        String members = "node-0=" + address(0) + ":7000,node-1=" + address(1) + ":7000,node-2=" + address(2) + ":7000";
+        for (int i = 0; i < 3; i++) {
+            List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns(i)));
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.granary.Main", "server"));
+            command.addAll(List.of(
+                    "--node-id",
+                    "node-" + i,
+                    "--members",
+                    members,
+                    "--address",
+                    address(i),
+                    "--port",
+                    "9000",
+                    "--admin-port",
+                    "9100",
+                    "--data",
+                    data.resolve("node-" + i).toString()));
+            command.addAll(List.of(extraArgs));
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                            data.resolve("node-" + i + ".log").toFile()));
+            builder.environment().put("GRANARY_ROOT_USER", GranaryServerExtension.ACCESS_KEY);
+            builder.environment().put("GRANARY_ROOT_PASSWORD", GranaryServerExtension.SECRET_KEY);
+            builder.environment().put("GRANARY_CLUSTER_SECRET", "a cluster secret for NetnsCluster");
+            Files.createDirectories(data);
+            nodes.add(builder.start());
+        }
+        for (int i = 0; i < 3; i++) {
+            awaitReady(i);
+        }
+    }
+
+    /** Waits (up to 90 s) until node {@code i}'s {@code /health/ready} answers 200. */
+    void awaitReady(int i) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<String> r = HTTP.send(
+                        HttpRequest.newBuilder(URI.create(admin(i) + "/health/ready"))
+                                .timeout(Duration.ofSeconds(2))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not up yet
+            }
+            if (!nodes.get(i).isAlive()) {
+                throw new AssertionError("node-" + i + " exited: "
+                        + Files.readString(data.resolve("node-" + i + ".log"), StandardCharsets.UTF_8));
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("node-" + i + " was not ready in 90 s");
+    }
+
+    /** Cuts node {@code i} off from the other two nodes, both ways (this JVM still reaches every node). */
+    void isolate(int i) throws Exception {
+        routes("add", i);
+    }
+
+    /** Undoes {@link #isolate}. */
+    void heal(int i) throws Exception {
+        routes("del", i);
+    }
+
+    private void routes(String action, int i) throws Exception {
+        for (int other = 0; other < 3; other++) {
+            if (other != i) {
+                ip("-n", ns(i), "route", action, "blackhole", address(other) + "/32");
+                ip("-n", ns(other), "route", action, "blackhole", address(i) + "/32");
+            }
+        }
+    }
+
+    /** An AWS SDK client of node {@code i}, without retries (every answer is seen). */
+    S3Client client(int i) {
+        return S3Client.builder()
+                .endpointOverride(s3(i))
+                .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                .forcePathStyle(true)
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
+                                GranaryServerExtension.ACCESS_KEY, GranaryServerExtension.SECRET_KEY)))
+                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder()
+                        .connectionTimeout(Duration.ofSeconds(2))
+                        .socketTimeout(Duration.ofSeconds(60))
+                        .build())
+                .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        .retryStrategy(software.amazon.awssdk.awscore.retry.AwsRetryStrategy.doNotRetry())
+                        .apiCallTimeout(Duration.ofSeconds(90))
+                        .build())
+                .build();
+    }
+
+    /** {@code GET /admin/v1/cluster/replicas} of node {@code i}: its replicas' applied index and digest. */
+    JsonNode replicas(int i) throws Exception {
+        return JsonNode.parser()
+                .parse(MeteringSupport.admin(admin(i), "/admin/v1/cluster/replicas")
+                        .body());
+    }
+
+    /** Stops the nodes (SIGTERM, then SIGKILL after 30 s) and removes the namespaces, bridge and links. */
+    void close() throws Exception {
+        for (Process node : nodes) {
+            node.destroy();
+        }
+        for (Process node : nodes) {
+            if (!node.waitFor(30, TimeUnit.SECONDS)) {
+                node.destroyForcibly();
+                node.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+        teardown();
+        try {
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+        } catch (IllegalStateException e) {
+            // the JVM is already shutting down: the hook runs anyway
+        }
+    }
+
+    private void teardown() {
+        for (Process node : nodes) {
+            node.destroyForcibly();
+        }
+        for (int i = 0; i < 3; i++) {
+            quietly("netns", "del", ns(i));
+        }
+        quietly("link", "del", bridge());
+    }
+
+    private static void ip(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("ip"));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(10, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            throw new IOException(String.join(" ", command) + " failed: " + output);
+        }
+    }
+
+    private static void quietly(String... args) {
+        try {
+            ip(args);
+        } catch (Exception e) {
+            // already gone
+        }
+    }
+}
