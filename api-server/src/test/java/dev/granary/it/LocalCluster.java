@@ -191,11 +191,19 @@ final class LocalCluster {
     }
 
     private void awaitHealthy(int i) throws Exception {
+        awaitReady(admin(i), "node-" + i, launcher, data.resolve("launcher.log"));
+    }
+
+    /**
+     * Waits (up to 90 s) until {@code admin}'s {@code /health/ready} answers 200 (the node is up and caught up);
+     * fails at once, with {@code log}, when {@code process} exits meanwhile.
+     */
+    static void awaitReady(URI admin, String name, Process process, Path log) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (System.nanoTime() < deadline) {
             try {
                 HttpResponse<String> r = HTTP.send(
-                        HttpRequest.newBuilder(URI.create(admin(i) + "/health/ready"))
+                        HttpRequest.newBuilder(URI.create(admin + "/health/ready"))
                                 .timeout(Duration.ofSeconds(2))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
@@ -205,12 +213,12 @@ final class LocalCluster {
             } catch (IOException e) {
                 // not up yet
             }
-            if (!launcher.isAlive()) {
-                throw new AssertionError("the launcher exited: " + Files.readString(data.resolve("launcher.log")));
+            if (!process.isAlive()) {
+                throw new AssertionError(name + " (pid " + process.pid() + ") exited: " + Files.readString(log));
             }
             Thread.sleep(200);
         }
-        throw new AssertionError("node-" + i + " was not ready (caught up) in 90 s");
+        throw new AssertionError(name + " was not ready (caught up) in 90 s");
     }
 
     /** Waits (up to 60 s) until node {@code asking} reports, from each partition's leader, a leader for every partition. */

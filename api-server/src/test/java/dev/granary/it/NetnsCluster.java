@@ -2,9 +2,6 @@ package dev.granary.it;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,9 +22,6 @@ import software.amazon.awssdk.services.s3.S3Client;
  * ends first). Output of node {@code i} goes to {@code node-i.log} in the data folder.
  */
 final class NetnsCluster {
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
     final Path data;
     private final String tag;
     private final int subnet;
@@ -145,27 +139,7 @@ final class NetnsCluster {
 
     /** Waits (up to 90 s) until node {@code i}'s {@code /health/ready} answers 200. */
     void awaitReady(int i) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < deadline) {
-            try {
-                HttpResponse<String> r = HTTP.send(
-                        HttpRequest.newBuilder(URI.create(admin(i) + "/health/ready"))
-                                .timeout(Duration.ofSeconds(2))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not up yet
-            }
-            if (!nodes.get(i).isAlive()) {
-                throw new AssertionError("node-" + i + " exited: "
-                        + Files.readString(data.resolve("node-" + i + ".log"), StandardCharsets.UTF_8));
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("node-" + i + " was not ready in 90 s");
+        LocalCluster.awaitReady(admin(i), "node-" + i, nodes.get(i), data.resolve("node-" + i + ".log"));
     }
 
     /** Cuts node {@code i} off from the other two nodes, both ways (this JVM still reaches every node). */
