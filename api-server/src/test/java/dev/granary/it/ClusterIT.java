@@ -110,6 +110,43 @@ class ClusterIT {
         return bytes.asByteArray();
     }
 
+    /**
+     * A multipart upload begun through node 0, its two parts sent through nodes 1 and 2, completed through node 0: every
+     * node then serves the whole object.
+     */
+    static void multipartAcrossNodes(S3Client[] clients, String bucket, String key) {
+        String upload =
+                clients[0].createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
+        byte[] part1 = random(5 * 1024 * 1024, 2);
+        byte[] part2 = random(1234, 3);
+        String etag1 = clients[1]
+                .uploadPart(b -> b.bucket(bucket).key(key).uploadId(upload).partNumber(1), RequestBody.fromBytes(part1))
+                .eTag();
+        String etag2 = clients[2]
+                .uploadPart(b -> b.bucket(bucket).key(key).uploadId(upload).partNumber(2), RequestBody.fromBytes(part2))
+                .eTag();
+        clients[0].completeMultipartUpload(b -> b.bucket(bucket)
+                .key(key)
+                .uploadId(upload)
+                .multipartUpload(CompletedMultipartUpload.builder()
+                        .parts(
+                                CompletedPart.builder()
+                                        .partNumber(1)
+                                        .eTag(etag1)
+                                        .build(),
+                                CompletedPart.builder()
+                                        .partNumber(2)
+                                        .eTag(etag2)
+                                        .build())
+                        .build()));
+        byte[] whole = new byte[part1.length + part2.length];
+        System.arraycopy(part1, 0, whole, 0, part1.length);
+        System.arraycopy(part2, 0, whole, part1.length, part2.length);
+        for (S3Client client : clients) {
+            assertThat(get(client, bucket, key)).isEqualTo(whole);
+        }
+    }
+
     @Test
     void everyNodeServesWhatAnyNodeWasToldAtOnce() throws Exception {
         startCluster();
@@ -135,39 +172,7 @@ class ClusterIT {
         byte[] large = random(3 * 1024 * 1024 + 5, 1);
         clients[1].putObject(b -> b.bucket("shared").key("large"), RequestBody.fromBytes(large));
         assertThat(get(clients[2], "shared", "large")).isEqualTo(large);
-        String upload = clients[0]
-                .createMultipartUpload(b -> b.bucket("shared").key("parts"))
-                .uploadId();
-        byte[] part1 = random(5 * 1024 * 1024, 2);
-        byte[] part2 = random(1234, 3);
-        String etag1 = clients[1]
-                .uploadPart(
-                        b -> b.bucket("shared").key("parts").uploadId(upload).partNumber(1),
-                        RequestBody.fromBytes(part1))
-                .eTag();
-        String etag2 = clients[2]
-                .uploadPart(
-                        b -> b.bucket("shared").key("parts").uploadId(upload).partNumber(2),
-                        RequestBody.fromBytes(part2))
-                .eTag();
-        clients[0].completeMultipartUpload(b -> b.bucket("shared")
-                .key("parts")
-                .uploadId(upload)
-                .multipartUpload(CompletedMultipartUpload.builder()
-                        .parts(
-                                CompletedPart.builder()
-                                        .partNumber(1)
-                                        .eTag(etag1)
-                                        .build(),
-                                CompletedPart.builder()
-                                        .partNumber(2)
-                                        .eTag(etag2)
-                                        .build())
-                        .build()));
-        byte[] whole = new byte[part1.length + part2.length];
-        System.arraycopy(part1, 0, whole, 0, part1.length);
-        System.arraycopy(part2, 0, whole, part1.length, part2.length);
-        assertThat(get(clients[1], "shared", "parts")).isEqualTo(whole);
+        multipartAcrossNodes(clients, "shared", "parts");
 
         // Versioning set through one node governs writes through another.
         clients[2].putBucketVersioning(

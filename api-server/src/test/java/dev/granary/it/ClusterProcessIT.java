@@ -34,8 +34,6 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
-import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
-import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectVersion;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -150,33 +148,7 @@ class ClusterProcessIT {
                 .isInstanceOf(NoSuchKeyException.class);
 
         // Multipart: begun on one node, parts through the other two, completed on the first.
-        String upload = clients[0]
-                .createMultipartUpload(b -> b.bucket("procs").key("parts"))
-                .uploadId();
-        byte[] part1 = random(5 * 1024 * 1024, 1);
-        byte[] part2 = random(1234, 2);
-        String e1 = clients[1]
-                .uploadPart(
-                        b -> b.bucket("procs").key("parts").uploadId(upload).partNumber(1),
-                        RequestBody.fromBytes(part1))
-                .eTag();
-        String e2 = clients[2]
-                .uploadPart(
-                        b -> b.bucket("procs").key("parts").uploadId(upload).partNumber(2),
-                        RequestBody.fromBytes(part2))
-                .eTag();
-        clients[0].completeMultipartUpload(b -> b.bucket("procs")
-                .key("parts")
-                .uploadId(upload)
-                .multipartUpload(CompletedMultipartUpload.builder()
-                        .parts(
-                                CompletedPart.builder().partNumber(1).eTag(e1).build(),
-                                CompletedPart.builder().partNumber(2).eTag(e2).build())
-                        .build()));
-        byte[] whole = new byte[part1.length + part2.length];
-        System.arraycopy(part1, 0, whole, 0, part1.length);
-        System.arraycopy(part2, 0, whole, part1.length, part2.length);
-        assertThat(md5(get(clients[2], "procs", "parts"))).isEqualTo(md5(whole));
+        ClusterIT.multipartAcrossNodes(clients, "procs", "parts");
 
         // Versioning turned on through one node holds on the others.
         clients[1].putBucketVersioning(

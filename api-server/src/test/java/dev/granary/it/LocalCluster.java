@@ -133,13 +133,21 @@ final class LocalCluster {
      * server answers is seen (a retried 503 or 500 would pass as one slow success).
      */
     S3Client client(int i, boolean retries) {
+        return client(s3(i), retries, Duration.ofSeconds(30));
+    }
+
+    /**
+     * An AWS SDK client of the node at {@code endpoint} with the test's root credentials: connections refused or
+     * timed out after 2 s, answers awaited up to {@code socketTimeout}, the SDK's retries only if {@code retries}.
+     */
+    static S3Client client(URI endpoint, boolean retries, Duration socketTimeout) {
         ClientOverrideConfiguration.Builder override =
-                ClientOverrideConfiguration.builder().apiCallTimeout(Duration.ofSeconds(60));
+                ClientOverrideConfiguration.builder().apiCallTimeout(socketTimeout.plusSeconds(30));
         if (!retries) {
             override.retryStrategy(software.amazon.awssdk.awscore.retry.AwsRetryStrategy.doNotRetry());
         }
         return S3Client.builder()
-                .endpointOverride(s3(i))
+                .endpointOverride(endpoint)
                 .region(software.amazon.awssdk.regions.Region.US_EAST_1)
                 .forcePathStyle(true)
                 .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
@@ -147,7 +155,7 @@ final class LocalCluster {
                                 GranaryServerExtension.ACCESS_KEY, GranaryServerExtension.SECRET_KEY)))
                 .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder()
                         .connectionTimeout(Duration.ofSeconds(2))
-                        .socketTimeout(Duration.ofSeconds(30))
+                        .socketTimeout(socketTimeout)
                         .build())
                 .overrideConfiguration(override.build())
                 .build();

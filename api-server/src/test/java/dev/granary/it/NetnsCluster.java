@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -163,22 +162,7 @@ final class NetnsCluster {
 
     /** An AWS SDK client of node {@code i}, without retries (every answer is seen). */
     S3Client client(int i) {
-        return S3Client.builder()
-                .endpointOverride(s3(i))
-                .region(software.amazon.awssdk.regions.Region.US_EAST_1)
-                .forcePathStyle(true)
-                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
-                                GranaryServerExtension.ACCESS_KEY, GranaryServerExtension.SECRET_KEY)))
-                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder()
-                        .connectionTimeout(Duration.ofSeconds(2))
-                        .socketTimeout(Duration.ofSeconds(60))
-                        .build())
-                .overrideConfiguration(ClientOverrideConfiguration.builder()
-                        .retryStrategy(software.amazon.awssdk.awscore.retry.AwsRetryStrategy.doNotRetry())
-                        .apiCallTimeout(Duration.ofSeconds(90))
-                        .build())
-                .build();
+        return LocalCluster.client(s3(i), false, Duration.ofSeconds(60));
     }
 
     /** {@code GET /admin/v1/cluster/replicas} of node {@code i}: its replicas' applied index and digest. */
