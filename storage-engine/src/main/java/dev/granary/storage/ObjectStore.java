@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The storage SPI the protocol layer talks to. Implementations are thread-safe. Every mutation is atomic and
@@ -349,9 +350,19 @@ public interface ObjectStore extends AutoCloseable {
      * the read barrier of a store that is one of several serving the same data. A standalone store holds every write
      * already and returns at once.
      *
-     * @throws StorageException {@code IO} when the store cannot tell (its replicas are cut off)
+     * @throws StorageException {@code UNAVAILABLE} when the store cannot tell (its replicas are cut off)
      */
-    default void awaitCurrent(String bucket, String key) {}
+    default void awaitCurrent(String bucket, String key) {
+        StorageException.join(current(bucket, key));
+    }
+
+    /**
+     * {@link #awaitCurrent} without waiting: completes when the store holds those writes (a standalone store: at
+     * once), or fails with the {@link StorageException} {@code awaitCurrent} would throw.
+     */
+    default CompletableFuture<Void> current(String bucket, String key) {
+        return CompletableFuture.completedFuture(null);
+    }
 
     /** Whether {@link #awaitCurrent} may wait (on the network): callers then keep it off threads that must not block. */
     default boolean hasReadBarrier() {

@@ -71,4 +71,26 @@ public final class StorageException extends RuntimeException {
     public ObjectMeta deleteMarker() {
         return deleteMarker;
     }
+
+    /**
+     * Waits for {@code future} and returns its value; its failure is thrown as it was raised when it is unchecked (a
+     * StorageException among them), else as an {@code IO} failure.
+     */
+    public static <T> T join(java.util.concurrent.Future<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageException(Reason.IO, "interrupted while waiting", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException unchecked) {
+                throw unchecked;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new StorageException(Reason.IO, String.valueOf(cause), cause);
+        }
+    }
 }

@@ -27,12 +27,15 @@ import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
+import io.undertow.util.SameThreadExecutor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.channels.ReadTimeoutException;
@@ -106,9 +109,13 @@ public final class RootHandler implements HttpHandler {
         }
         // A request moved here from the I/O thread after it was authorized resumes where it stopped.
         Authorized resumed = onIoThread ? null : exchange.removeAttachment(AUTHORIZED);
-        long start = resumed != null ? resumed.start() : System.nanoTime();
-        Instant arrived = resumed != null ? resumed.arrived() : Instant.now();
-        String requestId = resumed != null ? resumed.request().requestId() : UndertowErrors.requestId(exchange);
+        // A request that waited for its read barrier off the I/O thread starts over, as what it was.
+        Current waited = exchange.getAttachment(CURRENT);
+        long start = resumed != null ? resumed.start() : waited != null ? waited.start() : System.nanoTime();
+        Instant arrived = resumed != null ? resumed.arrived() : waited != null ? waited.arrived() : Instant.now();
+        String requestId = resumed != null
+                ? resumed.request().requestId()
+                : waited != null ? waited.requestId() : UndertowErrors.requestId(exchange);
         exchange.getResponseHeaders().put(Headers.SERVER, "Granary");
         exchange.getResponseHeaders().put(AmzHeaders.X_AMZ_REQUEST_ID_H, requestId);
         exchange.getResponseHeaders().put(AmzHeaders.X_AMZ_ID_2_H, requestId);
@@ -140,13 +147,12 @@ public final class RootHandler implements HttpHandler {
                     path,
                     query,
                     request.hasHeader(AmzHeaders.X_AMZ_COPY_SOURCE));
-            if (onIoThread && (clustered || !IO_THREAD_OPERATIONS.contains(route.operation()))) {
-                // A node of a cluster waits for its replicas below (a network round trip): never on an I/O thread.
+            if (onIoThread && !IO_THREAD_OPERATIONS.contains(route.operation())) {
                 throw S3Response.MoveToWorker.INSTANCE;
             }
             if (clustered && route.operation() != S3Operation.HEALTH) {
                 // What this request reads includes every write acknowledged before it, on any node.
-                store.awaitCurrent(route.bucket(), route.key());
+                awaitCurrent(exchange, route, onIoThread, new Current(requestId, start, arrived, null));
             }
             boolean preflight = route.operation() == S3Operation.CORS_PREFLIGHT;
             if (!preflight) {
@@ -182,6 +188,10 @@ public final class RootHandler implements HttpHandler {
             access.authorize(request);
             authorized = true;
             handlers.get(route.operation()).handle(request, response);
+        } catch (AwaitingCurrent e) {
+            moved = true;
+            exchange.getResponseHeaders().clear();
+            resumeWhenCurrent(exchange, e);
         } catch (S3Response.MoveToWorker e) {
             moved = true;
             exchange.getResponseHeaders().clear();
@@ -333,6 +343,75 @@ public final class RootHandler implements HttpHandler {
 
     /** A request authorized on the I/O thread and moved to a worker, with the time it arrived. */
     private record Authorized(S3Request request, long start, Instant arrived) {}
+
+    /**
+     * Waits for the store to hold every write acknowledged before this request (a cluster's read barrier). A worker
+     * waits; the I/O thread does not: unless the barrier is passed already, the request waits off the thread
+     * ({@link AwaitingCurrent}) and starts over on it once the barrier completed, as a standalone GET runs there.
+     */
+    private void awaitCurrent(HttpServerExchange exchange, Route route, boolean onIoThread, Current request) {
+        Current waited = exchange.removeAttachment(CURRENT);
+        if (waited != null) {
+            if (waited.failure() != null) {
+                throw waited.failure();
+            }
+            return;
+        }
+        CompletableFuture<Void> current = store.current(route.bucket(), route.key());
+        if (!onIoThread || current.isDone()) {
+            StorageException.join(current);
+            return;
+        }
+        throw new AwaitingCurrent(current, request);
+    }
+
+    /** Runs the request again on its I/O thread once its barrier completed (a failure is answered there). */
+    @SuppressWarnings("FutureReturnValueIgnored") // the callback is the end of the chain and catches what it throws
+    private void resumeWhenCurrent(HttpServerExchange exchange, AwaitingCurrent awaiting) {
+        Current request = awaiting.request;
+        exchange.dispatch(
+                SameThreadExecutor.INSTANCE,
+                () -> awaiting.current.whenComplete((ignored, failure) -> {
+                    try {
+                        exchange.putAttachment(
+                                CURRENT,
+                                new Current(request.requestId(), request.start(), request.arrived(), failure(failure)));
+                        exchange.dispatch(exchange.getIoThread(), this);
+                    } catch (RuntimeException e) {
+                        // The I/O thread is gone (the server stops): the connection closes with it.
+                        LOG.debug("request {} not resumed: {}", request.requestId(), e.toString());
+                    }
+                }));
+    }
+
+    private static RuntimeException failure(Throwable failure) {
+        Throwable cause = failure;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause == null || cause instanceof RuntimeException) {
+            return (RuntimeException) cause;
+        }
+        return new StorageException(StorageException.Reason.IO, String.valueOf(cause), cause);
+    }
+
+    /** A request waiting for its read barrier: who it is, and, once it completed, how (a null failure: passed). */
+    private record Current(String requestId, long start, Instant arrived, RuntimeException failure) {}
+
+    private static final AttachmentKey<Current> CURRENT = AttachmentKey.create(Current.class);
+
+    /** Thrown to leave the I/O thread's call while a read barrier completes; caught by the pipeline alone. */
+    private static final class AwaitingCurrent extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient CompletableFuture<Void> current;
+        private final transient Current request;
+
+        AwaitingCurrent(CompletableFuture<Void> current, Current request) {
+            super("waits for the read barrier", null, false, false);
+            this.current = current;
+            this.request = request;
+        }
+    }
 
     private static final AttachmentKey<Authorized> AUTHORIZED = AttachmentKey.create(Authorized.class);
 

@@ -1,15 +1,17 @@
 package dev.granary.storage.rocksdb;
 
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /** How a store over a node's replicas waits until they hold every write acknowledged anywhere (a cluster's job). */
 @FunctionalInterface
 public interface ReadBarrier {
     /**
-     * Returns once this node's replicas of {@code partitions} have applied every entry their leaders had applied
-     * when it was called.
+     * Completes once this node's replicas of {@code partitions} have applied every entry their leaders had applied
+     * when it was called; nothing waits for it on the calling thread.
      *
-     * @throws dev.granary.storage.StorageException {@code IO} when they cannot catch up in time
+     * @return a future that fails with a {@link dev.granary.storage.StorageException} ({@code UNAVAILABLE}) when the
+     *     replicas cannot catch up in time
      */
-    void await(Set<Integer> partitions);
+    CompletableFuture<Void> current(Set<Integer> partitions);
 }

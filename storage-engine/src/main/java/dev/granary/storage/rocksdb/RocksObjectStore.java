@@ -43,6 +43,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -160,10 +161,10 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
     }
 
     @Override
-    public void awaitCurrent(String bucket, String key) {
+    public CompletableFuture<Void> current(String bucket, String key) {
         ReadBarrier current = barrier;
         if (current == null) {
-            return;
+            return CompletableFuture.completedFuture(null);
         }
         Set<Integer> touched = new java.util.TreeSet<>();
         if (bucket != null && key != null) {
@@ -172,7 +173,7 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
         } else {
             partitions.all().forEach(p -> touched.add(p.index()));
         }
-        current.await(touched);
+        return current.current(touched);
     }
 
     /**
