@@ -261,6 +261,11 @@ final class LocalCluster {
         throw new AssertionError("the replicas did not catch up with " + target + " in 60 s: " + status);
     }
 
+    /** Whether every partition in {@code status} has a leader that answered for it. */
+    static boolean everyPartitionLed(JsonNode status) {
+        return commitIndexes(status) != null;
+    }
+
     /** Each partition's commit index as its leader reports it, or null while some partition has no leader answering. */
     private static List<Long> commitIndexes(JsonNode status) {
         List<Long> indexes = new ArrayList<>();
@@ -293,8 +298,13 @@ final class LocalCluster {
 
     /** The number of the node that leads the most partitions, from node {@code asking}'s view. */
     int busiestLeader(int asking) throws Exception {
+        return busiestLeader(awaitLeaders(asking));
+    }
+
+    /** The number of the node that leads the most partitions in {@code status} (an {@code /admin/v1/cluster} answer). */
+    static int busiestLeader(JsonNode status) {
         Map<String, Integer> led = new HashMap<>();
-        for (JsonNode partition : awaitLeaders(asking).field("partitions").get().asArray()) {
+        for (JsonNode partition : status.field("partitions").get().asArray()) {
             led.merge(partition.field("leader").get().text(), 1, Integer::sum);
         }
         String id = led.entrySet().stream()

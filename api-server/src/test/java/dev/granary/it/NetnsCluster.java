@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -25,6 +26,7 @@ final class NetnsCluster {
     private final String tag;
     private final int subnet;
     private final List<Process> nodes = new ArrayList<>();
+    private List<String> extraArgs = List.of();
     private final Thread cleanup;
 
     private NetnsCluster(Path data) {
@@ -47,6 +49,18 @@ final class NetnsCluster {
         } catch (IOException | InterruptedException e) {
             return false;
         }
+    }
+
+    /**
+     * Skips the calling test where namespaces cannot be made; fails it instead where they are required (CI sets
+     * {@code GRANARY_REQUIRE_CLIENTS}).
+     */
+    static void assumeAvailable() {
+        boolean available = available();
+        if (System.getenv("GRANARY_REQUIRE_CLIENTS") != null && !available) {
+            throw new AssertionError("network namespaces (root and ip) are required in CI");
+        }
+        Assumptions.assumeTrue(available, "needs root and `ip` to make network namespaces: not run");
     }
 
     static NetnsCluster start(Path data, String... extraArgs) throws Exception {
@@ -101,39 +115,79 @@ final class NetnsCluster {
     }
 
     private void launch(String... extraArgs) throws Exception {
-        String members = "node-0=" + address(0) + ":7000,node-1=" + address(1) + ":7000,node-2=" + address(2) + ":7000";
+        this.extraArgs = List.of(extraArgs);
+        Files.createDirectories(data);
         for (int i = 0; i < 3; i++) {
-            List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns(i)));
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.addAll(List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.granary.Main", "server"));
-            command.addAll(List.of(
-                    "--node-id",
-                    "node-" + i,
-                    "--members",
-                    members,
-                    "--address",
-                    address(i),
-                    "--port",
-                    "9000",
-                    "--admin-port",
-                    "9100",
-                    "--data",
-                    data.resolve("node-" + i).toString()));
-            command.addAll(List.of(extraArgs));
-            ProcessBuilder builder = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(
-                            data.resolve("node-" + i + ".log").toFile()));
-            builder.environment().put("GRANARY_ROOT_USER", GranaryServerExtension.ACCESS_KEY);
-            builder.environment().put("GRANARY_ROOT_PASSWORD", GranaryServerExtension.SECRET_KEY);
-            builder.environment().put("GRANARY_CLUSTER_SECRET", "a cluster secret for NetnsCluster");
-            Files.createDirectories(data);
-            nodes.add(builder.start());
+            nodes.add(launch(i));
         }
         for (int i = 0; i < 3; i++) {
             awaitReady(i);
         }
+    }
+
+    private Process launch(int i) throws IOException {
+        String members = "node-0=" + address(0) + ":7000,node-1=" + address(1) + ":7000,node-2=" + address(2) + ":7000";
+        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns(i)));
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.granary.Main", "server"));
+        command.addAll(List.of(
+                "--node-id",
+                "node-" + i,
+                "--members",
+                members,
+                "--address",
+                address(i),
+                "--port",
+                "9000",
+                "--admin-port",
+                "9100",
+                "--data",
+                data.resolve("node-" + i).toString()));
+        command.addAll(extraArgs);
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        data.resolve("node-" + i + ".log").toFile()));
+        builder.environment().put("GRANARY_ROOT_USER", GranaryServerExtension.ACCESS_KEY);
+        builder.environment().put("GRANARY_ROOT_PASSWORD", GranaryServerExtension.SECRET_KEY);
+        builder.environment().put("GRANARY_CLUSTER_SECRET", "a cluster secret for NetnsCluster");
+        return builder.start();
+    }
+
+    /** Kills node {@code i} with SIGKILL and waits for it to be gone. */
+    void kill(int i) throws Exception {
+        Process node = nodes.get(i);
+        node.destroyForcibly();
+        if (!node.waitFor(30, TimeUnit.SECONDS)) {
+            throw new AssertionError("node-" + i + " did not die in 30 s");
+        }
+    }
+
+    /** Starts node {@code i} again, with the same flags, and waits until it is ready. */
+    void restart(int i) throws Exception {
+        nodes.set(i, launch(i));
+        awaitReady(i);
+    }
+
+    /** {@code GET /admin/v1/cluster} of node {@code i}. */
+    JsonNode status(int i) throws Exception {
+        return JsonNode.parser()
+                .parse(MeteringSupport.admin(admin(i), "/admin/v1/cluster").body());
+    }
+
+    /** The number of the node that leads the most partitions, from node {@code asking}'s view (waits up to 60 s). */
+    int busiestLeader(int asking) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        JsonNode status = status(asking);
+        while (!LocalCluster.everyPartitionLed(status)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the cluster did not elect leaders in 60 s: " + status);
+            }
+            Thread.sleep(250);
+            status = status(asking);
+        }
+        return LocalCluster.busiestLeader(status);
     }
 
     /** Waits (up to 90 s) until node {@code i}'s {@code /health/ready} answers 200. */
