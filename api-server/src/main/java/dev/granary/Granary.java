@@ -472,6 +472,11 @@ public final class Granary implements AutoCloseable {
             }
 
             @Override
+            public boolean apply(Map<String, byte[]> expected, Map<String, byte[]> writes) {
+                return store.system().apply(expected, writes);
+            }
+
+            @Override
             public void scan(String from, String to, BiConsumer<String, byte[]> visitor) {
                 store.system().scan(from, to, visitor);
             }

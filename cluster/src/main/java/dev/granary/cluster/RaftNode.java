@@ -168,7 +168,7 @@ public final class RaftNode implements AutoCloseable {
     private final Map<Integer, RaftClient> clients = new ConcurrentHashMap<>();
     /** Clients of {@link #status}: few retries, so that a question nobody answers ends soon. */
     private final Map<Integer, RaftClient> statusClients = new ConcurrentHashMap<>();
-    /** Threads that ask leaders for {@link #status}, at most one per partition at a time. */
+    /** Threads that ask leaders for {@link #status} (at most one per partition at a time) and retry read barriers. */
     private final java.util.concurrent.ExecutorService statusAsking;
     /** This node's clients' ids: entries they proposed keep their outcome for the proposer here. */
     private final Map<ClientId, Integer> clientIds = new ConcurrentHashMap<>();
@@ -681,12 +681,17 @@ public final class RaftNode implements AutoCloseable {
                     StorageException.Reason.UNAVAILABLE,
                     "the replica of partition " + p + " did not catch up with entry " + target));
         }
-        return CompletableFuture.supplyAsync(() -> p, CompletableFuture.delayedExecutor(1, TimeUnit.MILLISECONDS))
+        return CompletableFuture.supplyAsync(
+                        () -> p, CompletableFuture.delayedExecutor(1, TimeUnit.MILLISECONDS, statusAsking))
                 .thenCompose(again -> localReaches(p, target, deadline));
     }
 
-    private static java.util.concurrent.Executor afterRetrySleep() {
-        return CompletableFuture.delayedExecutor(RETRY_SLEEP_MILLIS, TimeUnit.MILLISECONDS);
+    /**
+     * Runs a barrier's next attempt after the retry sleep, on this node's own threads: the JDK's default for delayed
+     * tasks is the common pool, which on two cores starts a thread per task.
+     */
+    private java.util.concurrent.Executor afterRetrySleep() {
+        return CompletableFuture.delayedExecutor(RETRY_SLEEP_MILLIS, TimeUnit.MILLISECONDS, statusAsking);
     }
 
     /** A linearizable {@link Query#LAST_COMMAND} of this node's replica of {@code p}, submitted in-process. */

@@ -140,26 +140,35 @@ public final class UsageAggregator implements UsageSink {
 
     /**
      * Moves minute rows older than the retention into hour rows: one atomic write adds each hour's minute rows to
-     * its hour row and deletes them, so running it again (or after a crash) counts nothing twice.
+     * its hour row and deletes them, so running it again (or after a crash) counts nothing twice. The write holds
+     * only if every row it read is as it was read: where several processes share the rows (the nodes of a cluster,
+     * each rolling up), one of two concurrent roll-ups wins and the other changes nothing.
+     *
+     * @return whether the rows were rolled up (also when there was nothing to do); false when another writer changed
+     *     them meanwhile (the next roll-up tries again)
      */
-    public synchronized void rollUp() {
+    public synchronized boolean rollUp() {
         long cutoffMinute = (clock.millis() - retention.toMillis()) / 3_600_000 * 60; // whole hours only
         Map<String, UsageCounts> hours = new TreeMap<>();
+        Map<String, byte[]> expected = new TreeMap<>();
         Map<String, byte[]> writes = new TreeMap<>();
         rows.scan(MINUTES, minutePrefix(cutoffMinute), (k, v) -> {
             MinuteKey mk = parseMinuteKey(k);
             hours.merge(hourKey(mk.minute() / 60, mk.key()), decode(v), UsageCounts::plus);
+            expected.put(k, v);
             writes.put(k, null);
         });
         if (writes.isEmpty()) {
-            return;
+            return true;
         }
         for (Map.Entry<String, UsageCounts> h : hours.entrySet()) {
-            UsageCounts[] existing = {UsageCounts.ZERO};
-            rows.scan(h.getKey(), h.getKey() + "\0", (k, v) -> existing[0] = decode(v));
-            writes.put(h.getKey(), encode(existing[0].plus(h.getValue())));
+            byte[][] stored = {null};
+            rows.scan(h.getKey(), h.getKey() + "\0", (k, v) -> stored[0] = v);
+            expected.put(h.getKey(), stored[0]);
+            UsageCounts existing = stored[0] == null ? UsageCounts.ZERO : decode(stored[0]);
+            writes.put(h.getKey(), encode(existing.plus(h.getValue())));
         }
-        rows.apply(writes);
+        return rows.apply(expected, writes);
     }
 
     /**

@@ -17,7 +17,7 @@ class UsageAggregatorTest {
     static final Instant T0 = Instant.parse("2030-01-01T10:00:05Z");
 
     /** A row store in memory that can be made to fail. */
-    static final class MemoryRows implements RowStore {
+    static class MemoryRows implements RowStore {
         final TreeMap<String, byte[]> rows = new TreeMap<>();
         boolean failing;
 
@@ -33,6 +33,17 @@ class UsageAggregatorTest {
                     rows.put(k, v);
                 }
             });
+        }
+
+        @Override
+        public synchronized boolean apply(Map<String, byte[]> expected, Map<String, byte[]> writes) {
+            for (Map.Entry<String, byte[]> e : expected.entrySet()) {
+                if (!java.util.Arrays.equals(rows.get(e.getKey()), e.getValue())) {
+                    return false;
+                }
+            }
+            apply(writes);
+            return true;
         }
 
         @Override
@@ -162,6 +173,44 @@ class UsageAggregatorTest {
                 hour,account,bucket,operation,requestClass,requests,errors,bytesIn,bytesOut
                 2030-01-01T10:00:00Z,,b,,,2,1,30,7
                 """);
+    }
+
+    /**
+     * Two processes (the nodes of a cluster) share the rows and both roll up: the second one's roll-up lands between
+     * the first one's read and its write. The first one's write must then change nothing, or it would add the minutes
+     * the second one moved into the hour rows a second time.
+     */
+    @Test
+    void rollUpsOfSharedRowsByTwoWritersCountEveryMinuteOnce() {
+        MutableClock clock = new MutableClock();
+        UsageAggregator[] other = new UsageAggregator[1];
+        MemoryRows rows = new MemoryRows() {
+            private boolean interleaved;
+
+            @Override
+            public synchronized boolean apply(Map<String, byte[]> expected, Map<String, byte[]> writes) {
+                if (!interleaved) {
+                    interleaved = true;
+                    assertThat(other[0].rollUp()).isTrue();
+                }
+                return super.apply(expected, writes);
+            }
+        };
+        UsageAggregator first = new UsageAggregator(rows, clock, Duration.ofHours(1));
+        UsageAggregator second = new UsageAggregator(rows, clock, Duration.ofHours(1));
+        other[0] = second;
+        first.record(record("b", "PutObject", 200, 10, 0));
+        second.record(record("b", "PutObject", 200, 20, 0));
+        second.record(record("b", "GetObject", 200, 0, 5));
+        clock.now = T0.plus(Duration.ofHours(2));
+        first.flush(); // written, and forgotten in memory: the rows alone count them now
+        second.flush();
+
+        assertThat(first.rollUp()).isFalse();
+        assertThat(first.rollUp()).isTrue();
+        assertThat(rows.rows.keySet()).allMatch(k -> k.startsWith("u/h/"));
+        assertThat(total(first)).isEqualTo(new UsageCounts(3, 0, 30, 5));
+        assertThat(total(second)).isEqualTo(new UsageCounts(3, 0, 30, 5));
     }
 
     @Test

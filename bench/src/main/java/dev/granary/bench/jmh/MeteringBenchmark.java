@@ -61,6 +61,11 @@ public class MeteringBenchmark {
             public void apply(Map<String, byte[]> writes) {}
 
             @Override
+            public boolean apply(Map<String, byte[]> expected, Map<String, byte[]> writes) {
+                return true;
+            }
+
+            @Override
             public void scan(String from, String to, BiConsumer<String, byte[]> visitor) {}
         };
         StorageSource source = new StorageSource() {

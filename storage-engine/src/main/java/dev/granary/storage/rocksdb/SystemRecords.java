@@ -1,5 +1,6 @@
 package dev.granary.storage.rocksdb;
 
+import dev.granary.storage.StorageException;
 import dev.granary.storage.SystemStore;
 import dev.granary.storage.command.Command;
 import java.util.ArrayList;
@@ -23,11 +24,28 @@ final class SystemRecords implements SystemStore {
         if (writes.isEmpty()) {
             return;
         }
-        List<Command.SmallRecord> records = new ArrayList<>(writes.size());
-        for (Map.Entry<String, byte[]> e : writes.entrySet()) {
-            records.add(new Command.SmallRecord(Command.RecordTable.SYSTEM, Keys.utf8(e.getKey()), e.getValue()));
+        partition.propose(Command.WriteRecords.of(records(writes)));
+    }
+
+    @Override
+    public boolean apply(Map<String, byte[]> expected, Map<String, byte[]> writes) {
+        try {
+            partition.propose(new Command.WriteRecords(records(expected), records(writes), List.of()));
+            return true;
+        } catch (StorageException e) {
+            if (e.reason() == StorageException.Reason.PRECONDITION_FAILED) {
+                return false;
+            }
+            throw e;
         }
-        partition.propose(Command.WriteRecords.of(records));
+    }
+
+    private static List<Command.SmallRecord> records(Map<String, byte[]> records) {
+        List<Command.SmallRecord> list = new ArrayList<>(records.size());
+        for (Map.Entry<String, byte[]> e : records.entrySet()) {
+            list.add(new Command.SmallRecord(Command.RecordTable.SYSTEM, Keys.utf8(e.getKey()), e.getValue()));
+        }
+        return list;
     }
 
     @Override
