@@ -164,6 +164,18 @@ class ClusterIT {
                             .count())
                     .isEqualTo(30);
         }
+        // Copy-after-write across nodes: the copy's source (in another partition than its target, mostly) is read
+        // through a node other than the one that was told.
+        for (int i = 0; i < 40; i++) {
+            String source = "src" + i;
+            String target = "copy" + i;
+            clients[i % 3].putObject(b -> b.bucket("shared").key(source), RequestBody.fromString(source));
+            clients[(i + 1) % 3].copyObject(b -> b.sourceBucket("shared")
+                    .sourceKey(source)
+                    .destinationBucket("shared")
+                    .destinationKey(target));
+            assertThat(get(clients[(i + 2) % 3], "shared", target)).isEqualTo(source.getBytes(StandardCharsets.UTF_8));
+        }
         clients[2].deleteObject(b -> b.bucket("shared").key("k7"));
         assertThatThrownBy(() -> clients[1].headObject(b -> b.bucket("shared").key("k7")))
                 .isInstanceOf(NoSuchKeyException.class);

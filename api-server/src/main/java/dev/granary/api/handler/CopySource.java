@@ -30,6 +30,9 @@ final class CopySource {
         String versionId = versionId(header);
         ObjectMeta meta;
         try {
+            // The request's read barrier covered its target; the source may live in other partitions (a cluster:
+            // this node must hold every write of the source acknowledged anywhere before it reads it).
+            store.awaitCurrent(source.bucket(), source.key());
             meta = store.headObject(source, versionId);
             // As S3: reading the source is a GetObject decision of its own, on the source's bucket and object, and
             // about the version the header names (s3:GetObjectVersion and s3:versionid when it names one).
