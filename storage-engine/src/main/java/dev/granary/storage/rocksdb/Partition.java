@@ -251,6 +251,21 @@ final class Partition implements AutoCloseable {
         this.reclaimsHere = Objects.requireNonNull(condition, "condition");
     }
 
+    /**
+     * Data marked pending for longer than this (by the time in its id) is abandoned by the reclaimer of the process
+     * that reclaims here (see {@link Reclaimer#abandonStale}); negative: never (standalone, where a restart's recovery
+     * takes what a dead upload left, and the process that began an upload is the one that could finish it).
+     */
+    private volatile long abandonAfterMillis = -1;
+
+    long abandonAfterMillis() {
+        return abandonAfterMillis;
+    }
+
+    void abandonPendingAfter(java.time.Duration age) {
+        this.abandonAfterMillis = age.toMillis();
+    }
+
     void useProposer(Proposer proposer) {
         this.proposer = Objects.requireNonNull(proposer, "proposer");
     }

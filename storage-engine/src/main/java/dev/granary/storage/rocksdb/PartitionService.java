@@ -403,7 +403,10 @@ final class PartitionService {
      */
     private void requirePending(DataId dataId, String what) {
         if (p.get(Cf.PENDING, dataId.bytes(), what + ": read pending marker") == null) {
-            throw new StorageException(Reason.IO, what + ": data " + dataId + " was abandoned before its commit");
+            // A refusal every replica computes alike (an IO failure would stop the replica): the client sends the
+            // body again (503 is retried).
+            throw new StorageException(
+                    Reason.UNAVAILABLE, what + ": data " + dataId + " was abandoned before its commit; send it again");
         }
     }
 

@@ -38,6 +38,12 @@ final class Reclaimer implements AutoCloseable {
     /** How often queued files waiting for old snapshots are looked at again. */
     private static final long FILE_RECHECK_MILLIS = 100;
 
+    /** How often a partition's pending data is looked at for abandoned ids (where it is, see {@link #abandonStale}). */
+    private static final long ABANDON_SCAN_MILLIS = 60_000;
+
+    /** When each partition's pending data is next looked at; the thread's only. */
+    private final Map<Partition, Long> nextAbandonScan = new HashMap<>();
+
     private final List<Partition> partitions;
     /**
      * The partition's latest sequence number when this reclaimer first saw each queued data id that has a file
@@ -77,6 +83,42 @@ final class Reclaimer implements AutoCloseable {
 
     void start() {
         thread.start();
+    }
+
+    /**
+     * Proposes the discard of every data id of {@code p} marked pending since before {@code cutoffMillis}, by the
+     * time its proposer put in its first six bytes: what a proposer left that died mid-body (a node killed while it
+     * received an upload) is reclaimed by every replica as the command applies. A proposer still at it past the cutoff
+     * has its commit refused (the data is no longer pending), never an object whose data is gone.
+     *
+     * @return how many data ids were abandoned
+     */
+    static int abandonStale(Partition p, long cutoffMillis) {
+        List<byte[]> stale = new ArrayList<>();
+        try (ReadOptions options = new ReadOptions();
+                RocksIterator it = p.iterator(Cf.PENDING, options)) {
+            // Ids sort by their time: the stale ones come first.
+            for (it.seekToFirst(); it.isValid() && stale.size() < BATCH; it.next()) {
+                byte[] id = it.key();
+                if (id.length < 6 || millisOf(id) >= cutoffMillis) {
+                    break;
+                }
+                stale.add(id);
+            }
+            p.checkStatus(it, "scan " + Cf.PENDING);
+        }
+        for (byte[] id : stale) {
+            p.propose(new Command.DiscardData(new DataId(id)));
+        }
+        return stale.size();
+    }
+
+    private static long millisOf(byte[] id) {
+        long millis = 0;
+        for (int i = 0; i < 6; i++) {
+            millis = (millis << 8) | (id[i] & 0xFF);
+        }
+        return millis;
     }
 
     /** Asks for a pass soon. */
@@ -149,6 +191,7 @@ final class Reclaimer implements AutoCloseable {
                     }
                     if (p.reclaimsHere()) {
                         reclaimed += reclaim(p);
+                        abandonStaleSometimes(p);
                     }
                 }
                 if (reclaimed > 0) {
@@ -164,6 +207,20 @@ final class Reclaimer implements AutoCloseable {
                 waitMillis = ERROR_BACKOFF_MILLIS;
             }
             await(waitMillis);
+        }
+    }
+
+    /** At most once a minute per partition: {@link #abandonStale} where the partition asks for it. */
+    private void abandonStaleSometimes(Partition p) {
+        long after = p.abandonAfterMillis();
+        long now = System.currentTimeMillis();
+        if (after < 0 || now < nextAbandonScan.getOrDefault(p, 0L)) {
+            return;
+        }
+        nextAbandonScan.put(p, now + ABANDON_SCAN_MILLIS);
+        int abandoned = abandonStale(p, now - after);
+        if (abandoned > 0) {
+            LOG.info("partition {}: abandoned {} data ids pending for over {} ms", p.index(), abandoned, after);
         }
     }
 

@@ -12,6 +12,13 @@ import java.util.function.IntPredicate;
  * them out): opens them with one block cache and RocksDB's library loaded once. Closed after its replicas.
  */
 public final class ReplicaHost implements AutoCloseable {
+    /**
+     * How long a body may stay pending before the reclaimer of the partition's leader abandons it: a proposer that
+     * died mid-body leaves its chunks on every replica, and no restart of another node recovers them. Longer than any
+     * upload lasts (a 5 GiB PUT at 1 MiB/s takes under an hour and a half).
+     */
+    static final java.time.Duration ABANDON_PENDING_AFTER = java.time.Duration.ofHours(24);
+
     private final Path dataDir;
     private final SharedResources shared;
 
@@ -57,6 +64,7 @@ public final class ReplicaHost implements AutoCloseable {
             p.useProposer((partition, command) ->
                     replica.awaitOutcome(replication.replicate(partition.index(), command), applyTimeout));
             p.reclaimOnlyWhen(() -> leads.test(replica.index()));
+            p.abandonPendingAfter(ABANDON_PENDING_AFTER);
             partitions.add(p);
         }
         return RocksObjectStore.openReplicated(dataDir, partitions, options.withPartitions(replicas.size()), barrier);

@@ -9,6 +9,7 @@ import dev.granary.storage.Versioning;
 import dev.granary.storage.WriteCondition;
 import dev.granary.storage.command.Command;
 import dev.granary.storage.command.CommandResult;
+import dev.granary.storage.command.DataId;
 import dev.granary.storage.command.IdSource;
 import dev.granary.storage.rocksdb.ReplicaPartition.Mark;
 import java.nio.charset.StandardCharsets;
@@ -110,6 +111,60 @@ class ReplicaPartitionTest {
             assertThat(deleted.status()).isEqualTo(CommandResult.Status.APPLIED);
             assertThat(deleted.deleteMarker()).isTrue();
             assertThat(deleted.versionId()).isNotNull().isNotEqualTo("null");
+        }
+    }
+
+    /**
+     * A proposer that died mid-body left its chunks pending on every replica. The reclaimer of the partition's leader
+     * discards what has been pending since before the cutoff (by the time in the data id), and keeps what is younger;
+     * a commit arriving for the discarded data after all is a refusal (every replica refuses alike and goes on), not
+     * an object whose data is gone.
+     */
+    @Test
+    void dataADeadProposerLeftPendingIsAbandonedOnceStaleAndALateCommitIsRefused() {
+        byte[] stale = new IdSource(Clock.fixed(Instant.parse("2026-05-01T00:00:00Z"), ZoneOffset.UTC), new Random(1))
+                .dataId();
+        byte[] young = new IdSource(Clock.fixed(Instant.parse("2026-05-03T00:00:00Z"), ZoneOffset.UTC), new Random(2))
+                .dataId();
+        byte[] body = "a body whose proposer died".getBytes(StandardCharsets.UTF_8);
+        try (ReplicaPartition replica = host.openPartition(0)) {
+            long[] next = {1};
+            replica.apply(new Mark(1, next[0]++), new Command.PutBucketView(BUCKET, 1, Versioning.UNVERSIONED, 1));
+            for (byte[] id : List.of(stale, young)) {
+                replica.apply(
+                        new Mark(1, next[0]++),
+                        new Command.WriteChunk(new DataId(id), 0, Chunks.encode(body, body.length)));
+            }
+            Partition p = replica.partition();
+            p.useProposer((partition, command) -> {
+                long index = next[0]++;
+                replica.apply(new Mark(1, index), command, true);
+                return replica.awaitOutcome(index, java.time.Duration.ofSeconds(5));
+            });
+
+            assertThat(Reclaimer.abandonStale(
+                            p, Instant.parse("2026-05-02T00:00:00Z").toEpochMilli()))
+                    .isEqualTo(1);
+            assertThat(p.get(Cf.PENDING, stale, "read")).isNull();
+            assertThat(p.noKeyWithPrefix(Cf.DATA, stale)).isTrue();
+            assertThat(p.get(Cf.PENDING, young, "read")).isNotNull();
+            assertThat(p.noKeyWithPrefix(Cf.DATA, young)).isFalse();
+
+            IdSource ids = IdSource.system();
+            CommandResult late = replica.apply(
+                    new Mark(1, next[0]++),
+                    new Command.PutObject(
+                            new ObjectKey(BUCKET, "late"),
+                            ObjectAttributes.empty(),
+                            WriteCondition.NONE,
+                            new Command.Stored(new DataId(stale), body.length, body.length, false),
+                            HexFormat.of().formatHex(BodyWriter.md5().digest(body)),
+                            ids.millis(),
+                            ids.micros(),
+                            ids.versionSuffix()));
+            assertThat(late.status()).isEqualTo(CommandResult.Status.REFUSED);
+            assertThat(late.reason()).isEqualTo(StorageException.Reason.UNAVAILABLE);
+            assertThat(replica.applied()).isEqualTo(new Mark(1, next[0] - 1));
         }
     }
 
