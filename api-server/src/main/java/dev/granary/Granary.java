@@ -74,6 +74,9 @@ public final class Granary implements AutoCloseable {
     private final AdminServer admin;
     private final LifecycleWorker lifecycle;
     private final TlsContext tls;
+    /** Completes with the reason when this node finds it must not go on (see {@link #onFatal}). */
+    private final CompletableFuture<String> fatal;
+
     private volatile boolean closed;
 
     private Granary(
@@ -83,8 +86,10 @@ public final class Granary implements AutoCloseable {
             Metering metering,
             GranaryServer server,
             AdminServer admin,
-            TlsContext tls) {
+            TlsContext tls,
+            CompletableFuture<String> fatal) {
         this.config = config;
+        this.fatal = fatal;
         this.tls = tls;
         this.store = store;
         this.node = node;
@@ -134,6 +139,10 @@ public final class Granary implements AutoCloseable {
                     new Credentials(config.rootUser(), config.rootPassword(), ROOT_ACCOUNT_ID, config.rootUser(), true);
             SecureRandom random = new SecureRandom();
             MasterKey masterKey = masterKey(config, random);
+            CompletableFuture<String> fatal = new CompletableFuture<>();
+            if (node != null) {
+                verifyMasterKey(node, store, masterKey, fatal);
+            }
             UserDirectory users = users(store, root, masterKey, random);
             // Users changed on another node reach this one as its replica applies their records (IAM's changes
             // propagate eventually in AWS too); bucket documents likewise, forgetting what is cached of them.
@@ -217,7 +226,7 @@ public final class Granary implements AutoCloseable {
                 metering.close();
                 throw e;
             }
-            return new Granary(config, store, node, metering, server, admin, tls);
+            return new Granary(config, store, node, metering, server, admin, tls, fatal);
         } catch (RuntimeException e) {
             if (tls != null) {
                 tls.close();
@@ -397,6 +406,62 @@ public final class Granary implements AutoCloseable {
     /** This server's node of a cluster, or null when it is standalone. */
     public RaftNode node() {
         return node;
+    }
+
+    /**
+     * Runs {@code action} with the reason if this node finds, after it started, that it must not serve (its master key
+     * is not the cluster's, learned once the cluster could answer); the process should then stop. Never otherwise.
+     */
+    @SuppressWarnings("FutureReturnValueIgnored") // the action is the end of the chain
+    public void onFatal(java.util.function.Consumer<String> action) {
+        fatal.thenAccept(action);
+    }
+
+    /** How long a starting node waits for its cluster to answer {@link MasterKeyCheck} before it checks in the background. */
+    private static final Duration MASTER_KEY_WAIT = Duration.ofSeconds(10);
+
+    /**
+     * {@link MasterKeyCheck#verify}: refuses the start when this node's master key is not the cluster's. A cluster that
+     * cannot answer within 10 s (no majority of partition 0 yet: nodes started one by one) is asked again in the
+     * background, and a mismatch found then completes {@code fatal}.
+     */
+    private static void verifyMasterKey(
+            RaftNode node, RocksObjectStore store, MasterKey key, CompletableFuture<String> fatal) {
+        long deadline = System.nanoTime() + MASTER_KEY_WAIT.toNanos();
+        while (true) {
+            try {
+                MasterKeyCheck.verify(node, store.system(), key);
+                return;
+            } catch (StorageException e) {
+                if (e.reason() != StorageException.Reason.UNAVAILABLE) {
+                    throw e;
+                }
+                if (System.nanoTime() > deadline) {
+                    LOG.warn("the cluster did not answer whether this node's master key is its own: asking again in"
+                            + " the background");
+                    Thread later = new Thread(() -> verifyLater(node, store, key, fatal), "granary-master-key-check");
+                    later.setDaemon(true);
+                    later.start();
+                    return;
+                }
+            }
+        }
+    }
+
+    private static void verifyLater(
+            RaftNode node, RocksObjectStore store, MasterKey key, CompletableFuture<String> fatal) {
+        while (true) {
+            try {
+                MasterKeyCheck.verify(node, store.system(), key);
+                LOG.info("this node's master key is the cluster's");
+                return;
+            } catch (IllegalStateException e) {
+                fatal.complete(e.getMessage());
+                return;
+            } catch (StorageException e) {
+                LOG.debug("master key check: {}", e.getMessage());
+            }
+        }
     }
 
     /** The configured master key or the data folder's key file (generated on first start). */

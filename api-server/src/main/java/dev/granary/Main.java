@@ -82,6 +82,10 @@ public final class Main {
             return;
         }
         running.set(granary);
+        granary.onFatal(reason -> {
+            LOG.error("granary: stopping: {}", reason);
+            System.exit(1);
+        });
         exitWithParent(env.get(ClusterLauncher.PARENT_PID));
         if (granary.tls() != null) {
             reloadOnHangup(granary.tls());

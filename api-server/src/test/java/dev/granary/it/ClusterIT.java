@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -53,12 +54,23 @@ class ClusterIT {
         }
     }
 
-    private void startCluster() throws IOException {
+    /** Starts the three nodes at once, as a deployment does (a node's start waits for a majority to answer it). */
+    private void startCluster() throws Exception {
         for (int i = 0; i < 3; i++) {
             members.add(new RaftNode.Member("n" + i, "127.0.0.1", freePort()));
         }
-        for (int i = 0; i < 3; i++) {
-            start(i);
+        java.util.concurrent.ExecutorService starting = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            List<java.util.concurrent.Future<?>> started = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                int node = i;
+                started.add(starting.submit(() -> start(node)));
+            }
+            for (java.util.concurrent.Future<?> future : started) {
+                future.get(120, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            starting.shutdown();
         }
     }
 
@@ -145,6 +157,52 @@ class ClusterIT {
         for (S3Client client : clients) {
             assertThat(get(client, bucket, key)).isEqualTo(whole);
         }
+    }
+
+    /**
+     * Every node must hold the cluster's master key (user secrets and SSE-S3 objects are sealed under it by whichever
+     * node wrote them): a node started with another one is refused, and starts again with the right one.
+     */
+    @Test
+    void aNodeWithAnotherMasterKeyIsRefused() throws Exception {
+        startCluster();
+        clients[0].createBucket(b -> b.bucket("keyed"));
+        stop(2);
+        String memberList = members.stream()
+                .map(m -> m.id() + "=" + m.host() + ":" + m.port())
+                .collect(java.util.stream.Collectors.joining(","));
+        GranaryConfig otherKey = GranaryConfig.parse(
+                new String[] {
+                    "--address",
+                    "127.0.0.1",
+                    "--port",
+                    "0",
+                    "--admin-port",
+                    "0",
+                    "--data",
+                    dir.resolve("n2").toString(),
+                    "--partitions",
+                    "4",
+                    "--node-id",
+                    "n2",
+                    "--members",
+                    memberList,
+                    "--cluster-name",
+                    "it",
+                    "--master-key",
+                    java.util.Base64.getEncoder().encodeToString(new byte[32])
+                },
+                Map.of(
+                        "GRANARY_CLUSTER_SECRET", SECRET,
+                        "GRANARY_ROOT_USER", GranaryServerExtension.ACCESS_KEY,
+                        "GRANARY_ROOT_PASSWORD", GranaryServerExtension.SECRET_KEY));
+        assertThatThrownBy(() -> Granary.start(otherKey))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("master key is not the cluster's");
+
+        start(2);
+        clients[2].putObject(b -> b.bucket("keyed").key("k"), RequestBody.fromString("opens everywhere"));
+        assertThat(get(clients[0], "keyed", "k")).isEqualTo("opens everywhere".getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
