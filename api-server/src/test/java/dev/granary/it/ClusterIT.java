@@ -171,31 +171,19 @@ class ClusterIT {
         String memberList = members.stream()
                 .map(m -> m.id() + "=" + m.host() + ":" + m.port())
                 .collect(java.util.stream.Collectors.joining(","));
-        GranaryConfig otherKey = GranaryConfig.parse(
-                new String[] {
-                    "--address",
-                    "127.0.0.1",
-                    "--port",
-                    "0",
-                    "--admin-port",
-                    "0",
-                    "--data",
-                    dir.resolve("n2").toString(),
-                    "--partitions",
-                    "4",
-                    "--node-id",
-                    "n2",
-                    "--members",
-                    memberList,
-                    "--cluster-name",
-                    "it",
-                    "--master-key",
-                    java.util.Base64.getEncoder().encodeToString(new byte[32])
-                },
-                Map.of(
-                        "GRANARY_CLUSTER_SECRET", SECRET,
-                        "GRANARY_ROOT_USER", GranaryServerExtension.ACCESS_KEY,
-                        "GRANARY_ROOT_PASSWORD", GranaryServerExtension.SECRET_KEY));
+        GranaryConfig otherKey = GranaryServerExtension.config(
+                dir.resolve("n2"),
+                Map.of("GRANARY_CLUSTER_SECRET", SECRET),
+                "--partitions",
+                "4",
+                "--node-id",
+                "n2",
+                "--members",
+                memberList,
+                "--cluster-name",
+                "it",
+                "--master-key",
+                java.util.Base64.getEncoder().encodeToString(new byte[32]));
         assertThatThrownBy(() -> Granary.start(otherKey))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("master key is not the cluster's");

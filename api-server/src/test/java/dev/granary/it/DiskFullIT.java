@@ -278,24 +278,8 @@ class DiskFullIT {
      */
     private void start(String folder, String reserve) {
         data = mount.resolve(folder);
-        GranaryConfig config = GranaryConfig.parse(
-                new String[] {
-                    "--address",
-                    "127.0.0.1",
-                    "--port",
-                    "0",
-                    "--admin-port",
-                    "0",
-                    "--data",
-                    data.toString(),
-                    "--disk-reserve",
-                    reserve,
-                    "--lifecycle-interval",
-                    "0"
-                },
-                Map.of(
-                        "GRANARY_ROOT_USER", GranaryServerExtension.ACCESS_KEY,
-                        "GRANARY_ROOT_PASSWORD", GranaryServerExtension.SECRET_KEY));
+        GranaryConfig config =
+                GranaryServerExtension.config(data, Map.of(), "--disk-reserve", reserve, "--lifecycle-interval", "0");
         granary = Granary.start(config);
         s3 = S3Client.builder()
                 .endpointOverride(URI.create("http://127.0.0.1:" + granary.port()))

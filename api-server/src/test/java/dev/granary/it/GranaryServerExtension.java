@@ -7,7 +7,11 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -28,6 +32,20 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 public final class GranaryServerExtension implements BeforeAllCallback, AfterAllCallback {
     static final String ACCESS_KEY = "itaccesskey";
     static final String SECRET_KEY = "itsecretkey/with+special=chars";
+
+    /**
+     * The configuration of a server on ephemeral loopback ports over {@code data}, with {@code more} flags, and the
+     * test's root credentials (as {@code granary server} would parse them).
+     */
+    static GranaryConfig config(Path data, Map<String, String> moreEnv, String... more) {
+        List<String> flags = new ArrayList<>(
+                List.of("--address", "127.0.0.1", "--port", "0", "--admin-port", "0", "--data", data.toString()));
+        flags.addAll(List.of(more));
+        Map<String, String> env = new HashMap<>(moreEnv);
+        env.put("GRANARY_ROOT_USER", ACCESS_KEY);
+        env.put("GRANARY_ROOT_PASSWORD", SECRET_KEY);
+        return GranaryConfig.parse(flags.toArray(String[]::new), env);
+    }
 
     private final boolean tls;
     private Path dataDir;
