@@ -44,15 +44,9 @@ if [[ "$build" == true || ! -f "$GRANARY_JAR" ]]; then
   (cd "$ROOT" && mvn -B -q -o -DskipTests -DskipITs package -pl api-server -am) >&2
 fi
 
-base=""
-for candidate in $(seq 9900 300 20000); do
-  busy=false
-  for off in 0 1 2 100 101 102 200 201 202; do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$((candidate + off))") 2>/dev/null; then busy=true; break; fi
-  done
-  [[ "$busy" == false ]] && { base="$candidate"; break; }
-done
-[[ -n "$base" ]] || { log "no free ports"; exit 1; }
+# shellcheck source=bench/cluster-ports.sh
+source "$ROOT/bench/cluster-ports.sh"
+base="$(free_base 9900)"
 members="node-0=127.0.0.1:$((base + 200)),node-1=127.0.0.1:$((base + 201)),node-2=127.0.0.1:$((base + 202))"
 
 start_node() { # i

@@ -52,17 +52,8 @@ if [[ "$build" == true || ! -f "$BENCH_JAR" || ! -f "$GRANARY_JAR" ]]; then
   (cd "$ROOT" && mvn -B -q -o -DskipTests -DskipITs package -pl api-server,bench -am) >&2
 fi
 
-free_base() { # a port P with P..P+2, P+100..P+102 and P+200..P+202 free
-  local base
-  for base in $(seq 9600 300 20000); do
-    local busy=false off
-    for off in 0 1 2 100 101 102 200 201 202; do
-      if (exec 3<>"/dev/tcp/127.0.0.1/$((base + off))") 2>/dev/null; then busy=true; break; fi
-    done
-    [[ "$busy" == false ]] && { echo "$base"; return; }
-  done
-  log "no free ports"; exit 1
-}
+# shellcheck source=bench/cluster-ports.sh
+source "$ROOT/bench/cluster-ports.sh"
 
 wait_ready() { # admin port, pid
   for _ in $(seq 1 240); do
@@ -76,7 +67,7 @@ wait_ready() { # admin port, pid
 start_target() { # target -> sets port and pid (the process the driver talks to)
   local target="$1" base data="$tmp/data-$1"
   rm -rf "$data"; mkdir -p "$data"
-  base="$(free_base)"
+  base="$(free_base 9600)"
   port="$base"
   export GRANARY_ROOT_USER="$ACCESS_KEY" GRANARY_ROOT_PASSWORD="$SECRET_KEY"
   case "$target" in
