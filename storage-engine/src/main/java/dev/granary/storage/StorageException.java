@@ -83,14 +83,27 @@ public final class StorageException extends RuntimeException {
             Thread.currentThread().interrupt();
             throw new StorageException(Reason.IO, "interrupted while waiting", e);
         } catch (java.util.concurrent.ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException unchecked) {
-                throw unchecked;
-            }
-            if (cause instanceof Error error) {
+            if (e.getCause() instanceof Error error) {
                 throw error;
             }
-            throw new StorageException(Reason.IO, String.valueOf(cause), cause);
+            throw unwrap(e);
         }
+    }
+
+    /**
+     * What a future failed with, as it was raised when it is unchecked (a StorageException among them), else as an
+     * {@code IO} failure; the wrappers futures add ({@code ExecutionException}, {@code CompletionException}) removed.
+     */
+    public static RuntimeException unwrap(Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof java.util.concurrent.ExecutionException
+                        || cause instanceof java.util.concurrent.CompletionException)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof RuntimeException unchecked) {
+            return unchecked;
+        }
+        return new StorageException(Reason.IO, String.valueOf(cause), cause);
     }
 }

@@ -35,7 +35,6 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.channels.ReadTimeoutException;
@@ -375,24 +374,17 @@ public final class RootHandler implements HttpHandler {
                     try {
                         exchange.putAttachment(
                                 CURRENT,
-                                new Current(request.requestId(), request.start(), request.arrived(), failure(failure)));
+                                new Current(
+                                        request.requestId(),
+                                        request.start(),
+                                        request.arrived(),
+                                        failure == null ? null : StorageException.unwrap(failure)));
                         exchange.dispatch(exchange.getIoThread(), this);
                     } catch (RuntimeException e) {
                         // The I/O thread is gone (the server stops): the connection closes with it.
                         LOG.debug("request {} not resumed: {}", request.requestId(), e.toString());
                     }
                 }));
-    }
-
-    private static RuntimeException failure(Throwable failure) {
-        Throwable cause = failure;
-        while (cause instanceof CompletionException && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        if (cause == null || cause instanceof RuntimeException) {
-            return (RuntimeException) cause;
-        }
-        return new StorageException(StorageException.Reason.IO, String.valueOf(cause), cause);
     }
 
     /** A request waiting for its read barrier: who it is, and, once it completed, how (a null failure: passed). */
