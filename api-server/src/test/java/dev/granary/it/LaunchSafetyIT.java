@@ -74,6 +74,39 @@ class LaunchSafetyIT {
         }
     }
 
+    @Test
+    void onTwoCoresTheCommonPoolKeepsThreadsInsteadOfStartingOnePerTask() throws Exception {
+        Path data = temp.resolve("data");
+        int port = ServerProcess.freePort();
+        // As a container with a two-CPU quota sees the machine: the JDK would give its common pool one thread, and
+        // then start a thread for every asynchronous step (Ratis's follower appends among them).
+        Process server = ServerProcess.start(
+                Map.of(
+                        "GRANARY_ROOT_USER", "it-access",
+                        "GRANARY_ROOT_PASSWORD", "it-secret-key",
+                        "JAVA_TOOL_OPTIONS", "-XX:ActiveProcessorCount=2"),
+                data,
+                port,
+                port,
+                "--admin-port",
+                Integer.toString(ServerProcess.freePort()));
+        try {
+            Process jcmd = new ProcessBuilder(
+                            Path.of(System.getProperty("java.home"), "bin", "jcmd")
+                                    .toString(),
+                            Long.toString(server.pid()),
+                            "VM.system_properties")
+                    .redirectErrorStream(true)
+                    .start();
+            String properties =
+                    new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(jcmd.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(properties).contains("java.util.concurrent.ForkJoinPool.common.parallelism=2");
+        } finally {
+            stop(server);
+        }
+    }
+
     /** The native library of {@code size} bytes in RocksDB's jar on the class path (the server caches it). */
     private static byte[] jarEntry(long size) throws Exception {
         for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator, -1)) {
