@@ -6,13 +6,16 @@ import dev.granary.storage.command.CommandResult;
 import dev.granary.storage.rocksdb.ReplicaHost;
 import dev.granary.storage.rocksdb.ReplicaPartition;
 import dev.granary.storage.rocksdb.ReplicaPartition.Mark;
+import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
-import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -33,14 +36,15 @@ import org.slf4j.LoggerFactory;
 /**
  * One node's replica of one partition, as Ratis drives it: each committed log entry is a {@link Command} that
  * {@link ReplicaPartition#apply} applies with the entry's term and index, in log order, on every replica alike.
- * The Raft log is the partition's write-ahead log: a snapshot is a flush of the partition's RocksDB, reporting the
- * index it covers, and after a restart Ratis replays the log from there (entries the partition had applied already
- * are skipped by their index).
+ * The Raft log is the partition's write-ahead log: a snapshot is a copy of the partition (a RocksDB checkpoint, hard
+ * links to its files, in {@code partitions/NNN.copies/<term>_<index>}) as of the index it reports, and after a
+ * restart Ratis replays the log from there (entries the partition had applied already are skipped by their index).
  *
- * <p>Ratis's own snapshot transfer is off (a replica's state is a RocksDB database and its data files, not files
- * Ratis could copy); a replica behind the leader's purged log is brought up to date by a checkpoint install, which a
- * later slice adds. Until then {@link #notifyInstallSnapshotFromLeader} fails, so that Ratis keeps asking rather than
- * believing a replica is current that is not; purged logs keep a long tail ({@link RaftNode}) to make that rare.
+ * <p>A replica behind the leader's purged log gets the leader's newest copy through Ratis's own snapshot transfer
+ * (chunks over the servers' TLS connections, each file's MD5 checked on arrival, the set published into the copies
+ * folder by one rename), then installs it ({@link ReplicaPartition#install}: block checksums verified, every record
+ * replaced, an interrupted install finished at the next open). The partition object stays the same, so the store over
+ * it and the readers inside it carry on.
  */
 final class PartitionStateMachine extends BaseStateMachine {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionStateMachine.class);
@@ -48,15 +52,24 @@ final class PartitionStateMachine extends BaseStateMachine {
     private final int partition;
     private final ReplicaHost host;
     private volatile ReplicaPartition replica;
-    /** The latest mark known durable: reported as the snapshot, the point a restart replays from. */
-    private volatile TermIndex durable;
+    /** The copies of this partition for replicas behind the log ({@code NNN.copies}), and where arriving ones land. */
+    private final Path copies;
+
+    private final Path incoming;
+    /** The newest complete copy: reported as the snapshot, the point a restart replays from. */
+    private volatile Copy latest;
+    /** Copies installed from a leader since this process started. */
+    private final java.util.concurrent.atomic.AtomicLong installs = new java.util.concurrent.atomic.AtomicLong();
     /** The last command (not Ratis's own entry) applied: what the read barrier waits for ({@link Query#LAST_COMMAND}). */
     private volatile Mark lastCommand = Mark.NONE;
 
     private final StateMachineStorage storage = new StateMachineStorage() {
         @Override
-        public void init(RaftStorage raftStorage) {
-            // The state lives in the partition's RocksDB folder, not in Ratis's storage folder.
+        public void init(RaftStorage raftStorage) throws IOException {
+            // The state lives in the partition's RocksDB folder, its copies beside it, not in Ratis's folder.
+            Files.createDirectories(copies);
+            deleteTree(incoming); // a transfer cut short by a restart
+            Files.createDirectories(incoming);
         }
 
         @Override
@@ -71,7 +84,17 @@ final class PartitionStateMachine extends BaseStateMachine {
 
         @Override
         public void cleanupOldSnapshots(SnapshotRetentionPolicy policy) {
-            // A snapshot is the database itself: nothing older to clean up.
+            // takeSnapshot keeps the newest copies itself.
+        }
+
+        @Override
+        public File getSnapshotDir() {
+            return copies.toFile();
+        }
+
+        @Override
+        public File getTmpDir() {
+            return incoming.toFile();
         }
     };
 
@@ -82,24 +105,79 @@ final class PartitionStateMachine extends BaseStateMachine {
         this.partition = partition;
         this.host = Objects.requireNonNull(host, "host");
         this.ownClient = Objects.requireNonNull(ownClient, "ownClient");
+        this.copies = host.copiesOf(partition);
+        this.incoming = copies.resolveSibling(copies.getFileName() + "-incoming");
     }
 
     @Override
     public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
         super.initialize(server, groupId, raftStorage);
+        storage.init(raftStorage);
         getLifeCycle().startAndTransition(this::open);
     }
 
+    /**
+     * Opens the replica and brings it in line with its newest copy: an install a crash interrupted is finished, a copy
+     * that arrived ahead of the replica is installed, and a replica ahead of its newest copy (or without one) gets a
+     * fresh copy, so that the snapshot Ratis starts from is where the replica is.
+     */
     private void open() {
         ReplicaPartition opened = host.openPartition(partition);
-        replica = opened;
-        Mark mark = opened.applied();
-        lastCommand = mark;
-        durable = mark.index() < 0 ? null : TermIndex.valueOf(mark.term(), mark.index());
-        if (durable != null) {
-            setLastAppliedTermIndex(durable);
+        try {
+            Copy newest = Copy.newest(copies);
+            Mark interrupted = opened.installing();
+            if (interrupted != null) {
+                if (newest == null || !newest.mark().equals(interrupted)) {
+                    throw new IllegalStateException("partition " + partition + ": the install of the copy at "
+                            + interrupted + " was interrupted and that copy is gone from " + copies);
+                }
+                LOG.warn("partition {}: finishing the install of the copy at {}", partition, interrupted);
+                opened.install(newest.dir(), newest.mark());
+            } else if (newest != null
+                    && newest.mark().index() > opened.applied().index()) {
+                opened.install(newest.dir(), newest.mark());
+            }
+            Mark mark = opened.applied();
+            if (mark.index() >= 0 && (newest == null || newest.mark().index() < mark.index())) {
+                newest = copy(opened, mark);
+            }
+            replica = opened;
+            latest = newest;
+            lastCommand = mark;
+            if (mark.index() >= 0) {
+                setLastAppliedTermIndex(TermIndex.valueOf(mark.term(), mark.index()));
+            }
+            LOG.debug("partition {} replica opened at {}", partition, mark);
+        } catch (IOException e) {
+            opened.close();
+            throw new java.io.UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            opened.close();
+            throw e;
         }
-        LOG.debug("partition {} replica opened at {}", partition, mark);
+    }
+
+    /**
+     * A copy of {@code replica} as of its applied mark or {@code upTo} if later, made under a temporary name and
+     * published by a rename; older copies but the newest two are deleted (a leader may still be sending the one
+     * before: Ratis reads its files as it goes).
+     */
+    private Copy copy(ReplicaPartition replica, Mark upTo) throws IOException {
+        Path making = copies.resolve(".making");
+        deleteTree(making);
+        Mark mark = replica.checkpoint(upTo, making);
+        Path dir = copies.resolve(mark.term() + "_" + mark.index());
+        if (Files.exists(dir)) {
+            deleteTree(making); // a copy at that mark is there already (nothing was applied since)
+        } else {
+            Files.move(making, dir, StandardCopyOption.ATOMIC_MOVE);
+        }
+        Copy made = Copy.of(dir, mark);
+        List<Copy> all = Copy.all(copies);
+        for (int i = 0; i < all.size() - 2; i++) {
+            deleteTree(all.get(i).dir());
+        }
+        return made;
     }
 
     @Override
@@ -140,21 +218,20 @@ final class PartitionStateMachine extends BaseStateMachine {
     }
 
     @Override
-    public long takeSnapshot() {
+    public long takeSnapshot() throws IOException {
         // Called on the thread that applies entries: everything up to the last applied entry is in the database.
         TermIndex last = getLastAppliedTermIndex();
         if (last == null || last.getIndex() < 0) {
             return -1;
         }
-        Mark flushed = replica.flush(new Mark(last.getTerm(), last.getIndex()));
-        durable = TermIndex.valueOf(flushed.term(), flushed.index());
-        return flushed.index();
+        Copy made = copy(replica, new Mark(last.getTerm(), last.getIndex()));
+        latest = made;
+        return made.mark().index();
     }
 
     @Override
     public SnapshotInfo getLatestSnapshot() {
-        TermIndex at = durable;
-        return at == null ? null : new Flushed(at);
+        return latest;
     }
 
     @Override
@@ -172,21 +249,31 @@ final class PartitionStateMachine extends BaseStateMachine {
         }
     }
 
+    /**
+     * Runs once Ratis has published a copy from the leader into the copies folder (the updater thread, nothing
+     * applied meanwhile): installs it into the same replica, after which the log applies from its mark on.
+     */
     @Override
     public void reinitialize() throws IOException {
-        ReplicaPartition old = replica;
-        if (old != null) {
-            old.close();
-        }
-        getLifeCycle().startAndTransition(this::open);
-    }
-
-    @Override
-    public CompletableFuture<TermIndex> notifyInstallSnapshotFromLeader(
-            RoleInfoProto roleInfo, TermIndex firstTermIndexInLog) {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException("partition " + partition
-                + ": the leader's log starts at " + firstTermIndexInLog
-                + ", past this replica's; installing a checkpoint is not built yet"));
+        getLifeCycle()
+                .startAndTransition(
+                        () -> {
+                            ReplicaPartition current = replica;
+                            Copy newest = Copy.newest(copies);
+                            if (newest != null
+                                    && newest.mark().index() > current.applied().index()) {
+                                LOG.info("partition {}: installing the leader's copy at {}", partition, newest.mark());
+                                current.install(newest.dir(), newest.mark());
+                                installs.incrementAndGet();
+                            }
+                            latest = newest;
+                            Mark mark = current.applied();
+                            lastCommand = mark;
+                            if (mark.index() >= 0) {
+                                setLastAppliedTermIndex(TermIndex.valueOf(mark.term(), mark.index()));
+                            }
+                        },
+                        IOException.class);
     }
 
     @Override
@@ -216,16 +303,72 @@ final class PartitionStateMachine extends BaseStateMachine {
         return replica;
     }
 
-    /** A snapshot that is the database itself, flushed up to a log position: no files for Ratis to copy. */
-    private record Flushed(TermIndex termIndex) implements SnapshotInfo {
+    /** How many copies this replica installed from a leader since the process started. */
+    long installs() {
+        return installs.get();
+    }
+
+    /** A complete copy of the partition in {@code dir}, at {@code mark}: the files Ratis sends to a replica behind. */
+    private record Copy(Path dir, Mark mark, List<FileInfo> files) implements SnapshotInfo {
+        private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("(\\d+)_(\\d+)");
+
+        static Copy of(Path dir, Mark mark) throws IOException {
+            List<FileInfo> files = new java.util.ArrayList<>();
+            try (java.util.stream.Stream<Path> found = Files.list(dir)) {
+                for (Path file : found.sorted().toList()) {
+                    // Ratis leaves an .md5 beside each file it received; the copy is the rest.
+                    if (Files.isRegularFile(file)
+                            && !file.getFileName().toString().endsWith(".md5")) {
+                        files.add(new FileInfo(file, null));
+                    }
+                }
+            }
+            return new Copy(dir, mark, List.copyOf(files));
+        }
+
+        /** The complete copies in {@code copies}, oldest first. */
+        static List<Copy> all(Path copies) throws IOException {
+            List<Copy> all = new java.util.ArrayList<>();
+            if (!Files.isDirectory(copies)) {
+                return all;
+            }
+            try (java.util.stream.Stream<Path> found = Files.list(copies)) {
+                for (Path dir : found.toList()) {
+                    java.util.regex.Matcher name =
+                            NAME.matcher(dir.getFileName().toString());
+                    if (Files.isDirectory(dir) && name.matches()) {
+                        all.add(Copy.of(dir, new Mark(Long.parseLong(name.group(1)), Long.parseLong(name.group(2)))));
+                    }
+                }
+            }
+            all.sort(java.util.Comparator.comparingLong(c -> c.mark().index()));
+            return all;
+        }
+
+        static Copy newest(Path copies) throws IOException {
+            List<Copy> all = all(copies);
+            return all.isEmpty() ? null : all.get(all.size() - 1);
+        }
+
         @Override
         public TermIndex getTermIndex() {
-            return termIndex;
+            return TermIndex.valueOf(mark.term(), mark.index());
         }
 
         @Override
         public List<FileInfo> getFiles() {
-            return List.of();
+            return files;
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> all = Files.walk(root)) {
+            for (Path path : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
         }
     }
 }

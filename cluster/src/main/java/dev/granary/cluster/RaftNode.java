@@ -314,9 +314,17 @@ public final class RaftNode implements AutoCloseable {
         RaftServerConfigKeys.Rpc.setTimeoutMax(properties, TimeDuration.valueOf(2 * election, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setRequestTimeout(
                 properties, TimeDuration.valueOf(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS));
-        // A replica's state is a RocksDB database, not files Ratis could send: a replica behind a purged log installs
-        // a checkpoint instead. Every server must agree on this, or followers answer CONF_MISMATCH.
-        RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(properties, false);
+        // A replica behind a purged log gets the leader's newest copy of the partition (PartitionStateMachine) in
+        // chunks over the servers' own connections. Every server must agree on this, or followers answer
+        // CONF_MISMATCH.
+        RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(properties, true);
+        RaftServerConfigKeys.Log.Appender.setSnapshotChunkSizeMax(properties, SizeInBytes.valueOf(4L << 20));
+        // Two chunks in flight, each answered within 2.5 s: Ratis 3.3.0 gives up on a transfer only when the stream
+        // times out, after (timeout x chunks in flight), so a transfer that failed at once (the follower still down)
+        // held the leader's appender for that follower 24 s with the defaults (3 s x 8).
+        GrpcConfigKeys.Server.setInstallSnapshotRequestElementLimit(properties, 2);
+        GrpcConfigKeys.Server.setInstallSnapshotRequestTimeout(
+                properties, TimeDuration.valueOf(2500, TimeUnit.MILLISECONDS));
         // A leader retries a follower that does not answer after 1 ms (10 times), then every 100 ms (50 times), then
         // every 500 ms. Ratis's default backs off to 5 s after 30 failures: a node down for 10 s was then contacted
         // again only seconds after it came back, and every error during its catch-up cost 5 s more (measured:
@@ -325,9 +333,16 @@ public final class RaftNode implements AutoCloseable {
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties, settings.snapshotEvery());
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, true);
-        // Keep a tail of the log past the snapshot, so that a replica that was down briefly catches up from it.
-        RaftServerConfigKeys.Log.setPurgePreservationLogNum(properties, Math.max(4096, settings.snapshotEvery()));
-        RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf(16L << 20));
+        // Keep a tail of the log past the snapshot, so that a replica that was down briefly catches up from it rather
+        // than from a copy of the whole partition.
+        RaftServerConfigKeys.Log.setPurgePreservationLogNum(properties, settings.snapshotEvery());
+        RaftServerConfigKeys.Log.setPurgeGap(properties, (int) Math.min(1024, settings.snapshotEvery()));
+        // Ratis purges whole closed segments: one holds about a snapshot interval of small entries (1 KiB each), at
+        // most
+        // 16 MiB, so that the log shrinks after each snapshot rather than after sixteen of them.
+        RaftServerConfigKeys.Log.setSegmentSizeMax(
+                properties,
+                SizeInBytes.valueOf(Math.max(16L << 10, Math.min(16L << 20, settings.snapshotEvery() << 10))));
         RaftServerConfigKeys.Log.setSegmentCacheNumMax(properties, 2);
         // Each group's log worker holds a write buffer: the smallest Ratis accepts for 4 MB entries.
         RaftServerConfigKeys.Log.setWriteBufferSize(properties, SizeInBytes.valueOf((4L << 20) + 8));
@@ -723,6 +738,12 @@ public final class RaftNode implements AutoCloseable {
     public ReplicaPartition.Mark localApplied(int partition) {
         PartitionStateMachine machine = hosted.get(partition);
         return machine == null ? ReplicaPartition.Mark.NONE : machine.lastApplied();
+    }
+
+    /** How many copies of {@code partition} this node's replica installed from a leader since it started. */
+    public long installedCopies(int partition) {
+        PartitionStateMachine machine = hosted.get(partition);
+        return machine == null ? 0 : machine.installs();
     }
 
     /** This node's own replica of {@code partition}, or null if it holds none (or has not opened it yet). */

@@ -221,7 +221,7 @@ class RaftNodeTest {
         }
         Map<Integer, String> before = agreedDigests();
 
-        // A follower down across more than one snapshot interval comes back from the log's kept tail.
+        // A follower down across more than one snapshot interval comes back (from the log's kept tail, or a copy).
         String follower = followerOf(1);
         stop(follower);
         for (int i = 0; i < 20; i++) {
@@ -241,6 +241,57 @@ class RaftNodeTest {
         assertThat(agreedDigests()).isEqualTo(caughtUp);
         CommandResult after = node(2).submit(0, put("after-restart", "z", WriteCondition.NONE));
         assertThat(after.status()).isEqualTo(CommandResult.Status.APPLIED);
+    }
+
+    /**
+     * A follower down while its leader's log was purged past what it has gets the leader's copy of the partition
+     * through Ratis's snapshot transfer, installs it into the replica it has open, and goes on from the log; the copy
+     * it installed survives a full restart.
+     */
+    @Test
+    void aReplicaBehindAPurgedLogInstallsTheLeadersCopy() throws Exception {
+        settings =
+                new RaftNode.Settings("test", PARTITIONS, 3, Duration.ofSeconds(1), Duration.ofSeconds(5), 16, SECRET);
+        startCluster(3);
+        createBucket(Versioning.ENABLED);
+        for (int i = 0; i < 10; i++) {
+            node(i % 3).submit(1, put("before-" + i, "v" + i, WriteCondition.NONE));
+        }
+        String follower = followerOf(1);
+        RaftNode.Member member = members.stream()
+                .filter(m -> m.id().equals(follower))
+                .findFirst()
+                .orElseThrow();
+        long behindAt = nodes.get(follower).localApplied(1).index();
+        stop(follower);
+        // Far past the follower: snapshots every 16 entries, the log kept 16 entries past the last one.
+        RaftNode survivor = nodes.values().iterator().next();
+        for (int i = 0; i < 200; i++) {
+            CommandResult result = survivor.submit(1, put("during-" + i % 30, "w" + i, WriteCondition.NONE));
+            assertThat(result.status()).isEqualTo(CommandResult.Status.APPLIED);
+        }
+        Map<Integer, String> withTwo = agreedDigests();
+
+        RaftNode back = start(member);
+        Map<Integer, String> withThree = agreedDigests();
+        assertThat(withThree).isEqualTo(withTwo);
+        assertThat(back.installedCopies(1))
+                .as("copies installed by %s", follower)
+                .isPositive();
+        assertThat(back.localApplied(1).index()).isGreaterThan(behindAt + 200);
+
+        // It applies the log from the copy on, and keeps what it installed across a restart of everyone.
+        for (int i = 0; i < 5; i++) {
+            back.submit(1, put("after-" + i, "z" + i, WriteCondition.NONE));
+        }
+        Map<Integer, String> after = agreedDigests();
+        for (String id : List.copyOf(nodes.keySet())) {
+            stop(id);
+        }
+        for (RaftNode.Member m : members) {
+            start(m);
+        }
+        assertThat(agreedDigests()).isEqualTo(after);
     }
 
     @Test

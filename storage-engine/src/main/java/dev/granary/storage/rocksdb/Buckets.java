@@ -77,6 +77,27 @@ final class Buckets {
         }
     }
 
+    /**
+     * Reads again the bucket records {@code p} is home to, after its records were replaced as a whole (a replica
+     * that installed another's copy), and forgets every cached configuration document. Returns the names of the
+     * buckets that were, or are now, homed there.
+     */
+    java.util.Set<String> reload(Partition p) {
+        lock.writeLock().lock();
+        try {
+            java.util.Set<String> changed = new java.util.TreeSet<>();
+            byName.keySet().removeIf(name -> partitions.forBucket(name) == p && changed.add(name));
+            for (BucketInfo bucket : scan(p)) {
+                byName.put(bucket.name(), bucket);
+                changed.add(bucket.name());
+            }
+            configs.clear();
+            return changed;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
     BucketInfo create(String bucket, String owner, String region) {
         lock.writeLock().lock();
         try {

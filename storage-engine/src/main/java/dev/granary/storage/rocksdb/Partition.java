@@ -83,6 +83,12 @@ final class Partition implements AutoCloseable {
     /** Hears of small records written to this partition (by a command applied here, whoever proposed it). */
     private volatile Consumer<Command.WriteRecords> recordsWritten = records -> {};
 
+    /** Runs after {@link #replaceWith} replaced every record: the caches of what the partition holds reload. */
+    private volatile Runnable replaced = () -> {};
+
+    /** Runs after each column family {@link #replaceWith} copied; nothing outside tests (a crash midway). */
+    private volatile Runnable replaceStep = () -> {};
+
     /** See {@link #onSnapshotTaken}; nothing outside tests. */
     private Runnable snapshotTaken = () -> {};
 
@@ -275,6 +281,11 @@ final class Partition implements AutoCloseable {
         this.recordsWritten = Objects.requireNonNull(listener, "listener");
     }
 
+    /** Sets what runs once {@link #replaceWith} replaced the partition's records (a store's cache reload). */
+    void onReplaced(Runnable listener) {
+        this.replaced = Objects.requireNonNull(listener, "listener");
+    }
+
     void recordsWritten(Command.WriteRecords records) {
         recordsWritten.accept(records);
     }
@@ -349,6 +360,113 @@ final class Partition implements AutoCloseable {
             db.flush(options, handleList);
         } catch (RocksDBException e) {
             throw io("flush", e);
+        }
+    }
+
+    /**
+     * Writes a consistent copy of this partition into {@code target}, which must not exist: a RocksDB checkpoint
+     * (memtables flushed, then the SST and blob files hard-linked, the small ones copied) that opens as a database of
+     * its own. Everything written before the call is in it.
+     */
+    void checkpoint(Path target) {
+        try (org.rocksdb.Checkpoint checkpoint = org.rocksdb.Checkpoint.create(db)) {
+            checkpoint.createCheckpoint(target.toString());
+        } catch (RocksDBException e) {
+            throw io("checkpoint into " + target, e);
+        }
+    }
+
+    /** Batches of a {@link #replaceWith} copy are written at about this size. */
+    private static final long REPLACE_BATCH_BYTES = 8L << 20;
+
+    /**
+     * Replaces every record of every column family (the default one included) with those of the partition copy in
+     * {@code source} ({@link #checkpoint} of a replica of this partition), after checking the copy's block checksums
+     * (CRC32C). The first batch deletes everything and puts {@code marker} into the default column family, synced; the
+     * copy follows in batches; the last batch deletes the marker, and the partition is flushed. A crash in between
+     * leaves the marker, by which the next open knows the partition is incomplete; whoever reopens it copies again.
+     * For a partition with one writer, which is not writing meanwhile; readers may see a partial state until the
+     * call returns.
+     */
+    void replaceWith(Path source, byte[] checkKey, byte[] checkValue, byte[] markerKey, byte[] markerValue) {
+        List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+        descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions.get(0)));
+        Cf[] all = Cf.values();
+        for (int i = 0; i < all.length; i++) {
+            descriptors.add(new ColumnFamilyDescriptor(all[i].nameBytes(), cfOptions.get(i + 1)));
+        }
+        List<ColumnFamilyHandle> from = new ArrayList<>();
+        try (DBOptions options = new DBOptions();
+                RocksDB copy = RocksDB.openReadOnly(options, source.toString(), descriptors, from);
+                WriteOptions synced = new WriteOptions().setSync(true)) {
+            try {
+                copy.verifyChecksum();
+                byte[] found = copy.get(from.get(0), checkKey);
+                if (!Arrays.equals(found, checkValue)) {
+                    throw new StorageException(
+                            StorageException.Reason.CORRUPT_DATA,
+                            "partition " + index + ": the copy in " + source + " is not the one expected");
+                }
+                try (WriteBatch batch = new WriteBatch()) {
+                    for (ColumnFamilyHandle handle : handleList) {
+                        deleteAll(handle, batch);
+                    }
+                    batch.put(handleList.get(0), markerKey, markerValue);
+                    db.write(synced, batch);
+                }
+                try (WriteBatch batch = new WriteBatch();
+                        ReadOptions reads = new ReadOptions().setFillCache(false)) {
+                    for (int i = 0; i < from.size(); i++) {
+                        try (RocksIterator it = copy.newIterator(from.get(i), reads)) {
+                            for (it.seekToFirst(); it.isValid(); it.next()) {
+                                batch.put(handleList.get(i), it.key(), it.value());
+                                if (batch.getDataSize() >= REPLACE_BATCH_BYTES) {
+                                    db.write(unsyncedOptions, batch);
+                                    batch.clear();
+                                }
+                            }
+                            it.status();
+                        }
+                        db.write(unsyncedOptions, batch);
+                        batch.clear();
+                        replaceStep.run();
+                    }
+                    batch.delete(handleList.get(0), markerKey);
+                    db.write(unsyncedOptions, batch);
+                }
+            } finally {
+                from.forEach(ColumnFamilyHandle::close);
+            }
+        } catch (RocksDBException e) {
+            throw io("replace partition " + index + " with the copy in " + source, e);
+        }
+        flush();
+    }
+
+    /** Sets what runs after each column family a {@link #replaceWith} copied (tests: a crash midway). */
+    void onReplaceStep(Runnable step) {
+        this.replaceStep = Objects.requireNonNull(step, "step");
+    }
+
+    /** Tells the listener of {@link #onReplaced} that the records were replaced (once the copy is verified). */
+    void notifyReplaced() {
+        replaced.run();
+    }
+
+    /** Adds to {@code batch} the deletion of every key of a column family, as it is now. */
+    private void deleteAll(ColumnFamilyHandle handle, WriteBatch batch) throws RocksDBException {
+        try (RocksIterator it = db.newIterator(handle)) {
+            it.seekToFirst();
+            if (!it.isValid()) {
+                it.status();
+                return;
+            }
+            byte[] first = it.key();
+            it.seekToLast();
+            byte[] last = it.key();
+            it.status();
+            batch.deleteRange(handle, first, last); // the end is exclusive
+            batch.delete(handle, last);
         }
     }
 

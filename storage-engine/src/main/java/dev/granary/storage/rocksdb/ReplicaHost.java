@@ -41,6 +41,14 @@ public final class ReplicaHost implements AutoCloseable {
     }
 
     /**
+     * Where partition {@code index}'s copies for other replicas are kept ({@link ReplicaPartition#checkpoint}),
+     * beside its database.
+     */
+    public Path copiesOf(int index) {
+        return dataDir.resolve("partitions").resolve(String.format("%03d.copies", index));
+    }
+
+    /**
      * An object store over {@code replicas}, one of every partition in partition order, whose writes go through
      * {@code replication} and return once the local replica applied them (waiting at most {@code applyTimeout}). Its
      * reclaimer proposes the reclamation of a partition while {@code leads} says this node leads it.

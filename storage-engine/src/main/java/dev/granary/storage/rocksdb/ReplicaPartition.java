@@ -25,6 +25,11 @@ import java.util.Objects;
  */
 public final class ReplicaPartition implements AutoCloseable {
     private static final byte[] APPLIED_KEY = "raft/applied".getBytes(StandardCharsets.US_ASCII);
+    /**
+     * Present while {@link #install} replaces the partition's records, with the mark of the copy being installed: a
+     * partition opened with it is incomplete ({@link #installing}).
+     */
+    private static final byte[] INSTALLING_KEY = "raft/installing".getBytes(StandardCharsets.US_ASCII);
 
     /** A log position: the term and index of an entry. */
     public record Mark(long term, long index) {
@@ -222,6 +227,43 @@ public final class ReplicaPartition implements AutoCloseable {
     /** SHA-256 over the partition's object state (not its applied mark): equal for replicas in equal states. */
     public String digest() {
         return service.digest();
+    }
+
+    /**
+     * Writes a copy of this replica as of the applied mark (recorded first as {@code upTo}, if later: see {@link
+     * #flush(Mark)}) into {@code target}, which must not exist, and returns the mark it holds: what a replica behind
+     * a purged log installs ({@link #install}). Call where entries are applied, between two of them.
+     */
+    public synchronized Mark checkpoint(Mark upTo, Path target) {
+        Mark mark = flush(upTo);
+        partition.checkpoint(target);
+        return mark;
+    }
+
+    /**
+     * The mark of a copy whose install was interrupted (a crash while {@link #install} ran), or null: a replica
+     * opened with one is incomplete, and must install that copy again before it applies anything.
+     */
+    public Mark installing() {
+        byte[] marker = partition.getOwn(INSTALLING_KEY, "read the install marker");
+        return marker == null ? null : Mark.decode(marker);
+    }
+
+    /**
+     * Replaces this replica's state with the copy in {@code source} ({@link #checkpoint} of another replica of this
+     * partition, at {@code expected}): after it, the replica has applied exactly the entries up to {@code expected}.
+     * Block checksums of the copy are verified first. Interrupted by a crash, the replica opens {@link #installing}
+     * that mark. Call where entries are applied; nothing else may write the partition meanwhile.
+     *
+     * @throws StorageException {@code CORRUPT_DATA} when the copy is not at {@code expected} (nothing changed then);
+     *     {@code IO} when it cannot be read or written
+     */
+    public synchronized void install(Path source, Mark expected) {
+        partition.replaceWith(source, APPLIED_KEY, expected.encode(), INSTALLING_KEY, expected.encode());
+        applied = expected;
+        outcomes.clear();
+        notifyAll();
+        partition.notifyReplaced();
     }
 
     /** Closes the partition (its host's shared resources stay open). */

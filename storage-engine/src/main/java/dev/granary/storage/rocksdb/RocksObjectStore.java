@@ -114,6 +114,27 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
         this.system = new SystemRecords(partitions.all().get(0));
         for (Partition p : partitions.all()) {
             p.onRecordsWritten(this::onRecords);
+            p.onReplaced(() -> replaced(p));
+        }
+    }
+
+    /**
+     * A partition's records were replaced as a whole (a replica installed another's copy): the caches of bucket
+     * records and documents, and the listeners of system records, learn of everything it holds.
+     */
+    private void replaced(Partition p) {
+        buckets.reload(p).forEach(bucketChanged);
+        List<String> systemKeys = new ArrayList<>();
+        try (ReadOptions options = new ReadOptions();
+                RocksIterator it = p.iterator(Cf.SYSTEM, options)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                byte[] key = it.key();
+                systemKeys.add(Keys.string(key, 0, key.length));
+            }
+            p.checkStatus(it, "list system records");
+        }
+        if (!systemKeys.isEmpty()) {
+            systemChanged.accept(systemKeys);
         }
     }
 

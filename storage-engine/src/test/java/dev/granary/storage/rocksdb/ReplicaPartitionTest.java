@@ -207,4 +207,125 @@ class ReplicaPartitionTest {
             assertThat(reopened.digest()).isNotEqualTo(digest);
         }
     }
+
+    /**
+     * A replica behind a purged log installs another's copy: afterwards it holds exactly that state and mark, what
+     * it held of its own is gone, and it applies the log from the copy's mark on.
+     */
+    @Test
+    void aReplicaInstallsAnothersCopyAndHoldsExactlyItsState() throws Exception {
+        List<Command> commands = workload(21);
+        Path copy = dir.resolve("copy");
+        try (ReplicaPartition leader = host.openPartition(0);
+                ReplicaPartition behind = other.openPartition(0)) {
+            applyAll(leader, commands, 1);
+            // The replica behind holds something the copy does not (entries it applied of a log since replaced).
+            applyAll(behind, workload(22).subList(0, 5), 1);
+            Mark mark = leader.checkpoint(new Mark(2, commands.size() + 3), copy);
+            assertThat(mark).isEqualTo(new Mark(2, commands.size() + 3));
+            // The leader goes on; the copy stays as it was taken.
+            leader.apply(new Mark(2, mark.index() + 1), put(IdSource.system(), "later", "x", WriteCondition.NONE));
+
+            behind.install(copy, mark);
+            assertThat(behind.applied()).isEqualTo(mark);
+            assertThat(behind.installing()).isNull();
+            List<Command> rest = List.of(put(IdSource.system(), "next", "y", WriteCondition.NONE));
+            behind.apply(new Mark(2, mark.index() + 1), rest.get(0));
+            try (ReplicaPartition fresh = host.openPartition(5)) {
+                fresh.install(copy, mark);
+                fresh.apply(new Mark(2, mark.index() + 1), rest.get(0));
+                assertThat(behind.digest()).isEqualTo(fresh.digest());
+            }
+        }
+        try (ReplicaPartition reopened = other.openPartition(0)) {
+            assertThat(reopened.applied()).isEqualTo(new Mark(2, commands.size() + 4));
+            assertThat(reopened.installing()).isNull();
+        }
+    }
+
+    /** A copy damaged on the way (a flipped byte in a table file) is refused before anything of the replica changes. */
+    @Test
+    void aDamagedCopyIsRefusedAndTheReplicaIsLeftAsItWas() throws Exception {
+        Path copy = dir.resolve("copy");
+        try (ReplicaPartition leader = host.openPartition(0);
+                ReplicaPartition behind = other.openPartition(0)) {
+            applyAll(leader, workload(31), 1);
+            Mark mark = leader.checkpoint(Mark.NONE, copy);
+            applyAll(behind, workload(32).subList(0, 4), 1);
+            String before = behind.digest();
+            Path table;
+            try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(copy)) {
+                table = files.filter(f -> f.toString().endsWith(".sst"))
+                        .max(java.util.Comparator.comparingLong(f -> f.toFile().length()))
+                        .orElseThrow();
+            }
+            // A hard link shares the leader's bytes: damage a private copy of the file instead.
+            byte[] bytes = java.nio.file.Files.readAllBytes(table);
+            bytes[bytes.length / 3] ^= 0x20;
+            java.nio.file.Files.delete(table);
+            java.nio.file.Files.write(table, bytes);
+
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> behind.install(copy, mark))
+                    .isInstanceOf(StorageException.class);
+            assertThat(behind.digest()).isEqualTo(before);
+            assertThat(behind.installing()).isNull();
+        }
+    }
+
+    /** A copy that is not at the mark it is said to be at is refused, and the replica is left as it was. */
+    @Test
+    void aCopyAtAnotherMarkThanClaimedIsRefused() {
+        Path copy = dir.resolve("copy");
+        try (ReplicaPartition leader = host.openPartition(0);
+                ReplicaPartition behind = other.openPartition(0)) {
+            Mark mark = applyAllAndCheckpoint(leader, copy);
+            applyAll(behind, workload(42).subList(0, 3), 1);
+            String before = behind.digest();
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                            () -> behind.install(copy, new Mark(mark.term(), mark.index() + 1)))
+                    .isInstanceOf(StorageException.class)
+                    .hasMessageContaining("not the one expected");
+            assertThat(behind.digest()).isEqualTo(before);
+            assertThat(behind.applied()).isEqualTo(new Mark(1, 3));
+        }
+    }
+
+    private static Mark applyAllAndCheckpoint(ReplicaPartition replica, Path copy) {
+        applyAll(replica, workload(41), 1);
+        return replica.checkpoint(Mark.NONE, copy);
+    }
+
+    /**
+     * An install cut short after some column families were copied (a crash) leaves the replica marked incomplete,
+     * across reopening; installing the same copy again finishes it, to the same state as an uninterrupted install.
+     */
+    @Test
+    void anInstallCutShortIsMarkedAndFinishedByInstallingAgain() {
+        Path copy = dir.resolve("copy");
+        Mark mark;
+        String expected;
+        try (ReplicaPartition leader = host.openPartition(0)) {
+            mark = applyAllAndCheckpoint(leader, copy);
+            expected = leader.digest();
+        }
+        try (ReplicaPartition behind = other.openPartition(0)) {
+            applyAll(behind, workload(43).subList(0, 6), 1);
+            int[] steps = {0};
+            behind.partition().onReplaceStep(() -> {
+                if (++steps[0] == 3) {
+                    throw new IllegalStateException("crash");
+                }
+            });
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> behind.install(copy, mark))
+                    .hasMessage("crash");
+            assertThat(behind.installing()).isEqualTo(mark);
+        }
+        try (ReplicaPartition reopened = other.openPartition(0)) {
+            assertThat(reopened.installing()).isEqualTo(mark);
+            reopened.install(copy, mark);
+            assertThat(reopened.installing()).isNull();
+            assertThat(reopened.applied()).isEqualTo(mark);
+            assertThat(reopened.digest()).isEqualTo(expected);
+        }
+    }
 }
