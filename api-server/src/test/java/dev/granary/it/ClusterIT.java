@@ -222,6 +222,23 @@ class ClusterIT {
                     .destinationKey(target));
             assertThat(get(clients[(i + 2) % 3], "shared", target)).isEqualTo(source.getBytes(StandardCharsets.UTF_8));
         }
+        // A conditional write through another node than the write it depends on sees that write (its barrier covers
+        // the object; an unconditional one needs only the bucket's), and a bucket created through one node takes a
+        // write through another at once.
+        assertThatThrownBy(() -> clients[1].putObject(
+                        b -> b.bucket("shared").key("k0").ifNoneMatch("*"), RequestBody.fromString("again")))
+                .isInstanceOf(S3Exception.class)
+                .satisfies(e -> assertThat(((S3Exception) e).statusCode()).isEqualTo(412));
+        String k1 = clients[2].headObject(b -> b.bucket("shared").key("k1")).eTag();
+        clients[0].putObject(b -> b.bucket("shared").key("k1"), RequestBody.fromString("replaced"));
+        assertThatThrownBy(() -> clients[1].putObject(
+                        b -> b.bucket("shared").key("k1").ifMatch(k1), RequestBody.fromString("stale")))
+                .isInstanceOf(S3Exception.class)
+                .satisfies(e -> assertThat(((S3Exception) e).statusCode()).isEqualTo(412));
+        clients[1].createBucket(b -> b.bucket("fresh"));
+        clients[2].putObject(b -> b.bucket("fresh").key("first"), RequestBody.fromString("at once"));
+        assertThat(get(clients[0], "fresh", "first")).isEqualTo("at once".getBytes(StandardCharsets.UTF_8));
+
         clients[2].deleteObject(b -> b.bucket("shared").key("k7"));
         assertThatThrownBy(() -> clients[1].headObject(b -> b.bucket("shared").key("k7")))
                 .isInstanceOf(NoSuchKeyException.class);

@@ -364,6 +364,16 @@ public interface ObjectStore extends AutoCloseable {
         return CompletableFuture.completedFuture(null);
     }
 
+    /**
+     * {@link #current} for a write to an object of {@code bucket} whose outcome the store decides where it applies
+     * the write (an unconditional PutObject: the version, the versioning state and the bucket's existence are
+     * those where it is applied): only the bucket's own records (its existence and configuration documents, which
+     * the request reads first) need to be current, not the object's.
+     */
+    default CompletableFuture<Void> currentBucket(String bucket) {
+        return current(bucket, null);
+    }
+
     /** Whether {@link #awaitCurrent} may wait (on the network): callers then keep it off threads that must not block. */
     default boolean hasReadBarrier() {
         return false;

@@ -197,6 +197,15 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
         return current.current(touched);
     }
 
+    @Override
+    public CompletableFuture<Void> currentBucket(String bucket) {
+        ReadBarrier current = barrier;
+        if (current == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return current.current(Set.of(partitions.forBucket(bucket).index()));
+    }
+
     /**
      * Opens the store in {@code dataDir}, creating it if needed, and recovers: the data of uploads that were
      * interrupted by a crash is queued for reclamation before any request is served.
