@@ -164,6 +164,9 @@ public final class RaftNode implements AutoCloseable {
     private final ReplicaHost host;
     private final RaftServer server;
     private final Map<Integer, RaftGroup> groups = new TreeMap<>();
+    /** Whether this node holds a replica of each partition (placement is fixed by the member list). */
+    private final boolean[] holdsReplica;
+
     private final Map<Integer, PartitionStateMachine> hosted = new ConcurrentHashMap<>();
     private final Map<Integer, RaftClient> clients = new ConcurrentHashMap<>();
     /** Clients of {@link #status}: few retries, so that a question nobody answers ends soon. */
@@ -187,8 +190,11 @@ public final class RaftNode implements AutoCloseable {
         this.self = self;
         this.members = members;
         this.settings = settings;
+        this.holdsReplica = new boolean[settings.partitions()];
         for (int p = 0; p < settings.partitions(); p++) {
-            groups.put(p, group(settings.clusterName(), p, placement(members, p, settings.replicas())));
+            List<Member> replicas = placement(members, p, settings.replicas());
+            groups.put(p, group(settings.clusterName(), p, replicas));
+            holdsReplica[p] = replicas.contains(self);
         }
         this.parameters =
                 tlsParameters(ClusterTls.create(settings.clusterName(), settings.secret(), self.id(), self.host()));
@@ -641,7 +647,7 @@ public final class RaftNode implements AutoCloseable {
         List<CompletableFuture<Void>> waits = new ArrayList<>(partitions.size());
         for (int p : partitions) {
             checkPartition(p);
-            if (!replicasOf(p).contains(self.id()) || leadsAlone(p)) {
+            if (!holdsReplica[p] || leadsAlone(p)) {
                 continue;
             }
             waits.add(leaderApplied(p, deadline).thenCompose(target -> localReaches(p, target, deadline)));
@@ -663,15 +669,33 @@ public final class RaftNode implements AutoCloseable {
             return false;
         }
         try {
-            RaftServer.Division division = server.getDivision(groups.get(p).getGroupId());
+            RaftServer.Division division = divisions.get(p);
+            if (division == null) {
+                division = server.getDivision(groups.get(p).getGroupId());
+                divisions.put(p, division);
+            }
+            // The configuration object changes only with the members; what it says is kept with it (a GET asks).
             org.apache.ratis.server.RaftConfiguration conf = division.getRaftConf();
-            return conf.getPreviousPeers().isEmpty()
-                    && conf.getAllPeers().size() == 1
-                    && division.getInfo().isLeader();
+            Alone known = alone.get(p);
+            if (known == null || known.conf() != conf) {
+                known = new Alone(
+                        conf,
+                        conf.getPreviousPeers().isEmpty() && conf.getAllPeers().size() == 1);
+                alone.put(p, known);
+            }
+            return known.alone() && division.getInfo().isLeader();
         } catch (IOException e) {
             return false;
         }
     }
+
+    /** Whether a group's configuration has this node as its only member. */
+    private record Alone(org.apache.ratis.server.RaftConfiguration conf, boolean alone) {}
+
+    /** This node's divisions of the groups it holds, once looked up (a lookup waits on a future: a GET asks). */
+    private final Map<Integer, RaftServer.Division> divisions = new ConcurrentHashMap<>();
+
+    private final Map<Integer, Alone> alone = new ConcurrentHashMap<>();
 
     /**
      * The last command partition {@code p}'s leader applied, by a linearizable read; while there is no leader to
