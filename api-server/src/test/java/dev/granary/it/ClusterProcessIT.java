@@ -124,7 +124,9 @@ class ClusterProcessIT {
         String metrics = MeteringSupport.admin(cluster.admin(0), "/metrics").body();
         assertThat(metrics)
                 .contains("granary_partition_leader{partition=\"0\",node=\"node-0\"}")
-                .contains("granary_cluster_node_up{node=\"node-2\"} 1");
+                .contains("granary_cluster_node_up{node=\"node-2\"} 1")
+                // No replica was behind a purged log: nothing installed from a leader.
+                .contains("granary_partition_copies_installed_total{partition=\"3\",node=\"node-0\"} 0");
     }
 
     @Test

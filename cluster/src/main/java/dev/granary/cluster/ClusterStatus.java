@@ -11,9 +11,16 @@ import java.util.List;
  * @param replicasPerPartition replicas each partition has
  * @param nodes every member
  * @param partitions every partition, in order
+ * @param copiesInstalled by partition, the copies the asking node's replica installed from a leader since it started
+ *     (it was behind the leader's purged log)
  */
 public record ClusterStatus(
-        String clusterName, String self, int replicasPerPartition, List<Node> nodes, List<PartitionStatus> partitions) {
+        String clusterName,
+        String self,
+        int replicasPerPartition,
+        List<Node> nodes,
+        List<PartitionStatus> partitions,
+        java.util.Map<Integer, Long> copiesInstalled) {
 
     /**
      * A member.
@@ -30,5 +37,6 @@ public record ClusterStatus(
     public ClusterStatus {
         nodes = List.copyOf(nodes);
         partitions = List.copyOf(partitions);
+        copiesInstalled = java.util.Map.copyOf(copiesInstalled);
     }
 }

@@ -868,8 +868,15 @@ public final class RaftNode implements AutoCloseable {
             nodes.add(new ClusterStatus.Node(
                     member.id(), member.host() + ":" + member.port(), up ? "up" : "unreachable", contact));
         }
+        Map<Integer, Long> installed = new TreeMap<>();
+        hosted.forEach((p, machine) -> installed.put(p, machine.installs()));
         return new ClusterStatus(
-                settings.clusterName(), self.id(), Math.min(settings.replicas(), members.size()), nodes, partitions);
+                settings.clusterName(),
+                self.id(),
+                Math.min(settings.replicas(), members.size()),
+                nodes,
+                partitions,
+                installed);
     }
 
     private boolean leadsQuietly(int p) {

@@ -163,6 +163,19 @@ final class ClusterView {
                 }
             }
         }
+        out.append(
+                        "# HELP granary_partition_copies_installed_total copies of the partition the reporting node's replica")
+                .append(" installed from a leader since the node started (it was behind the leader's purged log)\n")
+                .append("# TYPE granary_partition_copies_installed_total counter\n");
+        for (java.util.Map.Entry<Integer, Long> installed :
+                status.copiesInstalled().entrySet()) {
+            out.append(String.format(
+                    Locale.ROOT,
+                    "granary_partition_copies_installed_total{partition=\"%d\",node=\"%s\"} %d%n",
+                    installed.getKey(),
+                    status.self(),
+                    installed.getValue()));
+        }
         return out.toString();
     }
 
