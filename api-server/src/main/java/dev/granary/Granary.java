@@ -400,7 +400,28 @@ public final class Granary implements AutoCloseable {
         }
         metering.close(); // the last flush, into the store: before it closes
         store.close();
+        lingerForPeers(node);
         closeNode(node);
+    }
+
+    /** How long a node's Raft server stays up after its own last writes, for peers stopping at the same time. */
+    private static final Duration LINGER = Duration.ofSeconds(2);
+
+    /**
+     * Keeps this node's replicas taking part a moment longer once its own last writes (the final metering flush)
+     * are in: nodes stopped together (`granary cluster`, a compose down) each make their final flush through a
+     * majority, and the first ones done must not take that majority away from the last (measured: a three-node
+     * cluster stopped with SIGTERM took 16.6 s, a node's flush waiting for a majority that had left).
+     */
+    private static void lingerForPeers(RaftNode node) {
+        if (node == null || node.members().size() < 2) {
+            return;
+        }
+        try {
+            Thread.sleep(LINGER.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** This server's node of a cluster, or null when it is standalone. */

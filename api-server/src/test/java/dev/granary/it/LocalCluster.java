@@ -53,7 +53,15 @@ final class LocalCluster {
     /** Starts {@code granary cluster --nodes N} and waits until every node answers and every partition has a leader. */
     static LocalCluster start(Path data, int nodes, String... extraArgs) throws Exception {
         Files.createDirectories(data);
-        int port = freeRange(nodes);
+        return start(data, nodes, freeRange(nodes), extraArgs);
+    }
+
+    /** Starts a stopped cluster again from its folders, on its ports (its nodes remember their members). */
+    static LocalCluster restart(LocalCluster stopped) throws Exception {
+        return start(stopped.data, stopped.nodes, stopped.port, stopped.extraArgs.toArray(String[]::new));
+    }
+
+    private static LocalCluster start(Path data, int nodes, int port, String... extraArgs) throws Exception {
         List<String> command = command(data, nodes, port, extraArgs);
         Process launcher = withCredentials(new ProcessBuilder(command))
                 .redirectErrorStream(true)
