@@ -121,8 +121,19 @@ final class Partition implements AutoCloseable {
         }
     }
 
-    /** Opens (creating if missing) the partition in {@code dir}. */
+    /** Opens (creating if missing) the partition in {@code dir}, with RocksDB's own write-ahead log. */
     static Partition open(int index, Path dir, SharedResources shared, boolean syncWrites) {
+        return open(index, dir, shared, syncWrites, false);
+    }
+
+    /**
+     * Opens (creating if missing) the partition in {@code dir}. A replica of a replicated log ({@code underLog}) writes
+     * without RocksDB's write-ahead log: the Raft log is the partition's, and what a crash loses of the memtables is
+     * applied again from it (the applied mark is in the same batches). Its column families then flush together
+     * (atomic flush), so that a crash leaves every column family at one point of the log, never the object records of
+     * an entry without its chunks, or a usage counter ahead of the objects it counts.
+     */
+    static Partition open(int index, Path dir, SharedResources shared, boolean syncWrites, boolean underLog) {
         List<ColumnFamilyOptions> cfOptions = new ArrayList<>();
         DBOptions dbOptions = null;
         WriteOptions commit = null;
@@ -140,7 +151,8 @@ final class Partition implements AutoCloseable {
                     .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
                     .setKeepLogFileNum(2)
                     .setMaxLogFileSize(1L << 20)
-                    .setListeners(List.of(space));
+                    .setListeners(List.of(space))
+                    .setAtomicFlush(underLog);
             List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
             ColumnFamilyOptions defaults = smallCfOptions(shared, SMALL_WRITE_BUFFER);
             cfOptions.add(defaults);
@@ -158,8 +170,8 @@ final class Partition implements AutoCloseable {
             // Commits are acknowledged only once durable; concurrent synced writers share one fsync (group
             // commit). Chunk writes need no sync of their own: the WAL is sequential, so the synced commit
             // that follows them makes them durable too.
-            commit = new WriteOptions().setSync(syncWrites);
-            unsynced = new WriteOptions().setSync(false);
+            commit = new WriteOptions().setSync(syncWrites).setDisableWAL(underLog);
+            unsynced = new WriteOptions().setSync(false).setDisableWAL(underLog);
             List<ColumnFamilyHandle> handleList = new ArrayList<>();
             RocksDB db = RocksDB.open(dbOptions, dir.toString(), descriptors, handleList);
             return new Partition(index, dir, dbOptions, cfOptions, commit, unsynced, db, handleList, space);

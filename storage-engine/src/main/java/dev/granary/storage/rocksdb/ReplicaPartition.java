@@ -84,7 +84,7 @@ public final class ReplicaPartition implements AutoCloseable {
      * what RocksDB recovered from its own log, so that the applied mark read at open is durable from the start.
      */
     static ReplicaPartition open(SharedResources shared, int index, Path dir) {
-        ReplicaPartition replica = new ReplicaPartition(Partition.open(index, dir, shared, false));
+        ReplicaPartition replica = new ReplicaPartition(Partition.open(index, dir, shared, false, true));
         replica.partition.flush();
         return replica;
     }
