@@ -22,16 +22,8 @@ class LaunchSafetyIT {
 
     @Test
     void theDefaultRootSecretIsNeverLogged() throws Exception {
-        Path data = temp.resolve("data");
-        int port = ServerProcess.freePort();
         // Empty values remove the variables: the server falls back to the default credentials.
-        Process server = ServerProcess.start(
-                Map.of("GRANARY_ROOT_USER", "", "GRANARY_ROOT_PASSWORD", ""),
-                data,
-                port,
-                port,
-                "--admin-port",
-                Integer.toString(ServerProcess.freePort()));
+        Process server = startWith(Map.of("GRANARY_ROOT_USER", "", "GRANARY_ROOT_PASSWORD", ""));
         try {
             String log = Files.readString(temp.resolve("data-server.log"));
             // The default secret is the default access key's own text: the key is named once, and only as a key.
@@ -76,20 +68,12 @@ class LaunchSafetyIT {
 
     @Test
     void onTwoCoresTheCommonPoolKeepsThreadsInsteadOfStartingOnePerTask() throws Exception {
-        Path data = temp.resolve("data");
-        int port = ServerProcess.freePort();
         // As a container with a two-CPU quota sees the machine: the JDK would give its common pool one thread, and
         // then start a thread for every asynchronous step (Ratis's follower appends among them).
-        Process server = ServerProcess.start(
-                Map.of(
-                        "GRANARY_ROOT_USER", "it-access",
-                        "GRANARY_ROOT_PASSWORD", "it-secret-key",
-                        "JAVA_TOOL_OPTIONS", "-XX:ActiveProcessorCount=2"),
-                data,
-                port,
-                port,
-                "--admin-port",
-                Integer.toString(ServerProcess.freePort()));
+        Process server = startWith(Map.of(
+                "GRANARY_ROOT_USER", "it-access",
+                "GRANARY_ROOT_PASSWORD", "it-secret-key",
+                "JAVA_TOOL_OPTIONS", "-XX:ActiveProcessorCount=2"));
         try {
             Process jcmd = new ProcessBuilder(
                             Path.of(System.getProperty("java.home"), "bin", "jcmd")
@@ -105,6 +89,13 @@ class LaunchSafetyIT {
         } finally {
             stop(server);
         }
+    }
+
+    /** A server on a fresh data folder and free ports, with {@code env} over the test's environment. */
+    private Process startWith(Map<String, String> env) throws Exception {
+        int port = ServerProcess.freePort();
+        return ServerProcess.start(
+                env, temp.resolve("data"), port, port, "--admin-port", Integer.toString(ServerProcess.freePort()));
     }
 
     /** The native library of {@code size} bytes in RocksDB's jar on the class path (the server caches it). */

@@ -168,6 +168,11 @@ public final class RaftNode implements AutoCloseable {
     private final boolean[] holdsReplica;
 
     private final Map<Integer, PartitionStateMachine> hosted = new ConcurrentHashMap<>();
+    /** See {@link #division}. */
+    private final Map<Integer, RaftServer.Division> divisions = new ConcurrentHashMap<>();
+    /** See {@link #leadsAlone}. */
+    private final Map<Integer, Alone> alone = new ConcurrentHashMap<>();
+
     private final Map<Integer, RaftClient> clients = new ConcurrentHashMap<>();
     /** Clients of {@link #status}: few retries, so that a question nobody answers ends soon. */
     private final Map<Integer, RaftClient> statusClients = new ConcurrentHashMap<>();
@@ -343,9 +348,8 @@ public final class RaftNode implements AutoCloseable {
         // than from a copy of the whole partition.
         RaftServerConfigKeys.Log.setPurgePreservationLogNum(properties, settings.snapshotEvery());
         RaftServerConfigKeys.Log.setPurgeGap(properties, (int) Math.min(1024, settings.snapshotEvery()));
-        // Ratis purges whole closed segments: one holds about a snapshot interval of small entries (1 KiB each), at
-        // most
-        // 16 MiB, so that the log shrinks after each snapshot rather than after sixteen of them.
+        // Ratis purges whole closed segments: one holds about a snapshot interval of small entries (1 KiB each, at
+        // most 16 MiB), so that the log shrinks after each snapshot rather than after sixteen of them.
         RaftServerConfigKeys.Log.setSegmentSizeMax(
                 properties,
                 SizeInBytes.valueOf(Math.max(16L << 10, Math.min(16L << 20, settings.snapshotEvery() << 10))));
@@ -528,7 +532,7 @@ public final class RaftNode implements AutoCloseable {
         RaftGroupId group = groups.get(partition).getGroupId();
         RaftClientAsynchronousProtocol division;
         try {
-            RaftServer.Division found = server.getDivision(group);
+            RaftServer.Division found = division(partition);
             if (!(found instanceof RaftClientAsynchronousProtocol direct)
                     || !found.getInfo().isLeader()) {
                 return null;
@@ -669,11 +673,7 @@ public final class RaftNode implements AutoCloseable {
             return false;
         }
         try {
-            RaftServer.Division division = divisions.get(p);
-            if (division == null) {
-                division = server.getDivision(groups.get(p).getGroupId());
-                divisions.put(p, division);
-            }
+            RaftServer.Division division = division(p);
             // The configuration object changes only with the members; what it says is kept with it (a GET asks).
             org.apache.ratis.server.RaftConfiguration conf = division.getRaftConf();
             Alone known = alone.get(p);
@@ -692,10 +692,18 @@ public final class RaftNode implements AutoCloseable {
     /** Whether a group's configuration has this node as its only member. */
     private record Alone(org.apache.ratis.server.RaftConfiguration conf, boolean alone) {}
 
-    /** This node's divisions of the groups it holds, once looked up (a lookup waits on a future: a GET asks). */
-    private final Map<Integer, RaftServer.Division> divisions = new ConcurrentHashMap<>();
-
-    private final Map<Integer, Alone> alone = new ConcurrentHashMap<>();
+    /**
+     * This node's division of partition {@code p}'s group, looked up once: the server's lookup waits on a future, and
+     * every GET and PUT asks (a division lives as long as the server; groups are not removed in this slice).
+     */
+    private RaftServer.Division division(int p) throws IOException {
+        RaftServer.Division known = divisions.get(p);
+        if (known == null) {
+            known = server.getDivision(groups.get(p).getGroupId());
+            divisions.put(p, known);
+        }
+        return known;
+    }
 
     /**
      * The last command partition {@code p}'s leader applied, by a linearizable read; while there is no leader to
@@ -769,7 +777,7 @@ public final class RaftNode implements AutoCloseable {
             // started it (measured: a quarter of a 4 KiB GET's CPU, mostly in the kernel). Its group's division
             // takes it on this thread: a read a leader answers from its lease completes before it returns, a
             // follower's asks its leader without waiting.
-            RaftServer.Division division = server.getDivision(request.getRaftGroupId());
+            RaftServer.Division division = division(p);
             if (division instanceof RaftClientAsynchronousProtocol direct) {
                 return direct.submitClientRequestAsync(request);
             }
@@ -800,10 +808,7 @@ public final class RaftNode implements AutoCloseable {
     /** Whether this node leads {@code partition}'s group now. */
     public boolean leads(int partition) throws IOException {
         PartitionStateMachine machine = hosted.get(partition);
-        return machine != null
-                && server.getDivision(groups.get(partition).getGroupId())
-                        .getInfo()
-                        .isLeader();
+        return machine != null && division(partition).getInfo().isLeader();
     }
 
     /**

@@ -72,6 +72,16 @@ class RaftNodeTest {
         return node;
     }
 
+    /** The test settings with a snapshot (and a purge of the log before it) every {@code entries} entries. */
+    private static RaftNode.Settings snapshotsEvery(long entries) {
+        return new RaftNode.Settings(
+                "test", PARTITIONS, 3, Duration.ofSeconds(1), Duration.ofSeconds(5), entries, SECRET);
+    }
+
+    private RaftNode.Member member(String id) {
+        return members.stream().filter(m -> m.id().equals(id)).findFirst().orElseThrow();
+    }
+
     private void stop(String id) throws IOException {
         nodes.remove(id).close();
     }
@@ -203,8 +213,7 @@ class RaftNodeTest {
         }
         Map<Integer, String> withTwo = agreedDigests();
 
-        RaftNode back = start(
-                members.stream().filter(m -> m.id().equals(leader)).findFirst().orElseThrow());
+        RaftNode back = start(member(leader));
         Map<Integer, String> withThree = agreedDigests();
         assertThat(withThree).isEqualTo(withTwo);
         assertThat(back.localApplied(0).index()).isGreaterThan(10);
@@ -212,8 +221,7 @@ class RaftNodeTest {
 
     @Test
     void snapshotsAndAFullRestartKeepEveryReplicasState() throws Exception {
-        settings =
-                new RaftNode.Settings("test", PARTITIONS, 3, Duration.ofSeconds(1), Duration.ofSeconds(5), 8, SECRET);
+        settings = snapshotsEvery(8);
         startCluster(3);
         createBucket(Versioning.ENABLED);
         for (int i = 0; i < 40; i++) {
@@ -227,7 +235,7 @@ class RaftNodeTest {
         for (int i = 0; i < 20; i++) {
             nodes.values().iterator().next().submit(1, put("late-" + i, "w" + i, WriteCondition.NONE));
         }
-        start(members.stream().filter(m -> m.id().equals(follower)).findFirst().orElseThrow());
+        start(member(follower));
         Map<Integer, String> caughtUp = agreedDigests();
         assertThat(caughtUp.get(0)).isEqualTo(before.get(0));
         assertThat(caughtUp.get(1)).isNotEqualTo(before.get(1));
@@ -250,18 +258,14 @@ class RaftNodeTest {
      */
     @Test
     void aReplicaBehindAPurgedLogInstallsTheLeadersCopy() throws Exception {
-        settings =
-                new RaftNode.Settings("test", PARTITIONS, 3, Duration.ofSeconds(1), Duration.ofSeconds(5), 16, SECRET);
+        settings = snapshotsEvery(16);
         startCluster(3);
         createBucket(Versioning.ENABLED);
         for (int i = 0; i < 10; i++) {
             node(i % 3).submit(1, put("before-" + i, "v" + i, WriteCondition.NONE));
         }
         String follower = followerOf(1);
-        RaftNode.Member member = members.stream()
-                .filter(m -> m.id().equals(follower))
-                .findFirst()
-                .orElseThrow();
+        RaftNode.Member member = member(follower);
         long behindAt = nodes.get(follower).localApplied(1).index();
         stop(follower);
         // Far past the follower: snapshots every 16 entries, the log kept 16 entries past the last one.
