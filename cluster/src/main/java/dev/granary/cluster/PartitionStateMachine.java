@@ -18,6 +18,7 @@ import java.util.function.Predicate;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
@@ -29,6 +30,7 @@ import org.apache.ratis.statemachine.StateMachineStorage;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.apache.ratis.util.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +50,12 @@ import org.slf4j.LoggerFactory;
  */
 final class PartitionStateMachine extends BaseStateMachine {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionStateMachine.class);
+
+    /**
+     * What a leader sends for the bytes of a chunk whose data file is gone (one byte, never a chunk: those have a
+     * CRC32C of 4 bytes first).
+     */
+    private static final ByteString GONE = ByteString.copyFrom(new byte[] {0});
 
     private final int partition;
     private final ReplicaHost host;
@@ -178,6 +186,94 @@ final class PartitionStateMachine extends BaseStateMachine {
             deleteTree(all.get(i).dir());
         }
         return made;
+    }
+
+    /**
+     * On the leader, before an entry is appended: a {@link Command.WriteFileChunk} is split into its header, which the
+     * log keeps, and its bytes, which travel beside the log to every replica ({@link #write}) and are kept as the
+     * transaction's context for the leader's own sends ({@link #read}). No copy: both are views of the request.
+     */
+    @Override
+    public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
+        ByteString content = request.getMessage().getContent();
+        if (content.size() > CommandCodec.FILE_CHUNK_HEADER
+                && CommandCodec.isFileChunk(content.byteAt(0), content.byteAt(1))) {
+            ByteString bytes = content.substring(CommandCodec.FILE_CHUNK_HEADER);
+            return TransactionContext.newBuilder()
+                    .setStateMachine(this)
+                    .setClientRequest(request)
+                    .setLogData(content.substring(0, CommandCodec.FILE_CHUNK_HEADER))
+                    .setStateMachineData(bytes)
+                    .setStateMachineContext(bytes)
+                    .build();
+        }
+        return super.startTransaction(request);
+    }
+
+    /**
+     * On every replica, as an entry with bytes beside the log is appended (before it can be committed): writes the
+     * chunk's bytes into its data file, after checking its CRC32C. A chunk that fails the check fails the append, and
+     * with it this replica's log (the bytes were damaged between the proposer and here, which TLS rules out).
+     */
+    @Override
+    public CompletableFuture<?> write(LogEntryProto entry, TransactionContext trx) {
+        try {
+            Command.WriteFileChunk header = fileChunk(entry);
+            ByteString bytes =
+                    entry.getStateMachineLogEntry().getStateMachineEntry().getStateMachineData();
+            if (bytes.size() == GONE.size() && bytes.equals(GONE)) {
+                // The leader no longer had the bytes: the body was dropped before this replica got here, and an
+                // entry after this one drops it here too.
+                return CompletableFuture.completedFuture(null);
+            }
+            replica.writeData(header, bytes.asReadOnlyByteBuffer());
+            return CompletableFuture.completedFuture(null);
+        } catch (RuntimeException e) {
+            LOG.error("partition {}: writing the bytes of entry {} failed", partition, entry.getIndex(), e);
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * On the leader, for a follower whose entries the log holds without their bytes: the bytes of the proposal still
+     * pending here, else read back from the data file. A file gone (the body was dropped since, by an entry later in
+     * the log) answers {@link #GONE}, since Ratis sends no entry whose bytes are empty.
+     */
+    @Override
+    public CompletableFuture<ByteString> read(LogEntryProto entry, TransactionContext trx) {
+        if (trx != null && trx.getStateMachineContext() instanceof ByteString pending) {
+            return CompletableFuture.completedFuture(pending);
+        }
+        try {
+            byte[] stored = replica.readData(fileChunk(entry));
+            return CompletableFuture.completedFuture(stored == null ? GONE : UnsafeByteOperations.unsafeWrap(stored));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Called before the log is synced up to {@code index}: every chunk written beside it is made durable first. */
+    @Override
+    public CompletableFuture<Void> flush(long index) {
+        try {
+            ReplicaPartition open = replica;
+            if (open != null) {
+                open.syncData();
+            }
+            return CompletableFuture.completedFuture(null);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private static Command.WriteFileChunk fileChunk(LogEntryProto entry) {
+        Command command =
+                CommandCodec.decode(entry.getStateMachineLogEntry().getLogData().toByteArray());
+        if (!(command instanceof Command.WriteFileChunk chunk)) {
+            throw new IllegalStateException(
+                    "entry " + entry.getIndex() + " has bytes beside the log but is " + command);
+        }
+        return chunk;
     }
 
     @Override

@@ -52,6 +52,7 @@ import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
@@ -356,6 +357,15 @@ public final class RaftNode implements AutoCloseable {
         RaftServerConfigKeys.Log.setSegmentCacheNumMax(properties, 2);
         // Each group's log worker holds a write buffer: the smallest Ratis accepts for 4 MB entries.
         RaftServerConfigKeys.Log.setWriteBufferSize(properties, SizeInBytes.valueOf((4L << 20) + 8));
+        // Bodies' chunks travel beside the log (PartitionStateMachine.write/read): the log's cache keeps entries
+        // without their bytes, which the state machine supplies for followers from the pending proposal or the data
+        // file, as Ozone's datanodes do. A disk that stops answering fails a write after 6 x 10 s instead of
+        // stalling the log for good.
+        RaftServerConfigKeys.Log.StateMachineData.setCachingEnabled(properties, true);
+        RaftServerConfigKeys.Log.StateMachineData.setSync(properties, true);
+        RaftServerConfigKeys.Log.StateMachineData.setSyncTimeout(
+                properties, TimeDuration.valueOf(10, TimeUnit.SECONDS));
+        RaftServerConfigKeys.Log.StateMachineData.setSyncTimeoutRetry(properties, 6);
         RaftServerConfigKeys.Read.setOption(properties, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
         // A leader that heard from a majority within (0.9 of) the shortest election timeout answers a linearizable
         // read at once, without a round of heartbeats: no other leader can have been elected meanwhile, as long as
@@ -478,7 +488,8 @@ public final class RaftNode implements AutoCloseable {
 
     private RaftClientReply send(int partition, Command command) {
         checkPartition(partition);
-        Message message = Message.valueOf(ByteString.copyFrom(CommandCodec.encode(command)));
+        // The encoded command is not shared: wrapped, not copied (a file chunk is a megabyte).
+        Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(CommandCodec.encode(command)));
         long deadline = System.nanoTime() + UNAVAILABLE_AFTER.toNanos();
         RaftClientReply reply = proposeHere(partition, message, deadline);
         if (reply != null) {

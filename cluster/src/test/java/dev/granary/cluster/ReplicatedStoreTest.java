@@ -167,6 +167,32 @@ class ReplicatedStoreTest {
         // Nothing any store did wrote around the log: every replica of every partition holds the same state.
         stores.get("n1").deleteObject(smallKey);
         assertReplicasEqual();
+        // The bodies from 1 MiB are in data files on every replica (their bytes came beside the log), not in the
+        // partitions' databases: each node holds the large object's file and the first part's.
+        for (String node : nodes.keySet()) {
+            assertThat(dataFiles(node).values())
+                    .as("data file sizes on %s", node)
+                    .contains(fileSize(large.length), fileSize(part1.length));
+        }
+    }
+
+    /** The size of a data file holding {@code length} bytes in 1 MiB chunks, each with its CRC32C first. */
+    private static long fileSize(long length) {
+        return length + 4 * ((length + (1 << 20) - 1) >> 20);
+    }
+
+    /** The data files of node {@code id}, by name, with their sizes. */
+    private Map<String, Long> dataFiles(String id) throws IOException {
+        Map<String, Long> files = new TreeMap<>();
+        Path partitions = dir.resolve(id).resolve("partitions");
+        try (java.util.stream.Stream<Path> all = java.nio.file.Files.walk(partitions)) {
+            for (Path file : all.filter(java.nio.file.Files::isRegularFile).toList()) {
+                if (file.getParent().getParent().getFileName().toString().equals("objects")) {
+                    files.put(file.getFileName().toString(), java.nio.file.Files.size(file));
+                }
+            }
+        }
+        return files;
     }
 
     private void assertReplicasEqual() throws InterruptedException {
@@ -191,7 +217,15 @@ class ReplicatedStoreTest {
         for (int i = 0; i < 6; i++) {
             put(stores.get("n" + (i % 3)), key, random(200_000, i)); // a chunked body each time: the old one is garbage
         }
+        ObjectKey large = new ObjectKey("churn", "large");
+        for (int i = 0; i < 3; i++) {
+            put(stores.get("n" + (i % 3)), large, random(1_500_000, 10 + i)); // data files on every replica
+        }
+        for (String node : nodes.keySet()) {
+            assertThat(dataFiles(node)).as("data files on %s", node).isNotEmpty();
+        }
         stores.get("n1").deleteObject(key);
+        stores.get("n2").deleteObject(large);
         // Each partition's leader proposes its reclamation; every replica applies it, so all drain alike.
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         boolean drained = false;
@@ -209,6 +243,10 @@ class ReplicatedStoreTest {
             }
         }
         assertReplicasEqual();
+        // Each replica deleted its own data files as it applied the leader's reclamation.
+        for (String node : nodes.keySet()) {
+            assertThat(dataFiles(node)).as("data files on %s", node).isEmpty();
+        }
     }
 
     @Test
@@ -279,6 +317,8 @@ class ReplicatedStoreTest {
         byte[] after = "cors after".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         stores.get("n0").createBucket("kept", "alice", "");
         stores.get("n0").putBucketConfig("kept", "cors", before);
+        ObjectKey dropped = new ObjectKey("kept", "large-dropped-while-down");
+        put(stores.get("n0"), dropped, random(1_200_000, 7));
         assertThat(caughtUp(2).getBucketConfig("kept", "cors"))
                 .hasValueSatisfying(v -> assertThat(v).isEqualTo(before));
         RaftNode.Member down = members.get(2);
@@ -286,6 +326,11 @@ class ReplicatedStoreTest {
 
         stores.get("n1").createBucket("born-while-down", "bob", "");
         stores.get("n0").putBucketConfig("kept", "cors", after);
+        // A body in data files written while it was down comes in the copies; the file of one deleted meanwhile goes.
+        ObjectKey born = new ObjectKey("kept", "large-written-while-down");
+        byte[] bornBody = random(2_500_000, 8);
+        put(stores.get("n1"), born, bornBody);
+        stores.get("n0").deleteObject(dropped);
         for (int i = 0; i < 480; i++) {
             put(stores.get(i % 2 == 0 ? "n0" : "n1"), new ObjectKey("kept", "k" + i), random(64, i));
         }
@@ -302,6 +347,15 @@ class ReplicatedStoreTest {
         assertThat(current.getBucketConfig("kept", "cors"))
                 .hasValueSatisfying(v -> assertThat(v).isEqualTo(after));
         assertThat(read(current, new ObjectKey("kept", "k479"))).isEqualTo(random(64, 479));
+        assertThat(read(current, born)).isEqualTo(bornBody);
         assertReplicasEqual();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!dataFiles(down.id()).equals(dataFiles("n0"))) {
+            assertThat(System.nanoTime())
+                    .as("%s holds the data files n0 holds", down.id())
+                    .isLessThan(deadline);
+            Thread.sleep(100);
+        }
+        assertThat(dataFiles(down.id()).values()).containsExactly(fileSize(bornBody.length));
     }
 }

@@ -30,6 +30,7 @@ public sealed interface Command
                 Command.PutBucketView,
                 Command.DropBucketView,
                 Command.WriteChunk,
+                Command.WriteFileChunk,
                 Command.DiscardData,
                 Command.WriteRecords,
                 Command.KeepNullVersion,
@@ -366,6 +367,65 @@ public sealed interface Command
         @Override
         public String toString() {
             return "WriteChunk[" + dataId + " #" + index + ", " + value.length + " bytes]";
+        }
+    }
+
+    /**
+     * One chunk of a body kept in a data file ({@link Stored#file}), in a replicated partition: every replica writes
+     * {@code value} into the data file of {@code dataId} at the chunk's place <em>beside</em> the log, before the entry
+     * is committed, so the bytes are not in the log itself (Ratis state-machine data). The entry as the log keeps it
+     * has no value ({@link #header}); applying it changes no record (the id was marked pending by a {@link
+     * MarkPending} before the first chunk).
+     *
+     * @param dataId the body's data id
+     * @param index the chunk's number, from 0
+     * @param chunkSize the body's chunk size, which places chunk {@code index} in the file
+     * @param length the length of {@code value}: the chunk's CRC32C (4 bytes), then its bytes
+     * @param value the chunk as stored, or null in the log's form of the entry; not copied
+     */
+    @SuppressWarnings("ArrayRecordComponent") // equals and hashCode below compare the bytes
+    record WriteFileChunk(DataId dataId, int index, int chunkSize, int length, byte[] value) implements Command {
+        /** Checks that no field is missing and that the value has its stated length. */
+        public WriteFileChunk {
+            Objects.requireNonNull(dataId, "dataId");
+            if (index < 0 || chunkSize < 1 || length < 4 || length > chunkSize + 4) {
+                throw new IllegalArgumentException(
+                        "bad file chunk #" + index + " of " + length + " bytes, chunk size " + chunkSize);
+            }
+            if (value != null && value.length != length) {
+                throw new IllegalArgumentException("file chunk of " + value.length + " bytes, not " + length);
+            }
+        }
+
+        /** The chunk {@code value} (its CRC32C, then its bytes) as the proposer sends it. */
+        public static WriteFileChunk of(DataId dataId, int index, int chunkSize, byte[] value) {
+            return new WriteFileChunk(dataId, index, chunkSize, value.length, value);
+        }
+
+        /** This chunk without its bytes, as the log keeps it. */
+        public WriteFileChunk header() {
+            return value == null ? this : new WriteFileChunk(dataId, index, chunkSize, length, null);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof WriteFileChunk other
+                    && dataId.equals(other.dataId)
+                    && index == other.index
+                    && chunkSize == other.chunkSize
+                    && length == other.length
+                    && Arrays.equals(value, other.value);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(dataId, index, chunkSize, length, Arrays.hashCode(value));
+        }
+
+        @Override
+        public String toString() {
+            return "WriteFileChunk[" + dataId + " #" + index + ", " + length + " bytes"
+                    + (value == null ? ", beside the log]" : "]");
         }
     }
 

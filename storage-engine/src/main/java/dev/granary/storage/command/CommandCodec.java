@@ -46,6 +46,13 @@ public final class CommandCodec {
     private static final int ABORT_UPLOADS = 15;
     private static final int CORRECT_USAGE = 16;
     private static final int RECLAIM = 17;
+    private static final int WRITE_FILE_CHUNK = 18;
+
+    /**
+     * Bytes of an encoded {@link Command.WriteFileChunk} before its value (format, tag, data id, index, chunk size,
+     * length): the value is the rest, so that it can be carried apart from the header without a copy.
+     */
+    public static final int FILE_CHUNK_HEADER = 2 + IdSource.DATA_ID_LENGTH + 12;
 
     private static final int NONE = 0;
     private static final int IF_MATCH = 1;
@@ -60,6 +67,9 @@ public final class CommandCodec {
 
     /** The bytes of {@code command}. */
     public static byte[] encode(Command command) {
+        if (command instanceof Command.WriteFileChunk c) {
+            return encodeFileChunk(c); // one array of the exact size: the value is up to a chunk (1 MiB)
+        }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(FORMAT);
@@ -68,6 +78,26 @@ public final class CommandCodec {
             throw new UncheckedIOException("in-memory encoding cannot fail", e);
         }
         return bytes.toByteArray();
+    }
+
+    private static byte[] encodeFileChunk(Command.WriteFileChunk c) {
+        int valueLength = c.value() == null ? 0 : c.length();
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(FILE_CHUNK_HEADER + valueLength)
+                .put(FORMAT)
+                .put((byte) WRITE_FILE_CHUNK)
+                .put(c.dataId().bytes())
+                .putInt(c.index())
+                .putInt(c.chunkSize())
+                .putInt(c.length());
+        if (c.value() != null) {
+            out.put(c.value());
+        }
+        return out.array();
+    }
+
+    /** Whether {@code bytes} (at least their first two) are those of a {@link Command.WriteFileChunk}. */
+    public static boolean isFileChunk(byte format, byte tag) {
+        return format == FORMAT && tag == WRITE_FILE_CHUNK;
     }
 
     /**
@@ -221,6 +251,8 @@ public final class CommandCodec {
             out.write(c.dataId().bytes());
             out.writeInt(c.index());
             writeBytes(out, c.value());
+        } else if (command instanceof Command.WriteFileChunk c) {
+            out.write(encodeFileChunk(c), 1, FILE_CHUNK_HEADER - 1 + (c.value() == null ? 0 : c.length()));
         } else if (command instanceof Command.DiscardData c) {
             out.writeByte(DISCARD_DATA);
             out.write(c.dataId().bytes());
@@ -318,6 +350,15 @@ public final class CommandCodec {
                         readString(in), in.readLong(), versioning(in.readUnsignedByte()), in.readLong());
             case DROP_BUCKET_VIEW -> new Command.DropBucketView(readString(in), in.readLong());
             case WRITE_CHUNK -> new Command.WriteChunk(readDataId(in), in.readInt(), readBytes(in));
+            case WRITE_FILE_CHUNK -> {
+                DataId id = readDataId(in);
+                int index = in.readInt();
+                int chunkSize = in.readInt();
+                int length = in.readInt();
+                // The value is the rest: present as proposed, absent as the log keeps the entry.
+                byte[] value = in.available() == 0 ? null : in.readNBytes(length);
+                yield new Command.WriteFileChunk(id, index, chunkSize, length, value);
+            }
             case DISCARD_DATA -> new Command.DiscardData(readDataId(in));
             case WRITE_RECORDS -> new Command.WriteRecords(readRecords(in), readRecords(in), readRecords(in));
             case KEEP_NULL_VERSION -> new Command.KeepNullVersion(readKey(in));

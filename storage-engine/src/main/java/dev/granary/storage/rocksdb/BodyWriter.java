@@ -134,6 +134,9 @@ final class BodyWriter {
     private Written writeFile(
             Partition p, InputStream source, long length, MessageDigest md5, byte[] contentMd5, String what)
             throws IOException {
+        if (p.filesBesideLog()) {
+            return proposeFile(p, source, length, md5, contentMd5, what);
+        }
         byte[] dataId = ids.dataId();
         p.propose(new Command.MarkPending(new DataId(dataId), ids.millis()));
         CRC32C crc = new CRC32C();
@@ -180,6 +183,42 @@ final class BodyWriter {
     }
 
     /**
+     * Writes a body of known length to a data file on every replica of a replicated partition: its pending marker is
+     * committed first, then each chunk (CRC32C and bytes) as a {@link Command.WriteFileChunk}, whose bytes every
+     * replica writes into its file and syncs before the entry is committed. When the call returns, a majority of the
+     * replicas holds the whole body durably.
+     */
+    private Written proposeFile(
+            Partition p, InputStream source, long length, MessageDigest md5, byte[] contentMd5, String what)
+            throws IOException {
+        byte[] dataId = ids.dataId();
+        DataId id = new DataId(dataId);
+        p.propose(new Command.MarkPending(id, ids.millis()));
+        long total = 0;
+        try {
+            for (int index = 0; total < length; index++) {
+                int chunkLength = (int) Math.min(chunkSize, length - total);
+                byte[] stored = new byte[Chunks.CRC_LENGTH + chunkLength];
+                int n = source.readNBytes(stored, Chunks.CRC_LENGTH, chunkLength);
+                if (n < chunkLength) {
+                    checkLength(source, total + n, length, what);
+                }
+                CRC32C crc = new CRC32C();
+                crc.update(stored, Chunks.CRC_LENGTH, chunkLength);
+                ByteBuffer.wrap(stored).putInt(0, (int) crc.getValue());
+                p.propose(Command.WriteFileChunk.of(id, index, chunkSize, stored));
+                total += chunkLength;
+            }
+            checkLength(source, total, length, what);
+            byte[] digest = verify(md5, contentMd5, what);
+            return new Written(total, digest, null, new Segment(dataId, total, chunkSize, true));
+        } catch (IOException | RuntimeException | Error e) {
+            discard(p, dataId, e, what);
+            throw e;
+        }
+    }
+
+    /**
      * A buffer of {@code size} bytes for a body's chunks: a whole chunk's comes from a small shared pool. A fresh
      * 1 MiB array per PUT is zeroed (4% of a 1 MiB PUT's CPU, profiled) and, with a heap of 512 MiB or less, is a
      * humongous object to G1 (its regions are 1 MiB there). A smaller body gets an array of its own size.
@@ -207,7 +246,8 @@ final class BodyWriter {
      * data is deleted at once. After an {@code IO} failure it is left alone: the batch may or may not have
      * landed, and if it did not, the pending marker makes recovery reclaim the data. A commit that ran out of space
      * ({@code INSUFFICIENT_STORAGE}) is such a failure too: RocksDB's WAL may hold the batch (appended, then its sync
-     * failed), so deleting the data could leave an object whose data is gone.
+     * failed), so deleting the data could leave an object whose data is gone. So is a replicated commit that timed out
+     * ({@code UNAVAILABLE}): the command may still be committed, ahead of any discard proposed after it.
      */
     static <T> T commit(Partition p, Written written, String what, Supplier<T> commit) {
         try {
@@ -215,6 +255,7 @@ final class BodyWriter {
         } catch (StorageException e) {
             if (e.reason() != StorageException.Reason.IO
                     && e.reason() != StorageException.Reason.INSUFFICIENT_STORAGE
+                    && e.reason() != StorageException.Reason.UNAVAILABLE
                     && written.segment() != null) {
                 discard(p, written.segment().dataId(), e, what);
             }

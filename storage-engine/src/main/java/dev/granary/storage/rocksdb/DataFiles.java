@@ -7,12 +7,15 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.stream.Stream;
 
 /**
  * A partition's file-backed data: the bytes of a large body in one file per data id, written once and made
@@ -99,6 +102,137 @@ final class DataFiles {
         syncFolder(root);
         syncFolder(root.getParent());
         folders.set(slot, folder);
+    }
+
+    /**
+     * Writes one chunk as stored ({@code stored}: its CRC32C, then its bytes) at its place in the data file of
+     * {@code dataId}, creating the file if missing: how a replica writes the chunks that arrive beside its log, in
+     * any order and any number of times (a chunk is the same bytes every time). Not synced: {@link #force} does.
+     *
+     * @return whether the file was created by this call (its folder entry then needs a sync too)
+     * @throws StorageException {@code IO}, {@code INSUFFICIENT_STORAGE}
+     */
+    boolean writeChunk(byte[] dataId, int index, int chunkSize, ByteBuffer stored) {
+        Path file = path(dataId);
+        try {
+            int slot = dataId[dataId.length - 1] & 0xFF;
+            if (folders.get(slot) == null) {
+                prepareFolder(slot, folder(dataId));
+            }
+            boolean created = !Files.exists(file);
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                long at = offset(index, chunkSize);
+                while (stored.hasRemaining()) {
+                    at += channel.write(stored, at);
+                }
+            }
+            return created;
+        } catch (IOException e) {
+            throw failed("write", file, e);
+        }
+    }
+
+    /**
+     * Makes the files of {@code dataIds} durable, and the folder entries of those in {@code created}: what {@link
+     * #writeChunk} wrote before. A file deleted meanwhile is skipped.
+     *
+     * @throws StorageException {@code IO}
+     */
+    void force(Iterable<byte[]> dataIds, Iterable<byte[]> created) {
+        for (byte[] id : dataIds) {
+            Path file = path(id);
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                channel.force(false);
+            } catch (java.nio.file.NoSuchFileException e) {
+                // Deleted since it was written (its body was discarded): nothing to keep.
+            } catch (IOException e) {
+                throw failed("sync", file, e);
+            }
+        }
+        Set<Path> touched = new HashSet<>();
+        for (byte[] id : created) {
+            touched.add(folder(id));
+        }
+        try {
+            for (Path folder : touched) {
+                forceFolder(folder);
+            }
+        } catch (IOException e) {
+            throw new StorageException(StorageException.Reason.IO, "sync data file folders", e);
+        }
+    }
+
+    /**
+     * The stored form of chunk {@code index} of {@code dataId} ({@code length} bytes: its CRC32C, then its bytes), or
+     * null when the file is gone or shorter.
+     *
+     * @throws StorageException {@code IO}
+     */
+    byte[] readChunk(byte[] dataId, int index, int chunkSize, int length) {
+        Path file = path(dataId);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer bytes = ByteBuffer.allocate(length);
+            long at = offset(index, chunkSize);
+            while (bytes.hasRemaining()) {
+                int n = channel.read(bytes, at + bytes.position());
+                if (n < 0) {
+                    return null;
+                }
+            }
+            return bytes.array();
+        } catch (java.nio.file.NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            throw failed("read", file, e);
+        }
+    }
+
+    /** The data ids that have a file here, in no particular order. */
+    List<byte[]> ids() throws IOException {
+        List<byte[]> ids = new ArrayList<>();
+        if (!Files.isDirectory(root)) {
+            return ids;
+        }
+        try (Stream<Path> all = Files.walk(root, 2)) {
+            for (Path file : all.filter(Files::isRegularFile).toList()) {
+                String name = file.getFileName().toString();
+                if (name.length() == 2 * dataIdLength() && HexFormat.isHexDigit(name.charAt(0))) {
+                    ids.add(HEX.parseHex(name));
+                }
+            }
+        }
+        return ids;
+    }
+
+    private static int dataIdLength() {
+        return dev.granary.storage.command.IdSource.DATA_ID_LENGTH;
+    }
+
+    /**
+     * Puts the file {@code source} in place as the data file of {@code dataId} (a hard link, replacing the file there),
+     * its folder synced: a copy's data file installed by a replica.
+     */
+    void link(byte[] dataId, Path source) throws IOException {
+        int slot = dataId[dataId.length - 1] & 0xFF;
+        if (folders.get(slot) == null) {
+            prepareFolder(slot, folder(dataId));
+        }
+        Path file = path(dataId);
+        Path staged = file.resolveSibling(file.getFileName() + ".linking");
+        Files.deleteIfExists(staged);
+        Files.createLink(staged, source);
+        Files.move(
+                staged,
+                file,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        forceFolder(file.getParent());
+    }
+
+    private static void forceFolder(Path folder) throws IOException {
+        try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
     }
 
     /** Opens a data id's file for reading. */

@@ -60,6 +60,13 @@ final class Partition implements AutoCloseable {
     private final List<ColumnFamilyHandle> handleList;
     private final Map<Cf, ColumnFamilyHandle> handles;
     private final DataFiles files;
+    /** Whether this is a replica under a replicated log, whose data files every replica writes beside the log. */
+    private final boolean underLog;
+    /**
+     * Data files whose deletion a replica applied while a reader on this node might still read them (hex ids, and the
+     * sequence number they were first seen at): deleted once no such reader is left ({@link #deleteFilesOnceUnread}).
+     */
+    private final Map<String, Long> unreadDeletes = new ConcurrentHashMap<>();
     /** Whether RocksDB stopped this partition's writes for want of space (it resumes them by itself). */
     private final SpaceRecovery space;
     /**
@@ -101,8 +108,10 @@ final class Partition implements AutoCloseable {
             WriteOptions unsyncedOptions,
             RocksDB db,
             List<ColumnFamilyHandle> handleList,
-            SpaceRecovery space) {
+            SpaceRecovery space,
+            boolean underLog) {
         this.index = index;
+        this.underLog = underLog;
         this.dir = dir;
         this.dbOptions = dbOptions;
         this.cfOptions = cfOptions;
@@ -111,7 +120,8 @@ final class Partition implements AutoCloseable {
         this.db = db;
         this.handleList = handleList;
         this.space = space;
-        this.files = new DataFiles(dir.resolve("objects"), commitOptions.sync());
+        // A replica's data files are written beside its log, which must not run ahead of them: always synced.
+        this.files = new DataFiles(dir.resolve("objects"), commitOptions.sync() || underLog);
         this.handles = new EnumMap<>(Cf.class);
         // handleList is in the order of open's descriptors: the default column family (unused but required by
         // RocksDB), then one per Cf in values() order.
@@ -174,7 +184,7 @@ final class Partition implements AutoCloseable {
             unsynced = new WriteOptions().setSync(false).setDisableWAL(underLog);
             List<ColumnFamilyHandle> handleList = new ArrayList<>();
             RocksDB db = RocksDB.open(dbOptions, dir.toString(), descriptors, handleList);
-            return new Partition(index, dir, dbOptions, cfOptions, commit, unsynced, db, handleList, space);
+            return new Partition(index, dir, dbOptions, cfOptions, commit, unsynced, db, handleList, space, underLog);
         } catch (RocksDBException | java.io.IOException e) {
             cfOptions.forEach(ColumnFamilyOptions::close);
             for (AutoCloseable c : new AutoCloseable[] {dbOptions, commit, unsynced, space}) {
@@ -224,6 +234,48 @@ final class Partition implements AutoCloseable {
     /** The partition's data files, beside its RocksDB files. */
     DataFiles files() {
         return files;
+    }
+
+    /**
+     * Whether this partition is a replica whose data files arrive beside its log ({@code Command.WriteFileChunk}):
+     * every replica then deletes them as it applies the commands that drop their data, rather than the proposer.
+     */
+    boolean filesBesideLog() {
+        return underLog;
+    }
+
+    /**
+     * Deletes the data files of {@code dataIds} (and of earlier calls' ids) that no reader on this node may still
+     * read ({@link #fileMayBeRead}); the others wait for a later call. A crash forgets those waiting: their files stay
+     * (unreferenced, they only take space).
+     */
+    /** Whether the deletion of the data file of {@code dataId} waits for readers ({@link #deleteFilesOnceUnread}). */
+    boolean deletionWaits(byte[] dataId) {
+        return unreadDeletes.containsKey(java.util.HexFormat.of().formatHex(dataId));
+    }
+
+    void deleteFilesOnceUnread(List<byte[]> dataIds) {
+        long now = latestSequence();
+        java.util.HexFormat hex = java.util.HexFormat.of();
+        for (byte[] id : dataIds) {
+            unreadDeletes.putIfAbsent(hex.formatHex(id), now);
+        }
+        List<byte[]> unread = new ArrayList<>();
+        for (Map.Entry<String, Long> waiting : unreadDeletes.entrySet()) {
+            byte[] id = hex.parseHex(waiting.getKey());
+            if (!fileMayBeRead(id, waiting.getValue() + 1)) {
+                unread.add(id);
+            }
+        }
+        if (unread.isEmpty()) {
+            return;
+        }
+        try {
+            files.delete(unread);
+        } catch (java.io.IOException e) {
+            throw new StorageException(StorageException.Reason.IO, "partition " + index + ": delete data files", e);
+        }
+        unread.forEach(id -> unreadDeletes.remove(hex.formatHex(id)));
     }
 
     ColumnFamilyHandle cf(Cf cf) {

@@ -10,6 +10,7 @@ import dev.granary.storage.Versioning;
 import dev.granary.storage.WriteCondition;
 import dev.granary.storage.command.Command;
 import dev.granary.storage.command.DataId;
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -130,12 +131,22 @@ final class PartitionService {
                 Chunks.putChunk(batch, p, id, c.index(), c.value());
             });
             return Applied.NOTHING;
+        } else if (command instanceof Command.WriteFileChunk c) {
+            // Under a log, the replica wrote the bytes beside it before the entry was committed, and the log's form of
+            // the entry has none; a chunk applied with its bytes (a replica driven directly) is written here.
+            if (c.value() != null) {
+                p.files().writeChunk(c.dataId().bytes(), c.index(), c.chunkSize(), ByteBuffer.wrap(c.value()));
+            }
+            return Applied.NOTHING;
         } else if (command instanceof Command.DiscardData c) {
             byte[] id = c.dataId().bytes();
             p.write("discard " + c.dataId(), batch -> {
                 Chunks.deleteChunks(batch, p, id);
                 Chunks.clearPending(batch, p, id);
             });
+            if (p.filesBesideLog()) {
+                p.deleteFilesOnceUnread(List.of(id));
+            }
             return Applied.NOTHING;
         } else if (command instanceof Command.WriteRecords c) {
             return writeRecords(c);
@@ -159,6 +170,9 @@ final class PartitionService {
                         batch.delete(p.cf(Cf.GC), id);
                     }
                 });
+                if (p.filesBesideLog()) {
+                    p.deleteFilesOnceUnread(queued); // every replica deletes its own files
+                }
             }
             return Applied.NOTHING;
         } else if (command instanceof Command.CorrectUsage c) {

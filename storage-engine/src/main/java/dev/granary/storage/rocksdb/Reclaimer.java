@@ -157,7 +157,9 @@ final class Reclaimer implements AutoCloseable {
         }
         if (!ids.isEmpty()) {
             try {
-                p.files().delete(ids);
+                if (!p.filesBesideLog()) {
+                    p.files().delete(ids); // replicas delete their own as they apply the command
+                }
             } catch (IOException e) {
                 throw new StorageException(StorageException.Reason.IO, "delete data files", e);
             }

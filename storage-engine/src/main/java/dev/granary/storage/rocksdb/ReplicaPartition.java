@@ -20,8 +20,8 @@ import java.util.Objects;
  * leaves the state as it was.
  *
  * <p>Replicas that applied the same entries have equal {@link #digest}s: apply reads only the command and the
- * partition. Object bodies are inline in this form; bodies stored in data files arrive with the commands that carry
- * them (a later slice).
+ * partition. Bodies from the file threshold up are kept in data files that every replica writes from the bytes
+ * that arrive beside the log ({@link #writeData}, {@link #syncData}); copies carry them ({@link #checkpoint}).
  */
 public final class ReplicaPartition implements AutoCloseable {
     private static final byte[] APPLIED_KEY = "raft/applied".getBytes(StandardCharsets.US_ASCII);
@@ -72,6 +72,12 @@ public final class ReplicaPartition implements AutoCloseable {
             return size() > KEPT_OUTCOMES;
         }
     };
+
+    /** Prefix of a data file's name in a copy ({@link #checkpoint}): {@code data-} and the data id in hex. */
+    private static final String COPY_DATA_PREFIX = "data-";
+
+    /** Data files written beside the log since the last {@link #syncData}, by hex id, and those it created. */
+    private final Map<String, Boolean> unsyncedFiles = new java.util.concurrent.ConcurrentHashMap<>();
 
     private ReplicaPartition(Partition partition) {
         this.partition = partition;
@@ -201,6 +207,7 @@ public final class ReplicaPartition implements AutoCloseable {
      */
     public synchronized Mark flush() {
         partition.flush();
+        partition.deleteFilesOnceUnread(java.util.List.of()); // deletions that waited for readers
         return applied;
     }
 
@@ -219,14 +226,99 @@ public final class ReplicaPartition implements AutoCloseable {
         return flush();
     }
 
+    /**
+     * Writes the bytes of a chunk that arrived beside the log ({@code stored}: its CRC32C, then its bytes, for the
+     * chunk {@code header} describes) into its data file, after checking them: called on every replica, in any
+     * order, before the entry is committed; {@link #syncData} makes them durable.
+     *
+     * @throws StorageException {@code CORRUPT_DATA} when the bytes are not the chunk's (length or CRC32C); {@code IO}
+     */
+    public void writeData(Command.WriteFileChunk header, ByteBuffer stored) {
+        String what = "partition " + index() + ": " + header;
+        if (stored.remaining() != header.length()) {
+            throw new StorageException(
+                    StorageException.Reason.CORRUPT_DATA, what + ": " + stored.remaining() + " bytes arrived");
+        }
+        ByteBuffer chunk = stored.slice();
+        Chunks.verify(chunk, header.length() - Chunks.CRC_LENGTH, what);
+        byte[] id = header.dataId().bytes();
+        boolean created = partition.files().writeChunk(id, header.index(), header.chunkSize(), chunk);
+        unsyncedFiles.merge(java.util.HexFormat.of().formatHex(id), created, Boolean::logicalOr);
+    }
+
+    /** Makes every data file {@link #writeData} wrote durable (their bytes, and the folder entries of new ones). */
+    public void syncData() {
+        if (unsyncedFiles.isEmpty()) {
+            return;
+        }
+        java.util.HexFormat hex = java.util.HexFormat.of();
+        java.util.List<byte[]> ids = new java.util.ArrayList<>();
+        java.util.List<byte[]> created = new java.util.ArrayList<>();
+        for (String name : java.util.List.copyOf(unsyncedFiles.keySet())) {
+            Boolean isNew = unsyncedFiles.remove(name);
+            byte[] id = hex.parseHex(name);
+            ids.add(id);
+            if (Boolean.TRUE.equals(isNew)) {
+                created.add(id);
+            }
+        }
+        partition.files().force(ids, created);
+    }
+
+    /**
+     * The stored bytes of the chunk {@code header} describes, read back from its data file (for a replica behind whose
+     * entries the log no longer holds with their bytes), or null when the file is gone: the body was dropped since,
+     * and a later entry of the log drops it on every replica.
+     */
+    public byte[] readData(Command.WriteFileChunk header) {
+        return partition
+                .files()
+                .readChunk(header.dataId().bytes(), header.index(), header.chunkSize(), header.length());
+    }
+
     /** Whether data is queued for reclamation in this replica (replaced or deleted bodies not yet dropped). */
     public boolean hasQueuedGarbage() {
         return !partition.noKeyWithPrefix(Cf.GC, new byte[0]);
     }
 
-    /** SHA-256 over the partition's object state (not its applied mark): equal for replicas in equal states. */
+    /**
+     * SHA-256 over the partition's object state (not its applied mark), data files of stored bodies included: equal
+     * for replicas in equal states.
+     */
     public String digest() {
-        return service.digest();
+        String records = service.digest();
+        try {
+            java.security.MessageDigest sha256 = java.security.MessageDigest.getInstance("SHA-256");
+            sha256.update(records.getBytes(StandardCharsets.US_ASCII));
+            java.util.HexFormat hex = java.util.HexFormat.of();
+            java.util.List<byte[]> ids =
+                    new java.util.ArrayList<>(partition.files().ids());
+            ids.sort(java.util.Arrays::compare);
+            int counted = 0;
+            for (byte[] id : ids) {
+                // Files of bodies still arriving, or dropped and waiting to be deleted, differ between replicas
+                // for a while; the files of stored bodies may not.
+                if (partition.get(Cf.PENDING, id, "digest") != null
+                        || partition.get(Cf.GC, id, "digest") != null
+                        || partition.deletionWaits(id)) {
+                    continue;
+                }
+                sha256.update(id);
+                try (java.io.InputStream in =
+                        java.nio.file.Files.newInputStream(partition.files().path(id))) {
+                    byte[] buffer = new byte[1 << 16];
+                    for (int n; (n = in.read(buffer)) > 0; ) {
+                        sha256.update(buffer, 0, n);
+                    }
+                } catch (java.nio.file.NoSuchFileException e) {
+                    sha256.update((byte) 0); // deleted since listed
+                }
+                counted++;
+            }
+            return counted == 0 ? records : hex.formatHex(sha256.digest());
+        } catch (java.security.NoSuchAlgorithmException | java.io.IOException e) {
+            throw new StorageException(StorageException.Reason.IO, "partition " + index() + ": digest data files", e);
+        }
     }
 
     /**
@@ -236,7 +328,23 @@ public final class ReplicaPartition implements AutoCloseable {
      */
     public synchronized Mark checkpoint(Mark upTo, Path target) {
         Mark mark = flush(upTo);
+        syncData();
         partition.checkpoint(target);
+        // The data files beside the records, hard-linked: a body's file is the same bytes wherever it is, and one
+        // still being written only gains chunks the log also brings after the copy's mark.
+        java.util.HexFormat hex = java.util.HexFormat.of();
+        try {
+            for (byte[] id : partition.files().ids()) {
+                Path file = partition.files().path(id);
+                try {
+                    java.nio.file.Files.createLink(target.resolve(COPY_DATA_PREFIX + hex.formatHex(id)), file);
+                } catch (java.nio.file.NoSuchFileException e) {
+                    // Deleted since it was listed: no record of the copy needs it.
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new StorageException(StorageException.Reason.IO, "partition " + index() + ": copy data files", e);
+        }
         return mark;
     }
 
@@ -259,7 +367,36 @@ public final class ReplicaPartition implements AutoCloseable {
      *     {@code IO} when it cannot be read or written
      */
     public synchronized void install(Path source, Mark expected) {
+        // The copy's data files go in first: once its records are in, every file they name is there. Files the copy
+        // does not have belong to bodies dropped before its mark (or to entries after it, none of which this replica
+        // has yet): they go last.
+        java.util.HexFormat hex = java.util.HexFormat.of();
+        java.util.Set<String> copied = new java.util.HashSet<>();
+        try (java.util.stream.Stream<Path> all = java.nio.file.Files.list(source)) {
+            for (Path file : all.toList()) {
+                String name = file.getFileName().toString();
+                if (name.startsWith(COPY_DATA_PREFIX) && !name.endsWith(".md5")) {
+                    String id = name.substring(COPY_DATA_PREFIX.length());
+                    partition.files().link(hex.parseHex(id), file);
+                    copied.add(id);
+                }
+            }
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            throw new StorageException(
+                    StorageException.Reason.IO, "partition " + index() + ": install the data files of " + source, e);
+        }
         partition.replaceWith(source, APPLIED_KEY, expected.encode(), INSTALLING_KEY, expected.encode());
+        try {
+            java.util.List<byte[]> stale = new java.util.ArrayList<>();
+            for (byte[] id : partition.files().ids()) {
+                if (!copied.contains(hex.formatHex(id))) {
+                    stale.add(id);
+                }
+            }
+            partition.deleteFilesOnceUnread(stale);
+        } catch (java.io.IOException e) {
+            throw new StorageException(StorageException.Reason.IO, "partition " + index() + ": list data files", e);
+        }
         applied = expected;
         outcomes.clear();
         notifyAll();

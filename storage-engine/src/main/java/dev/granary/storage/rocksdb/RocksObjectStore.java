@@ -285,7 +285,9 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
      * interrupted uploads, repair of bucket views, usage counts, versioning migrations) and the abandonment of
      * pending data are not done here: each would have to be a command of the partition's leader,
      * which a later slice adds. The reclaimer runs, proposing {@code Reclaim} commands for the partitions this node
-     * leads. Bodies are never written to data files (their bytes travel in the log as chunk commands).
+     * leads. A body of known length from the file threshold up goes to a data file on every replica (its chunks'
+     * bytes travel beside the log: {@code Command.WriteFileChunk}); smaller ones, and those of unknown length, travel
+     * in the log as chunk commands.
      */
     static RocksObjectStore openReplicated(
             Path dataDir, List<Partition> replicas, EngineOptions options, ReadBarrier barrier) {
@@ -293,8 +295,7 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
         DiskGuard disk =
                 DiskGuard.forFolder(dataDir, options.diskReserve(), replicas.size() * Partition.SPACE_BURST, () ->
                         (int) replicas.stream().filter(Partition::writesStopped).count());
-        RocksObjectStore store =
-                new RocksObjectStore(partitions, options.withFileThreshold(Long.MAX_VALUE), disk, IdSource.system());
+        RocksObjectStore store = new RocksObjectStore(partitions, options, disk, IdSource.system());
         store.barrier = Objects.requireNonNull(barrier, "barrier");
         store.reclaimer.start();
         disk.start();

@@ -243,6 +243,95 @@ class ReplicaPartitionTest {
         }
     }
 
+    /** The stored form of a chunk: its CRC32C, then its bytes. */
+    private static byte[] stored(byte[] bytes) {
+        return Chunks.encode(bytes, bytes.length);
+    }
+
+    /**
+     * Applies the entries a body in a data file makes on a replica that also got the chunks' bytes beside the log:
+     * the pending marker, each chunk (its bytes written first, the entry without them), then the object's commit.
+     */
+    private static long putFileBody(
+            ReplicaPartition replica, long index, DataId id, String key, byte[] body, int chunk) {
+        replica.apply(new Mark(1, index++), new Command.MarkPending(id, 1));
+        for (int i = 0, at = 0; at < body.length; i++, at += chunk) {
+            byte[] value = stored(java.util.Arrays.copyOfRange(body, at, Math.min(body.length, at + chunk)));
+            Command.WriteFileChunk sent = Command.WriteFileChunk.of(id, i, chunk, value);
+            replica.writeData(sent.header(), java.nio.ByteBuffer.wrap(value));
+            replica.apply(new Mark(1, index++), sent.header());
+        }
+        replica.syncData();
+        replica.apply(
+                new Mark(1, index++),
+                new Command.PutObject(
+                        new ObjectKey(BUCKET, key),
+                        ObjectAttributes.empty(),
+                        WriteCondition.NONE,
+                        new Command.Stored(id, body.length, chunk, true),
+                        HexFormat.of().formatHex(BodyWriter.md5().digest(body)),
+                        1,
+                        1,
+                        String.format("s%015d", index)));
+        return index;
+    }
+
+    private static DataId dataId(int n) {
+        byte[] id = new byte[IdSource.DATA_ID_LENGTH];
+        id[0] = 1;
+        id[IdSource.DATA_ID_LENGTH - 1] = (byte) n;
+        return new DataId(id);
+    }
+
+    /**
+     * Bodies in data files: each replica writes the chunks' bytes that arrive beside the log after checking their
+     * CRC32C (damaged bytes are refused and write nothing), reads them back for a replica behind, and the digests of
+     * replicas fed alike agree, data files included; a copy carries the data files, and a replica that installs it
+     * holds exactly the leader's files (one it had of a body the copy does not know is deleted).
+     */
+    @Test
+    void bodiesInDataFilesArriveBesideTheLogAndTravelInCopies() throws Exception {
+        byte[] body = new byte[3 * 1024 + 100];
+        new Random(5).nextBytes(body);
+        Path copy = dir.resolve("copy");
+        try (ReplicaPartition leader = host.openPartition(0);
+                ReplicaPartition follower = other.openPartition(0);
+                ReplicaPartition behind = host.openPartition(6)) {
+            for (ReplicaPartition replica : List.of(leader, follower)) {
+                replica.apply(new Mark(1, 1), new Command.PutBucketView(BUCKET, 1, Versioning.ENABLED, 1));
+                putFileBody(replica, 2, dataId(1), "large", body, 1024);
+            }
+            assertThat(follower.digest()).isEqualTo(leader.digest());
+            Command.WriteFileChunk second = Command.WriteFileChunk.of(dataId(1), 1, 1024, stored(new byte[1024]))
+                    .header();
+            assertThat(leader.readData(second)).isEqualTo(stored(java.util.Arrays.copyOfRange(body, 1024, 2048)));
+            assertThat(leader.readData(Command.WriteFileChunk.of(dataId(9), 0, 1024, stored(new byte[4]))
+                            .header()))
+                    .as("a body whose file is gone")
+                    .isNull();
+
+            byte[] damaged = stored(new byte[] {1, 2, 3});
+            damaged[5] ^= 1;
+            Command.WriteFileChunk bad = Command.WriteFileChunk.of(dataId(2), 0, 1024, damaged);
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                            () -> follower.writeData(bad.header(), java.nio.ByteBuffer.wrap(damaged)))
+                    .isInstanceOf(StorageException.class)
+                    .extracting(e -> ((StorageException) e).reason())
+                    .isEqualTo(StorageException.Reason.CORRUPT_DATA);
+            assertThat(follower.partition().files().exists(dataId(2).bytes())).isFalse();
+
+            // The replica behind holds the file of a body the copy does not know (the leader dropped it).
+            behind.writeData(bad.header(), java.nio.ByteBuffer.wrap(stored(new byte[] {1, 2, 3})));
+            Mark mark = leader.checkpoint(leader.applied(), copy);
+            behind.install(copy, mark);
+            assertThat(behind.digest()).isEqualTo(leader.digest());
+            assertThat(behind.partition().files().ids())
+                    .extracting(HexFormat.of()::formatHex)
+                    .containsExactly(HexFormat.of().formatHex(dataId(1).bytes()));
+            assertThat(behind.readData(second)).isEqualTo(leader.readData(second));
+        }
+    }
+
     /** A copy damaged on the way (a flipped byte in a table file) is refused before anything of the replica changes. */
     @Test
     void aDamagedCopyIsRefusedAndTheReplicaIsLeftAsItWas() throws Exception {
