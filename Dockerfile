@@ -16,4 +16,4 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=20s CMD curl -fsS http://
 # SIGTERM triggers the graceful shutdown: in-flight requests finish, RocksDB closes cleanly.
 STOPSIGNAL SIGTERM
 # As ./granary server does: on up to 4 CPUs, more JIT compiler threads (the one C2 thread starves under load).
-ENTRYPOINT ["sh", "-c", "if [ \"$(nproc)\" -le 4 ]; then jit=-XX:CICompilerCount=4; fi; exec java $jit -XX:SharedArchiveFile=/opt/granary/granary.jsa -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off -jar /opt/granary/granary.jar server \"$@\"", "granary"]
+ENTRYPOINT ["sh", "-c", "if [ \"$(nproc)\" -le 4 ]; then jit=-XX:CICompilerCount=4; fi; exec java $jit -XX:+ExitOnOutOfMemoryError -XX:SharedArchiveFile=/opt/granary/granary.jsa -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off -jar /opt/granary/granary.jar server \"$@\"", "granary"]

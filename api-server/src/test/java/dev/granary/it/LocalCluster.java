@@ -32,7 +32,8 @@ final class LocalCluster {
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     /** Heap and compiler settings of each node JVM: four JVMs share two cores in CI. */
-    private static final List<String> NODE_JVM = List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+    private static final List<String> NODE_JVM =
+            List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError");
 
     final Path data;
     final int nodes;
