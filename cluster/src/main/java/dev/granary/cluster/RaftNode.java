@@ -206,6 +206,14 @@ public final class RaftNode implements AutoCloseable {
                 tlsParameters(ClusterTls.create(settings.clusterName(), settings.secret(), self.id(), self.host()));
         this.host = ReplicaHost.open(dataDir);
         RaftProperties properties = serverProperties(dataDir, self, settings);
+        boolean alone = groups.values().stream().allMatch(g -> g.getPeers().size() == 1);
+        // A leader appends an entry of Ratis's own each time its commit index moves: about one per proposal under
+        // load, each written, synced and applied like a command. It is also how followers learn of a commit
+        // promptly (Ratis 3.3.0 sends a follower whose commit index is behind no request without entries until the
+        // next heartbeat, 500 ms later: without them a write through a follower waited that long to be applied
+        // there). Groups of one member have no followers: there they are only cost (R=1 4 KiB PUT, five alternating
+        // rounds: 2,632 -> 3,328 ops/s, CPU per PUT 677 -> 550 us).
+        RaftServerConfigKeys.Log.setLogMetadataEnabled(properties, !alone);
         this.server = RaftServer.newBuilder()
                 .setServerId(RaftPeerId.valueOf(self.id()))
                 .setProperties(properties)
