@@ -138,6 +138,10 @@ class CommandCodecTest {
         DataId chunked = new DataId(new byte[IdSource.DATA_ID_LENGTH]);
         commands.add(new Command.WriteChunk(chunked, 0, new byte[] {1, 2, 3, 4, 5}));
         commands.add(new Command.WriteChunk(chunked, Integer.MAX_VALUE, new byte[0]));
+        // A file chunk as proposed (its bytes last), and as the log keeps it (no bytes).
+        Command.WriteFileChunk fileChunk = Command.WriteFileChunk.of(chunked, 3, 1 << 20, new byte[] {9, 8, 7, 6, 5});
+        commands.add(fileChunk);
+        commands.add(fileChunk.header());
         commands.add(new Command.DiscardData(chunked));
         byte[] zeroKey = {0, 'k', 0};
         commands.add(Command.WriteRecords.of(List.of()));
