@@ -63,7 +63,7 @@ class ReplicatedStoreTest {
     private void start(RaftNode.Member member) throws Exception {
         RaftNode node = RaftNode.start(member, members, dir.resolve(member.id()), settings);
         nodes.put(member.id(), node);
-        stores.put(member.id(), node.openStore(EngineOptions.defaults().withPartitions(PARTITIONS)));
+        stores.put(member.id(), node.openStore(EngineOptions.defaults().withPartitions(settings.partitions())));
     }
 
     private void stop(String id) throws IOException {
@@ -199,7 +199,7 @@ class ReplicatedStoreTest {
         for (RaftNode node : nodes.values()) {
             node.catchUp();
         }
-        for (int p = 0; p < PARTITIONS; p++) {
+        for (int p = 0; p < settings.partitions(); p++) {
             String digest = nodes.get("n0").localReplica(p).digest();
             for (RaftNode node : nodes.values()) {
                 assertThat(node.localReplica(p).digest())
@@ -301,6 +301,68 @@ class ReplicatedStoreTest {
         caughtUp(0).deleteBucket("b");
         assertThatThrownBy(() -> caughtUp(1).getBucket("b")).isInstanceOf(StorageException.class);
         assertReplicasEqual();
+    }
+
+    /**
+     * A body in data files uploaded through a follower while the partition's leader is stopped midway: the upload
+     * either completes through the new leader (its chunks that the old leader had sent are in the new one's log; the
+     * rest go to it) or fails as unavailable, and an object that is there reads back byte for byte on every node. The
+     * old leader, started again, ends with the same records and data files.
+     */
+    @Test
+    void anUploadThroughAFollowerOutlivesTheLeadersLossMidway() throws Exception {
+        settings = new RaftNode.Settings("stores", 1, 3, Duration.ofSeconds(1), Duration.ofSeconds(5), 20_000, SECRET);
+        startCluster();
+        stores.get("n0").createBucket("b", "alice", "");
+        RaftNode.Member leader = null;
+        for (RaftNode.Member member : members) {
+            if (nodes.get(member.id()).leads(0)) {
+                leader = member;
+            }
+        }
+        assertThat(leader).as("the leader of the partition").isNotNull();
+        String proposer = leader.id().equals("n0") ? "n1" : "n0";
+        ObjectKey key = new ObjectKey("b", "uploaded-across-a-leader-change");
+        byte[] body = random(24 << 20, 11);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            ObjectStore through = stores.get(proposer);
+            Future<ObjectMeta> upload = pool.submit(() -> put(through, key, body));
+            // The leader is stopped once a few chunks reached it.
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (dataFiles(leader.id()).values().stream()
+                            .mapToLong(Long::longValue)
+                            .sum()
+                    < (4 << 20)) {
+                assertThat(System.nanoTime()).as("chunks reach the leader").isLessThan(deadline);
+                assertThat(upload.isDone()).as("the upload still runs").isFalse();
+                Thread.sleep(5);
+            }
+            stop(leader.id());
+            boolean stored;
+            try {
+                upload.get();
+                stored = true;
+            } catch (java.util.concurrent.ExecutionException e) {
+                // Unavailable: it may still take effect.
+                assertThat(e.getCause()).isInstanceOf(StorageException.class);
+                assertThat(((StorageException) e.getCause()).reason()).isEqualTo(StorageException.Reason.UNAVAILABLE);
+                stored = false;
+            }
+            start(leader);
+            for (int i = 0; i < 3; i++) {
+                ObjectStore store = caughtUp(i);
+                try {
+                    assertThat(read(store, key)).as("read through n%d", i).isEqualTo(body);
+                } catch (StorageException e) {
+                    assertThat(stored).as("an acknowledged upload is there").isFalse();
+                    assertThat(e.reason()).isEqualTo(StorageException.Reason.NO_SUCH_KEY);
+                }
+            }
+            assertReplicasEqual();
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /**
