@@ -1,5 +1,6 @@
 package dev.granary.cluster;
 
+import dev.granary.storage.StorageException;
 import dev.granary.storage.command.Command;
 import dev.granary.storage.command.CommandCodec;
 import dev.granary.storage.command.CommandResult;
@@ -199,6 +200,16 @@ final class PartitionStateMachine extends BaseStateMachine {
         if (content.size() > CommandCodec.FILE_CHUNK_HEADER
                 && CommandCodec.isFileChunk(content.byteAt(0), content.byteAt(1))) {
             ByteString bytes = content.substring(CommandCodec.FILE_CHUNK_HEADER);
+            // Checked here too, so that a damaged chunk is refused to its proposer before it is in the log (a replica
+            // failing to write it would stop its log).
+            Command header = CommandCodec.decode(
+                    content.substring(0, CommandCodec.FILE_CHUNK_HEADER).toByteArray());
+            try {
+                ReplicaPartition.verifyChunk(
+                        (Command.WriteFileChunk) header, bytes.asReadOnlyByteBuffer(), "partition " + partition);
+            } catch (StorageException e) {
+                throw new IOException(e.getMessage(), e);
+            }
             return TransactionContext.newBuilder()
                     .setStateMachine(this)
                     .setClientRequest(request)

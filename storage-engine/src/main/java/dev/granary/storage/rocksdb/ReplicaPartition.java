@@ -234,16 +234,27 @@ public final class ReplicaPartition implements AutoCloseable {
      * @throws StorageException {@code CORRUPT_DATA} when the bytes are not the chunk's (length or CRC32C); {@code IO}
      */
     public void writeData(Command.WriteFileChunk header, ByteBuffer stored) {
-        String what = "partition " + index() + ": " + header;
+        ByteBuffer chunk = verifyChunk(header, stored, "partition " + index());
+        byte[] id = header.dataId().bytes();
+        boolean created = partition.files().writeChunk(id, header.index(), header.chunkSize(), chunk);
+        unsyncedFiles.merge(java.util.HexFormat.of().formatHex(id), created, Boolean::logicalOr);
+    }
+
+    /**
+     * Checks that {@code stored} holds the chunk {@code header} describes (its length, and its CRC32C over its bytes),
+     * and returns it as a buffer from index 0, its position and limit those of the chunk.
+     *
+     * @throws StorageException {@code CORRUPT_DATA} when it does not
+     */
+    public static ByteBuffer verifyChunk(Command.WriteFileChunk header, ByteBuffer stored, String where) {
+        String what = where + ": " + header;
         if (stored.remaining() != header.length()) {
             throw new StorageException(
                     StorageException.Reason.CORRUPT_DATA, what + ": " + stored.remaining() + " bytes arrived");
         }
         ByteBuffer chunk = stored.slice();
         Chunks.verify(chunk, header.length() - Chunks.CRC_LENGTH, what);
-        byte[] id = header.dataId().bytes();
-        boolean created = partition.files().writeChunk(id, header.index(), header.chunkSize(), chunk);
-        unsyncedFiles.merge(java.util.HexFormat.of().formatHex(id), created, Boolean::logicalOr);
+        return chunk;
     }
 
     /** Makes every data file {@link #writeData} wrote durable (their bytes, and the folder entries of new ones). */
