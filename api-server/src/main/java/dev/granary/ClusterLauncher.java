@@ -178,13 +178,8 @@ final class ClusterLauncher {
             if (replicas < 1) {
                 throw new IllegalArgumentException("--replicas must be at least 1, got " + replicas);
             }
-            if (replicas < nodes) {
-                throw new IllegalArgumentException("--replicas " + replicas + " with " + nodes + " nodes: every node"
-                        + " holds a replica of every partition for now (serving partitions from other nodes"
-                        + " comes with elastic clusters); use --replicas " + nodes + " or fewer nodes");
-            }
         } else {
-            replicas = Math.max(ClusterConfig.DEFAULT_REPLICAS, nodes);
+            replicas = ClusterConfig.DEFAULT_REPLICAS;
         }
         int partitions = number(flags, "partitions", 8);
         if (partitions < 1 || partitions > 1024) {
@@ -359,7 +354,7 @@ final class ClusterLauncher {
                   --data DIR       node i keeps its data in DIR/node-i (GRANARY_DATA, default ./data); the cluster's
                                    secret is GRANARY_CLUSTER_SECRET or DIR/cluster.secret (made on first run)
                   --port P         node i serves S3 on P+i, its admin API on P+100+i, Raft on P+200+i (default 9000)
-                  --replicas R     replicas per partition (default 3, or N when N > 3; for now at least N)
+                  --replicas R     replicas per partition (default 3, at most N; partition 0, the catalog, is on every node)
                   --partitions K   partitions of the cluster (default 8; the same on every start)
                   --only I         run node I alone, in this process (restart a node that was stopped or killed)
                   --cluster-name C (GRANARY_CLUSTER_NAME, default granary)

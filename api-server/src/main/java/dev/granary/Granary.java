@@ -98,7 +98,13 @@ public final class Granary implements AutoCloseable {
         this.admin = admin;
         this.lifecycle = new LifecycleWorker(store, store.system(), Clock.systemUTC());
         if (!config.lifecycleInterval().isZero()) {
-            lifecycle.start(config.lifecycleInterval());
+            lifecycle.start(config.lifecycleInterval(), () -> {
+                try {
+                    return node == null || node.leads(0);
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
         }
     }
 

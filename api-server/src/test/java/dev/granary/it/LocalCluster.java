@@ -271,6 +271,26 @@ final class LocalCluster {
     }
 
     /** Whether every partition in {@code status} has a leader that answered for it. */
+    /** {@code size} bytes from a seeded generator. */
+    static byte[] random(int size, long seed) {
+        byte[] bytes = new byte[size];
+        new java.util.Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    /** Closes the clients, then stops the cluster. */
+    static void closeAll(LocalCluster cluster, software.amazon.awssdk.services.s3.S3Client... clients)
+            throws Exception {
+        for (software.amazon.awssdk.services.s3.S3Client client : clients) {
+            if (client != null) {
+                client.close();
+            }
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
     static boolean everyPartitionLed(JsonNode status) {
         return commitIndexes(status) != null;
     }

@@ -21,7 +21,7 @@ import java.util.Properties;
  */
 final class ClusterManifest {
     static final String FILE = "cluster.properties";
-    private static final String FORMAT = "granary-cluster-1";
+    private static final String FORMAT = "granary-cluster-2";
 
     private ClusterManifest() {}
 

@@ -315,7 +315,12 @@ final class PartitionStateMachine extends BaseStateMachine {
     @Override
     public CompletableFuture<Message> query(Message request) {
         try {
-            Query query = Query.decode(request.getContent().toByteArray());
+            byte[] bytes = request.getContent().toByteArray();
+            if (PartitionRead.isRead(bytes)) {
+                return CompletableFuture.completedFuture(Message.valueOf(UnsafeByteOperations.unsafeWrap(
+                        PartitionRead.answer(replica, getServer().join().getId().toString(), bytes))));
+            }
+            Query query = Query.decode(bytes);
             byte[] answer = query == Query.STATUS
                     ? PartitionStatus.of(partition, getServer().join().getDivision(getGroupId()))
                             .encode()

@@ -5,6 +5,7 @@ import dev.granary.storage.command.Command;
 import dev.granary.storage.command.CommandCodec;
 import dev.granary.storage.command.CommandResult;
 import dev.granary.storage.rocksdb.EngineOptions;
+import dev.granary.storage.rocksdb.RemotePartitions;
 import dev.granary.storage.rocksdb.ReplicaHost;
 import dev.granary.storage.rocksdb.ReplicaPartition;
 import dev.granary.storage.rocksdb.RocksObjectStore;
@@ -198,7 +199,7 @@ public final class RaftNode implements AutoCloseable {
         this.settings = settings;
         this.holdsReplica = new boolean[settings.partitions()];
         for (int p = 0; p < settings.partitions(); p++) {
-            List<Member> replicas = placement(members, p, settings.replicas());
+            List<Member> replicas = p == 0 ? members : placement(members, p, settings.replicas());
             groups.put(p, group(settings.clusterName(), p, replicas));
             holdsReplica[p] = replicas.contains(self);
         }
@@ -298,7 +299,10 @@ public final class RaftNode implements AutoCloseable {
                 "group " + groupId + " is not a partition of cluster " + settings.clusterName());
     }
 
-    /** The members holding partition {@code p}'s replicas: {@code replicas} consecutive ones from position p. */
+    /**
+     * The members holding partition {@code p}'s replicas: {@code replicas} consecutive ones from position p. (Partition
+     * 0, the catalog, is on every member instead: see the constructor.)
+     */
     static List<Member> placement(List<Member> sortedMembers, int p, int replicas) {
         int n = sortedMembers.size();
         List<Member> chosen = new ArrayList<>();
@@ -329,6 +333,13 @@ public final class RaftNode implements AutoCloseable {
                 properties, dataDir.resolve("raft-removed").toFile());
         GrpcConfigKeys.Server.setHost(properties, self.host());
         GrpcConfigKeys.Server.setPort(properties, self.port());
+        // Heartbeats on the append stream, not a channel of their own: with the separate channel (Ratis 3.3.0's
+        // default),
+        // a follower cut off by a network partition and healed could be left with a leader that believed it had
+        // matched entries it did not hold, sending it heartbeats it refused as inconsistent, forever: its reads timed
+        // out long after the heal (NetworkPartitionIT, 3 runs in 4; none in 5 with one stream, whose order heartbeats
+        // keep).
+        GrpcConfigKeys.Server.setHeartbeatChannel(properties, false);
         long election = settings.electionTimeout().toMillis();
         RaftServerConfigKeys.Rpc.setTimeoutMin(properties, TimeDuration.valueOf(election, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(properties, TimeDuration.valueOf(2 * election, TimeUnit.MILLISECONDS));
@@ -452,20 +463,22 @@ public final class RaftNode implements AutoCloseable {
     }
 
     /**
-     * An object store over this node's replicas, whose writes are proposed through this node's clients; every
-     * partition must have a replica here (a cluster of at most as many nodes as replicas per partition).
+     * An object store over this node's replicas and, for the partitions it holds none of, the other nodes' (reads as
+     * linearizable read-only requests to the group, commands through this node's Raft client of the group): any node
+     * serves any request. Partition 0, the catalog, is on every node, so bucket records, users and the caches built
+     * from them are local everywhere.
      */
     public RocksObjectStore openStore(EngineOptions options) throws InterruptedException {
         List<ReplicaPartition> replicas = new ArrayList<>();
         for (int p = 0; p < settings.partitions(); p++) {
-            if (!replicasOf(p).contains(self.id())) {
-                throw new UnsupportedOperationException("node " + self.id() + " holds no replica of partition " + p
-                        + ": serving a partition from other nodes' replicas is not built yet");
+            if (holdsReplica[p]) {
+                replicas.add(awaitReplica(p));
             }
-            replicas.add(awaitReplica(p));
         }
         return host.openStore(
                 replicas,
+                settings.partitions(),
+                new Elsewhere(),
                 (partition, command) -> send(partition, command).getLogIndex(),
                 this::current,
                 p -> {
@@ -477,6 +490,76 @@ public final class RaftNode implements AutoCloseable {
                 },
                 options,
                 UNAVAILABLE_AFTER);
+    }
+
+    /** The partitions this node holds no replica of, reached through their groups. */
+    private final class Elsewhere implements RemotePartitions {
+        @Override
+        public byte[] get(int partition, String cf, byte[] key, Lease lease) {
+            return PartitionRead.value(
+                    read(partition, PartitionRead.get(cf, key, lease == null ? 0 : lease.id()), lease));
+        }
+
+        @Override
+        public Lease openRead(int partition) {
+            return PartitionRead.lease(read(partition, PartitionRead.open(), null));
+        }
+
+        @Override
+        public void release(int partition, Lease lease) {
+            // Not waited for: a release lost with its message leaves the lease to expire.
+            var unused = client(partition)
+                    .async()
+                    .sendStaleRead(
+                            Message.valueOf(UnsafeByteOperations.unsafeWrap(PartitionRead.release(lease.id()))),
+                            0,
+                            RaftPeerId.valueOf(lease.server()));
+        }
+
+        @Override
+        public List<byte[]> scan(int partition, String cf, byte[] from, byte[] upperBound, int limit) {
+            return PartitionRead.entries(read(partition, PartitionRead.scan(cf, from, upperBound, limit), null));
+        }
+
+        @Override
+        public byte[] readFileChunk(int partition, byte[] dataId, int index, int chunkSize, int length, Lease lease) {
+            return PartitionRead.value(read(
+                    partition,
+                    PartitionRead.fileChunk(dataId, index, chunkSize, length, lease == null ? 0 : lease.id()),
+                    lease));
+        }
+
+        @Override
+        public CommandResult propose(int partition, Command command) {
+            return submit(partition, command);
+        }
+
+        /**
+         * Sends a read to the group: a linearizable read answered by its leader, or, through a lease, to the replica
+         * holding the lease's snapshot as it is (the snapshot fixes what it reads).
+         */
+        private byte[] read(int partition, byte[] request, Lease lease) {
+            checkPartition(partition);
+            try {
+                Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(request));
+                RaftClientReply reply = lease == null
+                        ? client(partition).io().sendReadOnly(message)
+                        : client(partition).io().sendStaleRead(message, 0, RaftPeerId.valueOf(lease.server()));
+                if (!reply.isSuccess()) {
+                    throw new StorageException(
+                            StorageException.Reason.UNAVAILABLE,
+                            "partition " + partition + ": " + PartitionRead.describe(request) + " failed: "
+                                    + reply.getException(),
+                            reply.getException());
+                }
+                return reply.getMessage().getContent().toByteArray();
+            } catch (IOException e) {
+                throw new StorageException(
+                        StorageException.Reason.UNAVAILABLE,
+                        "partition " + partition + ": no replica answered a " + PartitionRead.describe(request),
+                        e);
+            }
+        }
     }
 
     private ReplicaPartition awaitReplica(int partition) throws InterruptedException {

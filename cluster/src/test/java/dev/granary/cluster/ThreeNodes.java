@@ -18,21 +18,35 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The storage SPI's contract tests' store in a cluster: three nodes in this JVM, each a Ratis server on a loopback
- * port, replicating four partitions three ways; the store under test is the first node's. Reopening restarts all
+ * port, replicating four partitions three ways ({@link #FIXTURE}) or holding one replica of each
+ * ({@link #SPREAD}); the store under test is the first node's. Reopening restarts all
  * three from their folders (their Raft logs and replicas), on the same ports.
  */
 final class ThreeNodes implements StoreFixture {
-    static final ThreeNodes FIXTURE = new ThreeNodes();
+    static final ThreeNodes FIXTURE = new ThreeNodes(3);
+    /**
+     * One replica per partition: partition 0 (the catalog) on every node, partition p on node p mod 3, so the store
+     * under test (node n0's) holds one of the three object partitions and reaches the other two on n1 and n2.
+     */
+    static final ThreeNodes SPREAD = new ThreeNodes(1);
 
     private static final int CHUNK = 16 * 1024;
     private static final int INLINE = 1024;
-    private static final RaftNode.Settings SETTINGS = new RaftNode.Settings(
-            "contract", 4, 3, Duration.ofSeconds(1), Duration.ofSeconds(5), 20_000, "a cluster secret for tests");
+    private final RaftNode.Settings settings;
 
     /** The members of each test folder's cluster: the same ports every time it is reopened. */
     private final Map<Path, List<RaftNode.Member>> clusters = new ConcurrentHashMap<>();
 
-    private ThreeNodes() {}
+    private ThreeNodes(int replicas) {
+        this.settings = new RaftNode.Settings(
+                "contract",
+                4,
+                replicas,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(5),
+                20_000,
+                "a cluster secret for tests");
+    }
 
     @Override
     public ObjectStore open(Path dir) {
@@ -40,7 +54,7 @@ final class ThreeNodes implements StoreFixture {
         List<RaftNode> nodes = new ArrayList<>();
         try {
             for (RaftNode.Member member : members) {
-                nodes.add(RaftNode.start(member, members, dir.resolve(member.id()), SETTINGS));
+                nodes.add(RaftNode.start(member, members, dir.resolve(member.id()), settings));
             }
             ObjectStore store = nodes.get(0).openStore(new EngineOptions(4, true, INLINE, CHUNK, Long.MAX_VALUE));
             return closingNodes(store, nodes);

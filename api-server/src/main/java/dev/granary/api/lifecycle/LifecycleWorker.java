@@ -96,6 +96,15 @@ public final class LifecycleWorker implements AutoCloseable {
 
     /** Runs a pass every {@code interval} in a background thread (the first one after a short delay). */
     public synchronized void start(Duration interval) {
+        start(interval, () -> true);
+    }
+
+    /**
+     * Runs a pass every {@code interval} while {@code runsHere} says so when its turn comes: in a cluster, on the node
+     * that leads partition 0 (the catalog, where the passes' progress is kept), so that passes run once, not once per
+     * node.
+     */
+    public synchronized void start(Duration interval, java.util.function.BooleanSupplier runsHere) {
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "granary-lifecycle");
             t.setDaemon(true);
@@ -105,6 +114,9 @@ public final class LifecycleWorker implements AutoCloseable {
         var unused = scheduler.scheduleWithFixedDelay(
                 () -> {
                     try {
+                        if (!runsHere.getAsBoolean()) {
+                            return;
+                        }
                         Result r = run(Integer.MAX_VALUE);
                         if (r.expired() + r.versionsRemoved() + r.uploadsAborted() > 0) {
                             LOG.info("lifecycle pass: {}", r);

@@ -87,6 +87,44 @@ class LifecycleWorkerTest {
         return new LifecycleWorker(store, store.system(), daysAhead, overwrite).run();
     }
 
+    /**
+     * Scheduled passes run only while the worker's condition says so when their turn comes (in a cluster: on the node
+     * leading the catalog partition), so that one pass, not one per node, acts on the objects.
+     */
+    @Test
+    void scheduledPassesRunOnlyWhereTheConditionHolds() throws Exception {
+        put("doc", "old");
+        rule("<Expiration><Days>1</Days></Expiration>");
+        java.util.concurrent.atomic.AtomicBoolean here = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        LifecycleWorker worker = new LifecycleWorker(store, store.system(), daysAhead);
+        try {
+            worker.start(Duration.ofMillis(20), () -> {
+                asked.incrementAndGet();
+                return here.get();
+            });
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (asked.get() < 5) {
+                assertThat(System.nanoTime()).as("passes came due").isLessThan(deadline);
+                Thread.sleep(10);
+            }
+            assertThat(get("doc")).as("no pass ran while elsewhere").isEqualTo("old");
+            here.set(true);
+            while (true) {
+                try {
+                    store.headObject(new ObjectKey(BUCKET, "doc"));
+                } catch (dev.granary.storage.StorageException e) {
+                    assertThat(e.reason()).isEqualTo(dev.granary.storage.StorageException.Reason.NO_SUCH_KEY);
+                    break;
+                }
+                assertThat(System.nanoTime()).as("a pass ran here").isLessThan(deadline);
+                Thread.sleep(10);
+            }
+        } finally {
+            worker.close();
+        }
+    }
+
     @Test
     void anOverwriteBetweenTheReadAndTheExpirationSurvivesInAnUnversionedBucket() throws IOException {
         put("doc", "old");

@@ -133,6 +133,8 @@ public final class CommandCodec {
             writeString(out, result.versionId());
             out.writeBoolean(result.deleteMarker());
             out.writeLong(result.lastModified());
+            out.writeBoolean(result.leavesGarbage());
+            writeBytes(out, result.record());
         } catch (IOException e) {
             throw new UncheckedIOException("in-memory encoding cannot fail", e);
         }
@@ -158,7 +160,9 @@ public final class CommandCodec {
                     readString(in),
                     readString(in),
                     in.readBoolean(),
-                    in.readLong());
+                    in.readLong(),
+                    in.readBoolean(),
+                    readBytes(in));
             if (stream.available() > 0) {
                 throw new IllegalArgumentException(stream.available() + " bytes after the result");
             }
@@ -526,8 +530,8 @@ public final class CommandCodec {
         return new ObjectKey(readString(in), readString(in));
     }
 
-    /** Bytes with a length first; -1 for null. */
-    private static void writeBytes(DataOutputStream out, byte[] bytes) throws IOException {
+    /** Bytes with a length first; -1 for null (the form of every byte string in commands, results and reads). */
+    public static void writeBytes(DataOutputStream out, byte[] bytes) throws IOException {
         if (bytes == null) {
             out.writeInt(-1);
             return;
@@ -536,7 +540,8 @@ public final class CommandCodec {
         out.write(bytes);
     }
 
-    private static byte[] readBytes(DataInputStream in) throws IOException {
+    /** Bytes {@link #writeBytes} wrote, or null. */
+    public static byte[] readBytes(DataInputStream in) throws IOException {
         int length = in.readInt();
         if (length == -1) {
             return null;

@@ -14,14 +14,21 @@ import java.util.Objects;
  * @param versionId the version written or removed by an object command, else null
  * @param deleteMarker whether that version is a delete marker
  * @param lastModified its modification time in milliseconds, else 0
+ * @param leavesGarbage whether the command left data for the partition's reclaimer
+ * @param record the stored record of the version the command wrote or acted on, as the partition keeps it (opaque
+ *     here: the store decodes it), or null: what a proposer on a node without a replica of the partition builds its
+ *     answer from
  */
+@SuppressWarnings("ArrayRecordComponent") // equals and hashCode below compare the record's bytes
 public record CommandResult(
         Status status,
         StorageException.Reason reason,
         String message,
         String versionId,
         boolean deleteMarker,
-        long lastModified) {
+        long lastModified,
+        boolean leavesGarbage,
+        byte[] record) {
 
     /** The outcome of an apply. */
     public enum Status {
@@ -43,6 +50,49 @@ public record CommandResult(
         if ((status == Status.REFUSED) != (reason != null)) {
             throw new IllegalArgumentException("a reason goes with REFUSED and only with it: " + status + " " + reason);
         }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CommandResult other
+                && status == other.status
+                && reason == other.reason
+                && Objects.equals(message, other.message)
+                && Objects.equals(versionId, other.versionId)
+                && deleteMarker == other.deleteMarker
+                && lastModified == other.lastModified
+                && leavesGarbage == other.leavesGarbage
+                && java.util.Arrays.equals(record, other.record);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(status, reason, message, versionId, deleteMarker, lastModified, leavesGarbage)
+                + 31 * java.util.Arrays.hashCode(record);
+    }
+
+    @Override
+    public String toString() {
+        return "CommandResult[" + status + (reason == null ? "" : " " + reason) + (message == null ? "" : " " + message)
+                + (versionId == null ? "" : " version " + versionId) + (deleteMarker ? " marker" : "")
+                + (leavesGarbage ? " garbage" : "") + (record == null ? "" : " record " + record.length + " bytes")
+                + "]";
+    }
+
+    /** A result without a record, leaving no garbage. */
+    public CommandResult(
+            Status status,
+            StorageException.Reason reason,
+            String message,
+            String versionId,
+            boolean deleteMarker,
+            long lastModified) {
+        this(status, reason, message, versionId, deleteMarker, lastModified, false, null);
+    }
+
+    /** This result carrying what the command did in full: whether it left garbage, and the record it acted on. */
+    public CommandResult withOutcome(boolean garbage, byte[] stored) {
+        return new CommandResult(status, reason, message, versionId, deleteMarker, lastModified, garbage, stored);
     }
 
     /** Applied, touching no version (or not an object command). */

@@ -11,7 +11,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import org.rocksdb.ReadOptions;
-import org.rocksdb.RocksIterator;
 
 /**
  * What one partition knows of a bucket, in its CF {@code bucket_view}: the only place its commands learn whether
@@ -135,12 +134,12 @@ record BucketView(long incarnation, Versioning versioning, long versioningEpoch)
     private static Map<String, BucketView> scan(Partition p) {
         Map<String, BucketView> views = new HashMap<>();
         try (ReadOptions options = new ReadOptions();
-                RocksIterator it = p.iterator(Cf.BUCKET_VIEW, options)) {
+                Partition.Cursor it = p.iterator(Cf.BUCKET_VIEW, options)) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
                 String bucket = Keys.string(it.key(), 0, it.key().length);
                 views.put(bucket, decode(bucket, it.value()));
             }
-            p.checkStatus(it, "scan bucket views");
+            it.check("scan bucket views");
         }
         return views;
     }

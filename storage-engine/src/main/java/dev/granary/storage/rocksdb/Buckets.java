@@ -17,7 +17,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import org.rocksdb.ReadOptions;
-import org.rocksdb.RocksIterator;
 
 /**
  * Bucket records, each in CF {@code buckets} of the partition its name hashes to, with an in-memory copy of all
@@ -47,7 +46,7 @@ final class Buckets {
     Buckets(Partitions partitions, IdSource ids) {
         this.partitions = partitions;
         this.ids = ids;
-        for (Partition p : partitions.all()) {
+        for (Partition p : partitions.catalog()) {
             scan(p).forEach(b -> byName.put(b.name(), b));
         }
     }
@@ -318,7 +317,7 @@ final class Buckets {
     /** Buckets of {@code owner} (all when null) read from every partition, by name. */
     List<BucketInfo> list(String owner) {
         List<BucketInfo> result = new ArrayList<>();
-        for (Partition p : partitions.all()) {
+        for (Partition p : partitions.catalog()) {
             for (BucketInfo b : scan(p)) {
                 if (owner == null || owner.equals(b.owner())) {
                     result.add(b);
@@ -333,12 +332,12 @@ final class Buckets {
     private static List<BucketInfo> scan(Partition p) {
         List<BucketInfo> result = new ArrayList<>();
         try (ReadOptions options = new ReadOptions();
-                RocksIterator it = p.iterator(Cf.BUCKETS, options)) {
+                Partition.Cursor it = p.iterator(Cf.BUCKETS, options)) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
                 byte[] name = it.key();
                 result.add(decode(Keys.string(name, 0, name.length), it.value()));
             }
-            p.checkStatus(it, "list buckets");
+            it.check("list buckets");
         }
         return result;
     }

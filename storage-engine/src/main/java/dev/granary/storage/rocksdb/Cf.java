@@ -47,6 +47,16 @@ enum Cf {
         this.name = name;
     }
 
+    /** The column family of this name ({@link #toString}). */
+    static Cf named(String name) {
+        for (Cf cf : values()) {
+            if (cf.name.equals(name)) {
+                return cf;
+            }
+        }
+        throw new IllegalArgumentException("no column family " + name);
+    }
+
     byte[] nameBytes() {
         return name.getBytes(StandardCharsets.UTF_8);
     }

@@ -182,7 +182,15 @@ final class ChunkInputStream extends InputStream {
                 int length = (int) Math.min(segment.chunkSize(), segment.length() - indexStart);
                 String chunkName = what + " segment " + s + " chunk " + index;
                 chunk = null; // until the new one is verified
-                if (segment.file()) {
+                if (segment.file() && partition.isRemote()) {
+                    byte[] value = partition.readFileChunkRemotely(
+                            readOptions, segment.dataId(), index, segment.chunkSize(), Chunks.CRC_LENGTH + length);
+                    if (value == null) {
+                        throw DataFiles.missing(chunkName, segment.dataId());
+                    }
+                    Chunks.verify(ByteBuffer.wrap(value), length, chunkName);
+                    chunk = ByteBuffer.wrap(value);
+                } else if (segment.file()) {
                     ByteBuffer value = readFileChunk(s, segment, index, length, chunkName);
                     Chunks.verify(value, length, chunkName);
                     chunk = value;
@@ -263,6 +271,6 @@ final class ChunkInputStream extends InputStream {
         direct = null;
         openStreams.remove(this);
         partition.release(snapshot);
-        readOptions.close();
+        partition.closeReads(readOptions);
     }
 }

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.rocksdb.ReadOptions;
-import org.rocksdb.RocksIterator;
 
 /**
  * The layout a partition's object keys are stored in, recorded in the partition's CF {@code system}, and the upgrade
@@ -46,7 +45,7 @@ final class KeyFormat {
         List<Move> moves = new ArrayList<>();
         for (Cf cf : List.of(Cf.META, Cf.VERSIONS, Cf.UPLOADS, Cf.PARTS)) {
             try (ReadOptions options = new ReadOptions();
-                    RocksIterator it = p.iterator(cf, options)) {
+                    Partition.Cursor it = p.iterator(cf, options)) {
                 for (it.seekToFirst(); it.isValid(); it.next()) {
                     byte[] raw = it.key();
                     byte[] escaped = escapedForm(cf, raw);
@@ -54,7 +53,7 @@ final class KeyFormat {
                         moves.add(new Move(cf, raw, escaped, it.value()));
                     }
                 }
-                p.checkStatus(it, "scan " + cf + " for keys to escape");
+                it.check("scan " + cf + " for keys to escape");
             }
         }
         p.commit("escape object keys", batch -> {

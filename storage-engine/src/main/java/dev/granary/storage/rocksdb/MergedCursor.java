@@ -5,7 +5,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
 import org.rocksdb.ReadOptions;
-import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
 
 /**
@@ -17,14 +16,12 @@ final class MergedCursor implements AutoCloseable {
 
     /** One partition's iterator and its current key (cached: {@code key()} copies from native memory). */
     private static final class Source {
-        final Partition partition;
         final ReadOptions options;
         final Slice upperBound;
-        final RocksIterator iterator;
+        final Partition.Cursor iterator;
         byte[] key;
 
         Source(Partition partition, Cf cf, byte[] upper) {
-            this.partition = partition;
             this.options = new ReadOptions();
             this.upperBound = upper == null ? null : new Slice(upper);
             if (upperBound != null) {
@@ -38,7 +35,7 @@ final class MergedCursor implements AutoCloseable {
             if (iterator.isValid()) {
                 key = iterator.key();
             } else {
-                partition.checkStatus(iterator, what);
+                iterator.check(what);
                 key = null;
             }
         }

@@ -23,7 +23,6 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDBException;
-import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
 
 /**
@@ -243,11 +242,11 @@ final class Multipart {
     private static List<byte[]> uploadKeys(Partition p, byte[] bucketPrefix) {
         List<byte[]> keys = new ArrayList<>();
         try (ReadOptions options = new ReadOptions();
-                RocksIterator it = p.iterator(Cf.UPLOADS, options)) {
+                Partition.Cursor it = p.iterator(Cf.UPLOADS, options)) {
             for (it.seek(bucketPrefix); it.isValid() && Keys.startsWith(it.key(), bucketPrefix); it.next()) {
                 keys.add(it.key());
             }
-            p.checkStatus(it, "scan uploads");
+            it.check("scan uploads");
         }
         return keys;
     }
@@ -297,13 +296,13 @@ final class Multipart {
         byte[] prefix = Keys.partPrefix(uploadKey);
         List<PartRecord> parts = new ArrayList<>();
         try (ReadOptions options = new ReadOptions();
-                RocksIterator it = p.iterator(Cf.PARTS, options)) {
+                Partition.Cursor it = p.iterator(Cf.PARTS, options)) {
             for (it.seek(Keys.partKey(uploadKey, from));
                     it.isValid() && parts.size() < limit && Keys.startsWith(it.key(), prefix);
                     it.next()) {
                 parts.add(PartRecord.decode(it.value(), "part " + Keys.partNumber(it.key())));
             }
-            p.checkStatus(it, "read parts");
+            it.check("read parts");
         }
         return parts;
     }

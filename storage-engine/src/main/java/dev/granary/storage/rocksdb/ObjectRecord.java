@@ -105,6 +105,26 @@ record ObjectRecord(
     }
 
     /** This record as the version {@code id} of its key. */
+    /**
+     * This record without its inline bytes (an empty body in their place): what a result carries back to a proposer,
+     * which needs the metadata only, and which Raft's retry cache keeps for a while.
+     */
+    ObjectRecord withoutInlineBody() {
+        return inline == null || inline.length == 0
+                ? this
+                : new ObjectRecord(
+                        size,
+                        etag,
+                        lastModified,
+                        attributes,
+                        multipart,
+                        new byte[0],
+                        segments,
+                        versionId,
+                        nullVersion,
+                        deleteMarker);
+    }
+
     ObjectRecord asVersion(String id, boolean isNullVersion) {
         return new ObjectRecord(
                 size, etag, lastModified, attributes, multipart, inline, segments, id, isNullVersion, deleteMarker);

@@ -51,6 +51,12 @@ final class Partition implements AutoCloseable {
     static final long SPACE_BURST = DATA_WRITE_BUFFER + DATA_WRITE_BUFFER * 11 / 10;
 
     private final int index;
+    /** Null for a partition held here; else the reads of a partition whose replicas are on other nodes. */
+    private final RemotePartitions remote;
+
+    /** A remote partition's leases by the read options that read through them ({@link #openRemoteReads}; by identity). */
+    private final Map<ReadOptions, RemotePartitions.Lease> remoteLeases = new ConcurrentHashMap<>();
+
     private final Path dir;
     private final DBOptions dbOptions;
     private final List<ColumnFamilyOptions> cfOptions;
@@ -111,6 +117,7 @@ final class Partition implements AutoCloseable {
             SpaceRecovery space,
             boolean underLog) {
         this.index = index;
+        this.remote = null;
         this.underLog = underLog;
         this.dir = dir;
         this.dbOptions = dbOptions;
@@ -128,6 +135,88 @@ final class Partition implements AutoCloseable {
         int next = 1;
         for (Cf cf : Cf.values()) {
             handles.put(cf, handleList.get(next++));
+        }
+    }
+
+    private Partition(int index, RemotePartitions remote) {
+        this.index = index;
+        this.remote = remote;
+        this.underLog = true;
+        this.dir = null;
+        this.dbOptions = null;
+        this.cfOptions = List.of();
+        this.commitOptions = null;
+        this.unsyncedOptions = null;
+        this.db = null;
+        this.handleList = List.of();
+        this.space = null;
+        this.files = null;
+        this.handles = new EnumMap<>(Cf.class);
+    }
+
+    /**
+     * A partition of which this node holds no replica (a cluster of more nodes than replicas per partition): its
+     * reads go through {@code reads} to a replica on another node, its commands through the proposer set with
+     * {@link #useProposer}. Nothing here is local: no snapshots, no data files, nothing to close.
+     */
+    static Partition remote(int index, RemotePartitions reads) {
+        return new Partition(index, java.util.Objects.requireNonNull(reads, "reads"));
+    }
+
+    /** Whether this partition's replicas are all on other nodes ({@link #remote}). */
+    boolean isRemote() {
+        return remote != null;
+    }
+
+    /**
+     * A remote partition's data file chunk, as {@link RemotePartitions#readFileChunk} reads it, through the lease of
+     * {@code readOptions} if they have one ({@link #openRemoteReads}).
+     */
+    byte[] readFileChunkRemotely(ReadOptions readOptions, byte[] dataId, int chunkIndex, int chunkSize, int length) {
+        return remote.readFileChunk(index, dataId, chunkIndex, chunkSize, length, remoteLeases.get(readOptions));
+    }
+
+    /**
+     * Read options for several reads of one state of a remote partition, closed with {@link #closeReads}: they read
+     * through a lease, a snapshot its replica holds for this node ({@link RemotePartitions#openRead}).
+     */
+    ReadOptions openRemoteReads() {
+        ReadOptions options = new ReadOptions();
+        try {
+            remoteLeases.put(options, remote.openRead(index));
+        } catch (RuntimeException e) {
+            options.close();
+            throw e;
+        }
+        return options;
+    }
+
+    /** Closes read options, releasing the lease {@link #openRemoteReads} took for them, if any. */
+    void closeReads(ReadOptions options) {
+        try {
+            RemotePartitions.Lease lease = remote == null ? null : remoteLeases.remove(options);
+            if (lease != null) {
+                remote.release(index, lease);
+            }
+        } finally {
+            options.close();
+        }
+    }
+
+    /**
+     * What a command proposed to a remote partition did, as a local proposal returns it: the result's record and
+     * garbage, or the refusal thrown.
+     */
+    static PartitionService.Applied outcome(dev.granary.storage.command.CommandResult result) {
+        switch (result.status()) {
+            case REFUSED -> throw result.toException();
+            case PARTS_CHANGED -> throw new PartitionService.PartsChanged(result.message());
+            default -> {
+                byte[] record = result.record();
+                return new PartitionService.Applied(
+                        record == null ? null : ObjectRecord.decode(record, "the result of a command"),
+                        result.leavesGarbage());
+            }
         }
     }
 
@@ -536,10 +625,16 @@ final class Partition implements AutoCloseable {
 
     /** Whether RocksDB refuses this partition's writes since one ran out of space, until it recovers by itself. */
     boolean writesStopped() {
+        if (remote != null) {
+            return false;
+        }
         return space.isStopped();
     }
 
     byte[] get(Cf cf, byte[] key, String what) {
+        if (remote != null) {
+            return remote.get(index, cf.toString(), key, null);
+        }
         try {
             return db.get(handles.get(cf), key);
         } catch (RocksDBException e) {
@@ -548,6 +643,9 @@ final class Partition implements AutoCloseable {
     }
 
     byte[] get(Cf cf, ReadOptions readOptions, byte[] key, String what) {
+        if (remote != null) {
+            return remote.get(index, cf.toString(), key, remoteLeases.get(readOptions));
+        }
         try {
             return db.get(handles.get(cf), readOptions, key);
         } catch (RocksDBException e) {
@@ -555,9 +653,162 @@ final class Partition implements AutoCloseable {
         }
     }
 
-    /** An iterator the caller closes (before this partition). */
-    RocksIterator iterator(Cf cf, ReadOptions readOptions) {
-        return db.newIterator(handles.get(cf), readOptions);
+    /**
+     * A cursor the caller closes (before this partition), bounded by {@code readOptions}' upper bound and reading
+     * under its snapshot (a remote partition's reads take neither snapshot nor local state: each batch of keys is a
+     * linearizable read of a replica).
+     */
+    Cursor iterator(Cf cf, ReadOptions readOptions) {
+        if (remote != null) {
+            org.rocksdb.Slice upper = readOptions.iterateUpperBound();
+            return new RemoteCursor(remote, index, cf.toString(), upper == null ? null : upper.data());
+        }
+        return new LocalCursor(db.newIterator(handles.get(cf), readOptions));
+    }
+
+    /** A position in one column family of one partition, moving forward: a RocksDB iterator, or remote batches. */
+    interface Cursor extends AutoCloseable {
+        void seek(byte[] target);
+
+        void seekToFirst();
+
+        boolean isValid();
+
+        byte[] key();
+
+        byte[] value();
+
+        void next();
+
+        /** Throws if the cursor stopped on an error rather than at the end. */
+        void check(String what);
+
+        @Override
+        void close();
+    }
+
+    /** A cursor over this node's replica. */
+    private final class LocalCursor implements Cursor {
+        private final RocksIterator it;
+
+        LocalCursor(RocksIterator it) {
+            this.it = it;
+        }
+
+        @Override
+        public void seek(byte[] target) {
+            it.seek(target);
+        }
+
+        @Override
+        public void seekToFirst() {
+            it.seekToFirst();
+        }
+
+        @Override
+        public boolean isValid() {
+            return it.isValid();
+        }
+
+        @Override
+        public byte[] key() {
+            return it.key();
+        }
+
+        @Override
+        public byte[] value() {
+            return it.value();
+        }
+
+        @Override
+        public void next() {
+            it.next();
+        }
+
+        @Override
+        public void check(String what) {
+            checkStatus(it, what);
+        }
+
+        @Override
+        public void close() {
+            it.close();
+        }
+    }
+
+    /** A cursor over another node's replica: keys and values fetched in batches, each read where it is current. */
+    private static final class RemoteCursor implements Cursor {
+        /** Keys asked for first, and at most: a short listing, or a check for any key, reads few. */
+        private static final int FIRST_BATCH = 32;
+
+        private static final int MAX_BATCH = 1024;
+        private final RemotePartitions remote;
+        private final int partition;
+        private final String cf;
+        private final byte[] upper;
+        private List<byte[]> batch = List.of();
+        private int at;
+        private boolean more;
+        private int size = FIRST_BATCH;
+
+        RemoteCursor(RemotePartitions remote, int partition, String cf, byte[] upper) {
+            this.remote = remote;
+            this.partition = partition;
+            this.cf = cf;
+            this.upper = upper;
+        }
+
+        @Override
+        public void seek(byte[] target) {
+            fetch(target);
+            size = FIRST_BATCH; // a seek starts over: a listing jumping past a common prefix may want one key
+        }
+
+        private void fetch(byte[] from) {
+            batch = remote.scan(partition, cf, from, upper, size);
+            at = 0;
+            more = batch.size() / 2 >= size;
+        }
+
+        @Override
+        public void seekToFirst() {
+            seek(new byte[0]);
+        }
+
+        @Override
+        public boolean isValid() {
+            return at < batch.size();
+        }
+
+        @Override
+        public byte[] key() {
+            return batch.get(at);
+        }
+
+        @Override
+        public byte[] value() {
+            return batch.get(at + 1);
+        }
+
+        @Override
+        public void next() {
+            at += 2;
+            if (at >= batch.size() && more) {
+                byte[] last = batch.get(batch.size() - 2);
+                size = Math.min(MAX_BATCH, size * 4);
+                fetch(java.util.Arrays.copyOf(last, last.length + 1)); // from the first key after the last one
+            }
+        }
+
+        @Override
+        public void check(String what) {
+            // A failed remote read throws where it happens.
+        }
+
+        @Override
+        public void close() {
+            batch = List.of();
+        }
     }
 
     /** The sequence number of the last write. */
@@ -574,6 +825,9 @@ final class Partition implements AutoCloseable {
      * a lock shared with the reclaimer's decision would put its file deletes and fsyncs in front of every GET.
      */
     Snapshot snapshot() {
+        if (remote != null) {
+            return null; // each remote read is current when it is made
+        }
         SnapshotUse use = new SnapshotUse(db.getLatestSequenceNumber());
         snapshots.put(use, use);
         try {
@@ -595,12 +849,18 @@ final class Partition implements AutoCloseable {
     }
 
     void release(Snapshot snapshot) {
+        if (snapshot == null) {
+            return;
+        }
         snapshots.remove(snapshot);
         db.releaseSnapshot(snapshot);
     }
 
     /** Declares that {@code snapshot} serves only a stream reading these data files (besides records). */
     void claim(Snapshot snapshot, List<byte[]> dataFiles) {
+        if (snapshot == null) {
+            return;
+        }
         SnapshotUse use = snapshots.get(snapshot);
         if (use != null) {
             use.files = List.copyOf(dataFiles);
@@ -649,11 +909,15 @@ final class Partition implements AutoCloseable {
 
     /** Whether the column family holds no key starting with {@code prefix}. */
     boolean noKeyWithPrefix(Cf cf, byte[] prefix) {
+        if (remote != null) {
+            return remote.scan(index, cf.toString(), prefix, Keys.prefixSuccessor(prefix), 1)
+                    .isEmpty();
+        }
         try (ReadOptions options = new ReadOptions();
-                RocksIterator it = iterator(cf, options)) {
+                Cursor it = iterator(cf, options)) {
             it.seek(prefix);
             boolean found = it.isValid() && Keys.startsWith(it.key(), prefix);
-            checkStatus(it, "scan " + cf);
+            it.check("scan " + cf);
             return !found;
         }
     }
@@ -691,6 +955,9 @@ final class Partition implements AutoCloseable {
     /** Syncs the WAL, then closes the handles, the database and the options they were made with, in order. */
     @Override
     public void close() {
+        if (remote != null) {
+            return;
+        }
         RocksDBException failure = null;
         try {
             db.syncWal(); // with syncWrites off, a clean shutdown still keeps every write

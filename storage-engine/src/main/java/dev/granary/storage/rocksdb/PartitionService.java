@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import org.rocksdb.ReadOptions;
-import org.rocksdb.RocksIterator;
 
 /**
  * The one writer of a partition's object state: applies a {@link Command} by reading only the command and the
@@ -438,12 +437,12 @@ final class PartitionService {
         for (Cf cf : Cf.values()) {
             sha256.update(cf.nameBytes());
             try (ReadOptions options = new ReadOptions();
-                    RocksIterator it = p.iterator(cf, options)) {
+                    Partition.Cursor it = p.iterator(cf, options)) {
                 for (it.seekToFirst(); it.isValid(); it.next()) {
                     update(sha256, it.key());
                     update(sha256, it.value());
                 }
-                p.checkStatus(it, "digest " + cf);
+                it.check("digest " + cf);
             }
         }
         return HexFormat.of().formatHex(sha256.digest());

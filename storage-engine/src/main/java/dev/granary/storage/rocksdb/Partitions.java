@@ -27,10 +27,18 @@ final class Partitions implements AutoCloseable {
 
     private final SharedResources shared;
     private final List<Partition> partitions;
+    private final List<Partition> held;
+    /**
+     * Whether partition 0 holds the cluster's catalog (bucket records and documents, system records) and no objects:
+     * a cluster's layout, where every node holds partition 0 and objects spread over the others.
+     */
+    private final boolean catalogApart;
 
-    private Partitions(SharedResources shared, List<Partition> partitions) {
+    private Partitions(SharedResources shared, List<Partition> partitions, boolean catalogApart) {
         this.shared = shared;
         this.partitions = List.copyOf(partitions);
+        this.held = this.partitions.stream().filter(p -> !p.isRemote()).toList();
+        this.catalogApart = catalogApart && partitions.size() > 1;
     }
 
     static Partitions open(Path dataDir, EngineOptions options) {
@@ -72,7 +80,7 @@ final class Partitions implements AutoCloseable {
             shared.close();
             throw failure;
         }
-        return new Partitions(shared, opened);
+        return new Partitions(shared, opened, false);
     }
 
     /**
@@ -80,21 +88,43 @@ final class Partitions implements AutoCloseable {
      * these closes nothing.
      */
     static Partitions borrowed(List<Partition> partitions) {
-        return new Partitions(null, partitions);
+        return new Partitions(null, partitions, false);
+    }
+
+    /**
+     * A cluster node's partitions, held here or remote ({@link Partition#remote}), opened and closed by its Raft
+     * groups: partition 0 holds the catalog and every other partition objects ({@link #catalogApart}).
+     */
+    static Partitions clustered(List<Partition> partitions) {
+        return new Partitions(null, partitions, true);
     }
 
     /** The partition that owns the object and the uploads and parts of its key. */
     Partition forObject(ObjectKey key) {
-        return partitions.get(Keys.objectHash(key.bucket(), key.key()) % partitions.size());
+        int hash = Keys.objectHash(key.bucket(), key.key());
+        return catalogApart
+                ? partitions.get(1 + hash % (partitions.size() - 1))
+                : partitions.get(hash % partitions.size());
     }
 
     /** The partition that owns the bucket's record. */
     Partition forBucket(String bucket) {
-        return partitions.get(Keys.hash(Keys.utf8(bucket)) % partitions.size());
+        return catalogApart ? partitions.get(0) : partitions.get(Keys.hash(Keys.utf8(bucket)) % partitions.size());
     }
 
+    /** Every partition, in index order, held here or not. */
     List<Partition> all() {
         return partitions;
+    }
+
+    /** The partitions bucket records may be in: partition 0 where it holds the catalog apart, else all. */
+    List<Partition> catalog() {
+        return catalogApart ? partitions.subList(0, 1) : partitions;
+    }
+
+    /** The partitions this process holds a replica of (all of a standalone store's). */
+    List<Partition> held() {
+        return held;
     }
 
     static java.util.OptionalInt stored(Path dataDir) {

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.rocksdb.ReadOptions;
-import org.rocksdb.RocksIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,7 +95,7 @@ final class Reclaimer implements AutoCloseable {
     static int abandonStale(Partition p, long cutoffMillis) {
         List<byte[]> stale = new ArrayList<>();
         try (ReadOptions options = new ReadOptions();
-                RocksIterator it = p.iterator(Cf.PENDING, options)) {
+                Partition.Cursor it = p.iterator(Cf.PENDING, options)) {
             // Ids sort by their time: the stale ones come first.
             for (it.seekToFirst(); it.isValid() && stale.size() < BATCH; it.next()) {
                 byte[] id = it.key();
@@ -105,7 +104,7 @@ final class Reclaimer implements AutoCloseable {
                 }
                 stale.add(id);
             }
-            p.checkStatus(it, "scan " + Cf.PENDING);
+            it.check("scan " + Cf.PENDING);
         }
         for (byte[] id : stale) {
             p.propose(new Command.DiscardData(new DataId(id)));
@@ -173,11 +172,11 @@ final class Reclaimer implements AutoCloseable {
     private static List<byte[]> keys(Partition p, Cf cf, int max) {
         List<byte[]> keys = new ArrayList<>();
         try (ReadOptions options = new ReadOptions();
-                RocksIterator it = p.iterator(cf, options)) {
+                Partition.Cursor it = p.iterator(cf, options)) {
             for (it.seekToFirst(); it.isValid() && keys.size() < max; it.next()) {
                 keys.add(it.key());
             }
-            p.checkStatus(it, "scan " + cf);
+            it.check("scan " + cf);
         }
         return keys;
     }

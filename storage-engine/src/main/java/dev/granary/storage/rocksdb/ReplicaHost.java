@@ -2,7 +2,6 @@ package dev.granary.storage.rocksdb;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.IntPredicate;
@@ -49,33 +48,46 @@ public final class ReplicaHost implements AutoCloseable {
     }
 
     /**
-     * An object store over {@code replicas}, one of every partition in partition order, whose writes go through
-     * {@code replication} and return once the local replica applied them (waiting at most {@code applyTimeout}). Its
-     * reclaimer proposes the reclamation of a partition while {@code leads} says this node leads it.
+     * An object store over {@code replicas}, this node's replicas of some of the {@code partitionCount} partitions,
+     * and {@code remote} for the others, whose writes go through {@code replication} and return once the local
+     * replica applied them (waiting at most {@code applyTimeout}), or, for a partition held elsewhere, through
+     * {@code remote} once a replica there applied them. Partition 0 holds the catalog, the others objects
+     * ({@link Partitions#clustered}). Its reclaimer proposes the reclamation of a partition while {@code leads} says
+     * this node leads it.
      *
      * @see RocksObjectStore#openReplicated
      */
     public RocksObjectStore openStore(
             List<ReplicaPartition> replicas,
+            int partitionCount,
+            RemotePartitions remote,
             Replication replication,
             ReadBarrier barrier,
             IntPredicate leads,
             EngineOptions options,
             Duration applyTimeout) {
-        List<Partition> partitions = new ArrayList<>();
-        for (int i = 0; i < replicas.size(); i++) {
-            ReplicaPartition replica = replicas.get(i);
-            if (replica.index() != i) {
-                throw new IllegalArgumentException("replica " + replica.index() + " at position " + i);
+        Partition[] partitions = new Partition[partitionCount];
+        for (ReplicaPartition replica : replicas) {
+            if (replica.index() < 0 || replica.index() >= partitionCount || partitions[replica.index()] != null) {
+                throw new IllegalArgumentException("replica " + replica.index() + " of " + partitionCount);
             }
             Partition p = replica.partition();
             p.useProposer((partition, command) ->
                     replica.awaitOutcome(replication.replicate(partition.index(), command), applyTimeout));
             p.reclaimOnlyWhen(() -> leads.test(replica.index()));
             p.abandonPendingAfter(ABANDON_PENDING_AFTER);
-            partitions.add(p);
+            partitions[replica.index()] = p;
         }
-        return RocksObjectStore.openReplicated(dataDir, partitions, options.withPartitions(replicas.size()), barrier);
+        for (int i = 0; i < partitionCount; i++) {
+            if (partitions[i] == null) {
+                Objects.requireNonNull(remote, "remote partitions");
+                Partition p = Partition.remote(i, remote);
+                p.useProposer((partition, command) -> Partition.outcome(remote.propose(partition.index(), command)));
+                partitions[i] = p;
+            }
+        }
+        return RocksObjectStore.openReplicated(
+                dataDir, List.of(partitions), options.withPartitions(partitionCount), barrier);
     }
 
     @Override

@@ -7,7 +7,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -78,6 +80,30 @@ public final class ReplicaPartition implements AutoCloseable {
 
     /** Data files written beside the log since the last {@link #syncData}, by hex id, and those it created. */
     private final Map<String, Boolean> unsyncedFiles = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * Snapshots held for readers on other nodes ({@link #openRead}), by lease id: a remote GET reads the record and
+     * every chunk of one version, as a local one does, and keeps that version's files from being deleted here.
+     */
+    private final Map<Long, Lease> leases = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private final java.util.concurrent.atomic.AtomicLong leaseIds =
+            new java.util.concurrent.atomic.AtomicLong(new java.security.SecureRandom().nextLong() >>> 1);
+
+    /** How long a lease lives without a read through it: a reader that went away must not pin a snapshot. */
+    static final Duration LEASE_IDLE = Duration.ofSeconds(30);
+
+    /** A snapshot held for a remote reader, released when the reader says so or after {@link #LEASE_IDLE}. */
+    private static final class Lease {
+        final org.rocksdb.Snapshot snapshot;
+        final org.rocksdb.ReadOptions options;
+        volatile long lastUse = System.nanoTime();
+        boolean released;
+
+        Lease(org.rocksdb.Snapshot snapshot) {
+            this.snapshot = snapshot;
+            this.options = new org.rocksdb.ReadOptions().setSnapshot(snapshot);
+        }
+    }
 
     private ReplicaPartition(Partition partition) {
         this.partition = partition;
@@ -125,6 +151,7 @@ public final class ReplicaPartition implements AutoCloseable {
         if (mark.index() <= applied.index()) {
             return CommandResult.SKIPPED;
         }
+        releaseIdleLeases();
         CommandResult[] result = new CommandResult[1];
         byte[] encoded = mark.encode();
         partition.withTrailer(batch -> partition.putOwn(batch, APPLIED_KEY, encoded), "apply entry " + mark, () -> {
@@ -134,12 +161,17 @@ public final class ReplicaPartition implements AutoCloseable {
                     outcomes.put(mark.index(), done);
                 }
                 ObjectRecord record = done.record();
-                result[0] = record == null
-                        ? CommandResult.APPLIED
-                        : CommandResult.applied(
-                                record.nullVersion() ? "null" : record.versionId(),
-                                record.deleteMarker(),
-                                record.lastModified());
+                result[0] = (record == null
+                                ? CommandResult.APPLIED
+                                : CommandResult.applied(
+                                        record.nullVersion() ? "null" : record.versionId(),
+                                        record.deleteMarker(),
+                                        record.lastModified()))
+                        .withOutcome(
+                                done.leavesGarbage(),
+                                record == null
+                                        ? null
+                                        : record.withoutInlineBody().encode());
             } catch (PartitionService.PartsChanged e) {
                 if (keepOutcome) {
                     outcomes.put(mark.index(), e);
@@ -287,6 +319,128 @@ public final class ReplicaPartition implements AutoCloseable {
                 .readChunk(header.dataId().bytes(), header.index(), header.chunkSize(), header.length());
     }
 
+    /**
+     * The value of {@code key} in column family {@code cf} (its name, as {@link RemotePartitions} gives it), or null:
+     * a read by a node without a replica of this partition; under the snapshot of lease {@code lease}, or of the
+     * latest state when it is 0.
+     *
+     * @throws StorageException {@code UNAVAILABLE} when the lease is not held (expired, or this replica restarted)
+     */
+    public byte[] read(String cf, byte[] key, long lease) {
+        if (lease == 0) {
+            return partition.get(column(cf), key, "read for another node");
+        }
+        Lease held = lease(lease);
+        synchronized (held) {
+            if (held.released) {
+                throw leaseGone(lease);
+            }
+            return partition.get(column(cf), held.options, key, "read for another node");
+        }
+    }
+
+    /**
+     * Takes a snapshot for a reader on another node and returns its lease id: reads through the lease see that
+     * snapshot, and no data file is deleted here while it is held ({@link Partition#fileMayBeRead}). Released by
+     * {@link #releaseRead}, or once unused for {@link #LEASE_IDLE}.
+     */
+    public long openRead() {
+        releaseIdleLeases();
+        long id = leaseIds.incrementAndGet();
+        leases.put(id, new Lease(partition.snapshot()));
+        return id;
+    }
+
+    /** Releases lease {@code lease}'s snapshot (nothing if it is gone already). */
+    public void releaseRead(long lease) {
+        Lease held = leases.remove(lease);
+        if (held != null) {
+            release(held);
+        }
+    }
+
+    /** Releases the leases unused for {@link #LEASE_IDLE}: runs as leases are opened and entries applied. */
+    void releaseIdleLeases() {
+        if (leases.isEmpty()) {
+            return;
+        }
+        long now = System.nanoTime();
+        leases.entrySet().removeIf(entry -> {
+            if (now - entry.getValue().lastUse > LEASE_IDLE.toNanos()) {
+                release(entry.getValue());
+                return true;
+            }
+            return false;
+        });
+    }
+
+    private Lease lease(long id) {
+        Lease held = leases.get(id);
+        if (held == null) {
+            throw leaseGone(id);
+        }
+        held.lastUse = System.nanoTime();
+        return held;
+    }
+
+    private static StorageException leaseGone(long id) {
+        return new StorageException(
+                StorageException.Reason.UNAVAILABLE,
+                "read lease " + id + " is not held (expired, or the node restarted)");
+    }
+
+    private void release(Lease held) {
+        synchronized (held) {
+            if (!held.released) {
+                held.released = true;
+                partition.release(held.snapshot);
+                held.options.close();
+            }
+        }
+    }
+
+    /**
+     * Up to {@code limit} entries of column family {@code cf} from {@code from} below {@code upperBound}, keys and
+     * values alternating ({@link RemotePartitions#scan}), at most about {@code maxBytes} of them after the first.
+     */
+    public List<byte[]> scan(String cf, byte[] from, byte[] upperBound, int limit, int maxBytes) {
+        List<byte[]> entries = new ArrayList<>();
+        org.rocksdb.Slice upper = upperBound == null ? null : new org.rocksdb.Slice(upperBound);
+        try (org.rocksdb.ReadOptions options = new org.rocksdb.ReadOptions()) {
+            if (upper != null) {
+                options.setIterateUpperBound(upper);
+            }
+            long bytes = 0;
+            try (Partition.Cursor it = partition.iterator(column(cf), options)) {
+                for (it.seek(from); it.isValid() && entries.size() / 2 < limit && bytes < maxBytes; it.next()) {
+                    byte[] key = it.key();
+                    byte[] value = it.value();
+                    entries.add(key);
+                    entries.add(value);
+                    bytes += key.length + value.length;
+                }
+                it.check("scan for another node");
+            }
+        } finally {
+            if (upper != null) {
+                upper.close();
+            }
+        }
+        return entries;
+    }
+
+    /** The stored form of a data file's chunk ({@link RemotePartitions#readFileChunk}), or null when the file is gone. */
+    public byte[] readFileChunk(byte[] dataId, int index, int chunkSize, int length, long lease) {
+        if (lease != 0) {
+            lease(lease); // held: the file stays while it is
+        }
+        return partition.files().readChunk(dataId, index, chunkSize, length);
+    }
+
+    private static Cf column(String name) {
+        return Cf.named(name);
+    }
+
     /** Whether data is queued for reclamation in this replica (replaced or deleted bodies not yet dropped). */
     public boolean hasQueuedGarbage() {
         return !partition.noKeyWithPrefix(Cf.GC, new byte[0]);
@@ -417,6 +571,8 @@ public final class ReplicaPartition implements AutoCloseable {
     /** Closes the partition (its host's shared resources stay open). */
     @Override
     public void close() {
+        leases.values().forEach(this::release);
+        leases.clear();
         partition.close();
     }
 }

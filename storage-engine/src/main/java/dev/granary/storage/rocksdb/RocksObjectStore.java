@@ -50,7 +50,6 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.rocksdb.ReadOptions;
-import org.rocksdb.RocksIterator;
 import org.rocksdb.Snapshot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,10 +108,10 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
         this.buckets = new Buckets(partitions, ids);
         this.locks = new KeyLocks(buckets);
         this.bodies = new BodyWriter(options.chunkSize(), options.inlineThreshold(), options.fileThreshold(), ids);
-        this.reclaimer = new Reclaimer(partitions.all());
+        this.reclaimer = new Reclaimer(partitions.held());
         this.multipart = new Multipart(partitions, buckets, locks, bodies, reclaimer, ids);
         this.system = new SystemRecords(partitions.all().get(0));
-        for (Partition p : partitions.all()) {
+        for (Partition p : partitions.held()) {
             p.onRecordsWritten(this::onRecords);
             p.onReplaced(() -> replaced(p));
         }
@@ -126,12 +125,12 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
         buckets.reload(p).forEach(bucketChanged);
         List<String> systemKeys = new ArrayList<>();
         try (ReadOptions options = new ReadOptions();
-                RocksIterator it = p.iterator(Cf.SYSTEM, options)) {
+                Partition.Cursor it = p.iterator(Cf.SYSTEM, options)) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
                 byte[] key = it.key();
                 systemKeys.add(Keys.string(key, 0, key.length));
             }
-            p.checkStatus(it, "list system records");
+            it.check("list system records");
         }
         if (!systemKeys.isEmpty()) {
             systemChanged.accept(systemKeys);
@@ -277,9 +276,11 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
     }
 
     /**
-     * A store over a cluster node's replicas of every partition: reads are served from the replicas, and every write
-     * is a command proposed through {@code replication}, returning once this node's replica applied it. The node's
-     * Raft groups own the replicas; closing the store leaves them open.
+     * A store over a cluster node's partitions: its replicas, whose reads are served here and whose writes are commands
+     * proposed through {@code replication}, returning once this node's replica applied them, and the partitions it
+     * holds no replica of ({@link Partition#remote}), read and written through their replicas on other nodes. Partition 0
+     * holds the catalog ({@link Partitions#clustered}). The node's Raft groups own the replicas; closing the store
+     * leaves them open.
      *
      * <p>What a standalone store does at open by writing to its partitions directly (key-format upgrade, recovery of
      * interrupted uploads, repair of bucket views, usage counts, versioning migrations) and the abandonment of
@@ -291,10 +292,10 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
      */
     static RocksObjectStore openReplicated(
             Path dataDir, List<Partition> replicas, EngineOptions options, ReadBarrier barrier) {
-        Partitions partitions = Partitions.borrowed(replicas);
-        DiskGuard disk =
-                DiskGuard.forFolder(dataDir, options.diskReserve(), replicas.size() * Partition.SPACE_BURST, () ->
-                        (int) replicas.stream().filter(Partition::writesStopped).count());
+        Partitions partitions = Partitions.clustered(replicas);
+        List<Partition> held = partitions.held();
+        DiskGuard disk = DiskGuard.forFolder(dataDir, options.diskReserve(), held.size() * Partition.SPACE_BURST, () ->
+                (int) held.stream().filter(Partition::writesStopped).count());
         RocksObjectStore store = new RocksObjectStore(partitions, options, disk, IdSource.system());
         store.barrier = Objects.requireNonNull(barrier, "barrier");
         store.reclaimer.start();
@@ -353,13 +354,13 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
         for (Partition p : partitions.all()) {
             List<String> keys = new ArrayList<>();
             try (ReadOptions options = new ReadOptions();
-                    RocksIterator it = p.iterator(Cf.META, options)) {
+                    Partition.Cursor it = p.iterator(Cf.META, options)) {
                 for (it.seek(prefix); it.isValid() && Keys.startsWith(it.key(), prefix); it.next()) {
                     if (ObjectRecord.decode(it.value(), "object in " + bucket).versionId() == null) {
                         keys.add(Keys.decodeKey(it.key(), prefix.length, it.key().length));
                     }
                 }
-                p.checkStatus(it, "list objects of " + bucket + " to keep as null versions");
+                it.check("list objects of " + bucket + " to keep as null versions");
             }
             for (String key : keys) {
                 ObjectKey objectKey = new ObjectKey(bucket, key);
@@ -479,8 +480,9 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
                     latest.toMeta(key), offset, count, new ByteArrayInputStream(latest.inline(), (int) offset, (int)
                             count));
         }
-        Snapshot snapshot = p.snapshot();
-        ReadOptions readOptions = new ReadOptions().setSnapshot(snapshot);
+        // A partition held elsewhere: its replica holds the snapshot for this stream (a lease).
+        Snapshot snapshot = p.isRemote() ? null : p.snapshot();
+        ReadOptions readOptions = p.isRemote() ? p.openRemoteReads() : new ReadOptions().setSnapshot(snapshot);
         boolean handedOver = false;
         try {
             // Again under the snapshot the chunks will be read through (it may be a newer version by now).
@@ -502,7 +504,7 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
         } finally {
             if (!handedOver) {
                 p.release(snapshot);
-                readOptions.close();
+                p.closeReads(readOptions);
             }
         }
     }
@@ -942,7 +944,7 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
         long count = 0;
         for (Partition p : partitions.all()) {
             try (ReadOptions options = new ReadOptions();
-                    RocksIterator it = p.iterator(cf, options)) {
+                    Partition.Cursor it = p.iterator(cf, options)) {
                 for (it.seekToFirst(); it.isValid(); it.next()) {
                     count++;
                 }

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDBException;
-import org.rocksdb.RocksIterator;
 import org.rocksdb.Snapshot;
 import org.rocksdb.WriteBatch;
 
@@ -102,7 +101,7 @@ final class Stats {
         byte[] prefix = Keys.bucketPrefix(bucket);
         // Every version counts, delete markers excepted: a current version that belongs to a version history is
         // counted there, an object of a bucket never versioned (or from before versioning) in CF meta.
-        try (RocksIterator it = p.iterator(Cf.META, options)) {
+        try (Partition.Cursor it = p.iterator(Cf.META, options)) {
             for (it.seek(prefix); it.isValid() && Keys.startsWith(it.key(), prefix); it.next()) {
                 ObjectRecord record = ObjectRecord.decode(it.value(), "object in " + bucket);
                 if (record.versionId() == null) {
@@ -110,9 +109,9 @@ final class Stats {
                     values[OBJECTS]++;
                 }
             }
-            p.checkStatus(it, "count objects of " + bucket);
+            it.check("count objects of " + bucket);
         }
-        try (RocksIterator it = p.iterator(Cf.VERSIONS, options)) {
+        try (Partition.Cursor it = p.iterator(Cf.VERSIONS, options)) {
             for (it.seek(prefix); it.isValid() && Keys.startsWith(it.key(), prefix); it.next()) {
                 ObjectRecord record = ObjectRecord.decode(it.value(), "version in " + bucket);
                 if (!record.deleteMarker()) {
@@ -120,16 +119,16 @@ final class Stats {
                     values[OBJECTS]++;
                 }
             }
-            p.checkStatus(it, "count versions of " + bucket);
+            it.check("count versions of " + bucket);
         }
-        try (RocksIterator it = p.iterator(Cf.PARTS, options)) {
+        try (Partition.Cursor it = p.iterator(Cf.PARTS, options)) {
             for (it.seek(prefix); it.isValid() && Keys.startsWith(it.key(), prefix); it.next()) {
                 values[PART_BYTES] += PartRecord.decode(it.value(), "part in " + bucket)
                         .segment()
                         .length();
                 values[PARTS]++;
             }
-            p.checkStatus(it, "count parts of " + bucket);
+            it.check("count parts of " + bucket);
         }
         return values;
     }

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import org.rocksdb.ReadOptions;
-import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
 
 /** The {@link SystemStore} in CF {@code system} of partition 0: small records written with synced commits. */
@@ -53,12 +52,12 @@ final class SystemRecords implements SystemStore {
         byte[] end = Keys.utf8(to);
         try (Slice upper = new Slice(end);
                 ReadOptions options = new ReadOptions().setIterateUpperBound(upper);
-                RocksIterator it = partition.iterator(Cf.SYSTEM, options)) {
+                Partition.Cursor it = partition.iterator(Cf.SYSTEM, options)) {
             for (it.seek(Keys.utf8(from)); it.isValid(); it.next()) {
                 byte[] key = it.key();
                 visitor.accept(Keys.string(key, 0, key.length), it.value());
             }
-            partition.checkStatus(it, "scan system records");
+            it.check("scan system records");
         }
     }
 

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDBException;
-import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
 
 /**
@@ -334,7 +333,7 @@ final class Versions {
             byte[] prefix = Keys.versionPrefix(key.bucket(), key.key());
             List<ObjectRecord> versions = new ArrayList<>();
             try (ReadOptions own = options == null ? new ReadOptions() : null;
-                    RocksIterator it = p.iterator(Cf.VERSIONS, options == null ? own : options)) {
+                    Partition.Cursor it = p.iterator(Cf.VERSIONS, options == null ? own : options)) {
                 for (it.seek(prefix);
                         it.isValid() && Keys.startsWith(it.key(), prefix) && versions.size() < limit;
                         it.next()) {
@@ -342,7 +341,7 @@ final class Versions {
                         versions.add(ObjectRecord.decode(it.value(), "a version of " + key));
                     }
                 }
-                p.checkStatus(it, "read versions of " + key);
+                it.check("read versions of " + key);
             }
             ObjectRecord legacy = null;
             if (versions.isEmpty()) {

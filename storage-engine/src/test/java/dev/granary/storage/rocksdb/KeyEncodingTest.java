@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.rocksdb.ReadOptions;
-import org.rocksdb.RocksIterator;
 
 /**
  * Keys holding U+0000 (the byte the key layout separates fields with) and U+0001 (the escape byte): every key S3
@@ -298,7 +297,7 @@ class KeyEncodingTest extends StoreTestSupport {
         List<Object[]> moves = new ArrayList<>();
         for (Cf cf : List.of(Cf.META, Cf.VERSIONS, Cf.UPLOADS, Cf.PARTS)) {
             try (ReadOptions options = new ReadOptions();
-                    RocksIterator it = p.iterator(cf, options)) {
+                    Partition.Cursor it = p.iterator(cf, options)) {
                 for (it.seekToFirst(); it.isValid(); it.next()) {
                     byte[] raw = it.key();
                     int start = Keys.keyEnd(raw, 0) + 1;
