@@ -6,6 +6,8 @@
 # bench/results/cluster-<date>.tsv. Loopback only; every process it starts is stopped by PID.
 #   bench/cluster.sh [--duration 15s] [--warmup 20s] [--concurrency 16] [--sizes "4KiB 1MiB"] [--workloads "put get"]
 #                    [--targets "standalone r1 r3"] [--no-build]
+# Targets: standalone; r1 (one node, R=1); r3 (three nodes, R=3); r2of3 (three nodes at R=2: the node the driver talks
+# to holds 4 of the 7 object partitions and reaches the other 3 on the other nodes).
 # For R=3 the CPU column is the node the driver talks to (node-0); the other two nodes work too.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -80,18 +82,20 @@ start_target() { # target -> sets port and pid (the process the driver talks to)
         --port "$base" --admin-port $((base + 100)) --data "$data" --node-id node-0 \
         --members "node-0=127.0.0.1:$((base + 200))" --replicas 1 >>"$tmp/$target.log" 2>&1 &
       pid=$!; pids+=("$pid") ;;
-    r3)
+    r3|r2of3)
       local members="node-0=127.0.0.1:$((base + 200)),node-1=127.0.0.1:$((base + 201)),node-2=127.0.0.1:$((base + 202))" i
+      local replicas=3
+      [[ "$target" == r2of3 ]] && replicas=2
       for i in 2 1 0; do
         GRANARY_CLUSTER_SECRET=benchmark-cluster-secret "$JAVA" -jar "$GRANARY_JAR" server --address 127.0.0.1 \
           --port $((base + i)) --admin-port $((base + 100 + i)) --data "$data/node-$i" --node-id "node-$i" \
-          --members "$members" >>"$tmp/$target-$i.log" 2>&1 &
+          --members "$members" --replicas "$replicas" >>"$tmp/$target-$i.log" 2>&1 &
         pid=$!; pids+=("$pid")
       done ;;
     *) log "unknown target $target"; exit 2 ;;
   esac
   wait_ready $((base + 100)) "$pid"
-  if [[ "$target" == r3 ]]; then wait_ready $((base + 101)) "${pids[1]}"; wait_ready $((base + 102)) "${pids[0]}"; fi
+  if [[ "$target" == r3 || "$target" == r2of3 ]]; then wait_ready $((base + 101)) "${pids[1]}"; wait_ready $((base + 102)) "${pids[0]}"; fi
 }
 
 tsv="$tmp/runs.tsv"

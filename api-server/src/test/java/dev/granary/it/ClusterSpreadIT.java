@@ -234,4 +234,46 @@ class ClusterSpreadIT {
                     .isInstanceOf(NoSuchBucketException.class);
         }
     }
+
+    /**
+     * Usage adds up exactly whichever node is asked: stored bytes and objects summed over every partition, wherever it
+     * is, and requests counted by the node that served them, in one report.
+     */
+    @Test
+    @Order(4)
+    void everyNodeReportsTheSameExactUsage() throws Exception {
+        clients[0].createBucket(b -> b.bucket("metered"));
+        long bytes = 0;
+        for (int i = 0; i < 9; i++) {
+            String key = "m" + i;
+            byte[] body = LocalCluster.random(1000 * (i + 1) + (i == 4 ? 1_500_000 : 0), 500 + i);
+            clients[i % NODES].putObject(b -> b.bucket("metered").key(key), RequestBody.fromBytes(body));
+            bytes += body.length;
+        }
+        String expected = "{\"bucket\":\"metered\",\"account\":\"" + dev.granary.Granary.ROOT_ACCOUNT_ID
+                + "\",\"bytes\":" + bytes + ",\"objects\":9,";
+        for (int i = 0; i < NODES; i++) {
+            assertThat(MeteringSupport.admin(cluster.admin(i), "/admin/v1/usage/storage")
+                            .body())
+                    .as("storage through node-%d", i)
+                    .contains(expected);
+        }
+        // Each node flushes what it served every second (--metering-flush 1).
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        for (int i = 0; i < NODES; i++) {
+            while (true) {
+                MeteringSupport.Counts puts = MeteringSupport.usageByOperation(cluster.admin(i), "metered")
+                        .get("PutObject");
+                if (puts != null && puts.requests() == 9) {
+                    // Bytes in are what came over the wire: the bodies and the SDK's chunk signatures.
+                    assertThat(puts.bytesIn()).isBetween(bytes, bytes + 9 * 1024);
+                    break;
+                }
+                assertThat(System.nanoTime())
+                        .as("node-%d reports the 9 PUTs (now %s)", i, puts)
+                        .isLessThan(deadline);
+                Thread.sleep(200);
+            }
+        }
+    }
 }
