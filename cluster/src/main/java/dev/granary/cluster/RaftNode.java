@@ -501,6 +501,41 @@ public final class RaftNode implements AutoCloseable {
         }
 
         @Override
+        public CompletableFuture<byte[]> getAsync(int partition, String cf, byte[] key, Lease lease) {
+            return readAsync(partition, PartitionRead.get(cf, key, lease.id()), lease)
+                    .thenApply(PartitionRead::value);
+        }
+
+        @Override
+        public CompletableFuture<byte[]> readFileChunkAsync(
+                int partition, byte[] dataId, int index, int chunkSize, int length, Lease lease) {
+            return readAsync(partition, PartitionRead.fileChunk(dataId, index, chunkSize, length, lease.id()), lease)
+                    .thenApply(PartitionRead::value);
+        }
+
+        /** A read through {@code lease}, sent to the replica holding it, without waiting. */
+        private CompletableFuture<byte[]> readAsync(int partition, byte[] request, Lease lease) {
+            checkPartition(partition);
+            return client(partition)
+                    .async()
+                    .sendStaleRead(
+                            Message.valueOf(UnsafeByteOperations.unsafeWrap(request)),
+                            0,
+                            RaftPeerId.valueOf(lease.server()))
+                    .handle((reply, failure) -> {
+                        if (failure != null || !reply.isSuccess()) {
+                            Throwable cause = failure != null ? failure : reply.getException();
+                            throw new StorageException(
+                                    StorageException.Reason.UNAVAILABLE,
+                                    "partition " + partition + ": " + PartitionRead.describe(request) + " failed: "
+                                            + cause,
+                                    cause);
+                        }
+                        return reply.getMessage().getContent().toByteArray();
+                    });
+        }
+
+        @Override
         public Lease openRead(int partition) {
             return PartitionRead.lease(read(partition, PartitionRead.open(), null));
         }

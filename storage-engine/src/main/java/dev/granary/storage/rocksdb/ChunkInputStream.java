@@ -51,6 +51,15 @@ final class ChunkInputStream extends InputStream {
 
     private boolean closed;
 
+    /**
+     * The next chunk of a remote partition, asked for while the current one is read (one round trip to another node
+     * per chunk otherwise stands between every two chunks of a stream), and where it is; null when none is.
+     */
+    private java.util.concurrent.CompletableFuture<byte[]> ahead;
+
+    private int aheadSegment = -1;
+    private int aheadIndex = -1;
+
     /** Takes ownership of {@code snapshot} and {@code readOptions} and registers in {@code openStreams}. */
     ChunkInputStream(
             Partition partition,
@@ -182,14 +191,20 @@ final class ChunkInputStream extends InputStream {
                 int length = (int) Math.min(segment.chunkSize(), segment.length() - indexStart);
                 String chunkName = what + " segment " + s + " chunk " + index;
                 chunk = null; // until the new one is verified
-                if (segment.file() && partition.isRemote()) {
-                    byte[] value = partition.readFileChunkRemotely(
-                            readOptions, segment.dataId(), index, segment.chunkSize(), Chunks.CRC_LENGTH + length);
-                    if (value == null) {
+                if (partition.isRemote()) {
+                    java.util.concurrent.CompletableFuture<byte[]> fetched =
+                            ahead != null && aheadSegment == s && aheadIndex == index
+                                    ? ahead
+                                    : partition.fetchChunkRemotely(
+                                            readOptions, segment, index, Chunks.CRC_LENGTH + length);
+                    ahead = null;
+                    byte[] value = StorageException.join(fetched);
+                    if (value == null && segment.file()) {
                         throw DataFiles.missing(chunkName, segment.dataId());
                     }
-                    Chunks.verify(ByteBuffer.wrap(value), length, chunkName);
+                    Chunks.verify(value, length, chunkName);
                     chunk = ByteBuffer.wrap(value);
+                    readAhead(s, segmentStart, indexStart + length);
                 } else if (segment.file()) {
                     ByteBuffer value = readFileChunk(s, segment, index, length, chunkName);
                     Chunks.verify(value, length, chunkName);
@@ -207,6 +222,30 @@ final class ChunkInputStream extends InputStream {
             segmentStart += segment.length();
         }
         throw new IllegalStateException(what + ": offset " + objectOffset + " beyond the object's segments");
+    }
+
+    /**
+     * Asks for the chunk after the one just loaded (segment {@code s} from object offset {@code segmentStart}, up to
+     * {@code loadedEnd} within the segment), if the stream reads that far.
+     */
+    private void readAhead(int s, long segmentStart, long loadedEnd) {
+        Segment segment = segments.get(s);
+        int next = s;
+        long at = loadedEnd;
+        if (at >= segment.length()) {
+            next = s + 1;
+            at = 0;
+            segmentStart += segment.length();
+        }
+        if (next >= segments.size() || segmentStart + at >= end) {
+            return;
+        }
+        Segment following = segments.get(next);
+        int index = (int) (at / following.chunkSize());
+        int length = (int) Math.min(following.chunkSize(), following.length() - (long) index * following.chunkSize());
+        ahead = partition.fetchChunkRemotely(readOptions, following, index, Chunks.CRC_LENGTH + length);
+        aheadSegment = next;
+        aheadIndex = index;
     }
 
     /**
@@ -266,6 +305,7 @@ final class ChunkInputStream extends InputStream {
         }
         closed = true;
         chunk = null;
+        ahead = null; // an answer still on its way is dropped
         closeFile();
         DataFiles.release(direct);
         direct = null;

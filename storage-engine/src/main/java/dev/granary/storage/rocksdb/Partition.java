@@ -169,11 +169,23 @@ final class Partition implements AutoCloseable {
     }
 
     /**
-     * A remote partition's data file chunk, as {@link RemotePartitions#readFileChunk} reads it, through the lease of
-     * {@code readOptions} if they have one ({@link #openRemoteReads}).
+     * The stored form of chunk {@code chunkIndex} of a remote partition's {@code segment} ({@code length} bytes with
+     * its CRC32C), from its data file or its records, through the lease of {@code readOptions} ({@link
+     * #openRemoteReads}): completes with null when it is gone.
      */
-    byte[] readFileChunkRemotely(ReadOptions readOptions, byte[] dataId, int chunkIndex, int chunkSize, int length) {
-        return remote.readFileChunk(index, dataId, chunkIndex, chunkSize, length, remoteLeases.get(readOptions));
+    java.util.concurrent.CompletableFuture<byte[]> fetchChunkRemotely(
+            ReadOptions readOptions, Segment segment, int chunkIndex, int length) {
+        RemotePartitions.Lease lease = remoteLeases.get(readOptions);
+        if (lease == null) { // read as of now, linearizably
+            return java.util.concurrent.CompletableFuture.completedFuture(
+                    segment.file()
+                            ? remote.readFileChunk(
+                                    index, segment.dataId(), chunkIndex, segment.chunkSize(), length, null)
+                            : remote.get(index, Cf.DATA.toString(), Keys.chunkKey(segment.dataId(), chunkIndex), null));
+        }
+        return segment.file()
+                ? remote.readFileChunkAsync(index, segment.dataId(), chunkIndex, segment.chunkSize(), length, lease)
+                : remote.getAsync(index, Cf.DATA.toString(), Keys.chunkKey(segment.dataId(), chunkIndex), lease);
     }
 
     /**

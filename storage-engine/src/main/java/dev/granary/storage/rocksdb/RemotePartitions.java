@@ -27,6 +27,15 @@ public interface RemotePartitions {
      */
     Lease openRead(int partition);
 
+    /**
+     * {@link #get} through {@code lease}, without waiting: what a stream reads ahead. Fails as {@link #get} throws.
+     */
+    java.util.concurrent.CompletableFuture<byte[]> getAsync(int partition, String cf, byte[] key, Lease lease);
+
+    /** {@link #readFileChunk} through {@code lease}, without waiting. */
+    java.util.concurrent.CompletableFuture<byte[]> readFileChunkAsync(
+            int partition, byte[] dataId, int index, int chunkSize, int length, Lease lease);
+
     /** Releases {@code lease} (best effort: an unreleased lease expires). */
     void release(int partition, Lease lease);
 
