@@ -88,7 +88,7 @@ final class PartitionRead {
                     String cf = in.readUTF();
                     byte[] key = readBytes(in);
                     byte[] value = replica.read(cf, key, in.readLong());
-                    yield encode(out -> writeBytes(out, value));
+                    yield valueAnswer(value);
                 }
                 case SCAN -> {
                     String cf = in.readUTF();
@@ -106,7 +106,7 @@ final class PartitionRead {
                     byte[] dataId = readBytes(in);
                     byte[] stored =
                             replica.readFileChunk(dataId, in.readInt(), in.readInt(), in.readInt(), in.readLong());
-                    yield encode(out -> writeBytes(out, stored));
+                    yield valueAnswer(stored);
                 }
                 case OPEN -> {
                     long lease = replica.openRead();
@@ -124,6 +124,31 @@ final class PartitionRead {
         } catch (IOException e) {
             throw new IllegalArgumentException("truncated partition read", e);
         }
+    }
+
+    /**
+     * An answer holding {@code value} (or null), in the form {@code writeBytes} gives it, made with one copy of the
+     * value: a chunk is a megabyte, and a stream grown from a small buffer copied it three times.
+     */
+    private static byte[] valueAnswer(byte[] value) {
+        if (value == null) {
+            return new byte[] {-1, -1, -1, -1};
+        }
+        byte[] answer = new byte[4 + value.length];
+        java.nio.ByteBuffer.wrap(answer).putInt(value.length).put(value);
+        return answer;
+    }
+
+    /** {@link #value(byte[])} of an answer as Ratis hands it over, copying the value once. */
+    static byte[] value(org.apache.ratis.thirdparty.com.google.protobuf.ByteString answer) {
+        int length = answer.substring(0, 4).asReadOnlyByteBuffer().getInt();
+        if (length < 0) {
+            return null;
+        }
+        if (answer.size() != 4 + length) {
+            throw new UncheckedIOException(new IOException("answer of " + answer.size() + " bytes for " + length));
+        }
+        return answer.substring(4).toByteArray();
     }
 
     /** The value a {@link #get} or {@link #fileChunk} answer holds, or null. */

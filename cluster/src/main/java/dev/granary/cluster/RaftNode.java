@@ -502,18 +502,16 @@ public final class RaftNode implements AutoCloseable {
 
         @Override
         public CompletableFuture<byte[]> getAsync(int partition, String cf, byte[] key, Lease lease) {
-            return readAsync(partition, PartitionRead.get(cf, key, lease.id()), lease)
-                    .thenApply(PartitionRead::value);
+            return readAsync(partition, PartitionRead.get(cf, key, lease.id()), lease);
         }
 
         @Override
         public CompletableFuture<byte[]> readFileChunkAsync(
                 int partition, byte[] dataId, int index, int chunkSize, int length, Lease lease) {
-            return readAsync(partition, PartitionRead.fileChunk(dataId, index, chunkSize, length, lease.id()), lease)
-                    .thenApply(PartitionRead::value);
+            return readAsync(partition, PartitionRead.fileChunk(dataId, index, chunkSize, length, lease.id()), lease);
         }
 
-        /** A read through {@code lease}, sent to the replica holding it, without waiting. */
+        /** A read through {@code lease}, sent to the replica holding it, without waiting: the value it answers. */
         private CompletableFuture<byte[]> readAsync(int partition, byte[] request, Lease lease) {
             checkPartition(partition);
             return client(partition)
@@ -531,7 +529,7 @@ public final class RaftNode implements AutoCloseable {
                                             + cause,
                                     cause);
                         }
-                        return reply.getMessage().getContent().toByteArray();
+                        return PartitionRead.value(reply.getMessage().getContent());
                     });
         }
 
