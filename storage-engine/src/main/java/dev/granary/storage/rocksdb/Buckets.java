@@ -342,7 +342,7 @@ final class Buckets {
         return result;
     }
 
-    private static byte[] encode(BucketInfo info) {
+    static byte[] encode(BucketInfo info) {
         return Codec.encode(out -> {
             Codec.writeString(out, info.owner());
             out.writeLong(info.created().toEpochMilli());

@@ -86,8 +86,25 @@ public final class ReplicaHost implements AutoCloseable {
                 partitions[i] = p;
             }
         }
-        return RocksObjectStore.openReplicated(
-                dataDir, List.of(partitions), options.withPartitions(partitionCount), barrier);
+        // The replicas go on applying entries while the store opens (a restarted node replays its log beside the
+        // opening; leaders go on sending): the store reads its caches and hooks its listeners while none applies,
+        // or an entry applied in between would be in neither.
+        return whileNoneApplies(
+                replicas,
+                0,
+                () -> RocksObjectStore.openReplicated(
+                        dataDir, List.of(partitions), options.withPartitions(partitionCount), barrier));
+    }
+
+    /** Runs {@code action} holding the replicas from {@code from} on, each of which applies entries holding itself. */
+    private static <T> T whileNoneApplies(
+            List<ReplicaPartition> replicas, int from, java.util.function.Supplier<T> action) {
+        if (from == replicas.size()) {
+            return action.get();
+        }
+        synchronized (replicas.get(from)) {
+            return whileNoneApplies(replicas, from + 1, action);
+        }
     }
 
     @Override

@@ -99,7 +99,22 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
     private volatile ReadBarrier barrier;
 
     private volatile Consumer<String> bucketChanged = bucket -> {};
-    private volatile Consumer<List<String>> systemChanged = keys -> {};
+    /** Guards the listener of system records and what it has not heard yet. */
+    private final Object listening = new Object();
+
+    /** Null until {@link #onSystemRecordsChanged}. */
+    private Consumer<List<String>> systemChanged;
+    /**
+     * Keys of system records a replica applied before anything listened (what reads them, the directory of users,
+     * loads after the store opened): its listener hears of them first. Null once it is set, or in a standalone
+     * store, where no write comes from elsewhere. Bounded: past {@link #UNHEARD_LIMIT} keys it keeps none and the
+     * listener hears of every key stored.
+     */
+    private java.util.Set<String> unheard;
+
+    private boolean unheardOverflowed;
+
+    private static final int UNHEARD_LIMIT = 65_536;
 
     private RocksObjectStore(Partitions partitions, EngineOptions options, DiskGuard disk, IdSource ids) {
         this.partitions = partitions;
@@ -123,6 +138,11 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
      */
     private void replaced(Partition p) {
         buckets.reload(p).forEach(bucketChanged);
+        systemRecordsChanged(systemKeys(p));
+    }
+
+    /** The keys of every system record {@code p} holds. */
+    private static List<String> systemKeys(Partition p) {
         List<String> systemKeys = new ArrayList<>();
         try (ReadOptions options = new ReadOptions();
                 Partition.Cursor it = p.iterator(Cf.SYSTEM, options)) {
@@ -132,9 +152,29 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
             }
             it.check("list system records");
         }
-        if (!systemKeys.isEmpty()) {
-            systemChanged.accept(systemKeys);
+        return systemKeys;
+    }
+
+    /** Tells the listener of system records of {@code keys}, or keeps them for it while there is none. */
+    private void systemRecordsChanged(List<String> keys) {
+        if (keys.isEmpty()) {
+            return;
         }
+        Consumer<List<String>> listener;
+        synchronized (listening) {
+            listener = systemChanged;
+            if (listener == null) {
+                if (unheard != null && !unheardOverflowed) {
+                    unheard.addAll(keys);
+                    if (unheard.size() > UNHEARD_LIMIT) {
+                        unheard.clear();
+                        unheardOverflowed = true;
+                    }
+                }
+                return;
+            }
+        }
+        listener.accept(keys);
     }
 
     /** Small records a command wrote here, whoever proposed it: the caches of them learn of it. */
@@ -152,9 +192,7 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
             }
         }
         changedBuckets.forEach(bucketChanged);
-        if (!systemKeys.isEmpty()) {
-            systemChanged.accept(systemKeys);
-        }
+        systemRecordsChanged(systemKeys);
     }
 
     /**
@@ -172,7 +210,19 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
      * that every proposer of this node waits for: they must not block, nor take a lock a proposer may hold.
      */
     public void onSystemRecordsChanged(Consumer<List<String>> listener) {
-        this.systemChanged = Objects.requireNonNull(listener, "listener");
+        Objects.requireNonNull(listener, "listener");
+        List<String> missed;
+        synchronized (listening) {
+            systemChanged = listener;
+            missed = unheardOverflowed ? null : unheard == null ? List.of() : List.copyOf(unheard);
+            unheard = null;
+        }
+        if (missed == null) {
+            missed = systemKeys(partitions.catalog().get(0));
+        }
+        if (!missed.isEmpty()) {
+            listener.accept(missed);
+        }
     }
 
     @Override
@@ -298,6 +348,9 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
                 (int) held.stream().filter(Partition::writesStopped).count());
         RocksObjectStore store = new RocksObjectStore(partitions, options, disk, IdSource.system());
         store.barrier = Objects.requireNonNull(barrier, "barrier");
+        synchronized (store.listening) {
+            store.unheard = new java.util.LinkedHashSet<>();
+        }
         store.reclaimer.start();
         disk.start();
         return store;

@@ -2,6 +2,7 @@ package dev.granary.storage.rocksdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.granary.storage.BucketInfo;
 import dev.granary.storage.ObjectAttributes;
 import dev.granary.storage.ObjectKey;
 import dev.granary.storage.StorageException;
@@ -415,6 +416,86 @@ class ReplicaPartitionTest {
             assertThat(reopened.installing()).isNull();
             assertThat(reopened.applied()).isEqualTo(mark);
             assertThat(reopened.digest()).isEqualTo(expected);
+        }
+    }
+
+    /**
+     * A node's store opens while its replicas still apply entries (a restarted node replays its log beside the
+     * opening, and its leaders go on sending): the store's cache of bucket records misses none of them, and what
+     * hears of system records (the directory of users) hears of every one it could not have read at open.
+     */
+    @Test
+    void aStoreOpenedWhileItsReplicasApplyMissesNoEntry() throws Exception {
+        int count = 3_000;
+        try (ReplicaPartition catalog = host.openPartition(0);
+                ReplicaPartition objects = host.openPartition(1)) {
+            java.util.concurrent.CountDownLatch applying = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch loaded = new java.util.concurrent.CountDownLatch(1);
+            Thread applier = new Thread(() -> {
+                for (int i = 0; i < count; i++) {
+                    BucketInfo info = new BucketInfo(
+                            "b" + i, "alice", Instant.ofEpochMilli(1_000 + i), "", Versioning.UNVERSIONED);
+                    catalog.apply(
+                            new Mark(1, i + 1),
+                            new Command.WriteRecords(
+                                    List.of(),
+                                    List.of(
+                                            new Command.SmallRecord(
+                                                    Command.RecordTable.BUCKETS,
+                                                    Keys.utf8(info.name()),
+                                                    Buckets.encode(info)),
+                                            new Command.SmallRecord(
+                                                    Command.RecordTable.SYSTEM, Keys.utf8("users/u" + i), new byte[] {1
+                                                    })),
+                                    List.of()));
+                    if (i == count / 10) {
+                        applying.countDown();
+                    }
+                    if (i == count / 2) { // the rest while the users' directory, say, loads
+                        try {
+                            loaded.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return;
+                        }
+                    }
+                }
+            });
+            applier.start();
+            applying.await();
+            RocksObjectStore store = host.openStore(
+                    List.of(catalog, objects),
+                    2,
+                    null,
+                    (partition, command) -> {
+                        throw new IllegalStateException("nothing is proposed here");
+                    },
+                    partitions -> java.util.concurrent.CompletableFuture.completedFuture(null),
+                    partition -> false,
+                    new EngineOptions(2, false, 4096, 64 * 1024),
+                    java.time.Duration.ofSeconds(5));
+            try {
+                java.util.Set<String> known = java.util.concurrent.ConcurrentHashMap.newKeySet();
+                store.system().scan("users/", "users0", (key, value) -> known.add(key));
+                loaded.countDown();
+                Thread.sleep(50);
+                store.onSystemRecordsChanged(known::addAll);
+                applier.join();
+                java.util.Set<String> missing = new java.util.TreeSet<>();
+                for (int i = 0; i < count; i++) {
+                    try {
+                        store.getBucket("b" + i);
+                    } catch (StorageException e) {
+                        missing.add("b" + i);
+                    }
+                    if (!known.contains("users/u" + i)) {
+                        missing.add("users/u" + i);
+                    }
+                }
+                assertThat(missing).isEmpty();
+            } finally {
+                store.close();
+            }
         }
     }
 }
