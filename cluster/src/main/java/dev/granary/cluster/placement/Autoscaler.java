@@ -1,0 +1,289 @@
+package dev.granary.cluster.placement;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Decides how many nodes the cluster runs, between a minimum and a maximum, from what the nodes measure. It scales
+ * out when the cluster has been hot for a sustained window (CPU, requests per node, p99 latency or a full disk), and
+ * in when it has been cold as long and would still be cold with one node fewer: the gap between the two is the
+ * hysteresis that keeps one step from undoing the last. After a scale-out it neither scales out again nor in for
+ * the cool-downs, and it holds while a change (a node joining, replicas moving, a drain) is in progress. Scale-in
+ * names the node to drain: the one holding the fewest bytes, the newest of equals.
+ *
+ * <p>Given the time and the samples by its caller (no clock of its own), it is deterministic. Not thread-safe: one
+ * controller asks it.
+ */
+public final class Autoscaler {
+    /**
+     * The policy's knobs: node count bounds; the hot thresholds (any one makes the cluster hot); the cold ones (all
+     * must hold); how long each condition must last, and the cool-downs after a scale-out and a scale-in.
+     */
+    public record Config(
+            int minNodes,
+            int maxNodes,
+            double cpuHigh,
+            double cpuLow,
+            double requestsHigh,
+            double requestsLow,
+            double p99HighMillis,
+            double diskHigh,
+            Duration sustainHot,
+            Duration sustainCold,
+            Duration afterScaleOut,
+            Duration afterScaleIn) {
+        public Config {
+            if (minNodes < 1 || maxNodes < minNodes) {
+                throw new IllegalArgumentException("nodes between " + minNodes + " and " + maxNodes);
+            }
+            if (!(cpuLow < cpuHigh) || !(requestsLow < requestsHigh)) {
+                throw new IllegalArgumentException("a low threshold must be below its high one");
+            }
+            Objects.requireNonNull(sustainHot, "sustainHot");
+            Objects.requireNonNull(sustainCold, "sustainCold");
+            Objects.requireNonNull(afterScaleOut, "afterScaleOut");
+            Objects.requireNonNull(afterScaleIn, "afterScaleIn");
+        }
+
+        /**
+         * Defaults for nodes between {@code min} and {@code max}: hot at 70% CPU, 2,000 requests/s per node, a p99
+         * over 250 ms or a disk 80% full, for 2 minutes; cold under 25% CPU and 500 requests/s per node for 10
+         * minutes; 5 minutes after a scale-out and 10 after a scale-in before the next step.
+         */
+        public static Config defaults(int min, int max) {
+            return new Config(
+                    min,
+                    max,
+                    0.70,
+                    0.25,
+                    2_000,
+                    500,
+                    250,
+                    0.80,
+                    Duration.ofMinutes(2),
+                    Duration.ofMinutes(10),
+                    Duration.ofMinutes(5),
+                    Duration.ofMinutes(10));
+        }
+    }
+
+    /** One node's latest measurements: requests per second, CPU busy (0-1), stored and free bytes, p99 latency. */
+    public record NodeLoad(
+            String node, double requestsPerSecond, double cpu, long storedBytes, long freeBytes, double p99Millis) {
+        public NodeLoad {
+            Objects.requireNonNull(node, "node");
+        }
+
+        double diskUsed() {
+            long total = storedBytes + freeBytes;
+            return total <= 0 ? 0 : (double) storedBytes / total;
+        }
+    }
+
+    /** What a decision does. */
+    public enum Action {
+        HOLD,
+        SCALE_OUT,
+        SCALE_IN
+    }
+
+    /**
+     * A decision: the action, the node count before and after it, the node to drain (scale-in only), and why, in
+     * words an operator reads in the admin API.
+     */
+    public record Decision(Instant at, Action action, int nodes, int targetNodes, String drain, String reason) {}
+
+    private static final int KEPT_DECISIONS = 100;
+
+    private final Config config;
+    private Instant hotSince;
+    private Instant coldSince;
+    private Instant lastScaleOut;
+    private Instant lastScaleIn;
+    private Decision last;
+    /** The last decisions that were not holds, newest last. */
+    private final Deque<Decision> taken = new ArrayDeque<>();
+
+    public Autoscaler(Config config) {
+        this.config = Objects.requireNonNull(config, "config");
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    /**
+     * The decision for the cluster of {@code loads} (one per node that is up, not draining) at {@code now};
+     * {@code changing} says a change is in progress (a node joining, replicas moving, a drain), which it waits for.
+     */
+    public Decision decide(Instant now, List<NodeLoad> loads, boolean changing) {
+        Objects.requireNonNull(now, "now");
+        int nodes = loads.size();
+        String hot = hot(loads);
+        String cold = hot == null ? cold(loads) : null;
+        hotSince = hot == null ? null : hotSince == null ? now : hotSince;
+        coldSince = cold == null ? null : coldSince == null ? now : coldSince;
+        Decision decision;
+        if (changing) {
+            decision = hold(now, nodes, "a change is in progress");
+        } else if (nodes < config.minNodes()) {
+            decision = scaleOut(now, nodes, "below the minimum of " + config.minNodes() + " nodes");
+        } else if (nodes > config.maxNodes()) {
+            decision = scaleIn(now, loads, "above the maximum of " + config.maxNodes() + " nodes");
+        } else if (hot != null) {
+            decision = whenHot(now, nodes, hot);
+        } else if (cold != null) {
+            decision = whenCold(now, loads, cold);
+        } else {
+            decision = hold(now, nodes, "load within bounds");
+        }
+        last = decision;
+        if (decision.action() != Action.HOLD) {
+            taken.addLast(decision);
+            while (taken.size() > KEPT_DECISIONS) {
+                taken.removeFirst();
+            }
+        }
+        return decision;
+    }
+
+    /** The last decision, or null before the first. */
+    public Decision last() {
+        return last;
+    }
+
+    /** The last (up to 100) decisions that scaled, oldest first. */
+    public List<Decision> taken() {
+        return List.copyOf(taken);
+    }
+
+    private Decision whenHot(Instant now, int nodes, String hot) {
+        if (nodes >= config.maxNodes()) {
+            return hold(now, nodes, hot + ", but at the maximum of " + config.maxNodes() + " nodes");
+        }
+        Duration held = Duration.between(hotSince, now);
+        if (held.compareTo(config.sustainHot()) < 0) {
+            return hold(now, nodes, hot + " for " + seconds(held) + " of " + seconds(config.sustainHot()));
+        }
+        if (lastScaleOut != null && Duration.between(lastScaleOut, now).compareTo(config.afterScaleOut()) < 0) {
+            return hold(now, nodes, hot + ", cooling down after the last scale-out");
+        }
+        return scaleOut(now, nodes, hot + " for " + seconds(held));
+    }
+
+    private Decision whenCold(Instant now, List<NodeLoad> loads, String cold) {
+        int nodes = loads.size();
+        if (nodes <= config.minNodes()) {
+            return hold(now, nodes, cold + ", at the minimum of " + config.minNodes() + " nodes");
+        }
+        Duration held = Duration.between(coldSince, now);
+        if (held.compareTo(config.sustainCold()) < 0) {
+            return hold(now, nodes, cold + " for " + seconds(held) + " of " + seconds(config.sustainCold()));
+        }
+        if (lastScaleOut != null && Duration.between(lastScaleOut, now).compareTo(config.afterScaleIn()) < 0) {
+            return hold(now, nodes, cold + ", cooling down after the last scale-out");
+        }
+        if (lastScaleIn != null && Duration.between(lastScaleIn, now).compareTo(config.afterScaleIn()) < 0) {
+            return hold(now, nodes, cold + ", cooling down after the last scale-in");
+        }
+        return scaleIn(now, loads, cold + " for " + seconds(held));
+    }
+
+    /** Why the cluster is hot, or null: the first threshold it is over. */
+    private String hot(List<NodeLoad> loads) {
+        if (loads.isEmpty()) {
+            return null;
+        }
+        double cpu = average(loads, NodeLoad::cpu);
+        if (cpu > config.cpuHigh()) {
+            return String.format(Locale.ROOT, "CPU %.0f%% over %.0f%%", cpu * 100, config.cpuHigh() * 100);
+        }
+        double requests = average(loads, NodeLoad::requestsPerSecond);
+        if (requests > config.requestsHigh()) {
+            return String.format(Locale.ROOT, "%.0f requests/s per node over %.0f", requests, config.requestsHigh());
+        }
+        double p99 = average(loads, NodeLoad::p99Millis);
+        if (p99 > config.p99HighMillis()) {
+            return String.format(Locale.ROOT, "p99 %.0f ms over %.0f ms", p99, config.p99HighMillis());
+        }
+        NodeLoad fullest = loads.stream()
+                .max(Comparator.comparingDouble(NodeLoad::diskUsed))
+                .orElseThrow();
+        if (fullest.diskUsed() > config.diskHigh()) {
+            return String.format(
+                    Locale.ROOT,
+                    "disk of %s %.0f%% full, over %.0f%%",
+                    fullest.node(),
+                    fullest.diskUsed() * 100,
+                    config.diskHigh() * 100);
+        }
+        return null;
+    }
+
+    /**
+     * Why the cluster is cold enough to lose a node, or null: under both low thresholds, and with the load of one
+     * node fewer spread on the others still under the high ones with a margin (and the data still fitting).
+     */
+    private String cold(List<NodeLoad> loads) {
+        int nodes = loads.size();
+        if (nodes < 2) {
+            return null;
+        }
+        double cpu = average(loads, NodeLoad::cpu);
+        double requests = average(loads, NodeLoad::requestsPerSecond);
+        if (cpu >= config.cpuLow() || requests >= config.requestsLow()) {
+            return null;
+        }
+        double spread = (double) nodes / (nodes - 1);
+        long stored = loads.stream().mapToLong(NodeLoad::storedBytes).sum();
+        long capacity =
+                loads.stream().mapToLong(l -> l.storedBytes() + l.freeBytes()).sum();
+        long capacityAfter = capacity - capacity / nodes;
+        if (cpu * spread > config.cpuHigh() * 0.8
+                || requests * spread > config.requestsHigh() * 0.8
+                || stored > capacityAfter * config.diskHigh() * 0.9) {
+            return null;
+        }
+        return String.format(
+                Locale.ROOT,
+                "CPU %.0f%% and %.0f requests/s per node, under %.0f%% and %.0f",
+                cpu * 100,
+                requests,
+                config.cpuLow() * 100,
+                config.requestsLow());
+    }
+
+    private Decision scaleOut(Instant now, int nodes, String reason) {
+        lastScaleOut = now;
+        hotSince = null;
+        return new Decision(now, Action.SCALE_OUT, nodes, nodes + 1, null, reason);
+    }
+
+    private Decision scaleIn(Instant now, List<NodeLoad> loads, String reason) {
+        lastScaleIn = now;
+        coldSince = null;
+        NodeLoad drain = loads.stream()
+                .min(Comparator.comparingLong(NodeLoad::storedBytes)
+                        .thenComparing(NodeLoad::node, Comparator.reverseOrder()))
+                .orElseThrow();
+        return new Decision(now, Action.SCALE_IN, loads.size(), loads.size() - 1, drain.node(), reason);
+    }
+
+    private static Decision hold(Instant now, int nodes, String reason) {
+        return new Decision(now, Action.HOLD, nodes, nodes, null, reason);
+    }
+
+    private static double average(List<NodeLoad> loads, java.util.function.ToDoubleFunction<NodeLoad> metric) {
+        return loads.stream().mapToDouble(metric).average().orElse(0);
+    }
+
+    private static String seconds(Duration duration) {
+        return duration.toSeconds() + " s";
+    }
+}
