@@ -24,6 +24,7 @@ public final class Autoscaler {
     /**
      * The policy's knobs: node count bounds; the hot thresholds (any one makes the cluster hot); the cold ones (all
      * must hold); how long each condition must last, and the cool-downs after a scale-out and a scale-in.
+     * {@code requestsHigh} infinite leaves requests per node out of both judgements (CPU measures the same load).
      */
     public record Config(
             int minNodes,
@@ -42,7 +43,8 @@ public final class Autoscaler {
             if (minNodes < 1 || maxNodes < minNodes) {
                 throw new IllegalArgumentException("nodes between " + minNodes + " and " + maxNodes);
             }
-            if (!(cpuLow < cpuHigh) || !(requestsLow < requestsHigh)) {
+            boolean requestsCount = !Double.isInfinite(requestsHigh);
+            if (!(cpuLow < cpuHigh) || (requestsCount && !(requestsLow < requestsHigh))) {
                 throw new IllegalArgumentException("a low threshold must be below its high one");
             }
             Objects.requireNonNull(sustainHot, "sustainHot");
@@ -133,11 +135,11 @@ public final class Autoscaler {
         if (changing) {
             decision = hold(now, nodes, "a change is in progress");
         } else if (nodes < config.minNodes()) {
-            decision = scaleOut(now, nodes, "below the minimum of " + config.minNodes() + " nodes");
+            decision = scaleOut(now, nodes, config.minNodes(), "below the minimum of " + config.minNodes() + " nodes");
         } else if (nodes > config.maxNodes()) {
             decision = scaleIn(now, loads, "above the maximum of " + config.maxNodes() + " nodes");
         } else if (hot != null) {
-            decision = whenHot(now, nodes, hot);
+            decision = whenHot(now, loads, hot);
         } else if (cold != null) {
             decision = whenCold(now, loads, cold);
         } else {
@@ -163,7 +165,8 @@ public final class Autoscaler {
         return List.copyOf(taken);
     }
 
-    private Decision whenHot(Instant now, int nodes, String hot) {
+    private Decision whenHot(Instant now, List<NodeLoad> loads, String hot) {
+        int nodes = loads.size();
         if (nodes >= config.maxNodes()) {
             return hold(now, nodes, hot + ", but at the maximum of " + config.maxNodes() + " nodes");
         }
@@ -174,7 +177,7 @@ public final class Autoscaler {
         if (lastScaleOut != null && Duration.between(lastScaleOut, now).compareTo(config.afterScaleOut()) < 0) {
             return hold(now, nodes, hot + ", cooling down after the last scale-out");
         }
-        return scaleOut(now, nodes, hot + " for " + seconds(held));
+        return scaleOut(now, nodes, outTarget(loads), hot + " for " + seconds(held));
     }
 
     private Decision whenCold(Instant now, List<NodeLoad> loads, String cold) {
@@ -237,7 +240,7 @@ public final class Autoscaler {
         }
         double cpu = average(loads, NodeLoad::cpu);
         double requests = average(loads, NodeLoad::requestsPerSecond);
-        if (cpu >= config.cpuLow() || requests >= config.requestsLow()) {
+        if (cpu >= config.cpuLow() || (countsRequests() && requests >= config.requestsLow())) {
             return null;
         }
         double spread = (double) nodes / (nodes - 1);
@@ -250,19 +253,40 @@ public final class Autoscaler {
                 || stored > capacityAfter * config.diskHigh() * 0.9) {
             return null;
         }
-        return String.format(
-                Locale.ROOT,
-                "CPU %.0f%% and %.0f requests/s per node, under %.0f%% and %.0f",
-                cpu * 100,
-                requests,
-                config.cpuLow() * 100,
-                config.requestsLow());
+        String why = String.format(Locale.ROOT, "CPU %.0f%% under %.0f%%", cpu * 100, config.cpuLow() * 100);
+        return countsRequests()
+                ? why
+                        + String.format(
+                                Locale.ROOT, " and %.0f requests/s per node under %.0f", requests, config.requestsLow())
+                : why;
     }
 
-    private Decision scaleOut(Instant now, int nodes, String reason) {
+    private boolean countsRequests() {
+        return !Double.isInfinite(config.requestsHigh());
+    }
+
+    private Decision scaleOut(Instant now, int nodes, int target, String reason) {
         lastScaleOut = now;
         hotSince = null;
-        return new Decision(now, Action.SCALE_OUT, nodes, nodes + 1, null, reason);
+        return new Decision(now, Action.SCALE_OUT, nodes, target, null, reason);
+    }
+
+    /**
+     * How many nodes to scale out to: enough for the measure furthest over its threshold to fall to 80% of it if the
+     * load spread evenly over them (CPU and requests per node fall with the node count, and so does the fullest
+     * disk's share); at least one more, at most twice as many, and within the maximum. Scale-in goes one node at a
+     * time: every node it removes is drained first.
+     */
+    private int outTarget(List<NodeLoad> loads) {
+        int nodes = loads.size();
+        double pressure = average(loads, NodeLoad::cpu) / config.cpuHigh();
+        if (countsRequests()) {
+            pressure = Math.max(pressure, average(loads, NodeLoad::requestsPerSecond) / config.requestsHigh());
+        }
+        double fullest = loads.stream().mapToDouble(NodeLoad::diskUsed).max().orElse(0);
+        pressure = Math.max(pressure, fullest / config.diskHigh());
+        int wanted = (int) Math.ceil(nodes * pressure / 0.8);
+        return Math.min(config.maxNodes(), Math.max(nodes + 1, Math.min(wanted, 2 * nodes)));
     }
 
     private Decision scaleIn(Instant now, List<NodeLoad> loads, String reason) {

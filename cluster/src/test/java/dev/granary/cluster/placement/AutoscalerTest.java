@@ -46,9 +46,22 @@ class AutoscalerTest {
         Decision out = scaler.decide(START.plusSeconds(120), hot, false);
         assertThat(out.action()).isEqualTo(Action.SCALE_OUT);
         assertThat(out.nodes()).isEqualTo(3);
-        assertThat(out.targetNodes()).isEqualTo(4);
+        // Enough nodes for 85% CPU on three to be 80% of the 70% threshold: 3 * 0.85 / 0.56 = 4.6, so five.
+        assertThat(out.targetNodes()).isEqualTo(5);
         assertThat(out.reason()).isEqualTo("CPU 85% over 70% for 120 s");
         assertThat(scaler.taken()).containsExactly(out);
+    }
+
+    @Test
+    void aSaturatedClusterAtMostDoublesAndNeverPassesTheMaximum() {
+        Autoscaler doubling = new Autoscaler(Autoscaler.Config.defaults(1, 100));
+        assertThat(run(doubling, START, Duration.ofMinutes(3), loads(4, 1.0, 900)))
+                .singleElement()
+                .satisfies(d -> assertThat(d.targetNodes()).isEqualTo(8));
+        Autoscaler capped = new Autoscaler(Autoscaler.Config.defaults(1, 6));
+        assertThat(run(capped, START, Duration.ofMinutes(3), loads(4, 1.0, 900)))
+                .singleElement()
+                .satisfies(d -> assertThat(d.targetNodes()).isEqualTo(6));
     }
 
     @Test
@@ -75,7 +88,7 @@ class AutoscalerTest {
         assertThat(next).isNotEmpty();
         assertThat(Duration.between(START.plusSeconds(120), next.get(0).at()))
                 .isGreaterThanOrEqualTo(Duration.ofMinutes(5));
-        assertThat(next.get(0).targetNodes()).isEqualTo(5);
+        assertThat(next.get(0).targetNodes()).isEqualTo(7); // 4 * 0.9 / 0.56 = 6.4
     }
 
     @Test
