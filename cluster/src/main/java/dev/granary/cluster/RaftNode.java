@@ -571,13 +571,34 @@ public final class RaftNode implements AutoCloseable {
          * Sends a read to the group: a linearizable read answered by its leader, or, through a lease, to the replica
          * holding the lease's snapshot as it is (the snapshot fixes what it reads).
          */
+        @Override
+        public List<String> peersOf(int partition) {
+            checkPartition(partition);
+            return groups.get(partition).getPeers().stream()
+                    .map(peer -> peer.getId().toString())
+                    .filter(id -> !id.equals(self.id()))
+                    .toList();
+        }
+
+        @Override
+        public byte[] readFileChunkFrom(
+                int partition, String peer, byte[] dataId, int index, int chunkSize, int length) {
+            return PartitionRead.value(
+                    readFrom(partition, PartitionRead.fileChunk(dataId, index, chunkSize, length, 0), peer));
+        }
+
         private byte[] read(int partition, byte[] request, Lease lease) {
+            return readFrom(partition, request, lease == null ? null : lease.server());
+        }
+
+        /** A read of {@code partition}: linearizable, or, naming a {@code server}, as that replica has applied it. */
+        private byte[] readFrom(int partition, byte[] request, String server) {
             checkPartition(partition);
             try {
                 Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(request));
-                RaftClientReply reply = lease == null
+                RaftClientReply reply = server == null
                         ? client(partition).io().sendReadOnly(message)
-                        : client(partition).io().sendStaleRead(message, 0, RaftPeerId.valueOf(lease.server()));
+                        : client(partition).io().sendStaleRead(message, 0, RaftPeerId.valueOf(server));
                 if (!reply.isSuccess()) {
                     throw new StorageException(
                             StorageException.Reason.UNAVAILABLE,

@@ -206,8 +206,20 @@ final class ChunkInputStream extends InputStream {
                     chunk = ByteBuffer.wrap(value);
                     readAhead(s, segmentStart, indexStart + length);
                 } else if (segment.file()) {
-                    ByteBuffer value = readFileChunk(s, segment, index, length, chunkName);
-                    Chunks.verify(value, length, chunkName);
+                    ByteBuffer value;
+                    try {
+                        value = readFileChunk(s, segment, index, length, chunkName);
+                        Chunks.verify(value, length, chunkName);
+                    } catch (StorageException damage) {
+                        if (damage.reason() != StorageException.Reason.CORRUPT_DATA) {
+                            throw damage;
+                        }
+                        // Lost or damaged here: another replica's copy, which also repairs this one's (the file is
+                        // reopened after, as the repair may have created it).
+                        closeFile();
+                        value = partition.repairChunk(
+                                segment.dataId(), index, segment.chunkSize(), length, chunkName, damage);
+                    }
                     chunk = value;
                 } else {
                     byte[] value = partition.get(

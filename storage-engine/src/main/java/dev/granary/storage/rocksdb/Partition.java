@@ -2,6 +2,7 @@ package dev.granary.storage.rocksdb;
 
 import dev.granary.storage.StorageException;
 import dev.granary.storage.command.Command;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,6 +29,8 @@ import org.rocksdb.RocksIterator;
 import org.rocksdb.Snapshot;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One partition: a RocksDB instance with the column families of {@link Cf}, holding everything the partition
@@ -35,6 +38,8 @@ import org.rocksdb.WriteOptions;
  * {@link #write}: the one place a replicated partition will later turn into a log entry.
  */
 final class Partition implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Partition.class);
+
     private static final long DATA_WRITE_BUFFER = 16L << 20;
     private static final long META_WRITE_BUFFER = 8L << 20;
     private static final long SMALL_WRITE_BUFFER = 4L << 20;
@@ -166,6 +171,62 @@ final class Partition implements AutoCloseable {
     /** Whether this partition's replicas are all on other nodes ({@link #remote}). */
     boolean isRemote() {
         return remote != null;
+    }
+
+    /** The other replicas of this partition, when it is one replica of several; null otherwise. */
+    private volatile RemotePartitions peers;
+
+    /** Lets this replica repair its data files from the other replicas ({@link #repairChunk}). */
+    void repairFrom(RemotePartitions peers) {
+        this.peers = Objects.requireNonNull(peers, "peers");
+    }
+
+    /**
+     * Chunk {@code chunkIndex} of {@code dataId}'s data file as another replica has it, after this replica's copy was
+     * found missing or damaged ({@code damage}): the first whole copy (length and CRC32C checked) is written back in
+     * place and synced, so that the next read here finds it whole, and returned in its stored form. A file lost here
+     * is so rebuilt chunk by chunk as it is read (created by the first chunk written back).
+     *
+     * @throws StorageException {@code damage}, when no other replica has the chunk whole (or there is none)
+     */
+    ByteBuffer repairChunk(
+            byte[] dataId, int chunkIndex, int chunkSize, int length, String what, StorageException damage) {
+        RemotePartitions others = peers;
+        if (others == null) {
+            throw damage;
+        }
+        for (String peer : others.peersOf(index)) {
+            byte[] stored;
+            try {
+                stored = others.readFileChunkFrom(
+                        index, peer, dataId, chunkIndex, chunkSize, Chunks.CRC_LENGTH + length);
+                if (stored == null) {
+                    continue;
+                }
+                Chunks.verify(stored, length, what + " from " + peer);
+            } catch (StorageException e) {
+                damage.addSuppressed(e);
+                continue;
+            }
+            boolean created = files.writeChunk(dataId, chunkIndex, chunkSize, ByteBuffer.wrap(stored));
+            files.force(List.of(dataId), created ? List.of(dataId) : List.of());
+            repairedChunks.incrementAndGet();
+            LOG.warn(
+                    "partition {}: {} was damaged here ({}); repaired from replica {}",
+                    index,
+                    what,
+                    damage.getMessage(),
+                    peer);
+            return ByteBuffer.wrap(stored);
+        }
+        throw damage;
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong repairedChunks = new java.util.concurrent.atomic.AtomicLong();
+
+    /** How many chunks of data files this replica repaired from others since it opened. */
+    long repairedChunks() {
+        return repairedChunks.get();
     }
 
     /**

@@ -55,6 +55,17 @@ public interface RemotePartitions {
      */
     byte[] readFileChunk(int partition, byte[] dataId, int index, int chunkSize, int length, Lease lease);
 
+    /** The replicas of {@code partition} on other nodes (their server ids): where a replica here repairs from. */
+    List<String> peersOf(int partition);
+
+    /**
+     * {@link #readFileChunk} as replica {@code peer} of {@code partition} has it, unverified (the reader checks its
+     * CRC32C); null when it has no such file or a shorter one.
+     *
+     * @throws dev.granary.storage.StorageException {@code UNAVAILABLE} when that replica does not answer
+     */
+    byte[] readFileChunkFrom(int partition, String peer, byte[] dataId, int index, int chunkSize, int length);
+
     /**
      * Proposes {@code command} to {@code partition}'s replicas and returns what applying it did, as the replica that
      * answered computed it ({@link CommandResult#record} and {@link CommandResult#leavesGarbage} included).

@@ -76,6 +76,9 @@ public final class ReplicaHost implements AutoCloseable {
                     replica.awaitOutcome(replication.replicate(partition.index(), command), applyTimeout));
             p.reclaimOnlyWhen(() -> leads.test(replica.index()));
             p.abandonPendingAfter(ABANDON_PENDING_AFTER);
+            if (remote != null) {
+                p.repairFrom(remote);
+            }
             partitions[replica.index()] = p;
         }
         for (int i = 0; i < partitionCount; i++) {

@@ -429,12 +429,36 @@ public final class ReplicaPartition implements AutoCloseable {
         return entries;
     }
 
-    /** The stored form of a data file's chunk ({@link RemotePartitions#readFileChunk}), or null when the file is gone. */
+    /**
+     * The stored form of a data file's chunk ({@link RemotePartitions#readFileChunk}), or null when the file is gone.
+     * Through a lease, the file must be here (the lease keeps it): one lost or damaged here is repaired from another
+     * replica first ({@link Partition#repairChunk}). Without one (another replica repairing its own copy, or a read as
+     * of now), the chunk is answered as it is here, unchecked.
+     */
     public byte[] readFileChunk(byte[] dataId, int index, int chunkSize, int length, long lease) {
-        if (lease != 0) {
-            lease(lease); // held: the file stays while it is
+        if (lease == 0) {
+            return partition.files().readChunk(dataId, index, chunkSize, length);
         }
-        return partition.files().readChunk(dataId, index, chunkSize, length);
+        lease(lease); // held: the file stays while it is
+        byte[] stored = partition.files().readChunk(dataId, index, chunkSize, length);
+        String what =
+                "chunk " + index + " of data file " + java.util.HexFormat.of().formatHex(dataId);
+        int chunkLength = length - Chunks.CRC_LENGTH;
+        try {
+            if (stored == null) {
+                throw DataFiles.missing(what, dataId);
+            }
+            Chunks.verify(stored, chunkLength, what);
+            return stored;
+        } catch (StorageException damage) {
+            if (damage.reason() != StorageException.Reason.CORRUPT_DATA) {
+                throw damage;
+            }
+            ByteBuffer repaired = partition.repairChunk(dataId, index, chunkSize, chunkLength, what, damage);
+            byte[] bytes = new byte[repaired.remaining()];
+            repaired.get(bytes);
+            return bytes;
+        }
     }
 
     private static Cf column(String name) {
