@@ -126,7 +126,9 @@ class ClusterProcessIT {
                 .contains("granary_partition_leader{partition=\"0\",node=\"node-0\"}")
                 .contains("granary_cluster_node_up{node=\"node-2\"} 1")
                 // No replica was behind a purged log: nothing installed from a leader.
-                .contains("granary_partition_copies_installed_total{partition=\"3\",node=\"node-0\"} 0");
+                .contains("granary_partition_copies_installed_total{partition=\"3\",node=\"node-0\"} 0")
+                // Nor any data-file chunk found damaged and repaired from another replica.
+                .contains("granary_data_chunks_repaired_total{partition=\"3\",node=\"node-0\"} 0");
     }
 
     @Test

@@ -13,6 +13,8 @@ import java.util.List;
  * @param partitions every partition, in order
  * @param copiesInstalled by partition, the copies the asking node's replica installed from a leader since it started
  *     (it was behind the leader's purged log)
+ * @param chunksRepaired by partition, the data-file chunks the asking node's replica found missing or damaged and
+ *     repaired from another replica since it started
  */
 public record ClusterStatus(
         String clusterName,
@@ -20,7 +22,8 @@ public record ClusterStatus(
         int replicasPerPartition,
         List<Node> nodes,
         List<PartitionStatus> partitions,
-        java.util.Map<Integer, Long> copiesInstalled) {
+        java.util.Map<Integer, Long> copiesInstalled,
+        java.util.Map<Integer, Long> chunksRepaired) {
 
     /**
      * A member.
@@ -38,5 +41,6 @@ public record ClusterStatus(
         nodes = List.copyOf(nodes);
         partitions = List.copyOf(partitions);
         copiesInstalled = java.util.Map.copyOf(copiesInstalled);
+        chunksRepaired = java.util.Map.copyOf(chunksRepaired);
     }
 }

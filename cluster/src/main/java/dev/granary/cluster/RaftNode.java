@@ -1031,13 +1031,21 @@ public final class RaftNode implements AutoCloseable {
         }
         Map<Integer, Long> installed = new TreeMap<>();
         hosted.forEach((p, machine) -> installed.put(p, machine.installs()));
+        Map<Integer, Long> repaired = new TreeMap<>();
+        for (int p = 0; p < settings.partitions(); p++) {
+            ReplicaPartition replica = localReplica(p);
+            if (replica != null) {
+                repaired.put(p, replica.repairedChunks());
+            }
+        }
         return new ClusterStatus(
                 settings.clusterName(),
                 self.id(),
                 Math.min(settings.replicas(), members.size()),
                 nodes,
                 partitions,
-                installed);
+                installed,
+                repaired);
     }
 
     private boolean leadsQuietly(int p) {

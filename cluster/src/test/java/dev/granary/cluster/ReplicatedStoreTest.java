@@ -423,6 +423,40 @@ class ReplicatedStoreTest {
         assertReplicasEqual();
     }
 
+    /** A scrub pass finds and repairs, from the other replicas, damage no GET has read. */
+    @Test
+    void aScrubPassRepairsDamageNoReadHasFound() throws Exception {
+        startCluster();
+        ObjectStore store = stores.get("n0");
+        store.createBucket("scrubbed", "alice", "");
+        for (int i = 0; i < 2; i++) {
+            put(store, new ObjectKey("scrubbed", "k" + i), random(2_500_000, 700 + i)); // three chunks each
+        }
+        for (RaftNode node : nodes.values()) {
+            node.catchUp();
+        }
+        List<Path> files = objectFiles("n2");
+        assertThat(files).hasSize(2);
+        java.nio.file.Files.delete(files.get(0));
+        try (java.nio.channels.FileChannel channel =
+                java.nio.channels.FileChannel.open(files.get(1), java.nio.file.StandardOpenOption.WRITE)) {
+            channel.write(java.nio.ByteBuffer.wrap(random(1_000, 13)), 1_500_000); // within the second chunk
+        }
+
+        dev.granary.storage.rocksdb.ScrubReport report =
+                ((dev.granary.storage.rocksdb.RocksObjectStore) stores.get("n2")).scrub(Long.MAX_VALUE);
+        assertThat(report.files()).isEqualTo(2);
+        assertThat(report.repairedChunks()).isEqualTo(3 + 1);
+        assertThat(report.unrepaired()).isZero();
+        for (Path file : files) {
+            Path healthy = dir.resolve("n0").resolve(dir.resolve("n2").relativize(file));
+            assertThat(java.nio.file.Files.readAllBytes(file))
+                    .as("%s repaired", file.getFileName())
+                    .isEqualTo(java.nio.file.Files.readAllBytes(healthy));
+        }
+        assertReplicasEqual();
+    }
+
     /** The data files of node {@code id}'s replicas, in name order. */
     private List<Path> objectFiles(String id) throws IOException {
         try (java.util.stream.Stream<Path> all =

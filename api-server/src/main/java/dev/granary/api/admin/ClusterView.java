@@ -176,6 +176,19 @@ final class ClusterView {
                     status.self(),
                     installed.getValue()));
         }
+        out.append("# HELP granary_data_chunks_repaired_total data-file chunks the reporting node's replica found")
+                .append(
+                        " missing or damaged (on a read or a scrub) and repaired from another replica since it started\n")
+                .append("# TYPE granary_data_chunks_repaired_total counter\n");
+        for (java.util.Map.Entry<Integer, Long> repaired :
+                status.chunksRepaired().entrySet()) {
+            out.append(String.format(
+                    Locale.ROOT,
+                    "granary_data_chunks_repaired_total{partition=\"%d\",node=\"%s\"} %d%n",
+                    repaired.getKey(),
+                    status.self(),
+                    repaired.getValue()));
+        }
         return out.toString();
     }
 

@@ -25,14 +25,14 @@ class ClusterSimulatorTest {
 
     private static Scenario growth(int upTo) {
         return new Scenario(
-                "grow", 512, 64 * MIB, 3, 1, Duration.ofDays(1), t -> 0, null, Duration.ofMinutes(5), upTo, List.of());
+                "grow", 256, 64 * MIB, 3, 1, Duration.ofDays(1), t -> 0, null, Duration.ofMinutes(5), upTo, List.of());
     }
 
     @Test
     void growingOneNodeAtATimeStaysBalancedAndMovesWithinTenPercentOfTheMinimum() {
-        Report report = run(growth(24));
-        assertThat(report.finalNodes()).isEqualTo(24);
-        assertThat(report.changes()).isEqualTo(23);
+        Report report = run(growth(16));
+        assertThat(report.finalNodes()).isEqualTo(16);
+        assertThat(report.changes()).isEqualTo(15);
         assertThat(report.worstReplicaSpread()).isLessThanOrEqualTo(1);
         assertThat(report.worstLeaderSpread()).isLessThanOrEqualTo(1);
         assertThat(report.worstMovedOverMinimum()).isBetween(1.0, 1.1);
@@ -89,7 +89,7 @@ class ClusterSimulatorTest {
     void aDailyCycleGrowsAndShrinksTheClusterWithoutFlapping() {
         Report report = run(new Scenario(
                 "daily",
-                512,
+                256,
                 64 * MIB,
                 3,
                 3,

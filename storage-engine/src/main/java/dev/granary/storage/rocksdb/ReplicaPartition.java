@@ -465,6 +465,11 @@ public final class ReplicaPartition implements AutoCloseable {
         return Cf.named(name);
     }
 
+    /** Chunks of data files this replica found missing or damaged and repaired from another replica since it opened. */
+    public long repairedChunks() {
+        return partition.repairedChunks();
+    }
+
     /** Whether data is queued for reclamation in this replica (replaced or deleted bodies not yet dropped). */
     public boolean hasQueuedGarbage() {
         return !partition.noKeyWithPrefix(Cf.GC, new byte[0]);

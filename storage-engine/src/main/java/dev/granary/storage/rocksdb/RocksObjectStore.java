@@ -92,6 +92,7 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
     private final SystemRecords system;
     private final DiskGuard disk;
     private final Set<ChunkInputStream> openStreams = ConcurrentHashMap.newKeySet();
+    private final Scrubber scrubber;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private final IdSource ids;
@@ -124,6 +125,7 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
         this.locks = new KeyLocks(buckets);
         this.bodies = new BodyWriter(options.chunkSize(), options.inlineThreshold(), options.fileThreshold(), ids);
         this.reclaimer = new Reclaimer(partitions.held());
+        this.scrubber = new Scrubber(partitions.held(), openStreams);
         this.multipart = new Multipart(partitions, buckets, locks, bodies, reclaimer, ids);
         this.system = new SystemRecords(partitions.all().get(0));
         for (Partition p : partitions.held()) {
@@ -960,11 +962,34 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
     // ---- lifecycle ----
 
     /** Stops the reclaimer, closes streams still open, then closes every partition. Idempotent. */
+    /**
+     * Reads every data file this store's partitions (a node's own replicas, in a cluster) still reference, chunk by
+     * chunk as a GET would, at most {@code bytesPerSecond}: each chunk's CRC32C checked, and in a cluster a chunk
+     * missing or damaged here repaired from another replica. Returns what the pass did; damage beyond repair is
+     * counted and logged, and the pass goes on.
+     *
+     * @throws InterruptedException when interrupted, or when the store closes meanwhile
+     */
+    public ScrubReport scrub(long bytesPerSecond) throws InterruptedException {
+        return scrubber.pass(bytesPerSecond);
+    }
+
+    /** Runs a {@link #scrub} pass every {@code every} (the first one interval from now), in the background. */
+    public void startScrubbing(Duration every, long bytesPerSecond) {
+        scrubber.start(every, bytesPerSecond);
+    }
+
+    /** How many data-file chunks this store's replicas repaired from other replicas since they opened. */
+    public long repairedChunks() {
+        return partitions.held().stream().mapToLong(Partition::repairedChunks).sum();
+    }
+
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        scrubber.close();
         disk.close();
         reclaimer.close();
         for (ChunkInputStream stream : List.copyOf(openStreams)) {

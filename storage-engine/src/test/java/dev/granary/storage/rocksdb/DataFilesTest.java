@@ -216,6 +216,30 @@ class DataFilesTest extends StoreTestSupport {
                 .formatHex(Versions.read(p, key(key)).segments().get(0).dataId());
     }
 
+    /**
+     * A scrub pass reads every data file the store references, as a GET would: a healthy store's files all read
+     * whole; a standalone store has no other copy, so a damaged one is counted (and logged), never passed off as read.
+     */
+    @Test
+    void aScrubPassReadsEveryDataFileAndCountsADamagedOneItCannotRepair() throws Exception {
+        put("a", random(LARGE, 21));
+        put("b", random(LARGE, 22));
+        ScrubReport clean = store.scrub(Long.MAX_VALUE);
+        assertThat(clean.files()).isEqualTo(2);
+        assertThat(clean.bytes()).isEqualTo(2L * LARGE);
+        assertThat(clean.repairedChunks()).isZero();
+        assertThat(clean.unrepaired()).isZero();
+
+        try (java.nio.channels.FileChannel channel =
+                java.nio.channels.FileChannel.open(dataFiles().get(0), java.nio.file.StandardOpenOption.WRITE)) {
+            channel.write(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}), 10);
+        }
+        ScrubReport damaged = store.scrub(Long.MAX_VALUE);
+        assertThat(damaged.files()).isEqualTo(1);
+        assertThat(damaged.unrepaired()).isEqualTo(1);
+        assertThat(damaged.repairedChunks()).isZero();
+    }
+
     @Test
     void aCorruptedChunkInTheFileIsAnErrorNeverData() throws IOException {
         byte[] data = random(LARGE, 3);
