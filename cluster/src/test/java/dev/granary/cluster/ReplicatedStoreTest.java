@@ -346,10 +346,7 @@ class ReplicatedStoreTest {
         List<Path> files = objectFiles("n1");
         assertThat(files).hasSize(3);
         java.nio.file.Files.delete(files.get(0));
-        try (java.nio.channels.FileChannel channel =
-                java.nio.channels.FileChannel.open(files.get(1), java.nio.file.StandardOpenOption.WRITE)) {
-            channel.write(java.nio.ByteBuffer.wrap(random(1_000, 9)), 1_500_000); // within the second chunk
-        }
+        overwrite(files.get(1), 1_500_000, random(1_000, 9)); // within the second chunk
         try (java.nio.channels.FileChannel channel =
                 java.nio.channels.FileChannel.open(files.get(2), java.nio.file.StandardOpenOption.WRITE)) {
             channel.truncate(1_200_000);
@@ -405,10 +402,7 @@ class ReplicatedStoreTest {
                 try (java.util.stream.Stream<Path> all = java.nio.file.Files.walk(objects)) {
                     for (Path file :
                             all.filter(java.nio.file.Files::isRegularFile).toList()) {
-                        try (java.nio.channels.FileChannel channel =
-                                java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
-                            channel.write(java.nio.ByteBuffer.wrap(random(500, 11)), 100);
-                        }
+                        overwrite(file, 100, random(500, 11));
                         damaged++;
                     }
                 }
@@ -438,10 +432,7 @@ class ReplicatedStoreTest {
         List<Path> files = objectFiles("n2");
         assertThat(files).hasSize(2);
         java.nio.file.Files.delete(files.get(0));
-        try (java.nio.channels.FileChannel channel =
-                java.nio.channels.FileChannel.open(files.get(1), java.nio.file.StandardOpenOption.WRITE)) {
-            channel.write(java.nio.ByteBuffer.wrap(random(1_000, 13)), 1_500_000); // within the second chunk
-        }
+        overwrite(files.get(1), 1_500_000, random(1_000, 13)); // within the second chunk
 
         dev.granary.storage.rocksdb.ScrubReport report =
                 ((dev.granary.storage.rocksdb.RocksObjectStore) stores.get("n2")).scrub(Long.MAX_VALUE);
@@ -455,6 +446,14 @@ class ReplicatedStoreTest {
                     .isEqualTo(java.nio.file.Files.readAllBytes(healthy));
         }
         assertReplicasEqual();
+    }
+
+    /** Writes {@code bytes} over {@code file} at {@code at}: damage a disk might do. */
+    private static void overwrite(Path file, long at, byte[] bytes) throws IOException {
+        try (java.nio.channels.FileChannel channel =
+                java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+            channel.write(java.nio.ByteBuffer.wrap(bytes), at);
+        }
     }
 
     /** The data files of node {@code id}'s replicas, in name order. */

@@ -163,33 +163,37 @@ final class ClusterView {
                 }
             }
         }
-        out.append(
-                        "# HELP granary_partition_copies_installed_total copies of the partition the reporting node's replica")
-                .append(" installed from a leader since the node started (it was behind the leader's purged log)\n")
-                .append("# TYPE granary_partition_copies_installed_total counter\n");
-        for (java.util.Map.Entry<Integer, Long> installed :
-                status.copiesInstalled().entrySet()) {
-            out.append(String.format(
-                    Locale.ROOT,
-                    "granary_partition_copies_installed_total{partition=\"%d\",node=\"%s\"} %d%n",
-                    installed.getKey(),
-                    status.self(),
-                    installed.getValue()));
-        }
-        out.append("# HELP granary_data_chunks_repaired_total data-file chunks the reporting node's replica found")
-                .append(
-                        " missing or damaged (on a read or a scrub) and repaired from another replica since it started\n")
-                .append("# TYPE granary_data_chunks_repaired_total counter\n");
-        for (java.util.Map.Entry<Integer, Long> repaired :
-                status.chunksRepaired().entrySet()) {
-            out.append(String.format(
-                    Locale.ROOT,
-                    "granary_data_chunks_repaired_total{partition=\"%d\",node=\"%s\"} %d%n",
-                    repaired.getKey(),
-                    status.self(),
-                    repaired.getValue()));
-        }
+        reporterCounter(
+                out,
+                status,
+                "granary_partition_copies_installed_total",
+                "copies of the partition the reporting node's replica installed from a leader since the node started"
+                        + " (it was behind the leader's purged log)",
+                status.copiesInstalled());
+        reporterCounter(
+                out,
+                status,
+                "granary_data_chunks_repaired_total",
+                "data-file chunks the reporting node's replica found missing or damaged (on a read or a scrub) and"
+                        + " repaired from another replica since it started",
+                status.chunksRepaired());
         return out.toString();
+    }
+
+    /** A counter of the reporting node's replicas, one series per partition. */
+    private static void reporterCounter(
+            StringBuilder out, ClusterStatus status, String name, String help, java.util.Map<Integer, Long> counts) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        out.append("# TYPE ").append(name).append(" counter\n");
+        for (java.util.Map.Entry<Integer, Long> count : counts.entrySet()) {
+            out.append(String.format(
+                    Locale.ROOT,
+                    "%s{partition=\"%d\",node=\"%s\"} %d%n",
+                    name,
+                    count.getKey(),
+                    status.self(),
+                    count.getValue()));
+        }
     }
 
     private interface Field {
