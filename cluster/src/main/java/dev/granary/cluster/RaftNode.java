@@ -343,6 +343,14 @@ public final class RaftNode implements AutoCloseable {
         long election = settings.electionTimeout().toMillis();
         RaftServerConfigKeys.Rpc.setTimeoutMin(properties, TimeDuration.valueOf(election, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(properties, TimeDuration.valueOf(2 * election, TimeUnit.MILLISECONDS));
+        // The first election after a start need not wait a whole timeout (Ratis's default): a node that finds a
+        // leader already there loses its pre-vote and disturbs nothing, and a cluster starting up elects its leaders
+        // a second sooner.
+        long first = Math.max(100, election / 5);
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(
+                properties, TimeDuration.valueOf(first, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(
+                properties, TimeDuration.valueOf(2 * first, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setRequestTimeout(
                 properties, TimeDuration.valueOf(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS));
         // A replica behind a purged log gets the leader's newest copy of the partition (PartitionStateMachine) in

@@ -51,10 +51,8 @@ class RaftNodeTest {
             new RaftNode.Settings("test", PARTITIONS, 3, Duration.ofSeconds(1), Duration.ofSeconds(5), 20_000, SECRET);
 
     @AfterEach
-    void stopNodes() throws IOException {
-        for (RaftNode node : nodes.values()) {
-            node.close();
-        }
+    void stopNodes() {
+        ThreeNodes.closeAll(nodes.values());
     }
 
     private void startCluster(int size) throws IOException {

@@ -54,10 +54,13 @@ class ReplicatedStoreTest {
             "stores", PARTITIONS, 3, Duration.ofSeconds(1), Duration.ofSeconds(5), 20_000, SECRET);
 
     @AfterEach
-    void stop() throws IOException {
-        for (String id : List.copyOf(nodes.keySet())) {
-            stop(id);
+    void stop() {
+        for (ObjectStore store : stores.values()) {
+            store.close();
         }
+        stores.clear();
+        ThreeNodes.closeAll(nodes.values());
+        nodes.clear();
     }
 
     private void start(RaftNode.Member member) throws Exception {

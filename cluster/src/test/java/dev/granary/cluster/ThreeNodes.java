@@ -101,13 +101,26 @@ final class ThreeNodes implements StoreFixture {
                 });
     }
 
-    private static void closeAll(List<RaftNode> nodes) {
+    /**
+     * Closes the nodes at once: each takes about a second (Ratis's log workers finish their last wait), which one
+     * after the other made up half of a contract test's time.
+     */
+    static void closeAll(java.util.Collection<RaftNode> nodes) {
+        List<java.util.concurrent.CompletableFuture<Void>> closing = new ArrayList<>();
         for (RaftNode node : nodes) {
-            try {
-                node.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            closing.add(java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    node.close();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }));
+        }
+        try {
+            java.util.concurrent.CompletableFuture.allOf(closing.toArray(java.util.concurrent.CompletableFuture[]::new))
+                    .join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }
     }
 }
