@@ -452,16 +452,33 @@ public final class RaftNode implements AutoCloseable {
         return policy.build();
     }
 
+    /**
+     * Clients of {@link Elsewhere#readFileChunkFrom}: one attempt each (at most {@link #ATTEMPT_TIMEOUT}), so that a
+     * replica repairing a chunk passes a peer that is down to the next instead of waiting out the retries.
+     */
+    private final Map<Integer, RaftClient> peerClients = new ConcurrentHashMap<>();
+
+    private RaftClient peerClient(int partition) {
+        return peerClients.computeIfAbsent(partition, p -> plainClient(p, RetryPolicies.noRetry()));
+    }
+
     private RaftClient statusClient(int partition) {
         return statusClients.computeIfAbsent(
                 partition,
-                p -> RaftClient.newBuilder()
-                        .setRaftGroup(groups.get(p))
-                        .setProperties(clientProperties)
-                        .setParameters(parameters)
-                        .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-                                8, TimeDuration.valueOf(250, TimeUnit.MILLISECONDS)))
-                        .build());
+                p -> plainClient(
+                        p,
+                        RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                                8, TimeDuration.valueOf(250, TimeUnit.MILLISECONDS))));
+    }
+
+    /** A client of partition {@code p}'s group whose requests are not this node's proposals. */
+    private RaftClient plainClient(int p, RetryPolicy retries) {
+        return RaftClient.newBuilder()
+                .setRaftGroup(groups.get(p))
+                .setProperties(clientProperties)
+                .setParameters(parameters)
+                .setRetryPolicy(retries)
+                .build();
     }
 
     /** Which partition a command acts on is the caller's choice; this node proposes it to that partition's group. */
@@ -591,8 +608,26 @@ public final class RaftNode implements AutoCloseable {
         @Override
         public byte[] readFileChunkFrom(
                 int partition, String peer, byte[] dataId, int index, int chunkSize, int length) {
-            return PartitionRead.value(
-                    readFrom(partition, PartitionRead.fileChunk(dataId, index, chunkSize, length, 0), peer));
+            checkPartition(partition);
+            byte[] request = PartitionRead.fileChunk(dataId, index, chunkSize, length, 0);
+            try {
+                RaftClientReply reply = peerClient(partition)
+                        .io()
+                        .sendStaleRead(
+                                Message.valueOf(UnsafeByteOperations.unsafeWrap(request)), 0, RaftPeerId.valueOf(peer));
+                if (!reply.isSuccess()) {
+                    throw new StorageException(
+                            StorageException.Reason.UNAVAILABLE,
+                            "partition " + partition + ": " + peer + " did not answer: " + reply.getException(),
+                            reply.getException());
+                }
+                return PartitionRead.value(reply.getMessage().getContent());
+            } catch (IOException e) {
+                throw new StorageException(
+                        StorageException.Reason.UNAVAILABLE,
+                        "partition " + partition + ": " + peer + " did not answer a " + PartitionRead.describe(request),
+                        e);
+            }
         }
 
         private byte[] read(int partition, byte[] request, Lease lease) {
@@ -1160,6 +1195,7 @@ public final class RaftNode implements AutoCloseable {
         statusAsking.shutdownNow();
         List<RaftClient> all = new ArrayList<>(clients.values());
         all.addAll(statusClients.values());
+        all.addAll(peerClients.values());
         for (RaftClient client : all) {
             try {
                 client.close();

@@ -127,8 +127,9 @@ public final class Autoscaler {
     public Decision decide(Instant now, List<NodeLoad> loads, boolean changing) {
         Objects.requireNonNull(now, "now");
         int nodes = loads.size();
-        String hot = hot(loads);
-        String cold = hot == null ? cold(loads) : null;
+        // A window counts from the end of a change, not through it: moving replicas is load of its own.
+        String hot = changing ? null : hot(loads);
+        String cold = hot == null && !changing ? cold(loads) : null;
         hotSince = hot == null ? null : hotSince == null ? now : hotSince;
         coldSince = cold == null ? null : coldSince == null ? now : coldSince;
         Decision decision;
@@ -189,7 +190,7 @@ public final class Autoscaler {
         if (held.compareTo(config.sustainCold()) < 0) {
             return hold(now, nodes, cold + " for " + seconds(held) + " of " + seconds(config.sustainCold()));
         }
-        if (lastScaleOut != null && Duration.between(lastScaleOut, now).compareTo(config.afterScaleIn()) < 0) {
+        if (lastScaleOut != null && Duration.between(lastScaleOut, now).compareTo(config.afterScaleOut()) < 0) {
             return hold(now, nodes, cold + ", cooling down after the last scale-out");
         }
         if (lastScaleIn != null && Duration.between(lastScaleIn, now).compareTo(config.afterScaleIn()) < 0) {

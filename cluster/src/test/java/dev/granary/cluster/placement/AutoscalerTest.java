@@ -65,6 +65,19 @@ class AutoscalerTest {
     }
 
     @Test
+    void loadDuringAChangeDoesNotCountTowardsTheNextStep() {
+        Autoscaler scaler = new Autoscaler(Autoscaler.Config.defaults(1, 10));
+        List<NodeLoad> hot = loads(4, 0.9, 900);
+        // Ten minutes of moving replicas at 90% CPU, then the change ends: the window starts there.
+        for (Instant t = START; t.isBefore(START.plus(Duration.ofMinutes(10))); t = t.plusSeconds(10)) {
+            assertThat(scaler.decide(t, hot, true).action()).isEqualTo(Action.HOLD);
+        }
+        Decision after = scaler.decide(START.plus(Duration.ofMinutes(10)), hot, false);
+        assertThat(after.action()).isEqualTo(Action.HOLD);
+        assertThat(after.reason()).isEqualTo("CPU 90% over 70% for 0 s of 120 s");
+    }
+
+    @Test
     void aSpikeShorterThanTheWindowChangesNothing() {
         Autoscaler scaler = new Autoscaler(Autoscaler.Config.defaults(1, 10));
         assertThat(run(scaler, START, Duration.ofSeconds(90), loads(3, 0.95, 5_000)))

@@ -211,7 +211,9 @@ final class ChunkInputStream extends InputStream {
                         value = readFileChunk(s, segment, index, length, chunkName);
                         Chunks.verify(value, length, chunkName);
                     } catch (StorageException damage) {
-                        if (damage.reason() != StorageException.Reason.CORRUPT_DATA) {
+                        // A read error of the file (a bad block) is damage too, as a wrong CRC32C is.
+                        if (damage.reason() != StorageException.Reason.CORRUPT_DATA
+                                && damage.reason() != StorageException.Reason.IO) {
                             throw damage;
                         }
                         // Lost or damaged here: another replica's copy, which also repairs this one's (the file is

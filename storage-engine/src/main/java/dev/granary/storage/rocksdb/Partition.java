@@ -204,12 +204,19 @@ final class Partition implements AutoCloseable {
                     continue;
                 }
                 Chunks.verify(stored, length, what + " from " + peer);
-            } catch (StorageException e) {
+            } catch (RuntimeException e) { // that replica is down, damaged too, or answered nonsense: the next
                 damage.addSuppressed(e);
                 continue;
             }
-            boolean created = files.writeChunk(dataId, chunkIndex, chunkSize, ByteBuffer.wrap(stored));
-            files.force(List.of(dataId), created ? List.of(dataId) : List.of());
+            try {
+                files.writeChunk(dataId, chunkIndex, chunkSize, ByteBuffer.wrap(stored));
+                // The folder too: the file may have been missing, and another repair racing this one may not know.
+                files.force(List.of(dataId), List.of(dataId));
+            } catch (StorageException e) {
+                // The disk that lost the chunk may refuse it back; the reader still gets the good copy.
+                LOG.warn("partition {}: {} could not be written back here: {}", index, what, e.getMessage());
+                return ByteBuffer.wrap(stored);
+            }
             repairedChunks.incrementAndGet();
             LOG.warn(
                     "partition {}: {} was damaged here ({}); repaired from replica {}",

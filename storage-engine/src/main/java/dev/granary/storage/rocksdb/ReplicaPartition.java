@@ -440,18 +440,19 @@ public final class ReplicaPartition implements AutoCloseable {
             return partition.files().readChunk(dataId, index, chunkSize, length);
         }
         lease(lease); // held: the file stays while it is
-        byte[] stored = partition.files().readChunk(dataId, index, chunkSize, length);
         String what =
                 "chunk " + index + " of data file " + java.util.HexFormat.of().formatHex(dataId);
         int chunkLength = length - Chunks.CRC_LENGTH;
         try {
+            byte[] stored = partition.files().readChunk(dataId, index, chunkSize, length);
             if (stored == null) {
                 throw DataFiles.missing(what, dataId);
             }
             Chunks.verify(stored, chunkLength, what);
             return stored;
         } catch (StorageException damage) {
-            if (damage.reason() != StorageException.Reason.CORRUPT_DATA) {
+            if (damage.reason() != StorageException.Reason.CORRUPT_DATA
+                    && damage.reason() != StorageException.Reason.IO) {
                 throw damage;
             }
             ByteBuffer repaired = partition.repairChunk(dataId, index, chunkSize, chunkLength, what, damage);

@@ -27,6 +27,9 @@ final class Scrubber implements AutoCloseable {
     private final List<Partition> partitions;
     private final Set<ChunkInputStream> openStreams;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Held by the pass under way: one at a time, the background one or a caller's. */
+    private final Object passing = new Object();
+
     private Thread thread;
 
     Scrubber(List<Partition> partitions, Set<ChunkInputStream> openStreams) {
@@ -67,6 +70,12 @@ final class Scrubber implements AutoCloseable {
         if (bytesPerSecond <= 0) {
             throw new IllegalArgumentException("rate " + bytesPerSecond);
         }
+        synchronized (passing) {
+            return passAlone(bytesPerSecond);
+        }
+    }
+
+    private ScrubReport passAlone(long bytesPerSecond) throws InterruptedException {
         long began = System.nanoTime();
         long[] counts = new long[3]; // files, bytes, unrepaired
         long repairedBefore = repaired();
@@ -76,8 +85,17 @@ final class Scrubber implements AutoCloseable {
                 try (ReadOptions options = new ReadOptions();
                         Partition.Cursor it = p.iterator(cf, options)) {
                     for (it.seekToFirst(); it.isValid(); it.next()) {
-                        if (!fileSegments(cf, it.value(), "scrub").isEmpty()) {
-                            keys.add(it.key());
+                        if (closed.get()) {
+                            throw new InterruptedException("the store closed");
+                        }
+                        try {
+                            if (!fileSegments(cf, it.value(), "scrub").isEmpty()) {
+                                keys.add(it.key());
+                            }
+                        } catch (StorageException e) { // a record that does not decode: logged, the pass goes on
+                            counts[2]++;
+                            LOG.error(
+                                    "scrub: partition {}: an unreadable {} record: {}", p.index(), cf, e.getMessage());
                         }
                     }
                     it.check("scrub " + cf);
@@ -128,12 +146,12 @@ final class Scrubber implements AutoCloseable {
                 }
                 counts[0] += segments.size();
             } catch (IOException | StorageException e) {
-                if (e instanceof StorageException s && s.reason() != StorageException.Reason.CORRUPT_DATA) {
-                    throw s;
+                if (closed.get()) {
+                    throw new InterruptedException("the store closed");
                 }
                 counts[2]++;
                 LOG.error(
-                        "scrub: partition {}: {} is damaged here and no other replica had it whole: {}",
+                        "scrub: partition {}: {} is damaged or unreadable here and no other replica had it whole: {}",
                         p.index(),
                         what,
                         e.getMessage());
@@ -167,6 +185,7 @@ final class Scrubber implements AutoCloseable {
         return segments.stream().filter(Segment::file).toList();
     }
 
+    /** Stops a pass under way and waits for it, so that nothing reads the partitions once they close. */
     @Override
     public void close() {
         closed.set(true);
@@ -176,6 +195,11 @@ final class Scrubber implements AutoCloseable {
         }
         if (running != null) {
             running.interrupt();
+            try {
+                running.join(TimeUnit.SECONDS.toMillis(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }
