@@ -211,32 +211,39 @@ public final class PlacementPolicy {
         }
 
         /**
-         * While the fullest node holds two or more replicas more than another, moves one of its replicas to the
-         * emptiest node that can take it (does not hold the partition, and no zone of the partition doubled): the
-         * smallest partition it does not lead, else the smallest it leads.
+         * While a node holds two or more replicas more than another, moves one of its replicas to the emptiest node
+         * that can take it (does not hold the partition, and no zone of the partition doubled): the smallest partition
+         * it does not lead, else the smallest it leads. The fullest node gives first; one that can give nothing (its
+         * partitions' zones are taken everywhere emptier) leaves the turn to the next fullest. Every move makes the
+         * counts more even, so this ends.
          */
         void balanceReplicas() {
             List<String> ids = new ArrayList<>(byId.keySet());
             int limit = held.size() * replicasAtMost() + 1;
             for (int step = 0; step < limit; step++) {
                 ids.sort(emptiestFirst);
-                String fullest = ids.get(ids.size() - 1);
-                boolean moved = false;
-                for (String to : ids) {
-                    if (count.get(fullest) - count.get(to) <= 1) {
-                        break;
-                    }
-                    int p = smallestMovable(fullest, to);
-                    if (p >= 0) {
-                        replace(p, fullest, to);
-                        moved = true;
-                        break;
-                    }
-                }
-                if (!moved) {
+                if (!moveOneReplicaDown(ids)) {
                     return;
                 }
             }
+        }
+
+        /** One replica from the fullest node that can give one to the emptiest that can take it; false if none. */
+        private boolean moveOneReplicaDown(List<String> emptiestFirstIds) {
+            for (int from = emptiestFirstIds.size() - 1; from > 0; from--) {
+                String giver = emptiestFirstIds.get(from);
+                for (String to : emptiestFirstIds) {
+                    if (count.get(giver) - count.get(to) <= 1) {
+                        break;
+                    }
+                    int p = smallestMovable(giver, to);
+                    if (p >= 0) {
+                        replace(p, giver, to);
+                        return true;
+                    }
+                }
+            }
+            return false;
         }
 
         private int replicasAtMost() {

@@ -152,6 +152,26 @@ class PlacementPolicyTest {
         }
     }
 
+    /**
+     * The fullest node cannot give (every partition it holds has its other replica in the one zone the emptier nodes
+     * are in): the next fullest gives instead, as far as the zones allow.
+     */
+    @Test
+    void whenTheFullestNodeCannotGiveTheNextFullestDoes() {
+        List<Node> nodes = List.of(
+                new Node("e", "one", Node.State.UP),
+                new Node("k", "one", Node.State.UP),
+                new Node("z", "two", Node.State.UP));
+        PartitionMap before = new PartitionMap(0, java.util.Collections.nCopies(4, List.of("z", "k")));
+        PartitionMap after = new PlacementPolicy(2).target(before, nodes, EQUAL);
+        // Each partition needs one replica in each zone, and z is zone "two" alone: it keeps all four; e and k share.
+        assertThat(after.replicaCounts(List.of("e", "k", "z"))).isEqualTo(Map.of("e", 2, "k", 2, "z", 4));
+        for (List<String> replicas : after.replicas()) {
+            assertThat(replicas).contains("z").hasSize(2);
+        }
+        assertThat(spread(after.leaderCounts(List.of("e", "k", "z")))).isLessThanOrEqualTo(1);
+    }
+
     @Test
     void fromOneToTwentyNodesAndBackEveryStepStaysBalancedAndMovesAtMostTenPercentAboveTheMinimum() {
         Random random = new Random(14);
