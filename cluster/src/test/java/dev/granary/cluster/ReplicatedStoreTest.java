@@ -199,9 +199,7 @@ class ReplicatedStoreTest {
     }
 
     private void assertReplicasEqual() throws InterruptedException {
-        for (RaftNode node : nodes.values()) {
-            node.catchUp();
-        }
+        catchUpAll();
         for (int p = 0; p < settings.partitions(); p++) {
             String digest = null;
             for (RaftNode node : nodes.values()) {
@@ -343,9 +341,7 @@ class ReplicatedStoreTest {
             bodies.put(key, random(2_500_000 + i, 300 + i)); // three chunks each, in a data file
             put(store, key, bodies.get(key));
         }
-        for (RaftNode node : nodes.values()) {
-            node.catchUp();
-        }
+        catchUpAll();
         List<Path> files = objectFiles("n1");
         assertThat(files).hasSize(3);
         java.nio.file.Files.delete(files.get(0));
@@ -360,12 +356,7 @@ class ReplicatedStoreTest {
                     .as("%s through the damaged replica", entry.getKey())
                     .isEqualTo(entry.getValue());
         }
-        for (Path file : files) {
-            Path healthy = dir.resolve("n0").resolve(dir.resolve("n1").relativize(file));
-            assertThat(java.nio.file.Files.readAllBytes(file))
-                    .as("%s repaired", file.getFileName())
-                    .isEqualTo(java.nio.file.Files.readAllBytes(healthy));
-        }
+        assertRepairedLikeN0("n1", files);
         assertReplicasEqual();
     }
 
@@ -386,9 +377,7 @@ class ReplicatedStoreTest {
             bodies.put(key, random(2_200_000 + i, 500 + i));
             put(store, key, bodies.get(key));
         }
-        for (RaftNode node : nodes.values()) {
-            node.catchUp();
-        }
+        catchUpAll();
         int damaged = 0;
         for (int p = 1; p < PARTITIONS; p++) {
             if (nodes.get("n0").localReplica(p) != null) {
@@ -429,9 +418,7 @@ class ReplicatedStoreTest {
         for (int i = 0; i < 2; i++) {
             put(store, new ObjectKey("scrubbed", "k" + i), random(2_500_000, 700 + i)); // three chunks each
         }
-        for (RaftNode node : nodes.values()) {
-            node.catchUp();
-        }
+        catchUpAll();
         List<Path> files = objectFiles("n2");
         assertThat(files).hasSize(2);
         java.nio.file.Files.delete(files.get(0));
@@ -442,13 +429,25 @@ class ReplicatedStoreTest {
         assertThat(report.files()).isEqualTo(2);
         assertThat(report.repairedChunks()).isEqualTo(3 + 1);
         assertThat(report.unrepaired()).isZero();
+        assertRepairedLikeN0("n2", files);
+        assertReplicasEqual();
+    }
+
+    /** Waits until every node's replicas have caught up with their leaders. */
+    private void catchUpAll() throws InterruptedException {
+        for (RaftNode node : nodes.values()) {
+            node.catchUp();
+        }
+    }
+
+    /** Each of node {@code id}'s {@code files} is byte for byte node n0's file of the same name. */
+    private void assertRepairedLikeN0(String id, List<Path> files) throws IOException {
         for (Path file : files) {
-            Path healthy = dir.resolve("n0").resolve(dir.resolve("n2").relativize(file));
+            Path healthy = dir.resolve("n0").resolve(dir.resolve(id).relativize(file));
             assertThat(java.nio.file.Files.readAllBytes(file))
                     .as("%s repaired", file.getFileName())
                     .isEqualTo(java.nio.file.Files.readAllBytes(healthy));
         }
-        assertReplicasEqual();
     }
 
     /** Writes {@code bytes} over {@code file} at {@code at}: damage a disk might do. */

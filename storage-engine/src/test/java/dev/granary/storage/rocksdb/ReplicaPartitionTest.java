@@ -431,6 +431,7 @@ class ReplicaPartitionTest {
                 ReplicaPartition objects = host.openPartition(1)) {
             java.util.concurrent.CountDownLatch applying = new java.util.concurrent.CountDownLatch(1);
             java.util.concurrent.CountDownLatch loaded = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch appliedAfterLoad = new java.util.concurrent.CountDownLatch(1);
             Thread applier = new Thread(() -> {
                 for (int i = 0; i < count; i++) {
                     BucketInfo info = new BucketInfo(
@@ -450,6 +451,9 @@ class ReplicaPartitionTest {
                                     List.of()));
                     if (i == count / 10) {
                         applying.countDown();
+                    }
+                    if (i == count / 2 + 100) {
+                        appliedAfterLoad.countDown();
                     }
                     if (i == count / 2) { // the rest while the users' directory, say, loads
                         try {
@@ -478,7 +482,9 @@ class ReplicaPartitionTest {
                 java.util.Set<String> known = java.util.concurrent.ConcurrentHashMap.newKeySet();
                 store.system().scan("users/", "users0", (key, value) -> known.add(key));
                 loaded.countDown();
-                Thread.sleep(50);
+                // A hundred entries applied between the load and the listener: they must reach it.
+                assertThat(appliedAfterLoad.await(30, java.util.concurrent.TimeUnit.SECONDS))
+                        .isTrue();
                 store.onSystemRecordsChanged(known::addAll);
                 applier.join();
                 java.util.Set<String> missing = new java.util.TreeSet<>();
