@@ -17,8 +17,17 @@ import java.util.Objects;
  * @param name the cluster's name
  * @param secret the cluster's shared secret
  * @param replicas replicas per partition, at most one per member
+ * @param joining this node, when it joins the running cluster of {@code members} ({@code --join} / {@code GRANARY_JOIN},
+ *     with its own Raft address from {@code --raft-address} / {@code GRANARY_RAFT_ADDRESS}) rather than founding it;
+ *     null for a founding member
  */
-public record ClusterConfig(String nodeId, List<RaftNode.Member> members, String name, String secret, int replicas) {
+public record ClusterConfig(
+        String nodeId,
+        List<RaftNode.Member> members,
+        String name,
+        String secret,
+        int replicas,
+        RaftNode.Member joining) {
     /** Replicas per partition unless {@code --replicas} says otherwise. */
     public static final int DEFAULT_REPLICAS = 3;
 
@@ -32,9 +41,19 @@ public record ClusterConfig(String nodeId, List<RaftNode.Member> members, String
         if (secret == null || secret.length() < 16) {
             throw new IllegalArgumentException("GRANARY_CLUSTER_SECRET must be set, with at least 16 characters");
         }
-        if (members.stream().noneMatch(m -> m.id().equals(nodeId))) {
+        boolean founding = members.stream().anyMatch(m -> m.id().equals(nodeId));
+        if (joining == null && !founding) {
             throw new IllegalArgumentException("--node-id " + nodeId + " is not one of --members");
         }
+        if (joining != null && (founding || !joining.id().equals(nodeId))) {
+            throw new IllegalArgumentException(
+                    "--node-id " + nodeId + " joins through --join " + members + ": it must not be one of them");
+        }
+    }
+
+    /** A founding member of a cluster. */
+    public ClusterConfig(String nodeId, List<RaftNode.Member> members, String name, String secret, int replicas) {
+        this(nodeId, members, name, secret, replicas, null);
     }
 
     /** A member of a cluster with {@link #DEFAULT_REPLICAS} replicas per partition. */
@@ -49,6 +68,9 @@ public record ClusterConfig(String nodeId, List<RaftNode.Member> members, String
 
     /** This node's member entry. */
     public RaftNode.Member self() {
+        if (joining != null) {
+            return joining;
+        }
         return members.stream().filter(m -> m.id().equals(nodeId)).findFirst().orElseThrow();
     }
 

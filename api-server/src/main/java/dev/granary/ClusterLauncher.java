@@ -33,8 +33,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Each node's output is prefixed with {@code [node-i]}; a node that dies is reported and the others go on.
  * SIGTERM (or Ctrl-C) stops every node (each gets SIGTERM, then 40 s to finish before it is killed). With
- * {@code --only I} node {@code I} alone runs, in this process: to restart a node that was killed, or (later) to add
- * one. Nodes also stop when the launcher is gone, even if it was killed without a chance to stop them.
+ * {@code --only I} node {@code I} alone runs, in this process: to restart a node that was killed, or, for {@code I >=
+ * N}, to add node {@code I} to the running cluster (it joins through the founding nodes; the controller moves
+ * replicas to it). Nodes also stop when the launcher is gone, even if it was killed without a chance to stop them.
  */
 final class ClusterLauncher {
     /** Set in each node's environment: the launcher's pid, which the node watches ({@link Main}). */
@@ -44,8 +45,16 @@ final class ClusterLauncher {
     static final int SERVING = -1;
 
     private static final int MAX_NODES = 100;
-    private static final Set<String> DERIVED =
-            Set.of("node-id", "members", "address", "admin-port", "cluster-name", "replicas", "partitions");
+    private static final Set<String> DERIVED = Set.of(
+            "node-id",
+            "members",
+            "join",
+            "raft-address",
+            "address",
+            "admin-port",
+            "cluster-name",
+            "replicas",
+            "partitions");
 
     private ClusterLauncher() {}
 
@@ -72,18 +81,33 @@ final class ClusterLauncher {
             return String.join(",", all);
         }
 
-        /** The {@code granary server} flags of node {@code i}. */
+        /**
+         * The {@code granary server} flags of node {@code i}: a founding member for {@code i < nodes}, else a node that
+         * joins the running cluster of the founding members.
+         */
         List<String> serverArgs(int i) {
             List<String> args = new ArrayList<>(List.of(
-                    "--node-id", nodeId(i),
-                    "--members", members(),
-                    "--cluster-name", clusterName,
-                    "--replicas", Integer.toString(replicas),
-                    "--partitions", Integer.toString(partitions),
-                    "--address", "127.0.0.1",
-                    "--port", Integer.toString(port + i),
-                    "--admin-port", Integer.toString(port + 100 + i),
-                    "--data", data.resolve(nodeId(i)).toString()));
+                    "--node-id",
+                    nodeId(i),
+                    i < nodes ? "--members" : "--join",
+                    members(),
+                    "--cluster-name",
+                    clusterName,
+                    "--replicas",
+                    Integer.toString(replicas),
+                    "--partitions",
+                    Integer.toString(partitions),
+                    "--address",
+                    "127.0.0.1",
+                    "--port",
+                    Integer.toString(port + i),
+                    "--admin-port",
+                    Integer.toString(port + 100 + i),
+                    "--data",
+                    data.resolve(nodeId(i)).toString()));
+            if (i >= nodes) {
+                args.addAll(List.of("--raft-address", "127.0.0.1:" + (port + 200 + i)));
+            }
             args.addAll(passThrough);
             return args;
         }
@@ -188,8 +212,9 @@ final class ClusterLauncher {
         Integer only = null;
         if (flags.containsKey("only")) {
             only = number(flags, "only", 0);
-            if (only < 0 || only >= nodes) {
-                throw new IllegalArgumentException("--only must be a node number 0.." + (nodes - 1) + ", got " + only);
+            if (only < 0 || only >= MAX_NODES || port + 300 + only > 65535) {
+                throw new IllegalArgumentException(
+                        "--only must be a node number 0.." + (MAX_NODES - 1) + " with its ports free, got " + only);
             }
         }
         return new Layout(
@@ -356,7 +381,8 @@ final class ClusterLauncher {
                   --port P         node i serves S3 on P+i, its admin API on P+100+i, Raft on P+200+i (default 9000)
                   --replicas R     replicas per partition (default 3, at most N; partition 0, the catalog, is on every node)
                   --partitions K   partitions of the cluster (default 8; the same on every start)
-                  --only I         run node I alone, in this process (restart a node that was stopped or killed)
+                  --only I         run node I alone, in this process: restart a node that was stopped or killed, or,
+                                   for I >= N, add node I to the running cluster (it joins through nodes 0..N-1)
                   --cluster-name C (GRANARY_CLUSTER_NAME, default granary)
                   other flags go to every node's `granary server` (e.g. --no-sync, --metering-flush 1)
                 root credentials: GRANARY_ROOT_USER / GRANARY_ROOT_PASSWORD, as for `granary server`""";

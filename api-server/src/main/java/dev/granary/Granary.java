@@ -263,7 +263,9 @@ public final class Granary implements AutoCloseable {
                 .withReplicas(cluster.replicas());
         RaftNode node = null;
         try {
-            node = RaftNode.start(cluster.self(), cluster.members(), config.dataDir(), settings);
+            node = cluster.joining() != null
+                    ? RaftNode.join(cluster.joining(), cluster.members(), config.dataDir(), settings)
+                    : RaftNode.start(cluster.self(), cluster.members(), config.dataDir(), settings);
             // Requests wait (in the read barrier) for the partitions' leaders: the other members may start later.
             RocksObjectStore store = node.openStore(options.withPartitions(partitions));
             LOG.info(

@@ -272,6 +272,8 @@ public record GranaryConfig(
                             "disk-reserve",
                             "node-id",
                             "members",
+                            "join",
+                            "raft-address",
                             "cluster-name",
                             "replicas")
                     .contains(name)) {
@@ -305,20 +307,32 @@ public record GranaryConfig(
 
     private static ClusterConfig cluster(Map<String, String> flags, Map<String, String> env) {
         String members = setting(flags, env, "members", null);
+        String join = setting(flags, env, "join", null);
         String nodeId = setting(flags, env, "node-id", null);
-        if (members == null && nodeId == null) {
+        if (members == null && join == null && nodeId == null) {
             return null;
         }
         require(
-                members != null && nodeId != null,
+                members == null || join == null,
+                "--members (a founding member) and --join (a node joining a running cluster) exclude each other");
+        require(
+                (members != null || join != null) && nodeId != null,
                 "--node-id and --members (GRANARY_NODE_ID, GRANARY_MEMBERS) go "
                         + "together: give both for a node of a cluster, neither for a standalone server");
-        return new ClusterConfig(
-                nodeId,
-                ClusterConfig.parseMembers(members),
-                setting(flags, env, "cluster-name", "granary"),
-                env.get("GRANARY_CLUSTER_SECRET"),
-                intSetting(flags, env, "replicas", ClusterConfig.DEFAULT_REPLICAS));
+        String name = setting(flags, env, "cluster-name", "granary");
+        String secret = env.get("GRANARY_CLUSTER_SECRET");
+        int replicas = intSetting(flags, env, "replicas", ClusterConfig.DEFAULT_REPLICAS);
+        if (join == null) {
+            return new ClusterConfig(nodeId, ClusterConfig.parseMembers(members), name, secret, replicas);
+        }
+        String address = setting(flags, env, "raft-address", null);
+        require(
+                address != null,
+                "--join needs --raft-address HOST:PORT (GRANARY_RAFT_ADDRESS): where this node's Raft"
+                        + " server listens");
+        dev.granary.cluster.RaftNode.Member self =
+                ClusterConfig.parseMembers(nodeId + "=" + address).get(0);
+        return new ClusterConfig(nodeId, ClusterConfig.parseMembers(join), name, secret, replicas, self);
     }
 
     private static DiskReserve diskReserve(Map<String, String> flags, Map<String, String> env) {

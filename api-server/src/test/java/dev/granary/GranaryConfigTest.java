@@ -55,6 +55,27 @@ class GranaryConfigTest {
     }
 
     @Test
+    void aNodeJoiningARunningClusterNamesTheMembersItJoinsThroughAndItsOwnRaftAddress() {
+        Map<String, String> secret = Map.of("GRANARY_CLUSTER_SECRET", "sixteen characters!");
+        GranaryConfig node = GranaryConfig.parse(
+                new String[] {
+                    "--node-id", "d", "--join", "a=10.0.0.1:7100,b=10.0.0.2:7100", "--raft-address", "10.0.0.4:7100"
+                },
+                secret);
+        assertThat(node.cluster().joining()).isEqualTo(node.cluster().self());
+        assertThat(node.cluster().self().host()).isEqualTo("10.0.0.4");
+        assertThat(node.cluster().members()).extracting(m -> m.id()).containsExactly("a", "b");
+        assertThatThrownBy(() -> GranaryConfig.parse(new String[] {"--node-id", "d", "--join", "a=h:1"}, secret))
+                .hasMessageContaining("--raft-address");
+        assertThatThrownBy(() -> GranaryConfig.parse(
+                        new String[] {"--node-id", "a", "--join", "a=h:1", "--raft-address", "h:2"}, secret))
+                .hasMessageContaining("must not be one of them");
+        assertThatThrownBy(() -> GranaryConfig.parse(
+                        new String[] {"--node-id", "d", "--join", "a=h:1", "--members", "a=h:1"}, secret))
+                .hasMessageContaining("exclude each other");
+    }
+
+    @Test
     void lifecycleIntervalDefaultsToAnHourAndZeroTurnsItOff() {
         assertThat(GranaryConfig.parse(new String[0], Map.of()).lifecycleInterval())
                 .isEqualTo(Duration.ofHours(1));

@@ -271,6 +271,16 @@ final class LocalCluster {
     }
 
     /** Whether every partition in {@code status} has a leader that answered for it. */
+    /** The MD5 of {@code bytes}, hex. */
+    static String md5(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of()
+                    .formatHex(java.security.MessageDigest.getInstance("MD5").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** {@code size} bytes from a seeded generator. */
     static byte[] random(int size, long seed) {
         byte[] bytes = new byte[size];

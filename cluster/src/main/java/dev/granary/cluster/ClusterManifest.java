@@ -40,21 +40,34 @@ final class ClusterManifest {
     }
 
     /**
-     * Records the layout in a new folder, or checks an existing folder's against it.
+     * Records the layout in a new folder, or checks an existing folder's against it. A node that joined a running
+     * cluster records that it did instead of the members (it reaches the cluster through any of them).
      *
+     * @return whether the folder was new
      * @throws IllegalArgumentException when the folder was made for another layout
      */
-    static void check(Path dataDir, String nodeId, List<RaftNode.Member> sortedMembers, RaftNode.Settings settings)
+    static boolean check(
+            Path dataDir,
+            String nodeId,
+            List<RaftNode.Member> sortedMembers,
+            RaftNode.Settings settings,
+            boolean joining)
             throws IOException {
         Properties expected = new Properties();
         expected.setProperty("format", FORMAT);
         expected.setProperty("cluster", settings.clusterName());
         expected.setProperty("node", nodeId);
         expected.setProperty("partitions", Integer.toString(settings.partitions()));
-        expected.setProperty("replicas", Integer.toString(Math.min(settings.replicas(), sortedMembers.size())));
+        expected.setProperty(
+                "replicas",
+                Integer.toString(joining ? settings.replicas() : Math.min(settings.replicas(), sortedMembers.size())));
         expected.setProperty(
                 "members",
-                String.join(",", sortedMembers.stream().map(RaftNode.Member::id).toList()));
+                joining
+                        ? "joined"
+                        : String.join(
+                                ",",
+                                sortedMembers.stream().map(RaftNode.Member::id).toList()));
         Properties stored = read(dataDir);
         if (stored == null) {
             if (Files.isDirectory(dataDir.resolve("partitions")) && !Files.isDirectory(dataDir.resolve("raft"))) {
@@ -68,7 +81,7 @@ final class ClusterManifest {
                 expected.store(out, "Granary cluster node: do not edit");
             }
             Files.move(temp, dataDir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE);
-            return;
+            return true;
         }
         List<String> differences = new ArrayList<>();
         for (String name : List.of("format", "cluster", "node", "partitions", "replicas", "members")) {
@@ -80,6 +93,7 @@ final class ClusterManifest {
             throw new IllegalArgumentException(dataDir + " belongs to another cluster layout: it was made with "
                     + String.join(", ", differences) + "; start this node with the flags it was made with");
         }
+        return false;
     }
 
     private static Properties read(Path dataDir) throws IOException {

@@ -110,10 +110,40 @@ final class PartitionStateMachine extends BaseStateMachine {
     /** Whether a log entry's client is one of this node's own (its proposer here waits for the outcome). */
     private final Predicate<ClientId> ownClient;
 
+    private final Departures departures;
+
+    /** What the node hosting a replica does as the replica's group lets it go. */
+    interface Departures {
+        /** Serve {@code partition} through its group from now on, not from this replica ({@link Query#RELEASE}). */
+        void release(int partition);
+
+        /**
+         * This replica's division closed while the node runs (its group removed it): returns whether the node keeps
+         * the open replica (closing it once nothing reads it), else it is closed now.
+         */
+        boolean keep(int partition, PartitionStateMachine machine, ReplicaPartition replica);
+    }
+
+    /** Departures of a node that keeps nothing: a division closed closes its replica. */
+    static final Departures CLOSE = new Departures() {
+        @Override
+        public void release(int partition) {}
+
+        @Override
+        public boolean keep(int partition, PartitionStateMachine machine, ReplicaPartition replica) {
+            return false;
+        }
+    };
+
     PartitionStateMachine(int partition, ReplicaHost host, Predicate<ClientId> ownClient) {
+        this(partition, host, ownClient, CLOSE);
+    }
+
+    PartitionStateMachine(int partition, ReplicaHost host, Predicate<ClientId> ownClient, Departures departures) {
         this.partition = partition;
         this.host = Objects.requireNonNull(host, "host");
         this.ownClient = Objects.requireNonNull(ownClient, "ownClient");
+        this.departures = Objects.requireNonNull(departures, "departures");
         this.copies = host.copiesOf(partition);
         this.incoming = copies.resolveSibling(copies.getFileName() + "-incoming");
     }
@@ -321,6 +351,10 @@ final class PartitionStateMachine extends BaseStateMachine {
                         PartitionRead.answer(replica, getServer().join().getId().toString(), bytes))));
             }
             Query query = Query.decode(bytes);
+            if (query == Query.RELEASE) {
+                departures.release(partition);
+                return CompletableFuture.completedFuture(Message.EMPTY);
+            }
             byte[] answer = query == Query.STATUS
                     ? PartitionStatus.of(partition, getServer().join().getDivision(getGroupId()))
                             .encode()
@@ -400,7 +434,9 @@ final class PartitionStateMachine extends BaseStateMachine {
             try {
                 open.flush();
             } finally {
-                open.close();
+                if (!departures.keep(partition, this, open)) {
+                    open.close();
+                }
             }
         }
     }

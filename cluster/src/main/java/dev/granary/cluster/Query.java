@@ -19,7 +19,12 @@ enum Query {
      * followers only at its next message, which, with no write following, is the next heartbeat: a barrier that
      * waited for them would make an idle follower's reads wait up to a heartbeat interval.
      */
-    LAST_COMMAND((byte) 4);
+    LAST_COMMAND((byte) 4),
+    /**
+     * Asked of one replica (a stale read addressed to it) before the controller removes it from its group: the node
+     * stops serving the partition from it, and serves it through the group from then on. Answers nothing.
+     */
+    RELEASE((byte) 5);
 
     private final byte code;
 
@@ -50,7 +55,7 @@ enum Query {
             case APPLIED -> encode(lastApplied);
             case LAST_COMMAND -> encode(lastCommand);
             case DIGEST -> replica.digest().getBytes(StandardCharsets.US_ASCII);
-            case STATUS -> throw new IllegalStateException("the state machine answers STATUS from its division");
+            case STATUS, RELEASE -> throw new IllegalStateException("the state machine answers " + this + " itself");
         };
     }
 

@@ -1,5 +1,6 @@
 package dev.granary.cluster;
 
+import dev.granary.cluster.placement.Node;
 import dev.granary.storage.StorageException;
 import dev.granary.storage.command.Command;
 import dev.granary.storage.command.CommandCodec;
@@ -161,13 +162,40 @@ public final class RaftNode implements AutoCloseable {
     private static final Duration READ_ATTEMPT = Duration.ofSeconds(2);
 
     private final Member self;
-    private final List<Member> members;
+    /** The founding members (a node that joined: the members it was told to join through). */
+    private final List<Member> founders;
+    /** Members that joined a running cluster, as partition 0's registry says ({@link Membership}), by id. */
+    private final Map<String, Member> joined = new ConcurrentHashMap<>();
+
     private final Settings settings;
     private final ReplicaHost host;
     private final RaftServer server;
-    private final Map<Integer, RaftGroup> groups = new TreeMap<>();
-    /** Whether this node holds a replica of each partition (placement is fixed by the member list). */
-    private final boolean[] holdsReplica;
+    /** Each partition's group as this node knows it (peers from its own replica's or the partition map's). */
+    private final Map<Integer, RaftGroup> groups = new ConcurrentHashMap<>();
+    /** Which partition each group is (group ids derive from the cluster's name and the partition number). */
+    private final Map<RaftGroupId, Integer> partitionOfGroup = new ConcurrentHashMap<>();
+    /** Whether this node started by joining a running cluster ({@link #join}) rather than as a founding member. */
+    private final boolean joining;
+    /** The store over this node's replicas, once {@link #openStore} opened it. */
+    private volatile RocksObjectStore store;
+
+    private final Elsewhere elsewhere = new Elsewhere();
+    /**
+     * Replicas whose groups removed this node while it ran: served no more, kept open until the node stops (requests
+     * under way may still read them), and deleted from disk when their partition is opened here again or at the next
+     * start.
+     */
+    private final Map<Integer, ReplicaPartition> retired = new ConcurrentHashMap<>();
+    /** Partitions whose replica here was asked to leave ({@link Query#RELEASE}): served through their groups. */
+    private final Set<Integer> released = ConcurrentHashMap.newKeySet();
+
+    private volatile boolean closing;
+    /** The epoch of the partition map this node's groups were last set from. */
+    private volatile long mapEpoch = -1;
+    /** Refreshes the groups from the map, and runs the controller's rounds while this node leads partition 0. */
+    private final java.util.concurrent.ScheduledExecutorService membership;
+
+    private final Controller controller;
 
     private final Map<Integer, PartitionStateMachine> hosted = new ConcurrentHashMap<>();
     /** See {@link #division}. */
@@ -193,21 +221,25 @@ public final class RaftNode implements AutoCloseable {
 
     private final AtomicLong callIds = new AtomicLong();
 
-    private RaftNode(Member self, List<Member> members, Path dataDir, Settings settings) throws IOException {
+    private RaftNode(Member self, List<Member> founders, Path dataDir, Settings settings, boolean joining)
+            throws IOException {
         this.self = self;
-        this.members = members;
+        this.founders = founders;
         this.settings = settings;
-        this.holdsReplica = new boolean[settings.partitions()];
+        this.joining = joining;
         for (int p = 0; p < settings.partitions(); p++) {
-            List<Member> replicas = p == 0 ? members : placement(members, p, settings.replicas());
-            groups.put(p, group(settings.clusterName(), p, replicas));
-            holdsReplica[p] = replicas.contains(self);
+            partitionOfGroup.put(groupId(settings.clusterName(), p), p);
+            // A joining node knows the catalog's group through the members it joins; the others' from the map.
+            if (p == 0 || !joining) {
+                List<Member> replicas = p == 0 ? founders : placement(founders, p, settings.replicas());
+                groups.put(p, group(settings.clusterName(), p, replicas));
+            }
         }
         this.parameters =
                 tlsParameters(ClusterTls.create(settings.clusterName(), settings.secret(), self.id(), self.host()));
         this.host = ReplicaHost.open(dataDir);
         RaftProperties properties = serverProperties(dataDir, self, settings);
-        boolean alone = groups.values().stream().allMatch(g -> g.getPeers().size() == 1);
+        boolean alone = !joining && founders.size() == 1;
         // A leader appends an entry of Ratis's own each time its commit index moves: about one per proposal under
         // load, each written, synced and applied like a command. It is also how followers learn of a commit
         // promptly (Ratis 3.3.0 sends a follower whose commit index is behind no request without entries until the
@@ -230,6 +262,12 @@ public final class RaftNode implements AutoCloseable {
                     thread.setDaemon(true);
                     return thread;
                 });
+        this.membership = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "granary-membership-" + self.id());
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.controller = new Controller(this, new dev.granary.cluster.placement.PlacementPolicy(settings.replicas()));
     }
 
     /**
@@ -242,19 +280,61 @@ public final class RaftNode implements AutoCloseable {
      */
     public static RaftNode start(Member self, List<Member> members, Path dataDir, Settings settings)
             throws IOException {
+        List<Member> sorted = sortedMembers(members);
+        if (!sorted.contains(self)) {
+            throw new IllegalArgumentException(self + " is not one of the members " + members);
+        }
+        boolean created = ClusterManifest.check(dataDir, self.id(), sorted, settings, false);
+        return started(new RaftNode(self, List.copyOf(sorted), dataDir, settings, false), created);
+    }
+
+    /**
+     * Starts a node that joins the running cluster of {@code members} (any of its members; they need not all be up):
+     * it registers itself in the cluster's catalog, whose controller then adds it to the catalog's group and moves
+     * replicas to it. Started again later (a restart), it reopens the groups it holds, as any node does.
+     *
+     * @param self this node, not one of {@code members}
+     */
+    public static RaftNode join(Member self, List<Member> members, Path dataDir, Settings settings) throws IOException {
+        List<Member> sorted = sortedMembers(members);
+        if (sorted.stream().anyMatch(m -> m.id().equals(self.id()))) {
+            throw new IllegalArgumentException(self.id() + " is a founding member: start it with start, not join");
+        }
+        ClusterManifest.check(dataDir, self.id(), sorted, settings, true);
+        RaftNode node = started(new RaftNode(self, List.copyOf(sorted), dataDir, settings, true), false);
+        try {
+            if (node.localReplica(0) == null) {
+                node.submit(0, Membership.register(new Membership.Registered(self, "", Node.State.UP)));
+                LOG.info("node {} registered with the cluster of {}", self.id(), sorted);
+            }
+        } catch (RuntimeException e) {
+            node.close();
+            throw e;
+        }
+        return node;
+    }
+
+    private static List<Member> sortedMembers(List<Member> members) {
         List<Member> sorted = new ArrayList<>(members);
         sorted.sort(Comparator.comparing(Member::id));
         if (sorted.stream().map(Member::id).distinct().count() != sorted.size()) {
             throw new IllegalArgumentException("member ids repeat: " + members);
         }
-        if (!sorted.contains(self)) {
-            throw new IllegalArgumentException(self + " is not one of the members " + members);
-        }
-        ClusterManifest.check(dataDir, self.id(), sorted, settings);
-        RaftNode node = new RaftNode(self, List.copyOf(sorted), dataDir, settings);
+        return sorted;
+    }
+
+    /**
+     * Starts {@code node}'s server (reopening the groups in its folder), joins the groups of the founding placement when
+     * its folder was {@code created} just now, and starts its membership rounds.
+     */
+    private static RaftNode started(RaftNode node, boolean created) throws IOException {
         try {
             node.server.start();
-            node.joinGroups();
+            if (created) {
+                node.joinGroups();
+            }
+            node.leaveGroupsThatLeftThisNode();
+            var unused = node.membership.scheduleWithFixedDelay(node::membershipRound, 500, 500, TimeUnit.MILLISECONDS);
         } catch (IOException | RuntimeException e) {
             node.close();
             throw e;
@@ -286,17 +366,96 @@ public final class RaftNode implements AutoCloseable {
         }
     }
 
-    /** The state machine of a group this node is asked to host (a new group, or one reopened at start). */
+    /**
+     * The state machine of a group this node is asked to host: a group reopened at start, one of the founding placement,
+     * or one the controller adds (a replica moving here). A replica of the same partition this node gave away earlier
+     * is closed first: the new one starts from an empty folder.
+     */
     private PartitionStateMachine stateMachine(RaftGroupId groupId) {
-        for (Map.Entry<Integer, RaftGroup> entry : groups.entrySet()) {
-            if (entry.getValue().getGroupId().equals(groupId)) {
-                int partition = entry.getKey();
-                return hosted.computeIfAbsent(
-                        partition, p -> new PartitionStateMachine(p, host, clientIds::containsKey));
+        Integer partition = partitionOfGroup.get(groupId);
+        if (partition == null) {
+            throw new IllegalStateException(
+                    "group " + groupId + " is not a partition of cluster " + settings.clusterName());
+        }
+        // Ratis adds a group only where it is not hosted: a replica of the partition this node gave away earlier is
+        // stale, and the new one starts empty.
+        ReplicaPartition old = retired.remove(partition);
+        if (old != null) {
+            old.close();
+            host.retire(partition);
+        }
+        released.remove(partition);
+        divisions.remove(partition);
+        alone.remove(partition);
+        PartitionStateMachine machine =
+                new PartitionStateMachine(partition, host, clientIds::containsKey, new Departing());
+        hosted.put(partition, machine);
+        return machine;
+    }
+
+    /** How this node lets replicas go: see {@link PartitionStateMachine.Departures}. */
+    private final class Departing implements PartitionStateMachine.Departures {
+        @Override
+        public void release(int partition) {
+            if (partition == 0) {
+                return; // the catalog is on every node, and always served from its replica
+            }
+            released.add(partition);
+            RocksObjectStore open = store;
+            if (open != null && open.holds(partition)) {
+                host.release(open, partition, elsewhere);
+                LOG.info("partition {}: served through its group from now on (this replica is leaving)", partition);
             }
         }
-        throw new IllegalStateException(
-                "group " + groupId + " is not a partition of cluster " + settings.clusterName());
+
+        @Override
+        public boolean keep(int partition, PartitionStateMachine machine, ReplicaPartition replica) {
+            hosted.remove(partition, machine);
+            divisions.remove(partition);
+            alone.remove(partition);
+            if (closing || !released.contains(partition)) {
+                return false;
+            }
+            // The group let this replica go: nothing is served from it any more, but requests that took it before
+            // may still read it.
+            retired.put(partition, replica);
+            LOG.info("partition {}: this node's replica left the group", partition);
+            return true;
+        }
+    }
+
+    /**
+     * Removes the groups this node's server reopened whose configuration no longer has this node (it was removed
+     * while it was down, or stopped before it left): their replicas are stale, and must not be served.
+     */
+    private void leaveGroupsThatLeftThisNode() throws IOException {
+        for (RaftGroupId id : server.getGroupIds()) {
+            Integer p = partitionOfGroup.get(id);
+            if (p == null) {
+                continue;
+            }
+            RaftServer.Division division = server.getDivision(id);
+            org.apache.ratis.server.RaftConfiguration conf = division.getRaftConf();
+            RaftPeerId me = RaftPeerId.valueOf(self.id());
+            boolean member = conf.getCurrentPeers().stream()
+                            .anyMatch(peer -> peer.getId().equals(me))
+                    || conf.getPreviousPeers().stream()
+                            .anyMatch(peer -> peer.getId().equals(me));
+            if (!member && !conf.getCurrentPeers().isEmpty()) {
+                LOG.warn("partition {}: this node is no longer in its group ({}): leaving it", p, conf);
+                removeGroupHere(p);
+            }
+        }
+    }
+
+    /** Removes partition {@code p}'s group from this node's server, deleting its log and its replica. */
+    void removeGroupHere(int p) throws IOException {
+        released.add(p);
+        RaftClientReply reply = server.groupManagement(GroupManagementRequest.newRemove(
+                adminClient, RaftPeerId.valueOf(self.id()), callIds.incrementAndGet(), groupId(p), true, false));
+        if (!reply.isSuccess()) {
+            throw new IOException("cannot leave the group of partition " + p + ": " + reply.getException());
+        }
     }
 
     /**
@@ -312,16 +471,23 @@ public final class RaftNode implements AutoCloseable {
         return chosen;
     }
 
+    private static RaftGroupId groupId(String clusterName, int p) {
+        return RaftGroupId.valueOf(UUID.nameUUIDFromBytes(
+                ("granary/" + clusterName + "/partition/" + p).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    RaftGroupId groupId(int p) {
+        return groupId(settings.clusterName(), p);
+    }
+
     private static RaftGroup group(String clusterName, int p, List<Member> replicas) {
-        UUID id =
-                UUID.nameUUIDFromBytes(("granary/" + clusterName + "/partition/" + p).getBytes(StandardCharsets.UTF_8));
         // The first replica is the preferred leader (a leader yields to a caught-up peer of higher priority): leaders
         // spread over the nodes as the partitions do, instead of gathering on whichever node started first.
         List<RaftPeer> peers = new ArrayList<>();
         for (int i = 0; i < replicas.size(); i++) {
             peers.add(replicas.get(i).peer(i == 0 ? 1 : 0));
         }
-        return RaftGroup.valueOf(RaftGroupId.valueOf(id), peers);
+        return RaftGroup.valueOf(groupId(clusterName, p), peers);
     }
 
     private static RaftProperties serverProperties(Path dataDir, Member self, Settings settings) {
@@ -421,13 +587,34 @@ public final class RaftNode implements AutoCloseable {
         return properties;
     }
 
+    /** Partition {@code p}'s group as this node knows it. */
+    private RaftGroup knownGroup(int p) {
+        RaftGroup group = groups.get(p);
+        ReplicaPartition catalog = group == null ? localReplica(0) : null;
+        if (catalog != null) {
+            refreshGroups(Membership.map(Membership.storedMap(catalog)));
+            group = groups.get(p);
+        }
+        if (group == null) {
+            throw new StorageException(
+                    StorageException.Reason.UNAVAILABLE,
+                    "partition " + p + ": this node has not learned where its replicas are yet");
+        }
+        return group;
+    }
+
     private RaftClient client(int partition) {
+        RaftClient known = clients.get(partition);
+        if (known != null) {
+            return known;
+        }
+        RaftGroup group = knownGroup(partition); // outside the map's update: it may refresh the groups
         return clients.computeIfAbsent(partition, p -> {
             ClientId id = ClientId.randomId();
             clientIds.put(id, p);
             return RaftClient.newBuilder()
                     .setClientId(id)
-                    .setRaftGroup(groups.get(p))
+                    .setRaftGroup(group)
                     .setProperties(clientProperties)
                     .setParameters(parameters)
                     // Bounded in time: Ratis's default retries forever without sleeping. Long enough to ride out an
@@ -459,22 +646,32 @@ public final class RaftNode implements AutoCloseable {
     private final Map<Integer, RaftClient> peerClients = new ConcurrentHashMap<>();
 
     private RaftClient peerClient(int partition) {
-        return peerClients.computeIfAbsent(partition, p -> plainClient(p, RetryPolicies.noRetry()));
+        RaftClient known = peerClients.get(partition);
+        if (known != null) {
+            return known;
+        }
+        RaftGroup group = knownGroup(partition);
+        return peerClients.computeIfAbsent(partition, p -> plainClient(group, RetryPolicies.noRetry()));
     }
 
     private RaftClient statusClient(int partition) {
+        RaftClient known = statusClients.get(partition);
+        if (known != null) {
+            return known;
+        }
+        RaftGroup group = knownGroup(partition);
         return statusClients.computeIfAbsent(
                 partition,
                 p -> plainClient(
-                        p,
+                        group,
                         RetryPolicies.retryUpToMaximumCountWithFixedSleep(
                                 8, TimeDuration.valueOf(250, TimeUnit.MILLISECONDS))));
     }
 
-    /** A client of partition {@code p}'s group whose requests are not this node's proposals. */
-    private RaftClient plainClient(int p, RetryPolicy retries) {
+    /** A client of {@code group} whose requests are not this node's proposals. */
+    private RaftClient plainClient(RaftGroup group, RetryPolicy retries) {
         return RaftClient.newBuilder()
-                .setRaftGroup(groups.get(p))
+                .setRaftGroup(group)
                 .setProperties(clientProperties)
                 .setParameters(parameters)
                 .setRetryPolicy(retries)
@@ -495,15 +692,26 @@ public final class RaftNode implements AutoCloseable {
      */
     public RocksObjectStore openStore(EngineOptions options) throws InterruptedException {
         List<ReplicaPartition> replicas = new ArrayList<>();
-        for (int p = 0; p < settings.partitions(); p++) {
-            if (holdsReplica[p]) {
-                replicas.add(awaitReplica(p));
+        replicas.add(awaitReplica(0));
+        if (joining) {
+            awaitCatalog();
+            dev.granary.cluster.placement.PartitionMap map = Membership.map(Membership.storedMap(localReplica(0)));
+            if (map != null && map.partitions() + 1 != settings.partitions()) {
+                throw new IllegalStateException("the cluster has " + (map.partitions() + 1)
+                        + " partitions, this node was started with " + settings.partitions()
+                        + ": objects are placed by the count, so it must be the same on every node");
             }
         }
-        return host.openStore(
+        for (int p = 1; p < settings.partitions(); p++) {
+            ReplicaPartition replica = hostsGroup(p) ? awaitReplica(p) : null;
+            if (replica != null && !released.contains(p)) {
+                replicas.add(replica);
+            }
+        }
+        RocksObjectStore opened = host.openStore(
                 replicas,
                 settings.partitions(),
-                new Elsewhere(),
+                elsewhere,
                 (partition, command) -> send(partition, command).getLogIndex(),
                 this::current,
                 p -> {
@@ -515,6 +723,10 @@ public final class RaftNode implements AutoCloseable {
                 },
                 options,
                 UNAVAILABLE_AFTER);
+        store = opened;
+        // A replica asked to leave while the store opened is served through its group.
+        released.forEach(p -> host.release(opened, p, elsewhere));
+        return opened;
     }
 
     /** The partitions this node holds no replica of, reached through their groups. */
@@ -599,7 +811,7 @@ public final class RaftNode implements AutoCloseable {
         @Override
         public List<String> peersOf(int partition) {
             checkPartition(partition);
-            return groups.get(partition).getPeers().stream()
+            return knownGroup(partition).getPeers().stream()
                     .map(peer -> peer.getId().toString())
                     .filter(id -> !id.equals(self.id()))
                     .toList();
@@ -637,6 +849,20 @@ public final class RaftNode implements AutoCloseable {
         /** A read of {@code partition}: linearizable, or, naming a {@code server}, as that replica has applied it. */
         private byte[] readFrom(int partition, byte[] request, String server) {
             checkPartition(partition);
+            long deadline = System.nanoTime() + UNAVAILABLE_AFTER.toNanos();
+            while (true) {
+                try {
+                    return readOnce(partition, request, server);
+                } catch (StorageException e) {
+                    if (server != null || !movedAway(partition, e.getCause()) || System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                    sleepBeforeRetry();
+                }
+            }
+        }
+
+        private byte[] readOnce(int partition, byte[] request, String server) {
             try {
                 Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(request));
                 RaftClientReply reply = server == null
@@ -659,9 +885,30 @@ public final class RaftNode implements AutoCloseable {
         }
     }
 
-    private ReplicaPartition awaitReplica(int partition) throws InterruptedException {
+    /**
+     * Waits until this node's new replica of the catalog has what its leader had applied (it arrives from the log or
+     * as a copy), so that the store opens with every bucket and user: at most as long as {@link #awaitReplica}.
+     */
+    private void awaitCatalog() throws InterruptedException {
         long deadline =
-                System.nanoTime() + settings.requestTimeout().multipliedBy(6).toNanos();
+                System.nanoTime() + settings.requestTimeout().multipliedBy(30).toNanos();
+        while (true) {
+            try {
+                catchUp(Set.of(0));
+                return;
+            } catch (StorageException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the catalog did not arrive on this node", e);
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    private ReplicaPartition awaitReplica(int partition) throws InterruptedException {
+        // A joining node waits for the controller to add it to the catalog's group, and for the catalog to arrive.
+        long deadline = System.nanoTime()
+                + settings.requestTimeout().multipliedBy(joining ? 30 : 6).toNanos();
         while (true) {
             ReplicaPartition replica = localReplica(partition);
             if (replica != null) {
@@ -699,6 +946,11 @@ public final class RaftNode implements AutoCloseable {
                 }
                 sleepBeforeRetry();
             } catch (IOException e) {
+                if (movedAway(partition, e) && System.nanoTime() < deadline) {
+                    // The replica the client asked has left the group (it refused the command: nothing applied).
+                    sleepBeforeRetry();
+                    continue;
+                }
                 throw new StorageException(
                         StorageException.Reason.UNAVAILABLE,
                         "partition " + partition + ": no leader committed the command within " + UNAVAILABLE_AFTER
@@ -707,6 +959,26 @@ public final class RaftNode implements AutoCloseable {
             }
         }
         return succeeded(partition, reply);
+    }
+
+    /**
+     * Whether {@code failure} says that the replica asked no longer hosts partition {@code p}'s group (it moved away,
+     * and Ratis's client does not try another replica then): the partition's clients are rebuilt from the newest map,
+     * read again, so that the next attempt asks the replicas there are now.
+     */
+    private boolean movedAway(int p, Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof org.apache.ratis.protocol.exceptions.GroupMismatchException) {
+                ReplicaPartition catalog = localReplica(0);
+                if (catalog != null) {
+                    mapEpoch = -1;
+                    refreshGroups(Membership.map(Membership.storedMap(catalog)));
+                }
+                forgetClients(p);
+                return true;
+            }
+        }
+        return false;
     }
 
     private static RaftClientReply succeeded(int partition, RaftClientReply reply) {
@@ -728,7 +1000,7 @@ public final class RaftNode implements AutoCloseable {
      * next leader, so it fails as {@code UNAVAILABLE} ("may still take effect"), as a Raft client's would time out.
      */
     private RaftClientReply proposeHere(int partition, Message message, long deadline) {
-        RaftGroupId group = groups.get(partition).getGroupId();
+        RaftGroupId group = groupId(partition);
         RaftClientAsynchronousProtocol division;
         try {
             RaftServer.Division found = division(partition);
@@ -850,7 +1122,7 @@ public final class RaftNode implements AutoCloseable {
         List<CompletableFuture<Void>> waits = new ArrayList<>(partitions.size());
         for (int p : partitions) {
             checkPartition(p);
-            if (!holdsReplica[p] || leadsAlone(p)) {
+            if (!servesLocally(p) || leadsAlone(p)) {
                 continue;
             }
             waits.add(leaderApplied(p, deadline).thenCompose(target -> localReaches(p, target, deadline)));
@@ -859,6 +1131,12 @@ public final class RaftNode implements AutoCloseable {
             return waits.get(0);
         }
         return CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new));
+    }
+
+    /** Whether this node's reads of partition {@code p} are of its own replica (else through the group). */
+    private boolean servesLocally(int p) {
+        RocksObjectStore open = store;
+        return open != null ? open.holds(p) : hosted.containsKey(p);
     }
 
     /**
@@ -898,7 +1176,7 @@ public final class RaftNode implements AutoCloseable {
     private RaftServer.Division division(int p) throws IOException {
         RaftServer.Division known = divisions.get(p);
         if (known == null) {
-            known = server.getDivision(groups.get(p).getGroupId());
+            known = server.getDivision(groupId(p));
             divisions.put(p, known);
         }
         return known;
@@ -924,6 +1202,7 @@ public final class RaftNode implements AutoCloseable {
                                         .index())
                         : CompletableFuture.<Long>failedFuture(reply.getException()))
                 .exceptionallyCompose(failure -> {
+                    movedAway(p, failure);
                     if (System.nanoTime() > deadline) {
                         return CompletableFuture.failedFuture(new StorageException(
                                 StorageException.Reason.UNAVAILABLE,
@@ -966,7 +1245,7 @@ public final class RaftNode implements AutoCloseable {
         RaftClientRequest request = RaftClientRequest.newBuilder()
                 .setClientId(localReader)
                 .setServerId(RaftPeerId.valueOf(self.id()))
-                .setGroupId(groups.get(p).getGroupId())
+                .setGroupId(groupId(p))
                 .setCallId(callIds.incrementAndGet())
                 .setMessage(Message.valueOf(ByteString.copyFrom(Query.LAST_COMMAND.encode())))
                 .setType(RaftClientRequest.readRequestType())
@@ -1052,6 +1331,7 @@ public final class RaftNode implements AutoCloseable {
         }
         long recent = 3 * settings.electionTimeout().toMillis();
         List<ClusterStatus.Node> nodes = new ArrayList<>();
+        List<Member> members = members();
         for (Member member : members) {
             long contact = member.equals(self) ? 0 : -1;
             boolean leads = false;
@@ -1113,7 +1393,7 @@ public final class RaftNode implements AutoCloseable {
     private PartitionStatus localStatus(int p) {
         if (hosted.containsKey(p)) {
             try {
-                return PartitionStatus.of(p, server.getDivision(groups.get(p).getGroupId()));
+                return PartitionStatus.of(p, server.getDivision(groupId(p)));
             } catch (IOException e) {
                 LOG.debug("partition {}: no local division: {}", p, e.toString());
             }
@@ -1169,17 +1449,24 @@ public final class RaftNode implements AutoCloseable {
     /** The members holding {@code partition}'s replicas. */
     public List<String> replicasOf(int partition) {
         checkPartition(partition);
-        return groups.get(partition).getPeers().stream()
-                .map(p -> p.getId().toString())
-                .toList();
+        RaftGroup group = groups.get(partition);
+        if (group == null) {
+            return List.of();
+        }
+        return group.getPeers().stream().map(p -> p.getId().toString()).toList();
     }
 
     public Member self() {
         return self;
     }
 
+    /** Every member this node knows of: the founding members, those that joined since, and itself, by id. */
     public List<Member> members() {
-        return members;
+        Map<String, Member> all = new TreeMap<>();
+        founders.forEach(m -> all.put(m.id(), m));
+        all.putAll(joined);
+        all.put(self.id(), self);
+        return List.copyOf(all.values());
     }
 
     private void checkPartition(int partition) {
@@ -1188,10 +1475,258 @@ public final class RaftNode implements AutoCloseable {
         }
     }
 
+    /**
+     * A round of membership, every 500 ms: the registry and the partition map read from this node's catalog, the
+     * groups of the partitions it reaches through others set from the map, and, where this node leads the catalog,
+     * one step of the controller.
+     */
+    private void membershipRound() {
+        try {
+            ReplicaPartition catalog = localReplica(0);
+            if (catalog == null || closing) {
+                return;
+            }
+            Membership.registered(catalog).forEach((id, registered) -> {
+                if (!id.equals(self.id())) {
+                    joined.put(id, registered.member());
+                }
+            });
+            refreshGroups(Membership.map(Membership.storedMap(catalog)));
+            controller.round();
+        } catch (IOException | RuntimeException e) {
+            if (!closing) {
+                LOG.warn("membership round failed: {}", e.toString());
+                LOG.debug("membership round failed", e);
+            }
+        }
+    }
+
+    /** Sets the groups of the object partitions from {@code map} when it is newer than what they were set from. */
+    private synchronized void refreshGroups(dev.granary.cluster.placement.PartitionMap map) {
+        if (map == null || map.epoch() == mapEpoch) {
+            return;
+        }
+        for (int i = 0; i < map.partitions(); i++) {
+            int p = i + 1;
+            List<Member> replicas = new ArrayList<>();
+            for (String id : map.replicas(i)) {
+                replicas.add(member(id));
+            }
+            RaftGroup next = group(settings.clusterName(), p, replicas);
+            RaftGroup known = groups.get(p);
+            if (known == null || !List.copyOf(known.getPeers()).equals(List.copyOf(next.getPeers()))) {
+                groups.put(p, next);
+                forgetClients(p);
+            }
+        }
+        mapEpoch = map.epoch();
+    }
+
+    /** Drops partition {@code p}'s clients (the next request builds them from its group); closed a little later. */
+    private void forgetClients(int p) {
+        List<RaftClient> old = new ArrayList<>();
+        for (Map<Integer, RaftClient> clientsOf : List.of(clients, statusClients, peerClients)) {
+            RaftClient client = clientsOf.remove(p);
+            if (client != null) {
+                old.add(client);
+            }
+        }
+        if (!old.isEmpty() && !closing) {
+            var unused = membership.schedule(
+                    () -> old.forEach(RaftNode::closeQuietly), REMOVE_CLIENT_AFTER_SECONDS, TimeUnit.SECONDS);
+        }
+    }
+
+    /** How long a client replaced by a newer map lives on for the requests it carries. */
+    private static final long REMOVE_CLIENT_AFTER_SECONDS = 30;
+
+    private static void closeQuietly(RaftClient client) {
+        try {
+            client.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("closing a client failed", e);
+        }
+    }
+
+    /** The member with id {@code id}: a founding member, one that joined, or this node. */
+    Member member(String id) {
+        if (id.equals(self.id())) {
+            return self;
+        }
+        Member found = joined.get(id);
+        if (found != null) {
+            return found;
+        }
+        return founders.stream()
+                .filter(m -> m.id().equals(id))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no member " + id + " is known here"));
+    }
+
+    /** The configuration of partition {@code p}'s group as this node's replica has it (perhaps not committed yet). */
+    org.apache.ratis.server.RaftConfiguration configuration(int p) throws IOException {
+        return division(p).getRaftConf();
+    }
+
+    /** The partition map of a cluster as its founding members made it ({@link #placement}). */
+    dev.granary.cluster.placement.PartitionMap foundingMap() {
+        List<List<String>> replicas = new ArrayList<>();
+        for (int p = 1; p < settings.partitions(); p++) {
+            replicas.add(placement(founders, p, settings.replicas()).stream()
+                    .map(Member::id)
+                    .toList());
+        }
+        return new dev.granary.cluster.placement.PartitionMap(0, replicas);
+    }
+
+    /**
+     * Adds {@code to} to partition {@code p}'s group, whose members become {@code next} (the present ones and {@code
+     * to}, the preferred leader first): {@code to}'s server first hosts the group with no configuration (Ratis's own
+     * way: it then waits for the leader rather than campaigning), then the leader stages it until it has caught up and
+     * commits the new configuration. Returns once it is committed.
+     */
+    void addReplica(int p, Member to, List<Member> next) throws IOException {
+        try (RaftClient admin = adminClient(p, next)) {
+            RaftClientReply added;
+            try {
+                added = admin.getGroupManagementApi(RaftPeerId.valueOf(to.id()))
+                        .add(RaftGroup.valueOf(groupId(p)), true);
+            } catch (org.apache.ratis.protocol.exceptions.AlreadyExistsException e) {
+                added = null; // a step that was under way when the controller changed
+            }
+            if (added != null && !added.isSuccess()) {
+                throw new IOException(
+                        "partition " + p + ": " + to.id() + " did not host the group: " + added.getException());
+            }
+            setConfiguration(admin, p, next);
+        }
+    }
+
+    /**
+     * Removes {@code from} from partition {@code p}'s group, whose members become {@code next}: {@code from} is asked
+     * first to serve the partition through the group ({@link Query#RELEASE}; a node that does not answer is down), then
+     * the configuration without it is committed. Its group is removed from its server later ({@link #removeGroupLater}).
+     */
+    void removeReplica(int p, Member from, List<Member> next) throws IOException {
+        List<Member> all = new ArrayList<>(next);
+        all.add(from);
+        try (RaftClient admin = adminClient(p, all)) {
+            try {
+                RaftClientReply reply = admin.io()
+                        .sendStaleRead(
+                                Message.valueOf(ByteString.copyFrom(Query.RELEASE.encode())),
+                                0,
+                                RaftPeerId.valueOf(from.id()));
+                if (!reply.isSuccess()) {
+                    LOG.warn("partition {}: {} did not release its replica: {}", p, from.id(), reply.getException());
+                }
+            } catch (IOException e) {
+                LOG.warn("partition {}: {} did not answer the release of its replica: {}", p, from.id(), e.toString());
+            }
+            setConfiguration(admin, p, next);
+        }
+    }
+
+    /** Sets partition {@code p}'s members to {@code next} as they are (a change of the preferred leader alone). */
+    void setPeers(int p, List<Member> next) throws IOException {
+        try (RaftClient admin = adminClient(p, next)) {
+            setConfiguration(admin, p, next);
+        }
+    }
+
+    /** Removes partition {@code p}'s group from {@code from}'s server after {@code millis}. */
+    void removeGroupLater(int p, Member from, long millis) {
+        var unused = membership.schedule(
+                () -> {
+                    try {
+                        if (from.equals(self)) {
+                            removeGroupHere(p);
+                            deleteRetired(p);
+                            return;
+                        }
+                        try (RaftClient admin = adminClient(p, List.of(from))) {
+                            RaftClientReply reply = admin.getGroupManagementApi(RaftPeerId.valueOf(from.id()))
+                                    .remove(groupId(p), true, false);
+                            if (!reply.isSuccess()) {
+                                LOG.warn("partition {}: {} kept the group: {}", p, from.id(), reply.getException());
+                            }
+                        }
+                    } catch (org.apache.ratis.protocol.exceptions.GroupMismatchException e) {
+                        LOG.debug("partition {}: {} had left the group already", p, from.id());
+                    } catch (IOException | RuntimeException e) {
+                        LOG.warn("partition {}: removing the group from {} failed: {}", p, from.id(), e.toString());
+                    }
+                },
+                millis,
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** Whether this node's server hosts partition {@code p}'s group. */
+    private boolean hostsGroup(int p) {
+        RaftGroupId id = groupId(p);
+        for (RaftGroupId hosted : server.getGroupIds()) {
+            if (hosted.equals(id)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Closes and deletes the replica of partition {@code p} this node gave away, once its group is gone here. */
+    private void deleteRetired(int p) {
+        if (hostsGroup(p)) {
+            return;
+        }
+        ReplicaPartition replica = retired.remove(p);
+        if (replica != null) {
+            replica.close();
+            host.retire(p);
+            host.deleteRetired(p);
+        }
+    }
+
+    private void setConfiguration(RaftClient admin, int p, List<Member> next) throws IOException {
+        List<RaftPeer> peers = new ArrayList<>();
+        for (int i = 0; i < next.size(); i++) {
+            peers.add(next.get(i).peer(i == 0 ? 1 : 0));
+        }
+        RaftClientReply reply = admin.admin().setConfiguration(peers);
+        if (!reply.isSuccess()) {
+            throw new IOException(
+                    "partition " + p + ": the configuration " + next + " was refused: " + reply.getException());
+        }
+    }
+
+    /**
+     * A client of partition {@code p}'s group with {@code peers} for membership changes: each attempt waits up to a
+     * request timeout, 60 attempts half a second apart (a new replica catching up from a copy of a large partition
+     * takes a while; meanwhile the leader answers that a change is in progress).
+     */
+    private RaftClient adminClient(int p, List<Member> peers) {
+        List<RaftPeer> known = new ArrayList<>();
+        for (Member member : peers) {
+            known.add(member.peer(0));
+        }
+        return RaftClient.newBuilder()
+                .setRaftGroup(RaftGroup.valueOf(groupId(p), known))
+                .setProperties(clientProperties)
+                .setParameters(parameters)
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                        60, TimeDuration.valueOf(500, TimeUnit.MILLISECONDS)))
+                .build();
+    }
+
     /** Closes the clients, then the Raft server (which closes the state machines), then the replicas' host. */
     @Override
     public void close() throws IOException {
         IOException failure = null;
+        closing = true;
+        membership.shutdownNow();
+        try {
+            membership.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         statusAsking.shutdownNow();
         List<RaftClient> all = new ArrayList<>(clients.values());
         all.addAll(statusClients.values());
@@ -1208,6 +1743,13 @@ public final class RaftNode implements AutoCloseable {
         } catch (IOException e) {
             failure = failure == null ? e : failure;
         } finally {
+            for (int p : List.copyOf(retired.keySet())) {
+                try {
+                    deleteRetired(p);
+                } catch (RuntimeException e) {
+                    LOG.warn("partition {}: deleting the replica this node gave away failed: {}", p, e.toString());
+                }
+            }
             host.close();
         }
         LOG.debug("node {} stopped", self.id());

@@ -26,8 +26,11 @@ final class Partitions implements AutoCloseable {
     private static final String FORMAT = "1";
 
     private final SharedResources shared;
-    private final List<Partition> partitions;
-    private final List<Partition> held;
+    /**
+     * Each partition, local or remote: in a cluster a slot changes when a replica moves off this node ({@link
+     * #replace}); each request reads the slot once.
+     */
+    private final java.util.concurrent.atomic.AtomicReferenceArray<Partition> slots;
     /**
      * Whether partition 0 holds the cluster's catalog (bucket records and documents, system records) and no objects:
      * a cluster's layout, where every node holds partition 0 and objects spread over the others.
@@ -36,8 +39,7 @@ final class Partitions implements AutoCloseable {
 
     private Partitions(SharedResources shared, List<Partition> partitions, boolean catalogApart) {
         this.shared = shared;
-        this.partitions = List.copyOf(partitions);
-        this.held = this.partitions.stream().filter(p -> !p.isRemote()).toList();
+        this.slots = new java.util.concurrent.atomic.AtomicReferenceArray<>(partitions.toArray(Partition[]::new));
         this.catalogApart = catalogApart && partitions.size() > 1;
     }
 
@@ -102,29 +104,42 @@ final class Partitions implements AutoCloseable {
     /** The partition that owns the object and the uploads and parts of its key. */
     Partition forObject(ObjectKey key) {
         int hash = Keys.objectHash(key.bucket(), key.key());
-        return catalogApart
-                ? partitions.get(1 + hash % (partitions.size() - 1))
-                : partitions.get(hash % partitions.size());
+        return catalogApart ? slots.get(1 + hash % (slots.length() - 1)) : slots.get(hash % slots.length());
     }
 
     /** The partition that owns the bucket's record. */
     Partition forBucket(String bucket) {
-        return catalogApart ? partitions.get(0) : partitions.get(Keys.hash(Keys.utf8(bucket)) % partitions.size());
+        return catalogApart ? slots.get(0) : slots.get(Keys.hash(Keys.utf8(bucket)) % slots.length());
     }
 
-    /** Every partition, in index order, held here or not. */
+    /** Every partition, in index order, held here or not, as the slots are now. */
     List<Partition> all() {
-        return partitions;
+        Partition[] now = new Partition[slots.length()];
+        for (int i = 0; i < now.length; i++) {
+            now[i] = slots.get(i);
+        }
+        return List.of(now);
     }
 
     /** The partitions bucket records may be in: partition 0 where it holds the catalog apart, else all. */
     List<Partition> catalog() {
-        return catalogApart ? partitions.subList(0, 1) : partitions;
+        return catalogApart ? List.of(slots.get(0)) : all();
     }
 
-    /** The partitions this process holds a replica of (all of a standalone store's). */
+    /** The partitions this process holds a replica of now (all of a standalone store's). */
     List<Partition> held() {
-        return held;
+        return all().stream().filter(p -> !p.isRemote()).toList();
+    }
+
+    /**
+     * Puts {@code next} in partition {@code next.index()}'s slot (a cluster node's replica moved off it, and the
+     * partition is remote from now on) and returns what was there: requests that took it already finish on it.
+     */
+    Partition replace(Partition next) {
+        if (shared != null) {
+            throw new IllegalStateException("a standalone store's partitions do not move");
+        }
+        return slots.getAndSet(next.index(), next);
     }
 
     static java.util.OptionalInt stored(Path dataDir) {
@@ -183,7 +198,7 @@ final class Partitions implements AutoCloseable {
             return; // borrowed
         }
         RuntimeException failure = null;
-        for (Partition p : partitions) {
+        for (Partition p : all()) {
             try {
                 p.close();
             } catch (RuntimeException e) {

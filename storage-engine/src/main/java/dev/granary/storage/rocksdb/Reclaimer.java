@@ -43,7 +43,8 @@ final class Reclaimer implements AutoCloseable {
     /** When each partition's pending data is next looked at; the thread's only. */
     private final Map<Partition, Long> nextAbandonScan = new HashMap<>();
 
-    private final List<Partition> partitions;
+    /** The partitions this node holds now (a cluster node's change as replicas move). */
+    private final java.util.function.Supplier<List<Partition>> partitions;
     /**
      * The partition's latest sequence number when this reclaimer first saw each queued data id that has a file
      * (by hex id); its thread only. The id's queuing commit is at or before it.
@@ -55,7 +56,7 @@ final class Reclaimer implements AutoCloseable {
     private boolean woken;
     private boolean stopping;
 
-    Reclaimer(List<Partition> partitions) {
+    Reclaimer(java.util.function.Supplier<List<Partition>> partitions) {
         this.partitions = partitions;
         this.thread = new Thread(this::run, "granary-reclaimer");
         thread.setDaemon(true);
@@ -130,7 +131,7 @@ final class Reclaimer implements AutoCloseable {
 
     /** Whether no partition has data queued for reclamation. */
     boolean idle() {
-        return partitions.stream().allMatch(p -> p.noKeyWithPrefix(Cf.GC, new byte[0]));
+        return partitions.get().stream().allMatch(p -> p.noKeyWithPrefix(Cf.GC, new byte[0]));
     }
 
     /** One batch of reclamation in one partition; returns the number of data ids reclaimed. */
@@ -186,7 +187,7 @@ final class Reclaimer implements AutoCloseable {
             long waitMillis = IDLE_MILLIS;
             try {
                 int reclaimed = 0;
-                for (Partition p : partitions) {
+                for (Partition p : partitions.get()) {
                     if (isStopping()) {
                         return;
                     }

@@ -1,5 +1,6 @@
 package dev.granary.storage.rocksdb;
 
+import dev.granary.storage.StorageException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -18,6 +19,9 @@ public final class ReplicaHost implements AutoCloseable {
      */
     static final java.time.Duration ABANDON_PENDING_AFTER = java.time.Duration.ofHours(24);
 
+    /** The file in a replica's folder that says the node gave the replica away ({@link #retire}). */
+    static final String RETIRED = "RETIRED";
+
     private final Path dataDir;
     private final SharedResources shared;
 
@@ -33,10 +37,80 @@ public final class ReplicaHost implements AutoCloseable {
         return new ReplicaHost(dataDir);
     }
 
-    /** Opens (creating if missing) this node's replica of partition {@code index}. */
+    /**
+     * Opens (creating if missing) this node's replica of partition {@code index}. A replica this node gave away
+     * ({@link #retire}) is not reopened: its folders are deleted and it starts empty, for the group to fill again.
+     */
     public ReplicaPartition openPartition(int index) {
-        return ReplicaPartition.open(
-                shared, index, dataDir.resolve("partitions").resolve(String.format("%03d", index)));
+        if (isRetired(index)) {
+            deleteRetired(index);
+        }
+        return ReplicaPartition.open(shared, index, folderOf(index));
+    }
+
+    private Path folderOf(int index) {
+        return dataDir.resolve("partitions").resolve(String.format("%03d", index));
+    }
+
+    /**
+     * Marks this node's replica of partition {@code index} as given away (the partition's group has removed this
+     * node): it is never served again, and its folders are deleted when it is next opened ({@link #openPartition}) or
+     * by {@link #deleteRetired}.
+     */
+    public void retire(int index) {
+        Path marker = folderOf(index).resolve(RETIRED);
+        try {
+            if (!java.nio.file.Files.exists(marker)) {
+                java.nio.file.Files.createFile(marker);
+                try (java.nio.channels.FileChannel folder =
+                        java.nio.channels.FileChannel.open(marker.getParent(), java.nio.file.StandardOpenOption.READ)) {
+                    folder.force(true);
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new StorageException(
+                    StorageException.Reason.IO, "partition " + index + ": cannot mark the replica given away", e);
+        }
+    }
+
+    /** Whether this node's replica of partition {@code index} was given away ({@link #retire}). */
+    public boolean isRetired(int index) {
+        return java.nio.file.Files.exists(folderOf(index).resolve(RETIRED));
+    }
+
+    /** Deletes the folders of a replica given away ({@link #retire}); the replica must not be open. */
+    public void deleteRetired(int index) {
+        try {
+            for (Path folder : List.of(
+                    copiesOf(index),
+                    copiesOf(index).resolveSibling(copiesOf(index).getFileName() + "-incoming"))) {
+                deleteTree(folder);
+            }
+            // The marker goes last: a crash midway leaves it, and the deletion is done again.
+            Path folder = folderOf(index);
+            try (java.util.stream.Stream<Path> all = java.nio.file.Files.list(folder)) {
+                for (Path entry : all.toList()) {
+                    if (!entry.getFileName().toString().equals(RETIRED)) {
+                        deleteTree(entry);
+                    }
+                }
+            }
+            deleteTree(folder);
+        } catch (java.io.IOException e) {
+            throw new StorageException(
+                    StorageException.Reason.IO, "partition " + index + ": cannot delete the replica given away", e);
+        }
+    }
+
+    private static void deleteTree(Path root) throws java.io.IOException {
+        if (!java.nio.file.Files.exists(root)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> walk = java.nio.file.Files.walk(root)) {
+            for (Path path : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.deleteIfExists(path);
+            }
+        }
     }
 
     /**
@@ -83,10 +157,7 @@ public final class ReplicaHost implements AutoCloseable {
         }
         for (int i = 0; i < partitionCount; i++) {
             if (partitions[i] == null) {
-                Objects.requireNonNull(remote, "remote partitions");
-                Partition p = Partition.remote(i, remote);
-                p.useProposer((partition, command) -> Partition.outcome(remote.propose(partition.index(), command)));
-                partitions[i] = p;
+                partitions[i] = remotePartition(i, Objects.requireNonNull(remote, "remote partitions"));
             }
         }
         // The replicas go on applying entries while the store opens (a restarted node replays its log beside the
@@ -97,6 +168,24 @@ public final class ReplicaHost implements AutoCloseable {
                 0,
                 () -> RocksObjectStore.openReplicated(
                         dataDir, List.of(partitions), options.withPartitions(partitionCount), barrier));
+    }
+
+    private static Partition remotePartition(int index, RemotePartitions remote) {
+        Partition p = Partition.remote(index, remote);
+        p.useProposer((partition, command) -> Partition.outcome(remote.propose(partition.index(), command)));
+        return p;
+    }
+
+    /**
+     * Makes {@code store} (opened by {@link #openStore} over {@code remote}) serve partition {@code index} through
+     * {@code remote}: this node's replica of it is leaving. Requests under way on the replica finish on it (it stays
+     * open until the node stops); new ones go to the partition's group. Does nothing when the store serves it remotely
+     * already.
+     */
+    public void release(RocksObjectStore store, int index, RemotePartitions remote) {
+        if (store.holds(index)) {
+            store.replace(remotePartition(index, remote));
+        }
     }
 
     /** Runs {@code action} holding the replicas from {@code from} on, each of which applies entries holding itself. */

@@ -124,8 +124,8 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
         this.buckets = new Buckets(partitions, ids);
         this.locks = new KeyLocks(buckets);
         this.bodies = new BodyWriter(options.chunkSize(), options.inlineThreshold(), options.fileThreshold(), ids);
-        this.reclaimer = new Reclaimer(partitions.held());
-        this.scrubber = new Scrubber(partitions.held(), openStreams);
+        this.reclaimer = new Reclaimer(partitions::held);
+        this.scrubber = new Scrubber(partitions::held, openStreams);
         this.multipart = new Multipart(partitions, buckets, locks, bodies, reclaimer, ids);
         this.system = new SystemRecords(partitions.all().get(0));
         for (Partition p : partitions.held()) {
@@ -225,6 +225,20 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
         if (!missed.isEmpty()) {
             listener.accept(missed);
         }
+    }
+
+    /**
+     * Serves partition {@code next.index()} through {@code next} from now on (a cluster node's replica of it moved to
+     * another node: {@code next} is remote); returns the partition it replaced, which requests already under way
+     * finish on.
+     */
+    Partition replace(Partition next) {
+        return partitions.replace(next);
+    }
+
+    /** Whether this store serves partition {@code index} from a replica of its own. */
+    public boolean holds(int index) {
+        return !partitions.all().get(index).isRemote();
     }
 
     @Override
@@ -345,9 +359,13 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
     static RocksObjectStore openReplicated(
             Path dataDir, List<Partition> replicas, EngineOptions options, ReadBarrier barrier) {
         Partitions partitions = Partitions.clustered(replicas);
-        List<Partition> held = partitions.held();
-        DiskGuard disk = DiskGuard.forFolder(dataDir, options.diskReserve(), held.size() * Partition.SPACE_BURST, () ->
-                (int) held.stream().filter(Partition::writesStopped).count());
+        DiskGuard disk = DiskGuard.forFolder(
+                dataDir,
+                options.diskReserve(),
+                options.partitions() * Partition.SPACE_BURST,
+                () -> (int) partitions.held().stream()
+                        .filter(Partition::writesStopped)
+                        .count());
         RocksObjectStore store = new RocksObjectStore(partitions, options, disk, IdSource.system());
         store.barrier = Objects.requireNonNull(barrier, "barrier");
         synchronized (store.listening) {

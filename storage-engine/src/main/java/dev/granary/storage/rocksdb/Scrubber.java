@@ -24,7 +24,9 @@ final class Scrubber implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Scrubber.class);
     private static final int BUFFER = 64 * 1024;
 
-    private final List<Partition> partitions;
+    /** The partitions this node holds now (a cluster node's change as replicas move). */
+    private final java.util.function.Supplier<List<Partition>> partitions;
+
     private final Set<ChunkInputStream> openStreams;
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Held by the pass under way: one at a time, the background one or a caller's. */
@@ -32,8 +34,8 @@ final class Scrubber implements AutoCloseable {
 
     private Thread thread;
 
-    Scrubber(List<Partition> partitions, Set<ChunkInputStream> openStreams) {
-        this.partitions = List.copyOf(partitions);
+    Scrubber(java.util.function.Supplier<List<Partition>> partitions, Set<ChunkInputStream> openStreams) {
+        this.partitions = partitions;
         this.openStreams = openStreams;
     }
 
@@ -79,7 +81,7 @@ final class Scrubber implements AutoCloseable {
         long began = System.nanoTime();
         long[] counts = new long[3]; // files, bytes, unrepaired
         long repairedBefore = repaired();
-        for (Partition p : partitions) {
+        for (Partition p : partitions.get()) {
             for (Cf cf : List.of(Cf.META, Cf.VERSIONS, Cf.PARTS)) {
                 List<byte[]> keys = new ArrayList<>();
                 try (ReadOptions options = new ReadOptions();
@@ -117,7 +119,7 @@ final class Scrubber implements AutoCloseable {
     }
 
     private long repaired() {
-        return partitions.stream().mapToLong(Partition::repairedChunks).sum();
+        return partitions.get().stream().mapToLong(Partition::repairedChunks).sum();
     }
 
     /** Reads the data files of the record at {@code key}, read again under a snapshot of its own. */

@@ -152,7 +152,7 @@ class DataFilesTest extends StoreTestSupport {
         Path oldFile = dataFiles().get(0);
         Partition p = store.partitionsForTest().forObject(key("k"));
         // A pass of its own, run on this thread inside the race window: no timing decides the interleaving.
-        Reclaimer pass = new Reclaimer(List.of(p));
+        Reclaimer pass = new Reclaimer(() -> List.of(p));
         int[] reclaimed = {-1};
         p.onSnapshotTaken(() -> {
             if (reclaimed[0] >= 0) {

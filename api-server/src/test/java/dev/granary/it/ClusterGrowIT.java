@@ -1,0 +1,162 @@
+package dev.granary.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.protocols.jsoncore.JsonNode;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * A cluster grows from one node process to three under load, as an operator grows it: {@code granary cluster --nodes 1}
+ * runs, then {@code --only 1} and {@code --only 2} start nodes that join it. AWS SDK clients (with the SDK's usual
+ * retries, as applications run them) write and read throughout, through every node that is up; no request fails, the
+ * controller moves replicas until every partition has three and preferred leaders are spread, and every acknowledged
+ * object is then served whole by every node.
+ */
+class ClusterGrowIT {
+    private static final int PARTITIONS = 5;
+
+    @TempDir
+    Path dir;
+
+    /** Waits (up to 3 minutes) until node 0 reports every partition with a replica on each of the {@code nodes}. */
+    private static JsonNode awaitReplicas(LocalCluster cluster, int nodes) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        JsonNode status = null;
+        while (System.nanoTime() < deadline) {
+            status = cluster.status(0);
+            boolean done = LocalCluster.everyPartitionLed(status);
+            for (JsonNode partition : status.field("partitions").get().asArray()) {
+                done &= partition.field("replicas").get().asArray().size() == nodes;
+            }
+            if (done) {
+                return status;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("the partitions did not reach " + nodes + " replicas: " + status);
+    }
+
+    @Test
+    void oneNodeGrowsToThreeUnderLoadWithoutAFailedRequest() throws Exception {
+        LocalCluster cluster =
+                LocalCluster.start(dir.resolve("cluster"), 1, "--partitions", Integer.toString(PARTITIONS));
+        List<S3Client> clients = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            for (int i = 0; i < 3; i++) {
+                clients.add(cluster.client(i));
+            }
+            clients.get(0).createBucket(b -> b.bucket("grow"));
+            AtomicInteger up = new AtomicInteger(1);
+            AtomicBoolean stop = new AtomicBoolean();
+            Map<String, String> acknowledged = new ConcurrentHashMap<>();
+            AtomicLong reads = new AtomicLong();
+            List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<Future<?>> running = new ArrayList<>();
+            for (int w = 0; w < 3; w++) {
+                int writer = w;
+                running.add(pool.submit(() -> {
+                    Random random = new Random(writer);
+                    for (int n = 0; !stop.get(); n++) {
+                        S3Client client = clients.get(random.nextInt(up.get()));
+                        String key = "w" + writer + "-" + n;
+                        byte[] body = LocalCluster.random(
+                                n % 25 == 24 ? 1_200_000 : 1 + random.nextInt(8 * 1024), writer * 1_000_003L + n);
+                        try {
+                            client.putObject(b -> b.bucket("grow").key(key), RequestBody.fromBytes(body));
+                            acknowledged.put(key, LocalCluster.md5(body));
+                            if (n % 3 == 2) {
+                                String back = "w" + writer + "-" + random.nextInt(n);
+                                String expected = acknowledged.get(back);
+                                byte[] read = clients.get(random.nextInt(up.get()))
+                                        .getObjectAsBytes(b -> b.bucket("grow").key(back))
+                                        .asByteArray();
+                                if (expected != null && !LocalCluster.md5(read).equals(expected)) {
+                                    failures.add(back + " read back changed");
+                                }
+                                reads.incrementAndGet();
+                            }
+                        } catch (RuntimeException e) {
+                            failures.add(key + ": " + e);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            Thread.sleep(3_000);
+            long began = System.nanoTime();
+            cluster.restart(1); // --only 1: node-1 joins
+            up.set(2);
+            awaitReplicas(cluster, 2);
+            long two = System.nanoTime();
+            cluster.restart(2);
+            up.set(3);
+            JsonNode status = awaitReplicas(cluster, 3);
+            long three = System.nanoTime();
+            Thread.sleep(2_000);
+            stop.set(true);
+            for (Future<?> future : running) {
+                future.get(120, TimeUnit.SECONDS);
+            }
+            System.out.printf(
+                    "ClusterGrowIT: %d writes and %d reads acknowledged, %d failed; 1 -> 2 nodes (every partition on"
+                            + " both) in %d ms, 2 -> 3 in %d ms%n",
+                    acknowledged.size(),
+                    reads.get(),
+                    failures.size(),
+                    (two - began) / 1_000_000,
+                    (three - two) / 1_000_000);
+            assertThat(failures).as("requests that failed").isEmpty();
+            assertThat(acknowledged.size()).isGreaterThan(50);
+
+            Map<String, Integer> leaders = new TreeMap<>();
+            for (JsonNode partition : status.field("partitions").get().asArray()) {
+                leaders.merge(partition.field("leader").get().text(), 1, Integer::sum);
+            }
+            assertThat(status.field("nodes").get().asArray()).hasSize(3);
+            // Partition 0 (the catalog) plus four object partitions over three nodes: leaders 2/2/1 at best; the
+            // preferred leaders are spread, and Ratis hands leadership to them once they caught up.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (leaders.size() < 3 && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+                leaders.clear();
+                for (JsonNode partition :
+                        cluster.awaitLeaders(0).field("partitions").get().asArray()) {
+                    leaders.merge(partition.field("leader").get().text(), 1, Integer::sum);
+                }
+            }
+            assertThat(leaders).as("leaders per node").hasSize(3);
+
+            for (int i = 0; i < 3; i++) {
+                S3Client client = clients.get(i);
+                for (Map.Entry<String, String> object : acknowledged.entrySet()) {
+                    byte[] read = client.getObjectAsBytes(b -> b.bucket("grow").key(object.getKey()))
+                            .asByteArray();
+                    assertThat(LocalCluster.md5(read))
+                            .as(object.getKey() + " through node-" + i)
+                            .isEqualTo(object.getValue());
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+            LocalCluster.closeAll(cluster, clients.toArray(S3Client[]::new));
+        }
+    }
+}

@@ -1,0 +1,239 @@
+package dev.granary.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.granary.storage.ObjectAttributes;
+import dev.granary.storage.ObjectContent;
+import dev.granary.storage.ObjectKey;
+import dev.granary.storage.ObjectMeta;
+import dev.granary.storage.ObjectStore;
+import dev.granary.storage.rocksdb.EngineOptions;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Membership changes in this JVM: a cluster founded by one node grows to three as two nodes join, and the controller
+ * moves replicas to them until every object partition has three, its preferred leaders spread; every object written
+ * before, between and after the joins reads back whole through every node, and the replicas of each partition end
+ * identical.
+ */
+class MembershipTest {
+    private static final int PARTITIONS = 5;
+    private static final String SECRET = "a cluster secret for tests";
+
+    @TempDir
+    Path dir;
+
+    private final Map<String, RaftNode> nodes = new TreeMap<>();
+    private final Map<String, ObjectStore> stores = new TreeMap<>();
+    private final RaftNode.Settings settings = new RaftNode.Settings(
+            "growing", PARTITIONS, 3, Duration.ofSeconds(1), Duration.ofSeconds(5), 20_000, SECRET);
+
+    @AfterEach
+    void stop() {
+        stores.values().forEach(ObjectStore::close);
+        stores.clear();
+        ThreeNodes.closeAll(nodes.values());
+        nodes.clear();
+    }
+
+    private static RaftNode.Member member(String id) throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return new RaftNode.Member(id, "127.0.0.1", socket.getLocalPort());
+        }
+    }
+
+    private ObjectStore open(RaftNode node) throws InterruptedException {
+        nodes.put(node.self().id(), node);
+        ObjectStore store = node.openStore(EngineOptions.defaults().withPartitions(PARTITIONS));
+        stores.put(node.self().id(), store);
+        return store;
+    }
+
+    private static byte[] random(int size, long seed) {
+        byte[] bytes = new byte[size];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    private static void put(ObjectStore store, ObjectKey key, byte[] body) throws IOException {
+        store.putObject(key, ObjectAttributes.empty(), new ByteArrayInputStream(body), body.length, null);
+    }
+
+    private static byte[] read(ObjectStore store, ObjectKey key) throws IOException {
+        ObjectMeta meta = store.headObject(key);
+        try (ObjectContent content = store.getObject(key, 0, meta.size());
+                InputStream in = content.stream()) {
+            return in.readAllBytes();
+        }
+    }
+
+    /** Waits (at most 120 s) until every object partition has a replica on each of {@code ids}, all caught up. */
+    private void awaitReplicasOn(List<String> ids) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        ClusterStatus status = null;
+        while (System.nanoTime() < deadline) {
+            status = nodes.get("n0").status(Duration.ofSeconds(5));
+            boolean done = true;
+            for (PartitionStatus partition : status.partitions()) {
+                List<String> held = partition.replicas().stream()
+                        .map(PartitionStatus.Replica::node)
+                        .sorted()
+                        .toList();
+                done &= partition.fromLeader() && held.equals(ids);
+            }
+            if (done) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("replicas did not reach " + ids + ": " + status);
+    }
+
+    @Test
+    void aClusterOfOneGrowsToThreeAndEveryObjectStaysWhole() throws Exception {
+        RaftNode.Member n0 = member("n0");
+        ObjectStore first = open(RaftNode.start(n0, List.of(n0), dir.resolve("n0"), settings));
+        first.createBucket("grow", "alice", "us-east-1");
+        Map<ObjectKey, byte[]> written = new LinkedHashMap<>();
+        for (int i = 0; i < 20; i++) {
+            byte[] body = random(i % 5 == 0 ? 1024 * 1024 + 5 : 300 + i, i);
+            ObjectKey key = new ObjectKey("grow", "before/" + i);
+            put(first, key, body);
+            written.put(key, body);
+        }
+
+        ObjectStore second = open(RaftNode.join(member("n1"), List.of(n0), dir.resolve("n1"), settings));
+        for (int i = 0; i < 10; i++) {
+            byte[] body = random(200 + i, 100 + i);
+            ObjectKey key = new ObjectKey("grow", "between/" + i);
+            put(i % 2 == 0 ? first : second, key, body);
+            written.put(key, body);
+        }
+        awaitReplicasOn(List.of("n0", "n1"));
+
+        ObjectStore third = open(RaftNode.join(member("n2"), List.of(n0), dir.resolve("n2"), settings));
+        awaitReplicasOn(List.of("n0", "n1", "n2"));
+        for (int i = 0; i < 10; i++) {
+            byte[] body = random(i == 0 ? 2 * 1024 * 1024 : 100 + i, 200 + i);
+            ObjectKey key = new ObjectKey("grow", "after/" + i);
+            put(List.of(first, second, third).get(i % 3), key, body);
+            written.put(key, body);
+        }
+
+        for (Map.Entry<String, ObjectStore> store : stores.entrySet()) {
+            nodes.get(store.getKey()).catchUp();
+            for (Map.Entry<ObjectKey, byte[]> object : written.entrySet()) {
+                assertThat(read(store.getValue(), object.getKey()))
+                        .as(object.getKey() + " through " + store.getKey())
+                        .isEqualTo(object.getValue());
+            }
+            assertThat(store.getValue()
+                            .listObjects("grow", new dev.granary.storage.ListQuery(null, null, null, 1000))
+                            .objects())
+                    .hasSize(written.size());
+        }
+        // Preferred leaders are spread: the map names each node first for some partition.
+        ClusterStatus status = nodes.get("n0").status(Duration.ofSeconds(5));
+        assertThat(status.nodes()).extracting(ClusterStatus.Node::id).containsExactly("n0", "n1", "n2");
+        // Every replica of a partition holds the same state at the same entry.
+        Map<Integer, List<RaftNode.ReplicaDigest>> digests = new TreeMap<>();
+        for (RaftNode node : nodes.values()) {
+            node.catchUp();
+        }
+        for (int attempt = 0; attempt < 20; attempt++) {
+            digests.clear();
+            for (RaftNode node : nodes.values()) {
+                node.localDigests()
+                        .forEach((p, d) -> digests.computeIfAbsent(p, k -> new ArrayList<>())
+                                .add(d));
+            }
+            if (digests.values().stream()
+                    .allMatch(list -> list.stream().distinct().count() == 1)) {
+                break;
+            }
+            Thread.sleep(250);
+        }
+        assertThat(digests).hasSize(PARTITIONS);
+        digests.forEach((p, list) -> {
+            assertThat(list).as("replicas of partition " + p).hasSize(3);
+            assertThat(list.stream().distinct())
+                    .as("replicas of partition " + p)
+                    .hasSize(1);
+        });
+        // The founder gave no replica away here (R=3 on three nodes), so nothing was retired.
+        assertThat(Files.exists(
+                        dir.resolve("n0").resolve("partitions").resolve("001").resolve("RETIRED")))
+                .isFalse();
+    }
+
+    @Test
+    void replicasMoveOffTheFounderWhenOneReplicaIsKeptAndItsStoreReadsThemThroughTheGroup() throws Exception {
+        RaftNode.Settings one = settings.withReplicas(1);
+        RaftNode.Member n0 = member("n0");
+        ObjectStore first = open(RaftNode.start(n0, List.of(n0), dir.resolve("n0"), one));
+        first.createBucket("move", "alice", "us-east-1");
+        Map<ObjectKey, byte[]> written = new LinkedHashMap<>();
+        for (int i = 0; i < 16; i++) {
+            byte[] body = random(i % 4 == 0 ? 1024 * 1024 + 9 : 500 + i, 300 + i);
+            ObjectKey key = new ObjectKey("move", "k" + i);
+            put(first, key, body);
+            written.put(key, body);
+        }
+        ObjectStore second = open(RaftNode.join(member("n1"), List.of(n0), dir.resolve("n1"), one));
+        // Four object partitions, one replica each: two move to n1, and leave n0.
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        List<String> given = List.of();
+        while (System.nanoTime() < deadline) {
+            given = new ArrayList<>();
+            for (int p = 1; p < PARTITIONS; p++) {
+                if (nodes.get("n0").localReplica(p) == null && nodes.get("n1").localReplica(p) != null) {
+                    given.add("p" + p);
+                }
+            }
+            if (given.size() == 2) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        assertThat(given).hasSize(2);
+        for (int p = 1; p < PARTITIONS; p++) {
+            // Once a moved replica's group is gone from n0, its folder is too.
+            Path folder = dir.resolve("n0").resolve("partitions").resolve(String.format("%03d", p));
+            if (nodes.get("n0").localReplica(p) == null) {
+                long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (Files.exists(folder) && System.nanoTime() < until) {
+                    Thread.sleep(100);
+                }
+            }
+        }
+        for (int i = 0; i < 8; i++) {
+            byte[] body = random(700 + i, 400 + i);
+            ObjectKey key = new ObjectKey("move", "after" + i);
+            put(i % 2 == 0 ? first : second, key, body);
+            written.put(key, body);
+        }
+        for (Map.Entry<String, ObjectStore> store : stores.entrySet()) {
+            for (Map.Entry<ObjectKey, byte[]> object : written.entrySet()) {
+                assertThat(read(store.getValue(), object.getKey()))
+                        .as(object.getKey() + " through " + store.getKey())
+                        .isEqualTo(object.getValue());
+            }
+        }
+    }
+}
