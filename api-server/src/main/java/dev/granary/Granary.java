@@ -229,6 +229,7 @@ public final class Granary implements AutoCloseable {
                     store::disk,
                     node == null ? null : () -> node.status(CLUSTER_STATUS_WAIT),
                     node == null ? null : node::localDigests,
+                    node == null ? null : node::drain,
                     caughtUp::get);
             try {
                 admin.start();

@@ -2,6 +2,7 @@ package dev.granary.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +28,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  * runs, then {@code --only 1} and {@code --only 2} start nodes that join it. AWS SDK clients (with the SDK's usual
  * retries, as applications run them) write and read throughout, through every node that is up; no request fails, the
  * controller moves replicas until every partition has three and preferred leaders are spread, and every acknowledged
- * object is then served whole by every node.
+ * object is then served whole by every node. Then node-2 is drained ({@code POST
+ * /admin/v1/cluster/nodes/node-2/drain}) under the same load: its object replicas move to the others, still without a
+ * failed request.
  */
 class ClusterGrowIT {
     private static final int PARTITIONS = 5;
@@ -53,8 +56,26 @@ class ClusterGrowIT {
         throw new AssertionError("the partitions did not reach " + nodes + " replicas: " + status);
     }
 
+    /** Waits (up to 3 minutes) until node 0 reports {@code id} drained. */
+    private static JsonNode awaitDrained(LocalCluster cluster, String id) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        JsonNode status = null;
+        while (System.nanoTime() < deadline) {
+            status = cluster.status(0);
+            for (JsonNode node : status.field("nodes").get().asArray()) {
+                if (node.field("id").get().text().equals(id)
+                        && node.field("state").get().text().equals("drained")
+                        && LocalCluster.everyPartitionLed(status)) {
+                    return status;
+                }
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError(id + " was not drained: " + status);
+    }
+
     @Test
-    void oneNodeGrowsToThreeUnderLoadWithoutAFailedRequest() throws Exception {
+    void oneNodeGrowsToThreeAndDrainsToTwoUnderLoadWithoutAFailedRequest() throws Exception {
         LocalCluster cluster =
                 LocalCluster.start(dir.resolve("cluster"), 1, "--partitions", Integer.toString(PARTITIONS));
         List<S3Client> clients = new ArrayList<>();
@@ -110,22 +131,6 @@ class ClusterGrowIT {
             up.set(3);
             JsonNode status = awaitReplicas(cluster, 3);
             long three = System.nanoTime();
-            Thread.sleep(2_000);
-            stop.set(true);
-            for (Future<?> future : running) {
-                future.get(120, TimeUnit.SECONDS);
-            }
-            System.out.printf(
-                    "ClusterGrowIT: %d writes and %d reads acknowledged, %d failed; 1 -> 2 nodes (every partition on"
-                            + " both) in %d ms, 2 -> 3 in %d ms%n",
-                    acknowledged.size(),
-                    reads.get(),
-                    failures.size(),
-                    (two - began) / 1_000_000,
-                    (three - two) / 1_000_000);
-            assertThat(failures).as("requests that failed").isEmpty();
-            assertThat(acknowledged.size()).isGreaterThan(50);
-
             Map<String, Integer> leaders = new TreeMap<>();
             for (JsonNode partition : status.field("partitions").get().asArray()) {
                 leaders.merge(partition.field("leader").get().text(), 1, Integer::sum);
@@ -143,6 +148,51 @@ class ClusterGrowIT {
                 }
             }
             assertThat(leaders).as("leaders per node").hasSize(3);
+            Thread.sleep(2_000);
+
+            // Drain node-2 under the same load: it stays up and serving, and its object replicas move away.
+            HttpResponse<String> drain = MeteringSupport.admin(
+                    cluster.admin(1),
+                    "POST",
+                    "/admin/v1/cluster/nodes/node-2/drain",
+                    GranaryServerExtension.SECRET_KEY);
+            assertThat(drain.statusCode()).as(drain.body()).isEqualTo(202);
+            assertThat(MeteringSupport.admin(
+                                    cluster.admin(0),
+                                    "POST",
+                                    "/admin/v1/cluster/nodes/node-9/drain",
+                                    GranaryServerExtension.SECRET_KEY)
+                            .statusCode())
+                    .isEqualTo(404);
+            JsonNode drained = awaitDrained(cluster, "node-2");
+            long drainedAt = System.nanoTime();
+            for (JsonNode partition : drained.field("partitions").get().asArray()) {
+                List<String> replicas = partition.field("replicas").get().asArray().stream()
+                        .map(JsonNode::text)
+                        .toList();
+                if (partition.field("id").get().asNumber().equals("0")) {
+                    assertThat(replicas).hasSize(3); // the catalog stays on every node
+                } else {
+                    assertThat(replicas).containsExactlyInAnyOrder("node-0", "node-1");
+                }
+            }
+            assertThat(drained.field("moves").get().asArray()).isEmpty();
+            Thread.sleep(2_000);
+            stop.set(true);
+            for (Future<?> future : running) {
+                future.get(120, TimeUnit.SECONDS);
+            }
+            System.out.printf(
+                    "ClusterGrowIT: %d writes and %d reads acknowledged, %d failed; 1 -> 2 nodes (every partition on"
+                            + " both) in %d ms, 2 -> 3 in %d ms, node-2 drained in %d ms%n",
+                    acknowledged.size(),
+                    reads.get(),
+                    failures.size(),
+                    (two - began) / 1_000_000,
+                    (three - two) / 1_000_000,
+                    (drainedAt - three) / 1_000_000);
+            assertThat(failures).as("requests that failed").isEmpty();
+            assertThat(acknowledged.size()).isGreaterThan(50);
 
             for (int i = 0; i < 3; i++) {
                 S3Client client = clients.get(i);

@@ -15,6 +15,9 @@ import java.util.List;
  *     (it was behind the leader's purged log)
  * @param chunksRepaired by partition, the data-file chunks the asking node's replica found missing or damaged and
  *     repaired from another replica since it started
+ * @param mapEpoch the epoch of the partition map (-1 while none is recorded)
+ * @param moves the replica moves between the map and the placement the controller moves towards, the one under way
+ *     first ({@code from} null: a replica added; {@code to} null: one removed)
  */
 public record ClusterStatus(
         String clusterName,
@@ -23,7 +26,9 @@ public record ClusterStatus(
         List<Node> nodes,
         List<PartitionStatus> partitions,
         java.util.Map<Integer, Long> copiesInstalled,
-        java.util.Map<Integer, Long> chunksRepaired) {
+        java.util.Map<Integer, Long> chunksRepaired,
+        long mapEpoch,
+        List<dev.granary.cluster.placement.Move> moves) {
 
     /**
      * A member.
@@ -31,7 +36,8 @@ public record ClusterStatus(
      * @param id its id
      * @param raftAddress where its Raft server listens
      * @param state {@code up} (itself, or a leader heard from it lately, or it leads a group that answered) or
-     *     {@code unreachable}
+     *     {@code unreachable}; {@code draining} while a drain moves its replicas away, {@code drained} once it holds
+     *     none of an object partition (it keeps its replica of the catalog)
      * @param lastContactMillis how long ago a leader last heard from it, the least any leader reports; 0 for the node
      *     that asked; -1 when no leader reported it
      */
@@ -42,5 +48,6 @@ public record ClusterStatus(
         partitions = List.copyOf(partitions);
         copiesInstalled = java.util.Map.copyOf(copiesInstalled);
         chunksRepaired = java.util.Map.copyOf(chunksRepaired);
+        moves = List.copyOf(moves);
     }
 }

@@ -1,5 +1,6 @@
 package dev.granary.cluster;
 
+import dev.granary.cluster.placement.Move;
 import dev.granary.cluster.placement.Node;
 import dev.granary.cluster.placement.PartitionMap;
 import dev.granary.cluster.placement.PlacementPolicy;
@@ -79,16 +80,60 @@ final class Controller {
                 return;
             }
         }
+        PartitionMap target = policy.target(map, nodes(registered, members), p -> 0);
+        if (target.replicas().equals(map.replicas())) {
+            leadOnePartition(map, registered);
+            return;
+        }
+        step(map, stored, target);
+    }
+
+    /** The partition whose leadership the next quiet round looks at (round-robin). */
+    private int nextLeadership;
+
+    /**
+     * Hands one partition's leadership to its preferred leader when another replica leads it: Ratis yields to a
+     * higher-priority replica by itself only when it finds it exactly caught up, which under steady writes can take
+     * long; a transfer waits for the replica to catch up and then moves leadership, refusing writes for that moment
+     * (the proposers retry them).
+     */
+    private void leadOnePartition(PartitionMap map, Map<String, Membership.Registered> registered) {
+        int i = nextLeadership++ % map.partitions();
+        String preferred = map.preferredLeader(i);
+        if (preferred == null || state(registered, preferred) != Node.State.UP) {
+            return;
+        }
+        String leader = node.leaderOf(i + 1);
+        if (leader != null && !leader.equals(preferred)) {
+            LOG.info("partition {}: handing leadership from {} to {}", i + 1, leader, preferred);
+            node.transferLeadership(
+                    i + 1,
+                    node.member(preferred),
+                    map.replicas(i).stream().map(node::member).toList());
+        }
+    }
+
+    private static List<Node> nodes(Map<String, Membership.Registered> registered, List<RaftNode.Member> members) {
         List<Node> nodes = new ArrayList<>();
         for (RaftNode.Member member : members) {
             Membership.Registered known = registered.get(member.id());
             nodes.add(new Node(member.id(), known == null ? "" : known.zone(), state(registered, member.id())));
         }
-        PartitionMap target = policy.target(map, nodes, p -> 0);
-        if (target.replicas().equals(map.replicas())) {
-            return;
+        return nodes;
+    }
+
+    /**
+     * The moves between {@code map} and the placement the controller moves towards, the next one first (the policy is
+     * deterministic: any node computes the same), numbered by partition.
+     */
+    List<Move> pendingMoves(
+            PartitionMap map, Map<String, Membership.Registered> registered, List<RaftNode.Member> members) {
+        PartitionMap target = policy.target(map, nodes(registered, members), p -> 0);
+        List<Move> moves = new ArrayList<>();
+        for (Move move : PlacementPolicy.moves(map, target, p -> 0)) {
+            moves.add(new Move(move.partition() + 1, move.from(), move.to(), move.bytes()));
         }
-        step(map, stored, target);
+        return moves;
     }
 
     /** Takes the first partition that differs from {@code target} one change towards it, and records the map. */

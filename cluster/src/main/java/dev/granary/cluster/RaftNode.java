@@ -1332,6 +1332,10 @@ public final class RaftNode implements AutoCloseable {
         long recent = 3 * settings.electionTimeout().toMillis();
         List<ClusterStatus.Node> nodes = new ArrayList<>();
         List<Member> members = members();
+        ReplicaPartition catalog = localReplica(0);
+        Map<String, Membership.Registered> registered = catalog == null ? Map.of() : Membership.registered(catalog);
+        dev.granary.cluster.placement.PartitionMap map =
+                catalog == null ? null : Membership.map(Membership.storedMap(catalog));
         for (Member member : members) {
             long contact = member.equals(self) ? 0 : -1;
             boolean leads = false;
@@ -1349,8 +1353,12 @@ public final class RaftNode implements AutoCloseable {
                 }
             }
             boolean up = member.equals(self) || leads || (contact >= 0 && contact <= recent);
-            nodes.add(new ClusterStatus.Node(
-                    member.id(), member.host() + ":" + member.port(), up ? "up" : "unreachable", contact));
+            Membership.Registered known = registered.get(member.id());
+            String state = up ? "up" : "unreachable";
+            if (known != null && known.state() == Node.State.DRAINING) {
+                state = map != null && map.holdsNothing(member.id()) ? "drained" : "draining";
+            }
+            nodes.add(new ClusterStatus.Node(member.id(), member.host() + ":" + member.port(), state, contact));
         }
         Map<Integer, Long> installed = new TreeMap<>();
         hosted.forEach((p, machine) -> installed.put(p, machine.installs()));
@@ -1368,7 +1376,39 @@ public final class RaftNode implements AutoCloseable {
                 nodes,
                 partitions,
                 installed,
-                repaired);
+                repaired,
+                map == null ? -1 : map.epoch(),
+                map == null ? List.of() : controller.pendingMoves(map, registered, members));
+    }
+
+    /**
+     * Starts a drain of node {@code id}: recorded in the catalog's registry, after which the controller moves every
+     * replica of an object partition off it (it keeps its replica of the catalog, as every node does).
+     *
+     * @throws IllegalArgumentException when no member has that id
+     * @throws IllegalStateException when no other member would be left up to take its replicas
+     */
+    public void drain(String id) {
+        Member member = members().stream()
+                .filter(m -> m.id().equals(id))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no member of the cluster is called " + id));
+        ReplicaPartition catalog = localReplica(0);
+        Map<String, Membership.Registered> registered = catalog == null ? Map.of() : Membership.registered(catalog);
+        long othersUp = members().stream()
+                .filter(m -> !m.id().equals(id))
+                .filter(m ->
+                        registered.get(m.id()) == null || registered.get(m.id()).state() == Node.State.UP)
+                .count();
+        if (othersUp == 0) {
+            throw new IllegalStateException("draining " + id + " would leave no member to hold its replicas");
+        }
+        Membership.Registered known = registered.get(id);
+        submit(
+                0,
+                Membership.register(
+                        new Membership.Registered(member, known == null ? "" : known.zone(), Node.State.DRAINING)));
+        LOG.info("node {} is draining", id);
     }
 
     private boolean leadsQuietly(int p) {
@@ -1631,6 +1671,40 @@ public final class RaftNode implements AutoCloseable {
     void setPeers(int p, List<Member> next) throws IOException {
         try (RaftClient admin = adminClient(p, next)) {
             setConfiguration(admin, p, next);
+        }
+    }
+
+    /** Partition {@code p}'s leader as its leader reports it, or null when none answers. */
+    String leaderOf(int p) {
+        try {
+            if (leadsQuietly(p)) {
+                return self.id();
+            }
+            RaftClientReply reply = askLeader(p);
+            if (reply == null || !reply.isSuccess()) {
+                return null;
+            }
+            PartitionStatus status =
+                    PartitionStatus.decode(reply.getMessage().getContent().toByteArray());
+            return status.fromLeader() ? status.leader() : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Asks partition {@code p}'s leader to hand leadership to {@code to}, one of {@code peers} (the preferred leader,
+     * whose priority is the highest): the leader waits for it to catch up, at most 5 s. A failure is logged; the next
+     * round tries again.
+     */
+    void transferLeadership(int p, Member to, List<Member> peers) {
+        try (RaftClient admin = adminClient(p, peers)) {
+            RaftClientReply reply = admin.admin().transferLeadership(RaftPeerId.valueOf(to.id()), 5_000);
+            if (!reply.isSuccess()) {
+                LOG.info("partition {}: leadership not handed to {}: {}", p, to.id(), reply.getException());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.info("partition {}: leadership not handed to {}: {}", p, to.id(), e.toString());
         }
     }
 

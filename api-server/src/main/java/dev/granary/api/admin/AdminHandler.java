@@ -52,6 +52,8 @@ import org.slf4j.LoggerFactory;
  * ...  /admin/v1/users...               users and access keys, see {@link UsersApi}
  * GET  /admin/v1/cluster                a cluster's nodes and partitions ({@link ClusterView}); 404 when standalone
  * GET  /admin/v1/cluster/replicas       this node's replicas: each one's applied index and state digest
+ * POST /admin/v1/cluster/nodes/{id}/drain  moves every object partition's replica off node {id} (202); GET
+ *                                       /admin/v1/cluster then shows it draining, then drained, and the moves left
  * </pre>
  *
  * The {@code /admin} routes need a SigV4 signature (service {@code s3}, the server's region) by the root
@@ -69,6 +71,11 @@ final class AdminHandler implements HttpHandler {
     private final Clock clock;
     private final UsersApi users;
     private final Supplier<DiskStatus> disk;
+    private static final String NODES = "/admin/v1/cluster/nodes/";
+
+    /** Starts the drain of a node of the cluster; null when standalone. */
+    private final java.util.function.Consumer<String> drain;
+
     /** The cluster this server is a node of, as it finds it now; null when standalone. */
     private final Supplier<ClusterStatus> cluster;
     /** This node's replicas' digests; null when standalone. */
@@ -85,8 +92,10 @@ final class AdminHandler implements HttpHandler {
             Supplier<DiskStatus> disk,
             Supplier<ClusterStatus> cluster,
             Supplier<Map<Integer, RaftNode.ReplicaDigest>> replicas,
+            java.util.function.Consumer<String> drain,
             java.util.function.BooleanSupplier ready) {
         this.verifier = verifier;
+        this.drain = drain;
         this.replicas = replicas;
         this.ready = ready;
         this.rootAccountId = rootAccountId;
@@ -171,6 +180,23 @@ final class AdminHandler implements HttpHandler {
             return replicas == null
                     ? Answer.error(404, "NotACluster", "this server is standalone, not a node of a cluster")
                     : Answer.json(ClusterView.replicasJson(replicas.get()));
+        }
+        if (path.startsWith(NODES) && path.endsWith("/drain")) {
+            if (!method.equals("POST")) {
+                return Answer.error(405, "MethodNotAllowed", path + " takes POST");
+            }
+            if (drain == null) {
+                return Answer.error(404, "NotACluster", "this server is standalone, not a node of a cluster");
+            }
+            String id = path.substring(NODES.length(), path.length() - "/drain".length());
+            try {
+                drain.accept(id);
+            } catch (IllegalArgumentException e) {
+                return Answer.error(404, "NoSuchNode", e.getMessage());
+            } catch (IllegalStateException e) {
+                return Answer.error(409, "CannotDrain", e.getMessage());
+            }
+            return new Answer(202, "application/json", "{\"node\":\"" + id + "\",\"state\":\"draining\"}\n");
         }
         if (path.equals("/admin/v1/cluster")) {
             if (!method.equals("GET")) {

@@ -31,6 +31,8 @@ public final class AdminServer implements AutoCloseable {
      * @param disk the store's disk, for {@code /health}
      * @param cluster the cluster as this node finds it, for {@code /admin/v1/cluster}; null when standalone
      * @param replicas this node's replicas' digests, for {@code /admin/v1/cluster/replicas}; null when standalone
+     * @param drain starts the drain of a cluster's node, for {@code POST /admin/v1/cluster/nodes/{id}/drain}; null
+     *     when standalone
      * @param ready whether the server serves current data yet, for {@code /health/ready}
      */
     public AdminServer(
@@ -46,9 +48,19 @@ public final class AdminServer implements AutoCloseable {
             Supplier<DiskStatus> disk,
             Supplier<ClusterStatus> cluster,
             Supplier<java.util.Map<Integer, dev.granary.cluster.RaftNode.ReplicaDigest>> replicas,
+            java.util.function.Consumer<String> drain,
             java.util.function.BooleanSupplier ready) {
         this.graceful = new Draining(new BlockingHandler(new AdminHandler(
-                verifier, rootAccountId, metering, clock, new UsersApi(users, store), disk, cluster, replicas, ready)));
+                verifier,
+                rootAccountId,
+                metering,
+                clock,
+                new UsersApi(users, store),
+                disk,
+                cluster,
+                replicas,
+                drain,
+                ready)));
         this.undertow = TlsContext.listener(Undertow.builder(), address, port, tls)
                 .setIoThreads(1)
                 .setWorkerThreads(4)

@@ -15,7 +15,8 @@ import java.util.Locale;
  *  "nodes": [{"id": "node-0", "state": "up", "raft": "127.0.0.1:9200", "lastContactMs": 130}, ...],
  *  "partitions": [{"id": 0, "replicas": ["node-0", "node-1", "node-2"], "leader": "node-0", "term": 2,
  *                  "commitIndex": 5512, "appliedIndex": 5512, "snapshotIndex": 5000, "reportedBy": "node-0",
- *                  "lag": [{"node": "node-1", "commitIndex": 5512, "behind": 0, "lastContactMs": 40}, ...]}, ...]}
+ *                  "lag": [{"node": "node-1", "commitIndex": 5512, "behind": 0, "lastContactMs": 40}, ...]}, ...],
+ *  "mapEpoch": 12, "moves": [{"partition": 3, "from": "node-0", "to": "node-3"}, ...]}
  * </pre>
  *
  * A partition is reported by its leader when it answers ({@code reportedBy} equals {@code leader}); otherwise by the
@@ -82,6 +83,24 @@ final class ClusterView {
                             json.writeEndObject();
                         }
                         json.writeEndArray();
+                        json.writeEndObject();
+                    }
+                    json.writeEndArray();
+                    json.writeNumberField("mapEpoch", status.mapEpoch());
+                    json.writeArrayFieldStart("moves");
+                    for (dev.granary.cluster.placement.Move move : status.moves()) {
+                        json.writeStartObject();
+                        json.writeNumberField("partition", move.partition());
+                        if (move.from() == null) {
+                            json.writeNullField("from");
+                        } else {
+                            json.writeStringField("from", move.from());
+                        }
+                        if (move.to() == null) {
+                            json.writeNullField("to");
+                        } else {
+                            json.writeStringField("to", move.to());
+                        }
                         json.writeEndObject();
                     }
                     json.writeEndArray();
