@@ -20,6 +20,10 @@ import java.util.Objects;
  * @param joining this node, when it joins the running cluster of {@code members} ({@code --join} / {@code GRANARY_JOIN},
  *     with its own Raft address from {@code --raft-address} / {@code GRANARY_RAFT_ADDRESS}) rather than founding it;
  *     null for a founding member
+ * @param deadAfter how long a member may not answer before the cluster declares it dead and makes its replicas again
+ *     elsewhere ({@code --dead-after} seconds / {@code GRANARY_DEAD_AFTER}, default 60)
+ * @param autoscale the autoscaler's policy ({@code --autoscale MIN-MAX} / {@code GRANARY_AUTOSCALE}, thresholds and
+ *     windows from {@code --autoscale-policy} / {@code GRANARY_AUTOSCALE_POLICY}); null when it is off
  */
 public record ClusterConfig(
         String nodeId,
@@ -27,7 +31,9 @@ public record ClusterConfig(
         String name,
         String secret,
         int replicas,
-        RaftNode.Member joining) {
+        RaftNode.Member joining,
+        java.time.Duration deadAfter,
+        dev.granary.cluster.placement.Autoscaler.Config autoscale) {
     /** Replicas per partition unless {@code --replicas} says otherwise. */
     public static final int DEFAULT_REPLICAS = 3;
 
@@ -35,6 +41,7 @@ public record ClusterConfig(
         Objects.requireNonNull(nodeId, "nodeId");
         members = List.copyOf(members);
         Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(deadAfter, "deadAfter");
         if (replicas < 1) {
             throw new IllegalArgumentException("--replicas must be at least 1, got " + replicas);
         }
@@ -53,7 +60,7 @@ public record ClusterConfig(
 
     /** A founding member of a cluster. */
     public ClusterConfig(String nodeId, List<RaftNode.Member> members, String name, String secret, int replicas) {
-        this(nodeId, members, name, secret, replicas, null);
+        this(nodeId, members, name, secret, replicas, null, java.time.Duration.ofMinutes(1), null);
     }
 
     /** A member of a cluster with {@link #DEFAULT_REPLICAS} replicas per partition. */

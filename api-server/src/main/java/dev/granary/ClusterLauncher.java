@@ -86,11 +86,16 @@ final class ClusterLauncher {
          * joins the running cluster of the founding members.
          */
         List<String> serverArgs(int i) {
+            return serverArgs(i, members());
+        }
+
+        /** {@link #serverArgs(int)} with the members a joining node joins through. */
+        List<String> serverArgs(int i, String joinThrough) {
             List<String> args = new ArrayList<>(List.of(
                     "--node-id",
                     nodeId(i),
                     i < nodes ? "--members" : "--join",
-                    members(),
+                    i < nodes ? members() : joinThrough,
                     "--cluster-name",
                     clusterName,
                     "--replicas",
@@ -261,15 +266,79 @@ final class ClusterLauncher {
 
     private static int runAll(Layout layout, Map<String, String> env) {
         PrintStream out = System.out;
-        List<String> java = javaCommand();
         List<Process> nodes = new ArrayList<>();
         AtomicBoolean stopping = new AtomicBoolean();
         Thread stopper = new Thread(() -> stopAll(nodes, stopping, out), "granary-cluster-stop");
         Runtime.getRuntime().addShutdownHook(stopper);
+        Processes processes = new Processes(layout, env, nodes, out);
         for (int i = 0; i < layout.nodes(); i++) {
-            List<String> command = new ArrayList<>(java);
+            if (!processes.start(i)) {
+                stopAll(nodes, stopping, out);
+                return 1;
+            }
+        }
+        if (layout.passThrough().contains("--autoscale")) {
+            Thread provisioner = new Thread(() -> processes.provision(stopping), "granary-cluster-provisioner");
+            provisioner.setDaemon(true);
+            provisioner.start();
+        }
+        int failed = 0;
+        for (int i = 0; ; i++) {
+            Process process;
+            synchronized (nodes) {
+                if (i >= nodes.size()) {
+                    break;
+                }
+                process = nodes.get(i);
+            }
+            int status;
+            try {
+                status = process.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 1;
+            }
+            String id = processes.idOf(process);
+            if (!stopping.get() && !processes.stoppedOnPurpose(process)) {
+                out.printf("granary cluster: %s exited with status %d%n", id, status);
+                failed += status == 0 ? 0 : 1;
+            }
+        }
+        return failed == 0 || stopping.get() ? 0 : 1;
+    }
+
+    /**
+     * The node processes the launcher runs, and with {@code --autoscale} the local provisioner: every 2 s it reads
+     * the autoscaler's wanted node count and the nodes' states from a node's {@code /metrics}, starts nodes that join
+     * (the next numbers, {@code --only}'s layout) while fewer run, and stops the nodes it runs that are drained.
+     */
+    private static final class Processes {
+        private final Layout layout;
+        private final Map<String, String> env;
+        private final List<Process> nodes;
+        private final PrintStream out;
+        private final List<String> launch = javaCommand();
+        private final Map<Integer, Process> running = new java.util.TreeMap<>();
+        private final java.util.Set<Process> stopped = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private final Map<Process, String> ids = new java.util.concurrent.ConcurrentHashMap<>();
+        private int next;
+
+        Processes(Layout layout, Map<String, String> env, List<Process> nodes, PrintStream out) {
+            this.layout = layout;
+            this.env = env;
+            this.nodes = nodes;
+            this.out = out;
+        }
+
+        synchronized boolean start(int i) {
+            List<String> command = new ArrayList<>(launch);
             command.add("server");
-            command.addAll(layout.serverArgs(i));
+            // A node that joins does so through the nodes running now (founding ones may have been removed).
+            List<String> through = new ArrayList<>();
+            for (int r : running.keySet()) {
+                through.add(layout.nodeId(r) + "=127.0.0.1:" + (layout.port() + 200 + r));
+            }
+            command.addAll(layout.serverArgs(i, through.isEmpty() ? layout.members() : String.join(",", through)));
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
             builder.environment().clear();
             builder.environment().putAll(env);
@@ -278,12 +347,14 @@ final class ClusterLauncher {
                 process = builder.start();
             } catch (IOException e) {
                 out.println("granary cluster: cannot start " + layout.nodeId(i) + ": " + e.getMessage());
-                stopAll(nodes, stopping, out);
-                return 1;
+                return false;
             }
             synchronized (nodes) {
                 nodes.add(process);
             }
+            running.put(i, process);
+            ids.put(process, layout.nodeId(i));
+            next = Math.max(next, i + 1);
             out.printf(
                     "granary cluster: %s (pid %d): S3 http://127.0.0.1:%d, admin http://127.0.0.1:%d, raft %d, data %s%n",
                     layout.nodeId(i),
@@ -293,24 +364,92 @@ final class ClusterLauncher {
                     layout.port() + 200 + i,
                     layout.data().resolve(layout.nodeId(i)));
             relay(process, "[" + layout.nodeId(i) + "] ", out);
+            return true;
         }
-        int failed = 0;
-        for (int i = 0; i < nodes.size(); i++) {
-            Process process = nodes.get(i);
-            int status;
+
+        String idOf(Process process) {
+            return ids.getOrDefault(process, "pid " + process.pid());
+        }
+
+        boolean stoppedOnPurpose(Process process) {
+            return stopped.contains(process);
+        }
+
+        void provision(AtomicBoolean stopping) {
+            while (!stopping.get()) {
+                try {
+                    Thread.sleep(2_000);
+                    reconcile(stopping);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException e) {
+                    out.println("granary cluster: provisioner: " + e);
+                }
+            }
+        }
+
+        private synchronized void reconcile(AtomicBoolean stopping) {
+            running.values().removeIf(p -> !p.isAlive());
+            String metrics = null;
+            for (int i : running.keySet()) {
+                metrics = metrics(layout.port() + 100 + i);
+                if (metrics != null) {
+                    break;
+                }
+            }
+            if (metrics == null || stopping.get()) {
+                return;
+            }
+            int target = -1;
+            java.util.Set<String> drained = new java.util.TreeSet<>();
+            for (String line : metrics.split("\n", -1)) {
+                if (line.startsWith("granary_autoscaler_target_nodes ")) {
+                    target = (int) Double.parseDouble(
+                            line.substring(line.indexOf(' ') + 1).trim());
+                } else if (line.startsWith("granary_cluster_node_state{") && line.contains("state=\"drained\"")) {
+                    int from = line.indexOf("node=\"") + 6;
+                    drained.add(line.substring(from, line.indexOf('"', from)));
+                }
+            }
+            for (Map.Entry<Integer, Process> node : List.copyOf(running.entrySet())) {
+                if (drained.contains(layout.nodeId(node.getKey())) && running.size() > 1) {
+                    out.printf(
+                            "granary cluster: provisioner: %s is drained: stopping it%n", layout.nodeId(node.getKey()));
+                    stopped.add(node.getValue());
+                    node.getValue().destroy();
+                    running.remove(node.getKey());
+                }
+            }
+            if (target > running.size() && next < MAX_NODES) {
+                out.printf(
+                        "granary cluster: provisioner: the autoscaler wants %d nodes, %d run: starting %s%n",
+                        target, running.size(), layout.nodeId(next));
+                start(next);
+            }
+        }
+
+        /** Node {@code adminPort}'s {@code /metrics}, or null when it does not answer. */
+        private static String metrics(int adminPort) {
             try {
-                status = process.waitFor();
+                java.net.http.HttpResponse<String> response = HTTP.send(
+                        java.net.http.HttpRequest.newBuilder(
+                                        java.net.URI.create("http://127.0.0.1:" + adminPort + "/metrics"))
+                                .timeout(java.time.Duration.ofSeconds(5))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                return response.statusCode() == 200 ? response.body() : null;
+            } catch (IOException e) {
+                return null;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return 1;
+                return null;
             }
-            if (!stopping.get()) {
-                out.printf("granary cluster: %s exited with status %d%n", layout.nodeId(i), status);
-            }
-            failed += status == 0 ? 0 : 1;
         }
-        return failed == 0 || stopping.get() ? 0 : 1;
     }
+
+    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newBuilder()
+            .connectTimeout(java.time.Duration.ofSeconds(2))
+            .build();
 
     /** Stops every node: SIGTERM, then up to 40 s to finish, then kill. */
     private static void stopAll(List<Process> nodes, AtomicBoolean stopping, PrintStream out) {

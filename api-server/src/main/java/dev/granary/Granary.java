@@ -196,6 +196,14 @@ public final class Granary implements AutoCloseable {
                                     config.accessLog().equals("log"),
                                     256L << 20))
                     : Metering.off();
+            // A cluster node measures its own load (requests, their p99, CPU, disk) for the autoscaler as requests
+            // pass.
+            dev.granary.metering.UsageSink sink = metering.sink();
+            if (node != null) {
+                NodeLoadMeter load = new NodeLoadMeter(node.self().id(), sink, store::disk, config.dataDir());
+                node.reportLoad(load::read);
+                sink = load;
+            }
             GranaryServer server = new GranaryServer(
                     config.address(),
                     config.port(),
@@ -215,7 +223,7 @@ public final class Granary implements AutoCloseable {
                             new SseKeys(Base64.getDecoder().decode(masterKey.toBase64()), random),
                             access,
                             store::disk),
-                    metering.sink());
+                    sink);
             AdminServer admin = new AdminServer(
                     config.address(),
                     config.adminPort(),
@@ -267,6 +275,8 @@ public final class Granary implements AutoCloseable {
             node = cluster.joining() != null
                     ? RaftNode.join(cluster.joining(), cluster.members(), config.dataDir(), settings)
                     : RaftNode.start(cluster.self(), cluster.members(), config.dataDir(), settings);
+            node.deadAfter(cluster.deadAfter());
+            node.autoscale(cluster.autoscale());
             // Requests wait (in the read barrier) for the partitions' leaders: the other members may start later.
             RocksObjectStore store = node.openStore(options.withPartitions(partitions));
             LOG.info(

@@ -274,6 +274,9 @@ public record GranaryConfig(
                             "members",
                             "join",
                             "raft-address",
+                            "dead-after",
+                            "autoscale",
+                            "autoscale-policy",
                             "cluster-name",
                             "replicas")
                     .contains(name)) {
@@ -322,8 +325,13 @@ public record GranaryConfig(
         String name = setting(flags, env, "cluster-name", "granary");
         String secret = env.get("GRANARY_CLUSTER_SECRET");
         int replicas = intSetting(flags, env, "replicas", ClusterConfig.DEFAULT_REPLICAS);
+        Duration deadAfter = Duration.ofSeconds(intSetting(flags, env, "dead-after", 60));
+        require(!deadAfter.isNegative() && !deadAfter.isZero(), "--dead-after must be at least 1 (seconds)");
+        dev.granary.cluster.placement.Autoscaler.Config autoscale =
+                autoscale(setting(flags, env, "autoscale", null), setting(flags, env, "autoscale-policy", ""));
         if (join == null) {
-            return new ClusterConfig(nodeId, ClusterConfig.parseMembers(members), name, secret, replicas);
+            return new ClusterConfig(
+                    nodeId, ClusterConfig.parseMembers(members), name, secret, replicas, null, deadAfter, autoscale);
         }
         String address = setting(flags, env, "raft-address", null);
         require(
@@ -332,7 +340,26 @@ public record GranaryConfig(
                         + " server listens");
         dev.granary.cluster.RaftNode.Member self =
                 ClusterConfig.parseMembers(nodeId + "=" + address).get(0);
-        return new ClusterConfig(nodeId, ClusterConfig.parseMembers(join), name, secret, replicas, self);
+        return new ClusterConfig(
+                nodeId, ClusterConfig.parseMembers(join), name, secret, replicas, self, deadAfter, autoscale);
+    }
+
+    /** {@code MIN-MAX} (e.g. {@code 1-5}) and the policy's overrides, or null when {@code range} is unset. */
+    private static dev.granary.cluster.placement.Autoscaler.Config autoscale(String range, String policy) {
+        if (range == null) {
+            return null;
+        }
+        String[] bounds = range.split("-", -1);
+        try {
+            require(bounds.length == 2, "");
+            return dev.granary.cluster.placement.Autoscaler.Config.parse(
+                    Integer.parseInt(bounds[0].trim()), Integer.parseInt(bounds[1].trim()), policy);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "--autoscale takes MIN-MAX nodes (e.g. 1-5) and --autoscale-policy name=value,...: " + range
+                            + (e.getMessage() == null || e.getMessage().isEmpty() ? "" : " (" + e.getMessage() + ")"),
+                    e);
+        }
     }
 
     private static DiskReserve diskReserve(Map<String, String> flags, Map<String, String> env) {

@@ -76,6 +76,42 @@ class GranaryConfigTest {
     }
 
     @Test
+    void theAutoscalerAndTheDeadNodeTimeoutAreFlagsOfEveryNode() {
+        Map<String, String> secret = Map.of("GRANARY_CLUSTER_SECRET", "sixteen characters!");
+        GranaryConfig node = GranaryConfig.parse(
+                new String[] {
+                    "--node-id",
+                    "a",
+                    "--members",
+                    "a=h:1",
+                    "--autoscale",
+                    "1-3",
+                    "--autoscale-policy",
+                    "requestsHigh=50,requestsLow=10,sustainHot=30s",
+                    "--dead-after",
+                    "20"
+                },
+                secret);
+        assertThat(node.cluster().autoscale().maxNodes()).isEqualTo(3);
+        assertThat(node.cluster().autoscale().requestsHigh()).isEqualTo(50);
+        assertThat(node.cluster().autoscale().sustainHot()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(node.cluster().deadAfter()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(GranaryConfig.parse(new String[] {"--node-id", "a", "--members", "a=h:1"}, secret)
+                        .cluster()
+                        .autoscale())
+                .isNull();
+        assertThatThrownBy(() -> GranaryConfig.parse(
+                        new String[] {"--node-id", "a", "--members", "a=h:1", "--autoscale", "3"}, secret))
+                .hasMessageContaining("MIN-MAX");
+        assertThatThrownBy(() -> GranaryConfig.parse(
+                        new String[] {
+                            "--node-id", "a", "--members", "a=h:1", "--autoscale", "1-3", "--autoscale-policy", "hot=1"
+                        },
+                        secret))
+                .hasMessageContaining("hot=1");
+    }
+
+    @Test
     void lifecycleIntervalDefaultsToAnHourAndZeroTurnsItOff() {
         assertThat(GranaryConfig.parse(new String[0], Map.of()).lifecycleInterval())
                 .isEqualTo(Duration.ofHours(1));

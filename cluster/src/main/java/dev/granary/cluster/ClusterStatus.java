@@ -18,6 +18,7 @@ import java.util.List;
  * @param mapEpoch the epoch of the partition map (-1 while none is recorded)
  * @param moves the replica moves between the map and the placement the controller moves towards, the one under way
  *     first ({@code from} null: a replica added; {@code to} null: one removed)
+ * @param autoscaler the autoscaler's bounds, the node count it wants and its last decisions; null when it is off
  */
 public record ClusterStatus(
         String clusterName,
@@ -28,7 +29,26 @@ public record ClusterStatus(
         java.util.Map<Integer, Long> copiesInstalled,
         java.util.Map<Integer, Long> chunksRepaired,
         long mapEpoch,
-        List<dev.granary.cluster.placement.Move> moves) {
+        List<dev.granary.cluster.placement.Move> moves,
+        Autoscaling autoscaler) {
+
+    /**
+     * The autoscaler as the catalog records it.
+     *
+     * @param minNodes its lower bound (-1 when this node was not given the policy)
+     * @param maxNodes its upper bound (-1 likewise)
+     * @param targetNodes the node count it wants, which a provisioner starts or stops nodes to match (-1: none yet)
+     * @param decisions its last decisions that were not holds, oldest first
+     */
+    public record Autoscaling(
+            int minNodes,
+            int maxNodes,
+            int targetNodes,
+            List<dev.granary.cluster.placement.Autoscaler.Decision> decisions) {
+        public Autoscaling {
+            decisions = List.copyOf(decisions);
+        }
+    }
 
     /**
      * A member.

@@ -1,5 +1,6 @@
 package dev.granary.cluster;
 
+import dev.granary.cluster.placement.Autoscaler;
 import dev.granary.cluster.placement.Move;
 import dev.granary.cluster.placement.Node;
 import dev.granary.cluster.placement.PartitionMap;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.server.RaftConfiguration;
 import org.slf4j.Logger;
@@ -68,8 +70,31 @@ final class Controller {
             return; // a change of the catalog's members is under way
         }
         Set<String> inCatalog = ids(catalogConf.getCurrentPeers());
+        // A member the catalog's leader has not heard from for too long is dead: its replicas are made again on the
+        // others, and it leaves the catalog's group (whose majority it no longer helps).
+        long deadAfter = node.deadAfter().toMillis();
+        for (Map.Entry<String, Long> silent : node.catalogSilence().entrySet()) {
+            if (silent.getValue() > deadAfter && state(registered, silent.getKey()) != Node.State.DEAD) {
+                LOG.warn("{} has not answered for {} ms: declared dead", silent.getKey(), silent.getValue());
+                node.record(silent.getKey(), Node.State.DEAD);
+                return;
+            }
+        }
+        for (String id : inCatalog) {
+            if (state(registered, id) == Node.State.DEAD) {
+                List<RaftNode.Member> next = new ArrayList<>();
+                for (String other : inCatalog) {
+                    if (!other.equals(id)) {
+                        next.add(node.member(other));
+                    }
+                }
+                LOG.info("removing the dead {} from the catalog's group", id);
+                node.setPeers(0, next);
+                return;
+            }
+        }
         for (RaftNode.Member member : members) {
-            if (!inCatalog.contains(member.id()) && state(registered, member.id()) != Node.State.DEAD) {
+            if (!inCatalog.contains(member.id()) && state(registered, member.id()) == Node.State.UP) {
                 List<RaftNode.Member> next = new ArrayList<>();
                 for (String id : inCatalog) {
                     next.add(node.member(id));
@@ -80,22 +105,115 @@ final class Controller {
                 return;
             }
         }
+        // A drained node (no object replica left) leaves the catalog's group too, so that stopping it takes nothing
+        // from the catalog's majority; it is then ready to stop.
+        for (String id : inCatalog) {
+            if (state(registered, id) == Node.State.DRAINING && map.holdsNothing(id) && inCatalog.size() > 1) {
+                List<RaftNode.Member> next = new ArrayList<>();
+                for (String other : inCatalog) {
+                    if (!other.equals(id)) {
+                        next.add(node.member(other));
+                    }
+                }
+                LOG.info("{} is drained: it leaves the catalog's group", id);
+                node.removeReplica(0, node.member(id), next);
+                node.removeGroupLater(0, node.member(id), REMOVE_GROUP_AFTER_MILLIS);
+                return;
+            }
+        }
         PartitionMap target = policy.target(map, nodes(registered, members), p -> 0);
-        if (target.replicas().equals(map.replicas())) {
+        boolean quiet = target.replicas().equals(map.replicas());
+        scale(catalog, registered, members, !quiet);
+        if (quiet) {
             leadOnePartition(map, registered);
             return;
         }
         step(map, stored, target);
     }
 
+    /** Rounds between two decisions of the autoscaler (5 s). */
+    private static final int SCALE_EVERY = 10;
+    /** How old a node's load report may be and still count (nodes report every 5 s). */
+    private static final long FRESH_MILLIS = 20_000;
+    /** Decisions kept in the catalog for the admin API. */
+    private static final int KEPT_DECISIONS = 20;
+
+    private Autoscaler autoscaler;
+    private int rounds;
+
+    /** Turns the autoscaler on (null: off). */
+    synchronized void autoscale(Autoscaler.Config config) {
+        this.autoscaler = config == null ? null : new Autoscaler(config);
+    }
+
+    synchronized Autoscaler.Config autoscaling() {
+        return autoscaler == null ? null : autoscaler.config();
+    }
+
+    /**
+     * Every {@link #SCALE_EVERY} rounds, the autoscaler's decision from the loads the up nodes reported: a scale-out
+     * raises the node count recorded for the provisioner; a scale-in drains the node it names first (the provisioner
+     * stops it once it is drained). A node that is up but has not reported yet, or replicas still moving, count as a
+     * change in progress, which the autoscaler waits out.
+     */
+    private synchronized void scale(
+            ReplicaPartition catalog,
+            Map<String, Membership.Registered> registered,
+            List<RaftNode.Member> members,
+            boolean changing) {
+        if (autoscaler == null || ++rounds % SCALE_EVERY != 0) {
+            return;
+        }
+        Map<String, Membership.Reported> reported = Membership.loads(catalog);
+        long now = System.currentTimeMillis();
+        List<Autoscaler.NodeLoad> loads = new ArrayList<>();
+        boolean waiting = changing;
+        for (RaftNode.Member member : members) {
+            if (state(registered, member.id()) != Node.State.UP) {
+                continue;
+            }
+            Membership.Reported load = reported.get(member.id());
+            if (load == null || load.atMillis() < now - FRESH_MILLIS) {
+                waiting = true; // a node still joining
+            } else {
+                loads.add(load.load());
+            }
+        }
+        Autoscaler.Decision decision = autoscaler.decide(java.time.Instant.ofEpochMilli(now), loads, waiting);
+        Membership.Scaling recorded = Membership.scaling(catalog);
+        if (decision.action() == Autoscaler.Action.HOLD) {
+            if (recorded == null && !loads.isEmpty()) {
+                node.submit(0, Membership.recordScaling(new Membership.Scaling(loads.size(), List.of())));
+            }
+            return;
+        }
+        List<Autoscaler.Decision> decisions = new ArrayList<>(recorded == null ? List.of() : recorded.decisions());
+        decisions.add(decision);
+        while (decisions.size() > KEPT_DECISIONS) {
+            decisions.remove(0);
+        }
+        LOG.info(
+                "autoscaler: {} {} -> {} nodes{}: {}",
+                decision.action(),
+                decision.nodes(),
+                decision.targetNodes(),
+                decision.drain() == null ? "" : " (draining " + decision.drain() + ")",
+                decision.reason());
+        if (decision.action() == Autoscaler.Action.SCALE_IN && decision.drain() != null) {
+            node.record(decision.drain(), Node.State.DRAINING);
+        }
+        node.submit(0, Membership.recordScaling(new Membership.Scaling(decision.targetNodes(), decisions)));
+    }
+
     /** The partition whose leadership the next quiet round looks at (round-robin). */
     private int nextLeadership;
 
     /**
-     * Hands one partition's leadership to its preferred leader when another replica leads it: Ratis yields to a
-     * higher-priority replica by itself only when it finds it exactly caught up, which under steady writes can take
-     * long; a transfer waits for the replica to catch up and then moves leadership, refusing writes for that moment
-     * (the proposers retry them).
+     * Hands one partition's leadership to its preferred leader (the map's first replica) when another replica leads
+     * it: the only way leaders are placed, since every replica has the same Ratis priority (see RaftNode#group). A
+     * transfer waits for the replica to catch up and then moves leadership, refusing writes for that moment (the
+     * proposers retry them); one to a replica that dies meanwhile times out after 5 s, and the next round tries again.
+     * The catalog's leadership is left where it is.
      */
     private void leadOnePartition(PartitionMap map, Map<String, Membership.Registered> registered) {
         int i = nextLeadership++ % map.partitions();
@@ -103,15 +221,32 @@ final class Controller {
         if (preferred == null || state(registered, preferred) != Node.State.UP) {
             return;
         }
+        // Only to a node that answers now (the catalog's leader, this node, heard from it within a second and a
+        // half), and not again soon after a transfer failed: a transfer holds the partition's writes until it ends,
+        // and one to a node that is down ends only when it times out.
+        Long silent = node.catalogSilence().get(preferred);
+        boolean answering = preferred.equals(node.self().id()) || (silent != null && silent < ANSWERING_MILLIS);
+        long now = System.nanoTime();
+        if (!answering || now < notBefore[i]) {
+            return;
+        }
         String leader = node.leaderOf(i + 1);
         if (leader != null && !leader.equals(preferred)) {
             LOG.info("partition {}: handing leadership from {} to {}", i + 1, leader, preferred);
-            node.transferLeadership(
+            if (!node.transferLeadership(
                     i + 1,
                     node.member(preferred),
-                    map.replicas(i).stream().map(node::member).toList());
+                    map.replicas(i).stream().map(node::member).toList())) {
+                notBefore[i] = now + TimeUnit.SECONDS.toNanos(30);
+            }
         }
     }
+
+    /** How recently the catalog's leader must have heard from a node for leadership to be handed to it. */
+    private static final long ANSWERING_MILLIS = 1_500;
+
+    /** Per object partition, when the next leadership transfer may be tried (after one failed: 30 s later). */
+    private final long[] notBefore = new long[1024];
 
     private static List<Node> nodes(Map<String, Membership.Registered> registered, List<RaftNode.Member> members) {
         List<Node> nodes = new ArrayList<>();

@@ -22,6 +22,8 @@ import java.util.TreeMap;
 final class Membership {
     static final String NODES = "cluster/nodes/";
     static final String MAP = "cluster/map";
+    static final String LOADS = "cluster/load/";
+    static final String AUTOSCALER = "cluster/autoscaler";
     private static final String CF = "system";
 
     private Membership() {}
@@ -107,5 +109,92 @@ final class Membership {
 
     private static byte[] key(String key) {
         return key.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A node's load as it reported it, and when (epoch milliseconds). */
+    record Reported(dev.granary.cluster.placement.Autoscaler.NodeLoad load, long atMillis) {}
+
+    /** The write of {@code load}, measured at {@code atMillis}. */
+    static Command.WriteRecords report(dev.granary.cluster.placement.Autoscaler.NodeLoad load, long atMillis) {
+        String value = load.requestsPerSecond() + " " + load.cpu() + " " + load.storedBytes() + " " + load.freeBytes()
+                + " " + load.p99Millis() + " " + atMillis;
+        return Command.WriteRecords.of(List.of(new Command.SmallRecord(
+                Command.RecordTable.SYSTEM, key(LOADS + load.node()), value.getBytes(StandardCharsets.UTF_8))));
+    }
+
+    /** Every node's last reported load, by id. */
+    static Map<String, Reported> loads(ReplicaPartition catalog) {
+        Map<String, Reported> loads = new TreeMap<>();
+        byte[] upper = key(LOADS.substring(0, LOADS.length() - 1) + (char) ('/' + 1));
+        List<byte[]> entries = catalog.scan(CF, key(LOADS), upper, 10_000, Integer.MAX_VALUE);
+        for (int i = 0; i + 1 < entries.size(); i += 2) {
+            String id = new String(entries.get(i), StandardCharsets.UTF_8).substring(LOADS.length());
+            String[] f = new String(entries.get(i + 1), StandardCharsets.UTF_8).split(" ", -1);
+            loads.put(
+                    id,
+                    new Reported(
+                            new dev.granary.cluster.placement.Autoscaler.NodeLoad(
+                                    id,
+                                    Double.parseDouble(f[0]),
+                                    Double.parseDouble(f[1]),
+                                    Long.parseLong(f[2]),
+                                    Long.parseLong(f[3]),
+                                    Double.parseDouble(f[4])),
+                            Long.parseLong(f[5])));
+        }
+        return loads;
+    }
+
+    /**
+     * The autoscaler's state as the controller recorded it: the node count it wants (a provisioner starts or stops
+     * nodes to match) and its last decisions that were not holds, oldest first.
+     */
+    record Scaling(int targetNodes, List<dev.granary.cluster.placement.Autoscaler.Decision> decisions) {
+        byte[] encode() {
+            StringBuilder out = new StringBuilder().append(targetNodes);
+            for (dev.granary.cluster.placement.Autoscaler.Decision d : decisions) {
+                out.append('\n')
+                        .append(d.at().toEpochMilli())
+                        .append('\t')
+                        .append(d.action())
+                        .append('\t')
+                        .append(d.nodes())
+                        .append('\t')
+                        .append(d.targetNodes())
+                        .append('\t')
+                        .append(d.drain() == null ? "" : d.drain())
+                        .append('\t')
+                        .append(d.reason().replace('\n', ' ').replace('\t', ' '));
+            }
+            return out.toString().getBytes(StandardCharsets.UTF_8);
+        }
+
+        static Scaling decode(byte[] stored) {
+            if (stored == null) {
+                return null;
+            }
+            String[] lines = new String(stored, StandardCharsets.UTF_8).split("\n", -1);
+            List<dev.granary.cluster.placement.Autoscaler.Decision> decisions = new ArrayList<>();
+            for (int i = 1; i < lines.length; i++) {
+                String[] f = lines[i].split("\t", -1);
+                decisions.add(new dev.granary.cluster.placement.Autoscaler.Decision(
+                        java.time.Instant.ofEpochMilli(Long.parseLong(f[0])),
+                        dev.granary.cluster.placement.Autoscaler.Action.valueOf(f[1]),
+                        Integer.parseInt(f[2]),
+                        Integer.parseInt(f[3]),
+                        f[4].isEmpty() ? null : f[4],
+                        f[5]));
+            }
+            return new Scaling(Integer.parseInt(lines[0]), decisions);
+        }
+    }
+
+    static Scaling scaling(ReplicaPartition catalog) {
+        return Scaling.decode(catalog.read(CF, key(AUTOSCALER), 0));
+    }
+
+    static Command.WriteRecords recordScaling(Scaling scaling) {
+        return Command.WriteRecords.of(
+                List.of(new Command.SmallRecord(Command.RecordTable.SYSTEM, key(AUTOSCALER), scaling.encode())));
     }
 }

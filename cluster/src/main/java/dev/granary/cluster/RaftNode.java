@@ -175,7 +175,7 @@ public final class RaftNode implements AutoCloseable {
     /** Which partition each group is (group ids derive from the cluster's name and the partition number). */
     private final Map<RaftGroupId, Integer> partitionOfGroup = new ConcurrentHashMap<>();
     /** Whether this node started by joining a running cluster ({@link #join}) rather than as a founding member. */
-    private final boolean joining;
+    private volatile boolean joining;
     /** The store over this node's replicas, once {@link #openStore} opened it. */
     private volatile RocksObjectStore store;
 
@@ -239,7 +239,9 @@ public final class RaftNode implements AutoCloseable {
                 tlsParameters(ClusterTls.create(settings.clusterName(), settings.secret(), self.id(), self.host()));
         this.host = ReplicaHost.open(dataDir);
         RaftProperties properties = serverProperties(dataDir, self, settings);
-        boolean alone = !joining && founders.size() == 1;
+        // Only a cluster of one node that keeps one replica stays without followers: one that keeps more gets them as
+        // nodes join.
+        boolean alone = !joining && founders.size() == 1 && settings.replicas() == 1;
         // A leader appends an entry of Ratis's own each time its commit index moves: about one per proposal under
         // load, each written, synced and applied like a command. It is also how followers learn of a commit
         // promptly (Ratis 3.3.0 sends a follower whose commit index is behind no request without entries until the
@@ -334,6 +336,9 @@ public final class RaftNode implements AutoCloseable {
                 node.joinGroups();
             }
             node.leaveGroupsThatLeftThisNode();
+            if (!created) {
+                node.rejoinIfDeclaredDead();
+            }
             var unused = node.membership.scheduleWithFixedDelay(node::membershipRound, 500, 500, TimeUnit.MILLISECONDS);
         } catch (IOException | RuntimeException e) {
             node.close();
@@ -397,9 +402,8 @@ public final class RaftNode implements AutoCloseable {
     private final class Departing implements PartitionStateMachine.Departures {
         @Override
         public void release(int partition) {
-            if (partition == 0) {
-                return; // the catalog is on every node, and always served from its replica
-            }
+            // Partition 0 is released when a drained node leaves the catalog's group: it then reads the catalog
+            // through the group (its caches keep what they had), and is about to stop.
             released.add(partition);
             RocksObjectStore open = store;
             if (open != null && open.holds(partition)) {
@@ -422,6 +426,93 @@ public final class RaftNode implements AutoCloseable {
             LOG.info("partition {}: this node's replica left the group", partition);
             return true;
         }
+    }
+
+    /**
+     * A node that the cluster declared dead while it was away (its replicas were made again elsewhere) is not trusted
+     * with what it holds: every group it hosts is removed, its replicas deleted, and it registers again, empty, as a
+     * node that joins. Asks the catalog's leader (a linearizable read of this node's registry record); when no leader
+     * answers, the node starts as it was.
+     */
+    private void rejoinIfDeclaredDead() throws IOException {
+        Membership.Registered record;
+        try {
+            byte[] value =
+                    elsewhere.get(0, "system", (Membership.NODES + self.id()).getBytes(StandardCharsets.UTF_8), null);
+            record = value == null ? null : Membership.Registered.decode(self.id(), value);
+        } catch (RuntimeException e) {
+            LOG.warn("the catalog's leader did not say whether this node was declared dead: {}", e.toString());
+            return;
+        }
+        boolean drainedAway = record != null && record.state() == Node.State.DRAINING && !hostsGroup(0);
+        if (record == null || (record.state() != Node.State.DEAD && !drainedAway)) {
+            return;
+        }
+        LOG.warn(
+                "node {} was {} while it was away: emptying it and joining again",
+                self.id(),
+                drainedAway ? "drained out of the cluster" : "declared dead");
+        for (RaftGroupId id : server.getGroupIds()) {
+            Integer p = partitionOfGroup.get(id);
+            if (p != null) {
+                removeGroupHere(p);
+                deleteRetired(p);
+            }
+        }
+        for (int p = 1; p < settings.partitions(); p++) {
+            groups.remove(p);
+        }
+        joining = true;
+        submit(0, Membership.register(new Membership.Registered(self, record.zone(), Node.State.UP)));
+    }
+
+    /**
+     * How long each member has not answered the catalog's leader (this node), by id; empty when this node does not
+     * lead the catalog.
+     */
+    Map<String, Long> catalogSilence() {
+        Map<String, Long> silence = new TreeMap<>();
+        try {
+            org.apache.ratis.proto.RaftProtos.RoleInfoProto role =
+                    division(0).getInfo().getRoleInfoProto();
+            if (role.hasLeaderInfo()) {
+                for (org.apache.ratis.proto.RaftProtos.ServerRpcProto follower :
+                        role.getLeaderInfo().getFollowerInfoList()) {
+                    silence.put(follower.getId().getId().toStringUtf8(), follower.getLastRpcElapsedTimeMs());
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("no catalog division: {}", e.toString());
+        }
+        return silence;
+    }
+
+    /** How long a member may not answer before the controller declares it dead ({@link #deadAfter(Duration)}). */
+    private volatile Duration deadAfter = Duration.ofMinutes(1);
+
+    /**
+     * Sets how long a member may not answer the catalog's leader before the controller declares it dead and makes its
+     * replicas again on the others (default a minute). Shorter finds a dead node sooner; a node merely paused or cut
+     * off that long is emptied when it returns.
+     */
+    public RaftNode deadAfter(Duration after) {
+        if (after.isNegative() || after.isZero()) {
+            throw new IllegalArgumentException("dead-after must be positive: " + after);
+        }
+        this.deadAfter = after;
+        return this;
+    }
+
+    Duration deadAfter() {
+        return deadAfter;
+    }
+
+    /** Records member {@code id} in the registry with {@code state}. */
+    void record(String id, Node.State state) {
+        ReplicaPartition catalog = localReplica(0);
+        Membership.Registered known =
+                catalog == null ? null : Membership.registered(catalog).get(id);
+        submit(0, Membership.register(new Membership.Registered(member(id), known == null ? "" : known.zone(), state)));
     }
 
     /**
@@ -451,8 +542,13 @@ public final class RaftNode implements AutoCloseable {
     /** Removes partition {@code p}'s group from this node's server, deleting its log and its replica. */
     void removeGroupHere(int p) throws IOException {
         released.add(p);
-        RaftClientReply reply = server.groupManagement(GroupManagementRequest.newRemove(
-                adminClient, RaftPeerId.valueOf(self.id()), callIds.incrementAndGet(), groupId(p), true, false));
+        RaftClientReply reply;
+        try {
+            reply = server.groupManagement(GroupManagementRequest.newRemove(
+                    adminClient, RaftPeerId.valueOf(self.id()), callIds.incrementAndGet(), groupId(p), true, false));
+        } catch (org.apache.ratis.protocol.exceptions.GroupMismatchException e) {
+            return; // gone already
+        }
         if (!reply.isSuccess()) {
             throw new IOException("cannot leave the group of partition " + p + ": " + reply.getException());
         }
@@ -481,13 +577,11 @@ public final class RaftNode implements AutoCloseable {
     }
 
     private static RaftGroup group(String clusterName, int p, List<Member> replicas) {
-        // The first replica is the preferred leader (a leader yields to a caught-up peer of higher priority): leaders
-        // spread over the nodes as the partitions do, instead of gathering on whichever node started first.
-        List<RaftPeer> peers = new ArrayList<>();
-        for (int i = 0; i < replicas.size(); i++) {
-            peers.add(replicas.get(i).peer(i == 0 ? 1 : 0));
-        }
-        return RaftGroup.valueOf(groupId(clusterName, p), peers);
+        // Every replica has the same priority. The first is the preferred leader, and the controller hands leadership
+        // to it (Controller#leadOnePartition). A higher Ratis priority would make a leader yield to that replica by
+        // itself whenever it finds it caught up, by its match index alone: a preferred replica that died caught up,
+        // on an idle partition, then kept the leader handing over to it, refusing every request, for good.
+        return RaftGroup.valueOf(groupId(clusterName, p), peers(replicas));
     }
 
     private static RaftProperties serverProperties(Path dataDir, Member self, Settings settings) {
@@ -1336,6 +1430,16 @@ public final class RaftNode implements AutoCloseable {
         Map<String, Membership.Registered> registered = catalog == null ? Map.of() : Membership.registered(catalog);
         dev.granary.cluster.placement.PartitionMap map =
                 catalog == null ? null : Membership.map(Membership.storedMap(catalog));
+        Set<String> inCatalog = new HashSet<>();
+        try {
+            if (catalog != null) {
+                configuration(0)
+                        .getCurrentPeers()
+                        .forEach(peer -> inCatalog.add(peer.getId().toString()));
+            }
+        } catch (IOException e) {
+            LOG.debug("no catalog division: {}", e.toString());
+        }
         for (Member member : members) {
             long contact = member.equals(self) ? 0 : -1;
             boolean leads = false;
@@ -1356,7 +1460,11 @@ public final class RaftNode implements AutoCloseable {
             Membership.Registered known = registered.get(member.id());
             String state = up ? "up" : "unreachable";
             if (known != null && known.state() == Node.State.DRAINING) {
-                state = map != null && map.holdsNothing(member.id()) ? "drained" : "draining";
+                state = map != null && map.holdsNothing(member.id()) && !inCatalog.contains(member.id())
+                        ? "drained"
+                        : "draining";
+            } else if (known != null && known.state() == Node.State.DEAD) {
+                state = "dead";
             }
             nodes.add(new ClusterStatus.Node(member.id(), member.host() + ":" + member.port(), state, contact));
         }
@@ -1378,7 +1486,21 @@ public final class RaftNode implements AutoCloseable {
                 installed,
                 repaired,
                 map == null ? -1 : map.epoch(),
-                map == null ? List.of() : controller.pendingMoves(map, registered, members));
+                map == null ? List.of() : controller.pendingMoves(map, registered, members),
+                autoscaling(catalog));
+    }
+
+    private ClusterStatus.Autoscaling autoscaling(ReplicaPartition catalog) {
+        dev.granary.cluster.placement.Autoscaler.Config config = controller.autoscaling();
+        Membership.Scaling scaling = catalog == null ? null : Membership.scaling(catalog);
+        if (config == null && scaling == null) {
+            return null;
+        }
+        return new ClusterStatus.Autoscaling(
+                config == null ? -1 : config.minNodes(),
+                config == null ? -1 : config.maxNodes(),
+                scaling == null ? -1 : scaling.targetNodes(),
+                scaling == null ? List.of() : scaling.decisions());
     }
 
     /**
@@ -1403,11 +1525,7 @@ public final class RaftNode implements AutoCloseable {
         if (othersUp == 0) {
             throw new IllegalStateException("draining " + id + " would leave no member to hold its replicas");
         }
-        Membership.Registered known = registered.get(id);
-        submit(
-                0,
-                Membership.register(
-                        new Membership.Registered(member, known == null ? "" : known.zone(), Node.State.DRAINING)));
+        record(member.id(), Node.State.DRAINING);
         LOG.info("node {} is draining", id);
     }
 
@@ -1532,6 +1650,10 @@ public final class RaftNode implements AutoCloseable {
                 }
             });
             refreshGroups(Membership.map(Membership.storedMap(catalog)));
+            java.util.function.Supplier<dev.granary.cluster.placement.Autoscaler.NodeLoad> source = loadSource;
+            if (source != null && ++rounds % REPORT_EVERY == 0) {
+                submit(0, Membership.report(source.get(), System.currentTimeMillis()));
+            }
             controller.round();
         } catch (IOException | RuntimeException e) {
             if (!closing) {
@@ -1539,6 +1661,28 @@ public final class RaftNode implements AutoCloseable {
                 LOG.debug("membership round failed", e);
             }
         }
+    }
+
+    /** Rounds between two load reports (5 s). */
+    private static final int REPORT_EVERY = 10;
+
+    private int rounds;
+    private volatile java.util.function.Supplier<dev.granary.cluster.placement.Autoscaler.NodeLoad> loadSource;
+
+    /**
+     * Sets what this node measures of its load (requests per second, CPU, disk, p99 latency): reported to the catalog
+     * every 5 s, for the autoscaler of whichever node leads it.
+     */
+    public void reportLoad(java.util.function.Supplier<dev.granary.cluster.placement.Autoscaler.NodeLoad> source) {
+        this.loadSource = source;
+    }
+
+    /**
+     * Turns on the autoscaler with {@code config} (every node should be given the same: it runs on the catalog's
+     * leader, whichever that is); null turns it off.
+     */
+    public void autoscale(dev.granary.cluster.placement.Autoscaler.Config config) {
+        controller.autoscale(config);
     }
 
     /** Sets the groups of the object partitions from {@code map} when it is newer than what they were set from. */
@@ -1650,9 +1794,10 @@ public final class RaftNode implements AutoCloseable {
     void removeReplica(int p, Member from, List<Member> next) throws IOException {
         List<Member> all = new ArrayList<>(next);
         all.add(from);
-        try (RaftClient admin = adminClient(p, all)) {
+        try (RaftClient admin = adminClient(p, all);
+                RaftClient once = plainClient(RaftGroup.valueOf(groupId(p), peers(all)), RetryPolicies.noRetry())) {
             try {
-                RaftClientReply reply = admin.io()
+                RaftClientReply reply = once.io()
                         .sendStaleRead(
                                 Message.valueOf(ByteString.copyFrom(Query.RELEASE.encode())),
                                 0,
@@ -1694,18 +1839,29 @@ public final class RaftNode implements AutoCloseable {
 
     /**
      * Asks partition {@code p}'s leader to hand leadership to {@code to}, one of {@code peers} (the preferred leader,
-     * whose priority is the highest): the leader waits for it to catch up, at most 5 s. A failure is logged; the next
-     * round tries again.
+     * every replica's priority being the same): the leader waits for it to catch up, at most 5 s. Returns whether it
+     * did; a failure is logged.
      */
-    void transferLeadership(int p, Member to, List<Member> peers) {
-        try (RaftClient admin = adminClient(p, peers)) {
+    boolean transferLeadership(int p, Member to, List<Member> peers) {
+        try (RaftClient admin = plainClient(RaftGroup.valueOf(groupId(p), peers(peers)), RetryPolicies.noRetry())) {
             RaftClientReply reply = admin.admin().transferLeadership(RaftPeerId.valueOf(to.id()), 5_000);
             if (!reply.isSuccess()) {
                 LOG.info("partition {}: leadership not handed to {}: {}", p, to.id(), reply.getException());
             }
+            return reply.isSuccess();
         } catch (IOException | RuntimeException e) {
             LOG.info("partition {}: leadership not handed to {}: {}", p, to.id(), e.toString());
+            return false;
         }
+    }
+
+    /** The Raft peers of {@code members}, all of the same priority (see {@link #group}). */
+    private static List<RaftPeer> peers(List<Member> members) {
+        List<RaftPeer> peers = new ArrayList<>();
+        for (Member member : members) {
+            peers.add(member.peer(0));
+        }
+        return peers;
     }
 
     /** Removes partition {@code p}'s group from {@code from}'s server after {@code millis}. */
@@ -1718,7 +1874,8 @@ public final class RaftNode implements AutoCloseable {
                             deleteRetired(p);
                             return;
                         }
-                        try (RaftClient admin = adminClient(p, List.of(from))) {
+                        try (RaftClient admin = plainClient(
+                                RaftGroup.valueOf(groupId(p), peers(List.of(from))), RetryPolicies.noRetry())) {
                             RaftClientReply reply = admin.getGroupManagementApi(RaftPeerId.valueOf(from.id()))
                                     .remove(groupId(p), true, false);
                             if (!reply.isSuccess()) {
@@ -1760,11 +1917,7 @@ public final class RaftNode implements AutoCloseable {
     }
 
     private void setConfiguration(RaftClient admin, int p, List<Member> next) throws IOException {
-        List<RaftPeer> peers = new ArrayList<>();
-        for (int i = 0; i < next.size(); i++) {
-            peers.add(next.get(i).peer(i == 0 ? 1 : 0));
-        }
-        RaftClientReply reply = admin.admin().setConfiguration(peers);
+        RaftClientReply reply = admin.admin().setConfiguration(peers(next));
         if (!reply.isSuccess()) {
             throw new IOException(
                     "partition " + p + ": the configuration " + next + " was refused: " + reply.getException());
@@ -1777,12 +1930,8 @@ public final class RaftNode implements AutoCloseable {
      * takes a while; meanwhile the leader answers that a change is in progress).
      */
     private RaftClient adminClient(int p, List<Member> peers) {
-        List<RaftPeer> known = new ArrayList<>();
-        for (Member member : peers) {
-            known.add(member.peer(0));
-        }
         return RaftClient.newBuilder()
-                .setRaftGroup(RaftGroup.valueOf(groupId(p), known))
+                .setRaftGroup(RaftGroup.valueOf(groupId(p), peers(peers)))
                 .setProperties(clientProperties)
                 .setParameters(parameters)
                 .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(

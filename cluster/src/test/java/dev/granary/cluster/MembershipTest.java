@@ -75,6 +75,23 @@ class MembershipTest {
         store.putObject(key, ObjectAttributes.empty(), new ByteArrayInputStream(body), body.length, null);
     }
 
+    /**
+     * Creates {@code bucket} through {@code store} and writes {@code count} objects to it (every fourth of two 1 MiB
+     * chunks and a few bytes: a data file), seeded from {@code seed}; returns them by key.
+     */
+    private static Map<ObjectKey, byte[]> fill(ObjectStore store, String bucket, int count, long seed)
+            throws IOException {
+        store.createBucket(bucket, "alice", "us-east-1");
+        Map<ObjectKey, byte[]> written = new LinkedHashMap<>();
+        for (int i = 0; i < count; i++) {
+            byte[] body = random(i % 4 == 0 ? 1024 * 1024 + 9 : 500 + i, seed + i);
+            ObjectKey key = new ObjectKey(bucket, "k" + i);
+            put(store, key, body);
+            written.put(key, body);
+        }
+        return written;
+    }
+
     private static byte[] read(ObjectStore store, ObjectKey key) throws IOException {
         ObjectMeta meta = store.headObject(key);
         try (ObjectContent content = store.getObject(key, 0, meta.size());
@@ -187,14 +204,7 @@ class MembershipTest {
         RaftNode.Settings one = settings.withReplicas(1);
         RaftNode.Member n0 = member("n0");
         ObjectStore first = open(RaftNode.start(n0, List.of(n0), dir.resolve("n0"), one));
-        first.createBucket("move", "alice", "us-east-1");
-        Map<ObjectKey, byte[]> written = new LinkedHashMap<>();
-        for (int i = 0; i < 16; i++) {
-            byte[] body = random(i % 4 == 0 ? 1024 * 1024 + 9 : 500 + i, 300 + i);
-            ObjectKey key = new ObjectKey("move", "k" + i);
-            put(first, key, body);
-            written.put(key, body);
-        }
+        Map<ObjectKey, byte[]> written = fill(first, "move", 16, 300);
         ObjectStore second = open(RaftNode.join(member("n1"), List.of(n0), dir.resolve("n1"), one));
         // Four object partitions, one replica each: two move to n1, and leave n0.
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
@@ -234,6 +244,69 @@ class MembershipTest {
                         .as(object.getKey() + " through " + store.getKey())
                         .isEqualTo(object.getValue());
             }
+        }
+    }
+
+    @Test
+    void aNodeThatStaysDownIsDeclaredDeadItsReplicasAreMadeAgainAndItReturnsEmptiedAndRejoins() throws Exception {
+        // Four nodes, three replicas: a partition that loses one keeps a majority, whose leader replaces it (a group
+        // that lost its majority cannot change its members: Raft needs a leader for that).
+        List<RaftNode.Member> founders = List.of(member("n0"), member("n1"), member("n2"), member("n3"));
+        for (RaftNode.Member founder : founders) {
+            RaftNode node = RaftNode.start(founder, founders, dir.resolve(founder.id()), settings);
+            nodes.put(founder.id(), node.deadAfter(Duration.ofSeconds(3)));
+        }
+        for (RaftNode node : List.copyOf(nodes.values())) {
+            open(node);
+        }
+        ObjectStore first = stores.get("n0");
+        Map<ObjectKey, byte[]> written = fill(first, "dead", 12, 500);
+        stores.remove("n3").close();
+        nodes.remove("n3").close();
+
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        ClusterStatus status = null;
+        boolean replaced = false;
+        while (!replaced && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+            status = nodes.get("n0").status(Duration.ofSeconds(3));
+            replaced = status.nodes().stream()
+                    .anyMatch(n -> n.id().equals("n3") && n.state().equals("dead"));
+            for (PartitionStatus partition : status.partitions()) {
+                List<String> held = partition.replicas().stream()
+                        .map(PartitionStatus.Replica::node)
+                        .toList();
+                replaced &= partition.fromLeader() && !held.contains("n3") && held.size() == 3;
+            }
+        }
+        assertThat(replaced)
+                .as("n3 dead and its replicas made again: " + status)
+                .isTrue();
+        for (int i = 0; i < 4; i++) {
+            byte[] body = random(600 + i, 600 + i);
+            ObjectKey key = new ObjectKey("dead", "while-dead" + i);
+            put(stores.get("n1"), key, body);
+            written.put(key, body);
+        }
+
+        // n3 comes back: it was declared dead, so it empties itself and joins again; replicas move back to it.
+        RaftNode back = RaftNode.start(founders.get(3), founders, dir.resolve("n3"), settings);
+        ObjectStore returned = open(back);
+        long until = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        int held = 0;
+        while (held < 3 && System.nanoTime() < until) {
+            Thread.sleep(250);
+            held = 0;
+            for (int p = 1; p < PARTITIONS; p++) {
+                held += back.localReplica(p) == null ? 0 : 1;
+            }
+        }
+        assertThat(held).as("object replicas back on n3 (12 over 4 nodes)").isEqualTo(3);
+        back.catchUp();
+        for (Map.Entry<ObjectKey, byte[]> object : written.entrySet()) {
+            assertThat(read(returned, object.getKey()))
+                    .as(object.getKey() + " through the returned n3")
+                    .isEqualTo(object.getValue());
         }
     }
 }

@@ -16,7 +16,9 @@ import java.util.Locale;
  *  "partitions": [{"id": 0, "replicas": ["node-0", "node-1", "node-2"], "leader": "node-0", "term": 2,
  *                  "commitIndex": 5512, "appliedIndex": 5512, "snapshotIndex": 5000, "reportedBy": "node-0",
  *                  "lag": [{"node": "node-1", "commitIndex": 5512, "behind": 0, "lastContactMs": 40}, ...]}, ...],
- *  "mapEpoch": 12, "moves": [{"partition": 3, "from": "node-0", "to": "node-3"}, ...]}
+ *  "mapEpoch": 12, "moves": [{"partition": 3, "from": "node-0", "to": "node-3"}, ...],
+ *  "autoscaler": {"minNodes": 1, "maxNodes": 5, "targetNodes": 2, "decisions": [{"at": "...", "action": "SCALE_OUT",
+ *                 "nodes": 1, "targetNodes": 2, "drain": null, "reason": "..."}]}}   (null when it is off)
  * </pre>
  *
  * A partition is reported by its leader when it answers ({@code reportedBy} equals {@code leader}); otherwise by the
@@ -104,6 +106,32 @@ final class ClusterView {
                         json.writeEndObject();
                     }
                     json.writeEndArray();
+                    ClusterStatus.Autoscaling scaling = status.autoscaler();
+                    if (scaling == null) {
+                        json.writeNullField("autoscaler");
+                    } else {
+                        json.writeObjectFieldStart("autoscaler");
+                        json.writeNumberField("minNodes", scaling.minNodes());
+                        json.writeNumberField("maxNodes", scaling.maxNodes());
+                        json.writeNumberField("targetNodes", scaling.targetNodes());
+                        json.writeArrayFieldStart("decisions");
+                        for (dev.granary.cluster.placement.Autoscaler.Decision d : scaling.decisions()) {
+                            json.writeStartObject();
+                            json.writeStringField("at", d.at().toString());
+                            json.writeStringField("action", d.action().name());
+                            json.writeNumberField("nodes", d.nodes());
+                            json.writeNumberField("targetNodes", d.targetNodes());
+                            if (d.drain() == null) {
+                                json.writeNullField("drain");
+                            } else {
+                                json.writeStringField("drain", d.drain());
+                            }
+                            json.writeStringField("reason", d.reason());
+                            json.writeEndObject();
+                        }
+                        json.writeEndArray();
+                        json.writeEndObject();
+                    }
                     json.writeEndObject();
                 })
                 + "\n";
@@ -136,8 +164,43 @@ final class ClusterView {
             out.append("granary_cluster_node_up{node=\"")
                     .append(node.id())
                     .append("\"} ")
-                    .append(node.state().equals("up") ? 1 : 0)
+                    .append(node.state().equals("unreachable") || node.state().equals("dead") ? 0 : 1)
                     .append('\n');
+        }
+        gauge(
+                out,
+                "granary_cluster_node_state",
+                "1 on the series of the node's state: up, unreachable, draining, drained or dead");
+        for (ClusterStatus.Node node : status.nodes()) {
+            out.append("granary_cluster_node_state{node=\"")
+                    .append(node.id())
+                    .append("\",state=\"")
+                    .append(node.state())
+                    .append("\"} 1\n");
+        }
+        gauge(out, "granary_cluster_map_epoch", "the partition map's epoch: one higher after every replica change");
+        out.append("granary_cluster_map_epoch ").append(status.mapEpoch()).append('\n');
+        gauge(out, "granary_cluster_moves_pending", "replica moves between the partition map and its target");
+        out.append("granary_cluster_moves_pending ")
+                .append(status.moves().size())
+                .append('\n');
+        ClusterStatus.Autoscaling scaling = status.autoscaler();
+        if (scaling != null) {
+            gauge(out, "granary_autoscaler_target_nodes", "the node count the autoscaler wants (-1: none yet)");
+            out.append("granary_autoscaler_target_nodes ")
+                    .append(scaling.targetNodes())
+                    .append('\n');
+            gauge(out, "granary_autoscaler_decisions", "the autoscaler's last 20 decisions that were not holds");
+            for (dev.granary.cluster.placement.Autoscaler.Action action :
+                    dev.granary.cluster.placement.Autoscaler.Action.values()) {
+                out.append("granary_autoscaler_decisions{action=\"")
+                        .append(action.name().toLowerCase(java.util.Locale.ROOT))
+                        .append("\"} ")
+                        .append(scaling.decisions().stream()
+                                .filter(d -> d.action() == action)
+                                .count())
+                        .append('\n');
+            }
         }
         gauge(out, "granary_partition_leader", "1 on the series of the node that leads the partition's group");
         for (PartitionStatus p : status.partitions()) {

@@ -58,6 +58,78 @@ public final class Autoscaler {
          * over 250 ms or a disk 80% full, for 2 minutes; cold under 25% CPU and 500 requests/s per node for 10
          * minutes; 5 minutes after a scale-out and 10 after a scale-in before the next step.
          */
+        /**
+         * {@link #defaults} with {@code overrides} applied: {@code name=value} pairs separated by commas, the names
+         * those of this record's components ({@code p99High} for {@code p99HighMillis}), durations as {@code 500ms},
+         * {@code 30s}, {@code 2m}; an empty string changes nothing.
+         *
+         * @throws IllegalArgumentException naming the pair it cannot read
+         */
+        public static Config parse(int min, int max, String overrides) {
+            Config d = defaults(min, max);
+            double cpuHigh = d.cpuHigh();
+            double cpuLow = d.cpuLow();
+            double requestsHigh = d.requestsHigh();
+            double requestsLow = d.requestsLow();
+            double p99High = d.p99HighMillis();
+            double diskHigh = d.diskHigh();
+            Duration sustainHot = d.sustainHot();
+            Duration sustainCold = d.sustainCold();
+            Duration afterOut = d.afterScaleOut();
+            Duration afterIn = d.afterScaleIn();
+            for (String pair : overrides.split(",", -1)) {
+                if (pair.isBlank()) {
+                    continue;
+                }
+                int eq = pair.indexOf('=');
+                String name = eq < 0 ? pair.trim() : pair.substring(0, eq).trim();
+                String value = eq < 0 ? "" : pair.substring(eq + 1).trim();
+                try {
+                    switch (name) {
+                        case "cpuHigh" -> cpuHigh = Double.parseDouble(value);
+                        case "cpuLow" -> cpuLow = Double.parseDouble(value);
+                        case "requestsHigh" -> requestsHigh = Double.parseDouble(value);
+                        case "requestsLow" -> requestsLow = Double.parseDouble(value);
+                        case "p99High" -> p99High = Double.parseDouble(value);
+                        case "diskHigh" -> diskHigh = Double.parseDouble(value);
+                        case "sustainHot" -> sustainHot = duration(value);
+                        case "sustainCold" -> sustainCold = duration(value);
+                        case "afterScaleOut" -> afterOut = duration(value);
+                        case "afterScaleIn" -> afterIn = duration(value);
+                        default -> throw new IllegalArgumentException("unknown setting");
+                    }
+                } catch (RuntimeException e) {
+                    throw new IllegalArgumentException("autoscaler policy: cannot read '" + pair.trim() + "'", e);
+                }
+            }
+            return new Config(
+                    min,
+                    max,
+                    cpuHigh,
+                    cpuLow,
+                    requestsHigh,
+                    requestsLow,
+                    p99High,
+                    diskHigh,
+                    sustainHot,
+                    sustainCold,
+                    afterOut,
+                    afterIn);
+        }
+
+        private static Duration duration(String value) {
+            if (value.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)));
+            }
+            long amount = Long.parseLong(value.substring(0, value.length() - 1));
+            return switch (value.charAt(value.length() - 1)) {
+                case 's' -> Duration.ofSeconds(amount);
+                case 'm' -> Duration.ofMinutes(amount);
+                case 'h' -> Duration.ofHours(amount);
+                default -> throw new IllegalArgumentException("not a duration: " + value);
+            };
+        }
+
         public static Config defaults(int min, int max) {
             return new Config(
                     min,

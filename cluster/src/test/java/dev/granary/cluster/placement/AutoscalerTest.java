@@ -176,4 +176,24 @@ class AutoscalerTest {
         assertThat(taken).hasSize(1);
         assertThat(taken.get(0).reason()).startsWith("disk of node-2 85% full, over 80%");
     }
+
+    @Test
+    void aPolicyIsTheDefaultsWithTheOverridesNamed() {
+        Autoscaler.Config config =
+                Autoscaler.Config.parse(2, 6, "requestsHigh=50, requestsLow=5,sustainHot=5s,afterScaleIn=500ms,");
+        assertThat(config.minNodes()).isEqualTo(2);
+        assertThat(config.maxNodes()).isEqualTo(6);
+        assertThat(config.requestsHigh()).isEqualTo(50);
+        assertThat(config.requestsLow()).isEqualTo(5);
+        assertThat(config.sustainHot()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.afterScaleIn()).isEqualTo(Duration.ofMillis(500));
+        assertThat(config.cpuHigh()).isEqualTo(Autoscaler.Config.defaults(2, 6).cpuHigh());
+        assertThat(Autoscaler.Config.parse(1, 1, "")).isEqualTo(Autoscaler.Config.defaults(1, 1));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Autoscaler.Config.parse(1, 3, "cpuHot=0.5"))
+                .hasMessageContaining("cpuHot=0.5");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Autoscaler.Config.parse(1, 3, "sustainHot=5y"))
+                .hasMessageContaining("sustainHot=5y");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Autoscaler.Config.parse(1, 3, "cpuLow=0.9"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }
