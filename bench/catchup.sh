@@ -28,24 +28,13 @@ export GRANARY_ROOT_USER=catchupaccess GRANARY_ROOT_PASSWORD=catchupsecretkey
 export GRANARY_CLUSTER_SECRET=catch-up-benchmark-secret
 tmp="$(mktemp -d "${BENCH_TMP:-/tmp}/granary-catchup.XXXXXX")"
 declare -A pid
-stop_all() {
-  local i
-  for i in "${!pid[@]}"; do kill "${pid[$i]}" 2>/dev/null || true; done
-  for i in "${!pid[@]}"; do
-    for _ in $(seq 1 80); do kill -0 "${pid[$i]}" 2>/dev/null || break; sleep 0.5; done
-    kill -9 "${pid[$i]}" 2>/dev/null || true
-  done
-}
+# shellcheck source=bench/cluster-ports.sh
+source "$ROOT/bench/cluster-ports.sh"
 trap 'stop_all; rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
 
-if [[ "$build" == true || ! -f "$GRANARY_JAR" ]]; then
-  log "building granary.jar"
-  (cd "$ROOT" && mvn -B -q -o -DskipTests -DskipITs package -pl api-server -am) >&2
-fi
+build_jar "$build"
 
-# shellcheck source=bench/cluster-ports.sh
-source "$ROOT/bench/cluster-ports.sh"
 base="$(free_base 9900)"
 members="node-0=127.0.0.1:$((base + 200)),node-1=127.0.0.1:$((base + 201)),node-2=127.0.0.1:$((base + 202))"
 
@@ -54,18 +43,6 @@ start_node() { # i
   "$JAVA" -jar "$GRANARY_JAR" server --address 127.0.0.1 --port $((base + i)) --admin-port $((base + 100 + i)) \
     --data "$tmp/node-$i" --node-id "node-$i" --members "$members" >>"$tmp/node-$i.log" 2>&1 &
   pid[$i]=$!
-}
-ready() { # i -> 0 when /health/ready answers 200
-  [[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$((base + 100 + $1))/health/ready" || true)" == 200 ]]
-}
-await_ready() { # i, seconds
-  local i="$1" limit="$2" n
-  for n in $(seq 1 $((limit * 10))); do
-    kill -0 "${pid[$i]}" 2>/dev/null || { log "node-$i exited; its log:"; tail -20 "$tmp/node-$i.log" >&2; exit 1; }
-    ready "$i" && return 0
-    sleep 0.1
-  done
-  log "node-$i not ready in $limit s"; exit 1
 }
 
 for i in 2 1 0; do start_node "$i"; done

@@ -33,7 +33,8 @@ public record ClusterConfig(
         int replicas,
         RaftNode.Member joining,
         java.time.Duration deadAfter,
-        dev.granary.cluster.placement.Autoscaler.Config autoscale) {
+        dev.granary.cluster.placement.Autoscaler.Config autoscale,
+        String statefulSet) {
     /** Replicas per partition unless {@code --replicas} says otherwise. */
     public static final int DEFAULT_REPLICAS = 3;
 
@@ -60,7 +61,7 @@ public record ClusterConfig(
 
     /** A founding member of a cluster. */
     public ClusterConfig(String nodeId, List<RaftNode.Member> members, String name, String secret, int replicas) {
-        this(nodeId, members, name, secret, replicas, null, java.time.Duration.ofMinutes(1), null);
+        this(nodeId, members, name, secret, replicas, null, java.time.Duration.ofMinutes(1), null, null);
     }
 
     /** A member of a cluster with {@link #DEFAULT_REPLICAS} replicas per partition. */

@@ -312,7 +312,7 @@ final class ClusterLauncher {
      * the autoscaler's wanted node count and the nodes' states from a node's {@code /metrics}, starts nodes that join
      * (the next numbers, {@code --only}'s layout) while fewer run, and stops the nodes it runs that are drained.
      */
-    private static final class Processes {
+    private static final class Processes implements dev.granary.cluster.placement.Provisioner {
         private final Layout layout;
         private final Map<String, String> env;
         private final List<Process> nodes;
@@ -411,6 +411,14 @@ final class ClusterLauncher {
                     drained.add(line.substring(from, line.indexOf('"', from)));
                 }
             }
+            java.util.Set<String> ids = new java.util.TreeSet<>();
+            running.keySet().forEach(i -> ids.add(layout.nodeId(i)));
+            provision(target, ids, drained);
+        }
+
+        /** The local provisioner: stops the drained nodes it runs, starts one that joins while too few run. */
+        @Override
+        public synchronized void provision(int target, java.util.Set<String> nodes, java.util.Set<String> drained) {
             for (Map.Entry<Integer, Process> node : List.copyOf(running.entrySet())) {
                 if (drained.contains(layout.nodeId(node.getKey())) && running.size() > 1) {
                     out.printf(

@@ -154,6 +154,10 @@ public final class Granary implements AutoCloseable {
             CompletableFuture<String> fatal = new CompletableFuture<>();
             if (node != null) {
                 verifyMasterKey(node, store, masterKey, fatal);
+                node.onEvicted(
+                        () -> fatal.complete(
+                                "the cluster declared this node dead, or drained it out, while it"
+                                        + " was away: its replicas were made again elsewhere; start it again to empty it and join anew"));
             }
             UserDirectory users = users(store, root, masterKey, random);
             // Users changed on another node reach this one as its replica applies their records (IAM's changes
@@ -277,6 +281,11 @@ public final class Granary implements AutoCloseable {
                     : RaftNode.start(cluster.self(), cluster.members(), config.dataDir(), settings);
             node.deadAfter(cluster.deadAfter());
             node.autoscale(cluster.autoscale());
+            if (cluster.statefulSet() != null) {
+                // On Kubernetes the controller scales the nodes' StatefulSet; a scale-in drains its last pod.
+                node.provisionWith(
+                        dev.granary.kubernetes.StatefulSetProvisioner.inCluster(cluster.statefulSet()), true);
+            }
             // Requests wait (in the read barrier) for the partitions' leaders: the other members may start later.
             RocksObjectStore store = node.openStore(options.withPartitions(partitions));
             LOG.info(

@@ -277,6 +277,8 @@ public record GranaryConfig(
                             "dead-after",
                             "autoscale",
                             "autoscale-policy",
+                            "provisioner",
+                            "provisioner-statefulset",
                             "cluster-name",
                             "replicas")
                     .contains(name)) {
@@ -329,9 +331,23 @@ public record GranaryConfig(
         require(!deadAfter.isNegative() && !deadAfter.isZero(), "--dead-after must be at least 1 (seconds)");
         dev.granary.cluster.placement.Autoscaler.Config autoscale =
                 autoscale(setting(flags, env, "autoscale", null), setting(flags, env, "autoscale-policy", ""));
+        String provisioner = setting(flags, env, "provisioner", "none");
+        require(
+                provisioner.equals("none") || provisioner.equals("kubernetes"),
+                "--provisioner must be none or kubernetes, got '" + provisioner + "'");
+        String statefulSet =
+                provisioner.equals("kubernetes") ? setting(flags, env, "provisioner-statefulset", "granary") : null;
         if (join == null) {
             return new ClusterConfig(
-                    nodeId, ClusterConfig.parseMembers(members), name, secret, replicas, null, deadAfter, autoscale);
+                    nodeId,
+                    ClusterConfig.parseMembers(members),
+                    name,
+                    secret,
+                    replicas,
+                    null,
+                    deadAfter,
+                    autoscale,
+                    statefulSet);
         }
         String address = setting(flags, env, "raft-address", null);
         require(
@@ -341,7 +357,15 @@ public record GranaryConfig(
         dev.granary.cluster.RaftNode.Member self =
                 ClusterConfig.parseMembers(nodeId + "=" + address).get(0);
         return new ClusterConfig(
-                nodeId, ClusterConfig.parseMembers(join), name, secret, replicas, self, deadAfter, autoscale);
+                nodeId,
+                ClusterConfig.parseMembers(join),
+                name,
+                secret,
+                replicas,
+                self,
+                deadAfter,
+                autoscale,
+                statefulSet);
     }
 
     /** {@code MIN-MAX} (e.g. {@code 1-5}) and the policy's overrides, or null when {@code range} is unset. */

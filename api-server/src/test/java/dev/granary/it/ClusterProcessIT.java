@@ -117,7 +117,12 @@ class ClusterProcessIT {
             assertThat(replicas).containsExactlyInAnyOrder("node-0", "node-1", "node-2");
             assertThat(replicas).contains(partition.field("leader").get().text());
         }
-        // Leaders spread: each partition prefers its first replica, so no node leads them all.
+        // Leaders spread: the controller hands each partition's leadership to its preferred replica (the map's first),
+        // so within seconds no node leads them all.
+        long spreadBy = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (new TreeSet<>(cluster.leaders(0)).size() < 2 && System.nanoTime() < spreadBy) {
+            Thread.sleep(250);
+        }
         assertThat(new TreeSet<>(cluster.leaders(0))).hasSizeGreaterThan(1);
         // The same from every node, and per-partition gauges on /metrics.
         assertThat(cluster.status(2).field("partitions").get().asArray()).hasSize(4);

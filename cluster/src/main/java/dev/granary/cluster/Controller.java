@@ -5,6 +5,7 @@ import dev.granary.cluster.placement.Move;
 import dev.granary.cluster.placement.Node;
 import dev.granary.cluster.placement.PartitionMap;
 import dev.granary.cluster.placement.PlacementPolicy;
+import dev.granary.cluster.placement.Provisioner;
 import dev.granary.storage.StorageException;
 import dev.granary.storage.rocksdb.ReplicaPartition;
 import java.io.IOException;
@@ -123,7 +124,7 @@ final class Controller {
         }
         PartitionMap target = policy.target(map, nodes(registered, members), p -> 0);
         boolean quiet = target.replicas().equals(map.replicas());
-        scale(catalog, registered, members, !quiet);
+        scale(catalog, registered, members, map, inCatalog, !quiet);
         if (quiet) {
             leadOnePartition(map, registered);
             return;
@@ -160,10 +161,13 @@ final class Controller {
             ReplicaPartition catalog,
             Map<String, Membership.Registered> registered,
             List<RaftNode.Member> members,
+            PartitionMap map,
+            Set<String> inCatalog,
             boolean changing) {
         if (autoscaler == null || ++rounds % SCALE_EVERY != 0) {
             return;
         }
+        provision(catalog, registered, members, map, inCatalog);
         Map<String, Membership.Reported> reported = Membership.loads(catalog);
         long now = System.currentTimeMillis();
         List<Autoscaler.NodeLoad> loads = new ArrayList<>();
@@ -179,7 +183,8 @@ final class Controller {
                 loads.add(load.load());
             }
         }
-        Autoscaler.Decision decision = autoscaler.decide(java.time.Instant.ofEpochMilli(now), loads, waiting);
+        Autoscaler.Decision decision =
+                drainFor(autoscaler.decide(java.time.Instant.ofEpochMilli(now), loads, waiting), loads);
         Membership.Scaling recorded = Membership.scaling(catalog);
         if (decision.action() == Autoscaler.Action.HOLD) {
             if (recorded == null && !loads.isEmpty()) {
@@ -203,6 +208,82 @@ final class Controller {
             node.record(decision.drain(), Node.State.DRAINING);
         }
         node.submit(0, Membership.recordScaling(new Membership.Scaling(decision.targetNodes(), decisions)));
+    }
+
+    private Provisioner provisioner;
+    private boolean drainHighestOrdinal;
+
+    /**
+     * Sets the provisioner the controller calls after each of the autoscaler's rounds; {@code highestOrdinal} makes a
+     * scale-in drain the node whose id ends in the highest number (a StatefulSet removes that pod first).
+     */
+    synchronized void provisionWith(Provisioner provisioner, boolean highestOrdinal) {
+        this.provisioner = provisioner;
+        this.drainHighestOrdinal = highestOrdinal;
+    }
+
+    /** Closes the provisioner, if it holds anything (a Kubernetes client). */
+    synchronized void closeProvisioner() {
+        if (provisioner instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LOG.debug("closing the provisioner failed", e);
+            }
+        }
+        provisioner = null;
+    }
+
+    /** {@code decision} with the node to drain chosen as the provisioner needs it. */
+    private Autoscaler.Decision drainFor(Autoscaler.Decision decision, List<Autoscaler.NodeLoad> loads) {
+        if (!drainHighestOrdinal || decision.action() != Autoscaler.Action.SCALE_IN) {
+            return decision;
+        }
+        String highest = loads.stream()
+                .map(Autoscaler.NodeLoad::node)
+                .max(java.util.Comparator.comparingLong(Controller::ordinal).thenComparing(id -> id))
+                .orElse(decision.drain());
+        return new Autoscaler.Decision(
+                decision.at(), decision.action(), decision.nodes(), decision.targetNodes(), highest, decision.reason());
+    }
+
+    private static long ordinal(String id) {
+        int dash = id.lastIndexOf('-');
+        try {
+            return Long.parseLong(id.substring(dash + 1));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** Calls the provisioner with the node count wanted, the members running and those drained. */
+    private void provision(
+            ReplicaPartition catalog,
+            Map<String, Membership.Registered> registered,
+            List<RaftNode.Member> members,
+            PartitionMap map,
+            Set<String> inCatalog) {
+        Membership.Scaling scaling = Membership.scaling(catalog);
+        if (provisioner == null || scaling == null) {
+            return;
+        }
+        Set<String> running = new TreeSet<>();
+        Set<String> drained = new TreeSet<>();
+        for (RaftNode.Member member : members) {
+            Node.State state = state(registered, member.id());
+            if (state == Node.State.DEAD) {
+                continue;
+            }
+            running.add(member.id());
+            if (state == Node.State.DRAINING && map.holdsNothing(member.id()) && !inCatalog.contains(member.id())) {
+                drained.add(member.id());
+            }
+        }
+        try {
+            provisioner.provision(scaling.targetNodes(), running, drained);
+        } catch (RuntimeException e) {
+            LOG.warn("the provisioner failed: {}", e.toString());
+        }
     }
 
     /** The partition whose leadership the next quiet round looks at (round-robin). */

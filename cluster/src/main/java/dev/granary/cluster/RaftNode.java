@@ -224,6 +224,7 @@ public final class RaftNode implements AutoCloseable {
     private RaftNode(Member self, List<Member> founders, Path dataDir, Settings settings, boolean joining)
             throws IOException {
         this.self = self;
+        this.dataDir = dataDir;
         this.founders = founders;
         this.settings = settings;
         this.joining = joining;
@@ -337,7 +338,11 @@ public final class RaftNode implements AutoCloseable {
             }
             node.leaveGroupsThatLeftThisNode();
             if (!created) {
-                node.rejoinIfDeclaredDead();
+                node.rejoinIfMarked();
+                if (!node.joining) {
+                    var checking = node.membership.submit(node::checkMembership);
+                    LOG.debug("checking in the background that the cluster still counts on this node: {}", checking);
+                }
             }
             var unused = node.membership.scheduleWithFixedDelay(node::membershipRound, 500, 500, TimeUnit.MILLISECONDS);
         } catch (IOException | RuntimeException e) {
@@ -428,30 +433,37 @@ public final class RaftNode implements AutoCloseable {
         }
     }
 
+    /** The file in a node's data folder that makes its next start empty it and join again ({@link #checkMembership}). */
+    static final String REJOIN = "REJOIN";
+
+    private final Path dataDir;
+    private volatile Runnable onEvicted = () -> {};
+    private volatile boolean evicted;
+
     /**
-     * A node that the cluster declared dead while it was away (its replicas were made again elsewhere) is not trusted
-     * with what it holds: every group it hosts is removed, its replicas deleted, and it registers again, empty, as a
-     * node that joins. Asks the catalog's leader (a linearizable read of this node's registry record); when no leader
-     * answers, the node starts as it was.
+     * Sets what runs when this node learns it was declared dead, or drained out of the cluster, while it was away (the
+     * process should stop: its next start empties it and joins again).
      */
-    private void rejoinIfDeclaredDead() throws IOException {
-        Membership.Registered record;
-        try {
-            byte[] value =
-                    elsewhere.get(0, "system", (Membership.NODES + self.id()).getBytes(StandardCharsets.UTF_8), null);
-            record = value == null ? null : Membership.Registered.decode(self.id(), value);
-        } catch (RuntimeException e) {
-            LOG.warn("the catalog's leader did not say whether this node was declared dead: {}", e.toString());
+    public void onEvicted(Runnable action) {
+        this.onEvicted = Objects.requireNonNull(action, "action");
+    }
+
+    /** Whether this node learned it was declared dead or drained out while it was away ({@link #onEvicted}). */
+    public boolean evicted() {
+        return evicted;
+    }
+
+    /**
+     * A node marked to rejoin (it learned, last time it ran, that the cluster had declared it dead or drained it out
+     * while it was away, and its replicas were made again elsewhere) is not trusted with what it holds: every group it
+     * hosts is removed, its replicas deleted, and it registers again, empty, as a node that joins.
+     */
+    private void rejoinIfMarked() throws IOException {
+        Path marker = dataDir.resolve(REJOIN);
+        if (!java.nio.file.Files.exists(marker)) {
             return;
         }
-        boolean drainedAway = record != null && record.state() == Node.State.DRAINING && !hostsGroup(0);
-        if (record == null || (record.state() != Node.State.DEAD && !drainedAway)) {
-            return;
-        }
-        LOG.warn(
-                "node {} was {} while it was away: emptying it and joining again",
-                self.id(),
-                drainedAway ? "drained out of the cluster" : "declared dead");
+        LOG.warn("node {} was evicted from the cluster while it was away: emptying it and joining again", self.id());
         for (RaftGroupId id : server.getGroupIds()) {
             Integer p = partitionOfGroup.get(id);
             if (p != null) {
@@ -463,7 +475,47 @@ public final class RaftNode implements AutoCloseable {
             groups.remove(p);
         }
         joining = true;
-        submit(0, Membership.register(new Membership.Registered(self, record.zone(), Node.State.UP)));
+        submit(0, Membership.register(new Membership.Registered(self, "", Node.State.UP)));
+        java.nio.file.Files.delete(marker);
+    }
+
+    /**
+     * Asks the catalog's leader, once it answers, whether the cluster declared this node dead (or drained it out of
+     * the catalog) while it was away: if it did, the node marks its folder to rejoin ({@link #REJOIN}) and calls
+     * {@link #onEvicted}. Its replicas are stale meanwhile, and out of their groups: reads of them wait for entries that
+     * never come and fail, rather than answer stale data. In the background, asked every 2 s until answered: a node
+     * started while the others are down starts at once.
+     */
+    private void checkMembership() {
+        if (closing || evicted) {
+            return;
+        }
+        Membership.Registered record;
+        try {
+            byte[] value =
+                    elsewhere.get(0, "system", (Membership.NODES + self.id()).getBytes(StandardCharsets.UTF_8), null);
+            record = value == null ? null : Membership.Registered.decode(self.id(), value);
+        } catch (RuntimeException e) {
+            if (!closing) {
+                var unused = membership.schedule(this::checkMembership, 2, TimeUnit.SECONDS);
+            }
+            return;
+        }
+        boolean drainedAway = record != null && record.state() == Node.State.DRAINING && !hostsGroup(0);
+        if (record == null || (record.state() != Node.State.DEAD && !drainedAway)) {
+            return;
+        }
+        try {
+            java.nio.file.Files.write(dataDir.resolve(REJOIN), new byte[0]);
+        } catch (IOException e) {
+            LOG.error("cannot mark this node to rejoin", e);
+        }
+        evicted = true;
+        LOG.error(
+                "node {} was {} while it was away: it stops, and empties itself and joins again when started",
+                self.id(),
+                drainedAway ? "drained out of the cluster" : "declared dead");
+        onEvicted.run();
     }
 
     /**
@@ -1685,6 +1737,15 @@ public final class RaftNode implements AutoCloseable {
         controller.autoscale(config);
     }
 
+    /**
+     * Sets the provisioner this node's controller calls every 5 s while it leads the catalog and the autoscaler is on
+     * (null: none; a provisioner outside the nodes, as {@code granary cluster --autoscale}, reads {@code /metrics});
+     * {@code highestOrdinal} makes scale-ins drain the node with the highest number (a StatefulSet's last pod).
+     */
+    public void provisionWith(dev.granary.cluster.placement.Provisioner provisioner, boolean highestOrdinal) {
+        controller.provisionWith(provisioner, highestOrdinal);
+    }
+
     /** Sets the groups of the object partitions from {@code map} when it is newer than what they were set from. */
     private synchronized void refreshGroups(dev.granary.cluster.placement.PartitionMap map) {
         if (map == null || map.epoch() == mapEpoch) {
@@ -1950,6 +2011,7 @@ public final class RaftNode implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        controller.closeProvisioner();
         statusAsking.shutdownNow();
         List<RaftClient> all = new ArrayList<>(clients.values());
         all.addAll(statusClients.values());

@@ -289,9 +289,21 @@ class MembershipTest {
             written.put(key, body);
         }
 
-        // n3 comes back: it was declared dead, so it empties itself and joins again; replicas move back to it.
+        // n3 comes back: it learns it was declared dead and stops; started again, it empties itself and joins again,
+        // and replicas move back to it.
+        RaftNode stale = RaftNode.start(founders.get(3), founders, dir.resolve("n3"), settings);
+        open(stale);
+        long told = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!stale.evicted() && System.nanoTime() < told) {
+            Thread.sleep(100);
+        }
+        assertThat(stale.evicted()).as("n3 learned it was declared dead").isTrue();
+        assertThat(dir.resolve("n3").resolve(RaftNode.REJOIN)).exists();
+        stores.remove("n3").close();
+        nodes.remove("n3").close();
         RaftNode back = RaftNode.start(founders.get(3), founders, dir.resolve("n3"), settings);
         ObjectStore returned = open(back);
+        assertThat(dir.resolve("n3").resolve(RaftNode.REJOIN)).doesNotExist();
         long until = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         int held = 0;
         while (held < 3 && System.nanoTime() < until) {
