@@ -119,7 +119,7 @@ class ClusterProcessIT {
         }
         // Leaders spread: the controller hands each partition's leadership to its preferred replica (the map's first),
         // so within seconds no node leads them all.
-        long spreadBy = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        long spreadBy = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
         while (new TreeSet<>(cluster.leaders(0)).size() < 2 && System.nanoTime() < spreadBy) {
             Thread.sleep(250);
         }

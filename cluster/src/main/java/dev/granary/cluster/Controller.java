@@ -316,9 +316,10 @@ final class Controller {
             LOG.info("partition {}: handing leadership from {} to {}", i + 1, leader, preferred);
             if (!node.transferLeadership(
                     i + 1,
+                    leader,
                     node.member(preferred),
                     map.replicas(i).stream().map(node::member).toList())) {
-                notBefore[i] = now + TimeUnit.SECONDS.toNanos(30);
+                notBefore[i] = now + TimeUnit.SECONDS.toNanos(10);
             }
         }
     }
@@ -326,7 +327,7 @@ final class Controller {
     /** How recently the catalog's leader must have heard from a node for leadership to be handed to it. */
     private static final long ANSWERING_MILLIS = 1_500;
 
-    /** Per object partition, when the next leadership transfer may be tried (after one failed: 30 s later). */
+    /** Per object partition, when the next leadership transfer may be tried (after one failed: 10 s later). */
     private final long[] notBefore = new long[1024];
 
     private static List<Node> nodes(Map<String, Membership.Registered> registered, List<RaftNode.Member> members) {

@@ -1903,8 +1903,15 @@ public final class RaftNode implements AutoCloseable {
      * every replica's priority being the same): the leader waits for it to catch up, at most 5 s. Returns whether it
      * did; a failure is logged.
      */
-    boolean transferLeadership(int p, Member to, List<Member> peers) {
-        try (RaftClient admin = plainClient(RaftGroup.valueOf(groupId(p), peers(peers)), RetryPolicies.noRetry())) {
+    boolean transferLeadership(int p, String leader, Member to, List<Member> peers) {
+        // Sent to the leader itself (a client without retries would stop at the first replica that is not).
+        try (RaftClient admin = RaftClient.newBuilder()
+                .setRaftGroup(RaftGroup.valueOf(groupId(p), peers(peers)))
+                .setLeaderId(RaftPeerId.valueOf(leader))
+                .setProperties(clientProperties)
+                .setParameters(parameters)
+                .setRetryPolicy(RetryPolicies.noRetry())
+                .build()) {
             RaftClientReply reply = admin.admin().transferLeadership(RaftPeerId.valueOf(to.id()), 5_000);
             if (!reply.isSuccess()) {
                 LOG.info("partition {}: leadership not handed to {}: {}", p, to.id(), reply.getException());
