@@ -311,8 +311,17 @@ final class Controller {
         if (!answering || now < notBefore[i]) {
             return;
         }
-        String leader = node.leaderOf(i + 1);
-        if (leader != null && !leader.equals(preferred)) {
+        PartitionStatus status = node.leaderStatus(i + 1);
+        String leader = status == null ? null : status.leader();
+        // Only to a replica that is caught up in this partition (a transfer to one behind - installing a copy, say -
+        // holds the partition's writes until it times out) and that its leader heard from lately.
+        boolean caughtUp = status != null
+                && status.replicas().stream()
+                        .anyMatch(r -> r.node().equals(preferred)
+                                && r.commitIndex() >= status.commitIndex() - CAUGHT_UP_ENTRIES
+                                && r.lastContactMillis() >= 0
+                                && r.lastContactMillis() < ANSWERING_MILLIS);
+        if (leader != null && !leader.equals(preferred) && caughtUp) {
             LOG.info("partition {}: handing leadership from {} to {}", i + 1, leader, preferred);
             if (!node.transferLeadership(
                     i + 1,
@@ -323,6 +332,9 @@ final class Controller {
             }
         }
     }
+
+    /** How far behind its leader's commit index a replica may be and still be handed leadership. */
+    private static final long CAUGHT_UP_ENTRIES = 64;
 
     /** How recently the catalog's leader must have heard from a node for leadership to be handed to it. */
     private static final long ANSWERING_MILLIS = 1_500;

@@ -1880,11 +1880,11 @@ public final class RaftNode implements AutoCloseable {
         }
     }
 
-    /** Partition {@code p}'s leader as its leader reports it, or null when none answers. */
-    String leaderOf(int p) {
+    /** Partition {@code p}'s group as its leader reports it, or null when none answers. */
+    PartitionStatus leaderStatus(int p) {
         try {
             if (leadsQuietly(p)) {
-                return self.id();
+                return localStatus(p);
             }
             RaftClientReply reply = askLeader(p);
             if (reply == null || !reply.isSuccess()) {
@@ -1892,7 +1892,7 @@ public final class RaftNode implements AutoCloseable {
             }
             PartitionStatus status =
                     PartitionStatus.decode(reply.getMessage().getContent().toByteArray());
-            return status.fromLeader() ? status.leader() : null;
+            return status.fromLeader() ? status : null;
         } catch (RuntimeException e) {
             return null;
         }
