@@ -24,6 +24,11 @@ import java.util.Objects;
  *     elsewhere ({@code --dead-after} seconds / {@code GRANARY_DEAD_AFTER}, default 60)
  * @param autoscale the autoscaler's policy ({@code --autoscale MIN-MAX} / {@code GRANARY_AUTOSCALE}, thresholds and
  *     windows from {@code --autoscale-policy} / {@code GRANARY_AUTOSCALE_POLICY}); null when it is off
+ * @param statefulSet the StatefulSet a Kubernetes provisioner scales ({@code --provisioner kubernetes}); null for none
+ * @param moveBandwidth the bound, in bytes per second, on copies of partitions arriving on this node (a replica moving
+ *     here): {@code --move-bandwidth} MiB/s / {@code GRANARY_MOVE_BANDWIDTH}, default 64; 0 for none
+ * @param zone this node's zone label ({@code --zone} / {@code GRANARY_ZONE}; "" for none): a partition's replicas go to
+ *     distinct zones where the labels allow
  */
 public record ClusterConfig(
         String nodeId,
@@ -34,7 +39,9 @@ public record ClusterConfig(
         RaftNode.Member joining,
         java.time.Duration deadAfter,
         dev.granary.cluster.placement.Autoscaler.Config autoscale,
-        String statefulSet) {
+        String statefulSet,
+        long moveBandwidth,
+        String zone) {
     /** Replicas per partition unless {@code --replicas} says otherwise. */
     public static final int DEFAULT_REPLICAS = 3;
 
@@ -43,6 +50,10 @@ public record ClusterConfig(
         members = List.copyOf(members);
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(deadAfter, "deadAfter");
+        zone = zone == null ? "" : zone.strip();
+        if (moveBandwidth < 0) {
+            throw new IllegalArgumentException("--move-bandwidth must be 0 (no bound) or more, got " + moveBandwidth);
+        }
         if (replicas < 1) {
             throw new IllegalArgumentException("--replicas must be at least 1, got " + replicas);
         }
@@ -61,7 +72,18 @@ public record ClusterConfig(
 
     /** A founding member of a cluster. */
     public ClusterConfig(String nodeId, List<RaftNode.Member> members, String name, String secret, int replicas) {
-        this(nodeId, members, name, secret, replicas, null, java.time.Duration.ofMinutes(1), null, null);
+        this(
+                nodeId,
+                members,
+                name,
+                secret,
+                replicas,
+                null,
+                java.time.Duration.ofMinutes(1),
+                null,
+                null,
+                RaftNode.DEFAULT_MOVE_BANDWIDTH,
+                "");
     }
 
     /** A member of a cluster with {@link #DEFAULT_REPLICAS} replicas per partition. */

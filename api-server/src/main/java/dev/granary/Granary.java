@@ -277,9 +277,11 @@ public final class Granary implements AutoCloseable {
         RaftNode node = null;
         try {
             node = cluster.joining() != null
-                    ? RaftNode.join(cluster.joining(), cluster.members(), config.dataDir(), settings)
+                    ? RaftNode.join(cluster.joining(), cluster.zone(), cluster.members(), config.dataDir(), settings)
                     : RaftNode.start(cluster.self(), cluster.members(), config.dataDir(), settings);
             node.deadAfter(cluster.deadAfter());
+            node.moveBandwidth(cluster.moveBandwidth());
+            node.zone(cluster.zone());
             node.autoscale(cluster.autoscale());
             if (cluster.statefulSet() != null) {
                 // On Kubernetes the controller scales the nodes' StatefulSet; a scale-in drains its last pod.

@@ -275,6 +275,8 @@ public record GranaryConfig(
                             "join",
                             "raft-address",
                             "dead-after",
+                            "move-bandwidth",
+                            "zone",
                             "autoscale",
                             "autoscale-policy",
                             "provisioner",
@@ -329,6 +331,12 @@ public record GranaryConfig(
         int replicas = intSetting(flags, env, "replicas", ClusterConfig.DEFAULT_REPLICAS);
         Duration deadAfter = Duration.ofSeconds(intSetting(flags, env, "dead-after", 60));
         require(!deadAfter.isNegative() && !deadAfter.isZero(), "--dead-after must be at least 1 (seconds)");
+        int moveMiB = intSetting(
+                flags, env, "move-bandwidth", (int) (dev.granary.cluster.RaftNode.DEFAULT_MOVE_BANDWIDTH >> 20));
+        require(moveMiB >= 0, "--move-bandwidth must be 0 (no bound) or more (MiB/s), got " + moveMiB);
+        long moveBandwidth = (long) moveMiB << 20;
+        String zone = setting(flags, env, "zone", "");
+        require(!zone.contains("\n"), "--zone must be one line");
         dev.granary.cluster.placement.Autoscaler.Config autoscale =
                 autoscale(setting(flags, env, "autoscale", null), setting(flags, env, "autoscale-policy", ""));
         String provisioner = setting(flags, env, "provisioner", "none");
@@ -347,7 +355,9 @@ public record GranaryConfig(
                     null,
                     deadAfter,
                     autoscale,
-                    statefulSet);
+                    statefulSet,
+                    moveBandwidth,
+                    zone);
         }
         String address = setting(flags, env, "raft-address", null);
         require(
@@ -365,7 +375,9 @@ public record GranaryConfig(
                 self,
                 deadAfter,
                 autoscale,
-                statefulSet);
+                statefulSet,
+                moveBandwidth,
+                zone);
     }
 
     /** {@code MIN-MAX} (e.g. {@code 1-5}) and the policy's overrides, or null when {@code range} is unset. */

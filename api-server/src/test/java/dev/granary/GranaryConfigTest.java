@@ -112,6 +112,28 @@ class GranaryConfigTest {
     }
 
     @Test
+    void theMoveBandwidthAndTheZoneAreFlagsOrEnvironmentOfEveryNode() {
+        Map<String, String> secret = Map.of("GRANARY_CLUSTER_SECRET", "sixteen characters!");
+        GranaryConfig defaults = GranaryConfig.parse(new String[] {"--node-id", "a", "--members", "a=h:1"}, secret);
+        assertThat(defaults.cluster().moveBandwidth()).isEqualTo(64L << 20);
+        assertThat(defaults.cluster().zone()).isEmpty();
+        GranaryConfig set = GranaryConfig.parse(
+                new String[] {"--node-id", "a", "--members", "a=h:1", "--move-bandwidth", "0", "--zone", "rack-2"},
+                secret);
+        assertThat(set.cluster().moveBandwidth()).isZero();
+        assertThat(set.cluster().zone()).isEqualTo("rack-2");
+        Map<String, String> env = new java.util.HashMap<>(secret);
+        env.put("GRANARY_MOVE_BANDWIDTH", "16");
+        env.put("GRANARY_ZONE", "eu-1a");
+        GranaryConfig fromEnv = GranaryConfig.parse(new String[] {"--node-id", "a", "--members", "a=h:1"}, env);
+        assertThat(fromEnv.cluster().moveBandwidth()).isEqualTo(16L << 20);
+        assertThat(fromEnv.cluster().zone()).isEqualTo("eu-1a");
+        assertThatThrownBy(() -> GranaryConfig.parse(
+                        new String[] {"--node-id", "a", "--members", "a=h:1", "--move-bandwidth", "-1"}, secret))
+                .hasMessageContaining("--move-bandwidth");
+    }
+
+    @Test
     void lifecycleIntervalDefaultsToAnHourAndZeroTurnsItOff() {
         assertThat(GranaryConfig.parse(new String[0], Map.of()).lifecycleInterval())
                 .isEqualTo(Duration.ofHours(1));

@@ -17,7 +17,7 @@ import java.util.List;
  *     repaired from another replica since it started
  * @param mapEpoch the epoch of the partition map (-1 while none is recorded)
  * @param moves the replica moves between the map and the placement the controller moves towards, the one under way
- *     first ({@code from} null: a replica added; {@code to} null: one removed)
+ *     first ({@code from} null: a replica added; {@code to} null: one removed), with their bytes
  * @param autoscaler the autoscaler's bounds, the node count it wants and its last decisions; null when it is off
  */
 public record ClusterStatus(
@@ -29,8 +29,25 @@ public record ClusterStatus(
         java.util.Map<Integer, Long> copiesInstalled,
         java.util.Map<Integer, Long> chunksRepaired,
         long mapEpoch,
-        List<dev.granary.cluster.placement.Move> moves,
+        List<MoveProgress> moves,
         Autoscaling autoscaler) {
+
+    /**
+     * A replica move and how far it is.
+     *
+     * @param partition the partition
+     * @param from the node whose replica leaves (null: a replica added)
+     * @param to the node a replica moves to (null: one removed)
+     * @param bytes what {@code to} is sent: its partition's leader's newest copy (0 when there is none to send: the
+     *     replica replays the log, or none arrives)
+     * @param bytesDone what arrived on {@code to} so far (0 for a move not started)
+     */
+    public record MoveProgress(int partition, String from, String to, long bytes, long bytesDone) {
+        /** What is still to arrive. */
+        public long bytesRemaining() {
+            return Math.max(0, bytes - bytesDone);
+        }
+    }
 
     /**
      * The autoscaler as the catalog records it.
@@ -55,13 +72,14 @@ public record ClusterStatus(
      *
      * @param id its id
      * @param raftAddress where its Raft server listens
+     * @param zone its zone label ("" for none)
      * @param state {@code up} (itself, or a leader heard from it lately, or it leads a group that answered) or
      *     {@code unreachable}; {@code draining} while a drain moves its replicas away, {@code drained} once it holds
      *     none of an object partition (it keeps its replica of the catalog)
      * @param lastContactMillis how long ago a leader last heard from it, the least any leader reports; 0 for the node
      *     that asked; -1 when no leader reported it
      */
-    public record Node(String id, String raftAddress, String state, long lastContactMillis) {}
+    public record Node(String id, String raftAddress, String zone, String state, long lastContactMillis) {}
 
     public ClusterStatus {
         nodes = List.copyOf(nodes);

@@ -293,10 +293,13 @@ final class Controller {
      * Hands one partition's leadership to its preferred leader (the map's first replica) when another replica leads
      * it: the only way leaders are placed, since every replica has the same Ratis priority (see RaftNode#group). A
      * transfer waits for the replica to catch up and then moves leadership, refusing writes for that moment (the
-     * proposers retry them); one to a replica that dies meanwhile times out after 5 s, and the next round tries again.
+     * proposers retry them); one to a replica that dies meanwhile times out after 3 s, and the next round tries again.
      * The catalog's leadership is left where it is.
      */
     private void leadOnePartition(PartitionMap map, Map<String, Membership.Registered> registered) {
+        if (map.partitions() == 0) {
+            return; // a cluster of the catalog alone
+        }
         int i = nextLeadership++ % map.partitions();
         String preferred = map.preferredLeader(i);
         if (preferred == null || state(registered, preferred) != Node.State.UP) {
@@ -315,13 +318,7 @@ final class Controller {
         String leader = status == null ? null : status.leader();
         // Only to a replica that is caught up in this partition (a transfer to one behind - installing a copy, say -
         // holds the partition's writes until it times out) and that its leader heard from lately.
-        boolean caughtUp = status != null
-                && status.replicas().stream()
-                        .anyMatch(r -> r.node().equals(preferred)
-                                && r.commitIndex() >= status.commitIndex() - CAUGHT_UP_ENTRIES
-                                && r.lastContactMillis() >= 0
-                                && r.lastContactMillis() < ANSWERING_MILLIS);
-        if (leader != null && !leader.equals(preferred) && caughtUp) {
+        if (leader != null && !leader.equals(preferred) && caughtUp(status, preferred)) {
             LOG.info("partition {}: handing leadership from {} to {}", i + 1, leader, preferred);
             if (!node.transferLeadership(
                     i + 1,
@@ -331,6 +328,47 @@ final class Controller {
                 notBefore[i] = now + TimeUnit.SECONDS.toNanos(10);
             }
         }
+    }
+
+    /** Whether {@code node} is a replica in {@code status} that is caught up with its leader and was heard from lately. */
+    private static boolean caughtUp(PartitionStatus status, String node) {
+        return status != null
+                && status.replicas().stream()
+                        .anyMatch(r -> r.node().equals(node)
+                                && r.commitIndex() >= status.commitIndex() - CAUGHT_UP_ENTRIES
+                                && r.lastContactMillis() >= 0
+                                && r.lastContactMillis() < ANSWERING_MILLIS);
+    }
+
+    /**
+     * Before the replica on {@code leaving} leaves partition {@code i + 1}'s group, and if it leads the group: hands
+     * the leadership to a caught-up replica that stays (the first of {@code next} that is), and returns true. Removing
+     * the leader itself would leave the group to an election, its writes held for an election timeout or more; a
+     * transfer to a caught-up replica takes a round trip. After a failed transfer (10 s back-off), the replica is
+     * removed as it is.
+     */
+    private boolean handOffFirst(int i, String leaving, List<String> now, List<String> next) {
+        if (System.nanoTime() < notBefore[i]) {
+            return false;
+        }
+        PartitionStatus status = node.leaderStatus(i + 1);
+        if (status == null || !leaving.equals(status.leader())) {
+            return false;
+        }
+        String heir =
+                next.stream().filter(id -> caughtUp(status, id)).findFirst().orElse(null);
+        if (heir == null) {
+            return false;
+        }
+        LOG.info("partition {}: handing leadership from the leaving {} to {} first", i + 1, leaving, heir);
+        if (!node.transferLeadership(
+                i + 1,
+                leaving,
+                node.member(heir),
+                now.stream().map(node::member).toList())) {
+            notBefore[i] = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        }
+        return true;
     }
 
     /** How far behind its leader's commit index a replica may be and still be handed leadership. */
@@ -394,6 +432,9 @@ final class Controller {
                 LOG.info("partition {}: adding a replica on {} ({} -> {})", p, arriving, now, next);
                 node.addReplica(p, node.member(arriving), peers);
             } else if (leaving != null) {
+                if (handOffFirst(i, leaving, now, next)) {
+                    return; // the next round removes it, a follower by then
+                }
                 LOG.info("partition {}: removing the replica on {} ({} -> {})", p, leaving, now, next);
                 node.removeReplica(p, node.member(leaving), peers);
             } else {

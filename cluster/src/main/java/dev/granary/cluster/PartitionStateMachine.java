@@ -112,6 +112,21 @@ final class PartitionStateMachine extends BaseStateMachine {
 
     private final Departures departures;
 
+    /** The node's bound on arriving copies ({@link CopyPacer}). */
+    private final CopyPacer pacer;
+    /** The bytes of the copy arriving, when the pacer last counted them. */
+    private long arrivedSoFar;
+    /** The node's answer to {@link Query#PROGRESS} about one of its partitions. */
+    private volatile java.util.function.IntFunction<byte[]> progressOf = p -> NO_PROGRESS;
+
+    /** {@link #progress()} of a partition a node does not host. */
+    static final byte[] NO_PROGRESS = new byte[32];
+
+    /** Answers {@link Query#PROGRESS} (asked of the catalog) with {@code progressOf}: the node's own partitions. */
+    void answerProgressWith(java.util.function.IntFunction<byte[]> progressOf) {
+        this.progressOf = Objects.requireNonNull(progressOf, "progressOf");
+    }
+
     /** What the node hosting a replica does as the replica's group lets it go. */
     interface Departures {
         /** Serve {@code partition} through its group from now on, not from this replica ({@link Query#RELEASE}). */
@@ -140,7 +155,13 @@ final class PartitionStateMachine extends BaseStateMachine {
     }
 
     PartitionStateMachine(int partition, ReplicaHost host, Predicate<ClientId> ownClient, Departures departures) {
+        this(partition, host, ownClient, departures, new CopyPacer(0));
+    }
+
+    PartitionStateMachine(
+            int partition, ReplicaHost host, Predicate<ClientId> ownClient, Departures departures, CopyPacer pacer) {
         this.partition = partition;
+        this.pacer = Objects.requireNonNull(pacer, "pacer");
         this.host = Objects.requireNonNull(host, "host");
         this.ownClient = Objects.requireNonNull(ownClient, "ownClient");
         this.departures = Objects.requireNonNull(departures, "departures");
@@ -355,6 +376,10 @@ final class PartitionStateMachine extends BaseStateMachine {
                 departures.release(partition);
                 return CompletableFuture.completedFuture(Message.EMPTY);
             }
+            if (query == Query.PROGRESS) {
+                return CompletableFuture.completedFuture(
+                        Message.valueOf(ByteString.copyFrom(progressOf.apply(Query.partitionAsked(bytes)))));
+            }
             byte[] answer = query == Query.STATUS
                     ? PartitionStatus.of(partition, getServer().join().getDivision(getGroupId()))
                             .encode()
@@ -379,9 +404,54 @@ final class PartitionStateMachine extends BaseStateMachine {
         return made.mark().index();
     }
 
+    /**
+     * The newest complete copy. On a follower receiving a copy, Ratis asks this before it writes each chunk: where the
+     * node's {@link CopyPacer} holds it back to its bound (a leader, which asks it at every send, is never held).
+     */
     @Override
     public SnapshotInfo getLatestSnapshot() {
+        if (pacer.bounded() && !leads()) {
+            pace();
+        }
         return latest;
+    }
+
+    private boolean leads() {
+        CompletableFuture<RaftServer> server = getServer();
+        if (server == null || !server.isDone() || getGroupId() == null) {
+            return true; // not started: nothing arrives yet
+        }
+        try {
+            return server.join().getDivision(getGroupId()).getInfo().isLeader();
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
+    }
+
+    /** Counts what arrived since the last chunk and waits for the pacer; a new copy starts from a smaller total. */
+    private void pace() {
+        long arrived = CopyPacer.bytesUnder(incoming);
+        long added = arrived >= arrivedSoFar ? arrived - arrivedSoFar : arrived;
+        arrivedSoFar = arrived;
+        try {
+            pacer.arrived(added);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * How a copy of this partition moves, for the cluster's status: the bytes of this replica's newest copy (what a
+     * new replica is sent, when this one leads), the bytes of a copy arriving, the copies installed and the last entry
+     * applied.
+     */
+    byte[] progress() {
+        return java.nio.ByteBuffer.allocate(32)
+                .putLong(PartitionStatus.bytesOf(latest))
+                .putLong(CopyPacer.bytesUnder(incoming))
+                .putLong(installs.get())
+                .putLong(lastApplied().index())
+                .array();
     }
 
     @Override

@@ -24,6 +24,8 @@ import org.apache.ratis.server.RaftServer;
  * @param commitIndex the reporter's commit index
  * @param appliedIndex the last entry the reporter applied
  * @param snapshotIndex the last entry the reporter's state is durable to (its last flush)
+ * @param copyBytes the bytes of the reporter's newest copy of the partition: what a replica behind it (one being added,
+ *     say) is sent, when the reporter leads; 0 when it has none (such a replica replays the log)
  * @param replicas every replica, as the reporter knows it
  */
 public record PartitionStatus(
@@ -34,6 +36,7 @@ public record PartitionStatus(
         long commitIndex,
         long appliedIndex,
         long snapshotIndex,
+        long copyBytes,
         List<Replica> replicas) {
 
     /**
@@ -89,7 +92,18 @@ public record PartitionStatus(
                 division.getStateMachine().getLatestSnapshot() == null
                         ? -1
                         : division.getStateMachine().getLatestSnapshot().getIndex(),
+                bytesOf(division.getStateMachine().getLatestSnapshot()),
                 replicas);
+    }
+
+    /** The bytes of {@code copy}'s files (0 for none). */
+    static long bytesOf(org.apache.ratis.statemachine.SnapshotInfo copy) {
+        if (copy == null || copy.getFiles() == null) {
+            return 0;
+        }
+        return copy.getFiles().stream()
+                .mapToLong(org.apache.ratis.server.storage.FileInfo::getFileSize)
+                .sum();
     }
 
     /** A line-oriented text form, the answer of {@link Query#STATUS}. */
@@ -98,7 +112,8 @@ public record PartitionStatus(
         out.append(partition).append(' ').append(reporter).append(' ');
         out.append(leader == null ? "-" : leader).append(' ');
         out.append(term).append(' ').append(commitIndex).append(' ');
-        out.append(appliedIndex).append(' ').append(snapshotIndex).append('\n');
+        out.append(appliedIndex).append(' ').append(snapshotIndex).append(' ');
+        out.append(copyBytes).append('\n');
         for (Replica replica : replicas) {
             out.append(replica.node()).append(' ').append(replica.commitIndex()).append(' ');
             out.append(replica.lastContactMillis()).append('\n');
@@ -122,6 +137,7 @@ public record PartitionStatus(
                 Long.parseLong(head[4]),
                 Long.parseLong(head[5]),
                 Long.parseLong(head[6]),
+                head.length > 7 ? Long.parseLong(head[7]) : 0,
                 replicas);
     }
 }

@@ -24,7 +24,14 @@ enum Query {
      * Asked of one replica (a stale read addressed to it) before the controller removes it from its group: the node
      * stops serving the partition from it, and serves it through the group from then on. Answers nothing.
      */
-    RELEASE((byte) 5);
+    RELEASE((byte) 5),
+    /**
+     * Asked of one node's replica of the catalog (a stale read addressed to it), about another partition that node
+     * hosts ({@link #progress(int)}; a replica being added answers nothing itself until it has its configuration): how
+     * a copy of it arrives there, four longs: the bytes of its newest copy, the bytes of a copy arriving, the copies it
+     * installed, the last entry it applied (all 0 when the node hosts none).
+     */
+    PROGRESS((byte) 6);
 
     private final byte code;
 
@@ -36,7 +43,20 @@ enum Query {
         return new byte[] {code};
     }
 
+    /** The query {@link #PROGRESS} about {@code partition}. */
+    static byte[] progress(int partition) {
+        return ByteBuffer.allocate(5).put(PROGRESS.code).putInt(partition).array();
+    }
+
+    /** The partition a {@link #PROGRESS} query asks about. */
+    static int partitionAsked(byte[] bytes) {
+        return ByteBuffer.wrap(bytes, 1, 4).getInt();
+    }
+
     static Query decode(byte[] bytes) {
+        if (bytes.length == 5 && bytes[0] == PROGRESS.code) {
+            return PROGRESS;
+        }
         if (bytes.length == 1) {
             for (Query query : values()) {
                 if (query.code == bytes[0]) {
@@ -55,7 +75,8 @@ enum Query {
             case APPLIED -> encode(lastApplied);
             case LAST_COMMAND -> encode(lastCommand);
             case DIGEST -> replica.digest().getBytes(StandardCharsets.US_ASCII);
-            case STATUS, RELEASE -> throw new IllegalStateException("the state machine answers " + this + " itself");
+            case STATUS, RELEASE, PROGRESS ->
+                throw new IllegalStateException("the state machine answers " + this + " itself");
         };
     }
 

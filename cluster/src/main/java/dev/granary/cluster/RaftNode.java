@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -299,6 +300,12 @@ public final class RaftNode implements AutoCloseable {
      * @param self this node, not one of {@code members}
      */
     public static RaftNode join(Member self, List<Member> members, Path dataDir, Settings settings) throws IOException {
+        return join(self, "", members, dataDir, settings);
+    }
+
+    /** As {@link #join(Member, List, Path, Settings)}, for a node labelled with {@code zone} ({@link #zone(String)}). */
+    public static RaftNode join(Member self, String zone, List<Member> members, Path dataDir, Settings settings)
+            throws IOException {
         List<Member> sorted = sortedMembers(members);
         if (sorted.stream().anyMatch(m -> m.id().equals(self.id()))) {
             throw new IllegalArgumentException(self.id() + " is a founding member: start it with start, not join");
@@ -306,8 +313,9 @@ public final class RaftNode implements AutoCloseable {
         ClusterManifest.check(dataDir, self.id(), sorted, settings, true);
         RaftNode node = started(new RaftNode(self, List.copyOf(sorted), dataDir, settings, true), false);
         try {
+            node.zone(zone);
             if (node.localReplica(0) == null) {
-                node.submit(0, Membership.register(new Membership.Registered(self, "", Node.State.UP)));
+                node.submit(0, Membership.register(new Membership.Registered(self, node.zone, Node.State.UP)));
                 LOG.info("node {} registered with the cluster of {}", self.id(), sorted);
             }
         } catch (RuntimeException e) {
@@ -398,7 +406,11 @@ public final class RaftNode implements AutoCloseable {
         divisions.remove(partition);
         alone.remove(partition);
         PartitionStateMachine machine =
-                new PartitionStateMachine(partition, host, clientIds::containsKey, new Departing());
+                new PartitionStateMachine(partition, host, clientIds::containsKey, new Departing(), pacer);
+        machine.answerProgressWith(p -> {
+            PartitionStateMachine asked = hosted.get(p);
+            return asked == null ? PartitionStateMachine.NO_PROGRESS : asked.progress();
+        });
         hosted.put(partition, machine);
         return machine;
     }
@@ -475,7 +487,7 @@ public final class RaftNode implements AutoCloseable {
             groups.remove(p);
         }
         joining = true;
-        submit(0, Membership.register(new Membership.Registered(self, "", Node.State.UP)));
+        submit(0, Membership.register(new Membership.Registered(self, zone, Node.State.UP)));
         java.nio.file.Files.delete(marker);
     }
 
@@ -539,6 +551,22 @@ public final class RaftNode implements AutoCloseable {
         return silence;
     }
 
+    /** The bound on the bandwidth of copies arriving on this node ({@link #moveBandwidth}). */
+    private final CopyPacer pacer = new CopyPacer(DEFAULT_MOVE_BANDWIDTH);
+
+    /** The default bound on copies arriving on a node: 64 MiB/s, a 1 GiB replica in 16 s at most. */
+    public static final long DEFAULT_MOVE_BANDWIDTH = 64L << 20;
+
+    /**
+     * Bounds the bandwidth at which copies of partitions (a replica moving here, or one catching up from a copy) arrive
+     * on this node, all partitions together ({@link CopyPacer}); 0 for no bound. Default {@link
+     * #DEFAULT_MOVE_BANDWIDTH}.
+     */
+    public RaftNode moveBandwidth(long bytesPerSecond) {
+        pacer.bound(bytesPerSecond);
+        return this;
+    }
+
     /** How long a member may not answer before the controller declares it dead ({@link #deadAfter(Duration)}). */
     private volatile Duration deadAfter = Duration.ofMinutes(1);
 
@@ -557,6 +585,36 @@ public final class RaftNode implements AutoCloseable {
 
     Duration deadAfter() {
         return deadAfter;
+    }
+
+    /** This node's zone label ({@link #zone(String)}), "" for none. */
+    private volatile String zone = "";
+
+    /**
+     * Labels this node with a zone (a rack, a data centre, an availability zone; "" for none): the placement policy
+     * puts the replicas of a partition on distinct zones where the labels allow. Recorded in the catalog's registry
+     * by the next membership round.
+     */
+    public RaftNode zone(String label) {
+        String trimmed = Objects.requireNonNull(label, "label").strip();
+        if (trimmed.contains("\n")) {
+            throw new IllegalArgumentException("a zone is one line: " + label);
+        }
+        this.zone = trimmed;
+        return this;
+    }
+
+    /** Records this node's zone in the registry when the registry has another (a node unregistered counts as ""). */
+    private void registerZone(Map<String, Membership.Registered> registered) {
+        Membership.Registered known = registered.get(self.id());
+        String recorded = known == null ? "" : known.zone();
+        if (!recorded.equals(zone)) {
+            submit(
+                    0,
+                    Membership.register(
+                            new Membership.Registered(self, zone, known == null ? Node.State.UP : known.state())));
+            LOG.info("node {} recorded in zone '{}'", self.id(), zone);
+        }
     }
 
     /** Records member {@code id} in the registry with {@code state}. */
@@ -1518,7 +1576,12 @@ public final class RaftNode implements AutoCloseable {
             } else if (known != null && known.state() == Node.State.DEAD) {
                 state = "dead";
             }
-            nodes.add(new ClusterStatus.Node(member.id(), member.host() + ":" + member.port(), state, contact));
+            nodes.add(new ClusterStatus.Node(
+                    member.id(),
+                    member.host() + ":" + member.port(),
+                    known == null ? "" : known.zone(),
+                    state,
+                    contact));
         }
         Map<Integer, Long> installed = new TreeMap<>();
         hosted.forEach((p, machine) -> installed.put(p, machine.installs()));
@@ -1538,8 +1601,72 @@ public final class RaftNode implements AutoCloseable {
                 installed,
                 repaired,
                 map == null ? -1 : map.epoch(),
-                map == null ? List.of() : controller.pendingMoves(map, registered, members),
+                map == null ? List.of() : moveProgress(map, registered, members, partitions),
                 autoscaling(catalog));
+    }
+
+    /**
+     * The moves between {@code map} and its target with their bytes: what each arriving replica is sent is its
+     * partition's leader's newest copy ({@code partitions}, from the leaders); for the move under way (the first), what
+     * arrived so far, asked of the arriving node.
+     */
+    private List<ClusterStatus.MoveProgress> moveProgress(
+            dev.granary.cluster.placement.PartitionMap map,
+            Map<String, Membership.Registered> registered,
+            List<Member> members,
+            List<PartitionStatus> partitions) {
+        Map<Integer, Long> copies = new HashMap<>();
+        for (PartitionStatus status : partitions) {
+            if (status.fromLeader()) {
+                copies.put(status.partition(), status.copyBytes());
+            }
+        }
+        List<ClusterStatus.MoveProgress> moves = new ArrayList<>();
+        for (dev.granary.cluster.placement.Move move : controller.pendingMoves(map, registered, members)) {
+            long bytes = move.to() == null ? 0 : copies.getOrDefault(move.partition(), 0L);
+            long done = 0;
+            if (moves.isEmpty() && move.to() != null) {
+                long[] progress = progressOn(move.partition(), move.to());
+                if (progress != null) {
+                    // A copy installed, or entries applied without one: the replica has what it was to be sent.
+                    boolean arrived = progress[2] > 0 || (progress[1] == 0 && progress[3] > 0);
+                    done = arrived ? bytes : Math.min(bytes, progress[1]);
+                }
+            }
+            moves.add(new ClusterStatus.MoveProgress(move.partition(), move.from(), move.to(), bytes, done));
+        }
+        return moves;
+    }
+
+    /**
+     * How a copy of partition {@code p} arrives on node {@code id} ({@link Query#PROGRESS}, asked of its replica of the
+     * catalog: the replica of {@code p} being added answers nothing until it has its configuration), or null when it
+     * does not answer.
+     */
+    private long[] progressOn(int p, String id) {
+        List<Member> peers = new ArrayList<>();
+        try {
+            for (String holder : replicasOf(0)) {
+                if (!holder.equals(id)) {
+                    peers.add(member(holder));
+                }
+            }
+            peers.add(member(id));
+        } catch (IllegalStateException e) {
+            return null; // a node not known here yet
+        }
+        try (RaftClient once = plainClient(RaftGroup.valueOf(groupId(0), peers(peers)), RetryPolicies.noRetry())) {
+            RaftClientReply reply = once.io()
+                    .sendStaleRead(Message.valueOf(ByteString.copyFrom(Query.progress(p))), 0, RaftPeerId.valueOf(id));
+            if (!reply.isSuccess()) {
+                return null;
+            }
+            java.nio.ByteBuffer answer = reply.getMessage().getContent().asReadOnlyByteBuffer();
+            return new long[] {answer.getLong(), answer.getLong(), answer.getLong(), answer.getLong()};
+        } catch (IOException e) {
+            LOG.debug("partition {}: no progress from {}: {}", p, id, e.toString());
+            return null;
+        }
     }
 
     private ClusterStatus.Autoscaling autoscaling(ReplicaPartition catalog) {
@@ -1616,6 +1743,7 @@ public final class RaftNode implements AutoCloseable {
                 -1,
                 -1,
                 -1,
+                0,
                 replicasOf(p).stream()
                         .map(id -> new PartitionStatus.Replica(id, -1, -1))
                         .toList());
@@ -1696,11 +1824,13 @@ public final class RaftNode implements AutoCloseable {
             if (catalog == null || closing) {
                 return;
             }
-            Membership.registered(catalog).forEach((id, registered) -> {
+            Map<String, Membership.Registered> registry = Membership.registered(catalog);
+            registry.forEach((id, registered) -> {
                 if (!id.equals(self.id())) {
                     joined.put(id, registered.member());
                 }
             });
+            registerZone(registry);
             refreshGroups(Membership.map(Membership.storedMap(catalog)));
             java.util.function.Supplier<dev.granary.cluster.placement.Autoscaler.NodeLoad> source = loadSource;
             if (source != null && ++rounds % REPORT_EVERY == 0) {
@@ -1900,8 +2030,8 @@ public final class RaftNode implements AutoCloseable {
 
     /**
      * Asks partition {@code p}'s leader to hand leadership to {@code to}, one of {@code peers} (the preferred leader,
-     * every replica's priority being the same): the leader waits for it to catch up, at most 5 s. Returns whether it
-     * did; a failure is logged.
+     * every replica's priority being the same): the leader waits for it to catch up, at most 3 s (holding the
+     * partition's writes meanwhile). Returns whether it did; a failure is logged.
      */
     boolean transferLeadership(int p, String leader, Member to, List<Member> peers) {
         // Sent to the leader itself (a client without retries would stop at the first replica that is not).
@@ -1912,7 +2042,7 @@ public final class RaftNode implements AutoCloseable {
                 .setParameters(parameters)
                 .setRetryPolicy(RetryPolicies.noRetry())
                 .build()) {
-            RaftClientReply reply = admin.admin().transferLeadership(RaftPeerId.valueOf(to.id()), 5_000);
+            RaftClientReply reply = admin.admin().transferLeadership(RaftPeerId.valueOf(to.id()), 3_000);
             if (!reply.isSuccess()) {
                 LOG.info("partition {}: leadership not handed to {}: {}", p, to.id(), reply.getException());
             }

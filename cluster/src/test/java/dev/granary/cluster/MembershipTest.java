@@ -199,6 +199,126 @@ class MembershipTest {
                 .isFalse();
     }
 
+    /**
+     * A replica moving to a node that joins arrives as a copy of the partition (the founder's log is purged past its
+     * start), at the joiner's bound on arriving copies; the cluster's status shows the move with its bytes, done and
+     * remaining, while it runs.
+     */
+    @Test
+    void aMovingReplicaArrivesAtItsNodesBoundAndItsBytesShowWhileItMoves() throws Exception {
+        RaftNode.Settings paced =
+                new RaftNode.Settings("paced", 2, 3, Duration.ofSeconds(1), Duration.ofSeconds(5), 8, SECRET);
+        RaftNode.Member n0 = member("n0");
+        RaftNode founder = RaftNode.start(n0, List.of(n0), dir.resolve("n0"), paced);
+        nodes.put("n0", founder);
+        ObjectStore first = founder.openStore(EngineOptions.defaults().withPartitions(2));
+        stores.put("n0", first);
+        Map<ObjectKey, byte[]> written = fill(first, "paced", 48, 7); // 12 bodies of 1 MiB in data files
+        awaitMoves(founder, moves -> moves.isEmpty());
+
+        RaftNode joiner = RaftNode.join(member("n1"), List.of(n0), dir.resolve("n1"), paced);
+        joiner.moveBandwidth(2L << 20);
+        nodes.put("n1", joiner);
+        List<ClusterStatus.MoveProgress> seen = new ArrayList<>();
+        awaitMoves(founder, moves -> {
+            moves.stream()
+                    .filter(m -> m.partition() == 1 && "n1".equals(m.to()))
+                    .forEach(seen::add);
+            return !seen.isEmpty() && moves.isEmpty();
+        });
+        awaitReplicasOn(List.of("n0", "n1"));
+        assertThat(joiner.installedCopies(1)).as("copies n1 installed").isPositive();
+        long bytes =
+                seen.stream().mapToLong(ClusterStatus.MoveProgress::bytes).max().orElseThrow();
+        assertThat(bytes).as("the copy's bytes").isGreaterThan(12L << 20);
+        // At 2 MiB/s the copy takes seconds to arrive: the status saw it part-way.
+        assertThat(seen).as("moves seen: %s", seen).anySatisfy(m -> {
+            assertThat(m.bytesDone()).isPositive().isLessThan(m.bytes());
+            assertThat(m.bytesRemaining()).isEqualTo(m.bytes() - m.bytesDone());
+        });
+
+        ObjectStore second = open(joiner);
+        joiner.catchUp();
+        for (Map.Entry<ObjectKey, byte[]> object : written.entrySet()) {
+            assertThat(read(second, object.getKey()))
+                    .as(object.getKey().toString())
+                    .isEqualTo(object.getValue());
+        }
+    }
+
+    /**
+     * Zones: two replicas per partition on three nodes, two of them in zone a and one in zone b, put one replica of
+     * every partition in each zone (so every partition has one on the lone node of zone b), and the status names the
+     * zones.
+     */
+    @Test
+    void aPartitionsReplicasGoToDistinctZones() throws Exception {
+        RaftNode.Settings two = settings.withReplicas(2);
+        RaftNode.Member n0 = member("n0");
+        RaftNode founder =
+                RaftNode.start(n0, List.of(n0), dir.resolve("n0"), two).zone("a");
+        ObjectStore first = open(founder);
+        Map<ObjectKey, byte[]> written = fill(first, "zoned", 12, 3);
+        open(RaftNode.join(member("n1"), "a", List.of(n0), dir.resolve("n1"), two));
+        ObjectStore lone = open(RaftNode.join(member("n2"), "b", List.of(n0), dir.resolve("n2"), two));
+
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        ClusterStatus status = founder.status(Duration.ofSeconds(5));
+        while (!zonesSpread(status)) {
+            assertThat(System.nanoTime())
+                    .as("replicas across zones: %s", status)
+                    .isLessThan(deadline);
+            Thread.sleep(200);
+            status = founder.status(Duration.ofSeconds(5));
+        }
+        assertThat(status.nodes())
+                .extracting(ClusterStatus.Node::id, ClusterStatus.Node::zone)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("n0", "a"),
+                        org.assertj.core.groups.Tuple.tuple("n1", "a"),
+                        org.assertj.core.groups.Tuple.tuple("n2", "b"));
+        nodes.get("n2").catchUp();
+        for (Map.Entry<ObjectKey, byte[]> object : written.entrySet()) {
+            assertThat(read(lone, object.getKey()))
+                    .as(object.getKey().toString())
+                    .isEqualTo(object.getValue());
+        }
+    }
+
+    /** Whether every object partition has two replicas, one of them on n2 (zone b), and nothing moves. */
+    private static boolean zonesSpread(ClusterStatus status) {
+        if (!status.moves().isEmpty()) {
+            return false;
+        }
+        for (PartitionStatus partition : status.partitions()) {
+            List<String> held = partition.replicas().stream()
+                    .map(PartitionStatus.Replica::node)
+                    .toList();
+            if (partition.partition() > 0 && !(partition.fromLeader() && held.size() == 2 && held.contains("n2"))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Polls the cluster's moves as {@code node} reports them (every 100 ms, at most 2 minutes) until {@code done}. */
+    private static void awaitMoves(RaftNode node, java.util.function.Predicate<List<ClusterStatus.MoveProgress>> done)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        List<ClusterStatus.MoveProgress> moves = List.of();
+        while (System.nanoTime() < deadline) {
+            ClusterStatus status = node.status(Duration.ofSeconds(5));
+            moves = status.mapEpoch() < 0
+                    ? List.of(new ClusterStatus.MoveProgress(0, null, "?", 0, 0))
+                    : status.moves();
+            if (status.mapEpoch() >= 0 && done.test(moves)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the moves did not end as expected: " + moves);
+    }
+
     @Test
     void replicasMoveOffTheFounderWhenOneReplicaIsKeptAndItsStoreReadsThemThroughTheGroup() throws Exception {
         RaftNode.Settings one = settings.withReplicas(1);

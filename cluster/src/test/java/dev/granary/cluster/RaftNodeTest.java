@@ -55,12 +55,30 @@ class RaftNodeTest {
         ThreeNodes.closeAll(nodes.values());
     }
 
-    private void startCluster(int size) throws IOException {
+    private void startCluster(int size) throws IOException, InterruptedException {
         for (int i = 0; i < size; i++) {
             members.add(new RaftNode.Member("n" + i, "127.0.0.1", freePort()));
         }
         for (RaftNode.Member member : members) {
             start(member);
+        }
+        awaitMapRecorded();
+    }
+
+    /**
+     * Waits until the controller has recorded the partition map in every replica of the catalog: its first write to
+     * partition 0, which would otherwise land in the middle of a test comparing the catalog's digests (a slow machine
+     * may stop the catalog's first leader before it took its first round).
+     */
+    private void awaitMapRecorded() throws InterruptedException {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        for (RaftNode node : nodes.values()) {
+            while (node.localReplica(0) == null || Membership.storedMap(node.localReplica(0)) == null) {
+                assertThat(System.nanoTime())
+                        .as("the partition map is recorded")
+                        .isLessThan(deadline);
+                Thread.sleep(50);
+            }
         }
     }
 

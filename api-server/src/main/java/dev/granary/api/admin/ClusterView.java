@@ -44,6 +44,7 @@ final class ClusterView {
                         json.writeStringField("id", node.id());
                         json.writeStringField("state", node.state());
                         json.writeStringField("raft", node.raftAddress());
+                        json.writeStringField("zone", node.zone());
                         json.writeNumberField("lastContactMs", node.lastContactMillis());
                         if (node.id().equals(status.self())) {
                             json.writeNumberField("pid", pid);
@@ -90,7 +91,7 @@ final class ClusterView {
                     json.writeEndArray();
                     json.writeNumberField("mapEpoch", status.mapEpoch());
                     json.writeArrayFieldStart("moves");
-                    for (dev.granary.cluster.placement.Move move : status.moves()) {
+                    for (ClusterStatus.MoveProgress move : status.moves()) {
                         json.writeStartObject();
                         json.writeNumberField("partition", move.partition());
                         if (move.from() == null) {
@@ -103,6 +104,9 @@ final class ClusterView {
                         } else {
                             json.writeStringField("to", move.to());
                         }
+                        json.writeNumberField("bytes", move.bytes());
+                        json.writeNumberField("bytesDone", move.bytesDone());
+                        json.writeNumberField("bytesRemaining", move.bytesRemaining());
                         json.writeEndObject();
                     }
                     json.writeEndArray();
@@ -183,6 +187,18 @@ final class ClusterView {
         gauge(out, "granary_cluster_moves_pending", "replica moves between the partition map and its target");
         out.append("granary_cluster_moves_pending ")
                 .append(status.moves().size())
+                .append('\n');
+        long bytesDone = 0;
+        long bytesRemaining = 0;
+        for (ClusterStatus.MoveProgress move : status.moves()) {
+            bytesDone += move.bytesDone();
+            bytesRemaining += move.bytesRemaining();
+        }
+        gauge(out, "granary_cluster_move_bytes_done", "bytes that arrived for the replica move under way");
+        out.append("granary_cluster_move_bytes_done ").append(bytesDone).append('\n');
+        gauge(out, "granary_cluster_move_bytes_remaining", "bytes still to arrive for the pending replica moves");
+        out.append("granary_cluster_move_bytes_remaining ")
+                .append(bytesRemaining)
                 .append('\n');
         ClusterStatus.Autoscaling scaling = status.autoscaler();
         if (scaling != null) {
