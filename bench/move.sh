@@ -7,9 +7,11 @@
 # the object partition on node-1: a copy of the partition (its RocksDB checkpoint and its data files) sent by the
 # leader and installed, then the new configuration committed. The move's time is from node-1's start to the object
 # partition listing node-1 among its replicas (GET /admin/v1/cluster, as its leader reports it); the probe's p50/p99
-# before and during it are compared. Prints one line and keeps it in bench/results/move-<date>.txt. Every process it
-# starts is stopped by PID.
-#   bench/move.sh [--size-mib 1024] [--quiet-s 20] [--no-build]
+# before and during it are compared, the window split at node-1's /health/ready: before it, node-1's JVM starts and
+# joins (on this one machine it takes CPU from node-0, which a node of its own would not), after it the copy arrives
+# at node-1's bound (GRANARY_MOVE_BANDWIDTH MiB/s, default 64; 0 for none). Prints one line and keeps it in
+# bench/results/move-<date>.txt. Every process it starts is stopped by PID.
+#   [GRANARY_MOVE_BANDWIDTH=32] bench/move.sh [--size-mib 1024] [--quiet-s 20] [--no-build]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 JAVA="${JAVA:-java}"
@@ -23,7 +25,7 @@ while [[ $# -gt 0 ]]; do
     --size-mib) size_mib="$2"; shift ;;
     --quiet-s) quiet_s="$2"; shift ;;
     --no-build) build=false ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "move: unknown flag $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -121,7 +123,9 @@ sleep "$quiet_s"
 started=$(date +%s.%N)
 start_node 1
 moved=""
+joined=""
 for _ in $(seq 1 1200); do
+  [[ -z "$joined" ]] && ready 1 && joined=$(date +%s.%N)
   [[ "$(replicas_of_1)" == "node-0,node-1" ]] && { moved=$(date +%s.%N); break; }
   kill -0 "${pid[1]}" 2>/dev/null || { log "node-1 exited; its log:"; tail -20 "$tmp/node-1.log" >&2; exit 1; }
   sleep 0.25
@@ -129,14 +133,23 @@ done
 touch "$tmp/stop"; wait "${pid[probe]}" 2>/dev/null || true; unset 'pid[probe]'
 [[ -n "$moved" ]] || { log "the replica did not move in 300 s"; exit 1; }
 took=$(printf "%.1f" "$(echo "$moved - $started" | bc)")
+[[ -n "$joined" ]] || joined="$moved"
+copy_s=$(printf "%.1f" "$(echo "$moved - $joined" | bc)")
 read -r qn q50 q99 < <("$PYTHON" "$tmp/client.py" stats x "$tmp/probe.txt" "$quiet_from" "$started")
 read -r mn m50 m99 < <("$PYTHON" "$tmp/client.py" stats x "$tmp/probe.txt" "$started" "$moved")
 ratio=$(printf "%.2f" "$(echo "$m99 / $q99" | bc -l)")
+read -r jn j50 j99 < <("$PYTHON" "$tmp/client.py" stats x "$tmp/probe.txt" "$started" "$joined")
+read -r cn c50 c99 < <("$PYTHON" "$tmp/client.py" stats x "$tmp/probe.txt" "$joined" "$moved")
+cratio=$(printf "%.2f" "$(echo "$c99 / $q99" | bc -l)")
+bound="${GRANARY_MOVE_BANDWIDTH:-64}"
+[[ "$bound" == 0 ]] && bound="none" || bound="$bound MiB/s"
 
 line="$(date -u +%Y-%m-%dT%H:%M:%SZ) move of a ${size_mib} MiB partition's replica to a joining node (1 MiB objects,"
 line+=" written at ${write_mibs} MiB/s): ${took} s from node-1's start to the object partition's new configuration"
 line+=" (JVM start and join included); 4 KiB PUT/GET through node-0, quiet: ${qn} requests p50 ${q50} ms p99 ${q99} ms;"
-line+=" during the move: ${mn} requests p50 ${m50} ms p99 ${m99} ms (p99 ${ratio}x quiet)"
+line+=" during the move: ${mn} requests p50 ${m50} ms p99 ${m99} ms (p99 ${ratio}x quiet); of which node-1's JVM"
+line+=" start and join, ${jn} requests p99 ${j99} ms, then the copy (bound ${bound}, ${copy_s} s from node-1 ready):"
+line+=" ${cn} requests p50 ${c50} ms p99 ${c99} ms (p99 ${cratio}x quiet)"
 echo "$line"
 mkdir -p "$ROOT/bench/results"
 echo "$line" >"$ROOT/bench/results/move-$(date -u +%Y-%m-%dT%H%M%SZ).txt"

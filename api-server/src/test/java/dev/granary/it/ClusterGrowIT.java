@@ -28,9 +28,11 @@ import software.amazon.awssdk.services.s3.S3Client;
  * runs, then {@code --only 1} and {@code --only 2} start nodes that join it. AWS SDK clients (with the SDK's usual
  * retries, as applications run them) write and read throughout, through every node that is up; no request fails, the
  * controller moves replicas until every partition has three and preferred leaders are spread, and every acknowledged
- * object is then served whole by every node. Then node-2 is drained ({@code POST
- * /admin/v1/cluster/nodes/node-2/drain}) under the same load: its object replicas move to the others, still without a
- * failed request, and then leaves the catalog's group too (it holds no replica at all, and can be stopped).
+ * object is then served whole by every node. A fourth node joins and takes replicas, and is then killed (SIGKILL) and
+ * kept down: after {@code --dead-after} it is declared dead and every partition is back to three replicas on the
+ * others. Then node-2 is drained ({@code POST /admin/v1/cluster/nodes/node-2/drain}) under the same load: its object
+ * replicas move to the others, still without a failed request, and then leaves the catalog's group too (it holds no
+ * replica at all, and can be stopped).
  */
 class ClusterGrowIT {
     private static final int PARTITIONS = 4;
@@ -56,6 +58,51 @@ class ClusterGrowIT {
         throw new AssertionError("the partitions did not reach " + nodes + " replicas: " + status);
     }
 
+    /**
+     * Waits (up to 3 minutes) until node 0 reports nothing left to move and every partition led, every object
+     * partition with three replicas, none on {@code absent} (null: any node).
+     */
+    private static JsonNode awaitSettled(LocalCluster cluster, String absent) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        JsonNode status = null;
+        while (System.nanoTime() < deadline) {
+            status = cluster.status(0);
+            boolean done = LocalCluster.everyPartitionLed(status)
+                    && status.field("moves").get().asArray().isEmpty();
+            for (JsonNode partition : status.field("partitions").get().asArray()) {
+                List<String> replicas = partition.field("replicas").get().asArray().stream()
+                        .map(JsonNode::text)
+                        .toList();
+                // The catalog (partition 0) has a replica on every member.
+                boolean catalog = partition.field("id").get().asNumber().equals("0");
+                done &= (catalog || replicas.size() == 3) && !replicas.contains(absent);
+            }
+            if (done) {
+                return status;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("the partitions did not settle on three replicas without " + absent + ": " + status);
+    }
+
+    /** How many partitions node 0 reports with a replica on {@code id}. */
+    private static long replicasOn(LocalCluster cluster, String id) throws Exception {
+        return cluster.status(0).field("partitions").get().asArray().stream()
+                .filter(p -> p.field("replicas").get().asArray().stream()
+                        .anyMatch(r -> r.text().equals(id)))
+                .count();
+    }
+
+    /** The state node 0 reports for node {@code id}. */
+    private static String state(JsonNode status, String id) {
+        for (JsonNode node : status.field("nodes").get().asArray()) {
+            if (node.field("id").get().text().equals(id)) {
+                return node.field("state").get().text();
+            }
+        }
+        return null;
+    }
+
     /** Waits (up to 3 minutes) until node 0 reports {@code id} drained. */
     private static JsonNode awaitDrained(LocalCluster cluster, String id) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
@@ -75,13 +122,15 @@ class ClusterGrowIT {
     }
 
     @Test
-    void oneNodeGrowsToThreeAndDrainsToTwoUnderLoadWithoutAFailedRequest() throws Exception {
-        LocalCluster cluster =
-                LocalCluster.start(dir.resolve("cluster"), 1, "--partitions", Integer.toString(PARTITIONS));
+    void oneNodeGrowsToFourLosesOneAndDrainsToTwoUnderLoadWithoutAFailedRequest() throws Exception {
+        // A node silent for 8 s is dead (60 s by default): the test kills one and waits for its replicas to be made
+        // again.
+        LocalCluster cluster = LocalCluster.start(
+                dir.resolve("cluster"), 1, "--partitions", Integer.toString(PARTITIONS), "--dead-after", "8");
         List<S3Client> clients = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(3);
         try {
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < 4; i++) {
                 clients.add(cluster.client(i));
             }
             clients.get(0).createBucket(b -> b.bucket("grow"));
@@ -150,6 +199,25 @@ class ClusterGrowIT {
             assertThat(leaders).as("leaders per node").hasSize(3);
             Thread.sleep(2_000);
 
+            // node-3 joins: R=3 over four nodes, replicas move to it; then it is killed (SIGKILL, taken out of the
+            // clients' rotation a moment before, as a load balancer's health check would) and stays down: after
+            // --dead-after it is declared dead and its replicas are made again on the three others.
+            cluster.restart(3);
+            up.set(4);
+            awaitSettled(cluster, null);
+            assertThat(replicasOn(cluster, "node-3"))
+                    .as("partitions with a replica on node-3")
+                    .isPositive();
+            long four = System.nanoTime();
+            up.set(3);
+            Thread.sleep(1_000);
+            cluster.kill(3);
+            long killed = System.nanoTime();
+            JsonNode recovered = awaitSettled(cluster, "node-3");
+            long backToThree = System.nanoTime();
+            assertThat(state(recovered, "node-3")).isEqualTo("dead");
+            Thread.sleep(2_000);
+
             // Drain node-2 under the same load, taken out of the clients' rotation first (as a load balancer does):
             // its object replicas move away, then it leaves the catalog's group, ready to stop.
             up.set(2);
@@ -184,13 +252,17 @@ class ClusterGrowIT {
             }
             System.out.printf(
                     "ClusterGrowIT: %d writes and %d reads acknowledged, %d failed; 1 -> 2 nodes (every partition on"
-                            + " both) in %d ms, 2 -> 3 in %d ms, node-2 drained in %d ms%n",
+                            + " both) in %d ms, 2 -> 3 in %d ms, 3 -> 4 (settled) in %d ms; node-3 killed: every"
+                            + " partition back to 3 replicas %d ms after the kill (--dead-after 8 s); node-2 drained in"
+                            + " %d ms%n",
                     acknowledged.size(),
                     reads.get(),
                     failures.size(),
                     (two - began) / 1_000_000,
                     (three - two) / 1_000_000,
-                    (drainedAt - three) / 1_000_000);
+                    (four - three) / 1_000_000,
+                    (backToThree - killed) / 1_000_000,
+                    (drainedAt - backToThree) / 1_000_000);
             assertThat(failures).as("requests that failed").isEmpty();
             assertThat(acknowledged.size()).isGreaterThan(50);
 

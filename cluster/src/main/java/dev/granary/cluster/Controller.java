@@ -21,9 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Carries out the cluster's membership, one step per round, on the node that leads partition 0 (the catalog, where
- * the registry and the partition map are): every member gets a replica of the catalog, then the object partitions'
- * replicas move towards {@link PlacementPolicy#target}, one Raft membership change at a time.
+ * Carries out the cluster's membership, in rounds, on the node that leads partition 0 (the catalog, where the registry
+ * and the partition map are): every member gets a replica of the catalog, then the object partitions' replicas move
+ * towards {@link PlacementPolicy#target}, one Raft membership change per partition at a time, a few partitions at once
+ * ({@link #CHANGES_AT_ONCE}, each on a thread of its own, so that a long copy does not hold the rounds).
  *
  * <p>A move of partition p from node A to node B is two changes, each committed before the map records it: B is added
  * (its server first hosts the group with no configuration, as Ratis's own tools do, so that it waits for the leader
@@ -45,11 +46,21 @@ final class Controller {
     Controller(RaftNode node, PlacementPolicy policy) {
         this.node = node;
         this.policy = policy;
+        this.movers = java.util.concurrent.Executors.newFixedThreadPool(CHANGES_AT_ONCE, runnable -> {
+            Thread thread = new Thread(runnable, "granary-moves-" + node.self().id());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
-    /** One round: nothing unless this node leads the catalog; else at most one membership change. */
+    /**
+     * One round: nothing unless this node leads the catalog; else at most one change of the catalog's members, or
+     * changes of object partitions started (and those that ended recorded in the map).
+     */
     void round() throws IOException {
-        if (!node.leads(0)) {
+        boolean leading = node.leads(0);
+        harvest(leading);
+        if (!leading) {
             return;
         }
         ReplicaPartition catalog = node.localReplica(0);
@@ -123,13 +134,13 @@ final class Controller {
             }
         }
         PartitionMap target = policy.target(map, nodes(registered, members), p -> 0);
-        boolean quiet = target.replicas().equals(map.replicas());
+        boolean quiet = target.replicas().equals(map.replicas()) && underWay.isEmpty();
         scale(catalog, registered, members, map, inCatalog, !quiet);
         if (quiet) {
             leadOnePartition(map, registered);
             return;
         }
-        step(map, stored, target);
+        step(map, target);
     }
 
     /** Rounds between two decisions of the autoscaler (5 s). */
@@ -344,8 +355,7 @@ final class Controller {
      * Before the replica on {@code leaving} leaves partition {@code i + 1}'s group, and if it leads the group: hands
      * the leadership to a caught-up replica that stays (the first of {@code next} that is), and returns true. Removing
      * the leader itself would leave the group to an election, its writes held for an election timeout or more; a
-     * transfer to a caught-up replica takes a round trip. After a failed transfer (10 s back-off), the replica is
-     * removed as it is.
+     * transfer to a caught-up replica takes a round trip. One attempt: the next round removes the replica as it is.
      */
     private boolean handOffFirst(int i, String leaving, List<String> now, List<String> next) {
         if (System.nanoTime() < notBefore[i]) {
@@ -355,21 +365,60 @@ final class Controller {
         if (status == null || !leaving.equals(status.leader())) {
             return false;
         }
-        String heir =
-                next.stream().filter(id -> caughtUp(status, id)).findFirst().orElse(null);
+        String heir = next.stream()
+                .filter(id -> !id.equals(leaving) && caughtUp(status, id))
+                .findFirst()
+                .orElse(null);
         if (heir == null) {
             return false;
         }
         LOG.info("partition {}: handing leadership from the leaving {} to {} first", i + 1, leaving, heir);
-        if (!node.transferLeadership(
+        // Whether it works or not, once: the next round removes the replica, a follower by then or not.
+        notBefore[i] = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        node.transferLeadership(
                 i + 1,
                 leaving,
                 node.member(heir),
-                now.stream().map(node::member).toList())) {
-            notBefore[i] = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                now.stream().map(node::member).toList());
+        return true;
+    }
+
+    /**
+     * Whether readers on other nodes hold read leases on {@code leaving}'s replica of partition {@code i + 1} (a GET of
+     * a large object reads its chunks through one): the replica stays in its group until they let go, at most {@link
+     * #LEASES_HOLD_A_REPLICA}. A removed replica's division closes at once, and a read through it would fail. New
+     * leases are taken on the leader, which {@link #handOffFirst} moved off it first.
+     */
+    private boolean readersHold(int i, String leaving) {
+        long open = node.leasesOn(i + 1, node.member(leaving));
+        if (open == 0) {
+            leasesSince.remove(i);
+            return false;
+        }
+        long now = System.nanoTime();
+        Long since = leasesSince.putIfAbsent(i, now);
+        if (since == null) {
+            LOG.info("partition {}: the replica on {} leaves once the {} reads through it end", i + 1, leaving, open);
+            return true;
+        }
+        if (now - since > LEASES_HOLD_A_REPLICA.toNanos()) {
+            LOG.warn(
+                    "partition {}: {} read leases on {} still open after {}: it leaves",
+                    i + 1,
+                    open,
+                    leaving,
+                    LEASES_HOLD_A_REPLICA);
+            leasesSince.remove(i);
+            return false;
         }
         return true;
     }
+
+    /** The longest open read leases keep a replica that is to leave in its group. */
+    static final java.time.Duration LEASES_HOLD_A_REPLICA = java.time.Duration.ofMinutes(10);
+
+    /** By partition index, since when open leases keep a leaving replica in its group. */
+    private final Map<Integer, Long> leasesSince = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** How far behind its leader's commit index a replica may be and still be handed leadership. */
     private static final long CAUGHT_UP_ENTRIES = 64;
@@ -403,17 +452,108 @@ final class Controller {
         return moves;
     }
 
-    /** Takes the first partition that differs from {@code target} one change towards it, and records the map. */
-    private void step(PartitionMap map, byte[] stored, PartitionMap target) throws IOException {
-        for (int i = 0; i < map.partitions(); i++) {
+    /**
+     * How many partitions change at once. Each change runs on a thread of its own ({@link #movers}): adding a replica
+     * returns once the new replica caught up, which for a large partition takes minutes, and the controller's rounds
+     * (deaths, drains, leaderships, the autoscaler) go on meanwhile. A node takes one arriving replica at a time.
+     */
+    static final int CHANGES_AT_ONCE = 2;
+
+    /** The threads membership changes of object partitions run on. */
+    private final java.util.concurrent.ExecutorService movers;
+
+    /** The changes under way, by the partition's index in the map. */
+    private final Map<Integer, Change> underWay = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * A change of one partition's replicas under way: from {@code now} to {@code next}, adding {@code arriving} or
+     * removing {@code leaving} (neither: its preferred leader), carried out by {@code done}.
+     */
+    private record Change(
+            int index,
+            List<String> now,
+            List<String> next,
+            String arriving,
+            String leaving,
+            java.util.concurrent.Future<?> done) {}
+
+    /** The arriving nodes of the changes under way. */
+    Set<String> arriving() {
+        Set<String> arriving = new TreeSet<>();
+        underWay.values().forEach(c -> {
+            if (c.arriving() != null) {
+                arriving.add(c.arriving());
+            }
+        });
+        return arriving;
+    }
+
+    /**
+     * Records in the map each change that ended since the last round (if the map still has the replicas it started
+     * from), and forgets each that failed (the next round plans it again: every change is idempotent). A node that no
+     * longer leads the catalog forgets them all: the new controller finds what was committed.
+     */
+    private void harvest(boolean leading) {
+        for (Change change : List.copyOf(underWay.values())) {
+            if (!change.done().isDone()) {
+                continue;
+            }
+            underWay.remove(change.index());
+            try {
+                change.done().get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                LOG.warn(
+                        "partition {}: the change {} -> {} failed: {}",
+                        change.index() + 1,
+                        change.now(),
+                        change.next(),
+                        e.getCause().toString());
+                continue;
+            } catch (InterruptedException | java.util.concurrent.CancellationException e) {
+                continue;
+            }
+            if (!leading) {
+                continue;
+            }
+            ReplicaPartition catalog = node.localReplica(0);
+            byte[] stored = catalog == null ? null : Membership.storedMap(catalog);
+            PartitionMap map = Membership.map(stored);
+            if (map == null || !map.replicas(change.index()).equals(change.now())) {
+                continue; // the map moved on meanwhile (another controller's)
+            }
+            List<List<String>> replicas = new ArrayList<>(map.replicas());
+            replicas.set(change.index(), change.next());
+            PartitionMap recorded = new PartitionMap(map.epoch() + 1, replicas);
+            try {
+                node.submit(0, Membership.replaceMap(stored, recorded));
+            } catch (StorageException e) {
+                LOG.warn("partition map epoch {} not recorded: {}", recorded.epoch(), e.getMessage());
+                continue;
+            }
+            if (change.leaving() != null) {
+                node.removeGroupLater(change.index() + 1, node.member(change.leaving()), REMOVE_GROUP_AFTER_MILLIS);
+            }
+        }
+    }
+
+    /**
+     * Starts changes of the partitions that differ from {@code target}, one change each, up to {@link
+     * #CHANGES_AT_ONCE} under way and one arriving replica per node; the map records each once it is committed.
+     */
+    private void step(PartitionMap map, PartitionMap target) {
+        Set<String> receiving = arriving();
+        for (int i = 0; i < map.partitions() && underWay.size() < CHANGES_AT_ONCE; i++) {
             List<String> now = map.replicas(i);
             List<String> wanted = target.replicas(i);
-            if (now.equals(wanted)) {
+            if (now.equals(wanted) || underWay.containsKey(i)) {
                 continue;
             }
             int p = i + 1;
             String arriving =
                     wanted.stream().filter(id -> !now.contains(id)).findFirst().orElse(null);
+            if (arriving != null && receiving.contains(arriving)) {
+                continue; // one replica arrives on a node at a time
+            }
             String leaving = arriving != null
                     ? null
                     : now.stream()
@@ -424,37 +564,49 @@ final class Controller {
             if (arriving != null) {
                 next.add(arriving);
             } else if (leaving != null) {
+                if (handOffFirst(i, leaving, now, next)) {
+                    continue; // the next round removes it, a follower by then
+                }
+                if (readersHold(i, leaving)) {
+                    continue; // GETs reading through leases on it end first
+                }
                 next.remove(leaving);
             }
             next = ordered(next, wanted);
             List<RaftNode.Member> peers = next.stream().map(node::member).toList();
+            List<String> from = now;
+            List<String> to = next;
+            Runnable change;
             if (arriving != null) {
-                LOG.info("partition {}: adding a replica on {} ({} -> {})", p, arriving, now, next);
-                node.addReplica(p, node.member(arriving), peers);
+                LOG.info("partition {}: adding a replica on {} ({} -> {})", p, arriving, from, to);
+                change = () -> unchecked(() -> node.addReplica(p, node.member(arriving), peers));
+                receiving.add(arriving);
             } else if (leaving != null) {
-                if (handOffFirst(i, leaving, now, next)) {
-                    return; // the next round removes it, a follower by then
-                }
-                LOG.info("partition {}: removing the replica on {} ({} -> {})", p, leaving, now, next);
-                node.removeReplica(p, node.member(leaving), peers);
+                LOG.info("partition {}: removing the replica on {} ({} -> {})", p, leaving, from, to);
+                change = () -> unchecked(() -> node.removeReplica(p, node.member(leaving), peers));
             } else {
-                LOG.info("partition {}: preferred leader {} ({} -> {})", p, next.get(0), now, next);
-                node.setPeers(p, peers);
+                LOG.info("partition {}: preferred leader {} ({} -> {})", p, to.get(0), from, to);
+                change = () -> unchecked(() -> node.setPeers(p, peers));
             }
-            List<List<String>> replicas = new ArrayList<>(map.replicas());
-            replicas.set(i, next);
-            PartitionMap recorded = new PartitionMap(map.epoch() + 1, replicas);
-            try {
-                node.submit(0, Membership.replaceMap(stored, recorded));
-            } catch (StorageException e) {
-                LOG.warn("partition map epoch {} not recorded: {}", recorded.epoch(), e.getMessage());
-                return;
-            }
-            if (leaving != null) {
-                node.removeGroupLater(p, node.member(leaving), REMOVE_GROUP_AFTER_MILLIS);
-            }
-            return;
+            underWay.put(i, new Change(i, from, to, arriving, leaving, movers.submit(change)));
         }
+    }
+
+    private interface IoAction {
+        void run() throws IOException;
+    }
+
+    private static void unchecked(IoAction action) {
+        try {
+            action.run();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Stops the changes under way (their Raft calls end; every change is idempotent, a later controller redoes it). */
+    void close() {
+        movers.shutdownNow();
     }
 
     /** {@code next} with the replicas {@code wanted} names first, in its order (its first is the preferred leader). */

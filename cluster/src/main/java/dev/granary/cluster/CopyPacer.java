@@ -9,14 +9,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Bounds the bandwidth at which copies of partitions arrive on a node (one bound for all its partitions), so that a
- * replica moving to it leaves bandwidth, disk and CPU to the requests the node serves meanwhile.
+ * Bounds the bandwidth a node spends making replicas (one bound for all its partitions), so that a replica moving to or
+ * from it leaves bandwidth, disk and CPU to the requests the node serves meanwhile. A new replica gets its partition
+ * one of two ways, and both are paced:
  *
- * <p>Ratis sends a copy in chunks over the servers' own connections, a few in flight, and has no bound of its own. A
- * follower writing a chunk asks its state machine for its newest copy first ({@code SnapshotManager#appendSnapshot});
- * that call ({@link PartitionStateMachine#getLatestSnapshot}) is where the pacer waits, once the bytes arrived so far
- * are ahead of the bound. The leader's next chunks wait for the answer, so the sender slows down too. A wait is at
- * most {@link #MAX_WAIT_MILLIS}, well inside the 2.5 s Ratis gives a chunk.
+ * <ul>
+ *   <li>as a copy, when its leader's log was purged past what it has: Ratis sends it in chunks over the servers' own
+ *       connections, a few in flight, with no bound of its own. A follower writing a chunk asks its state machine for
+ *       its newest copy first ({@code SnapshotManager#appendSnapshot}); that call ({@link
+ *       PartitionStateMachine#getLatestSnapshot}) is where the receiving node's pacer waits, once the bytes arrived so
+ *       far are ahead of the bound. The leader's next chunks wait for the answer, so the sender slows down too;
+ *   <li>from the log otherwise, the bodies' bytes read back from the data files by the leader ({@link
+ *       PartitionStateMachine#read}): there the sending node's pacer waits, for entries already committed (a follower
+ *       the commit does not wait for: never a write in progress).
+ * </ul>
+ *
+ * <p>A wait is bounded ({@link #MAX_WAIT_MILLIS} for a chunk, within the 2.5 s Ratis gives one; less for the log's
+ * sends), the debt carrying over to the next.
  */
 final class CopyPacer {
     /** The longest single wait (a chunk is answered within 2.5 s or the transfer fails: RaftNode's settings). */
@@ -65,11 +74,11 @@ final class CopyPacer {
     }
 
     /**
-     * Counts {@code bytes} more arrived since the last call, then waits (at most {@link #MAX_WAIT_MILLIS}) until they
-     * are within the bound: the bytes' time at the bound starts when the previous ones were due, or at the last call if
-     * that is later (they arrived after it), so idle time is not saved up and time spent receiving counts.
+     * Counts {@code bytes} more moved since the last call, then waits (at most {@code maxWaitMillis}) until they are
+     * within the bound: the bytes' time at the bound starts when the previous ones were due, or at the last call if
+     * that is later (they moved after it), so idle time is not saved up and time spent moving counts.
      */
-    void arrived(long bytes) throws InterruptedException {
+    void arrived(long bytes, long maxWaitMillis) throws InterruptedException {
         long rate = bytesPerSecond;
         if (rate == 0 || bytes <= 0) {
             return;
@@ -79,7 +88,7 @@ final class CopyPacer {
             long now = clock.getAsLong();
             due = Math.max(due, last) + TimeUnit.SECONDS.toNanos(1) * bytes / rate;
             last = now;
-            wait = Math.min(due - now, TimeUnit.MILLISECONDS.toNanos(MAX_WAIT_MILLIS));
+            wait = Math.min(due - now, TimeUnit.MILLISECONDS.toNanos(maxWaitMillis));
         }
         if (wait > 0) {
             sleeper.sleep(wait);

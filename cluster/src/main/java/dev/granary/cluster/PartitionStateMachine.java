@@ -312,9 +312,33 @@ final class PartitionStateMachine extends BaseStateMachine {
         }
         try {
             byte[] stored = replica.readData(fileChunk(entry));
+            if (stored != null && pacer.bounded() && committed(entry.getIndex())) {
+                // A committed entry read back for a follower: one catching up (a replica being added replays the
+                // log this way when it was not purged), which the commit does not wait for: paced.
+                pacer.arrived(stored.length, CATCH_UP_WAIT_MILLIS);
+            }
             return CompletableFuture.completedFuture(stored == null ? GONE : UnsafeByteOperations.unsafeWrap(stored));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return CompletableFuture.failedFuture(e);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * The longest a send to a follower catching up waits for the pacer at once (the debt carries over): the appender
+     * sending it sends that follower's heartbeats too.
+     */
+    private static final long CATCH_UP_WAIT_MILLIS = 200;
+
+    /** Whether this (leading) replica's log is committed up to {@code index}. */
+    private boolean committed(long index) {
+        try {
+            return index
+                    <= getServer().join().getDivision(getGroupId()).getRaftLog().getLastCommittedIndex();
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 
@@ -434,7 +458,7 @@ final class PartitionStateMachine extends BaseStateMachine {
         long added = arrived >= arrivedSoFar ? arrived - arrivedSoFar : arrived;
         arrivedSoFar = arrived;
         try {
-            pacer.arrived(added);
+            pacer.arrived(added, CopyPacer.MAX_WAIT_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

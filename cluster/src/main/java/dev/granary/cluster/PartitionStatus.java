@@ -24,8 +24,8 @@ import org.apache.ratis.server.RaftServer;
  * @param commitIndex the reporter's commit index
  * @param appliedIndex the last entry the reporter applied
  * @param snapshotIndex the last entry the reporter's state is durable to (its last flush)
- * @param copyBytes the bytes of the reporter's newest copy of the partition: what a replica behind it (one being added,
- *     say) is sent, when the reporter leads; 0 when it has none (such a replica replays the log)
+ * @param copyBytes about what a replica being added is sent when the reporter leads: the bytes of its newest copy of the
+ *     partition, or, when it has none (the new replica replays the log), what its replica holds
  * @param replicas every replica, as the reporter knows it
  */
 public record PartitionStatus(
@@ -92,8 +92,17 @@ public record PartitionStatus(
                 division.getStateMachine().getLatestSnapshot() == null
                         ? -1
                         : division.getStateMachine().getLatestSnapshot().getIndex(),
-                bytesOf(division.getStateMachine().getLatestSnapshot()),
+                sendBytes(division),
                 replicas);
+    }
+
+    private static long sendBytes(RaftServer.Division division) {
+        long copy = bytesOf(division.getStateMachine().getLatestSnapshot());
+        if (copy > 0 || !(division.getStateMachine() instanceof PartitionStateMachine machine)) {
+            return copy;
+        }
+        dev.granary.storage.rocksdb.ReplicaPartition replica = machine.replica();
+        return replica == null ? 0 : replica.storedBytes();
     }
 
     /** The bytes of {@code copy}'s files (0 for none). */

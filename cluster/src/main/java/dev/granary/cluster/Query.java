@@ -31,7 +31,9 @@ enum Query {
      * a copy of it arrives there, four longs: the bytes of its newest copy, the bytes of a copy arriving, the copies it
      * installed, the last entry it applied (all 0 when the node hosts none).
      */
-    PROGRESS((byte) 6);
+    PROGRESS((byte) 6),
+    /** The read leases readers on other nodes hold on the answering replica, a long (asked of one replica). */
+    LEASES((byte) 7);
 
     private final byte code;
 
@@ -75,6 +77,7 @@ enum Query {
             case APPLIED -> encode(lastApplied);
             case LAST_COMMAND -> encode(lastCommand);
             case DIGEST -> replica.digest().getBytes(StandardCharsets.US_ASCII);
+            case LEASES -> ByteBuffer.allocate(8).putLong(replica.openLeases()).array();
             case STATUS, RELEASE, PROGRESS ->
                 throw new IllegalStateException("the state machine answers " + this + " itself");
         };

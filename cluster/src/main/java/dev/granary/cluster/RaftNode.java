@@ -828,6 +828,37 @@ public final class RaftNode implements AutoCloseable {
         });
     }
 
+    /**
+     * Clients of replicas that left their partition's group but still answer reads through the leases held on them
+     * (a leaving node keeps its group while they are open: {@link #removeGroupLater}), by partition and node.
+     */
+    private final Map<String, RaftClient> leftClients = new ConcurrentHashMap<>();
+
+    /**
+     * A client that reaches {@code server}'s replica of partition {@code p}: the partition's own, or, for a replica
+     * that left the group the map now names, one of its own.
+     */
+    private RaftClient clientReaching(int p, String server) {
+        RaftPeerId id = RaftPeerId.valueOf(server);
+        if (knownGroup(p).getPeer(id) != null) {
+            return client(p);
+        }
+        Member member;
+        try {
+            member = member(server);
+        } catch (IllegalStateException e) {
+            throw new StorageException(StorageException.Reason.UNAVAILABLE, "partition " + p + ": " + e.getMessage());
+        }
+        return leftClients.computeIfAbsent(
+                p + "/" + server,
+                key -> RaftClient.newBuilder()
+                        .setRaftGroup(RaftGroup.valueOf(groupId(p), peers(List.of(member))))
+                        .setProperties(clientProperties)
+                        .setParameters(parameters)
+                        .setRetryPolicy(retryPolicy())
+                        .build());
+    }
+
     /** Every 100 ms until {@link #UNAVAILABLE_AFTER} has passed since the request was made. */
     private static RetryPolicy retryPolicy() {
         RetryPolicy sleep =
@@ -955,7 +986,7 @@ public final class RaftNode implements AutoCloseable {
         /** A read through {@code lease}, sent to the replica holding it, without waiting: the value it answers. */
         private CompletableFuture<byte[]> readAsync(int partition, byte[] request, Lease lease) {
             checkPartition(partition);
-            return client(partition)
+            return clientReaching(partition, lease.server())
                     .async()
                     .sendStaleRead(
                             Message.valueOf(UnsafeByteOperations.unsafeWrap(request)),
@@ -982,7 +1013,7 @@ public final class RaftNode implements AutoCloseable {
         @Override
         public void release(int partition, Lease lease) {
             // Not waited for: a release lost with its message leaves the lease to expire.
-            var unused = client(partition)
+            var unused = clientReaching(partition, lease.server())
                     .async()
                     .sendStaleRead(
                             Message.valueOf(UnsafeByteOperations.unsafeWrap(PartitionRead.release(lease.id()))),
@@ -1071,7 +1102,7 @@ public final class RaftNode implements AutoCloseable {
                 Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(request));
                 RaftClientReply reply = server == null
                         ? client(partition).io().sendReadOnly(message)
-                        : client(partition).io().sendStaleRead(message, 0, RaftPeerId.valueOf(server));
+                        : clientReaching(partition, server).io().sendStaleRead(message, 0, RaftPeerId.valueOf(server));
                 if (!reply.isSuccess()) {
                     throw new StorageException(
                             StorageException.Reason.UNAVAILABLE,
@@ -1607,8 +1638,8 @@ public final class RaftNode implements AutoCloseable {
 
     /**
      * The moves between {@code map} and its target with their bytes: what each arriving replica is sent is its
-     * partition's leader's newest copy ({@code partitions}, from the leaders); for the move under way (the first), what
-     * arrived so far, asked of the arriving node.
+     * partition's leader's newest copy ({@code partitions}, from the leaders); for the moves under way, what arrived
+     * so far, asked of the arriving node.
      */
     private List<ClusterStatus.MoveProgress> moveProgress(
             dev.granary.cluster.placement.PartitionMap map,
@@ -1616,21 +1647,32 @@ public final class RaftNode implements AutoCloseable {
             List<Member> members,
             List<PartitionStatus> partitions) {
         Map<Integer, Long> copies = new HashMap<>();
+        Map<Integer, Long> applied = new HashMap<>();
         for (PartitionStatus status : partitions) {
             if (status.fromLeader()) {
                 copies.put(status.partition(), status.copyBytes());
+                applied.put(status.partition(), status.appliedIndex());
             }
         }
         List<ClusterStatus.MoveProgress> moves = new ArrayList<>();
+        // The controller takes the moves in this order, a few at once and one arriving replica per node: those are
+        // the ones under way, whose arriving node is asked how far it is.
+        Set<String> asked = new HashSet<>();
         for (dev.granary.cluster.placement.Move move : controller.pendingMoves(map, registered, members)) {
             long bytes = move.to() == null ? 0 : copies.getOrDefault(move.partition(), 0L);
             long done = 0;
-            if (moves.isEmpty() && move.to() != null) {
+            if (move.to() != null && asked.size() < Controller.CHANGES_AT_ONCE && asked.add(move.to())) {
                 long[] progress = progressOn(move.partition(), move.to());
-                if (progress != null) {
-                    // A copy installed, or entries applied without one: the replica has what it was to be sent.
-                    boolean arrived = progress[2] > 0 || (progress[1] == 0 && progress[3] > 0);
-                    done = arrived ? bytes : Math.min(bytes, progress[1]);
+                long leaderApplied = applied.getOrDefault(move.partition(), 0L);
+                if (progress == null) {
+                    done = 0;
+                } else if (progress[1] > 0) {
+                    done = Math.min(bytes, progress[1]); // a copy arriving
+                } else if (progress[2] > 0 || leaderApplied <= 0) {
+                    done = progress[2] > 0 ? bytes : 0; // a copy installed (then the log's tail)
+                } else {
+                    // Replaying the log: as far as it applied of what the leader has.
+                    done = (long) (bytes * Math.min(1.0, Math.max(0, progress[3]) / (double) leaderApplied));
                 }
             }
             moves.add(new ClusterStatus.MoveProgress(move.partition(), move.from(), move.to(), bytes, done));
@@ -2064,30 +2106,56 @@ public final class RaftNode implements AutoCloseable {
 
     /** Removes partition {@code p}'s group from {@code from}'s server after {@code millis}. */
     void removeGroupLater(int p, Member from, long millis) {
-        var unused = membership.schedule(
-                () -> {
-                    try {
-                        if (from.equals(self)) {
-                            removeGroupHere(p);
-                            deleteRetired(p);
-                            return;
-                        }
-                        try (RaftClient admin = plainClient(
-                                RaftGroup.valueOf(groupId(p), peers(List.of(from))), RetryPolicies.noRetry())) {
-                            RaftClientReply reply = admin.getGroupManagementApi(RaftPeerId.valueOf(from.id()))
-                                    .remove(groupId(p), true, false);
-                            if (!reply.isSuccess()) {
-                                LOG.warn("partition {}: {} kept the group: {}", p, from.id(), reply.getException());
-                            }
-                        }
-                    } catch (org.apache.ratis.protocol.exceptions.GroupMismatchException e) {
-                        LOG.debug("partition {}: {} had left the group already", p, from.id());
-                    } catch (IOException | RuntimeException e) {
-                        LOG.warn("partition {}: removing the group from {} failed: {}", p, from.id(), e.toString());
+        var unused = membership.schedule(() -> removeGroupNow(p, from), millis, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The read leases open on {@code from}'s replica of partition {@code p}: readers on other nodes reading through it
+     * (0 when it does not answer, or holds none).
+     */
+    long leasesOn(int p, Member from) {
+        if (from.equals(self)) {
+            ReplicaPartition replica = localReplica(p);
+            return replica == null ? 0 : replica.openLeases();
+        }
+        try (RaftClient once =
+                plainClient(RaftGroup.valueOf(groupId(p), peers(List.of(from))), RetryPolicies.noRetry())) {
+            RaftClientReply reply = once.io()
+                    .sendStaleRead(
+                            Message.valueOf(ByteString.copyFrom(Query.LEASES.encode())),
+                            0,
+                            RaftPeerId.valueOf(from.id()));
+            return reply.isSuccess()
+                    ? reply.getMessage().getContent().asReadOnlyByteBuffer().getLong()
+                    : 0;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** Removes partition {@code p}'s group from {@code from}'s server (on the membership thread). */
+    private void removeGroupNow(int p, Member from) {
+        {
+            try {
+                if (from.equals(self)) {
+                    removeGroupHere(p);
+                    deleteRetired(p);
+                    return;
+                }
+                try (RaftClient admin =
+                        plainClient(RaftGroup.valueOf(groupId(p), peers(List.of(from))), RetryPolicies.noRetry())) {
+                    RaftClientReply reply = admin.getGroupManagementApi(RaftPeerId.valueOf(from.id()))
+                            .remove(groupId(p), true, false);
+                    if (!reply.isSuccess()) {
+                        LOG.warn("partition {}: {} kept the group: {}", p, from.id(), reply.getException());
                     }
-                },
-                millis,
-                TimeUnit.MILLISECONDS);
+                }
+            } catch (org.apache.ratis.protocol.exceptions.GroupMismatchException e) {
+                LOG.debug("partition {}: {} had left the group already", p, from.id());
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("partition {}: removing the group from {} failed: {}", p, from.id(), e.toString());
+            }
+        }
     }
 
     /** Whether this node's server hosts partition {@code p}'s group. */
@@ -2148,11 +2216,13 @@ public final class RaftNode implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        controller.close();
         controller.closeProvisioner();
         statusAsking.shutdownNow();
         List<RaftClient> all = new ArrayList<>(clients.values());
         all.addAll(statusClients.values());
         all.addAll(peerClients.values());
+        all.addAll(leftClients.values());
         for (RaftClient client : all) {
             try {
                 client.close();

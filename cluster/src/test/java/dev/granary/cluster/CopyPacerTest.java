@@ -31,7 +31,7 @@ class CopyPacerTest {
         // A 1 MiB chunk is worth 250 ms at 4 MiB/s; each arrives 50 ms after the last call.
         for (int i = 0; i < 4; i++) {
             now += 50 * MS;
-            pacer.arrived(MIB);
+            pacer.arrived(MIB, CopyPacer.MAX_WAIT_MILLIS);
         }
         // The first chunk counts from the pacer's start (its 50 ms of arriving included), then each from the last.
         assertThat(waits).containsExactly(200L, 200L, 200L, 200L);
@@ -41,29 +41,29 @@ class CopyPacerTest {
     void chunksSlowerThanTheBoundAndIdleTimeWaitForNothing() throws Exception {
         CopyPacer pacer = pacer(4 * MIB);
         now += 300 * MS;
-        pacer.arrived(MIB); // took 300 ms: slower than 250
+        pacer.arrived(MIB, CopyPacer.MAX_WAIT_MILLIS); // took 300 ms: slower than 250
         now += 60_000 * MS; // a minute idle is not saved up ...
-        pacer.arrived(MIB / 4); // ... this one took the minute
+        pacer.arrived(MIB / 4, CopyPacer.MAX_WAIT_MILLIS); // ... this one took the minute
         now += 10 * MS;
-        pacer.arrived(MIB); // ... and this one, 10 ms after, waits its 240 ms
+        pacer.arrived(MIB, CopyPacer.MAX_WAIT_MILLIS); // ... and this one, 10 ms after, waits its 240 ms
         assertThat(waits).containsExactly(240L);
     }
 
     @Test
     void aWaitIsAtMostASecondAndTheDebtCarriesOver() throws Exception {
         CopyPacer pacer = pacer(MIB);
-        pacer.arrived(4 * MIB); // 4 s worth at once: waits a second now ...
-        pacer.arrived(MIB); // ... and a second again, the debt (now 4 s) carried over
+        pacer.arrived(4 * MIB, CopyPacer.MAX_WAIT_MILLIS); // 4 s worth at once: waits a second now ...
+        pacer.arrived(MIB, CopyPacer.MAX_WAIT_MILLIS); // ... and a second again, the debt (now 4 s) carried over
         assertThat(waits).containsExactly(1000L, 1000L);
     }
 
     @Test
     void noBoundNeverWaitsAndTheBoundCanChange() throws Exception {
         CopyPacer pacer = pacer(0);
-        pacer.arrived(1L << 40);
+        pacer.arrived(1L << 40, CopyPacer.MAX_WAIT_MILLIS);
         assertThat(waits).isEmpty();
         pacer.bound(MIB);
-        pacer.arrived(MIB / 2);
+        pacer.arrived(MIB / 2, CopyPacer.MAX_WAIT_MILLIS);
         assertThat(waits).containsExactly(500L);
     }
 

@@ -301,6 +301,66 @@ class MembershipTest {
         return true;
     }
 
+    /**
+     * A GET that reads through a lease on a replica (the replica's snapshot, on another node) reads to its end though
+     * that replica leaves its group meanwhile: the leaving node keeps the group while a lease on it is open, and removes
+     * it once the reader let go.
+     */
+    @Test
+    void aReadThroughALeaseOnAReplicaThatMovesAwayReadsToItsEnd() throws Exception {
+        RaftNode.Settings one =
+                new RaftNode.Settings("leased", 2, 1, Duration.ofSeconds(1), Duration.ofSeconds(5), 20_000, SECRET);
+        RaftNode.Member n0 = member("n0");
+        RaftNode founder = RaftNode.start(n0, List.of(n0), dir.resolve("n0"), one);
+        nodes.put("n0", founder);
+        ObjectStore first = founder.openStore(EngineOptions.defaults().withPartitions(2));
+        stores.put("n0", first);
+        first.createBucket("leased", "alice", "us-east-1");
+        ObjectKey key = new ObjectKey("leased", "big");
+        byte[] body = random(8 * 1024 * 1024 + 3, 77);
+        put(first, key, body);
+        RaftNode joiner = RaftNode.join(member("n1"), List.of(n0), dir.resolve("n1"), one);
+        ObjectStore second = open(joiner);
+        // One object partition, one replica: it stays on n0, and n1 reads it through a lease on n0's replica.
+        long known = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!joiner.replicasOf(1).equals(List.of("n0"))) {
+            assertThat(System.nanoTime()).as("n1 reads the map").isLessThan(known);
+            Thread.sleep(50);
+        }
+        try (ObjectContent content = second.getObject(key, 0, body.length);
+                InputStream in = content.stream()) {
+            byte[] head = in.readNBytes(1000);
+            founder.drain("n0"); // the replica moves to n1, which is handed the leadership
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (!"n1".equals(leaderOf(joiner, 1))) {
+                assertThat(System.nanoTime()).as("n1 leads partition 1").isLessThan(deadline);
+                Thread.sleep(100);
+            }
+            // Long enough for n0's replica to have left its group, were it not read through.
+            Thread.sleep(Controller.REMOVE_GROUP_AFTER_MILLIS + 3_000);
+            assertThat(joiner.replicasOf(1))
+                    .as("the replicas while the GET reads")
+                    .contains("n0");
+            byte[] rest = in.readAllBytes();
+            byte[] whole = new byte[head.length + rest.length];
+            System.arraycopy(head, 0, whole, 0, head.length);
+            System.arraycopy(rest, 0, whole, head.length, rest.length);
+            assertThat(whole).isEqualTo(body);
+        }
+        // The lease released, n0's replica leaves, and its group goes.
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!joiner.replicasOf(1).equals(List.of("n1")) || founder.localReplica(1) != null) {
+            assertThat(System.nanoTime()).as("n0 removes the group it left").isLessThan(deadline);
+            Thread.sleep(200);
+        }
+        assertThat(read(second, key)).isEqualTo(body);
+    }
+
+    private static String leaderOf(RaftNode node, int partition) {
+        PartitionStatus status = node.leaderStatus(partition);
+        return status == null ? null : status.leader();
+    }
+
     /** Polls the cluster's moves as {@code node} reports them (every 100 ms, at most 2 minutes) until {@code done}. */
     private static void awaitMoves(RaftNode node, java.util.function.Predicate<List<ClusterStatus.MoveProgress>> done)
             throws InterruptedException {

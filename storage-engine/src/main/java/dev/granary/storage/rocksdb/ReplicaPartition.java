@@ -351,6 +351,12 @@ public final class ReplicaPartition implements AutoCloseable {
         return id;
     }
 
+    /** How many leases readers on other nodes hold on this replica now (idle ones released first). */
+    public int openLeases() {
+        releaseIdleLeases();
+        return leases.size();
+    }
+
     /** Releases lease {@code lease}'s snapshot (nothing if it is gone already). */
     public void releaseRead(long lease) {
         Lease held = leases.remove(lease);
@@ -469,6 +475,26 @@ public final class ReplicaPartition implements AutoCloseable {
     /** Chunks of data files this replica found missing or damaged and repaired from another replica since it opened. */
     public long repairedChunks() {
         return partition.repairedChunks();
+    }
+
+    /**
+     * About the bytes this replica holds, cheaply: its objects' and parts' bytes (the usage counters) and its
+     * database's live files.
+     */
+    public long storedBytes() {
+        long total = partition.longProperty("rocksdb.live-sst-files-size");
+        try (org.rocksdb.ReadOptions options = new org.rocksdb.ReadOptions();
+                Partition.Cursor it = partition.iterator(Cf.STATS, options)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                byte[] key = it.key();
+                byte counter = key[key.length - 1];
+                if (counter == Stats.COUNTERS[Stats.BYTES] || counter == Stats.COUNTERS[Stats.PART_BYTES]) {
+                    total += Stats.decode(it.value());
+                }
+            }
+            it.check("count stored bytes");
+        }
+        return total;
     }
 
     /** Whether data is queued for reclamation in this replica (replaced or deleted bodies not yet dropped). */
