@@ -266,15 +266,27 @@ class ClusterGrowIT {
             assertThat(failures).as("requests that failed").isEmpty();
             assertThat(acknowledged.size()).isGreaterThan(50);
 
-            for (int i = 0; i < 2; i++) {
-                S3Client client = clients.get(i);
-                for (Map.Entry<String, String> object : acknowledged.entrySet()) {
-                    byte[] read = client.getObjectAsBytes(b -> b.bucket("grow").key(object.getKey()))
-                            .asByteArray();
-                    assertThat(LocalCluster.md5(read))
-                            .as(object.getKey() + " through node-" + i)
-                            .isEqualTo(object.getValue());
-                }
+            // Every acknowledged object, through both nodes that stay, three readers at once.
+            List<Future<?>> checks = new ArrayList<>();
+            List<Map.Entry<String, String>> objects = new ArrayList<>(acknowledged.entrySet());
+            for (int reader = 0; reader < 3; reader++) {
+                int first = reader;
+                checks.add(pool.submit(() -> {
+                    for (int n = first; n < 2 * objects.size(); n += 3) {
+                        int i = n % 2;
+                        Map.Entry<String, String> object = objects.get(n / 2);
+                        byte[] read = clients.get(i)
+                                .getObjectAsBytes(b -> b.bucket("grow").key(object.getKey()))
+                                .asByteArray();
+                        assertThat(LocalCluster.md5(read))
+                                .as(object.getKey() + " through node-" + i)
+                                .isEqualTo(object.getValue());
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> check : checks) {
+                check.get(5, TimeUnit.MINUTES);
             }
         } finally {
             pool.shutdownNow();

@@ -208,11 +208,9 @@ class MembershipTest {
     void aMovingReplicaArrivesAtItsNodesBoundAndItsBytesShowWhileItMoves() throws Exception {
         RaftNode.Settings paced =
                 new RaftNode.Settings("paced", 2, 3, Duration.ofSeconds(1), Duration.ofSeconds(5), 8, SECRET);
-        RaftNode.Member n0 = member("n0");
-        RaftNode founder = RaftNode.start(n0, List.of(n0), dir.resolve("n0"), paced);
-        nodes.put("n0", founder);
-        ObjectStore first = founder.openStore(EngineOptions.defaults().withPartitions(2));
-        stores.put("n0", first);
+        RaftNode founder = foundTwoPartitions(paced);
+        RaftNode.Member n0 = founder.self();
+        ObjectStore first = stores.get("n0");
         Map<ObjectKey, byte[]> written = fill(first, "paced", 48, 7); // 12 bodies of 1 MiB in data files
         awaitMoves(founder, moves -> moves.isEmpty());
 
@@ -303,18 +301,15 @@ class MembershipTest {
 
     /**
      * A GET that reads through a lease on a replica (the replica's snapshot, on another node) reads to its end though
-     * that replica leaves its group meanwhile: the leaving node keeps the group while a lease on it is open, and removes
-     * it once the reader let go.
+     * that replica is to leave its group meanwhile: it stays in the group until the read ends, then leaves.
      */
     @Test
     void aReadThroughALeaseOnAReplicaThatMovesAwayReadsToItsEnd() throws Exception {
         RaftNode.Settings one =
                 new RaftNode.Settings("leased", 2, 1, Duration.ofSeconds(1), Duration.ofSeconds(5), 20_000, SECRET);
-        RaftNode.Member n0 = member("n0");
-        RaftNode founder = RaftNode.start(n0, List.of(n0), dir.resolve("n0"), one);
-        nodes.put("n0", founder);
-        ObjectStore first = founder.openStore(EngineOptions.defaults().withPartitions(2));
-        stores.put("n0", first);
+        RaftNode founder = foundTwoPartitions(one);
+        RaftNode.Member n0 = founder.self();
+        ObjectStore first = stores.get("n0");
         first.createBucket("leased", "alice", "us-east-1");
         ObjectKey key = new ObjectKey("leased", "big");
         byte[] body = random(8 * 1024 * 1024 + 3, 77);
@@ -354,6 +349,15 @@ class MembershipTest {
             Thread.sleep(200);
         }
         assertThat(read(second, key)).isEqualTo(body);
+    }
+
+    /** Starts n0 alone, founding a cluster of the catalog and one object partition, and opens its store. */
+    private RaftNode foundTwoPartitions(RaftNode.Settings settings) throws Exception {
+        RaftNode.Member n0 = member("n0");
+        RaftNode founder = RaftNode.start(n0, List.of(n0), dir.resolve("n0"), settings);
+        nodes.put("n0", founder);
+        stores.put("n0", founder.openStore(EngineOptions.defaults().withPartitions(2)));
+        return founder;
     }
 
     private static String leaderOf(RaftNode node, int partition) {
