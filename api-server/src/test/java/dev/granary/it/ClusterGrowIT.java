@@ -145,6 +145,9 @@ class ClusterGrowIT {
                 running.add(pool.submit(() -> {
                     Random random = new Random(writer);
                     for (int n = 0; !stop.get(); n++) {
+                        // A steady load, not the most the machine takes: about 100 writes/s in all (every one is
+                        // read back at the end).
+                        Thread.sleep(20);
                         S3Client client = clients.get(random.nextInt(up.get()));
                         String key = "w" + writer + "-" + n;
                         byte[] body = LocalCluster.random(

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.server.RaftConfiguration;
 import org.slf4j.Logger;
@@ -81,7 +82,13 @@ final class Controller {
         if (!catalogConf.getPreviousPeers().isEmpty()) {
             return; // a change of the catalog's members is under way
         }
-        Set<String> inCatalog = ids(catalogConf.getCurrentPeers());
+        // The catalog's voters are a few (three; five from five nodes up); every other member follows it as a
+        // listener: each node has the catalog's replica to read, and joins and deaths change the majority only among
+        // the voters.
+        Set<String> voters = ids(catalogConf.getCurrentPeers());
+        Set<String> listeners = ids(catalogConf.getCurrentPeers(RaftPeerRole.LISTENER));
+        Set<String> inCatalog = new TreeSet<>(voters);
+        inCatalog.addAll(listeners);
         // A member the catalog's leader has not heard from for too long is dead: its replicas are made again on the
         // others, and it leaves the catalog's group (whose majority it no longer helps).
         long deadAfter = node.deadAfter().toMillis();
@@ -94,41 +101,46 @@ final class Controller {
         }
         for (String id : inCatalog) {
             if (state(registered, id) == Node.State.DEAD) {
-                List<RaftNode.Member> next = new ArrayList<>();
-                for (String other : inCatalog) {
-                    if (!other.equals(id)) {
-                        next.add(node.member(other));
-                    }
-                }
                 LOG.info("removing the dead {} from the catalog's group", id);
-                node.setPeers(0, next);
+                node.setPeers(0, members(voters, id), members(listeners, id));
                 return;
+            }
+        }
+        int upNodes = (int) members.stream()
+                .filter(m -> state(registered, m.id()) == Node.State.UP)
+                .count();
+        int wantVoters = upNodes >= 5 ? 5 : 3;
+        if (voters.size() < wantVoters) {
+            for (String id : listeners) {
+                Long silent = node.catalogSilence().get(id);
+                if (state(registered, id) == Node.State.UP && silent != null && silent < ANSWERING_MILLIS) {
+                    List<RaftNode.Member> promoted = members(voters, null);
+                    promoted.add(node.member(id));
+                    LOG.info("{} becomes a voter of the catalog's group", id);
+                    node.setPeers(0, promoted, members(listeners, id));
+                    return;
+                }
             }
         }
         for (RaftNode.Member member : members) {
             if (!inCatalog.contains(member.id()) && state(registered, member.id()) == Node.State.UP) {
-                List<RaftNode.Member> next = new ArrayList<>();
-                for (String id : inCatalog) {
-                    next.add(node.member(id));
-                }
-                next.add(member);
-                LOG.info("adding {} to the catalog's group", member.id());
-                node.addReplica(0, member, next);
+                List<RaftNode.Member> nextVoters = members(voters, null);
+                List<RaftNode.Member> nextListeners = members(listeners, null);
+                boolean votes = voters.size() < wantVoters;
+                (votes ? nextVoters : nextListeners).add(member);
+                LOG.info("adding {} to the catalog's group, as a {}", member.id(), votes ? "voter" : "listener");
+                node.addReplica(0, member, nextVoters, nextListeners);
                 return;
             }
         }
         // A drained node (no object replica left) leaves the catalog's group too, so that stopping it takes nothing
         // from the catalog's majority; it is then ready to stop.
         for (String id : inCatalog) {
-            if (state(registered, id) == Node.State.DRAINING && map.holdsNothing(id) && inCatalog.size() > 1) {
-                List<RaftNode.Member> next = new ArrayList<>();
-                for (String other : inCatalog) {
-                    if (!other.equals(id)) {
-                        next.add(node.member(other));
-                    }
-                }
+            if (state(registered, id) == Node.State.DRAINING
+                    && map.holdsNothing(id)
+                    && (listeners.contains(id) || voters.size() > 1)) {
                 LOG.info("{} is drained: it leaves the catalog's group", id);
-                node.removeReplica(0, node.member(id), next);
+                node.removeReplica(0, node.member(id), members(voters, id), members(listeners, id));
                 node.removeGroupLater(0, node.member(id), REMOVE_GROUP_AFTER_MILLIS);
                 return;
             }
@@ -628,6 +640,17 @@ final class Controller {
     private static Node.State state(Map<String, Membership.Registered> registered, String id) {
         Membership.Registered known = registered.get(id);
         return known == null ? Node.State.UP : known.state();
+    }
+
+    /** The members named in {@code ids} but {@code without} (null: all of them). */
+    private List<RaftNode.Member> members(Set<String> ids, String without) {
+        List<RaftNode.Member> members = new ArrayList<>();
+        for (String id : ids) {
+            if (!id.equals(without)) {
+                members.add(node.member(id));
+            }
+        }
+        return members;
     }
 
     private static Set<String> ids(java.util.Collection<RaftPeer> peers) {

@@ -93,6 +93,15 @@ public final class RaftNode implements AutoCloseable {
                     .setPriority(priority)
                     .build();
         }
+
+        /** This member as a listener of a group: it follows the log and applies it, and does not vote. */
+        RaftPeer listener() {
+            return RaftPeer.newBuilder()
+                    .setId(RaftPeerId.valueOf(id))
+                    .setAddress(host + ":" + port)
+                    .setStartupRole(org.apache.ratis.proto.RaftProtos.RaftPeerRole.LISTENER)
+                    .build();
+        }
     }
 
     /**
@@ -638,10 +647,11 @@ public final class RaftNode implements AutoCloseable {
             RaftServer.Division division = server.getDivision(id);
             org.apache.ratis.server.RaftConfiguration conf = division.getRaftConf();
             RaftPeerId me = RaftPeerId.valueOf(self.id());
-            boolean member = conf.getCurrentPeers().stream()
-                            .anyMatch(peer -> peer.getId().equals(me))
-                    || conf.getPreviousPeers().stream()
-                            .anyMatch(peer -> peer.getId().equals(me));
+            boolean member = conf.getPeer(
+                            me,
+                            org.apache.ratis.proto.RaftProtos.RaftPeerRole.FOLLOWER,
+                            org.apache.ratis.proto.RaftProtos.RaftPeerRole.LISTENER)
+                    != null;
             if (!member && !conf.getCurrentPeers().isEmpty()) {
                 LOG.warn("partition {}: this node is no longer in its group ({}): leaving it", p, conf);
                 removeGroupHere(p);
@@ -1574,8 +1584,10 @@ public final class RaftNode implements AutoCloseable {
         Set<String> inCatalog = new HashSet<>();
         try {
             if (catalog != null) {
-                configuration(0)
-                        .getCurrentPeers()
+                org.apache.ratis.server.RaftConfiguration conf = configuration(0);
+                conf.getCurrentPeers()
+                        .forEach(peer -> inCatalog.add(peer.getId().toString()));
+                conf.getCurrentPeers(org.apache.ratis.proto.RaftProtos.RaftPeerRole.LISTENER)
                         .forEach(peer -> inCatalog.add(peer.getId().toString()));
             }
         } catch (IOException e) {
@@ -2003,11 +2015,27 @@ public final class RaftNode implements AutoCloseable {
      * commits the new configuration. Returns once it is committed.
      */
     void addReplica(int p, Member to, List<Member> next) throws IOException {
-        try (RaftClient admin = adminClient(p, next)) {
+        addReplica(p, to, next, List.of());
+    }
+
+    /** As {@link #addReplica(int, Member, List)}, into a group that has {@code listeners} too ({@code to} may be one). */
+    void addReplica(int p, Member to, List<Member> next, List<Member> listeners) throws IOException {
+        try (RaftClient admin = adminClient(p, concat(next, listeners))) {
             RaftClientReply added;
             try {
-                added = admin.getGroupManagementApi(RaftPeerId.valueOf(to.id()))
-                        .add(RaftGroup.valueOf(groupId(p)), true);
+                // A voter's server hosts the group with no configuration, so that it waits for the leader rather
+                // than campaign. A listener cannot campaign, and is given the configuration it will have: a
+                // listener's division that starts without one stays STARTING in Ratis 3.3.0 (the leader marks its
+                // appends as initializing until a voter's catch-up, which a listener never has), and answers nothing.
+                RaftGroup hosted = listeners.contains(to)
+                        ? RaftGroup.valueOf(
+                                groupId(p),
+                                java.util.stream.Stream.concat(
+                                                peers(next).stream(),
+                                                listeners.stream().map(Member::listener))
+                                        .toList())
+                        : RaftGroup.valueOf(groupId(p));
+                added = admin.getGroupManagementApi(RaftPeerId.valueOf(to.id())).add(hosted, true);
             } catch (org.apache.ratis.protocol.exceptions.AlreadyExistsException e) {
                 added = null; // a step that was under way when the controller changed
             }
@@ -2015,8 +2043,14 @@ public final class RaftNode implements AutoCloseable {
                 throw new IOException(
                         "partition " + p + ": " + to.id() + " did not host the group: " + added.getException());
             }
-            setConfiguration(admin, p, next);
+            setConfiguration(admin, p, next, listeners);
         }
+    }
+
+    private static List<Member> concat(List<Member> voters, List<Member> listeners) {
+        List<Member> all = new ArrayList<>(voters);
+        all.addAll(listeners);
+        return all;
     }
 
     /**
@@ -2025,7 +2059,12 @@ public final class RaftNode implements AutoCloseable {
      * the configuration without it is committed. Its group is removed from its server later ({@link #removeGroupLater}).
      */
     void removeReplica(int p, Member from, List<Member> next) throws IOException {
-        List<Member> all = new ArrayList<>(next);
+        removeReplica(p, from, next, List.of());
+    }
+
+    /** As {@link #removeReplica(int, Member, List)}, from a group whose {@code listeners} stay. */
+    void removeReplica(int p, Member from, List<Member> next, List<Member> listeners) throws IOException {
+        List<Member> all = concat(next, listeners);
         all.add(from);
         try (RaftClient admin = adminClient(p, all);
                 RaftClient once = plainClient(RaftGroup.valueOf(groupId(p), peers(all)), RetryPolicies.noRetry())) {
@@ -2041,14 +2080,19 @@ public final class RaftNode implements AutoCloseable {
             } catch (IOException e) {
                 LOG.warn("partition {}: {} did not answer the release of its replica: {}", p, from.id(), e.toString());
             }
-            setConfiguration(admin, p, next);
+            setConfiguration(admin, p, next, listeners);
         }
     }
 
     /** Sets partition {@code p}'s members to {@code next} as they are (a change of the preferred leader alone). */
     void setPeers(int p, List<Member> next) throws IOException {
-        try (RaftClient admin = adminClient(p, next)) {
-            setConfiguration(admin, p, next);
+        setPeers(p, next, List.of());
+    }
+
+    /** Sets partition {@code p}'s voters to {@code next} and its listeners to {@code listeners}. */
+    void setPeers(int p, List<Member> next, List<Member> listeners) throws IOException {
+        try (RaftClient admin = adminClient(p, concat(next, listeners))) {
+            setConfiguration(admin, p, next, listeners);
         }
     }
 
@@ -2182,11 +2226,14 @@ public final class RaftNode implements AutoCloseable {
         }
     }
 
-    private void setConfiguration(RaftClient admin, int p, List<Member> next) throws IOException {
-        RaftClientReply reply = admin.admin().setConfiguration(peers(next));
+    private void setConfiguration(RaftClient admin, int p, List<Member> next, List<Member> listeners)
+            throws IOException {
+        RaftClientReply reply = admin.admin()
+                .setConfiguration(
+                        peers(next), listeners.stream().map(Member::listener).toList());
         if (!reply.isSuccess()) {
-            throw new IOException(
-                    "partition " + p + ": the configuration " + next + " was refused: " + reply.getException());
+            throw new IOException("partition " + p + ": the configuration " + next + " (listeners " + listeners
+                    + ") was refused: " + reply.getException());
         }
     }
 

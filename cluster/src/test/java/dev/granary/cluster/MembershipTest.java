@@ -504,5 +504,63 @@ class MembershipTest {
                     .as(object.getKey() + " through the returned n3")
                     .isEqualTo(object.getValue());
         }
+        // The catalog kept its three voters when n3 died; n3, back, follows it as a listener (it has the catalog's
+        // replica, and no vote), and writes through it still reach every replica.
+        org.apache.ratis.server.RaftConfiguration catalog = back.configuration(0);
+        assertThat(catalog.getCurrentPeers().stream().map(peer -> peer.getId().toString()))
+                .containsExactlyInAnyOrder("n0", "n1", "n2");
+        assertThat(catalog.getCurrentPeers(org.apache.ratis.proto.RaftProtos.RaftPeerRole.LISTENER).stream()
+                        .map(peer -> peer.getId().toString()))
+                .containsExactly("n3");
+        returned.createBucket("after-return", "alice", "us-east-1");
+        assertThat(stores.get("n1").listBuckets("alice").stream().map(b -> b.name()))
+                .contains("after-return");
+    }
+
+    /**
+     * The catalog's voters stay three as nodes join (the fourth and fifth follow it as listeners, then five vote from
+     * five nodes up), and a voter that dies is replaced by a listener.
+     */
+    @Test
+    void theCatalogKeepsAFewVotersAndPromotesAListenerWhenOneDies() throws Exception {
+        RaftNode.Member n0 = member("n0");
+        open(RaftNode.start(n0, List.of(n0), dir.resolve("n0"), settings).deadAfter(Duration.ofSeconds(3)));
+        for (int i = 1; i <= 3; i++) {
+            open(RaftNode.join(member("n" + i), List.of(n0), dir.resolve("n" + i), settings)
+                    .deadAfter(Duration.ofSeconds(3)));
+        }
+        awaitCatalog(nodes.get("n0"), List.of("n0", "n1", "n2"), List.of("n3"));
+        stores.get("n3").createBucket("through-a-listener", "alice", "us-east-1");
+        assertThat(stores.get("n1").listBuckets("alice").stream().map(b -> b.name()))
+                .contains("through-a-listener");
+
+        // n2, a voter, stops for good: it is declared dead, leaves, and the listener n3 votes in its place.
+        stores.remove("n2").close();
+        nodes.remove("n2").close();
+        awaitCatalog(nodes.get("n0"), List.of("n0", "n1", "n3"), List.of());
+    }
+
+    /** Waits (at most 2 minutes) until {@code node}'s replica of the catalog has these voters and listeners. */
+    private static void awaitCatalog(RaftNode node, List<String> voters, List<String> listeners) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        List<String> hasVoters = List.of();
+        List<String> hasListeners = List.of();
+        while (System.nanoTime() < deadline) {
+            org.apache.ratis.server.RaftConfiguration catalog = node.configuration(0);
+            hasVoters = catalog.getCurrentPeers().stream()
+                    .map(peer -> peer.getId().toString())
+                    .sorted()
+                    .toList();
+            hasListeners = catalog.getCurrentPeers(org.apache.ratis.proto.RaftProtos.RaftPeerRole.LISTENER).stream()
+                    .map(peer -> peer.getId().toString())
+                    .sorted()
+                    .toList();
+            if (hasVoters.equals(voters) && hasListeners.equals(listeners)) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the catalog has voters " + hasVoters + " and listeners " + hasListeners + ", not "
+                + voters + " and " + listeners);
     }
 }
