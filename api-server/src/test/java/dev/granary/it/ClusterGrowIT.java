@@ -270,7 +270,7 @@ class ClusterGrowIT {
             assertThat(failures).as("requests that failed").isEmpty();
             assertThat(acknowledged.size()).isGreaterThan(50);
 
-            // Every acknowledged object, through both nodes that stay, three readers at once.
+            // Every acknowledged object through node-1 (it joined), every fourth through node-0 too; three readers.
             long checking = System.nanoTime();
             List<Future<?>> checks = new ArrayList<>();
             List<Map.Entry<String, String>> objects = new ArrayList<>(acknowledged.entrySet());
@@ -278,7 +278,10 @@ class ClusterGrowIT {
                 int first = reader;
                 checks.add(pool.submit(() -> {
                     for (int n = first; n < 2 * objects.size(); n += 3) {
-                        int i = n % 2;
+                        int i = n % 2 == 0 ? 1 : 0;
+                        if (i == 0 && (n / 2) % 4 != 0) {
+                            continue;
+                        }
                         Map.Entry<String, String> object = objects.get(n / 2);
                         byte[] read = clients.get(i)
                                 .getObjectAsBytes(b -> b.bucket("grow").key(object.getKey()))
@@ -295,7 +298,7 @@ class ClusterGrowIT {
             }
             System.out.printf(
                     "ClusterGrowIT: leaders spread %d ms after 3 nodes had every partition; %d objects checked"
-                            + " through two nodes in %d ms%n",
+                            + " through node-1 (a quarter through node-0 too) in %d ms%n",
                     (spread - three) / 1_000_000, objects.size(), (System.nanoTime() - checking) / 1_000_000);
         } finally {
             pool.shutdownNow();
