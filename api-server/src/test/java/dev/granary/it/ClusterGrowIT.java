@@ -27,12 +27,12 @@ import software.amazon.awssdk.services.s3.S3Client;
  * A cluster grows from one node process to three under load, as an operator grows it: {@code granary cluster --nodes 1}
  * runs, then {@code --only 1} and {@code --only 2} start nodes that join it. AWS SDK clients (with the SDK's usual
  * retries, as applications run them) write and read throughout, through every node that is up; no request fails, the
- * controller moves replicas until every partition has three and preferred leaders are spread, and every acknowledged
- * object is then served whole by every node. A fourth node joins and takes replicas, and is then killed (SIGKILL) and
- * kept down: after {@code --dead-after} it is declared dead and every partition is back to three replicas on the
- * others. Then node-2 is drained ({@code POST /admin/v1/cluster/nodes/node-2/drain}) under the same load: its object
- * replicas move to the others, still without a failed request, and then leaves the catalog's group too (it holds no
- * replica at all, and can be stopped).
+ * controller moves replicas until every partition has three and preferred leaders are spread. A fourth node joins and
+ * takes replicas, and is then killed (SIGKILL) and kept down: after {@code --dead-after} it is declared dead and every
+ * partition is back to three replicas on the others. Then node-2 is drained ({@code POST
+ * /admin/v1/cluster/nodes/node-2/drain}) under the same load: its object replicas move to the others, still without a
+ * failed request, and then leaves the catalog's group too (it holds no replica at all, and can be stopped). At the end
+ * every acknowledged object is served whole through node-1 (a quarter of them through node-0 too).
  */
 class ClusterGrowIT {
     private static final int PARTITIONS = 4;
