@@ -2179,26 +2179,24 @@ public final class RaftNode implements AutoCloseable {
 
     /** Removes partition {@code p}'s group from {@code from}'s server (on the membership thread). */
     private void removeGroupNow(int p, Member from) {
-        {
-            try {
-                if (from.equals(self)) {
-                    removeGroupHere(p);
-                    deleteRetired(p);
-                    return;
-                }
-                try (RaftClient admin =
-                        plainClient(RaftGroup.valueOf(groupId(p), peers(List.of(from))), RetryPolicies.noRetry())) {
-                    RaftClientReply reply = admin.getGroupManagementApi(RaftPeerId.valueOf(from.id()))
-                            .remove(groupId(p), true, false);
-                    if (!reply.isSuccess()) {
-                        LOG.warn("partition {}: {} kept the group: {}", p, from.id(), reply.getException());
-                    }
-                }
-            } catch (org.apache.ratis.protocol.exceptions.GroupMismatchException e) {
-                LOG.debug("partition {}: {} had left the group already", p, from.id());
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("partition {}: removing the group from {} failed: {}", p, from.id(), e.toString());
+        try {
+            if (from.equals(self)) {
+                removeGroupHere(p);
+                deleteRetired(p);
+                return;
             }
+            try (RaftClient admin =
+                    plainClient(RaftGroup.valueOf(groupId(p), peers(List.of(from))), RetryPolicies.noRetry())) {
+                RaftClientReply reply = admin.getGroupManagementApi(RaftPeerId.valueOf(from.id()))
+                        .remove(groupId(p), true, false);
+                if (!reply.isSuccess()) {
+                    LOG.warn("partition {}: {} kept the group: {}", p, from.id(), reply.getException());
+                }
+            }
+        } catch (org.apache.ratis.protocol.exceptions.GroupMismatchException e) {
+            LOG.debug("partition {}: {} had left the group already", p, from.id());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("partition {}: removing the group from {} failed: {}", p, from.id(), e.toString());
         }
     }
 
