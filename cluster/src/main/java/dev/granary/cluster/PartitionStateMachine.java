@@ -74,11 +74,9 @@ final class PartitionStateMachine extends BaseStateMachine {
 
     private final StateMachineStorage storage = new StateMachineStorage() {
         @Override
-        public void init(RaftStorage raftStorage) throws IOException {
-            // The state lives in the partition's RocksDB folder, its copies beside it, not in Ratis's folder.
-            Files.createDirectories(copies);
-            deleteTree(incoming); // a transfer cut short by a restart
-            Files.createDirectories(incoming);
+        public void init(RaftStorage raftStorage) {
+            // The state lives in the partition's RocksDB folder, its copies beside it, not in Ratis's folder: the
+            // folders are made as the replica opens ({@link #open}), after a replica given away here is deleted.
         }
 
         @Override
@@ -182,8 +180,12 @@ final class PartitionStateMachine extends BaseStateMachine {
      * fresh copy, so that the snapshot Ratis starts from is where the replica is.
      */
     private void open() {
+        // A replica this node gave away earlier is deleted here, its copies with it: the folders are made after.
         ReplicaPartition opened = host.openPartition(partition);
         try {
+            Files.createDirectories(copies);
+            deleteTree(incoming); // a transfer cut short by a restart
+            Files.createDirectories(incoming);
             Copy newest = Copy.newest(copies);
             Mark interrupted = opened.installing();
             if (interrupted != null) {

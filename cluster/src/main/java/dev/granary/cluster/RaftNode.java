@@ -191,9 +191,9 @@ public final class RaftNode implements AutoCloseable {
 
     private final Elsewhere elsewhere = new Elsewhere();
     /**
-     * Replicas whose groups removed this node while it ran: served no more, kept open until the node stops (requests
-     * under way may still read them), and deleted from disk when their partition is opened here again or at the next
-     * start.
+     * Replicas whose groups removed this node while it ran: served no more, kept open while requests under way read them
+     * (leases), then deleted from disk by the next membership round ({@link #deleteRetiredUnread}), when their
+     * partition is opened here again, or at the node's stop or next start.
      */
     private final Map<Integer, ReplicaPartition> retired = new ConcurrentHashMap<>();
     /** Partitions whose replica here was asked to leave ({@link Query#RELEASE}): served through their groups. */
@@ -405,11 +405,13 @@ public final class RaftNode implements AutoCloseable {
                     "group " + groupId + " is not a partition of cluster " + settings.clusterName());
         }
         // Ratis adds a group only where it is not hosted: a replica of the partition this node gave away earlier is
-        // stale, and the new one starts empty.
-        ReplicaPartition old = retired.remove(partition);
-        if (old != null) {
-            old.close();
-            host.retire(partition);
+        // stale, and the new one starts empty (its folders are deleted as it opens).
+        synchronized (retired) {
+            ReplicaPartition old = retired.remove(partition);
+            if (old != null) {
+                old.close();
+                host.retire(partition);
+            }
         }
         released.remove(partition);
         divisions.remove(partition);
@@ -751,6 +753,11 @@ public final class RaftNode implements AutoCloseable {
         RaftServerConfigKeys.Log.Appender.setRetryPolicy(properties, "1ms,10, 100ms,50, 500ms,100000000");
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties, settings.snapshotEvery());
+        // No snapshot as a division stops or leaves: the replica's database is durable and a start makes the copy it
+        // needs (PartitionStateMachine.open). And a snapshot that fails there makes Ratis 3.3.0's updater retry it in a
+        // loop, on a core, for as long as the process lives (its stop waits for that loop).
+        RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(properties, false);
+        RaftServerConfigKeys.Snapshot.setTriggerWhenRemoveEnabled(properties, false);
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, true);
         // Keep a tail of the log past the snapshot, so that a replica that was down briefly catches up from it rather
         // than from a copy of the whole partition.
@@ -1874,6 +1881,7 @@ public final class RaftNode implements AutoCloseable {
      */
     private void membershipRound() {
         try {
+            deleteRetiredUnread();
             ReplicaPartition catalog = localReplica(0);
             if (catalog == null || closing) {
                 return;
@@ -2211,16 +2219,45 @@ public final class RaftNode implements AutoCloseable {
         return false;
     }
 
-    /** Closes and deletes the replica of partition {@code p} this node gave away, once its group is gone here. */
-    private void deleteRetired(int p) {
-        if (hostsGroup(p)) {
-            return;
-        }
-        ReplicaPartition replica = retired.remove(p);
-        if (replica != null) {
+    /**
+     * Closes and deletes the replica of partition {@code p} this node gave away, once its group is gone here; returns
+     * whether there was one to delete.
+     */
+    private boolean deleteRetired(int p) {
+        // Not while the partition's group is being added here again (stateMachine takes the replica first).
+        synchronized (retired) {
+            if (hostsGroup(p)) {
+                return false;
+            }
+            ReplicaPartition replica = retired.remove(p);
+            if (replica == null) {
+                return false;
+            }
             replica.close();
             host.retire(p);
             host.deleteRetired(p);
+            return true;
+        }
+    }
+
+    /**
+     * Deletes the replicas this node gave away that nothing reads any more (no lease open on them): their files stay on
+     * disk only as long as a read that began before the replica left needs them.
+     */
+    private void deleteRetiredUnread() {
+        for (Map.Entry<Integer, ReplicaPartition> entry : List.copyOf(retired.entrySet())) {
+            if (entry.getValue().openLeases() == 0) {
+                try {
+                    if (deleteRetired(entry.getKey())) {
+                        LOG.info("partition {}: the replica this node gave away is deleted", entry.getKey());
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warn(
+                            "partition {}: deleting the replica this node gave away failed: {}",
+                            entry.getKey(),
+                            e.toString());
+                }
+            }
         }
     }
 

@@ -315,6 +315,105 @@ class RaftNodeTest {
     }
 
     /**
+     * A replica a node gives away is deleted from its disk once nothing reads it, while the node runs; given the same
+     * partition back while the old replica was still read, the node starts it empty, catches up, and goes on taking
+     * snapshots (the old replica's copies folder is deleted with it, and the new one's made again).
+     */
+    @Test
+    void aReplicaGivenAwayIsDeletedOnceUnreadAndOneGivenBackGoesOnTakingSnapshots() throws Exception {
+        // A snapshot every 64 entries: the replica given back replays the log from its start (no copy is sent), and
+        // takes snapshots of its own after.
+        settings = snapshotsEvery(64);
+        startCluster(3);
+        createBucket(Versioning.ENABLED);
+        for (int i = 0; i < 20; i++) {
+            node(i % 3).submit(1, put("before-" + i, "v" + i, WriteCondition.NONE));
+        }
+        String follower = followerOf(1);
+        RaftNode away = nodes.get(follower);
+        RaftNode leader = nodes.get(leaderOf(1));
+        RaftNode.Member member = member(follower);
+        List<RaftNode.Member> all =
+                away.replicasOf(1).stream().map(this::member).toList();
+        List<RaftNode.Member> others =
+                all.stream().filter(m -> !m.equals(member)).toList();
+        Path folder = dir.resolve(follower).resolve("partitions").resolve("001");
+        Path copies = dir.resolve(follower).resolve("partitions").resolve("001.copies");
+
+        // A reader on another node holds a lease on the replica as it leaves: its files stay while the lease is open.
+        ReplicaPartition leased = away.localReplica(1);
+        leased.openRead();
+        changing(() -> leader.removeReplica(1, member, others));
+        leader.removeGroupLater(1, member, 0);
+        awaitTrue(() -> away.localReplica(1) == null, follower + "'s replica leaves the group");
+        Thread.sleep(1_500); // three membership rounds
+        assertThat(folder).as("the replica read through a lease").exists();
+
+        // Given back meanwhile: the old replica is closed (its lease with it) and deleted, the new one starts empty
+        // and catches up, then takes snapshots of its own.
+        changing(() -> leader.addReplica(1, member, all));
+        awaitTrue(() -> away.localReplica(1) != null, follower + " holds a replica again");
+        assertThat(away.localReplica(1)).isNotSameAs(leased);
+        long givenBack = leader.localApplied(1).index();
+        for (int i = 0; i < 120; i++) {
+            node(i % 3).submit(1, put("back-" + i, "w" + i, WriteCondition.NONE));
+        }
+        awaitTrue(() -> newestCopy(copies) > givenBack + 20, follower + " takes snapshots of the replica given back");
+        assertThat(away.installedCopies(1))
+                .as("copies installed by " + follower)
+                .isZero();
+        agreedDigests();
+
+        // Given away with nothing reading it: deleted by the node's next membership round.
+        changing(() -> leader.removeReplica(1, member, others));
+        leader.removeGroupLater(1, member, 0);
+        awaitTrue(
+                () -> !java.nio.file.Files.exists(folder) && !java.nio.file.Files.exists(copies),
+                follower + " deletes the replica it gave away");
+    }
+
+    /** A change of a group's members: tried again (at most 20 times) while the controller moves its leadership. */
+    private static void changing(Change change) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                change.run();
+                return;
+            } catch (IOException e) {
+                if (attempt == 20) {
+                    throw e;
+                }
+                Thread.sleep(250);
+            }
+        }
+    }
+
+    private interface Change {
+        void run() throws IOException;
+    }
+
+    /** The log index of the newest copy in {@code copies} ({@code TERM_INDEX} folders), or -1. */
+    private static long newestCopy(Path copies) {
+        try (java.util.stream.Stream<Path> all = java.nio.file.Files.list(copies)) {
+            return all.map(p -> p.getFileName().toString())
+                    .filter(name -> name.matches("\\d+_\\d+"))
+                    .mapToLong(name -> Long.parseLong(name.substring(name.indexOf('_') + 1)))
+                    .max()
+                    .orElse(-1);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** Waits (at most {@link #PATIENCE}) until {@code done}. */
+    private static void awaitTrue(java.util.function.BooleanSupplier done, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (!done.getAsBoolean()) {
+            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
+    /**
      * A node alone in its groups (one replica per partition) leads them all; every write was applied on it before it
      * was acknowledged, so its read barrier is complete at once rather than a read-index request per read.
      */
