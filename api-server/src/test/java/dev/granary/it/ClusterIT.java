@@ -17,6 +17,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,11 +52,13 @@ class ClusterIT {
     private final Granary[] nodes = new Granary[3];
     private final S3Client[] clients = new S3Client[3];
 
+    /**
+     * Stops the nodes at once, as a deployment does: one by one, the last node's final metering flush would wait for a
+     * majority that is already gone.
+     */
     @AfterEach
-    void stopAll() {
-        for (int i = 0; i < nodes.length; i++) {
-            stop(i);
-        }
+    void stopAll() throws Exception {
+        atOnce(this::stop);
     }
 
     /** Starts the three nodes at once, as a deployment does (a node's start waits for a majority to answer it). */
@@ -59,18 +66,22 @@ class ClusterIT {
         for (int i = 0; i < 3; i++) {
             members.add(new RaftNode.Member("n" + i, "127.0.0.1", freePort()));
         }
-        java.util.concurrent.ExecutorService starting = java.util.concurrent.Executors.newFixedThreadPool(3);
+        atOnce(this::start);
+    }
+
+    private void atOnce(IntConsumer action) throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(nodes.length);
         try {
-            List<java.util.concurrent.Future<?>> started = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
+            List<Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < nodes.length; i++) {
                 int node = i;
-                started.add(starting.submit(() -> start(node)));
+                done.add(threads.submit(() -> action.accept(node)));
             }
-            for (java.util.concurrent.Future<?> future : started) {
-                future.get(120, java.util.concurrent.TimeUnit.SECONDS);
+            for (Future<?> future : done) {
+                future.get(120, TimeUnit.SECONDS);
             }
         } finally {
-            starting.shutdown();
+            threads.shutdown();
         }
     }
 

@@ -384,5 +384,28 @@ final class LocalCluster {
             child.onExit().get(60, TimeUnit.SECONDS);
         }
         assertThat(stopped).as("the launcher stops on SIGTERM").isTrue();
+        assertThat(stoppedReplicas())
+                .as("replicas Ratis stopped on an error, in the nodes' logs")
+                .isEmpty();
+    }
+
+    /**
+     * The lines of the nodes' logs where Ratis stopped applying to a replica because the state machine threw (a replica
+     * given back to a node once failed every snapshot this way, and its node spun on it until it stopped).
+     */
+    private List<String> stoppedReplicas() throws IOException {
+        List<String> found = new ArrayList<>();
+        try (java.util.stream.Stream<Path> logs = Files.list(data)) {
+            for (Path log : logs.filter(p -> p.getFileName().toString().endsWith(".log"))
+                    .toList()) {
+                try (java.util.stream.Stream<String> lines =
+                        Files.lines(log, java.nio.charset.StandardCharsets.ISO_8859_1)) {
+                    lines.filter(line -> line.contains("StateMachineUpdater caught a Throwable"))
+                            .limit(3)
+                            .forEach(line -> found.add(log.getFileName() + ": " + line));
+                }
+            }
+        }
+        return found;
     }
 }
