@@ -432,11 +432,13 @@ public final class RaftNode implements AutoCloseable {
         public void release(int partition) {
             // Partition 0 is released when a drained node leaves the catalog's group: it then reads the catalog
             // through the group (its caches keep what they had), and is about to stop.
-            released.add(partition);
-            RocksObjectStore open = store;
-            if (open != null && open.holds(partition)) {
-                host.release(open, partition, elsewhere);
-                LOG.info("partition {}: served through its group from now on (this replica is leaving)", partition);
+            synchronized (serving) {
+                released.add(partition);
+                RocksObjectStore open = store;
+                if (open != null && open.holds(partition)) {
+                    host.release(open, partition, elsewhere);
+                    LOG.info("partition {}: served through its group from now on (this replica is leaving)", partition);
+                }
             }
         }
 
@@ -814,6 +816,7 @@ public final class RaftNode implements AutoCloseable {
         ReplicaPartition catalog = group == null ? localReplica(0) : null;
         if (catalog != null) {
             refreshGroups(Membership.map(Membership.storedMap(catalog)));
+            serveGainedReplicas();
             group = groups.get(p);
         }
         if (group == null) {
@@ -964,15 +967,9 @@ public final class RaftNode implements AutoCloseable {
                 replicas,
                 settings.partitions(),
                 elsewhere,
-                (partition, command) -> send(partition, command).getLogIndex(),
+                this::replicate,
                 this::current,
-                p -> {
-                    try {
-                        return leads(p);
-                    } catch (IOException e) {
-                        return false;
-                    }
-                },
+                this::leadsQuietly,
                 options,
                 UNAVAILABLE_AFTER);
         store = opened;
@@ -980,6 +977,57 @@ public final class RaftNode implements AutoCloseable {
         released.forEach(p -> host.release(opened, p, elsewhere));
         return opened;
     }
+
+    /** How the store's writes of a partition this node holds go: through its group, the log index they took. */
+    private long replicate(int partition, Command command) {
+        return send(partition, command).getLogIndex();
+    }
+
+    /**
+     * Serves from this node's own replica each object partition it gained while it ran (a replica moved here), once
+     * the map names this node among its replicas and the replica has caught up with its group; until then the store
+     * reads it through the group, as a node that holds no replica.
+     */
+    private void serveGainedReplicas() {
+        RocksObjectStore open = store;
+        if (open == null) {
+            return;
+        }
+        for (int p = 1; p < settings.partitions(); p++) {
+            ReplicaPartition replica = localReplica(p);
+            if (replica == null || open.holds(p) || !replicasOf(p).contains(self.id()) || !caughtUp(p)) {
+                continue;
+            }
+            synchronized (serving) {
+                if (released.contains(p) || localReplica(p) != replica || open.holds(p)) {
+                    continue;
+                }
+                host.adopt(open, replica, elsewhere, this::replicate, this::leadsQuietly, UNAVAILABLE_AFTER);
+            }
+            LOG.info("partition {}: served from this node's replica from now on", p);
+        }
+    }
+
+    /** Whether this node's replica of {@code p} votes in its group and has applied all but a few committed entries. */
+    private boolean caughtUp(int p) {
+        try {
+            RaftServer.Division division = division(p);
+            RaftPeerId me = RaftPeerId.valueOf(self.id());
+            return division.getRaftConf().getCurrentPeers().stream()
+                            .anyMatch(peer -> peer.getId().equals(me))
+                    && division.getRaftLog().getLastCommittedIndex()
+                                    - division.getInfo().getLastAppliedIndex()
+                            <= CAUGHT_UP_WITHIN;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Entries a gained replica may still have to apply when the store starts serving from it. */
+    private static final long CAUGHT_UP_WITHIN = 64;
+
+    /** Held while the store changes where it serves a partition from (a gained replica, one leaving). */
+    private final Object serving = new Object();
 
     /** The partitions this node holds no replica of, reached through their groups. */
     private final class Elsewhere implements RemotePartitions {
@@ -1225,6 +1273,7 @@ public final class RaftNode implements AutoCloseable {
                 if (catalog != null) {
                     mapEpoch = -1;
                     refreshGroups(Membership.map(Membership.storedMap(catalog)));
+                    serveGainedReplicas();
                 }
                 forgetClients(p);
                 return true;
@@ -1620,7 +1669,12 @@ public final class RaftNode implements AutoCloseable {
             Membership.Registered known = registered.get(member.id());
             String state = up ? "up" : "unreachable";
             if (known != null && known.state() == Node.State.DRAINING) {
-                state = map != null && map.holdsNothing(member.id()) && !inCatalog.contains(member.id())
+                // Drained once it holds no replica, the catalog's included, as this very answer shows the partitions
+                // (the catalog's members read here may be newer than its status gathered above).
+                boolean listed = partitions.stream()
+                        .anyMatch(p ->
+                                p.replicas().stream().anyMatch(r -> r.node().equals(member.id())));
+                state = map != null && map.holdsNothing(member.id()) && !inCatalog.contains(member.id()) && !listed
                         ? "drained"
                         : "draining";
             } else if (known != null && known.state() == Node.State.DEAD) {
@@ -1894,6 +1948,7 @@ public final class RaftNode implements AutoCloseable {
             });
             registerZone(registry);
             refreshGroups(Membership.map(Membership.storedMap(catalog)));
+            serveGainedReplicas();
             java.util.function.Supplier<dev.granary.cluster.placement.Autoscaler.NodeLoad> source = loadSource;
             if (source != null && ++rounds % REPORT_EVERY == 0) {
                 submit(0, Membership.report(source.get(), System.currentTimeMillis()));

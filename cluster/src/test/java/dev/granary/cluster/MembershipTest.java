@@ -146,6 +146,18 @@ class MembershipTest {
 
         ObjectStore third = open(RaftNode.join(member("n2"), List.of(n0), dir.resolve("n2"), settings));
         awaitReplicasOn(List.of("n0", "n1", "n2"));
+        // The joiners serve the replicas they gained from their own disks (through the groups until caught up).
+        long local = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        for (ObjectStore joined : List.of(second, third)) {
+            for (int p = 1; p < PARTITIONS; p++) {
+                while (!((dev.granary.storage.rocksdb.RocksObjectStore) joined).holds(p)) {
+                    assertThat(System.nanoTime())
+                            .as("a joiner serves partition " + p + " from its replica")
+                            .isLessThan(local);
+                    Thread.sleep(50);
+                }
+            }
+        }
         for (int i = 0; i < 10; i++) {
             byte[] body = random(i == 0 ? 2 * 1024 * 1024 : 100 + i, 200 + i);
             ObjectKey key = new ObjectKey("grow", "after/" + i);

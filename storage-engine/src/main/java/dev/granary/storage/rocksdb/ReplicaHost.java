@@ -145,15 +145,7 @@ public final class ReplicaHost implements AutoCloseable {
             if (replica.index() < 0 || replica.index() >= partitionCount || partitions[replica.index()] != null) {
                 throw new IllegalArgumentException("replica " + replica.index() + " of " + partitionCount);
             }
-            Partition p = replica.partition();
-            p.useProposer((partition, command) ->
-                    replica.awaitOutcome(replication.replicate(partition.index(), command), applyTimeout));
-            p.reclaimOnlyWhen(() -> leads.test(replica.index()));
-            p.abandonPendingAfter(ABANDON_PENDING_AFTER);
-            if (remote != null) {
-                p.repairFrom(remote);
-            }
-            partitions[replica.index()] = p;
+            partitions[replica.index()] = served(replica, remote, replication, leads, applyTimeout);
         }
         for (int i = 0; i < partitionCount; i++) {
             if (partitions[i] == null) {
@@ -168,6 +160,44 @@ public final class ReplicaHost implements AutoCloseable {
                 0,
                 () -> RocksObjectStore.openReplicated(
                         dataDir, List.of(partitions), options.withPartitions(partitionCount), barrier));
+    }
+
+    /** {@code replica}'s partition, as a store serves it: writes replicated, reclaimed where this node leads. */
+    private static Partition served(
+            ReplicaPartition replica,
+            RemotePartitions remote,
+            Replication replication,
+            IntPredicate leads,
+            Duration applyTimeout) {
+        Partition p = replica.partition();
+        p.useProposer((partition, command) ->
+                replica.awaitOutcome(replication.replicate(partition.index(), command), applyTimeout));
+        p.reclaimOnlyWhen(() -> leads.test(replica.index()));
+        p.abandonPendingAfter(ABANDON_PENDING_AFTER);
+        if (remote != null) {
+            p.repairFrom(remote);
+        }
+        return p;
+    }
+
+    /**
+     * Makes {@code store} (opened by {@link #openStore}, which served partition {@code replica.index()} through
+     * {@code remote}) serve it from {@code replica}, a replica this node gained while it ran: the arguments are
+     * {@link #openStore}'s. Requests under way through the group finish there.
+     */
+    public void adopt(
+            RocksObjectStore store,
+            ReplicaPartition replica,
+            RemotePartitions remote,
+            Replication replication,
+            IntPredicate leads,
+            Duration applyTimeout) {
+        Partition p = served(replica, Objects.requireNonNull(remote, "remote"), replication, leads, applyTimeout);
+        // The store's caches read the replica while it applies nothing, and hear every entry it applies after.
+        whileNoneApplies(List.of(replica), 0, () -> {
+            store.adopt(p);
+            return null;
+        });
     }
 
     private static Partition remotePartition(int index, RemotePartitions remote) {

@@ -228,6 +228,21 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
     }
 
     /**
+     * Serves partition {@code local.index()} from {@code local}, a replica this cluster node gained while it ran (the
+     * partition was served through its group until now): the caches learn of what it holds, and hear its records from
+     * now on.
+     */
+    void adopt(Partition local) {
+        if (local.isRemote()) {
+            throw new IllegalArgumentException("partition " + local.index() + " is not held here");
+        }
+        local.onRecordsWritten(this::onRecords);
+        local.onReplaced(() -> replaced(local));
+        partitions.replace(local);
+        replaced(local);
+    }
+
+    /**
      * Serves partition {@code next.index()} through {@code next} from now on (a cluster node's replica of it moved to
      * another node: {@code next} is remote); returns the partition it replaced, which requests already under way
      * finish on.
