@@ -475,11 +475,17 @@ class RaftNodeTest {
         throw new AssertionError("no leader of partition " + partition);
     }
 
+    /**
+     * A node that follows in {@code partition}, and not the one the map prefers as its leader where there is a choice:
+     * the controller hands a partition's leadership to its preferred replica, and one a test stops just then (it still
+     * looks alive for a moment) holds the partition's writes while the transfer lasts.
+     */
     private String followerOf(int partition) throws IOException, InterruptedException {
         String leader = leaderOf(partition);
-        return nodes.keySet().stream()
-                .filter(id -> !id.equals(leader))
-                .findFirst()
-                .orElseThrow();
+        List<String> preferred = node(0).replicasOf(partition);
+        String first = preferred.isEmpty() ? null : preferred.get(0);
+        List<String> followers =
+                nodes.keySet().stream().filter(id -> !id.equals(leader)).toList();
+        return followers.stream().filter(id -> !id.equals(first)).findFirst().orElse(followers.get(0));
     }
 }
