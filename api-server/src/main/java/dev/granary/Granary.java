@@ -12,6 +12,7 @@ import dev.granary.api.tls.TlsContext;
 import dev.granary.auth.CredentialStore;
 import dev.granary.auth.Credentials;
 import dev.granary.auth.MasterKey;
+import dev.granary.auth.OssV1Verifier;
 import dev.granary.auth.PayloadDecoder;
 import dev.granary.auth.PostPolicyVerifier;
 import dev.granary.auth.RequestVerifier;
@@ -187,7 +188,9 @@ public final class Granary implements AutoCloseable {
             SigV4Verifier verifier =
                     new SigV4Verifier(credentials, config.region(), Clock.systemUTC(), Duration.ofMinutes(15));
             RequestVerifier requests = new RequestVerifier(
-                    verifier, new SigV2Verifier(credentials, Clock.systemUTC(), Duration.ofMinutes(15)));
+                    verifier,
+                    new SigV2Verifier(credentials, Clock.systemUTC(), Duration.ofMinutes(15)),
+                    new OssV1Verifier(credentials, Clock.systemUTC(), Duration.ofMinutes(15)));
             Metering metering = config.metering()
                     ? Metering.start(
                             rows(store),

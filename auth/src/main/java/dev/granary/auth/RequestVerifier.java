@@ -4,17 +4,19 @@ import java.time.Clock;
 import java.util.Objects;
 
 /**
- * The one entry point for authenticating an S3 request: SigV2 requests ({@code Authorization: AWS ...} or an
- * {@code AWSAccessKeyId} query) go to {@link SigV2Verifier}, everything else, unsigned requests included, to
+ * The one entry point for authenticating a request: SigV2 requests ({@code Authorization: AWS ...} or an
+ * {@code AWSAccessKeyId} query) go to {@link SigV2Verifier}, OSS version 1 ones ({@code Authorization: OSS ...} or an
+ * {@code OSSAccessKeyId} query) to {@link OssV1Verifier}, everything else, unsigned requests included, to
  * {@link SigV4Verifier}. Thread-safe.
  */
 public final class RequestVerifier {
 
     private final SigV4Verifier sigV4;
     private final SigV2Verifier sigV2;
+    private final OssV1Verifier ossV1;
 
     /**
-     * Creates a verifier with AWS's 15 minute clock skew allowance.
+     * Creates a verifier with AWS's (and OSS's) 15 minute clock skew allowance.
      *
      * @param credentials where access keys are looked up
      * @param region the region this endpoint serves
@@ -23,30 +25,39 @@ public final class RequestVerifier {
     public RequestVerifier(CredentialStore credentials, String region, Clock clock) {
         this(
                 new SigV4Verifier(credentials, region, clock),
-                new SigV2Verifier(credentials, clock, SigV4Verifier.DEFAULT_MAX_SKEW));
+                new SigV2Verifier(credentials, clock, SigV4Verifier.DEFAULT_MAX_SKEW),
+                new OssV1Verifier(credentials, clock, SigV4Verifier.DEFAULT_MAX_SKEW));
     }
 
     /**
-     * Creates a verifier of the two given ones.
+     * Creates a verifier of the given ones.
      *
      * @param sigV4 verifies SigV4 and unsigned requests
      * @param sigV2 verifies SigV2 requests
+     * @param ossV1 verifies OSS version 1 requests
      */
-    public RequestVerifier(SigV4Verifier sigV4, SigV2Verifier sigV2) {
+    public RequestVerifier(SigV4Verifier sigV4, SigV2Verifier sigV2, OssV1Verifier ossV1) {
         this.sigV4 = Objects.requireNonNull(sigV4, "sigV4");
         this.sigV2 = Objects.requireNonNull(sigV2, "sigV2");
+        this.ossV1 = Objects.requireNonNull(ossV1, "ossV1");
     }
 
     /**
      * Authenticates a request.
      *
      * @param request the request as received
-     * @param virtualHostBucket the bucket named by the Host header for a virtual-hosted request, else null (only
-     *     SigV2 needs it)
+     * @param virtualHostBucket the bucket named by the Host header for a virtual-hosted request, else null (SigV2 and
+     *     OSS's signatures need it)
      * @return the principal and how the body must be verified; anonymous when the request carries no signature
      * @throws AuthException with the S3 error when authentication fails
      */
     public AuthResult verify(SignableRequest request, String virtualHostBucket) {
-        return SigV2Verifier.isSigV2(request) ? sigV2.verify(request, virtualHostBucket) : sigV4.verify(request);
+        if (SigV2Verifier.isSigV2(request)) {
+            return sigV2.verify(request, virtualHostBucket);
+        }
+        if (OssV1Verifier.isOssV1(request)) {
+            return ossV1.verify(request, virtualHostBucket);
+        }
+        return sigV4.verify(request);
     }
 }

@@ -85,10 +85,12 @@ public final class SigV2Verifier {
         }
         String accessKey = rest.substring(0, colon);
         String signature = rest.substring(colon + 1).strip();
-        Credentials creds = lookup(accessKey);
+        Credentials creds = lookup(credentials, accessKey);
 
         String amzDate = request.header("x-amz-date");
-        Instant time = requestTime(amzDate != null ? amzDate : request.header("date"));
+        Instant time = requestTime(
+                amzDate != null ? amzDate : request.header("date"),
+                "AWS authentication requires a valid Date or x-amz-date header");
         if (Duration.between(time, clock.instant()).abs().compareTo(maxSkew) > 0) {
             throw new AuthException(AuthError.REQUEST_TIME_TOO_SKEWED);
         }
@@ -121,7 +123,7 @@ public final class SigV2Verifier {
             throw new AuthException(
                     AuthError.ACCESS_DENIED, "Invalid date (should be seconds since epoch): " + expires);
         }
-        Credentials creds = lookup(accessKey);
+        Credentials creds = lookup(credentials, accessKey);
         if (clock.instant().getEpochSecond() > expiresAt) {
             throw new AuthException(AuthError.ACCESS_DENIED, "Request has expired");
         }
@@ -195,14 +197,18 @@ public final class SigV2Verifier {
     }
 
     /** An unknown key and a deactivated one get the same answer, as in {@link SigV4Verifier}. */
-    private Credentials lookup(String accessKey) {
+    static Credentials lookup(CredentialStore credentials, String accessKey) {
         return credentials
                 .lookup(accessKey)
                 .filter(Credentials::enabled)
                 .orElseThrow(() -> new AuthException(AuthError.INVALID_ACCESS_KEY_ID));
     }
 
-    private static Instant requestTime(String value) {
+    /**
+     * The time a header-signed request names: an RFC 1123 date or an ISO basic one; AccessDenied with {@code missing}
+     * when there is neither.
+     */
+    static Instant requestTime(String value, String missing) {
         if (value != null) {
             String v = value.strip();
             try {
@@ -215,11 +221,11 @@ public final class SigV2Verifier {
                 }
             }
         }
-        throw new AuthException(
-                AuthError.ACCESS_DENIED, "AWS authentication requires a valid Date or x-amz-date header");
+        throw new AuthException(AuthError.ACCESS_DENIED, missing);
     }
 
-    private static String find(List<SigV4.QueryParam> params, String name) {
+    /** The first value of query parameter {@code name}, or null. */
+    static String find(List<SigV4.QueryParam> params, String name) {
         for (SigV4.QueryParam p : params) {
             if (p.name().equals(name)) {
                 return p.value();

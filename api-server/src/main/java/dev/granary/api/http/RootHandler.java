@@ -119,6 +119,12 @@ public final class RootHandler implements HttpHandler {
         exchange.getResponseHeaders().put(AmzHeaders.X_AMZ_REQUEST_ID_H, requestId);
         exchange.getResponseHeaders().put(AmzHeaders.X_AMZ_ID_2_H, requestId);
         S3Response response = new S3Response(exchange, onIoThread);
+        if (OssDialect.isOss(exchange)) {
+            // Alibaba Cloud OSS's dialect: its headers read as S3's, the answer in its words.
+            response.withoutNamespace();
+            OssDialect.translateRequest(exchange.getRequestHeaders());
+            exchange.addResponseCommitListener(done -> OssDialect.translateResponse(done.getResponseHeaders()));
+        }
         // On the I/O thread there is no body (and no blocking stream to read one from).
         CountingInputStream wire =
                 new CountingInputStream(onIoThread ? InputStream.nullInputStream() : exchange.getInputStream());
@@ -179,7 +185,13 @@ public final class RootHandler implements HttpHandler {
             AuthResult auth = unsigned ? null : authenticator.verify(signable, hostBucket);
             if (auth != null) {
                 principal = auth.principal();
-                request.bind(route, principal, authenticator.body(auth, signable, wire), signable);
+                RequestBody body = authenticator.body(auth, signable, wire);
+                if (body.length() < 0 && OssDialect.isOss(exchange)) {
+                    // OSS's SDKs send streams of unknown length (and empty ones) chunked, without a length; a
+                    // request with neither has an empty body.
+                    body = SpooledBody.spool(exchange, body, SpooledBody.MAX);
+                }
+                request.bind(route, principal, body, signable);
             } else {
                 request.bind(route, principal, new RequestBody(wire, 0, Map.of(), null), signable);
             }

@@ -35,9 +35,17 @@ public final class S3Response {
     /** On the I/O thread: what to run once the body is sent or its send has failed. */
     private Consumer<Boolean> whenSent;
 
+    /** Whether XML documents go out without S3's namespace (an OSS request's answer). */
+    private boolean withoutNamespace;
+
     S3Response(HttpServerExchange exchange, boolean onIoThread) {
         this.exchange = exchange;
         this.onIoThread = onIoThread;
+    }
+
+    /** Writes XML documents without S3's namespace from now on (an OSS request's answer). */
+    void withoutNamespace() {
+        this.withoutNamespace = true;
     }
 
     /**
@@ -79,7 +87,7 @@ public final class S3Response {
     }
 
     public void xml(int status, XmlWriter document) {
-        byte[] bytes = document.toBytes();
+        byte[] bytes = withoutNamespace ? document.toBytesWithoutNamespace() : document.toBytes();
         exchange.setStatusCode(status);
         header(AmzHeaders.CONTENT_TYPE, "application/xml");
         header(AmzHeaders.CONTENT_LENGTH, Long.toString(bytes.length));

@@ -135,6 +135,14 @@ public final class XmlWriter {
         return out.toString().getBytes(StandardCharsets.UTF_8);
     }
 
+    /** As {@link #toBytes}, without S3's namespace: Alibaba Cloud OSS's XML has none (its SDK reads no other). */
+    public byte[] toBytesWithoutNamespace() {
+        while (!open.isEmpty()) {
+            end();
+        }
+        return out.toString().replace(" xmlns=\"" + S3_NS + "\"", "").getBytes(StandardCharsets.UTF_8);
+    }
+
     @Override
     public String toString() {
         return out.toString();
