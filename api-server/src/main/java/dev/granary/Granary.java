@@ -13,6 +13,7 @@ import dev.granary.auth.CredentialStore;
 import dev.granary.auth.Credentials;
 import dev.granary.auth.MasterKey;
 import dev.granary.auth.OssV1Verifier;
+import dev.granary.auth.OssV4Verifier;
 import dev.granary.auth.PayloadDecoder;
 import dev.granary.auth.PostPolicyVerifier;
 import dev.granary.auth.RequestVerifier;
@@ -190,7 +191,8 @@ public final class Granary implements AutoCloseable {
             RequestVerifier requests = new RequestVerifier(
                     verifier,
                     new SigV2Verifier(credentials, Clock.systemUTC(), Duration.ofMinutes(15)),
-                    new OssV1Verifier(credentials, Clock.systemUTC(), Duration.ofMinutes(15)));
+                    new OssV1Verifier(credentials, Clock.systemUTC(), Duration.ofMinutes(15)),
+                    new OssV4Verifier(credentials, Clock.systemUTC(), Duration.ofMinutes(15)));
             Metering metering = config.metering()
                     ? Metering.start(
                             rows(store),

@@ -17,17 +17,17 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
 /**
- * Alibaba Cloud's OSS SDK for Java ({@code aliyun-sdk-oss} 3.18.5), unchanged, against a real server: signature
- * version 1 (the SDK's default), CRC checks left on. What the OSS dialect serves so far: buckets made and removed,
+ * Alibaba Cloud's OSS SDK for Java ({@code aliyun-sdk-oss} 3.18.5), unchanged, against a real server, each test
+ * signed with version 1 (the SDK's default) and version 4, CRC checks left on. What the OSS dialect serves so far: buckets made and removed,
  * objects put, read, described and deleted, with user metadata, read back by the AWS SDK too; a wrong secret gets
  * OSS's SignatureDoesNotMatch.
  */
@@ -37,23 +37,33 @@ class OssSdkIT {
 
     private OSS oss;
 
-    @BeforeEach
-    void connect() {
-        oss = client(GranaryServerExtension.SECRET_KEY);
-    }
-
     @AfterEach
     void disconnect() {
-        oss.shutdown();
+        if (oss != null) {
+            oss.shutdown();
+        }
     }
 
-    /** The SDK pointed at the server: an IP endpoint, so path-style requests. */
-    private static OSS client(String secret) {
+    /**
+     * The SDK pointed at the server (an IP endpoint, so path-style requests), signing with {@code version}; version 4
+     * names a region, as OSS's endpoints need.
+     */
+    private static OSS client(SignVersion version, String secret) {
         ClientBuilderConfiguration config = new ClientBuilderConfiguration();
-        config.setSignatureVersion(SignVersion.V1);
+        config.setSignatureVersion(version);
         config.setMaxErrorRetry(0);
-        return new OSSClientBuilder()
-                .build("http://127.0.0.1:" + server.uri().getPort(), GranaryServerExtension.ACCESS_KEY, secret, config);
+        return OSSClientBuilder.create()
+                .endpoint("http://127.0.0.1:" + server.uri().getPort())
+                .credentialsProvider(new com.aliyun.oss.common.auth.DefaultCredentialProvider(
+                        GranaryServerExtension.ACCESS_KEY, secret))
+                .clientConfiguration(config)
+                .region("cn-hangzhou")
+                .build();
+    }
+
+    /** A bucket name of the test's own, per signature version. */
+    private static String bucket(String name, SignVersion version) {
+        return name + "-" + version.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     private static byte[] random(int size, long seed) {
@@ -68,72 +78,82 @@ class OssSdkIT {
         }
     }
 
-    @Test
-    void objectsPutReadDescribedAndDeletedAcrossBothDialects() throws IOException {
-        oss.createBucket("oss-objects");
-        assertThat(oss.doesBucketExist("oss-objects")).isTrue();
+    @ParameterizedTest
+    @EnumSource(
+            value = SignVersion.class,
+            names = {"V1", "V4"})
+    void objectsPutReadDescribedAndDeletedAcrossBothDialects(SignVersion version) throws IOException {
+        oss = client(version, GranaryServerExtension.SECRET_KEY);
+        String objects = bucket("oss-objects", version);
+        oss.createBucket(objects);
+        assertThat(oss.doesBucketExist(objects)).isTrue();
 
         byte[] body = random(300_000, 1);
         ObjectMetadata meta = new ObjectMetadata();
         meta.setContentLength(body.length);
         meta.setContentType("application/x-test");
         meta.setUserMetadata(Map.of("Author", "alice"));
-        String etag = oss.putObject("oss-objects", "dir/a key.bin", new ByteArrayInputStream(body), meta)
+        String etag = oss.putObject(objects, "dir/a key.bin", new ByteArrayInputStream(body), meta)
                 .getETag();
 
-        OSSObject got = oss.getObject("oss-objects", "dir/a key.bin");
+        OSSObject got = oss.getObject(objects, "dir/a key.bin");
         assertThat(read(got)).isEqualTo(body);
         assertThat(got.getObjectMetadata().getETag()).isEqualTo(etag);
         assertThat(got.getObjectMetadata().getContentType()).isEqualTo("application/x-test");
         assertThat(got.getObjectMetadata().getUserMetadata()).containsEntry("author", "alice");
 
-        ObjectMetadata head = oss.getObjectMetadata("oss-objects", "dir/a key.bin");
+        ObjectMetadata head = oss.getObjectMetadata(objects, "dir/a key.bin");
         assertThat(head.getContentLength()).isEqualTo(body.length);
         assertThat(head.getETag()).isEqualTo(etag);
-        assertThat(oss.doesObjectExist("oss-objects", "dir/a key.bin")).isTrue();
-        assertThat(oss.doesObjectExist("oss-objects", "missing")).isFalse();
+        assertThat(oss.doesObjectExist(objects, "dir/a key.bin")).isTrue();
+        assertThat(oss.doesObjectExist(objects, "missing")).isFalse();
 
         // One object model: what the OSS SDK wrote, the AWS SDK reads, byte for byte, and the other way.
         S3Client s3 = server.client();
         ResponseBytes<GetObjectResponse> viaS3 =
-                s3.getObjectAsBytes(b -> b.bucket("oss-objects").key("dir/a key.bin"));
+                s3.getObjectAsBytes(b -> b.bucket(objects).key("dir/a key.bin"));
         assertThat(viaS3.asByteArray()).isEqualTo(body);
         assertThat(viaS3.response().eTag()).isEqualToIgnoringCase("\"" + etag + "\"");
         assertThat(viaS3.response().metadata()).containsEntry("author", "alice");
-        s3.putObject(b -> b.bucket("oss-objects").key("from-s3"), RequestBody.fromString("written through S3"));
-        assertThat(read(oss.getObject("oss-objects", "from-s3")))
+        s3.putObject(b -> b.bucket(objects).key("from-s3"), RequestBody.fromString("written through S3"));
+        assertThat(read(oss.getObject(objects, "from-s3")))
                 .isEqualTo("written through S3".getBytes(StandardCharsets.UTF_8));
 
-        oss.deleteObject("oss-objects", "dir/a key.bin");
-        oss.deleteObject("oss-objects", "from-s3");
-        assertThatThrownBy(() -> oss.getObject("oss-objects", "dir/a key.bin"))
+        oss.deleteObject(objects, "dir/a key.bin");
+        oss.deleteObject(objects, "from-s3");
+        assertThatThrownBy(() -> oss.getObject(objects, "dir/a key.bin"))
                 .isInstanceOfSatisfying(OSSException.class, e -> {
                     assertThat(e.getErrorCode()).isEqualTo("NoSuchKey");
                     assertThat(e.getRequestId()).isNotBlank();
                 });
-        oss.deleteBucket("oss-objects");
-        assertThat(oss.doesBucketExist("oss-objects")).isFalse();
+        oss.deleteBucket(objects);
+        assertThat(oss.doesBucketExist(objects)).isFalse();
     }
 
-    @Test
+    @ParameterizedTest
+    @EnumSource(
+            value = SignVersion.class,
+            names = {"V1", "V4"})
     @SuppressWarnings("JavaUtilDate") // the SDK takes a presigned URL's expiry as a java.util.Date
-    void listingsCopiesBatchDeletesAndPresignedUrls() throws Exception {
-        oss.createBucket("oss-lists");
+    void listingsCopiesBatchDeletesAndPresignedUrls(SignVersion version) throws Exception {
+        oss = client(version, GranaryServerExtension.SECRET_KEY);
+        String lists = bucket("oss-lists", version);
+        oss.createBucket(lists);
         for (String key : java.util.List.of("a/1", "a/2", "b/1", "top")) {
-            oss.putObject("oss-lists", key, new ByteArrayInputStream(key.getBytes(StandardCharsets.UTF_8)));
+            oss.putObject(lists, key, new ByteArrayInputStream(key.getBytes(StandardCharsets.UTF_8)));
         }
         assertThat(oss.listBuckets())
                 .extracting(com.aliyun.oss.model.Bucket::getName)
-                .contains("oss-lists");
+                .contains(lists);
 
         com.aliyun.oss.model.ObjectListing v1 =
-                oss.listObjects(new com.aliyun.oss.model.ListObjectsRequest("oss-lists").withDelimiter("/"));
+                oss.listObjects(new com.aliyun.oss.model.ListObjectsRequest(lists).withDelimiter("/"));
         assertThat(v1.getObjectSummaries())
                 .extracting(com.aliyun.oss.model.OSSObjectSummary::getKey)
                 .containsExactly("top");
         assertThat(v1.getCommonPrefixes()).containsExactly("a/", "b/");
         com.aliyun.oss.model.ListObjectsV2Result v2 =
-                oss.listObjectsV2(new com.aliyun.oss.model.ListObjectsV2Request("oss-lists")
+                oss.listObjectsV2(new com.aliyun.oss.model.ListObjectsV2Request(lists)
                         .withPrefix("a/")
                         .withMaxKeys(1));
         assertThat(v2.getObjectSummaries())
@@ -141,19 +161,19 @@ class OssSdkIT {
                 .containsExactly("a/1");
         assertThat(v2.isTruncated()).isTrue();
         com.aliyun.oss.model.ListObjectsV2Result rest =
-                oss.listObjectsV2(new com.aliyun.oss.model.ListObjectsV2Request("oss-lists")
+                oss.listObjectsV2(new com.aliyun.oss.model.ListObjectsV2Request(lists)
                         .withPrefix("a/")
                         .withContinuationToken(v2.getNextContinuationToken()));
         assertThat(rest.getObjectSummaries())
                 .extracting(com.aliyun.oss.model.OSSObjectSummary::getKey)
                 .containsExactly("a/2");
 
-        oss.copyObject("oss-lists", "top", "oss-lists", "copied/top");
-        assertThat(read(oss.getObject("oss-lists", "copied/top"))).isEqualTo("top".getBytes(StandardCharsets.UTF_8));
+        oss.copyObject(lists, "top", lists, "copied/top");
+        assertThat(read(oss.getObject(lists, "copied/top"))).isEqualTo("top".getBytes(StandardCharsets.UTF_8));
 
         // A presigned GET (signature in the query, Expires in the date's place), fetched by a plain HTTP client.
         java.net.URL url =
-                oss.generatePresignedUrl("oss-lists", "a/1", new java.util.Date(System.currentTimeMillis() + 60_000));
+                oss.generatePresignedUrl(lists, "a/1", new java.util.Date(System.currentTimeMillis() + 60_000));
         java.net.http.HttpResponse<byte[]> fetched = java.net.http.HttpClient.newHttpClient()
                 .send(
                         java.net.http.HttpRequest.newBuilder(url.toURI()).build(),
@@ -161,7 +181,7 @@ class OssSdkIT {
         assertThat(fetched.statusCode()).isEqualTo(200);
         assertThat(fetched.body()).isEqualTo("a/1".getBytes(StandardCharsets.UTF_8));
         java.net.URL expired =
-                oss.generatePresignedUrl("oss-lists", "a/1", new java.util.Date(System.currentTimeMillis() - 60_000));
+                oss.generatePresignedUrl(lists, "a/1", new java.util.Date(System.currentTimeMillis() - 60_000));
         assertThat(java.net.http.HttpClient.newHttpClient()
                         .send(
                                 java.net.http.HttpRequest.newBuilder(expired.toURI())
@@ -171,27 +191,31 @@ class OssSdkIT {
                 .isEqualTo(403);
 
         com.aliyun.oss.model.DeleteObjectsResult deleted =
-                oss.deleteObjects(new com.aliyun.oss.model.DeleteObjectsRequest("oss-lists")
+                oss.deleteObjects(new com.aliyun.oss.model.DeleteObjectsRequest(lists)
                         .withKeys(java.util.List.of("a/1", "a/2", "b/1", "top", "copied/top")));
         assertThat(deleted.getDeletedObjects()).hasSize(5);
-        assertThat(oss.listObjects("oss-lists").getObjectSummaries()).isEmpty();
-        oss.deleteBucket("oss-lists");
+        assertThat(oss.listObjects(lists).getObjectSummaries()).isEmpty();
+        oss.deleteBucket(lists);
     }
 
-    @Test
-    void aWrongSecretIsRefusedAndChangesNothing() {
-        oss.createBucket("oss-refused");
-        OSS wrong = client("not the secret");
+    @ParameterizedTest
+    @EnumSource(
+            value = SignVersion.class,
+            names = {"V1", "V4"})
+    void aWrongSecretIsRefusedAndChangesNothing(SignVersion version) {
+        oss = client(version, GranaryServerExtension.SECRET_KEY);
+        String refused = bucket("oss-refused", version);
+        oss.createBucket(refused);
+        OSS wrong = client(version, "not the secret");
         try {
-            assertThatThrownBy(
-                            () -> wrong.putObject("oss-refused", "k", new ByteArrayInputStream(new byte[] {1, 2, 3})))
+            assertThatThrownBy(() -> wrong.putObject(refused, "k", new ByteArrayInputStream(new byte[] {1, 2, 3})))
                     .isInstanceOfSatisfying(
                             OSSException.class,
                             e -> assertThat(e.getErrorCode()).isEqualTo("SignatureDoesNotMatch"));
         } finally {
             wrong.shutdown();
         }
-        assertThat(oss.doesObjectExist("oss-refused", "k")).isFalse();
-        oss.deleteBucket("oss-refused");
+        assertThat(oss.doesObjectExist(refused, "k")).isFalse();
+        oss.deleteBucket(refused);
     }
 }
