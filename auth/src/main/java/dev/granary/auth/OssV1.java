@@ -155,15 +155,7 @@ final class OssV1 {
      * the query gave the parameter a value ({@code ?acl}, {@code ?partNumber=2&uploadId=x}).
      */
     static String canonicalizedResource(String rawPath, String rawQuery, String virtualHostBucket) {
-        StringBuilder out = new StringBuilder();
-        String path = percentDecode(rawPath.isEmpty() ? "/" : rawPath);
-        if (virtualHostBucket != null && !virtualHostBucket.isEmpty()) {
-            out.append('/').append(virtualHostBucket).append(path);
-        } else if (path.length() > 1 && path.indexOf('/', 1) < 0) {
-            out.append(path).append('/'); // "/bucket" is the bucket's resource, "/bucket/"
-        } else {
-            out.append(path);
-        }
+        StringBuilder out = new StringBuilder(resource(rawPath, virtualHostBucket));
         TreeMap<String, String> sub = new TreeMap<>();
         for (String pair : rawQuery.isEmpty() ? new String[0] : rawQuery.split("&")) {
             if (pair.isEmpty()) {
@@ -184,6 +176,21 @@ final class OssV1 {
             sep = '&';
         }
         return out.toString();
+    }
+
+    /**
+     * The bucket and key as the client named them, as both OSS signature versions sign them: {@code /bucket/key}
+     * decoded, {@code /bucket/} for the bucket ({@code /bucket} on the wire), {@code /} for the service.
+     */
+    static String resource(String rawPath, String virtualHostBucket) {
+        String path = percentDecode(rawPath.isEmpty() ? "/" : rawPath);
+        if (virtualHostBucket != null && !virtualHostBucket.isEmpty()) {
+            return "/" + virtualHostBucket + path;
+        }
+        if (path.length() > 1 && path.indexOf('/', 1) < 0) {
+            return path + "/";
+        }
+        return path;
     }
 
     /** Decodes %XX escapes (UTF-8); '+' stays '+' (OSS's clients encode a space as %20), a broken escape as sent. */

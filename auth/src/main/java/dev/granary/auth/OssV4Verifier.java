@@ -176,7 +176,7 @@ public final class OssV4Verifier {
             boolean presigned) {
         StringBuilder out = new StringBuilder(512);
         out.append(request.method()).append('\n');
-        out.append(SigV4.encode(resource(request.rawPath(), virtualHostBucket), true))
+        out.append(SigV4.encode(OssV1.resource(request.rawPath(), virtualHostBucket), true))
                 .append('\n');
         TreeMap<String, String> params = new TreeMap<>();
         for (SigV4.QueryParam p : query) {
@@ -220,17 +220,5 @@ public final class OssV4Verifier {
         String payload = presigned ? null : request.header("x-oss-content-sha256");
         out.append(payload == null || payload.isBlank() ? "UNSIGNED-PAYLOAD" : payload.strip());
         return out.toString();
-    }
-
-    /** {@code /bucket/key} decoded ({@code /bucket/} for the bucket, {@code /} for the service). */
-    private static String resource(String rawPath, String virtualHostBucket) {
-        String path = OssV1.percentDecode(rawPath.isEmpty() ? "/" : rawPath);
-        if (virtualHostBucket != null && !virtualHostBucket.isEmpty()) {
-            return "/" + virtualHostBucket + path;
-        }
-        if (path.length() > 1 && path.indexOf('/', 1) < 0) {
-            return path + "/";
-        }
-        return path;
     }
 }
