@@ -14,10 +14,13 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.core.ResponseBytes;
@@ -196,6 +199,43 @@ class OssSdkIT {
         assertThat(deleted.getDeletedObjects()).hasSize(5);
         assertThat(oss.listObjects(lists).getObjectSummaries()).isEmpty();
         oss.deleteBucket(lists);
+    }
+
+    /**
+     * {@code uploadFile} (multipart, 100 KiB parts: OSS's minimum is 100 KB, not S3's 5 MiB) and {@code downloadFile}
+     * (HEAD {@code ?objectMeta}, then ranged GETs), as the SDK's users move files.
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = SignVersion.class,
+            names = {"V1", "V4"})
+    void aFileGoesUpInSmallPartsAndComesBackWhole(SignVersion version, @TempDir Path dir) throws Throwable {
+        oss = client(version, GranaryServerExtension.SECRET_KEY);
+        String files = bucket("oss-files", version);
+        oss.createBucket(files);
+        byte[] body = random(350 * 1024 + 17, 3);
+        Path local = dir.resolve("up.bin");
+        Files.write(local, body);
+        com.aliyun.oss.model.UploadFileRequest upload = new com.aliyun.oss.model.UploadFileRequest(files, "big.bin");
+        upload.setUploadFile(local.toString());
+        upload.setPartSize(100 * 1024);
+        upload.setTaskNum(2);
+        oss.uploadFile(upload);
+        assertThat(oss.getObjectMetadata(files, "big.bin").getContentLength()).isEqualTo(body.length);
+
+        Path back = dir.resolve("down.bin");
+        com.aliyun.oss.model.DownloadFileRequest download =
+                new com.aliyun.oss.model.DownloadFileRequest(files, "big.bin", back.toString(), 100 * 1024);
+        download.setTaskNum(2);
+        oss.downloadFile(download);
+        assertThat(Files.readAllBytes(back)).isEqualTo(body);
+        assertThat(server.client()
+                        .getObjectAsBytes(b -> b.bucket(files).key("big.bin"))
+                        .asByteArray())
+                .isEqualTo(body);
+
+        oss.deleteObject(files, "big.bin");
+        oss.deleteBucket(files);
     }
 
     @ParameterizedTest

@@ -109,7 +109,7 @@ record CompleteMultipartUploadHandler(ObjectStore store, LifecycleConfigs lifecy
                 request.objectKey(),
                 uploadId,
                 parts,
-                Limits.MIN_PART_SIZE,
+                request.oss() ? Limits.OSS_MIN_PART_SIZE : Limits.MIN_PART_SIZE,
                 checksums,
                 checksumType,
                 chosen -> completionProperties(upload, uploadId, chosen));

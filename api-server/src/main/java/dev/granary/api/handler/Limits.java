@@ -10,6 +10,9 @@ final class Limits {
     static final int MAX_KEY_BYTES = 1024;
     static final long MAX_PUT_SIZE = 5L * 1024 * 1024 * 1024;
     static final long MIN_PART_SIZE = 5L * 1024 * 1024;
+    /** OSS's smallest part but the last: 100 KB (its SDKs' {@code uploadFile} sends 100 KiB parts by default). */
+    static final long OSS_MIN_PART_SIZE = 100L * 1024;
+
     static final int MAX_PART_NUMBER = 10_000;
     static final int MAX_USER_METADATA_BYTES = 2 * 1024;
     static final int MAX_KEYS = 1000;

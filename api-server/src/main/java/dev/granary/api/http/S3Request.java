@@ -165,6 +165,11 @@ public final class S3Request {
         return exchange.getRequestHeaders().contains(new HttpString(name));
     }
 
+    /** Whether the request speaks Alibaba Cloud OSS's dialect (signed the OSS way). */
+    public boolean oss() {
+        return OssDialect.isOss(exchange);
+    }
+
     /** The decoded request body. */
     public InputStream body() {
         return body.stream();
