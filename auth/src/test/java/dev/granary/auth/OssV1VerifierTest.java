@@ -1,14 +1,12 @@
 package dev.granary.auth;
 
+import static dev.granary.auth.Requests.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,14 +24,6 @@ class OssV1VerifierTest {
 
     private static RequestVerifier verifier(Instant now) {
         return new RequestVerifier(STORE, "cn-hangzhou", Clock.fixed(now, ZoneOffset.UTC));
-    }
-
-    private static SignableRequest request(String method, String path, String query, String... headers) {
-        Map<String, List<String>> map = new LinkedHashMap<>();
-        for (int i = 0; i < headers.length; i += 2) {
-            map.put(headers[i].toLowerCase(java.util.Locale.ROOT), List.of(headers[i + 1]));
-        }
-        return new SignableRequest(method, path, query, map);
     }
 
     private static String header(String stringToSign) {

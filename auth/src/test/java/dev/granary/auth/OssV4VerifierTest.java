@@ -1,5 +1,6 @@
 package dev.granary.auth;
 
+import static dev.granary.auth.Requests.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,9 +10,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
@@ -32,14 +30,6 @@ class OssV4VerifierTest {
 
     private static RequestVerifier verifier(Instant now) {
         return new RequestVerifier(STORE, "us-east-1", Clock.fixed(now, ZoneOffset.UTC));
-    }
-
-    private static SignableRequest request(String method, String path, String query, String... headers) {
-        Map<String, List<String>> map = new LinkedHashMap<>();
-        for (int i = 0; i < headers.length; i += 2) {
-            map.put(headers[i].toLowerCase(java.util.Locale.ROOT), List.of(headers[i + 1]));
-        }
-        return new SignableRequest(method, path, query, map);
     }
 
     private static byte[] hmac(byte[] key, String data) throws Exception {

@@ -1935,6 +1935,7 @@ public final class RaftNode implements AutoCloseable {
      */
     private void membershipRound() {
         try {
+            membershipRoundsRun.incrementAndGet();
             deleteRetiredUnread();
             ReplicaPartition catalog = localReplica(0);
             if (catalog == null || closing) {
@@ -1960,6 +1961,15 @@ public final class RaftNode implements AutoCloseable {
                 LOG.debug("membership round failed", e);
             }
         }
+    }
+
+    /** Membership rounds this node began (tests wait for rounds rather than for time). */
+    private final java.util.concurrent.atomic.AtomicLong membershipRoundsRun =
+            new java.util.concurrent.atomic.AtomicLong();
+
+    /** How many membership rounds this node began. */
+    long membershipRounds() {
+        return membershipRoundsRun.get();
     }
 
     /** Rounds between two load reports (5 s). */

@@ -346,7 +346,9 @@ class RaftNodeTest {
         changing(() -> leader.removeReplica(1, member, others));
         leader.removeGroupLater(1, member, 0);
         awaitTrue(() -> away.localReplica(1) == null, follower + "'s replica leaves the group");
-        Thread.sleep(1_500); // three membership rounds
+        // Three whole membership rounds of that node (the first may have begun before the replica left).
+        long rounds = away.membershipRounds();
+        awaitTrue(() -> away.membershipRounds() >= rounds + 4, follower + " runs its membership rounds");
         assertThat(folder).as("the replica read through a lease").exists();
 
         // Given back meanwhile: the old replica is closed (its lease with it) and deleted, the new one starts empty

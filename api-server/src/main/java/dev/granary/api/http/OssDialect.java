@@ -7,6 +7,7 @@ import io.undertow.util.HttpString;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -40,14 +41,13 @@ final class OssDialect {
             String a = authorization.stripLeading();
             return a.startsWith("OSS ") || a.startsWith("OSS4-HMAC-SHA256");
         }
+        // Most queries name neither: they are parsed only when one appears in them.
         String query = exchange.getQueryString();
-        return query != null
-                && !query.isEmpty()
-                && (hasParameter(query, "OSSAccessKeyId") || hasParameter(query, "x-oss-signature-version"));
-    }
-
-    private static boolean hasParameter(String query, String name) {
-        return UrlCodec.parseQuery(query).containsKey(name);
+        if (query == null || !(query.contains("OSSAccessKeyId") || query.contains("x-oss-signature-version"))) {
+            return false;
+        }
+        Map<String, String> parameters = UrlCodec.parseQuery(query);
+        return parameters.containsKey("OSSAccessKeyId") || parameters.containsKey("x-oss-signature-version");
     }
 
     /**

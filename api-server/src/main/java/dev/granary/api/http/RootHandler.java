@@ -119,7 +119,8 @@ public final class RootHandler implements HttpHandler {
         exchange.getResponseHeaders().put(AmzHeaders.X_AMZ_REQUEST_ID_H, requestId);
         exchange.getResponseHeaders().put(AmzHeaders.X_AMZ_ID_2_H, requestId);
         S3Response response = new S3Response(exchange, onIoThread);
-        if (OssDialect.isOss(exchange)) {
+        boolean oss = resumed != null ? resumed.request().oss() : OssDialect.isOss(exchange);
+        if (oss) {
             // Alibaba Cloud OSS's dialect: its headers read as S3's, the answer in its words.
             response.withoutNamespace();
             OssDialect.translateRequest(exchange.getRequestHeaders());
@@ -145,6 +146,9 @@ public final class RootHandler implements HttpHandler {
             checkHeaderSection(exchange);
             Map<String, String> query = UrlCodec.parseQuery(exchange.getQueryString());
             request = new S3Request(exchange, requestId, query);
+            if (oss) {
+                request.speaksOss();
+            }
             String path = UrlCodec.decode(exchange.getRequestPath(), false);
             route = router.route(
                     exchange.getRequestMethod().toString(),
@@ -186,7 +190,7 @@ public final class RootHandler implements HttpHandler {
             if (auth != null) {
                 principal = auth.principal();
                 RequestBody body = authenticator.body(auth, signable, wire);
-                if (body.length() < 0 && OssDialect.isOss(exchange)) {
+                if (body.length() < 0 && oss) {
                     // OSS's SDKs send streams of unknown length (and empty ones) chunked, without a length; a
                     // request with neither has an empty body.
                     body = SpooledBody.spool(exchange, body, SpooledBody.MAX);

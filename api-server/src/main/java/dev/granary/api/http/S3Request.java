@@ -29,6 +29,9 @@ public final class S3Request {
     private SignableRequest signable;
     private Consumer<ObjectMeta> objectCheck;
 
+    /** Whether the request is signed the OSS way ({@link #speaksOss}). */
+    private boolean oss;
+
     S3Request(HttpServerExchange exchange, String requestId, Map<String, String> query) {
         this.exchange = exchange;
         this.requestId = requestId;
@@ -167,7 +170,12 @@ public final class S3Request {
 
     /** Whether the request speaks Alibaba Cloud OSS's dialect (signed the OSS way). */
     public boolean oss() {
-        return OssDialect.isOss(exchange);
+        return oss;
+    }
+
+    /** Marks the request as speaking OSS's dialect ({@link OssDialect#isOss}, decided once per request). */
+    void speaksOss() {
+        this.oss = true;
     }
 
     /** The decoded request body. */
