@@ -128,7 +128,13 @@ class OssSdkIT {
                 .isInstanceOfSatisfying(OSSException.class, e -> {
                     assertThat(e.getErrorCode()).isEqualTo("NoSuchKey");
                     assertThat(e.getRequestId()).isNotBlank();
+                    assertThat(e.getEC()).isEqualTo("0026-00000001");
+                    assertThat(e.getHostId()).startsWith("127.0.0.1:");
                 });
+        // A HEAD has no body: OSS's error travels base64-encoded in x-oss-err, and the SDK reads it from there.
+        assertThatThrownBy(() -> oss.getObjectMetadata(objects + "-missing", "k"))
+                .isInstanceOfSatisfying(
+                        OSSException.class, e -> assertThat(e.getErrorCode()).isEqualTo("NoSuchBucket"));
         oss.deleteBucket(objects);
         assertThat(oss.doesBucketExist(objects)).isFalse();
     }
@@ -236,6 +242,91 @@ class OssSdkIT {
 
         oss.deleteObject(files, "big.bin");
         oss.deleteBucket(files);
+    }
+
+    private static Long crc64(byte[] bytes) {
+        com.aliyun.oss.common.utils.CRC64 crc = new com.aliyun.oss.common.utils.CRC64();
+        crc.update(bytes, bytes.length);
+        return crc.getValue();
+    }
+
+    /**
+     * CRC-64/XZ ({@code x-oss-hash-crc64ecma}) is stored with what the OSS dialect writes and answered on PUT, GET,
+     * ranged GET (the whole object's), HEAD, copies and multipart completion (combined from the parts'); a declared
+     * value that does not match is refused and nothing is stored. S3 never sees it among its checksums.
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = SignVersion.class,
+            names = {"V1", "V4"})
+    void crc64IsStoredAnsweredCombinedAndChecked(SignVersion version) throws IOException {
+        oss = client(version, GranaryServerExtension.SECRET_KEY);
+        String crcs = bucket("oss-crc", version);
+        oss.createBucket(crcs);
+        byte[] body = random(250_000, 4);
+        Long expected = crc64(body);
+
+        com.aliyun.oss.model.PutObjectResult put = oss.putObject(crcs, "whole", new ByteArrayInputStream(body));
+        assertThat(put.getServerCRC()).isEqualTo(expected);
+        OSSObject got = oss.getObject(crcs, "whole");
+        assertThat(read(got)).isEqualTo(body);
+        assertThat(got.getServerCRC()).isEqualTo(expected);
+        OSSObject ranged = oss.getObject(new com.aliyun.oss.model.GetObjectRequest(crcs, "whole").withRange(10, 99));
+        assertThat(read(ranged)).hasSize(90);
+        assertThat(ranged.getObjectMetadata().getServerCRC()).isEqualTo(expected);
+        assertThat(oss.getObjectMetadata(crcs, "whole").getServerCRC()).isEqualTo(expected);
+        oss.copyObject(crcs, "whole", crcs, "copy");
+        assertThat(oss.getObjectMetadata(crcs, "copy").getServerCRC()).isEqualTo(expected);
+        assertThat(crc64(new byte[0])).isZero();
+        assertThat(oss.putObject(crcs, "empty", new ByteArrayInputStream(new byte[0]))
+                        .getServerCRC())
+                .isZero();
+
+        // Multipart: the object's CRC is combined from the parts' (the SDK compares it with its own at completion).
+        String uploadId = oss.initiateMultipartUpload(
+                        new com.aliyun.oss.model.InitiateMultipartUploadRequest(crcs, "parts"))
+                .getUploadId();
+        java.util.List<com.aliyun.oss.model.PartETag> etags = new java.util.ArrayList<>();
+        int partSize = 100 * 1024;
+        for (int from = 0, number = 1; from < body.length; from += partSize, number++) {
+            int length = Math.min(partSize, body.length - from);
+            com.aliyun.oss.model.UploadPartRequest part = new com.aliyun.oss.model.UploadPartRequest(
+                    crcs, "parts", uploadId, number, new ByteArrayInputStream(body, from, length), length);
+            com.aliyun.oss.model.UploadPartResult uploaded = oss.uploadPart(part);
+            assertThat(uploaded.getPartETag().getPartCRC())
+                    .isEqualTo(crc64(java.util.Arrays.copyOfRange(body, from, from + length)));
+            etags.add(uploaded.getPartETag());
+        }
+        com.aliyun.oss.model.CompleteMultipartUploadResult completed = oss.completeMultipartUpload(
+                new com.aliyun.oss.model.CompleteMultipartUploadRequest(crcs, "parts", uploadId, etags));
+        assertThat(completed.getServerCRC()).isEqualTo(expected);
+        assertThat(oss.getObjectMetadata(crcs, "parts").getServerCRC()).isEqualTo(expected);
+
+        // A client-declared CRC that does not match: OSS's InvalidDigest, and the key keeps what it had.
+        ObjectMetadata lying = new ObjectMetadata();
+        lying.setHeader("x-oss-hash-crc64ecma", Long.toUnsignedString(expected + 1));
+        assertThatThrownBy(() -> oss.putObject(crcs, "whole", new ByteArrayInputStream(new byte[] {1, 2}), lying))
+                .isInstanceOfSatisfying(
+                        OSSException.class, e -> assertThat(e.getErrorCode()).isEqualTo("InvalidDigest"));
+        ObjectMetadata honest = new ObjectMetadata();
+        byte[] small = {1, 2};
+        honest.setHeader("x-oss-hash-crc64ecma", Long.toUnsignedString(crc64(small)));
+        oss.putObject(crcs, "declared", new ByteArrayInputStream(small), honest);
+        assertThat(read(oss.getObject(crcs, "whole"))).isEqualTo(body);
+        assertThat(read(oss.getObject(crcs, "declared"))).isEqualTo(small);
+
+        // S3's flexible checksums do not include OSS's CRC.
+        software.amazon.awssdk.services.s3.model.HeadObjectResponse viaS3 = server.client()
+                .headObject(b -> b.bucket(crcs)
+                        .key("whole")
+                        .checksumMode(software.amazon.awssdk.services.s3.model.ChecksumMode.ENABLED));
+        assertThat(viaS3.sdkHttpResponse().headers().keySet())
+                .noneMatch(name -> name.toLowerCase(java.util.Locale.ROOT).contains("crc64ecma"))
+                .noneMatch(name -> name.equalsIgnoreCase("x-amz-checksum-type"));
+        for (String key : java.util.List.of("whole", "copy", "empty", "parts", "declared")) {
+            oss.deleteObject(crcs, key);
+        }
+        oss.deleteBucket(crcs);
     }
 
     @ParameterizedTest

@@ -54,7 +54,7 @@ public enum ChecksumAlgorithm {
             case CRC32C -> new ChecksumHasher(new CRC32C(), 4);
             case SHA1 -> new DigestHasher("SHA-1");
             case SHA256 -> new DigestHasher("SHA-256");
-            case CRC64NVME -> new Crc64Nvme();
+            case CRC64NVME -> new Crc64(Crc64.Polynomial.NVME);
         };
     }
 

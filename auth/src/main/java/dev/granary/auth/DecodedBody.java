@@ -37,7 +37,8 @@ public final class DecodedBody {
     /**
      * The flexible checksums of the body, base64 by upper-case algorithm name (CRC32, CRC32C, SHA1, SHA256,
      * CRC64NVME): the one the client declared, verified, or the one it asked for with x-amz-sdk-checksum-algorithm,
-     * computed. Empty until the stream has reached its end.
+     * computed; for a request in OSS's dialect also its CRC-64/XZ in decimal under {@link PayloadDecoder#CRC64ECMA}.
+     * Empty until the stream has reached its end.
      */
     public Map<String, String> checksums() {
         return stream.checksums();

@@ -17,6 +17,11 @@ public final class PayloadDecoder {
 
     private static final String AWS_CHUNKED = "aws-chunked";
 
+    private static final String OSS_CRC64 = "x-oss-hash-crc64ecma";
+
+    /** The key of OSS's CRC-64/XZ in {@link DecodedBody#checksums()}: its unsigned decimal value. */
+    public static final String CRC64ECMA = VerifyingInputStream.CRC64ECMA;
+
     /** Creates a decoder. */
     public PayloadDecoder() {}
 
@@ -30,6 +35,21 @@ public final class PayloadDecoder {
      * @throws AuthException when the request's length, digest or checksum headers are missing or malformed
      */
     public DecodedBody open(AuthResult auth, SignableRequest request, InputStream raw) {
+        return open(auth, request, raw, false);
+    }
+
+    /**
+     * Opens a request body, and for a request in Alibaba Cloud OSS's dialect also computes its CRC-64/XZ (OSS
+     * stores one with every object) and checks it against {@code x-oss-hash-crc64ecma} when the client sent one.
+     *
+     * @param auth the result of verifying the request
+     * @param request the request
+     * @param raw the body exactly as received (after HTTP transfer decoding)
+     * @param oss whether the request speaks OSS's dialect
+     * @return the decoded, verifying body
+     * @throws AuthException when the request's length, digest or checksum headers are missing or malformed
+     */
+    public DecodedBody open(AuthResult auth, SignableRequest request, InputStream raw, boolean oss) {
         PayloadMode mode = auth.payloadMode();
         DeclaredChecksum declared = declaredChecksum(request, mode);
         byte[] contentMd5 = contentMd5(request);
@@ -51,7 +71,13 @@ public final class PayloadDecoder {
             length = contentLength == null ? -1 : parseLength(contentLength, "Content-Length");
         }
         VerifyingInputStream.Checks checks = new VerifyingInputStream.Checks(
-                length, auth.payloadSha256(), declared.algorithm(), declared.value(), declared.inTrailer());
+                length,
+                auth.payloadSha256(),
+                declared.algorithm(),
+                declared.value(),
+                declared.inTrailer(),
+                oss,
+                oss ? declaredCrc64Ecma(request) : null);
         return new DecodedBody(new VerifyingInputStream(decoded, chunked, checks), length, contentMd5);
     }
 
@@ -115,6 +141,19 @@ public final class PayloadDecoder {
         }
         // Only the algorithm: S3 computes the checksum and stores it with the object.
         return new DeclaredChecksum(sdkAlgorithm, null, false);
+    }
+
+    /** The CRC-64/XZ an OSS client declared in {@code x-oss-hash-crc64ecma} (unsigned decimal), or null. */
+    private static Long declaredCrc64Ecma(SignableRequest request) {
+        String value = request.header(OSS_CRC64);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Long.parseUnsignedLong(value.strip());
+        } catch (NumberFormatException e) {
+            throw new AuthException(AuthError.INVALID_DIGEST, "The " + OSS_CRC64 + " you specified is not valid.");
+        }
     }
 
     private static List<ChecksumAlgorithm> trailerChecksums(SignableRequest request, PayloadMode mode) {

@@ -24,7 +24,12 @@ final class VerifyingInputStream extends InputStream {
             String expectedSha256Hex,
             ChecksumAlgorithm checksum,
             byte[] expectedChecksum,
-            boolean checksumInTrailer) {}
+            boolean checksumInTrailer,
+            boolean crc64Ecma,
+            Long expectedCrc64Ecma) {}
+
+    /** The key of OSS's CRC-64/XZ in {@link #checksums()}: its unsigned decimal value, as OSS sends it. */
+    static final String CRC64ECMA = "CRC64ECMA";
 
     /** The SHA-256 of no bytes. */
     private static final String EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
@@ -36,6 +41,7 @@ final class VerifyingInputStream extends InputStream {
     private MessageDigest sha256;
 
     private final ChecksumAlgorithm.Hasher checksum;
+    private final Crc64 crc64Ecma;
     private final Map<String, String> checksums = new LinkedHashMap<>();
     private final byte[] one = new byte[1];
     private long count;
@@ -52,6 +58,7 @@ final class VerifyingInputStream extends InputStream {
         this.chunked = chunked;
         this.checks = checks;
         this.checksum = checks.checksum() == null ? null : checks.checksum().newHasher();
+        this.crc64Ecma = checks.crc64Ecma() ? new Crc64(Crc64.Polynomial.ECMA) : null;
     }
 
     @Override
@@ -86,6 +93,9 @@ final class VerifyingInputStream extends InputStream {
         if (checksum != null) {
             checksum.update(b, off, n);
         }
+        if (crc64Ecma != null) {
+            crc64Ecma.update(b, off, n);
+        }
         return n;
     }
 
@@ -110,10 +120,23 @@ final class VerifyingInputStream extends InputStream {
             }
             checksums.put(checks.checksum().name(), Base64.getEncoder().encodeToString(computed));
         }
+        if (crc64Ecma != null) {
+            long computed = crc64Ecma.value();
+            if (checks.expectedCrc64Ecma() != null && computed != checks.expectedCrc64Ecma()) {
+                throw fail(
+                        AuthError.INVALID_DIGEST,
+                        "The CRC64 you specified (" + Long.toUnsignedString(checks.expectedCrc64Ecma())
+                                + ") did not match what we received (" + Long.toUnsignedString(computed) + ").");
+            }
+            checksums.put(CRC64ECMA, Long.toUnsignedString(computed));
+        }
         finished = true;
     }
 
-    /** The verified or computed checksums, base64 by algorithm name; empty before the end. */
+    /**
+     * The verified or computed checksums, base64 by algorithm name (and OSS's CRC-64/XZ in decimal under
+     * {@link #CRC64ECMA}); empty before the end.
+     */
     Map<String, String> checksums() {
         return Collections.unmodifiableMap(checksums);
     }

@@ -9,6 +9,7 @@ import dev.granary.api.http.S3Response;
 import dev.granary.api.lifecycle.LifecycleConfigs;
 import dev.granary.api.xml.XmlReader;
 import dev.granary.api.xml.XmlWriter;
+import dev.granary.auth.PayloadDecoder;
 import dev.granary.storage.CompletedPart;
 import dev.granary.storage.MultipartUpload;
 import dev.granary.storage.ObjectMeta;
@@ -28,7 +29,7 @@ import org.w3c.dom.Node;
 /**
  * CompleteMultipartUpload: the listed parts become the object (no bytes copied). Checks order, existence,
  * ETags, declared part checksums and the 5 MiB minimum for all parts but the last; computes the composite
- * checksum when the upload declared one.
+ * checksum when the upload declared one, and OSS's CRC-64/XZ of the whole object from its parts' when each has one.
  */
 record CompleteMultipartUploadHandler(ObjectStore store, LifecycleConfigs lifecycle) implements OperationHandler {
     /** The system property naming the upload an object was completed from. */
@@ -105,6 +106,10 @@ record CompleteMultipartUploadHandler(ObjectStore store, LifecycleConfigs lifecy
                 checksumType = "COMPOSITE";
             }
         }
+        String crc64 = listed.size() == parts.size() ? MultipartChecksum.ossCrc64(listed) : null;
+        if (crc64 != null) {
+            checksums.put(PayloadDecoder.CRC64ECMA, crc64);
+        }
         ObjectMeta meta = store.completeUpload(
                 request.objectKey(),
                 uploadId,
@@ -150,6 +155,7 @@ record CompleteMultipartUploadHandler(ObjectStore store, LifecycleConfigs lifecy
             xml.element("ChecksumType", checksumType);
         }
         ObjectHeaders.writeWrittenVersion(response, meta);
+        ObjectHeaders.writeOssCrc64(request, response, meta.attributes().checksums());
         lifecycle.writeExpiration(response, meta);
         Encryption.writeHeaders(response, meta.attributes().system());
         response.xml(xml);

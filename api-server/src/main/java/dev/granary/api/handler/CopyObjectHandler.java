@@ -106,6 +106,7 @@ record CopyObjectHandler(ObjectStore store, Encryption encryption, LifecycleConf
                 .element("LastModified", copied.lastModified())
                 .element("ETag", copied.quotedEtag());
         writeChecksumElements(xml, copied.attributes().checksums());
+        ObjectHeaders.writeOssCrc64(request, response, copied.attributes().checksums());
         response.xml(xml);
     }
 
@@ -128,7 +129,7 @@ record CopyObjectHandler(ObjectStore store, Encryption encryption, LifecycleConf
 
     /** ChecksumCRC32 and friends, as CopyObjectResult, CopyPartResult and CompleteMultipartUploadResult carry. */
     static void writeChecksumElements(XmlWriter xml, Map<String, String> checksums) {
-        for (Map.Entry<String, String> c : checksums.entrySet()) {
+        for (Map.Entry<String, String> c : ObjectHeaders.s3Checksums(checksums).entrySet()) {
             xml.element("Checksum" + c.getKey(), c.getValue());
         }
     }

@@ -53,7 +53,8 @@ record GetObjectAttributesHandler(ObjectStore store, Encryption encryption) impl
         if (wanted.contains("etag")) {
             xml.element("ETag", meta.etag());
         }
-        Map<String, String> checksums = meta.attributes().checksums();
+        Map<String, String> checksums =
+                ObjectHeaders.s3Checksums(meta.attributes().checksums());
         if (wanted.contains("checksum") && !checksums.isEmpty()) {
             xml.start("Checksum");
             CopyObjectHandler.writeChecksumElements(xml, checksums);

@@ -3,6 +3,8 @@ package dev.granary.api.handler;
 import dev.granary.api.error.S3Error;
 import dev.granary.api.error.S3Exception;
 import dev.granary.auth.ChecksumAlgorithm;
+import dev.granary.auth.Crc64;
+import dev.granary.auth.PayloadDecoder;
 import dev.granary.storage.PartMeta;
 import java.util.Base64;
 import java.util.List;
@@ -67,6 +69,22 @@ record MultipartChecksum(String algorithm, String type) {
             hasher.update(raw, 0, raw.length);
         }
         return Base64.getEncoder().encodeToString(hasher.digest()) + "-" + parts.size();
+    }
+
+    /**
+     * OSS's CRC-64/XZ of the object the parts make, combined from theirs without reading a byte again, or null when
+     * a part has none (it was uploaded through S3, or copied).
+     */
+    static String ossCrc64(List<PartMeta> parts) {
+        long crc = 0;
+        for (PartMeta part : parts) {
+            String value = part.checksums().get(PayloadDecoder.CRC64ECMA);
+            if (value == null) {
+                return null;
+            }
+            crc = Crc64.combine(Crc64.Polynomial.ECMA, crc, Long.parseUnsignedLong(value), part.size());
+        }
+        return Long.toUnsignedString(crc);
     }
 
     /** Checksums named in a CompleteMultipartUpload Part element must match what the part stored. */

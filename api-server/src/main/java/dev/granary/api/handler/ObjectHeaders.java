@@ -86,6 +86,7 @@ final class ObjectHeaders {
             response.header(AmzHeaders.X_AMZ_META_PREFIX + m.getKey(), m.getValue());
         }
         writeVersion(response, meta);
+        writeOssCrc64(request, response, a.checksums());
         if (!a.tags().isEmpty()) {
             response.header(
                     AmzHeaders.X_AMZ_TAGGING_COUNT, Integer.toString(a.tags().size()));
@@ -118,7 +119,8 @@ final class ObjectHeaders {
     }
 
     /** Writes x-amz-checksum-* headers (and the checksum type) for stored checksums. */
-    static void writeChecksums(S3Response response, Map<String, String> checksums, String checksumType) {
+    static void writeChecksums(S3Response response, Map<String, String> stored, String checksumType) {
+        Map<String, String> checksums = s3Checksums(stored);
         for (Map.Entry<String, String> c : checksums.entrySet()) {
             response.header(AmzHeaders.X_AMZ_CHECKSUM_PREFIX + c.getKey().toLowerCase(Locale.ROOT), c.getValue());
         }
@@ -126,4 +128,28 @@ final class ObjectHeaders {
             response.header(AmzHeaders.X_AMZ_CHECKSUM_TYPE, checksumType == null ? "FULL_OBJECT" : checksumType);
         }
     }
+
+    /** S3's flexible checksums among those stored: OSS's CRC-64/XZ is shown to OSS's dialect alone. */
+    static Map<String, String> s3Checksums(Map<String, String> stored) {
+        if (!stored.containsKey(PayloadDecoder.CRC64ECMA)) {
+            return stored;
+        }
+        Map<String, String> s3 = new TreeMap<>(stored);
+        s3.remove(PayloadDecoder.CRC64ECMA);
+        return s3;
+    }
+
+    /**
+     * Writes OSS's {@code x-oss-hash-crc64ecma} (the whole object's CRC-64/XZ, also on ranged reads) for a request in
+     * OSS's dialect, when the object or part has one: objects written through OSS do (the dialect computes it as the
+     * body arrives); S3 writes do not pay for it, and an OSS client checks nothing where no value is sent.
+     */
+    static void writeOssCrc64(S3Request request, S3Response response, Map<String, String> checksums) {
+        String crc = request.oss() ? checksums.get(PayloadDecoder.CRC64ECMA) : null;
+        if (crc != null) {
+            response.header(OSS_CRC64, crc); // x-oss-hash-crc64ecma once the dialect renames the answer's headers
+        }
+    }
+
+    private static final String OSS_CRC64 = "x-amz-hash-crc64ecma";
 }

@@ -45,6 +45,7 @@ record PutObjectHandler(ObjectStore store, Encryption encryption, LifecycleConfi
         lifecycle.writeExpiration(response, meta);
         ObjectHeaders.writeChecksums(
                 response, meta.attributes().checksums(), meta.attributes().checksumType());
+        ObjectHeaders.writeOssCrc64(request, response, meta.attributes().checksums());
         response.empty(200);
     }
 

@@ -33,6 +33,7 @@ record UploadPartHandler(ObjectStore store, Encryption encryption) implements Op
         response.header(AmzHeaders.ETAG, part.quotedEtag());
         Encryption.writeHeaders(response, upload.attributes().system());
         ObjectHeaders.writeChecksums(response, part.checksums(), null);
+        ObjectHeaders.writeOssCrc64(request, response, part.checksums());
         response.empty(200);
     }
 }

@@ -45,8 +45,9 @@ final class Authenticator {
         return verifier.verify(request, virtualHostBucket);
     }
 
-    RequestBody body(AuthResult auth, SignableRequest request, InputStream raw) {
-        DecodedBody decoded = decoder.open(auth, request, raw);
+    /** @param oss whether the request speaks OSS's dialect: its body's CRC-64/XZ is computed (and checked) too */
+    RequestBody body(AuthResult auth, SignableRequest request, InputStream raw, boolean oss) {
+        DecodedBody decoded = decoder.open(auth, request, raw, oss);
         return new RequestBody(decoded.stream(), decoded.length(), decoded.checksums(), decoded.contentMd5());
     }
 }

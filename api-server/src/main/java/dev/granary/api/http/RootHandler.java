@@ -189,7 +189,7 @@ public final class RootHandler implements HttpHandler {
             AuthResult auth = unsigned ? null : authenticator.verify(signable, hostBucket);
             if (auth != null) {
                 principal = auth.principal();
-                RequestBody body = authenticator.body(auth, signable, wire);
+                RequestBody body = authenticator.body(auth, signable, wire, oss);
                 if (body.length() < 0 && oss) {
                     // OSS's SDKs send streams of unknown length (and empty ones) chunked, without a length; a
                     // request with neither has an empty body.

@@ -48,6 +48,16 @@ public final class S3Response {
         this.withoutNamespace = true;
     }
 
+    /** Whether this is the answer to a request in Alibaba Cloud OSS's dialect. */
+    public boolean oss() {
+        return withoutNamespace;
+    }
+
+    /** The request's Host header (OSS names it as an error's HostId), or null. */
+    public String requestHost() {
+        return exchange.getRequestHeaders().getFirst(io.undertow.util.Headers.HOST);
+    }
+
     /**
      * Whether this response is written on the connection's I/O thread: the handler must then not block (no lock
      * that waits, no read from disk) and serves only what is in memory, or throws {@link #moveToWorker}.
