@@ -27,6 +27,12 @@ public record ObjectMeta(
         String versionId,
         boolean deleteMarker) {
 
+    /**
+     * The system property ({@link ObjectAttributes#system()}) marking an object made by appends (Alibaba Cloud OSS's
+     * Appendable objects): it takes further appends at its end.
+     */
+    public static final String APPENDABLE = "append.appendable";
+
     /** The version id S3 shows for the version of a key written while versioning was never enabled or suspended. */
     public static final String NULL_VERSION = "null";
 
@@ -44,6 +50,11 @@ public record ObjectMeta(
     /** The ETag as HTTP and S3 XML show it, in double quotes. */
     public String quotedEtag() {
         return "\"" + etag + "\"";
+    }
+
+    /** Whether the object was made by appends and takes more ({@link #APPENDABLE}). */
+    public boolean appendable() {
+        return attributes.system().containsKey(APPENDABLE);
     }
 
     /** Number of parts, or 0 for an object stored by a single PUT. */

@@ -3,8 +3,10 @@ package dev.granary.storage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * The storage SPI the protocol layer talks to. Implementations are thread-safe. Every mutation is atomic and
@@ -93,6 +95,32 @@ public interface ObjectStore extends AutoCloseable {
             byte[] contentMd5,
             StoredForm form,
             WriteCondition condition)
+            throws IOException;
+
+    /**
+     * Appends {@code body} at the end of the appendable object at {@code key}, or makes one of it when {@code
+     * position} is 0 and there is none (Alibaba Cloud OSS's AppendObject). Reads the body to its end, then commits;
+     * the appended bytes are stored once and become part of the object without a copy.
+     *
+     * @param position the object's current length, 0 to make it
+     * @param attributes the object's attributes when the append makes it (ignored otherwise)
+     * @param length the exact number of bytes the body yields, or -1 if unknown
+     * @param contentMd5 the MD5 the client declared for the appended bytes, or null
+     * @param checksums given the object appended to (null when the append makes it), the object's checksums after
+     *     the append; called once the body has ended, and the append fails if that object changed meanwhile
+     * @throws StorageException {@code NO_SUCH_BUCKET}, {@code POSITION_NOT_EQUAL_TO_LENGTH}, {@code
+     *     OBJECT_NOT_APPENDABLE}, {@code BAD_DIGEST}, {@code INCOMPLETE_BODY}
+     * @throws IOException when reading the body fails
+     */
+    ObjectMeta appendObject(
+            ObjectKey key,
+            long position,
+            ObjectAttributes attributes,
+            InputStream body,
+            long length,
+            byte[] contentMd5,
+            StoredForm form,
+            Function<ObjectMeta, Map<String, String>> checksums)
             throws IOException;
 
     /** The object's metadata. @throws StorageException {@code NO_SUCH_BUCKET}, {@code NO_SUCH_KEY} */

@@ -38,7 +38,14 @@ public final class StorageException extends RuntimeException {
          * reserve, or the write ran out of space. Nothing was stored. Unlike the other reasons' messages, this one's
          * is worded for the client (free space, reserve, what still works) and names nothing internal.
          */
-        INSUFFICIENT_STORAGE
+        INSUFFICIENT_STORAGE,
+        /**
+         * An append's position is not the appendable object's length (0 when there is no object), or the object
+         * changed since the append read it: nothing was appended.
+         */
+        POSITION_NOT_EQUAL_TO_LENGTH,
+        /** An append to an object that was not made by appends. */
+        OBJECT_NOT_APPENDABLE
     }
 
     private final Reason reason;

@@ -20,6 +20,7 @@ import java.util.TreeMap;
  */
 public sealed interface Command
         permits Command.PutObject,
+                Command.AppendObject,
                 Command.DeleteObject,
                 Command.ReplaceAttributes,
                 Command.CreateUpload,
@@ -124,6 +125,47 @@ public sealed interface Command
             Objects.requireNonNull(condition, "condition");
             Objects.requireNonNull(body, "body");
             Objects.requireNonNull(etag, "etag");
+            checkSuffix(versionSuffix);
+        }
+    }
+
+    /**
+     * Appends a stored body at the end of an appendable object, or makes one of it (Alibaba Cloud OSS's AppendObject).
+     * The appended bytes become one more segment of the object, none is copied; an append changes its object in
+     * place (no new version in a versioned bucket, as in OSS).
+     *
+     * @param key the object
+     * @param position where the bytes go: the object's length, 0 to make it
+     * @param expectedEtag the ETag of the object the proposer read, null when it read none: the object must still be
+     *     that one (the checksums below were computed from it)
+     * @param attributes the object's attributes after the append; when it makes the object, all of them, else only
+     *     its checksums are taken (the proposer combined the object's with the appended bytes')
+     * @param body the appended bytes
+     * @param etag hex MD5 of the appended bytes
+     * @param proposedMillis the modification time, unless the key's newest version is as new (then one later)
+     * @param proposedMicros the time part of the version id of an object it makes
+     * @param versionSuffix the random part of that version id
+     */
+    record AppendObject(
+            ObjectKey key,
+            long position,
+            String expectedEtag,
+            ObjectAttributes attributes,
+            Stored body,
+            String etag,
+            long proposedMillis,
+            long proposedMicros,
+            String versionSuffix)
+            implements Command {
+        /** Checks that no field is missing. */
+        public AppendObject {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(attributes, "attributes");
+            Objects.requireNonNull(body, "body");
+            Objects.requireNonNull(etag, "etag");
+            if (position < 0) {
+                throw new IllegalArgumentException("negative append position " + position);
+            }
             checkSuffix(versionSuffix);
         }
     }

@@ -47,6 +47,7 @@ public final class CommandCodec {
     private static final int CORRECT_USAGE = 16;
     private static final int RECLAIM = 17;
     private static final int WRITE_FILE_CHUNK = 18;
+    private static final int APPEND_OBJECT = 19;
 
     /**
      * Bytes of an encoded {@link Command.WriteFileChunk} before its value (format, tag, data id, index, chunk size,
@@ -183,6 +184,17 @@ public final class CommandCodec {
             out.writeLong(c.proposedMillis());
             out.writeLong(c.proposedMicros());
             writeString(out, c.versionSuffix());
+        } else if (command instanceof Command.AppendObject c) {
+            out.writeByte(APPEND_OBJECT);
+            writeKey(out, c.key());
+            out.writeLong(c.position());
+            writeString(out, c.expectedEtag());
+            writeAttributes(out, c.attributes());
+            writeBody(out, c.body());
+            writeString(out, c.etag());
+            out.writeLong(c.proposedMillis());
+            out.writeLong(c.proposedMicros());
+            writeString(out, c.versionSuffix());
         } else if (command instanceof Command.DeleteObject c) {
             out.writeByte(DELETE_OBJECT);
             writeKey(out, c.key());
@@ -302,6 +314,25 @@ public final class CommandCodec {
                         in.readLong(),
                         in.readLong(),
                         readString(in));
+            case APPEND_OBJECT -> {
+                ObjectKey key = readKey(in);
+                long position = in.readLong();
+                String expectedEtag = readString(in);
+                ObjectAttributes attributes = readAttributes(in);
+                if (!(readBody(in) instanceof Command.Stored body)) {
+                    throw new IOException("an append's body is inline");
+                }
+                yield new Command.AppendObject(
+                        key,
+                        position,
+                        expectedEtag,
+                        attributes,
+                        body,
+                        readString(in),
+                        in.readLong(),
+                        in.readLong(),
+                        readString(in));
+            }
             case DELETE_OBJECT ->
                 new Command.DeleteObject(
                         readKey(in), readString(in), readCondition(in), in.readLong(), in.readLong(), readString(in));

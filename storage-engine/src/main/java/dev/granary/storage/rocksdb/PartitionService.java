@@ -3,6 +3,7 @@ package dev.granary.storage.rocksdb;
 import dev.granary.storage.CompletedPart;
 import dev.granary.storage.ObjectAttributes;
 import dev.granary.storage.ObjectKey;
+import dev.granary.storage.ObjectMeta;
 import dev.granary.storage.PartMeta;
 import dev.granary.storage.StorageException;
 import dev.granary.storage.StorageException.Reason;
@@ -72,6 +73,8 @@ final class PartitionService {
     Applied apply(Command command) {
         if (command instanceof Command.PutObject c) {
             return putObject(c, versioning(c.key()));
+        } else if (command instanceof Command.AppendObject c) {
+            return appendObject(c, versioning(c.key()));
         } else if (command instanceof Command.DeleteObject c) {
             return deleteObject(c, versioning(c.key()));
         } else if (command instanceof Command.ReplaceAttributes c) {
@@ -238,7 +241,7 @@ final class PartitionService {
         byte[] inline = null;
         if (c.body() instanceof Command.Stored stored) {
             segment = segment(stored);
-            requirePending(stored.dataId(), what);
+            requirePending(stored, what);
         } else {
             inline = ((Command.Inline) c.body()).bytes();
         }
@@ -259,6 +262,71 @@ final class PartitionService {
             }
         });
         return new Applied(change.result(), change.leavesGarbage());
+    }
+
+    /**
+     * An append: the bytes become the object's next segment (no byte copied). It makes the object when there is none
+     * (a new version in a versioned bucket), and otherwise changes the current version in place, never sharing a
+     * segment between two records (which would free it twice).
+     */
+    private Applied appendObject(Command.AppendObject c, Versioning versioning) {
+        ObjectKey key = c.key();
+        String what = "append to " + key + " at " + c.position();
+        Segment segment = segment(c.body());
+        requirePending(c.body(), what);
+        ObjectRecord current = Versions.read(p, key);
+        if (current != null && !current.toMeta(key).appendable()) {
+            throw new StorageException(Reason.OBJECT_NOT_APPENDABLE, what + ": the object is not appendable");
+        }
+        long length = current == null ? 0 : current.size();
+        if (c.position() != length || !Objects.equals(c.expectedEtag(), current == null ? null : current.etag())) {
+            throw new StorageException(
+                    Reason.POSITION_NOT_EQUAL_TO_LENGTH,
+                    what + ": the object is " + length + " bytes long" + (current == null ? " (none)" : ""));
+        }
+        if (current == null) {
+            TreeMap<String, String> system = new TreeMap<>(c.attributes().system());
+            system.put(ObjectMeta.APPENDABLE, "true");
+            ObjectRecord made = new ObjectRecord(
+                    segment.length(),
+                    c.etag(),
+                    c.proposedMillis(),
+                    c.attributes().withSystem(system),
+                    false,
+                    null,
+                    List.of(segment));
+            Versions.Change change = Versions.put(p, key, versioning, made, c.proposedMicros(), c.versionSuffix());
+            p.commit(what, batch -> {
+                change.writes().addTo(batch);
+                Chunks.clearPending(batch, p, segment.dataId());
+            });
+            return new Applied(change.result(), change.leavesGarbage());
+        }
+        List<Segment> segments = new ArrayList<>(current.segments());
+        segments.add(segment);
+        // Not an MD5 of the content (as with multipart): a digest chained over the appends, "-N" for N of them.
+        MessageDigest chained = BodyWriter.md5();
+        String previous = current.etag();
+        int dash = previous.indexOf('-');
+        chained.update(HexFormat.of().parseHex(dash < 0 ? previous : previous.substring(0, dash)));
+        chained.update(HexFormat.of().parseHex(c.etag()));
+        ObjectRecord next = new ObjectRecord(
+                length + segment.length(),
+                HexFormat.of().formatHex(chained.digest()) + "-" + segments.size(),
+                Math.max(c.proposedMillis(), current.lastModified() + 1),
+                current.attributes().withChecksums(new TreeMap<>(c.attributes().checksums()), null),
+                false,
+                null,
+                List.copyOf(segments),
+                current.versionId(),
+                current.nullVersion(),
+                false);
+        p.commit(what, batch -> {
+            Versions.rewrite(batch, p, key, next, true);
+            Stats.add(batch, p, key.bucket(), Stats.BYTES, segment.length());
+            Chunks.clearPending(batch, p, segment.dataId());
+        });
+        return new Applied(next, false);
     }
 
     private Applied deleteObject(Command.DeleteObject c, Versioning versioning) {
@@ -310,7 +378,7 @@ final class PartitionService {
         String what = "upload part " + c.partNumber() + " of " + c.uploadId() + " of " + key;
         Multipart.require(p, key, c.uploadId()); // aborted or completed while the body streamed?
         Segment segment = segment(c.body());
-        requirePending(c.body().dataId(), what);
+        requirePending(c.body(), what);
         PartRecord part =
                 new PartRecord(c.partNumber(), c.etag(), c.proposedMillis(), c.checksums(), segment, c.system());
         byte[] partKey = Keys.partKey(Keys.uploadKey(key.bucket(), key.key(), c.uploadId()), c.partNumber());
@@ -412,9 +480,14 @@ final class PartitionService {
     /**
      * A stored body's data must still be pending: written before the command and claimed by nothing else. Without
      * its marker it was abandoned (in a cluster, by a command that reclaims stale pending data), and committing a
-     * record that points to it would make an object whose data may be gone.
+     * record that points to it would make an object whose data may be gone. An empty body has neither chunks nor
+     * marker.
      */
-    private void requirePending(DataId dataId, String what) {
+    private void requirePending(Command.Stored body, String what) {
+        DataId dataId = body.dataId();
+        if (body.length() == 0) {
+            return; // an empty body wrote no chunk, so it has no marker either: nothing of it can be lost
+        }
         if (p.get(Cf.PENDING, dataId.bytes(), what + ": read pending marker") == null) {
             // A refusal every replica computes alike (an IO failure would stop the replica): the client sends the
             // body again (503 is retried).

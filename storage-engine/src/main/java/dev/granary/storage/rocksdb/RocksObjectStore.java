@@ -43,6 +43,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -535,6 +536,55 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
             reclaimer.wakeUp();
         }
         return change.record().toMeta(key);
+    }
+
+    @Override
+    public ObjectMeta appendObject(
+            ObjectKey key,
+            long position,
+            ObjectAttributes attributes,
+            InputStream body,
+            long length,
+            byte[] contentMd5,
+            StoredForm form,
+            Function<ObjectMeta, Map<String, String>> checksums)
+            throws IOException {
+        Objects.requireNonNull(attributes, "attributes");
+        buckets.get(key.bucket()); // fail before reading a body that could not be stored
+        return withSpaceForBody(length, () -> {
+            Partition p = partitions.forObject(key);
+            String what = "append to " + key + " at " + position;
+            // Never inline: each append is a segment the next one's record lists after it.
+            BodyWriter.Written written = bodies.write(p, body, length, contentMd5, form, false, what);
+            Segment segment = written.segment();
+            PartitionService.Applied change = BodyWriter.commit(
+                    p,
+                    written,
+                    what,
+                    () -> locks.withKey(key, () -> {
+                        ObjectRecord current = Versions.read(p, key);
+                        ObjectMeta appendedTo = current == null ? null : current.toMeta(key);
+                        Command.AppendObject command = new Command.AppendObject(
+                                key,
+                                position,
+                                current == null ? null : current.etag(),
+                                attributes.withChecksums(new TreeMap<>(checksums.apply(appendedTo)), null),
+                                new Command.Stored(
+                                        new DataId(segment.dataId()),
+                                        segment.length(),
+                                        segment.chunkSize(),
+                                        segment.file()),
+                                written.etag(),
+                                ids.millis(),
+                                ids.micros(),
+                                ids.versionSuffix());
+                        return p.propose(command);
+                    }));
+            if (change.leavesGarbage()) {
+                reclaimer.wakeUp();
+            }
+            return change.record().toMeta(key);
+        });
     }
 
     @Override

@@ -87,6 +87,10 @@ class CommandCodecTest {
                 KEY, nulls, same, stored(true), "e", Long.MAX_VALUE, Long.MIN_VALUE, IDS.versionSuffix()));
         commands.add(
                 new Command.PutObject(KEY, full, WriteCondition.NONE, stored(false), "e", -1, -1, IDS.versionSuffix()));
+        commands.add(new Command.AppendObject(
+                KEY, 0, null, full, stored(true), "e", IDS.millis(), IDS.micros(), IDS.versionSuffix()));
+        commands.add(new Command.AppendObject(
+                EMPTY_KEY, Long.MAX_VALUE, "", nulls, stored(false), "", -1, -1, IDS.versionSuffix()));
         commands.add(new Command.DeleteObject(
                 KEY, null, WriteCondition.NONE, IDS.millis(), IDS.micros(), IDS.versionSuffix()));
         commands.add(new Command.DeleteObject(EMPTY_KEY, "null", same, 0, 0, IDS.versionSuffix()));
