@@ -329,6 +329,82 @@ class OssSdkIT {
         oss.deleteBucket(crcs);
     }
 
+    /**
+     * AppendObject: an Appendable object made at position 0 and grown at its length, the SDK checking each answer's
+     * CRC-64 against its own combined one; wrong positions and appends to a normal object refused, nothing changed;
+     * the object read back whole through both dialects.
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = SignVersion.class,
+            names = {"V1", "V4"})
+    void appendsMakeAnObjectGrowAndAreRefusedAtAnyOtherPosition(SignVersion version) throws IOException {
+        oss = client(version, GranaryServerExtension.SECRET_KEY);
+        String appends = bucket("oss-append", version);
+        oss.createBucket(appends);
+        byte[] first = random(1000, 5);
+        byte[] second = random(200_000, 6);
+        byte[] third = "tail".getBytes(StandardCharsets.UTF_8);
+
+        ObjectMetadata meta = new ObjectMetadata();
+        meta.setContentType("text/x-log");
+        com.aliyun.oss.model.AppendObjectResult made = oss.appendObject(
+                new com.aliyun.oss.model.AppendObjectRequest(appends, "log", new ByteArrayInputStream(first), meta)
+                        .withPosition(0L)
+                        .withInitCRC(0L));
+        assertThat(made.getNextPosition()).isEqualTo(first.length);
+        com.aliyun.oss.model.AppendObjectResult grown = oss.appendObject(
+                new com.aliyun.oss.model.AppendObjectRequest(appends, "log", new ByteArrayInputStream(second))
+                        .withPosition(made.getNextPosition())
+                        .withInitCRC(made.getClientCRC()));
+        com.aliyun.oss.model.AppendObjectResult last = oss.appendObject(
+                new com.aliyun.oss.model.AppendObjectRequest(appends, "log", new ByteArrayInputStream(third))
+                        .withPosition(grown.getNextPosition())
+                        .withInitCRC(grown.getClientCRC()));
+        byte[] whole = new byte[first.length + second.length + third.length];
+        System.arraycopy(first, 0, whole, 0, first.length);
+        System.arraycopy(second, 0, whole, first.length, second.length);
+        System.arraycopy(third, 0, whole, first.length + second.length, third.length);
+        assertThat(last.getNextPosition()).isEqualTo(whole.length);
+        assertThat(last.getServerCRC()).isEqualTo(crc64(whole));
+
+        ObjectMetadata head = oss.getObjectMetadata(appends, "log");
+        assertThat(head.getObjectType()).isEqualTo("Appendable");
+        assertThat(head.getContentLength()).isEqualTo(whole.length);
+        assertThat(head.getContentType()).isEqualTo("text/x-log");
+        assertThat(head.getRawMetadata()).containsEntry("x-oss-next-append-position", Integer.toString(whole.length));
+        OSSObject got = oss.getObject(appends, "log");
+        assertThat(read(got)).isEqualTo(whole);
+        assertThat(got.getServerCRC()).isEqualTo(crc64(whole));
+        assertThat(server.client()
+                        .getObjectAsBytes(b -> b.bucket(appends).key("log"))
+                        .asByteArray())
+                .isEqualTo(whole);
+
+        // Refused: a position that is not the length (also 0 again), an append to an object a PUT made.
+        for (long wrong : new long[] {0, whole.length - 1L, whole.length + 1L}) {
+            assertThatThrownBy(() -> oss.appendObject(new com.aliyun.oss.model.AppendObjectRequest(
+                                    appends, "log", new ByteArrayInputStream(third))
+                            .withPosition(wrong)))
+                    .isInstanceOfSatisfying(
+                            OSSException.class,
+                            e -> assertThat(e.getErrorCode()).isEqualTo("PositionNotEqualToLength"));
+        }
+        oss.putObject(appends, "normal", new ByteArrayInputStream(first));
+        assertThat(oss.getObjectMetadata(appends, "normal").getObjectType()).isEqualTo("Normal");
+        assertThatThrownBy(() -> oss.appendObject(
+                        new com.aliyun.oss.model.AppendObjectRequest(appends, "normal", new ByteArrayInputStream(third))
+                                .withPosition((long) first.length)))
+                .isInstanceOfSatisfying(
+                        OSSException.class, e -> assertThat(e.getErrorCode()).isEqualTo("ObjectNotAppendable"));
+        assertThat(read(oss.getObject(appends, "log"))).isEqualTo(whole);
+        assertThat(read(oss.getObject(appends, "normal"))).isEqualTo(first);
+
+        oss.deleteObject(appends, "log");
+        oss.deleteObject(appends, "normal");
+        oss.deleteBucket(appends);
+    }
+
     @ParameterizedTest
     @EnumSource(
             value = SignVersion.class,

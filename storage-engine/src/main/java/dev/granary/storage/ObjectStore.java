@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * The storage SPI the protocol layer talks to. Implementations are thread-safe. Every mutation is atomic and
@@ -106,8 +106,9 @@ public interface ObjectStore extends AutoCloseable {
      * @param attributes the object's attributes when the append makes it (ignored otherwise)
      * @param length the exact number of bytes the body yields, or -1 if unknown
      * @param contentMd5 the MD5 the client declared for the appended bytes, or null
-     * @param checksums given the object appended to (null when the append makes it), the object's checksums after
-     *     the append; called once the body has ended, and the append fails if that object changed meanwhile
+     * @param checksums given the object appended to (null when the append makes it) and the number of bytes appended,
+     *     the object's checksums after the append; called once the body has ended, and the append fails if that
+     *     object changed meanwhile
      * @throws StorageException {@code NO_SUCH_BUCKET}, {@code POSITION_NOT_EQUAL_TO_LENGTH}, {@code
      *     OBJECT_NOT_APPENDABLE}, {@code BAD_DIGEST}, {@code INCOMPLETE_BODY}
      * @throws IOException when reading the body fails
@@ -120,7 +121,7 @@ public interface ObjectStore extends AutoCloseable {
             long length,
             byte[] contentMd5,
             StoredForm form,
-            Function<ObjectMeta, Map<String, String>> checksums)
+            BiFunction<ObjectMeta, Long, Map<String, String>> checksums)
             throws IOException;
 
     /** The object's metadata. @throws StorageException {@code NO_SUCH_BUCKET}, {@code NO_SUCH_KEY} */

@@ -23,6 +23,10 @@ public enum S3Error {
             409,
             "Your previous request to create the named bucket succeeded and you already own it."),
     BUCKET_NOT_EMPTY("BucketNotEmpty", 409, "The bucket you tried to delete is not empty"),
+    /** OSS's AppendObject at a position other than the object's length. */
+    POSITION_NOT_EQUAL_TO_LENGTH("PositionNotEqualToLength", 409, "Position is not equal to file length"),
+    /** OSS's AppendObject on an object not made by appends. */
+    OBJECT_NOT_APPENDABLE("ObjectNotAppendable", 409, "The operation is not valid for the object's type"),
     ENTITY_TOO_LARGE("EntityTooLarge", 400, "Your proposed upload exceeds the maximum allowed size"),
     ENTITY_TOO_SMALL("EntityTooSmall", 400, "Your proposed upload is smaller than the minimum allowed object size."),
     ILLEGAL_LOCATION_CONSTRAINT(

@@ -63,6 +63,8 @@ public final class StorageErrors {
             case CORRUPT_DATA, IO -> S3Error.INTERNAL_ERROR;
             case UNAVAILABLE -> S3Error.SERVICE_UNAVAILABLE;
             case INSUFFICIENT_STORAGE -> S3Error.INSUFFICIENT_STORAGE;
+            case POSITION_NOT_EQUAL_TO_LENGTH -> S3Error.POSITION_NOT_EQUAL_TO_LENGTH;
+            case OBJECT_NOT_APPENDABLE -> S3Error.OBJECT_NOT_APPENDABLE;
         };
         S3Exception s3 = new S3Exception(error, error.message(), e);
         return switch (error) {

@@ -68,6 +68,7 @@ public final class Handlers {
         h.put(S3Operation.LIST_MULTIPART_UPLOADS, new ListMultipartUploadsHandler(store, owners));
         h.put(S3Operation.PUT_OBJECT, new PutObjectHandler(store, encryption, lifecycle, access));
         h.put(S3Operation.COPY_OBJECT, new CopyObjectHandler(store, encryption, lifecycle, access));
+        h.put(S3Operation.APPEND_OBJECT, new AppendObjectHandler(store, encryption, access));
         h.put(S3Operation.GET_OBJECT, new GetObjectHandler(store, false, encryption, lifecycle));
         h.put(S3Operation.HEAD_OBJECT, new GetObjectHandler(store, true, encryption, lifecycle));
         h.put(S3Operation.DELETE_OBJECT, new DeleteObjectHandler(store));

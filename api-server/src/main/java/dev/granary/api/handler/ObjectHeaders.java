@@ -87,6 +87,15 @@ final class ObjectHeaders {
         }
         writeVersion(response, meta);
         writeOssCrc64(request, response, a.checksums());
+        if (request.oss()) {
+            // OSS's object types; x-oss-* once the dialect renames the answer's headers.
+            response.header(
+                    "x-amz-object-type",
+                    meta.appendable() ? "Appendable" : meta.partCount() > 0 ? "Multipart" : "Normal");
+            if (meta.appendable()) {
+                response.header(AppendObjectHandler.NEXT_POSITION, Long.toString(meta.size()));
+            }
+        }
         if (!a.tags().isEmpty()) {
             response.header(
                     AmzHeaders.X_AMZ_TAGGING_COUNT, Integer.toString(a.tags().size()));

@@ -43,6 +43,8 @@ public enum S3Operation {
     LIST_MULTIPART_UPLOADS("ListMultipartUploads", RequestClass.WRITE),
     PUT_OBJECT("PutObject", RequestClass.WRITE),
     COPY_OBJECT("CopyObject", RequestClass.WRITE),
+    /** Alibaba Cloud OSS's AppendObject ({@code POST ?append&position=}). */
+    APPEND_OBJECT("AppendObject", RequestClass.WRITE),
     GET_OBJECT("GetObject", RequestClass.READ),
     HEAD_OBJECT("HeadObject", RequestClass.READ),
     DELETE_OBJECT("DeleteObject", RequestClass.FREE),

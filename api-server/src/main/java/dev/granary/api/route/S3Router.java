@@ -283,6 +283,9 @@ public final class S3Router {
                 if (q.containsKey("uploadId")) {
                     return S3Operation.COMPLETE_MULTIPART_UPLOAD;
                 }
+                if (q.containsKey("append")) {
+                    return S3Operation.APPEND_OBJECT;
+                }
                 return hasAny(q, OBJECT_SUBRESOURCES)
                         ? S3Operation.UNSUPPORTED_OBJECT_SUBRESOURCE
                         : S3Operation.METHOD_NOT_ALLOWED;

@@ -140,7 +140,8 @@ public final class S3Operations {
             "CreateMultipartUpload",
             "UploadPart",
             "UploadPartCopy",
-            "CompleteMultipartUpload"
+            "CompleteMultipartUpload",
+            "AppendObject" // Alibaba Cloud OSS's
         }) {
             put(new OperationAccess(op, "s3:PutObject", null, Scope.OBJECT, AclTarget.BUCKET, Permission.WRITE, false));
         }

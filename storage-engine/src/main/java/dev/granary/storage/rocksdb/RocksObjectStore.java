@@ -47,6 +47,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -547,7 +548,7 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
             long length,
             byte[] contentMd5,
             StoredForm form,
-            Function<ObjectMeta, Map<String, String>> checksums)
+            BiFunction<ObjectMeta, Long, Map<String, String>> checksums)
             throws IOException {
         Objects.requireNonNull(attributes, "attributes");
         buckets.get(key.bucket()); // fail before reading a body that could not be stored
@@ -568,7 +569,8 @@ public final class RocksObjectStore implements ObjectStore, StorageUsage {
                                 key,
                                 position,
                                 current == null ? null : current.etag(),
-                                attributes.withChecksums(new TreeMap<>(checksums.apply(appendedTo)), null),
+                                attributes.withChecksums(
+                                        new TreeMap<>(checksums.apply(appendedTo, written.size())), null),
                                 new Command.Stored(
                                         new DataId(segment.dataId()),
                                         segment.length(),

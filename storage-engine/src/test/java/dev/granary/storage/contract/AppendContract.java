@@ -33,7 +33,8 @@ public abstract class AppendContract extends StoreContract {
                 data.length,
                 null,
                 StoredForm.IDENTITY,
-                appendedTo -> {
+                (appendedTo, appended) -> {
+                    assertThat(appended).isEqualTo(data.length);
                     seen.add(appendedTo == null ? -1L : appendedTo.size());
                     long before = appendedTo == null
                             ? 0
