@@ -405,6 +405,63 @@ class OssSdkIT {
         oss.deleteBucket(appends);
     }
 
+    private static int anonymousGet(String bucket, String key) throws Exception {
+        return java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(server.uri().resolve("/" + bucket + "/" + key))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+    }
+
+    /**
+     * OSS's ACL documents (one canned Grant) and headers, on buckets and objects, mapped onto the one access model:
+     * a public-read object is read without credentials, and back to {@code default} it no longer is.
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = SignVersion.class,
+            names = {"V1", "V4"})
+    void cannedAclsAreSetAndReadOnBucketsAndObjects(SignVersion version) throws Exception {
+        oss = client(version, GranaryServerExtension.SECRET_KEY);
+        String acls = bucket("oss-acl", version);
+        oss.createBucket(acls);
+        assertThat(oss.getBucketAcl(acls).getCannedACL())
+                .isEqualTo(com.aliyun.oss.model.CannedAccessControlList.Private);
+        assertThat(oss.getBucketAcl(acls).getOwner().getId()).isNotBlank();
+        oss.setBucketAcl(acls, com.aliyun.oss.model.CannedAccessControlList.PublicRead);
+        assertThat(oss.getBucketAcl(acls).getCannedACL())
+                .isEqualTo(com.aliyun.oss.model.CannedAccessControlList.PublicRead);
+
+        oss.putObject(acls, "doc", new ByteArrayInputStream("hello".getBytes(StandardCharsets.UTF_8)));
+        assertThat(oss.getObjectAcl(acls, "doc").getPermission())
+                .isEqualTo(com.aliyun.oss.model.ObjectPermission.Default);
+        assertThat(anonymousGet(acls, "doc")).isEqualTo(403);
+        oss.setObjectAcl(acls, "doc", com.aliyun.oss.model.CannedAccessControlList.PublicRead);
+        assertThat(oss.getObjectAcl(acls, "doc").getPermission())
+                .isEqualTo(com.aliyun.oss.model.ObjectPermission.PublicRead);
+        assertThat(anonymousGet(acls, "doc")).isEqualTo(200);
+        oss.setObjectAcl(acls, "doc", com.aliyun.oss.model.CannedAccessControlList.Default);
+        assertThat(oss.getObjectAcl(acls, "doc").getPermission())
+                .isEqualTo(com.aliyun.oss.model.ObjectPermission.Default);
+        assertThat(anonymousGet(acls, "doc")).isEqualTo(403);
+
+        // An object's ACL on its PUT (x-oss-object-acl).
+        ObjectMetadata publicRead = new ObjectMetadata();
+        publicRead.setObjectAcl(com.aliyun.oss.model.CannedAccessControlList.PublicRead);
+        oss.putObject(acls, "open", new ByteArrayInputStream(new byte[] {1}), publicRead);
+        assertThat(oss.getObjectAcl(acls, "open").getPermission())
+                .isEqualTo(com.aliyun.oss.model.ObjectPermission.PublicRead);
+        assertThat(anonymousGet(acls, "open")).isEqualTo(200);
+
+        oss.setBucketAcl(acls, com.aliyun.oss.model.CannedAccessControlList.Private);
+        assertThat(oss.getBucketAcl(acls).getCannedACL())
+                .isEqualTo(com.aliyun.oss.model.CannedAccessControlList.Private);
+        oss.deleteObject(acls, "doc");
+        oss.deleteObject(acls, "open");
+        oss.deleteBucket(acls);
+    }
+
     @ParameterizedTest
     @EnumSource(
             value = SignVersion.class,

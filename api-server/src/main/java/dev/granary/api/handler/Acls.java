@@ -228,4 +228,38 @@ final class Acls {
     private static String trim(String s) {
         return s == null ? null : s.strip();
     }
+
+    /**
+     * OSS's ACL document, one canned {@code Grant} (OSS has no grant lists): {@code public-read-write} when everyone
+     * may write, {@code public-read} when everyone may read, else {@code private}; for an object with no ACL of its
+     * own, {@code default}, as OSS calls it (here an object's own ACL alone decides, as in S3: a public bucket does
+     * not make its objects public).
+     *
+     * @param acl the resource's ACL, or null for an object that has none of its own
+     * @param ownerId the resource's owner
+     */
+    static XmlWriter toOssXml(Acl acl, String ownerId, AccessControl access) {
+        Owner owner = access.owner(ownerId);
+        String grant = acl == null ? "default" : ossCanned(acl);
+        return XmlWriter.document("AccessControlPolicy")
+                .start("Owner")
+                .element("ID", owner.id())
+                .element("DisplayName", owner.displayName())
+                .end()
+                .start("AccessControlList")
+                .element("Grant", grant)
+                .end();
+    }
+
+    private static String ossCanned(Acl acl) {
+        boolean read = false;
+        boolean write = false;
+        for (Grant g : acl.grants()) {
+            if (g.grantee() instanceof Grantee.Group group && group.uri().equals(Grantee.ALL_USERS)) {
+                read |= g.permission() == Permission.READ || g.permission() == Permission.FULL_CONTROL;
+                write |= g.permission() == Permission.WRITE || g.permission() == Permission.FULL_CONTROL;
+            }
+        }
+        return write ? "public-read-write" : read ? "public-read" : "private";
+    }
 }

@@ -52,7 +52,7 @@ final class OssDialect {
 
     /**
      * Adds the {@code x-amz-*} counterpart of each {@code x-oss-*} request header ({@code x-oss-object-acl} is
-     * {@code x-amz-acl}); the OSS ones stay, for the signature.
+     * {@code x-amz-acl}, its {@code default} S3's {@code private}); the OSS ones stay, for the signature.
      */
     static void translateRequest(HeaderMap headers) {
         List<HeaderValues> oss = new ArrayList<>();
@@ -64,9 +64,13 @@ final class OssDialect {
         }
         for (HeaderValues values : oss) {
             String name = values.getHeaderName().toString().toLowerCase(Locale.ROOT);
-            String amz =
-                    name.equals("x-oss-object-acl") ? "x-amz-acl" : AMZ_PREFIX + name.substring(OSS_PREFIX.length());
-            headers.putAll(new HttpString(amz), new ArrayList<>(values));
+            if (name.equals("x-oss-object-acl")) {
+                // OSS's "default" (no ACL of the object's own) is what S3 calls private: nothing is stored for it.
+                String acl = values.getFirst();
+                headers.put(new HttpString("x-amz-acl"), "default".equals(acl) ? "private" : acl);
+                continue;
+            }
+            headers.putAll(new HttpString(AMZ_PREFIX + name.substring(OSS_PREFIX.length())), new ArrayList<>(values));
         }
     }
 
