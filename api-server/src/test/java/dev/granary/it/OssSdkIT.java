@@ -154,6 +154,22 @@ class OssSdkIT {
         assertThat(oss.listBuckets())
                 .extracting(com.aliyun.oss.model.Bucket::getName)
                 .contains(lists);
+        oss.createBucket(lists + "-2");
+        com.aliyun.oss.model.BucketList firstPage =
+                oss.listBuckets(new com.aliyun.oss.model.ListBucketsRequest(lists, null, 1));
+        assertThat(firstPage.getBucketList()).singleElement().satisfies(b -> {
+            assertThat(b.getName()).isEqualTo(lists);
+            assertThat(b.getLocation()).isEqualTo("oss-" + b.getRegion());
+            assertThat(b.getExtranetEndpoint())
+                    .isEqualTo("127.0.0.1:" + server.uri().getPort());
+            assertThat(b.getCreationDate()).isNotNull();
+        });
+        assertThat(firstPage.isTruncated()).isTrue();
+        assertThat(oss.listBuckets(new com.aliyun.oss.model.ListBucketsRequest(lists, firstPage.getNextMarker(), 1))
+                        .getBucketList())
+                .extracting(com.aliyun.oss.model.Bucket::getName)
+                .containsExactly(lists + "-2");
+        oss.deleteBucket(lists + "-2");
 
         com.aliyun.oss.model.ObjectListing v1 =
                 oss.listObjects(new com.aliyun.oss.model.ListObjectsRequest(lists).withDelimiter("/"));
