@@ -478,6 +478,57 @@ class OssSdkIT {
         oss.deleteBucket(acls);
     }
 
+    /**
+     * Symlinks (PUT and GET {@code ?symlink}; GET and HEAD of a link serve its target, a dangling one is
+     * SymlinkTargetNotExist) and OSS's Range behaviour (an unsatisfiable range is the whole object, 416 only with
+     * {@code x-oss-range-behavior: standard}).
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = SignVersion.class,
+            names = {"V1", "V4"})
+    void symlinksServeTheirTargetAndRangesBehaveAsOss(SignVersion version) throws IOException {
+        oss = client(version, GranaryServerExtension.SECRET_KEY);
+        String links = bucket("oss-links", version);
+        oss.createBucket(links);
+        byte[] body = random(5000, 7);
+        oss.putObject(links, "dir/the target", new ByteArrayInputStream(body));
+        oss.createSymlink(links, "link", "dir/the target");
+        assertThat(oss.getSymlink(links, "link").getTarget()).isEqualTo("dir/the target");
+        assertThat(read(oss.getObject(links, "link"))).isEqualTo(body);
+        ObjectMetadata head = oss.getObjectMetadata(links, "link");
+        assertThat(head.getObjectType()).isEqualTo("Symlink");
+        assertThat(head.getContentLength()).isEqualTo(body.length);
+        // Through S3 a link is the empty object it is stored as.
+        assertThat(server.client()
+                        .getObjectAsBytes(b -> b.bucket(links).key("link"))
+                        .asByteArray())
+                .isEmpty();
+
+        oss.createSymlink(links, "dangling", "nothing here");
+        assertThatThrownBy(() -> oss.getObject(links, "dangling"))
+                .isInstanceOfSatisfying(
+                        OSSException.class, e -> assertThat(e.getErrorCode()).isEqualTo("SymlinkTargetNotExist"));
+        assertThatThrownBy(() -> oss.getSymlink(links, "dir/the target"))
+                .isInstanceOfSatisfying(
+                        OSSException.class, e -> assertThat(e.getErrorCode()).isEqualTo("NotSymlink"));
+
+        OSSObject whole =
+                oss.getObject(new com.aliyun.oss.model.GetObjectRequest(links, "dir/the target").withRange(6000, 7000));
+        assertThat(read(whole)).isEqualTo(body);
+        com.aliyun.oss.model.GetObjectRequest standard =
+                new com.aliyun.oss.model.GetObjectRequest(links, "dir/the target").withRange(6000, 7000);
+        standard.addHeader("x-oss-range-behavior", "standard");
+        assertThatThrownBy(() -> oss.getObject(standard))
+                .isInstanceOfSatisfying(
+                        OSSException.class, e -> assertThat(e.getErrorCode()).isEqualTo("InvalidRange"));
+
+        for (String key : java.util.List.of("dir/the target", "link", "dangling")) {
+            oss.deleteObject(links, key);
+        }
+        oss.deleteBucket(links);
+    }
+
     @ParameterizedTest
     @EnumSource(
             value = SignVersion.class,

@@ -8,6 +8,7 @@ import dev.granary.api.http.S3Request;
 import dev.granary.api.http.S3Response;
 import dev.granary.api.lifecycle.LifecycleConfigs;
 import dev.granary.storage.ObjectContent;
+import dev.granary.storage.ObjectKey;
 import dev.granary.storage.ObjectMeta;
 import dev.granary.storage.ObjectStore;
 import dev.granary.storage.StorageException;
@@ -34,8 +35,15 @@ record GetObjectHandler(ObjectStore store, boolean headOnly, Encryption encrypti
         if (headOnly) {
             ObjectMeta meta = read(request, () -> store.headObject(request.objectKey(), Limits.versionId(request)));
             request.checkObjectAccess(meta);
+            ObjectKey target = Symlinks.followed(request, meta);
+            if (target != null) {
+                meta = Symlinks.checkTarget(Symlinks.readTarget(() -> store.headObject(target)));
+            }
             encryption.forRead(request, meta.attributes().system(), false);
             long length = answer(request, response, meta).length();
+            if (target != null) {
+                response.header(Symlinks.OBJECT_TYPE, "Symlink");
+            }
             expiration(response, meta, request.query("versionId"));
             response.header(AmzHeaders.CONTENT_LENGTH, Long.toString(length)).empty(response.status());
             return;
@@ -48,13 +56,36 @@ record GetObjectHandler(ObjectStore store, boolean headOnly, Encryption encrypti
                         ? store.getObjectIfInMemory(request.objectKey(), Limits.versionId(request))
                                 .orElseThrow(response::moveToWorker)
                         : store.getObject(request.objectKey(), Limits.versionId(request), 0, -1));
+        // Decided on the version opened, whose bytes are sent: an overwrite since cannot change either. First, so that
+        // a caller who may not read the object does not learn that it needs an SSE-C key.
+        ObjectKey target;
+        try {
+            request.checkObjectAccess(opened.meta());
+            target = Symlinks.followed(request, opened.meta());
+        } catch (RuntimeException e) {
+            opened.close();
+            throw e;
+        }
+        if (target != null) {
+            // OSS's GetObject of a symlink serves its target (a link is empty, so its record was read whole).
+            opened.close();
+            opened = Symlinks.readTarget(() -> response.onIoThread()
+                    ? store.getObjectIfInMemory(target, null).orElseThrow(response::moveToWorker)
+                    : store.getObject(target, null, 0, -1));
+            try {
+                Symlinks.checkTarget(opened.meta());
+            } catch (RuntimeException e) {
+                opened.close();
+                throw e;
+            }
+        }
         try (ObjectContent content = opened) {
-            // Decided on the version opened, whose bytes are sent: an overwrite since cannot change either. First,
-            // so that a caller who may not read the object does not learn that it needs an SSE-C key.
-            request.checkObjectAccess(content.meta());
             Encryption.Params sse =
                     encryption.forRead(request, content.meta().attributes().system(), false);
             ByteRange range = answer(request, response, content.meta());
+            if (target != null) {
+                response.header(Symlinks.OBJECT_TYPE, "Symlink");
+            }
             expiration(response, content.meta(), request.query("versionId"));
             InputStream in = sse.decrypt(content.stream(), content.meta(), 0);
             in.skipNBytes(range.first());
@@ -90,9 +121,8 @@ record GetObjectHandler(ObjectStore store, boolean headOnly, Encryption encrypti
     private static ByteRange answer(S3Request request, S3Response response, ObjectMeta meta) {
         Conditions.of(request).checkRead(meta);
         String partParam = request.query("partNumber");
-        ByteRange range = partParam != null
-                ? partRange(meta, Limits.partNumber(partParam))
-                : ByteRange.parse(request.header(AmzHeaders.RANGE), meta.size());
+        ByteRange range =
+                partParam != null ? partRange(meta, Limits.partNumber(partParam)) : range(request, meta.size());
         ObjectHeaders.write(response, meta, request);
         Encryption.writeHeaders(response, meta.attributes().system());
         // partNumber=1 of an object stored by a single PUT is the whole object, answered like a plain GET.
@@ -107,6 +137,23 @@ record GetObjectHandler(ObjectStore store, boolean headOnly, Encryption encrypti
         }
         response.status(200);
         return new ByteRange(0, meta.size() - 1);
+    }
+
+    /**
+     * The Range header's bytes. OSS answers a range it cannot satisfy with the whole object (200) unless the client
+     * sends {@code x-oss-range-behavior: standard}, as S3 always does (416 InvalidRange).
+     */
+    private static ByteRange range(S3Request request, long size) {
+        try {
+            return ByteRange.parse(request.header(AmzHeaders.RANGE), size);
+        } catch (S3Exception e) {
+            if (e.error() == S3Error.INVALID_RANGE
+                    && request.oss()
+                    && !"standard".equalsIgnoreCase(request.header("x-amz-range-behavior"))) {
+                return null;
+            }
+            throw e;
+        }
     }
 
     /** The byte range of one part; an object stored by a single PUT is its own part 1. */

@@ -69,6 +69,8 @@ public final class Handlers {
         h.put(S3Operation.PUT_OBJECT, new PutObjectHandler(store, encryption, lifecycle, access));
         h.put(S3Operation.COPY_OBJECT, new CopyObjectHandler(store, encryption, lifecycle, access));
         h.put(S3Operation.APPEND_OBJECT, new AppendObjectHandler(store, encryption, access));
+        h.put(S3Operation.PUT_SYMLINK, new Symlinks.Put(store, access));
+        h.put(S3Operation.GET_SYMLINK, new Symlinks.Get(store));
         h.put(S3Operation.GET_OBJECT, new GetObjectHandler(store, false, encryption, lifecycle));
         h.put(S3Operation.HEAD_OBJECT, new GetObjectHandler(store, true, encryption, lifecycle));
         h.put(S3Operation.DELETE_OBJECT, new DeleteObjectHandler(store));

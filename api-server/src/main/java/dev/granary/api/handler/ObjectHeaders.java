@@ -90,7 +90,7 @@ final class ObjectHeaders {
         if (request.oss()) {
             // OSS's object types; x-oss-* once the dialect renames the answer's headers.
             response.header(
-                    "x-amz-object-type",
+                    Symlinks.OBJECT_TYPE,
                     meta.appendable() ? "Appendable" : meta.partCount() > 0 ? "Multipart" : "Normal");
             if (meta.appendable()) {
                 response.header(AppendObjectHandler.NEXT_POSITION, Long.toString(meta.size()));

@@ -45,6 +45,10 @@ public enum S3Operation {
     COPY_OBJECT("CopyObject", RequestClass.WRITE),
     /** Alibaba Cloud OSS's AppendObject ({@code POST ?append&position=}). */
     APPEND_OBJECT("AppendObject", RequestClass.WRITE),
+    /** Alibaba Cloud OSS's PutSymlink ({@code PUT ?symlink}). */
+    PUT_SYMLINK("PutSymlink", RequestClass.WRITE),
+    /** Alibaba Cloud OSS's GetSymlink ({@code GET ?symlink}). */
+    GET_SYMLINK("GetSymlink", RequestClass.READ),
     GET_OBJECT("GetObject", RequestClass.READ),
     HEAD_OBJECT("HeadObject", RequestClass.READ),
     DELETE_OBJECT("DeleteObject", RequestClass.FREE),

@@ -251,6 +251,9 @@ public final class S3Router {
                 if (q.containsKey("acl")) {
                     return S3Operation.PUT_OBJECT_ACL;
                 }
+                if (q.containsKey("symlink")) {
+                    return S3Operation.PUT_SYMLINK;
+                }
                 if (hasAny(q, OBJECT_SUBRESOURCES)) {
                     return S3Operation.UNSUPPORTED_OBJECT_SUBRESOURCE;
                 }
@@ -268,6 +271,9 @@ public final class S3Router {
                 }
                 if (q.containsKey("attributes")) {
                     return S3Operation.GET_OBJECT_ATTRIBUTES;
+                }
+                if (q.containsKey("symlink")) {
+                    return S3Operation.GET_SYMLINK;
                 }
                 return hasAny(q, OBJECT_SUBRESOURCES)
                         ? S3Operation.UNSUPPORTED_OBJECT_SUBRESOURCE

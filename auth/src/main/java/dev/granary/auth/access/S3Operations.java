@@ -141,7 +141,8 @@ public final class S3Operations {
             "UploadPart",
             "UploadPartCopy",
             "CompleteMultipartUpload",
-            "AppendObject" // Alibaba Cloud OSS's
+            "AppendObject", // Alibaba Cloud OSS's, as PutSymlink
+            "PutSymlink"
         }) {
             put(new OperationAccess(op, "s3:PutObject", null, Scope.OBJECT, AclTarget.BUCKET, Permission.WRITE, false));
         }
@@ -180,6 +181,7 @@ public final class S3Operations {
         // Object reads: the object's ACL.
         object("GetObject", "s3:GetObject", "s3:GetObjectVersion", Permission.READ);
         object("HeadObject", "s3:GetObject", "s3:GetObjectVersion", Permission.READ);
+        object("GetSymlink", "s3:GetObject", "s3:GetObjectVersion", Permission.READ); // Alibaba Cloud OSS's
         object("GetObjectAttributes", "s3:GetObjectAttributes", "s3:GetObjectVersionAttributes", Permission.READ);
         object("GetObjectTagging", "s3:GetObjectTagging", "s3:GetObjectVersionTagging", Permission.READ);
         object("GetObjectAcl", "s3:GetObjectAcl", "s3:GetObjectVersionAcl", Permission.READ_ACP);
