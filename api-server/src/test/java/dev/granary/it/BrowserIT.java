@@ -289,7 +289,8 @@ class BrowserIT {
         return node.toString();
     }
 
-    private static String json(String s) {
+    /** A JSON string literal of {@code s}. */
+    static String json(String s) {
         StringBuilder b = new StringBuilder("\"");
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -304,11 +305,12 @@ class BrowserIT {
         return b.append('"').toString();
     }
 
-    private static String sha256Hex(byte[] data) throws Exception {
+    static String sha256Hex(byte[] data) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
     }
 
-    private static void respond(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
+    /** Answers the page server's request, uncached. */
+    static void respond(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", type);
         exchange.getResponseHeaders().set("Cache-Control", "no-store");
         exchange.sendResponseHeaders(status, body.length);

@@ -152,7 +152,8 @@ final class OssV1 {
     /**
      * The resource: {@code /bucket/key} with the key decoded ({@code /bucket/} for the bucket, {@code /} for the
      * service), then the signed sub-resources of the query sorted by name, values decoded, {@code =value} only where
-     * the query gave the parameter a value ({@code ?acl}, {@code ?partNumber=2&uploadId=x}).
+     * the query gave the parameter a non-empty value ({@code ?acl} for {@code acl} and {@code acl=},
+     * {@code ?partNumber=2&uploadId=x}).
      */
     static String canonicalizedResource(String rawPath, String rawQuery, String virtualHostBucket) {
         StringBuilder out = new StringBuilder(resource(rawPath, virtualHostBucket));
@@ -164,7 +165,10 @@ final class OssV1 {
             int eq = pair.indexOf('=');
             String name = percentDecode(eq < 0 ? pair : pair.substring(0, eq));
             if (SUBRESOURCES.contains(name)) {
-                sub.putIfAbsent(name, eq < 0 ? null : percentDecode(pair.substring(eq + 1)));
+                // "uploads=" signs as "uploads": the newer clients (alibabacloud-oss-v2, ali-oss) send sub-resources
+                // without a value so, and sign them bare, as the older SDK signs "?uploads".
+                String value = eq < 0 ? "" : percentDecode(pair.substring(eq + 1));
+                sub.putIfAbsent(name, value.isEmpty() ? null : value);
             }
         }
         char sep = '?';

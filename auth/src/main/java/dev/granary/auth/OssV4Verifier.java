@@ -127,10 +127,7 @@ public final class OssV4Verifier {
                 + String.join("/", scope[1], scope[2], "oss", TERMINATOR)
                 + '\n'
                 + SigV4.sha256Hex(canonical);
-        byte[] key = SigV4.hmac(("aliyun_v4" + creds.secretKey()).getBytes(StandardCharsets.UTF_8), scope[1]);
-        key = SigV4.hmac(key, scope[2]);
-        key = SigV4.hmac(key, "oss");
-        key = SigV4.hmac(key, TERMINATOR);
+        byte[] key = signingKey(creds.secretKey(), scope[1], scope[2]);
         if (!SigV4.signaturesMatch(SigV4.signature(key, stringToSign), provided.strip())) {
             throw new AuthException(AuthError.SIGNATURE_DOES_NOT_MATCH);
         }
@@ -138,6 +135,28 @@ public final class OssV4Verifier {
     }
 
     /** A presigned URL's x-oss-expires: up to 7 days; 0 or less is a URL that expired as it was made. */
+    /**
+     * OSS's V4 signing key: HMAC-SHA256 chained from {@code "aliyun_v4" + secret} over the date, the region,
+     * {@code oss} and {@code aliyun_v4_request}.
+     *
+     * @param date the credential scope's date, {@code yyyyMMdd}
+     */
+    static byte[] signingKey(String secretKey, String date, String region) {
+        byte[] key = SigV4.hmac(("aliyun_v4" + secretKey).getBytes(StandardCharsets.UTF_8), date);
+        key = SigV4.hmac(key, region);
+        key = SigV4.hmac(key, "oss");
+        return SigV4.hmac(key, TERMINATOR);
+    }
+
+    /** Whether a credential scope's fields are OSS V4's: access key, date, region, {@code oss}, the terminator. */
+    static boolean isOssScope(String[] scope) {
+        return scope.length == 5
+                && !scope[0].isEmpty()
+                && !scope[2].isEmpty()
+                && scope[3].equals("oss")
+                && scope[4].equals(TERMINATOR);
+    }
+
     private static long expiresSeconds(String value) {
         try {
             long seconds = Long.parseLong(

@@ -15,9 +15,12 @@ import java.util.Objects;
  * meet, checked as S3 checks them. Made by {@link PostPolicyVerifier}.
  */
 public final class PostPolicy {
-    /** Form fields no condition has to cover, as in S3; {@code x-ignore-*} fields are exempt too. */
-    private static final List<String> EXEMPT =
-            List.of("policy", "x-amz-signature", "file", "awsaccesskeyid", "signature");
+    /**
+     * Form fields no condition has to cover, as in S3 (and OSS's signing fields, which its forms carry alike);
+     * {@code x-ignore-*} fields are exempt too.
+     */
+    private static final List<String> EXEMPT = List.of(
+            "policy", "x-amz-signature", "file", "awsaccesskeyid", "signature", "ossaccesskeyid", "x-oss-signature");
     /**
      * S3 takes at most 20 KB of form fields before the file, the policy among them. A repeated key keeps its last
      * value, as it always has here.

@@ -8,8 +8,10 @@ import java.util.Objects;
 /**
  * Verifies the SigV4 signature of a POST form upload: {@code x-amz-signature} must be the hex HMAC of the
  * base64 {@code policy} field under the signing key that {@code x-amz-credential} and {@code x-amz-date} name.
- * Forms signed with Signature Version 2 ({@code AWSAccessKeyId}, {@code signature}) are verified too. The policy's
- * conditions are then checked with {@link PostPolicy#check}. Thread-safe.
+ * Forms signed with Signature Version 2 ({@code AWSAccessKeyId}, {@code signature}) are verified too, and Alibaba
+ * Cloud OSS's forms, V1 ({@code OSSAccessKeyId}, {@code Signature}) and V4 ({@code x-oss-signature-version},
+ * {@code x-oss-credential}, {@code x-oss-date}, {@code x-oss-signature}). The policy's conditions are then checked
+ * with {@link PostPolicy#check}. Thread-safe.
  */
 public final class PostPolicyVerifier {
     private final CredentialStore credentials;
@@ -46,7 +48,12 @@ public final class PostPolicyVerifier {
             throw missing("policy");
         }
         if (fields.containsKey("awsaccesskeyid") && !fields.containsKey("x-amz-credential")) {
-            return verifyV2(fields, policy);
+            return verifyV2(fields, policy, "awsaccesskeyid");
+        }
+        if (isOss(fields)) {
+            return fields.containsKey("ossaccesskeyid")
+                    ? verifyV2(fields, policy, "ossaccesskeyid")
+                    : verifyOssV4(fields, policy);
         }
         String algorithm = required(fields, "x-amz-algorithm");
         String credential = required(fields, "x-amz-credential");
@@ -89,9 +96,60 @@ public final class PostPolicyVerifier {
         return PostPolicy.parse(key.principal(), policy);
     }
 
-    /** Signature Version 2: {@code signature} is base64 HMAC-SHA1 of the base64 policy under the secret key. */
-    private PostPolicy verifyV2(Map<String, String> fields, String policy) {
-        String accessKey = required(fields, "awsaccesskeyid");
+    /**
+     * Whether a form is signed the Alibaba Cloud OSS way: {@code OSSAccessKeyId} and {@code Signature} (V1), or
+     * {@code x-oss-signature-version}, {@code x-oss-credential}, {@code x-oss-date} and {@code x-oss-signature} (V4).
+     *
+     * @param fields the form fields, names lower-cased
+     */
+    public static boolean isOss(Map<String, String> fields) {
+        return fields.containsKey("ossaccesskeyid")
+                || fields.containsKey("x-oss-signature-version")
+                || fields.containsKey("x-oss-signature");
+    }
+
+    /**
+     * An OSS V4 form: {@code x-oss-signature} is the hex HMAC-SHA256 of the base64 policy under OSS's V4 signing key
+     * of the credential's date and region (any region, as OSS V4 requests are taken).
+     */
+    private PostPolicy verifyOssV4(Map<String, String> fields, String policy) {
+        String version = required(fields, "x-oss-signature-version");
+        String credential = required(fields, "x-oss-credential");
+        String date = required(fields, "x-oss-date");
+        String signature = required(fields, "x-oss-signature");
+        if (!version.equals("OSS4-HMAC-SHA256")) {
+            throw new AuthException(
+                    AuthError.INVALID_ARGUMENT, "x-oss-signature-version only supports \"OSS4-HMAC-SHA256\"");
+        }
+        String[] scope = credential.split("/", -1);
+        if (!OssV4Verifier.isOssScope(scope)) {
+            throw new AuthException(
+                    AuthError.INVALID_ARGUMENT,
+                    "Invalid credential \"" + credential + "\": expecting \"<AccessKeyId>/YYYYMMDD/<region>/oss/"
+                            + "aliyun_v4_request\".");
+        }
+        if (SigV4.parseBasicAmzDate(date) == null || !date.startsWith(scope[1])) {
+            throw new AuthException(
+                    AuthError.INVALID_ARGUMENT,
+                    "x-oss-date must be \"yyyyMMdd'T'HHmmss'Z'\" of the credential's date, not \"" + date + "\".");
+        }
+        Credentials key = credentials
+                .lookup(scope[0])
+                .filter(Credentials::enabled)
+                .orElseThrow(() -> new AuthException(AuthError.INVALID_ACCESS_KEY_ID));
+        String expected = SigV4.signature(OssV4Verifier.signingKey(key.secretKey(), scope[1], scope[2]), policy);
+        if (!SigV4.signaturesMatch(expected, signature)) {
+            throw new AuthException(AuthError.SIGNATURE_DOES_NOT_MATCH);
+        }
+        return PostPolicy.parse(key.principal(), policy);
+    }
+
+    /**
+     * Signature Version 2, and OSS's V1 forms alike: {@code signature} is base64 HMAC-SHA1 of the base64 policy under
+     * the secret key of the access key in {@code keyField} ({@code AWSAccessKeyId}, {@code OSSAccessKeyId}).
+     */
+    private PostPolicy verifyV2(Map<String, String> fields, String policy, String keyField) {
+        String accessKey = required(fields, keyField);
         String signature = required(fields, "signature");
         Credentials key = credentials
                 .lookup(accessKey)

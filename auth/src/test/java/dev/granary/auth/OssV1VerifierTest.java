@@ -65,8 +65,10 @@ class OssV1VerifierTest {
                 .isEqualTo("/b/k?partNumber=2&uploadId=u/1");
         assertThat(OssV1.canonicalizedResource("/k%20y", "", "vhost")).isEqualTo("/vhost/k y");
         assertThat(OssV1.canonicalizedResource("/", "", null)).isEqualTo("/");
-        // A parameter sent with '=' and no value is signed with it.
-        assertThat(OssV1.canonicalizedResource("/b/k", "acl=", null)).isEqualTo("/b/k?acl=");
+        // A parameter sent with '=' and no value is signed bare, as alibabacloud-oss-v2 and ali-oss sign "uploads=".
+        assertThat(OssV1.canonicalizedResource("/b/k", "acl=", null)).isEqualTo("/b/k?acl");
+        assertThat(OssV1.canonicalizedResource("/b/k", "encoding-type=url&uploads=", null))
+                .isEqualTo("/b/k?uploads");
     }
 
     @Test

@@ -134,4 +134,69 @@ class PostPolicyTest {
                             e -> assertThat(e.error()).isEqualTo(AuthError.INVALID_POLICY_DOCUMENT));
         }
     }
+
+    /** Alibaba Cloud OSS's V1 form: OSSAccessKeyId and Signature (base64 HMAC-SHA1 of the policy), not in the policy. */
+    @Test
+    void ossV1FormsAreVerifiedAndTheirSigningFieldsNeedNoCondition() {
+        String policy = Base64.getEncoder()
+                .encodeToString(
+                        "{\"expiration\": \"2030-01-01T13:00:00.000Z\", \"conditions\": [{\"bucket\": \"b\"}, [\"eq\", \"$key\", \"k\"]]}"
+                                .getBytes(UTF_8));
+        Map<String, String> fields = new HashMap<>();
+        fields.put("key", "k");
+        fields.put("policy", policy);
+        fields.put("ossaccesskeyid", ACCESS);
+        fields.put("signature", PostPolicyVerifier.signatureV2(SECRET, policy));
+        assertThat(PostPolicyVerifier.isOss(fields)).isTrue();
+        PostPolicy verified = verifier.verify(fields);
+        verified.check("b", fields, verifier.now());
+        assertThat(verified.principal().accountId()).isEqualTo("acct");
+
+        fields.put("signature", PostPolicyVerifier.signatureV2("not the secret", policy));
+        assertThatThrownBy(() -> verifier.verify(fields))
+                .isInstanceOfSatisfying(
+                        AuthException.class, e -> assertThat(e.error()).isEqualTo(AuthError.SIGNATURE_DOES_NOT_MATCH));
+    }
+
+    /**
+     * OSS's V4 form: x-oss-signature is the hex HMAC-SHA256 of the policy under the aliyun_v4 key of the credential's
+     * date and region (any region); the credential, date and version are in the policy as OSS requires.
+     */
+    @Test
+    void ossV4FormsAreVerifiedInAnyRegionAndRefusedWhenTampered() {
+        String credential = ACCESS + "/" + DATE + "/cn-hangzhou/oss/aliyun_v4_request";
+        String policy = Base64.getEncoder()
+                .encodeToString(("{\"expiration\": \"2030-01-01T13:00:00.000Z\", \"conditions\": [{\"bucket\": \"b\"},"
+                                + " {\"x-oss-signature-version\": \"OSS4-HMAC-SHA256\"}, {\"x-oss-credential\": \""
+                                + credential + "\"}, {\"x-oss-date\": \"" + DATE
+                                + "T115900Z\"}, [\"eq\", \"$key\", \"k\"]]}")
+                        .getBytes(UTF_8));
+        Map<String, String> fields = new HashMap<>();
+        fields.put("key", "k");
+        fields.put("policy", policy);
+        fields.put("x-oss-signature-version", "OSS4-HMAC-SHA256");
+        fields.put("x-oss-credential", credential);
+        fields.put("x-oss-date", DATE + "T115900Z");
+        fields.put("x-oss-signature", SigV4.signature(OssV4Verifier.signingKey(SECRET, DATE, "cn-hangzhou"), policy));
+        assertThat(PostPolicyVerifier.isOss(fields)).isTrue();
+        PostPolicy verified = verifier.verify(fields);
+        verified.check("b", fields, verifier.now());
+        assertThat(verified.principal().accountId()).isEqualTo("acct");
+
+        Map<String, String> otherRegion = new HashMap<>(fields);
+        otherRegion.put("x-oss-credential", ACCESS + "/" + DATE + "/cn-beijing/oss/aliyun_v4_request");
+        assertThatThrownBy(() -> verifier.verify(otherRegion))
+                .isInstanceOfSatisfying(
+                        AuthException.class, e -> assertThat(e.error()).isEqualTo(AuthError.SIGNATURE_DOES_NOT_MATCH));
+        Map<String, String> badScope = new HashMap<>(fields);
+        badScope.put("x-oss-credential", ACCESS + "/" + DATE + "/cn-hangzhou/s3/aws4_request");
+        assertThatThrownBy(() -> verifier.verify(badScope))
+                .isInstanceOfSatisfying(
+                        AuthException.class, e -> assertThat(e.error()).isEqualTo(AuthError.INVALID_ARGUMENT));
+        Map<String, String> otherDate = new HashMap<>(fields);
+        otherDate.put("x-oss-date", "20300102T000000Z");
+        assertThatThrownBy(() -> verifier.verify(otherDate))
+                .isInstanceOfSatisfying(
+                        AuthException.class, e -> assertThat(e.error()).isEqualTo(AuthError.INVALID_ARGUMENT));
+    }
 }

@@ -156,6 +156,9 @@ record CompleteMultipartUploadHandler(ObjectStore store, LifecycleConfigs lifecy
         }
         ObjectHeaders.writeWrittenVersion(response, meta);
         ObjectHeaders.writeOssCrc64(request, response, meta.attributes().checksums());
+        if (request.oss()) {
+            response.header(AmzHeaders.ETAG, meta.quotedEtag()); // ali-oss reads the object's ETag from the header
+        }
         lifecycle.writeExpiration(response, meta);
         Encryption.writeHeaders(response, meta.attributes().system());
         response.xml(xml);

@@ -107,6 +107,9 @@ record CopyObjectHandler(ObjectStore store, Encryption encryption, LifecycleConf
                 .element("ETag", copied.quotedEtag());
         writeChecksumElements(xml, copied.attributes().checksums());
         ObjectHeaders.writeOssCrc64(request, response, copied.attributes().checksums());
+        if (request.oss()) {
+            response.header(AmzHeaders.ETAG, copied.quotedEtag()); // OSS's clients read it from the header too
+        }
         response.xml(xml);
     }
 

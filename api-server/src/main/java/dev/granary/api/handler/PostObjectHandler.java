@@ -10,6 +10,8 @@ import dev.granary.api.http.S3Response;
 import dev.granary.api.xml.XmlReader;
 import dev.granary.api.xml.XmlWriter;
 import dev.granary.auth.ChecksumAlgorithm;
+import dev.granary.auth.Crc64;
+import dev.granary.auth.PayloadDecoder;
 import dev.granary.auth.PostPolicy;
 import dev.granary.auth.PostPolicyVerifier;
 import dev.granary.auth.Principal;
@@ -77,11 +79,18 @@ record PostObjectHandler(ObjectStore store, PostPolicyVerifier verifier, Encrypt
         key = key.replace("${filename}", file.filename() == null ? "" : file.filename());
         fields.put("key", key);
         Limits.checkKey(key);
+        boolean oss = PostPolicyVerifier.isOss(fields);
+        if (oss) {
+            request.switchToOss(response); // signed the OSS way: answered in OSS's words from here on
+        }
         // An unsigned form (no policy) is an anonymous upload: only a bucket that lets everyone write takes it.
         PostPolicy policy = null;
         if (fields.containsKey("policy")) {
             policy = verifier.verify(fields);
             policy.check(bucket, fields, verifier.now());
+        }
+        if (oss) {
+            ossFieldsAsS3s(fields);
         }
         Principal signer = policy == null ? Principal.anonymous() : policy.principal();
         request.actAs(signer);
@@ -108,6 +117,13 @@ record PostObjectHandler(ObjectStore store, PostPolicyVerifier verifier, Encrypt
                                 checksum.get().getKey().name(), checksum.get().getValue())),
                         null);
             }
+            Crc64Stream crc = null;
+            if (oss) {
+                // OSS stores a CRC-64 with what its dialect writes; it fills once the file has been read.
+                crc = new Crc64Stream(content);
+                content = crc;
+                attributes = attributes.withChecksums(crc.checksums(), null);
+            }
             Encryption.StoredBody stored = sse.prepare(content, null, 0);
             meta = store.putObject(objectKey, attributes, stored.body(), -1, stored.contentMd5(), stored.form());
         } catch (IOException e) {
@@ -125,6 +141,7 @@ record PostObjectHandler(ObjectStore store, PostPolicyVerifier verifier, Encrypt
         }
         drain(form);
         Encryption.writeHeaders(response, meta.attributes().system());
+        ObjectHeaders.writeOssCrc64(request, response, meta.attributes().checksums());
         respond(request, response, fields, objectKey, meta);
     }
 
@@ -136,6 +153,57 @@ record PostObjectHandler(ObjectStore store, PostPolicyVerifier verifier, Encrypt
         }
         Owner owner = signer.isAnonymous() ? bucketOwner : access.owner(signer.accountId());
         return AclHeaders.parse(Map.of("x-amz-acl", List.of(canned)), owner, bucketOwner, false);
+    }
+
+    /**
+     * Adds S3's name for each field of an OSS form that has one ({@code x-oss-meta-*}, {@code x-oss-object-acl} is
+     * {@code acl}, ...), once the policy has been checked on the fields as sent.
+     */
+    private static void ossFieldsAsS3s(Map<String, String> fields) {
+        Map<String, String> added = new LinkedHashMap<>();
+        fields.forEach((name, value) -> {
+            if (name.equals("x-oss-object-acl")) {
+                added.put("acl", "default".equals(value) ? "private" : value);
+            } else if (name.startsWith("x-oss-")
+                    && !name.startsWith("x-oss-signature")
+                    && !name.equals("x-oss-credential")
+                    && !name.equals("x-oss-date")) {
+                added.put("x-amz-" + name.substring("x-oss-".length()), value);
+            }
+        });
+        added.forEach(fields::putIfAbsent);
+    }
+
+    /** The file, read once, its CRC-64/XZ kept for OSS's {@code x-oss-hash-crc64ecma} when it ends. */
+    private static final class Crc64Stream extends java.io.FilterInputStream {
+        private final Crc64 crc = new Crc64(Crc64.Polynomial.ECMA);
+        private final Map<String, String> checksums = new TreeMap<>();
+
+        Crc64Stream(InputStream in) {
+            super(in);
+        }
+
+        /** The CRC once the stream has ended (empty before): a live view, for the attributes built before. */
+        Map<String, String> checksums() {
+            return checksums;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                crc.update(b, off, n);
+            } else if (n < 0) {
+                checksums.put(PayloadDecoder.CRC64ECMA, Long.toUnsignedString(crc.value()));
+            }
+            return n;
+        }
     }
 
     /** Reads the fields up to the file part (names lower-cased; the first of repeated fields counts). */

@@ -122,9 +122,8 @@ public final class RootHandler implements HttpHandler {
         boolean oss = resumed != null ? resumed.request().oss() : OssDialect.isOss(exchange);
         if (oss) {
             // Alibaba Cloud OSS's dialect: its headers read as S3's, the answer in its words.
-            response.withoutNamespace();
+            response.speakOss();
             OssDialect.translateRequest(exchange.getRequestHeaders());
-            exchange.addResponseCommitListener(done -> OssDialect.translateResponse(done.getResponseHeaders()));
         }
         // On the I/O thread there is no body (and no blocking stream to read one from).
         CountingInputStream wire =

@@ -178,6 +178,15 @@ public final class S3Request {
         this.oss = true;
     }
 
+    /**
+     * Turns an unsigned request into one in OSS's dialect once its handler knows it is one (a POST form signed the
+     * OSS way, whose signature is in the body): the rest of the answer, errors included, is OSS's.
+     */
+    public void switchToOss(S3Response response) {
+        speaksOss();
+        response.speakOss();
+    }
+
     /** The decoded request body. */
     public InputStream body() {
         return body.stream();

@@ -43,9 +43,15 @@ public final class S3Response {
         this.onIoThread = onIoThread;
     }
 
-    /** Writes XML documents without S3's namespace from now on (an OSS request's answer). */
-    void withoutNamespace() {
-        this.withoutNamespace = true;
+    /**
+     * Answers in OSS's dialect from now on: XML documents without S3's namespace, the answer's {@code x-amz-*} headers
+     * renamed {@code x-oss-*} as it is sent.
+     */
+    void speakOss() {
+        if (!withoutNamespace) {
+            this.withoutNamespace = true;
+            exchange.addResponseCommitListener(done -> OssDialect.translateResponse(done.getResponseHeaders()));
+        }
     }
 
     /** Whether this is the answer to a request in Alibaba Cloud OSS's dialect. */
