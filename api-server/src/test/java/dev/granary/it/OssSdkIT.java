@@ -529,6 +529,60 @@ class OssSdkIT {
         oss.deleteBucket(links);
     }
 
+    /** The access-log line of a request, by its id, once the log writer has written it. */
+    private static String accessLogLine(String requestId) throws Exception {
+        Path log = server.dataDir().resolve("access-logs").resolve("access.log");
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(log)) {
+                for (String line : Files.readAllLines(log)) {
+                    if (line.contains(" " + requestId + " ")) {
+                        return line;
+                    }
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no access-log line for request " + requestId);
+    }
+
+    /**
+     * The access log says which dialect signed a request (signature-version OSS or OSS4, header or query string) and
+     * records OSS's requests under S3's operations; a presigned URL's signature is never written.
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = SignVersion.class,
+            names = {"V1", "V4"})
+    @SuppressWarnings("JavaUtilDate") // the SDK takes a presigned URL's expiry as a java.util.Date
+    void theAccessLogNamesTheDialectAndKeepsNoSignature(SignVersion version) throws Exception {
+        oss = client(version, GranaryServerExtension.SECRET_KEY);
+        String logged = bucket("oss-logged", version);
+        oss.createBucket(logged);
+        String putId = oss.putObject(logged, "k", new ByteArrayInputStream(new byte[] {1, 2, 3}))
+                .getRequestId();
+        String dialect = version == SignVersion.V4 ? "OSS4" : "OSS";
+        assertThat(accessLogLine(putId)).contains(" REST.PUT.OBJECT k ").contains(" " + dialect + " - AuthHeader ");
+
+        java.net.URL url =
+                oss.generatePresignedUrl(logged, "k", new java.util.Date(System.currentTimeMillis() + 60_000));
+        java.net.http.HttpResponse<byte[]> fetched = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(url.toURI()).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(fetched.statusCode()).isEqualTo(200);
+        String getId = fetched.headers().firstValue("x-oss-request-id").orElseThrow();
+        String line = accessLogLine(getId);
+        assertThat(line).contains(" REST.GET.OBJECT k ").contains(" " + dialect + " - QueryString ");
+        String signature = version == SignVersion.V4 ? "x-oss-signature=" : "Signature=";
+        assertThat(line).contains(signature + "-");
+        String sent = url.getQuery().replaceAll(".*" + signature + "([^&]*).*", "$1");
+        assertThat(sent).isNotEmpty().isNotEqualTo("-");
+        assertThat(line).doesNotContain(sent);
+        oss.deleteObject(logged, "k");
+        oss.deleteBucket(logged);
+    }
+
     @ParameterizedTest
     @EnumSource(
             value = SignVersion.class,

@@ -51,16 +51,27 @@ public record SignableRequest(String method, String rawPath, String rawQuery, Ma
 
     /**
      * How the request is signed, as the {@code s3:signatureversion} condition key names it: "AWS4-HMAC-SHA256",
-     * "AWS" (SigV2), or null when unsigned.
+     * "AWS" (SigV2), Alibaba Cloud OSS's "OSS4-HMAC-SHA256" (V4) or "OSS" (V1), or null when unsigned.
      */
     public String signatureVersion() {
         String authorization = header("authorization");
         if (authorization != null) {
-            return authorization.strip().startsWith("AWS ") ? "AWS" : "AWS4-HMAC-SHA256";
+            String a = authorization.strip();
+            return a.startsWith("AWS ")
+                    ? "AWS"
+                    : a.startsWith("OSS4-HMAC-SHA256")
+                            ? "OSS4-HMAC-SHA256"
+                            : a.startsWith("OSS ") ? "OSS" : "AWS4-HMAC-SHA256";
         }
         Map<String, List<String>> query = queryParameters();
         if (query.containsKey("X-Amz-Algorithm")) {
             return "AWS4-HMAC-SHA256";
+        }
+        if (query.containsKey("x-oss-signature-version")) {
+            return "OSS4-HMAC-SHA256";
+        }
+        if (query.containsKey("OSSAccessKeyId")) {
+            return "OSS";
         }
         return query.containsKey("AWSAccessKeyId") ? "AWS" : null;
     }

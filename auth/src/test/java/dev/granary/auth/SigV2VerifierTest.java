@@ -403,6 +403,16 @@ class SigV2VerifierTest {
                 .isEqualTo("AWS");
         assertThat(request("GET", "/", "X-Amz-Algorithm=AWS4-HMAC-SHA256").signatureVersion())
                 .isEqualTo("AWS4-HMAC-SHA256");
+        assertThat(request("GET", "/", "", "authorization", "OSS a:b").signatureVersion())
+                .isEqualTo("OSS");
+        assertThat(request("GET", "/", "", "authorization", "OSS4-HMAC-SHA256 Credential=a/d/r/oss/aliyun_v4_request")
+                        .signatureVersion())
+                .isEqualTo("OSS4-HMAC-SHA256");
+        assertThat(request("GET", "/", "OSSAccessKeyId=a&Expires=1&Signature=s").signatureVersion())
+                .isEqualTo("OSS");
+        assertThat(request("GET", "/", "x-oss-signature-version=OSS4-HMAC-SHA256")
+                        .signatureVersion())
+                .isEqualTo("OSS4-HMAC-SHA256");
         assertThat(request("GET", "/", "").signatureVersion()).isNull();
         assertThat(request("GET", "/", "").authType()).isNull();
         assertThat(request("GET", "/", "a=1&b&a=x+y%2F").queryParameters())

@@ -77,6 +77,24 @@ public final class AccessLogSink implements UsageSink {
             Map.entry("ListParts", "UPLOAD"),
             Map.entry("PostObject", "OBJECT"));
 
+    /**
+     * The signature-version field: {@code SigV4}, {@code SigV2}, or for Alibaba Cloud OSS's dialect {@code OSS} (V1)
+     * and {@code OSS4}: after the dash of {@link UsageRecord#authType()}, SigV4 when there is none.
+     */
+    static String signatureVersion(String authType) {
+        if (authType == null) {
+            return "-";
+        }
+        int dash = authType.indexOf('-');
+        return dash < 0 ? "SigV4" : authType.substring(dash + 1);
+    }
+
+    /** The authentication-type field, {@code AuthHeader} or {@code QueryString}. */
+    static String authenticationType(String authType) {
+        int dash = authType == null ? -1 : authType.indexOf('-');
+        return dash < 0 ? authType : authType.substring(0, dash);
+    }
+
     private final Path dir;
     private final long maxBytes;
     private final Consumer<String> lineLogger;
@@ -191,9 +209,9 @@ public final class AccessLogSink implements UsageSink {
                 .append(" - ") // version id: no versioning yet
                 .append(u.requestId())
                 .append(' ')
-                .append(u.authType() == null ? "-" : "SigV4")
+                .append(signatureVersion(u.authType()))
                 .append(" - ") // cipher suite: plain HTTP
-                .append(dash(u.authType()))
+                .append(dash(authenticationType(u.authType())))
                 .append(' ')
                 .append(dash(u.host()))
                 .append(" - - -"); // TLS version, access point ARN, ACL required

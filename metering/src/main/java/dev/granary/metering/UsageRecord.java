@@ -24,7 +24,9 @@ import java.time.Instant;
  * @param userAgent the User-Agent header, or null
  * @param referer the Referer header, or null
  * @param host the Host header, or null
- * @param authType {@code AuthHeader}, {@code QueryString} (presigned) or null (anonymous)
+ * @param authType {@code AuthHeader}, {@code QueryString} (presigned) or null (anonymous), followed for another
+ *     signature than SigV4 by a dash and its version: {@code -SigV2}, and for Alibaba Cloud OSS's dialect {@code -OSS}
+ *     (V1) or {@code -OSS4}
  * @param cut whether the connection was cut before the exchange completed
  */
 public record UsageRecord(

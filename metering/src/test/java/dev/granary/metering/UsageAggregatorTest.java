@@ -220,4 +220,17 @@ class UsageAggregatorTest {
                 .matches("acct photos \\[01/Jan/2030:10:00:05 \\+0000\\] 127\\.0\\.0\\.1 acct id REST\\.PUT\\.OBJECT k"
                         + " \"PUT /b/k HTTP/1\\.1\" 200 - - - 1 - \"-\" \"-\" - id SigV4 - AuthHeader - - - -");
     }
+
+    /** The signature-version field tells the dialect: SigV2 and OSS's V1 and V4 besides SigV4. */
+    @Test
+    void theSignatureVersionFieldNamesTheDialect() {
+        assertThat(AccessLogSink.signatureVersion("AuthHeader")).isEqualTo("SigV4");
+        assertThat(AccessLogSink.signatureVersion("QueryString-SigV2")).isEqualTo("SigV2");
+        assertThat(AccessLogSink.signatureVersion("AuthHeader-OSS")).isEqualTo("OSS");
+        assertThat(AccessLogSink.signatureVersion("QueryString-OSS4")).isEqualTo("OSS4");
+        assertThat(AccessLogSink.signatureVersion(null)).isEqualTo("-");
+        assertThat(AccessLogSink.authenticationType("QueryString-OSS4")).isEqualTo("QueryString");
+        assertThat(AccessLogSink.authenticationType("AuthHeader")).isEqualTo("AuthHeader");
+        assertThat(AccessLogSink.authenticationType(null)).isNull();
+    }
 }

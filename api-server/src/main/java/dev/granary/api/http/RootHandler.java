@@ -509,25 +509,38 @@ public final class RootHandler implements HttpHandler {
     /** Method, raw URI and protocol; a presigned URL's signature is left out (signatures are never logged). */
     private static String requestLine(HttpServerExchange exchange) {
         String query = exchange.getQueryString();
-        if (query != null && query.contains("Signature=")) {
-            // SigV4's X-Amz-Signature and SigV2's Signature alike.
-            query = query.replaceAll("(^|&)(X-Amz-Signature|Signature)=[^&]*", "$1$2=-");
+        if (query != null && query.contains("ignature=")) {
+            // SigV4's X-Amz-Signature, SigV2's and OSS V1's Signature, OSS V4's x-oss-signature alike.
+            query = query.replaceAll("(^|&)(X-Amz-Signature|Signature|x-oss-signature)=[^&]*", "$1$2=-");
         }
         return exchange.getRequestMethod() + " " + exchange.getRequestURI()
                 + (query == null || query.isEmpty() ? "" : "?" + query) + " " + exchange.getProtocol();
     }
 
+    /**
+     * Where the signature was and which kind, for the access log: {@code AuthHeader} or {@code QueryString}, then
+     * after a dash the signature version when it is not SigV4 ({@code SigV2}, Alibaba Cloud OSS's {@code OSS} and
+     * {@code OSS4}); null for an anonymous request.
+     */
     private static String authType(HttpServerExchange exchange, Principal principal) {
         if (principal.isAnonymous()) {
             return null;
         }
         String query = exchange.getQueryString();
-        boolean presigned = query != null && (query.contains("X-Amz-Signature=") || query.contains("Signature="));
         String authorization = exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION);
-        boolean sigV2 = presigned
-                ? query.contains("AWSAccessKeyId=")
-                : authorization != null && authorization.startsWith("AWS ");
-        return (presigned ? "QueryString" : "AuthHeader") + (sigV2 ? "-SigV2" : "");
+        boolean presigned = authorization == null && query != null && query.contains("ignature=");
+        String version;
+        if (presigned) {
+            version = query.contains("x-oss-signature-version=")
+                    ? "-OSS4"
+                    : query.contains("OSSAccessKeyId=") ? "-OSS" : query.contains("AWSAccessKeyId=") ? "-SigV2" : "";
+        } else {
+            String a = authorization == null ? "" : authorization.strip();
+            version = a.startsWith("AWS ")
+                    ? "-SigV2"
+                    : a.startsWith("OSS4-HMAC-SHA256") ? "-OSS4" : a.startsWith("OSS ") ? "-OSS" : "";
+        }
+        return (presigned ? "QueryString" : "AuthHeader") + version;
     }
 
     private static S3Exception storageError(StorageException e, Route route, String versionId) {
