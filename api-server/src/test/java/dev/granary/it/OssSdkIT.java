@@ -583,6 +583,68 @@ class OssSdkIT {
         oss.deleteBucket(logged);
     }
 
+    /**
+     * Response overrides and conditional GETs as the SDK sends them, and a presigned PUT URL used by a plain HTTP
+     * client.
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = SignVersion.class,
+            names = {"V1", "V4"})
+    @SuppressWarnings("JavaUtilDate") // the SDK takes dates as java.util.Date
+    void overridesConditionalsAndPresignedPuts(SignVersion version) throws Exception {
+        oss = client(version, GranaryServerExtension.SECRET_KEY);
+        String reads = bucket("oss-reads", version);
+        oss.createBucket(reads);
+        byte[] body = random(1000, 8);
+        String etag = oss.putObject(reads, "k", new ByteArrayInputStream(body)).getETag();
+
+        com.aliyun.oss.model.GetObjectRequest overridden = new com.aliyun.oss.model.GetObjectRequest(reads, "k");
+        com.aliyun.oss.model.ResponseHeaderOverrides overrides = new com.aliyun.oss.model.ResponseHeaderOverrides();
+        overrides.setContentType("text/x-override");
+        overrides.setContentDisposition("attachment; filename=\"k.bin\"");
+        overridden.setResponseHeaders(overrides);
+        OSSObject got = oss.getObject(overridden);
+        assertThat(read(got)).isEqualTo(body);
+        assertThat(got.getObjectMetadata().getContentType()).isEqualTo("text/x-override");
+        assertThat(got.getObjectMetadata().getContentDisposition()).isEqualTo("attachment; filename=\"k.bin\"");
+
+        com.aliyun.oss.model.GetObjectRequest matching = new com.aliyun.oss.model.GetObjectRequest(reads, "k");
+        matching.setMatchingETagConstraints(java.util.List.of(etag));
+        assertThat(read(oss.getObject(matching))).isEqualTo(body);
+        com.aliyun.oss.model.GetObjectRequest notMatching = new com.aliyun.oss.model.GetObjectRequest(reads, "k");
+        notMatching.setMatchingETagConstraints(java.util.List.of("0123456789abcdef0123456789abcdef"));
+        assertThatThrownBy(() -> oss.getObject(notMatching))
+                .isInstanceOfSatisfying(
+                        OSSException.class, e -> assertThat(e.getErrorCode()).isEqualTo("PreconditionFailed"));
+        com.aliyun.oss.model.GetObjectRequest unmodified = new com.aliyun.oss.model.GetObjectRequest(reads, "k");
+        unmodified.setNonmatchingETagConstraints(java.util.List.of(etag));
+        assertThatThrownBy(() -> oss.getObject(unmodified))
+                .isInstanceOfSatisfying(
+                        OSSException.class, e -> assertThat(e.getErrorCode()).isEqualTo("NotModified"));
+
+        com.aliyun.oss.model.GeneratePresignedUrlRequest presign =
+                new com.aliyun.oss.model.GeneratePresignedUrlRequest(reads, "uploaded", com.aliyun.oss.HttpMethod.PUT);
+        presign.setExpiration(new java.util.Date(System.currentTimeMillis() + 60_000));
+        presign.setContentType("application/x-presigned");
+        java.net.URL url = oss.generatePresignedUrl(presign);
+        byte[] uploaded = random(2000, 9);
+        java.net.http.HttpResponse<String> put = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(url.toURI())
+                                .header("Content-Type", "application/x-presigned")
+                                .PUT(java.net.http.HttpRequest.BodyPublishers.ofByteArray(uploaded))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+        assertThat(read(oss.getObject(reads, "uploaded"))).isEqualTo(uploaded);
+        assertThat(oss.getObjectMetadata(reads, "uploaded").getContentType()).isEqualTo("application/x-presigned");
+
+        oss.deleteObject(reads, "k");
+        oss.deleteObject(reads, "uploaded");
+        oss.deleteBucket(reads);
+    }
+
     @ParameterizedTest
     @EnumSource(
             value = SignVersion.class,
