@@ -18,6 +18,7 @@ import dev.granary.auth.PayloadDecoder;
 import dev.granary.auth.PostPolicyVerifier;
 import dev.granary.auth.RequestVerifier;
 import dev.granary.auth.SecretCipher;
+import dev.granary.auth.SessionStore;
 import dev.granary.auth.SigV2Verifier;
 import dev.granary.auth.SigV4Verifier;
 import dev.granary.auth.StaticCredentialStore;
@@ -179,7 +180,10 @@ public final class Granary implements AutoCloseable {
                 }
             });
             // Root first: its key is never handed out to a user, so the order only saves a lookup.
-            CredentialStore credentials = StaticCredentialStore.of(root).or(users);
+            CredentialStore longTerm = StaticCredentialStore.of(root).or(users);
+            // Session credentials (the console's) act for a long-term key's user until they expire or are revoked.
+            SessionStore sessions = new SessionStore(longTerm, Clock.systemUTC());
+            CredentialStore credentials = longTerm.or(sessions);
             Function<String, String> displayNames = id -> id.equals(ROOT_ACCOUNT_ID)
                     ? config.rootUser()
                     : users.displayName(id).orElse(null);
@@ -213,6 +217,8 @@ public final class Granary implements AutoCloseable {
                 node.reportLoad(load::read);
                 sink = load;
             }
+            // The admin port serves the web console, whose pages call the S3 port across origins.
+            java.util.concurrent.atomic.AtomicInteger consolePort = new java.util.concurrent.atomic.AtomicInteger(-1);
             GranaryServer server = new GranaryServer(
                     config.address(),
                     config.port(),
@@ -232,7 +238,8 @@ public final class Granary implements AutoCloseable {
                             new SseKeys(Base64.getDecoder().decode(masterKey.toBase64()), random),
                             access,
                             store::disk),
-                    sink);
+                    sink,
+                    consolePort::get);
             AdminServer admin = new AdminServer(
                     config.address(),
                     config.adminPort(),
@@ -242,6 +249,8 @@ public final class Granary implements AutoCloseable {
                     metering,
                     Clock.systemUTC(),
                     users,
+                    sessions,
+                    new AdminServer.Console(server::port, config.region()),
                     store,
                     store::disk,
                     node == null ? null : () -> node.status(CLUSTER_STATUS_WAIT),
@@ -250,6 +259,7 @@ public final class Granary implements AutoCloseable {
                     caughtUp::get);
             try {
                 admin.start();
+                consolePort.set(admin.port());
                 server.start();
             } catch (RuntimeException e) {
                 admin.close();

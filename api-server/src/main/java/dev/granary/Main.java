@@ -136,6 +136,11 @@ public final class Main {
         }
         LOG.info("health: GET /health");
         LOG.info(
+                "console: {}://{}:{}/ (sign in with an access key and its secret)",
+                config.tls() ? "https" : "http",
+                config.address(),
+                granary.adminPort());
+        LOG.info(
                 "admin: {}://{}:{}/admin/v1/usage, /admin/v1/users (SigV4, root credentials), /metrics; metering {},"
                         + " access log {}",
                 config.tls() ? "https" : "http",

@@ -71,13 +71,26 @@ class BrowserIT {
         uploadFromAPageOfAnotherOrigin(tlsServer, work);
     }
 
+    /** The browser tests' tools: Debian's chromium, node and npm. */
+    record Tools(String chromium, String node, String npm) {
+        /** Finds them, or skips the test when one is missing (fails it with GRANARY_REQUIRE_CLIENTS=1). */
+        static Tools require() {
+            String chromium = System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium");
+            S3ClientsIT.requireTool(
+                    Files.isExecutable(Path.of(chromium)) ? chromium : null, "chromium (Debian package)");
+            String node = S3ClientsIT.onPath("node");
+            S3ClientsIT.requireTool(node, "node (Debian package nodejs)");
+            String npm = S3ClientsIT.onPath("npm");
+            S3ClientsIT.requireTool(npm, "npm");
+            return new Tools(chromium, node, npm);
+        }
+    }
+
     private void uploadFromAPageOfAnotherOrigin(GranaryServerExtension server, Path work) throws Exception {
-        String chromium = System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium");
-        S3ClientsIT.requireTool(Files.isExecutable(Path.of(chromium)) ? chromium : null, "chromium (Debian package)");
-        String node = S3ClientsIT.onPath("node");
-        S3ClientsIT.requireTool(node, "node (Debian package nodejs)");
-        String npm = S3ClientsIT.onPath("npm");
-        S3ClientsIT.requireTool(npm, "npm");
+        Tools tools = Tools.require();
+        String chromium = tools.chromium();
+        String node = tools.node();
+        String npm = tools.npm();
         Path scripts = Path.of(
                         BrowserIT.class.getResource("/browser/upload.mjs").toURI())
                 .getParent();

@@ -110,7 +110,8 @@ class GetAuthorizationRaceIT {
                         new SseKeys(new byte[32], new SecureRandom()),
                         access,
                         null),
-                UsageSink.NONE);
+                UsageSink.NONE,
+                () -> -1);
         server.start();
         URI uri = URI.create("http://127.0.0.1:" + server.port());
         root = client(uri, rootCredentials);

@@ -71,12 +71,10 @@ class OssBrowserIT {
     @Test
     @Timeout(value = 150, unit = TimeUnit.SECONDS)
     void aliOssInABrowserSignsV4AndV1UploadsInPartsAndPostsFormsOfBothVersions(@TempDir Path work) throws Exception {
-        String chromium = System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium");
-        S3ClientsIT.requireTool(Files.isExecutable(Path.of(chromium)) ? chromium : null, "chromium (Debian package)");
-        String node = S3ClientsIT.onPath("node");
-        S3ClientsIT.requireTool(node, "node (Debian package nodejs)");
-        String npm = S3ClientsIT.onPath("npm");
-        S3ClientsIT.requireTool(npm, "npm");
+        BrowserIT.Tools tools = BrowserIT.Tools.require();
+        String chromium = tools.chromium();
+        String node = tools.node();
+        String npm = tools.npm();
         // playwright-core and its driver from BrowserIT's folder, ali-oss from this test's own.
         Path driver = Path.of(
                         OssBrowserIT.class.getResource("/browser/upload.mjs").toURI())

@@ -13,6 +13,10 @@ public enum AuthError {
                     + " Check your key and signing method."),
     INVALID_ACCESS_KEY_ID(
             "InvalidAccessKeyId", 403, "The AWS Access Key Id you provided does not exist in our records."),
+    /** A session token that does not go with the access key (or a token with a long-term key). */
+    INVALID_TOKEN("InvalidToken", 400, "The provided token is malformed or otherwise invalid."),
+    /** Session credentials past their expiration. */
+    EXPIRED_TOKEN("ExpiredToken", 400, "The provided token has expired."),
     REQUEST_TIME_TOO_SKEWED(
             "RequestTimeTooSkewed", 403, "The difference between the request time and the current time is too large."),
     AUTHORIZATION_HEADER_MALFORMED("AuthorizationHeaderMalformed", 400, "The authorization header is malformed."),

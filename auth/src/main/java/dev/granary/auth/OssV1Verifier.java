@@ -74,7 +74,7 @@ public final class OssV1Verifier {
             throw new AuthException(
                     AuthError.INVALID_ARGUMENT, "Authorization header is invalid: expected OSS AccessKeyId:Signature");
         }
-        Credentials creds = SigV2Verifier.lookup(credentials, rest.substring(0, colon));
+        Credentials creds = SigV2Verifier.lookup(credentials, rest.substring(0, colon), request, clock);
         String signature = rest.substring(colon + 1).strip();
         String date = request.header("date");
         // ali-oss sends no Date (a browser may not set it) and signs x-oss-date in its place.
@@ -102,7 +102,7 @@ public final class OssV1Verifier {
         } catch (NumberFormatException e) {
             throw new AuthException(AuthError.ACCESS_DENIED, "Invalid Expires (seconds since epoch): " + expires);
         }
-        Credentials creds = SigV2Verifier.lookup(credentials, accessKey);
+        Credentials creds = SigV2Verifier.lookup(credentials, accessKey, request, clock);
         if (clock.instant().getEpochSecond() > expiresAt) {
             throw new AuthException(AuthError.ACCESS_DENIED, "Request has expired.");
         }

@@ -109,7 +109,7 @@ public final class OssV4Verifier {
         if (!dateTime.strip().startsWith(scope[1])) {
             throw new AuthException(AuthError.SIGNATURE_DOES_NOT_MATCH, "the credential's date is not x-oss-date's");
         }
-        Credentials creds = SigV2Verifier.lookup(credentials, scope[0]);
+        Credentials creds = SigV2Verifier.lookup(credentials, scope[0], request, clock);
         Instant now = clock.instant();
         if (presigned) {
             long expires = expiresSeconds(SigV2Verifier.find(query, "x-oss-expires"));

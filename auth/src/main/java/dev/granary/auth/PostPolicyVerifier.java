@@ -89,6 +89,7 @@ public final class PostPolicyVerifier {
                 .lookup(scope[0])
                 .filter(Credentials::enabled)
                 .orElseThrow(() -> new AuthException(AuthError.INVALID_ACCESS_KEY_ID));
+        key.checkSessionToken(sessionToken(fields), clock.instant());
         String expected = signature(key.secretKey(), scope[1], region, policy);
         if (!SigV4.signaturesMatch(expected, signature)) {
             throw new AuthException(AuthError.SIGNATURE_DOES_NOT_MATCH);
@@ -137,6 +138,7 @@ public final class PostPolicyVerifier {
                 .lookup(scope[0])
                 .filter(Credentials::enabled)
                 .orElseThrow(() -> new AuthException(AuthError.INVALID_ACCESS_KEY_ID));
+        key.checkSessionToken(sessionToken(fields), clock.instant());
         String expected = SigV4.signature(OssV4Verifier.signingKey(key.secretKey(), scope[1], scope[2]), policy);
         if (!SigV4.signaturesMatch(expected, signature)) {
             throw new AuthException(AuthError.SIGNATURE_DOES_NOT_MATCH);
@@ -155,6 +157,7 @@ public final class PostPolicyVerifier {
                 .lookup(accessKey)
                 .filter(Credentials::enabled)
                 .orElseThrow(() -> new AuthException(AuthError.INVALID_ACCESS_KEY_ID));
+        key.checkSessionToken(sessionToken(fields), clock.instant());
         if (!SigV2.signaturesMatch(signatureV2(key.secretKey(), policy), signature.strip())) {
             throw new AuthException(AuthError.SIGNATURE_DOES_NOT_MATCH);
         }
@@ -181,6 +184,12 @@ public final class PostPolicyVerifier {
      */
     public static String signature(String secretKey, String date, String region, String policyBase64) {
         return SigV4.signature(SigV4.signingKey(secretKey, date, region, SigV4.SERVICE_S3), policyBase64);
+    }
+
+    /** A form's session token: S3's {@code x-amz-security-token} field, or OSS's {@code x-oss-security-token}. */
+    private static String sessionToken(Map<String, String> fields) {
+        String token = fields.get("x-amz-security-token");
+        return token != null ? token : fields.get("x-oss-security-token");
     }
 
     private static String required(Map<String, String> fields, String name) {

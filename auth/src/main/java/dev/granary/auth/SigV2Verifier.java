@@ -85,7 +85,7 @@ public final class SigV2Verifier {
         }
         String accessKey = rest.substring(0, colon);
         String signature = rest.substring(colon + 1).strip();
-        Credentials creds = lookup(credentials, accessKey);
+        Credentials creds = lookup(credentials, accessKey, request, clock);
 
         String amzDate = request.header("x-amz-date");
         Instant time = requestTime(
@@ -123,7 +123,7 @@ public final class SigV2Verifier {
             throw new AuthException(
                     AuthError.ACCESS_DENIED, "Invalid date (should be seconds since epoch): " + expires);
         }
-        Credentials creds = lookup(credentials, accessKey);
+        Credentials creds = lookup(credentials, accessKey, request, clock);
         if (clock.instant().getEpochSecond() > expiresAt) {
             throw new AuthException(AuthError.ACCESS_DENIED, "Request has expired");
         }
@@ -196,12 +196,17 @@ public final class SigV2Verifier {
         return new AuthResult(creds.principal(), PayloadMode.UNSIGNED, null, null);
     }
 
-    /** An unknown key and a deactivated one get the same answer, as in {@link SigV4Verifier}. */
-    static Credentials lookup(CredentialStore credentials, String accessKey) {
-        return credentials
+    /**
+     * An unknown key and a deactivated one get the same answer, as in {@link SigV4Verifier}; session credentials work
+     * only with their token, before they expire.
+     */
+    static Credentials lookup(CredentialStore credentials, String accessKey, SignableRequest request, Clock clock) {
+        Credentials creds = credentials
                 .lookup(accessKey)
                 .filter(Credentials::enabled)
                 .orElseThrow(() -> new AuthException(AuthError.INVALID_ACCESS_KEY_ID));
+        creds.checkSessionToken(request.securityToken(), clock.instant());
+        return creds;
     }
 
     /**

@@ -122,7 +122,7 @@ public final class SigV4Verifier {
                             + " Signature.");
         }
         Scope scope = parseScope(credential, AuthError.AUTHORIZATION_HEADER_MALFORMED, HEADER_MALFORMED);
-        Credentials creds = lookup(scope.accessKey());
+        Credentials creds = lookup(scope.accessKey(), request);
 
         // The usual x-amz-date is taken as sent (and parsed by hand: a DateTimeFormatter cost more than the HMACs);
         // anything else goes through the general parser and is signed in its canonical form.
@@ -269,7 +269,7 @@ public final class SigV4Verifier {
                     AuthError.AUTHORIZATION_QUERY_PARAMETERS_ERROR,
                     "Invalid credential date. Date is not the same as X-Amz-Date.");
         }
-        Credentials creds = lookup(scope.accessKey());
+        Credentials creds = lookup(scope.accessKey(), request);
         Instant now = clock.instant();
         if (time.minus(maxSkew).isAfter(now)) {
             throw new AuthException(AuthError.ACCESS_DENIED, "Request is not valid yet");
@@ -378,11 +378,14 @@ public final class SigV4Verifier {
         return true;
     }
 
-    private Credentials lookup(String accessKey) {
-        return credentials
+    /** The key's credentials; session credentials only with their token, before they expire. */
+    private Credentials lookup(String accessKey, SignableRequest request) {
+        Credentials creds = credentials
                 .lookup(accessKey)
                 .filter(Credentials::enabled)
                 .orElseThrow(() -> new AuthException(AuthError.INVALID_ACCESS_KEY_ID));
+        creds.checkSessionToken(request.securityToken(), clock.instant());
+        return creds;
     }
 
     private static List<String> signedHeaderNames(String signedHeaders, AuthError error) {

@@ -77,6 +77,24 @@ public record SignableRequest(String method, String rawPath, String rawQuery, Ma
     }
 
     /**
+     * The session token the request presents with session credentials: {@code x-amz-security-token} (header or
+     * presigned query), or OSS's {@code x-oss-security-token} header or {@code security-token} query parameter; null
+     * when there is none.
+     */
+    public String securityToken() {
+        String token = header("x-amz-security-token");
+        if (token == null) {
+            token = header("x-oss-security-token");
+        }
+        if (token == null && !rawQuery().isEmpty() && rawQuery().contains("ecurity-")) {
+            Map<String, List<String>> query = queryParameters();
+            List<String> values = query.getOrDefault("X-Amz-Security-Token", query.get("security-token"));
+            token = values == null || values.isEmpty() ? null : values.get(0);
+        }
+        return token;
+    }
+
+    /**
      * Where the signature is, as the {@code s3:authType} condition key names it: "REST-HEADER",
      * "REST-QUERY-STRING", or null when unsigned (a POST form upload is "POST", which the caller knows).
      */

@@ -70,6 +70,8 @@ final class AdminHandler implements HttpHandler {
     private final Metering metering;
     private final Clock clock;
     private final UsersApi users;
+    private final SessionsApi sessions;
+    private final AdminServer.Console console;
     private final Supplier<DiskStatus> disk;
     private static final String NODES = "/admin/v1/cluster/nodes/";
 
@@ -89,6 +91,8 @@ final class AdminHandler implements HttpHandler {
             Metering metering,
             Clock clock,
             UsersApi users,
+            SessionsApi sessions,
+            AdminServer.Console console,
             Supplier<DiskStatus> disk,
             Supplier<ClusterStatus> cluster,
             Supplier<Map<Integer, RaftNode.ReplicaDigest>> replicas,
@@ -102,6 +106,8 @@ final class AdminHandler implements HttpHandler {
         this.metering = metering;
         this.clock = clock;
         this.users = users;
+        this.sessions = sessions;
+        this.console = console;
         this.disk = disk;
         this.cluster = cluster;
     }
@@ -168,8 +174,21 @@ final class AdminHandler implements HttpHandler {
             }
             return new Answer(200, MeteringMetrics.contentType(), metrics);
         }
+        if (method.equals("GET") && (path.equals("/") || path.startsWith(ConsoleAssets.PREFIX))) {
+            return consoleAnswer(exchange, path);
+        }
         if (!path.startsWith("/admin/")) {
             return Answer.error(404, "NotFound", "no such admin resource: " + path);
+        }
+        if (path.equals(SessionsApi.PREFIX) || path.startsWith(SessionsApi.PREFIX + "/")) {
+            // Any user signs in (asks for session credentials) and out; the rest of the admin API is root's.
+            AuthResult auth = verify(exchange);
+            if (auth.isAnonymous()) {
+                throw new AuthException(AuthError.ACCESS_DENIED, "sign the request to ask for a session");
+            }
+            UsersApi.Reply reply = sessions.handle(method, path, auth, body(exchange, auth));
+            exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
+            return new Answer(reply.status(), "application/json", reply.json() == null ? null : reply.json() + "\n");
         }
         AuthResult auth = authenticate(exchange);
         if (path.equals(UsersApi.PREFIX) || path.startsWith(UsersApi.PREFIX + "/")) {
@@ -255,16 +274,42 @@ final class AdminHandler implements HttpHandler {
 
     /** Only the root credentials may read usage: a valid SigV4 signature by an access key of the root account. */
     private AuthResult authenticate(HttpServerExchange exchange) {
-        Map<String, List<String>> headers = new HashMap<>();
-        for (HeaderValues values : exchange.getRequestHeaders()) {
-            headers.put(values.getHeaderName().toString().toLowerCase(Locale.ROOT), new ArrayList<>(values));
-        }
-        AuthResult auth = verifier.verify(new SignableRequest(
-                exchange.getRequestMethod().toString(), exchange.getRequestPath(), exchange.getQueryString(), headers));
+        AuthResult auth = verify(exchange);
         if (auth.isAnonymous() || !auth.principal().accountId().equals(rootAccountId)) {
             throw new AuthException(AuthError.ACCESS_DENIED, "the admin API needs the root credentials");
         }
         return auth;
+    }
+
+    /** The web console's page, scripts and settings, with the headers that confine them (see {@link ConsoleAssets}). */
+    private Answer consoleAnswer(HttpServerExchange exchange, String path) {
+        String host = exchange.getRequestHeaders().getFirst(Headers.HOST);
+        String scheme = exchange.getRequestScheme();
+        int s3Port = console.s3Port().getAsInt();
+        ConsoleAssets.secure(exchange.getResponseHeaders(), scheme, host, s3Port);
+        if (path.equals(ConsoleAssets.PREFIX + "config.json")) {
+            return Answer.json(JsonWriter.write(json -> {
+                json.writeStartObject();
+                json.writeNumberField("s3Port", s3Port);
+                json.writeStringField("region", console.region());
+                json.writeEndObject();
+            }));
+        }
+        ConsoleAssets.Asset asset = ConsoleAssets.find(path.equals("/") ? ConsoleAssets.PREFIX + "index.html" : path);
+        if (asset == null) {
+            return Answer.error(404, "NotFound", "no such console file: " + path);
+        }
+        return new Answer(200, asset.contentType(), asset.text());
+    }
+
+    /** The request's signature, verified: its signer (session credentials included), or anonymous. */
+    private AuthResult verify(HttpServerExchange exchange) {
+        Map<String, List<String>> headers = new HashMap<>();
+        for (HeaderValues values : exchange.getRequestHeaders()) {
+            headers.put(values.getHeaderName().toString().toLowerCase(Locale.ROOT), new ArrayList<>(values));
+        }
+        return verifier.verify(new SignableRequest(
+                exchange.getRequestMethod().toString(), exchange.getRequestPath(), exchange.getQueryString(), headers));
     }
 
     /**

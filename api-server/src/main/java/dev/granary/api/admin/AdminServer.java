@@ -2,6 +2,7 @@ package dev.granary.api.admin;
 
 import dev.granary.api.http.Draining;
 import dev.granary.api.tls.TlsContext;
+import dev.granary.auth.SessionStore;
 import dev.granary.auth.SigV4Verifier;
 import dev.granary.auth.UserDirectory;
 import dev.granary.cluster.ClusterStatus;
@@ -27,6 +28,8 @@ public final class AdminServer implements AutoCloseable {
      * @param tls the TLS context of HTTPS, or null for plain HTTP
      * @param rootAccountId the account whose credentials may call the admin API
      * @param users the users the users API manages
+     * @param sessions where session credentials are issued and revoked ({@code /admin/v1/sessions})
+     * @param console what the web console's pages need to know (at {@code /}): the S3 port and region
      * @param store the store, for the buckets a user owns
      * @param disk the store's disk, for {@code /health}
      * @param cluster the cluster as this node finds it, for {@code /admin/v1/cluster}; null when standalone
@@ -44,6 +47,8 @@ public final class AdminServer implements AutoCloseable {
             Metering metering,
             Clock clock,
             UserDirectory users,
+            SessionStore sessions,
+            Console console,
             ObjectStore store,
             Supplier<DiskStatus> disk,
             Supplier<ClusterStatus> cluster,
@@ -56,6 +61,8 @@ public final class AdminServer implements AutoCloseable {
                 metering,
                 clock,
                 new UsersApi(users, store),
+                new SessionsApi(sessions, rootAccountId),
+                console,
                 disk,
                 cluster,
                 replicas,
@@ -69,6 +76,14 @@ public final class AdminServer implements AutoCloseable {
                 .setHandler(graceful)
                 .build();
     }
+
+    /**
+     * The web console's settings, served to its pages as {@code /console/config.json}.
+     *
+     * @param s3Port the port of the S3 API the pages call (known once the server has bound it)
+     * @param region the region requests are signed for
+     */
+    public record Console(java.util.function.IntSupplier s3Port, String region) {}
 
     public void start() {
         undertow.start();

@@ -4,6 +4,8 @@ import dev.granary.api.http.S3Response;
 import dev.granary.api.xml.XmlReader;
 import dev.granary.storage.ObjectStore;
 import dev.granary.storage.StorageException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -11,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,8 +44,61 @@ public final class Cors {
     @SuppressWarnings("ArrayRecordComponent") // only raw is compared, with Arrays.equals
     private record Parsed(byte[] raw, CorsConfiguration configuration) {}
 
+    /** The admin port the web console is served from (its pages may call the S3 API), or -1 for none. */
+    private final IntSupplier consolePort;
+
     public Cors(ObjectStore store) {
+        this(store, () -> -1);
+    }
+
+    /**
+     * @param consolePort the admin port serving the web console, whose pages (an origin of the same host on that
+     *     port) may call the S3 API: their requests carry signatures like any other (CORS lets a page read the
+     *     answers, it grants no access), so they get CORS headers without a bucket rule
+     */
+    public Cors(ObjectStore store, IntSupplier consolePort) {
         this.store = store;
+        this.consolePort = consolePort;
+    }
+
+    /** What the console's pages read from S3's answers. */
+    private static final String CONSOLE_EXPOSED = "ETag, Content-Length, Content-Type, Last-Modified, x-amz-request-id,"
+            + " x-amz-version-id, x-amz-delete-marker, x-amz-checksum-crc32, x-amz-checksum-crc32c,"
+            + " x-amz-checksum-sha1, x-amz-checksum-sha256, x-amz-checksum-crc64nvme, x-amz-checksum-type";
+
+    /**
+     * Whether {@code origin} is the web console's: the host the request was sent to ({@code host}, its Host header),
+     * on the console's port.
+     */
+    public boolean fromConsole(String origin, String host) {
+        int port = consolePort.getAsInt();
+        if (origin == null || host == null || port <= 0) {
+            return false;
+        }
+        try {
+            URI o = new URI(origin);
+            String requestHost =
+                    host.startsWith("[") ? host.substring(0, host.indexOf(']') + 1) : host.split(":", 2)[0];
+            return o.getPort() == port
+                    && o.getHost() != null
+                    && o.getHost().equalsIgnoreCase(requestHost)
+                    && ("http".equals(o.getScheme()) || "https".equals(o.getScheme()));
+        } catch (URISyntaxException e) {
+            return false;
+        }
+    }
+
+    /** The CORS headers of an answer to the console's pages (a preflight's included). */
+    public static void allowConsole(String origin, String requestedHeaders, S3Response response) {
+        response.header(ALLOW_ORIGIN, origin);
+        response.header(ALLOW_METHODS, "GET, PUT, POST, DELETE, HEAD");
+        List<String> headers = requestHeaders(requestedHeaders);
+        if (!headers.isEmpty()) {
+            response.header(ALLOW_HEADERS, String.join(", ", headers));
+        }
+        response.header(EXPOSE_HEADERS, CONSOLE_EXPOSED);
+        response.header(MAX_AGE, "600");
+        response.header(VARY, VARY_VALUE);
     }
 
     /**
@@ -71,6 +127,15 @@ public final class Cors {
      * means no CORS headers.
      */
     public void decorate(String bucket, String origin, String method, S3Response response) {
+        decorate(bucket, origin, method, null, response);
+    }
+
+    /** As {@link #decorate(String, String, String, S3Response)}, the console's pages answered by {@code host}. */
+    public void decorate(String bucket, String origin, String method, String host, S3Response response) {
+        if (fromConsole(origin, host)) {
+            allowConsole(origin, null, response);
+            return;
+        }
         if (bucket == null || origin == null) {
             return;
         }

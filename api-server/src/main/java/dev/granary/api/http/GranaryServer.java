@@ -72,6 +72,8 @@ public final class GranaryServer implements AutoCloseable {
      * @param port the port, 0 for an ephemeral one
      * @param tls the TLS context of HTTPS, or null for plain HTTP
      * @param readTimeout how long a connection may send nothing while the server waits to read from it
+     * @param consolePort the admin port serving the web console (-1 for none), whose pages may call the S3 API across
+     *     origins
      */
     public GranaryServer(
             String address,
@@ -84,9 +86,10 @@ public final class GranaryServer implements AutoCloseable {
             ObjectStore store,
             AccessControl access,
             Map<S3Operation, OperationHandler> handlers,
-            UsageSink usage) {
-        RootHandler root =
-                new RootHandler(router, new Authenticator(verifier, decoder), store, access, handlers, usage);
+            UsageSink usage,
+            java.util.function.IntSupplier consolePort) {
+        RootHandler root = new RootHandler(
+                router, new Authenticator(verifier, decoder), store, access, handlers, usage, consolePort);
         // HttpContinueReadHandler answers "Expect: 100-continue" only when the handler starts reading the body,
         // so a request refused before that (bad signature, missing bucket) never makes the client send it. The
         // root handler moves what must block to worker threads itself.

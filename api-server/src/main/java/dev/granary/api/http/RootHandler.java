@@ -80,7 +80,8 @@ public final class RootHandler implements HttpHandler {
             ObjectStore store,
             AccessControl access,
             Map<S3Operation, OperationHandler> handlers,
-            UsageSink usage) {
+            UsageSink usage,
+            java.util.function.IntSupplier consolePort) {
         this.router = router;
         this.authenticator = authenticator;
         this.store = store;
@@ -88,7 +89,7 @@ public final class RootHandler implements HttpHandler {
         this.access = access;
         this.handlers = handlers;
         this.usage = usage;
-        this.cors = new Cors(store);
+        this.cors = new Cors(store, consolePort);
         for (S3Operation op : S3Operation.values()) {
             if (!handlers.containsKey(op)) {
                 throw new IllegalArgumentException("no handler for " + op);
@@ -143,6 +144,18 @@ public final class RootHandler implements HttpHandler {
             }
             checkFraming(exchange);
             checkHeaderSection(exchange);
+            if (exchange.getRequestMethod().equals(io.undertow.util.Methods.OPTIONS)
+                    && cors.fromConsole(
+                            exchange.getRequestHeaders().getFirst(Cors.ORIGIN),
+                            exchange.getRequestHeaders().getFirst(Headers.HOST))) {
+                // The web console's preflight, for any resource (ListBuckets' "/" too): its requests are signed.
+                Cors.allowConsole(
+                        exchange.getRequestHeaders().getFirst(Cors.ORIGIN),
+                        exchange.getRequestHeaders().getFirst(Cors.ACCESS_CONTROL_REQUEST_HEADERS),
+                        response);
+                response.empty(200);
+                return;
+            }
             Map<String, String> query = UrlCodec.parseQuery(exchange.getQueryString());
             request = new S3Request(exchange, requestId, query);
             if (oss) {
@@ -175,6 +188,7 @@ public final class RootHandler implements HttpHandler {
                         requested != null
                                 ? requested
                                 : exchange.getRequestMethod().toString(),
+                        request.header(AmzHeaders.HOST),
                         response);
             }
             SignableRequest signable = Authenticator.signable(exchange);

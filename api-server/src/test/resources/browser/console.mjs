@@ -1,0 +1,73 @@
+// Drives the web console (argv[2], the admin port's "/") in Debian's headless chromium through playwright-core as a
+// person would: signs in with an access key and secret, reads the bucket list, creates a bucket, switches the
+// language, signs out, and tries a wrong secret. Prints the outcome as one line: RESULT {json}. Every wait is bounded.
+import { chromium } from 'playwright-core';
+
+const [consoleUrl, accessKey, secret, newBucket, screenshotDir] = process.argv.slice(2);
+const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
+const log = [];
+const browser = await chromium.launch({
+  executablePath,
+  headless: true,
+  timeout: 30000,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+         '--no-first-run', '--disable-sync', '--disable-quic'],
+});
+let code = 1;
+const buckets = async page => page.$$eval('#bucket-rows tr', rows => rows.map(r => r.dataset.bucket));
+try {
+  const context = await browser.newContext({ locale: 'en-US' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(30000);
+  page.on('console', m => log.push(`console.${m.type()}: ${m.text()}`));
+  page.on('pageerror', e => log.push(`pageerror: ${e}`));
+  page.on('requestfailed', r => log.push(`requestfailed: ${r.method()} ${r.url()} ${r.failure()?.errorText}`));
+  page.on('response', r => log.push(`response: ${r.request().method()} ${r.url().split('?')[0]} ${r.status()}`));
+  const result = { log };
+  const main = await page.goto(consoleUrl, { timeout: 15000 });
+  result.csp = main.headers()['content-security-policy'];
+  await page.waitForFunction(() => document.body.dataset.state === 'signed-out');
+  result.accessKeyType = await page.getAttribute('#access-key', 'type');
+  result.secretType = await page.getAttribute('#secret', 'type');
+  result.title = await page.textContent('h1');
+
+  await page.fill('#access-key', accessKey);
+  await page.fill('#secret', secret);
+  await page.click('#sign-in-button');
+  await page.waitForFunction(() => document.body.dataset.state === 'signed-in' && document.body.dataset.buckets);
+  result.secretAfterSignIn = await page.inputValue('#secret');
+  result.user = await page.textContent('#user');
+  result.bucketsAfterSignIn = await buckets(page);
+  result.storage = await page.evaluate(() => ({ local: localStorage.length, session: sessionStorage.length }));
+
+  await page.fill('#new-bucket', newBucket);
+  await page.click('#create-bucket button[type=submit]');
+  await page.waitForSelector(`#bucket-rows tr[data-bucket="${newBucket}"]`);
+  result.bucketsAfterCreate = await buckets(page);
+  if (screenshotDir) await page.screenshot({ path: `${screenshotDir}/console-buckets.png`, fullPage: true });
+
+  await page.selectOption('#language', 'zh-CN');
+  result.titleZh = await page.textContent('h1');
+  await page.selectOption('#language', 'en');
+
+  await page.click('#sign-out');
+  await page.waitForFunction(() => document.body.dataset.state === 'signed-out');
+  result.signedOut = await page.isVisible('#sign-in');
+  result.rowsAfterSignOut = (await buckets(page)).length;
+
+  await page.fill('#access-key', accessKey);
+  await page.fill('#secret', secret + 'x');
+  await page.click('#sign-in-button');
+  await page.waitForSelector('#error:not([hidden])');
+  result.wrongSecretError = await page.textContent('#error');
+  result.stateAfterWrongSecret = await page.evaluate(() => document.body.dataset.state);
+  if (screenshotDir) await page.screenshot({ path: `${screenshotDir}/console-sign-in.png`, fullPage: true });
+  console.log('RESULT ' + JSON.stringify(result));
+  code = 0;
+} catch (e) {
+  console.error(`failed: ${e.stack || e}`);
+  for (const line of log) console.error(line);
+} finally {
+  await browser.close();
+}
+process.exit(code);
