@@ -20,6 +20,14 @@ async function hmac(key, message) {
   return new Uint8Array(await crypto.subtle.sign('HMAC', k, encoder.encode(message)));
 }
 
+/** SigV4's signing key: HMAC-SHA256 chained from "AWS4" + secret over the date, region, service and terminator. */
+async function signingKey(secret, date, region, service) {
+  let key = await hmac('AWS4' + secret, date);
+  key = await hmac(key, region);
+  key = await hmac(key, service);
+  return hmac(key, 'aws4_request');
+}
+
 /** RFC 3986 encoding, as SigV4 wants it: everything but A-Z a-z 0-9 - _ . ~ */
 export function encode(value) {
   return encodeURIComponent(value).replace(/[!'()*]/g, c => '%' + c.charCodeAt(0).toString(16).toUpperCase());
@@ -43,11 +51,15 @@ export function encodeQuery(params) {
  * The headers that sign a request: x-amz-date, x-amz-content-sha256, the session token when the credentials have
  * one, and Authorization. {@code url} is base + encodePath(...) [+ '?' + encodeQuery(...)].
  */
-export async function sign({method, url, headers = {}, body = null, credentials, region, service = 's3'}) {
+export async function sign({method, url, headers = {}, body = null, unsignedPayload = false, credentials, region,
+                             service = 's3'}) {
   const u = new URL(url);
   const amzDate = new Date().toISOString().replace(/[:-]|\.\d{3}/g, '');
   const date = amzDate.slice(0, 8);
-  const payloadHash = body === null || body === undefined ? EMPTY_SHA256 : await sha256Hex(body);
+  // Large bodies go unsigned (as S3 allows): hashing them would cost more than they need, TLS guards them in transit.
+  const payloadHash = unsignedPayload
+    ? 'UNSIGNED-PAYLOAD'
+    : body === null || body === undefined ? EMPTY_SHA256 : await sha256Hex(body);
   const h = {};
   for (const [name, value] of Object.entries(headers)) {
     h[name.toLowerCase()] = String(value).trim();
@@ -65,13 +77,41 @@ export async function sign({method, url, headers = {}, body = null, credentials,
   const canonicalRequest = [method, u.pathname || '/', query, canonicalHeaders, signedHeaders, payloadHash].join('\n');
   const scope = `${date}/${region}/${service}/aws4_request`;
   const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, await sha256Hex(canonicalRequest)].join('\n');
-  let key = await hmac('AWS4' + credentials.secretAccessKey, date);
-  key = await hmac(key, region);
-  key = await hmac(key, service);
-  key = await hmac(key, 'aws4_request');
+  const key = await signingKey(credentials.secretAccessKey, date, region, service);
   const signature = hex(await hmac(key, stringToSign));
   h['authorization'] =
     `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
   delete h['host']; // the browser sends it
   return h;
+}
+
+/**
+ * A presigned URL (signature in the query, valid for {@code expiresSeconds}): what a share link is, and how a
+ * download is fetched without headers. The session token goes in the query too.
+ */
+export async function presign({method = 'GET', url, credentials, region, expiresSeconds, service = 's3'}) {
+  const u = new URL(url);
+  const amzDate = new Date().toISOString().replace(/[:-]|\.\d{3}/g, '');
+  const date = amzDate.slice(0, 8);
+  const scope = `${date}/${region}/${service}/aws4_request`;
+  const params = {};
+  for (const [k, v] of u.searchParams) {
+    params[k] = v;
+  }
+  Object.assign(params, {
+    'X-Amz-Algorithm': 'AWS4-HMAC-SHA256',
+    'X-Amz-Credential': `${credentials.accessKeyId}/${scope}`,
+    'X-Amz-Date': amzDate,
+    'X-Amz-Expires': String(expiresSeconds),
+    'X-Amz-SignedHeaders': 'host',
+  });
+  if (credentials.sessionToken) {
+    params['X-Amz-Security-Token'] = credentials.sessionToken;
+  }
+  const query = encodeQuery(params);
+  const canonicalRequest = [method, u.pathname || '/', query, `host:${u.host}\n`, 'host', 'UNSIGNED-PAYLOAD'].join('\n');
+  const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, await sha256Hex(canonicalRequest)].join('\n');
+  const key = await signingKey(credentials.secretAccessKey, date, region, service);
+  const signature = hex(await hmac(key, stringToSign));
+  return `${u.origin}${u.pathname}?${query}&X-Amz-Signature=${signature}`;
 }

@@ -2,8 +2,9 @@
 // person would: signs in with an access key and secret, reads the bucket list, creates a bucket, switches the
 // language, signs out, and tries a wrong secret. Prints the outcome as one line: RESULT {json}. Every wait is bounded.
 import { chromium } from 'playwright-core';
+import { createHash } from 'node:crypto';
 
-const [consoleUrl, accessKey, secret, newBucket, screenshotDir] = process.argv.slice(2);
+const [consoleUrl, accessKey, secret, newBucket, screenshotDir, browseBucket, bigSize, bigSeed] = process.argv.slice(2);
 const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
 const log = [];
 const browser = await chromium.launch({
@@ -45,6 +46,56 @@ try {
   await page.waitForSelector(`#bucket-rows tr[data-bucket="${newBucket}"]`);
   result.bucketsAfterCreate = await buckets(page);
   if (screenshotDir) await page.screenshot({ path: `${screenshotDir}/console-buckets.png`, fullPage: true });
+
+  // A bucket browsed by prefix, a page of 1,000 at a time; a 30 MiB file dropped in (multipart, with progress),
+  // downloaded, shared.
+  await page.click(`#bucket-rows tr[data-bucket="${browseBucket}"] button.link`);
+  await page.waitForFunction(() => document.body.dataset.objects !== undefined
+    && !document.getElementById('objects-section').hidden);
+  result.rootFolders = await page.$$eval('#object-rows tr[data-prefix]', rows => rows.map(r => r.dataset.prefix));
+  result.rootKeys = await page.$$eval('#object-rows tr[data-key]', rows => rows.map(r => r.dataset.key));
+  await page.click('#object-rows tr[data-prefix="many/"] button.link');
+  await page.waitForFunction(() => document.body.dataset.page === '1' && document.body.dataset.objects === '1000');
+  result.firstPage = Number(await page.evaluate(() => document.body.dataset.objects));
+  result.nextVisible = await page.isVisible('#next-page');
+  await page.click('#next-page');
+  await page.waitForFunction(() => document.body.dataset.page === '2');
+  result.secondPage = await page.$$eval('#object-rows tr[data-key]', rows => rows.map(r => r.dataset.key));
+  await page.click('#breadcrumb button.link >> nth=0');
+  await page.waitForSelector('#object-rows tr[data-prefix="many/"]');
+
+  await page.evaluate(({size, seed}) => {
+    const bytes = new Uint8Array(size);
+    for (let i = 0; i < size; i++) bytes[i] = (i * 31 + seed * 17 + (i >> 8)) & 0xff;
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([bytes], 'big.bin', {type: 'application/octet-stream'}));
+    const zone = document.getElementById('drop-zone');
+    zone.dispatchEvent(new DragEvent('dragover', {dataTransfer: transfer, bubbles: true, cancelable: true}));
+    zone.dispatchEvent(new DragEvent('drop', {dataTransfer: transfer, bubbles: true, cancelable: true}));
+  }, {size: Number(bigSize), seed: Number(bigSeed)});
+  await page.waitForSelector('.upload[data-key="big.bin"][data-state="done"]', {timeout: 60000});
+  result.uploadProgress = await page.$eval('.upload[data-key="big.bin"] progress', p => [p.value, p.max]);
+  result.overallProgress = await page.$eval('#overall-progress', p => [p.value, p.max]);
+  await page.waitForSelector('#object-rows tr[data-key="big.bin"]');
+  if (screenshotDir) await page.screenshot({ path: `${screenshotDir}/console-objects.png`, fullPage: true });
+
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.click('#object-rows tr[data-key="big.bin"] button >> text=Download'),
+  ]);
+  if (screenshotDir) await download.saveAs(`${screenshotDir}/downloaded.bin`);
+  result.downloadName = download.suggestedFilename();
+  await page.click('#object-rows tr[data-key="big.bin"] button >> text=Share');
+  await page.waitForFunction(() => document.getElementById('share-url').value.startsWith('http'));
+  result.shareUrl = await page.inputValue('#share-url');
+  // The link fetched from a fresh context (no cookies, no page), while the session that signed it lives.
+  const fresh = await browser.newContext();
+  const shared = await fresh.request.get(result.shareUrl);
+  result.shareStatus = shared.status();
+  result.shareSha256 = createHash('sha256').update(await shared.body()).digest('hex');
+  await fresh.close();
+  await page.click('#back-to-buckets');
+  await page.waitForFunction(() => !document.getElementById('buckets-section').hidden);
 
   await page.selectOption('#language', 'zh-CN');
   result.titleZh = await page.textContent('h1');

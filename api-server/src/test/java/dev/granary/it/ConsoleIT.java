@@ -30,8 +30,11 @@ class ConsoleIT {
     @RegisterExtension
     static final GranaryServerExtension server = new GranaryServerExtension();
 
+    private static final int BIG_SIZE = 30 * 1024 * 1024;
+    private static final int BIG_SEED = 11;
+
     @Test
-    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void aPersonSignsInSeesTheBucketsCreatesOneAndSignsOut(@TempDir Path work) throws Exception {
         BrowserIT.Tools tools = BrowserIT.Tools.require();
         String chromium = tools.chromium();
@@ -42,6 +45,17 @@ class ConsoleIT {
                 .getParent();
         BrowserIT.npmCi(npm, scripts, work, "playwright-core");
         server.client().createBucket(b -> b.bucket("console-existing"));
+        // Over a listing page's worth under one prefix, and a folder beside it.
+        java.util.stream.IntStream.range(0, 1050)
+                .parallel()
+                .forEach(i -> server.client()
+                        .putObject(
+                                b -> b.bucket("console-existing").key(String.format("many/%04d", i)),
+                                software.amazon.awssdk.core.sync.RequestBody.fromString("item " + i)));
+        server.client()
+                .putObject(
+                        b -> b.bucket("console-existing").key("docs/readme.txt"),
+                        software.amazon.awssdk.core.sync.RequestBody.fromString("read me"));
 
         // The page itself: no inline script, confined by its CSP, framed by nobody.
         HttpResponse<String> page = HttpClient.newHttpClient()
@@ -77,10 +91,13 @@ class ConsoleIT {
                         GranaryServerExtension.ACCESS_KEY,
                         GranaryServerExtension.SECRET_KEY,
                         "console-made",
-                        screenshots.toAbsolutePath().toString()),
+                        screenshots.toAbsolutePath().toString(),
+                        "console-existing",
+                        Integer.toString(BIG_SIZE),
+                        Integer.toString(BIG_SEED)),
                 scripts,
                 work.resolve("console.log"),
-                90,
+                150,
                 Map.of("CHROMIUM", chromium));
         String line = output.lines()
                 .filter(l -> l.startsWith("RESULT "))
@@ -106,6 +123,37 @@ class ConsoleIT {
                         .sdkHttpResponse()
                         .isSuccessful())
                 .isTrue();
+        // Browsing: folders at the root, 1,000 keys on the first page of many/, the last 50 on the next.
+        assertThat(BrowserIT.text(result, "rootFolders"))
+                .as(report)
+                .contains("many/")
+                .contains("docs/");
+        assertThat(BrowserIT.text(result, "firstPage")).as(report).isEqualTo("1000");
+        assertThat(BrowserIT.text(result, "nextVisible")).as(report).isEqualTo("true");
+        assertThat(BrowserIT.text(result, "secondPage"))
+                .as(report)
+                .contains("many/1000")
+                .contains("many/1049")
+                .doesNotContain("many/0999");
+        // The dropped 30 MiB file: multipart, its progress bar and the overall one full, stored byte for byte.
+        byte[] big = BrowserIT.content(BIG_SEED, BIG_SIZE);
+        assertThat(BrowserIT.text(result, "uploadProgress").replace(" ", ""))
+                .as(report)
+                .isEqualTo("[" + BIG_SIZE + "," + BIG_SIZE + "]");
+        assertThat(BrowserIT.text(result, "overallProgress").replace(" ", ""))
+                .as(report)
+                .isEqualTo("[" + BIG_SIZE + "," + BIG_SIZE + "]");
+        var stored = server.client()
+                .getObjectAsBytes(b -> b.bucket("console-existing").key("big.bin"));
+        assertThat(stored.asByteArray()).isEqualTo(big);
+        assertThat(stored.response().eTag()).endsWith("-4\"");
+        // Downloaded through the page, and shared: the link fetched from a fresh browser context.
+        assertThat(BrowserIT.text(result, "downloadName")).as(report).isEqualTo("big.bin");
+        assertThat(Files.readAllBytes(screenshots.resolve("downloaded.bin"))).isEqualTo(big);
+        String shareUrl = BrowserIT.text(result, "shareUrl");
+        assertThat(shareUrl).as(report).contains("X-Amz-Security-Token=").contains("X-Amz-Expires=3600");
+        assertThat(BrowserIT.text(result, "shareStatus")).as(report).isEqualTo("200");
+        assertThat(BrowserIT.text(result, "shareSha256")).as(report).isEqualTo(BrowserIT.sha256Hex(big));
         assertThat(BrowserIT.text(result, "titleZh")).as(report).isEqualTo("Granary 控制台");
         assertThat(BrowserIT.text(result, "signedOut")).as(report).isEqualTo("true");
         assertThat(BrowserIT.text(result, "rowsAfterSignOut")).as(report).isEqualTo("0");
@@ -113,7 +161,13 @@ class ConsoleIT {
         assertThat(BrowserIT.text(result, "stateAfterWrongSecret")).as(report).isEqualTo("signed-out");
         assertThat(screenshots.resolve("console-buckets.png")).isNotEmptyFile();
 
+        // A share link is signed with the session: signing out ends it too.
+        assertThat(HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(URI.create(shareUrl)).build(),
+                                HttpResponse.BodyHandlers.discarding())
+                        .statusCode())
+                .isEqualTo(403);
         server.client().deleteBucket(b -> b.bucket("console-made"));
-        server.client().deleteBucket(b -> b.bucket("console-existing"));
     }
 }

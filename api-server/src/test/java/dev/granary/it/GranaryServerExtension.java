@@ -141,6 +141,23 @@ public final class GranaryServerExtension implements BeforeAllCallback, AfterAll
     }
 
     /** The admin listener (usage API, /metrics). */
+    /** The access-log line of a request, by its id, once the log writer has written it (within 20 s). */
+    public String accessLogLine(String requestId) throws Exception {
+        Path log = dataDir().resolve("access-logs").resolve("access.log");
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (java.nio.file.Files.exists(log)) {
+                for (String line : java.nio.file.Files.readAllLines(log)) {
+                    if (line.contains(" " + requestId + " ")) {
+                        return line;
+                    }
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no access-log line for request " + requestId);
+    }
+
     public URI adminUri() {
         return URI.create(scheme() + "://127.0.0.1:" + granary.adminPort());
     }

@@ -31,15 +31,15 @@ class LinearizabilityIT {
             }
             nodes[0].createBucket(b -> b.bucket("lin"));
             RecordedHistory recording = RecordedHistory.start("lin", nodes, CLIENTS);
-            Thread.sleep(6_000);
+            Thread.sleep(5_000);
             int victim = cluster.busiestLeader(0);
             recording.avoid(victim);
             Thread.sleep(200);
             cluster.kill(victim);
-            Thread.sleep(8_000);
+            Thread.sleep(6_000);
             cluster.restart(victim);
             recording.use(victim);
-            Thread.sleep(5_000);
+            Thread.sleep(4_000);
             check(recording.stop(), "node-" + victim + " killed and restarted");
         } finally {
             close(nodes);
@@ -63,23 +63,23 @@ class LinearizabilityIT {
             }
             nodes[0].createBucket(b -> b.bucket("lin"));
             RecordedHistory recording = RecordedHistory.start("lin", nodes, CLIENTS);
-            Thread.sleep(5_000);
+            Thread.sleep(4_000);
             int cut = 2;
             cluster.isolate(cut);
             // Longer than a request waits for a majority (15 s): what was sent to the cut-off node fails, outcome
             // unknown to its client.
-            Thread.sleep(20_000);
+            Thread.sleep(17_000);
             cluster.heal(cut);
-            Thread.sleep(6_000);
+            Thread.sleep(5_000);
             int victim = cluster.busiestLeader(0);
             recording.avoid(victim);
             Thread.sleep(200);
             cluster.kill(victim);
-            Thread.sleep(6_000);
+            Thread.sleep(5_000);
             cluster.restart(victim);
             recording.use(victim);
-            Thread.sleep(5_000);
-            check(recording.stop(), "node-" + cut + " cut off 20 s and healed, then node-" + victim + " killed");
+            Thread.sleep(4_000);
+            check(recording.stop(), "node-" + cut + " cut off 17 s and healed, then node-" + victim + " killed");
         } finally {
             close(nodes);
             cluster.close();

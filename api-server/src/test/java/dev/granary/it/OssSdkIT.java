@@ -383,6 +383,13 @@ class OssSdkIT {
         System.arraycopy(third, 0, whole, first.length + second.length, third.length);
         assertThat(last.getNextPosition()).isEqualTo(whole.length);
         assertThat(last.getServerCRC()).isEqualTo(crc64(whole));
+        // Nothing appended: the object as it was (no empty segment, the same ETag).
+        String etagBefore = oss.getObjectMetadata(appends, "log").getETag();
+        com.aliyun.oss.model.AppendObjectResult empty = oss.appendObject(
+                new com.aliyun.oss.model.AppendObjectRequest(appends, "log", new ByteArrayInputStream(new byte[0]))
+                        .withPosition((long) whole.length));
+        assertThat(empty.getNextPosition()).isEqualTo(whole.length);
+        assertThat(oss.getObjectMetadata(appends, "log").getETag()).isEqualTo(etagBefore);
 
         ObjectMetadata head = oss.getObjectMetadata(appends, "log");
         assertThat(head.getObjectType()).isEqualTo("Appendable");
@@ -529,23 +536,6 @@ class OssSdkIT {
         oss.deleteBucket(links);
     }
 
-    /** The access-log line of a request, by its id, once the log writer has written it. */
-    private static String accessLogLine(String requestId) throws Exception {
-        Path log = server.dataDir().resolve("access-logs").resolve("access.log");
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(log)) {
-                for (String line : Files.readAllLines(log)) {
-                    if (line.contains(" " + requestId + " ")) {
-                        return line;
-                    }
-                }
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no access-log line for request " + requestId);
-    }
-
     /**
      * The access log says which dialect signed a request (signature-version OSS or OSS4, header or query string) and
      * records OSS's requests under S3's operations; a presigned URL's signature is never written.
@@ -562,7 +552,9 @@ class OssSdkIT {
         String putId = oss.putObject(logged, "k", new ByteArrayInputStream(new byte[] {1, 2, 3}))
                 .getRequestId();
         String dialect = version == SignVersion.V4 ? "OSS4" : "OSS";
-        assertThat(accessLogLine(putId)).contains(" REST.PUT.OBJECT k ").contains(" " + dialect + " - AuthHeader ");
+        assertThat(server.accessLogLine(putId))
+                .contains(" REST.PUT.OBJECT k ")
+                .contains(" " + dialect + " - AuthHeader ");
 
         java.net.URL url =
                 oss.generatePresignedUrl(logged, "k", new java.util.Date(System.currentTimeMillis() + 60_000));
@@ -572,7 +564,7 @@ class OssSdkIT {
                         java.net.http.HttpResponse.BodyHandlers.ofByteArray());
         assertThat(fetched.statusCode()).isEqualTo(200);
         String getId = fetched.headers().firstValue("x-oss-request-id").orElseThrow();
-        String line = accessLogLine(getId);
+        String line = server.accessLogLine(getId);
         assertThat(line).contains(" REST.GET.OBJECT k ").contains(" " + dialect + " - QueryString ");
         String signature = version == SignVersion.V4 ? "x-oss-signature=" : "Signature=";
         assertThat(line).contains(signature + "-");

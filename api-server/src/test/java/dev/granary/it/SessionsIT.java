@@ -111,6 +111,34 @@ class SessionsIT {
                 admin("GET", "/admin/v1/users", null, session.accessKey(), session.secretKey(), session.token());
         assertThat(users.statusCode()).as(users.body()).isEqualTo(200);
 
+        // A presigned URL of the session carries its token in the query; the access log keeps neither token nor
+        // signature.
+        try (software.amazon.awssdk.services.s3.presigner.S3Presigner presigner =
+                software.amazon.awssdk.services.s3.presigner.S3Presigner.builder()
+                        .endpointOverride(server.uri())
+                        .region(Region.US_EAST_1)
+                        .serviceConfiguration(software.amazon.awssdk.services.s3.S3Configuration.builder()
+                                .pathStyleAccessEnabled(true)
+                                .build())
+                        .credentialsProvider(StaticCredentialsProvider.create(AwsSessionCredentials.create(
+                                session.accessKey(), session.secretKey(), session.token())))
+                        .build()) {
+            URI url = presigner
+                    .presignGetObject(b -> b.signatureDuration(Duration.ofMinutes(5))
+                            .getObjectRequest(g -> g.bucket("session-root").key("k")))
+                    .url()
+                    .toURI();
+            assertThat(url.getRawQuery()).contains("X-Amz-Security-Token=");
+            HttpResponse<String> fetched =
+                    HTTP.send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(fetched.statusCode()).as(fetched.body()).isEqualTo(200);
+            assertThat(fetched.body()).isEqualTo("through a session");
+            String line = server.accessLogLine(
+                    fetched.headers().firstValue("x-amz-request-id").orElseThrow());
+            assertThat(line).contains("X-Amz-Security-Token=-").contains("X-Amz-Signature=-");
+            assertThat(line).doesNotContain(session.token());
+        }
+
         // Without its token, or with another, the session's key is refused; a session begets no other.
         try (S3Client bare = UsersIT.client(server.uri(), session.accessKey(), session.secretKey())) {
             assertS3Error(() -> bare.listBuckets(), 403, "InvalidAccessKeyId");

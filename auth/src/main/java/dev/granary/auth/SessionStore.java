@@ -28,6 +28,9 @@ public final class SessionStore implements CredentialStore {
 
     public static final Duration LONGEST = Duration.ofHours(12);
 
+    /** The most live sessions one key holds: a further sign-in ends its oldest (a client cannot fill the heap). */
+    public static final int MAX_PER_KEY = 20;
+
     private static final char[] KEY_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".toCharArray();
 
     private final CredentialStore longTerm;
@@ -68,6 +71,7 @@ public final class SessionStore implements CredentialStore {
                 .filter(Credentials::enabled)
                 .orElseThrow(() -> new AuthException(AuthError.ACCESS_DENIED, "the key is unknown or disabled"));
         purgeExpired();
+        endOldestBeyond(parentKey, MAX_PER_KEY - 1);
         Credentials session;
         do {
             session = new Credentials(
@@ -123,6 +127,17 @@ public final class SessionStore implements CredentialStore {
                                 false,
                                 c.sessionToken(),
                                 c.expiresAt()));
+    }
+
+    /** Ends the oldest sessions of {@code parentKey} until it holds at most {@code keep}. */
+    private void endOldestBeyond(String parentKey, int keep) {
+        java.util.List<Session> held = sessions.values().stream()
+                .filter(s -> s.parentKey().equals(parentKey))
+                .sorted(java.util.Comparator.comparing(s -> s.credentials().expiresAt()))
+                .toList();
+        for (int i = 0; i < held.size() - keep; i++) {
+            sessions.remove(held.get(i).credentials().accessKey());
+        }
     }
 
     /** Forgets sessions that expired over an hour ago. */

@@ -3,6 +3,7 @@ package dev.granary.auth;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -86,10 +87,19 @@ public record SignableRequest(String method, String rawPath, String rawQuery, Ma
         if (token == null) {
             token = header("x-oss-security-token");
         }
-        if (token == null && !rawQuery().isEmpty() && rawQuery().contains("ecurity-")) {
-            Map<String, List<String>> query = queryParameters();
-            List<String> values = query.getOrDefault("X-Amz-Security-Token", query.get("security-token"));
-            token = values == null || values.isEmpty() ? null : values.get(0);
+        if (token == null
+                && !rawQuery().isEmpty()
+                && rawQuery().toLowerCase(Locale.ROOT).contains("ecurity-")) {
+            for (Map.Entry<String, List<String>> p : queryParameters().entrySet()) {
+                String name = p.getKey().toLowerCase(Locale.ROOT);
+                if ((name.equals("x-amz-security-token")
+                                || name.equals("security-token")
+                                || name.equals("x-oss-security-token"))
+                        && !p.getValue().isEmpty()) {
+                    token = p.getValue().get(0);
+                    break;
+                }
+            }
         }
         return token;
     }

@@ -115,6 +115,20 @@ class SessionStoreTest {
         assertThat(sessions.lookup(ACCESS)).isEqualTo(Optional.empty());
     }
 
+    /** A key holds at most MAX_PER_KEY sessions: one more sign-in ends the oldest (no client fills the heap). */
+    @Test
+    void aKeyHoldsABoundedNumberOfSessions() {
+        Credentials first = sessions.issue(ACCESS, Duration.ofMinutes(15));
+        for (int i = 1; i < SessionStore.MAX_PER_KEY; i++) {
+            sessions.issue(ACCESS, Duration.ofHours(1));
+        }
+        assertThat(sessions.lookup(first.accessKey())).isPresent();
+        Credentials last = sessions.issue(ACCESS, Duration.ofHours(1));
+        assertThat(sessions.size()).isEqualTo(SessionStore.MAX_PER_KEY);
+        assertThat(sessions.lookup(first.accessKey())).isEmpty();
+        assertThat(sessions.lookup(last.accessKey())).isPresent();
+    }
+
     @Test
     void ossAndPresignedRequestsPresentTheirTokenToo() {
         assertThat(Requests.request("GET", "/", "", "x-oss-security-token", "t1")

@@ -32,6 +32,12 @@ record AppendObjectHandler(ObjectStore store, Encryption encryption, AccessContr
     /** The header telling where the next append goes (x-oss-next-append-position in OSS's dialect). */
     static final String NEXT_POSITION = "x-amz-next-append-position";
 
+    /**
+     * The most appends one object takes (each is a segment its record lists, rewritten whole by the next append, and
+     * read through in order): as many as a multipart upload's parts.
+     */
+    static final int MAX_APPENDS = Limits.MAX_PART_NUMBER;
+
     @Override
     public void handle(S3Request request, S3Response response) throws IOException {
         ObjectKey key = request.objectKey();
@@ -52,6 +58,22 @@ record AppendObjectHandler(ObjectStore store, Encryption encryption, AccessContr
         long size = current == null ? 0 : current.size();
         if (position != size) {
             throw positionRefused(size);
+        }
+        if (size + length > Limits.MAX_PUT_SIZE) {
+            throw new S3Exception(S3Error.ENTITY_TOO_LARGE, "An appendable object grows to 5 GiB at most.")
+                    .with("ProposedSize", Long.toString(size + length))
+                    .with("MaxSizeAllowed", Long.toString(Limits.MAX_PUT_SIZE));
+        }
+        if (current != null && length == 0) {
+            // Nothing to append: the object as it is (no empty segment, no new ETag).
+            request.body().transferTo(java.io.OutputStream.nullOutputStream());
+            answer(request, response, current);
+            return;
+        }
+        if (current != null && appends(current) >= MAX_APPENDS) {
+            throw new S3Exception(
+                    S3Error.INVALID_REQUEST,
+                    "The object has taken " + MAX_APPENDS + " appends, the most one object takes; copy it to go on.");
         }
         ObjectAttributes attributes = ObjectHeaders.fromRequest(request, Map.of());
         attributes = attributes.withSystem(Acls.forNewObject(request, access, attributes.system()));
@@ -74,11 +96,25 @@ record AppendObjectHandler(ObjectStore store, Encryption encryption, AccessContr
             }
             throw e;
         }
+        answer(request, response, meta);
+    }
+
+    private static void answer(S3Request request, S3Response response, ObjectMeta meta) {
         response.header(AmzHeaders.ETAG, meta.quotedEtag());
         response.header(NEXT_POSITION, Long.toString(meta.size()));
         ObjectHeaders.writeWrittenVersion(response, meta);
         ObjectHeaders.writeOssCrc64(request, response, meta.attributes().checksums());
         response.empty(200);
+    }
+
+    /** How many appends made the object: its ETag's "-N" (one for an object made by a single append). */
+    private static int appends(ObjectMeta meta) {
+        int dash = meta.etag().lastIndexOf('-');
+        try {
+            return dash < 0 ? 1 : Integer.parseInt(meta.etag().substring(dash + 1));
+        } catch (NumberFormatException e) {
+            return 1;
+        }
     }
 
     /**

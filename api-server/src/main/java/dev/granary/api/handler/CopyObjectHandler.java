@@ -74,10 +74,20 @@ record CopyObjectHandler(ObjectStore store, Encryption encryption, LifecycleConf
             system.remove(CompleteMultipartUploadHandler.COMPLETED_UPLOAD);
             attributes = attributes.withSystem(system);
         }
-        ObjectMeta copied;
         boolean versioned = store.getBucket(target.bucket()).versioning() != Versioning.UNVERSIONED;
         boolean namedVersion = CopySource.versionId(request.header(AmzHeaders.X_AMZ_COPY_SOURCE)) != null;
-        if (source.key().equals(target) && !(versioned && (replace || namedVersion))) {
+        boolean inPlace = source.key().equals(target) && !(versioned && (replace || namedVersion));
+        // An Appendable object (OSS's) stays one when only its attributes change; a copy of its bytes is a new, normal
+        // object (one segment, its own ETag).
+        java.util.SortedMap<String, String> kept = new java.util.TreeMap<>(attributes.system());
+        if (inPlace && source.appendable()) {
+            kept.put(ObjectMeta.APPENDABLE, "true");
+        } else {
+            kept.remove(ObjectMeta.APPENDABLE);
+        }
+        attributes = attributes.withSystem(kept);
+        ObjectMeta copied;
+        if (inPlace) {
             // In a versioned bucket a copy onto itself makes a new version (restoring an old one is such a copy);
             // otherwise it is legal only as a change of metadata, made in place.
             boolean encryptionRequested = request.header(AmzHeaders.X_AMZ_SSE) != null

@@ -120,7 +120,7 @@ record PostObjectHandler(ObjectStore store, PostPolicyVerifier verifier, Encrypt
             Crc64Stream crc = null;
             if (oss) {
                 // OSS stores a CRC-64 with what its dialect writes; it fills once the file has been read.
-                crc = new Crc64Stream(content);
+                crc = new Crc64Stream(content, attributes.checksums());
                 content = crc;
                 attributes = attributes.withChecksums(crc.checksums(), null);
             }
@@ -177,13 +177,15 @@ record PostObjectHandler(ObjectStore store, PostPolicyVerifier verifier, Encrypt
     /** The file, read once, its CRC-64/XZ kept for OSS's {@code x-oss-hash-crc64ecma} when it ends. */
     private static final class Crc64Stream extends java.io.FilterInputStream {
         private final Crc64 crc = new Crc64(Crc64.Polynomial.ECMA);
-        private final Map<String, String> checksums = new TreeMap<>();
+        private final Map<String, String> checksums;
 
-        Crc64Stream(InputStream in) {
+        /** @param declared the checksums the form declared (verified as the file is read), kept beside the CRC */
+        Crc64Stream(InputStream in, Map<String, String> declared) {
             super(in);
+            this.checksums = new TreeMap<>(declared);
         }
 
-        /** The CRC once the stream has ended (empty before): a live view, for the attributes built before. */
+        /** The declared checksums and, once the stream has ended, the CRC: a live map, for the attributes built before. */
         Map<String, String> checksums() {
             return checksums;
         }

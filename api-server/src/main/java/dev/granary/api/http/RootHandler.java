@@ -520,12 +520,38 @@ public final class RootHandler implements HttpHandler {
         }
     }
 
-    /** Method, raw URI and protocol; a presigned URL's signature is left out (signatures are never logged). */
+    /** Query parameters never written to the access log (compared decoded and ignoring case): signatures, tokens. */
+    private static final java.util.Set<String> SECRET_PARAMETERS = java.util.Set.of(
+            "x-amz-signature",
+            "signature",
+            "x-oss-signature",
+            "x-amz-security-token",
+            "security-token",
+            "x-oss-security-token");
+
+    /**
+     * Method, raw URI and protocol; a presigned URL's signature and session token are left out (never logged), their
+     * parameters matched by decoded name as the verifiers read them.
+     */
     private static String requestLine(HttpServerExchange exchange) {
         String query = exchange.getQueryString();
-        if (query != null && query.contains("ignature=")) {
-            // SigV4's X-Amz-Signature, SigV2's and OSS V1's Signature, OSS V4's x-oss-signature alike.
-            query = query.replaceAll("(^|&)(X-Amz-Signature|Signature|x-oss-signature)=[^&]*", "$1$2=-");
+        if (query != null && !query.isEmpty()) {
+            StringBuilder kept = new StringBuilder();
+            for (String pair : query.split("&", -1)) {
+                int eq = pair.indexOf('=');
+                String rawName = eq < 0 ? pair : pair.substring(0, eq);
+                String name;
+                try {
+                    name = UrlCodec.decode(rawName, true).toLowerCase(java.util.Locale.ROOT);
+                } catch (RuntimeException e) {
+                    name = rawName.toLowerCase(java.util.Locale.ROOT);
+                }
+                if (kept.length() > 0) {
+                    kept.append('&');
+                }
+                kept.append(SECRET_PARAMETERS.contains(name) && eq >= 0 ? rawName + "=-" : pair);
+            }
+            query = kept.toString();
         }
         return exchange.getRequestMethod() + " " + exchange.getRequestURI()
                 + (query == null || query.isEmpty() ? "" : "?" + query) + " " + exchange.getProtocol();
