@@ -184,6 +184,8 @@ async function openBucket(bucket, prefix, token = null, page = 1) {
     trail.push(b, document.createTextNode(' / '));
   });
   $('breadcrumb').replaceChildren(...trail);
+  $('details').hidden = true;
+  await showVersioning(bucket);
   const query = encodeQuery({
     'list-type': 2, 'delimiter': '/', 'prefix': prefix, 'max-keys': PAGE_SIZE,
     'continuation-token': token ?? undefined,
@@ -219,6 +221,7 @@ async function openBucket(bucket, prefix, token = null, page = 1) {
     });
     const actions = document.createElement('td');
     actions.append(
+      button(t('details'), () => details(bucket, key)),
       button(t('download'), () => download(bucket, key)),
       button(t('share'), () => share(bucket, key)),
       button(t('delete'), () => deleteObject(bucket, key)));
@@ -287,6 +290,140 @@ async function deleteObject(bucket, key) {
   }
   await response.text();
   await openBucket(browsing.bucket, browsing.prefix);
+}
+
+// ---- a bucket's versioning, an object's details and versions
+
+async function showVersioning(bucket) {
+  const response = await call(s3Base(), 'GET', encodePath(bucket) + '?versioning=', session);
+  const xml = new DOMParser().parseFromString(await response.text(), 'application/xml');
+  $('versioning').checked = xml.getElementsByTagName('Status')[0]?.textContent === 'Enabled';
+}
+
+async function setVersioning(on) {
+  showError(null);
+  const body = '<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Status>'
+    + (on ? 'Enabled' : 'Suspended') + '</Status></VersioningConfiguration>';
+  const response = await call(s3Base(), 'PUT', encodePath(browsing.bucket) + '?versioning=', session, body);
+  if (!response.ok) {
+    showError(await errorOf(response));
+  } else {
+    await response.text();
+  }
+  await showVersioning(browsing.bucket);
+  document.body.dataset.versioning = $('versioning').checked ? 'Enabled' : 'Suspended';
+}
+
+function term(name, value) {
+  const dt = document.createElement('dt');
+  dt.textContent = name;
+  const dd = document.createElement('dd');
+  dd.textContent = value;
+  return [dt, dd];
+}
+
+async function details(bucket, key) {
+  showError(null);
+  if (!addressable(key)) {
+    return;
+  }
+  const path = encodePath(bucket, ...key.split('/'));
+  const head = await call(s3Base(), 'HEAD', path, session);
+  if (!head.ok) {
+    showError(`${head.status}`);
+    return;
+  }
+  const meta = [];
+  meta.push(...term(t('size'), formatSize(Number(head.headers.get('content-length')))));
+  meta.push(...term(t('contentType'), head.headers.get('content-type') ?? ''));
+  meta.push(...term(t('etag'), head.headers.get('etag') ?? ''));
+  meta.push(...term(t('modified'), head.headers.get('last-modified') ?? ''));
+  const userMeta = [...head.headers].filter(([name]) => name.startsWith('x-amz-meta-'))
+    .map(([name, value]) => `${name.slice('x-amz-meta-'.length)}=${value}`);
+  meta.push(...term(t('metadata'), userMeta.join(', ')));
+  const checksums = [...head.headers].filter(([name]) => name.startsWith('x-amz-checksum-') && name !== 'x-amz-checksum-type')
+    .map(([name, value]) => `${name.slice('x-amz-checksum-'.length).toUpperCase()} ${value}`);
+  meta.push(...term(t('checksums'), checksums.join(', ')));
+  const tagging = await call(s3Base(), 'GET', path + '?tagging=', session);
+  if (tagging.ok) {
+    const xml = new DOMParser().parseFromString(await tagging.text(), 'application/xml');
+    const tags = [...xml.getElementsByTagName('Tag')].map(tag =>
+      `${tag.getElementsByTagName('Key')[0]?.textContent}=${tag.getElementsByTagName('Value')[0]?.textContent}`);
+    meta.push(...term(t('tags'), tags.join(', ')));
+  }
+  $('details-key').textContent = key;
+  $('details-meta').replaceChildren(...meta);
+  await showVersions(bucket, key);
+  $('details').hidden = false;
+  $('details').dataset.key = key;
+}
+
+async function showVersions(bucket, key) {
+  const query = encodeQuery({versions: '', prefix: key, 'max-keys': 1000});
+  const response = await call(s3Base(), 'GET', encodePath(bucket) + '?' + query, session);
+  if (!response.ok) {
+    showError(await errorOf(response));
+    return;
+  }
+  const xml = new DOMParser().parseFromString(await response.text(), 'application/xml');
+  const rows = [];
+  for (const v of [...xml.documentElement.children]) {
+    if ((v.localName !== 'Version' && v.localName !== 'DeleteMarker')
+        || v.getElementsByTagName('Key')[0]?.textContent !== key) {
+      continue;
+    }
+    const id = v.getElementsByTagName('VersionId')[0]?.textContent ?? 'null';
+    const latest = v.getElementsByTagName('IsLatest')[0]?.textContent === 'true';
+    const marker = v.localName === 'DeleteMarker';
+    const tr = document.createElement('tr');
+    tr.dataset.version = id;
+    tr.dataset.latest = String(latest);
+    const label = document.createElement('td');
+    label.textContent = id + (latest ? ` (${t('latest')})` : '') + (marker ? ` (${t('deleteMarker')})` : '');
+    const size = document.createElement('td');
+    size.textContent = marker ? '' : formatSize(Number(v.getElementsByTagName('Size')[0]?.textContent ?? 0));
+    const when = document.createElement('td');
+    when.textContent = new Date(v.getElementsByTagName('LastModified')[0]?.textContent).toLocaleString(language());
+    const actions = document.createElement('td');
+    if (!latest && !marker) {
+      actions.append(button(t('restore'), () => restoreVersion(bucket, key, id)));
+    }
+    actions.append(button(t('delete'), () => deleteVersion(bucket, key, id)));
+    tr.append(label, size, when, actions);
+    rows.push(tr);
+  }
+  $('version-rows').replaceChildren(...rows);
+  document.body.dataset.versions = String(rows.length);
+}
+
+/** Makes an old version current again: a copy of it over the key (the old version stays). */
+async function restoreVersion(bucket, key, versionId) {
+  showError(null);
+  const path = encodePath(bucket, ...key.split('/'));
+  const source = path + '?' + encodeQuery({versionId});
+  const url = s3Base() + path;
+  const headers = await sign({method: 'PUT', url, headers: {'x-amz-copy-source': source}, credentials: session,
+    region: config.region});
+  const response = await fetch(url, {method: 'PUT', headers, credentials: 'omit', cache: 'no-store'});
+  if (!response.ok) {
+    showError(await errorOf(response));
+    return;
+  }
+  await response.text();
+  await details(bucket, key);
+  document.body.dataset.restored = versionId;
+}
+
+async function deleteVersion(bucket, key, versionId) {
+  showError(null);
+  const response = await call(s3Base(), 'DELETE',
+    encodePath(bucket, ...key.split('/')) + '?' + encodeQuery({versionId}), session);
+  if (!response.ok) {
+    showError(await errorOf(response));
+    return;
+  }
+  await response.text();
+  await details(bucket, key);
 }
 
 // ---- uploads: one PUT up to 16 MiB, else multipart in 8 MiB parts, three at a time, each with its progress
@@ -495,6 +632,8 @@ async function start() {
       share(browsing.bucket, $('share').dataset.key);
     }
   });
+  $('versioning').addEventListener('change', e => setVersioning(e.target.checked));
+  $('close-details').addEventListener('click', () => { $('details').hidden = true; });
   $('copy-share').addEventListener('click', () => navigator.clipboard.writeText($('share-url').value));
   document.body.dataset.state = 'signed-out';
 }

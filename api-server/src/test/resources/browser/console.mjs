@@ -94,6 +94,24 @@ try {
   result.shareStatus = shared.status();
   result.shareSha256 = createHash('sha256').update(await shared.body()).digest('hex');
   await fresh.close();
+  // Versioning on, a file put twice, the old version restored from the object's details.
+  await page.check('#versioning');
+  await page.waitForFunction(() => document.body.dataset.versioning === 'Enabled');
+  const doneCount = () => page.evaluate(
+    () => document.querySelectorAll('.upload[data-key="doc.txt"][data-state="done"]').length);
+  await page.setInputFiles('#file-picker', {name: 'doc.txt', mimeType: 'text/plain', buffer: Buffer.from('first version')});
+  await page.waitForFunction(() => document.querySelectorAll('.upload[data-key="doc.txt"][data-state="done"]').length === 1);
+  await page.setInputFiles('#file-picker', {name: 'doc.txt', mimeType: 'text/plain', buffer: Buffer.from('second version')});
+  await page.waitForFunction(() => document.querySelectorAll('.upload[data-key="doc.txt"][data-state="done"]').length === 2);
+  result.docUploads = await doneCount();
+  await page.waitForSelector('#object-rows tr[data-key="doc.txt"]');
+  await page.click('#object-rows tr[data-key="doc.txt"] button >> text=Details');
+  await page.waitForFunction(() => document.body.dataset.versions === '2' && !document.getElementById('details').hidden);
+  result.detailsText = await page.textContent('#details-meta');
+  await page.click('#version-rows tr[data-latest="false"] button >> text=Restore');
+  await page.waitForFunction(() => document.body.dataset.restored && document.body.dataset.versions === '3');
+  result.versionsAfterRestore = Number(await page.evaluate(() => document.body.dataset.versions));
+  if (screenshotDir) await page.screenshot({ path: `${screenshotDir}/console-versions.png`, fullPage: true });
   await page.click('#back-to-buckets');
   await page.waitForFunction(() => !document.getElementById('buckets-section').hidden);
 

@@ -154,6 +154,23 @@ class ConsoleIT {
         assertThat(shareUrl).as(report).contains("X-Amz-Security-Token=").contains("X-Amz-Expires=3600");
         assertThat(BrowserIT.text(result, "shareStatus")).as(report).isEqualTo("200");
         assertThat(BrowserIT.text(result, "shareSha256")).as(report).isEqualTo(BrowserIT.sha256Hex(big));
+        // Versioning turned on in the page, a file put twice, the older version restored: three versions, the
+        // first one's bytes current.
+        assertThat(server.client()
+                        .getBucketVersioning(b -> b.bucket("console-existing"))
+                        .statusAsString())
+                .isEqualTo("Enabled");
+        assertThat(BrowserIT.text(result, "docUploads")).as(report).isEqualTo("2");
+        assertThat(BrowserIT.text(result, "detailsText")).as(report).contains("text/plain");
+        assertThat(BrowserIT.text(result, "versionsAfterRestore")).as(report).isEqualTo("3");
+        assertThat(server.client()
+                        .getObjectAsBytes(b -> b.bucket("console-existing").key("doc.txt"))
+                        .asUtf8String())
+                .isEqualTo("first version");
+        assertThat(server.client()
+                        .listObjectVersions(b -> b.bucket("console-existing").prefix("doc.txt"))
+                        .versions())
+                .hasSize(3);
         assertThat(BrowserIT.text(result, "titleZh")).as(report).isEqualTo("Granary 控制台");
         assertThat(BrowserIT.text(result, "signedOut")).as(report).isEqualTo("true");
         assertThat(BrowserIT.text(result, "rowsAfterSignOut")).as(report).isEqualTo("0");

@@ -61,10 +61,14 @@ public final class Cors {
         this.consolePort = consolePort;
     }
 
-    /** What the console's pages read from S3's answers. */
-    private static final String CONSOLE_EXPOSED = "ETag, Content-Length, Content-Type, Last-Modified, x-amz-request-id,"
-            + " x-amz-version-id, x-amz-delete-marker, x-amz-checksum-crc32, x-amz-checksum-crc32c,"
-            + " x-amz-checksum-sha1, x-amz-checksum-sha256, x-amz-checksum-crc64nvme, x-amz-checksum-type";
+    /**
+     * What the console's pages read from S3's answers: every header ("*", which browsers honour for requests without
+     * cookies, as the console's are: user metadata and checksums have open-ended names), the usual ones by name too.
+     */
+    private static final String CONSOLE_EXPOSED =
+            "*, ETag, Content-Length, Content-Type, Last-Modified, x-amz-request-id,"
+                    + " x-amz-version-id, x-amz-delete-marker, x-amz-checksum-crc32, x-amz-checksum-crc32c,"
+                    + " x-amz-checksum-sha1, x-amz-checksum-sha256, x-amz-checksum-crc64nvme, x-amz-checksum-type";
 
     /**
      * Whether {@code origin} is the web console's: the host the request was sent to ({@code host}, its Host header),
