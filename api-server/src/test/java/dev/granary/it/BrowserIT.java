@@ -116,6 +116,7 @@ class BrowserIT {
         pageServer.createContext("/", exchange -> {
             switch (exchange.getRequestURI().getPath()) {
                 case "/" -> respond(exchange, 200, "text/html; charset=utf-8", page);
+                case "/page-helpers.js" -> respond(exchange, 200, "application/javascript", PAGE_HELPERS.get());
                 case "/config.json" ->
                     respond(exchange, 200, "application/json", config.getBytes(StandardCharsets.UTF_8));
                 default -> respond(exchange, 404, "text/plain", "not found".getBytes(StandardCharsets.UTF_8));
@@ -301,6 +302,15 @@ class BrowserIT {
         }
         return node.toString();
     }
+
+    /** The helpers both browser pages load ({@code browser/page-helpers.js}). */
+    static final java.util.function.Supplier<byte[]> PAGE_HELPERS = () -> {
+        try (var in = BrowserIT.class.getResourceAsStream("/browser/page-helpers.js")) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    };
 
     /** A JSON string literal of {@code s}. */
     static String json(String s) {

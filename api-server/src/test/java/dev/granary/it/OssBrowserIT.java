@@ -111,6 +111,8 @@ class OssBrowserIT {
         pageServer.createContext("/", exchange -> {
             switch (exchange.getRequestURI().getPath()) {
                 case "/" -> BrowserIT.respond(exchange, 200, "text/html; charset=utf-8", page);
+                case "/page-helpers.js" ->
+                    BrowserIT.respond(exchange, 200, "application/javascript", BrowserIT.PAGE_HELPERS.get());
                 case "/config.json" -> BrowserIT.respond(exchange, 200, "application/json", config);
                 case "/aliyun-oss-sdk.min.js" -> BrowserIT.respond(exchange, 200, "application/javascript", bundle);
                 default -> BrowserIT.respond(exchange, 404, "text/plain", "not found".getBytes(StandardCharsets.UTF_8));
